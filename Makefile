@@ -1,0 +1,46 @@
+# coachat: `make run` serves the demo cooperative, `make test` runs every check.
+VENV    := .venv
+BIN     := $(VENV)/bin
+PY      := $(BIN)/python
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+
+.PHONY: run test lint typecheck pytest translations venv venv-dev clean
+
+$(PY):
+	@python=$$(scripts/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip setuptools wheel
+
+$(VENV)/.installed: $(PY) setup.cfg pyproject.toml
+	$(PY) -m pip install --quiet --config-settings editable_mode=compat -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(PY) setup.cfg pyproject.toml
+	$(PY) -m pip install --quiet --config-settings editable_mode=compat -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+venv: $(VENV)/.installed translations
+venv-dev: $(VENV)/.installed-dev translations
+
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile --statistics -d web/translations 2>&1 | grep -v '^$$' || true
+
+run: venv
+	$(BIN)/coachat run --host $(HOST) --port $(PORT)
+
+lint: venv-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv-dev
+	$(BIN)/mypy optimizer purchasing persistence
+
+pytest: venv-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,204 @@
+"""Member companies, their delivery sites and the people who sign in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from purchasing import audit
+from purchasing.errors import N_, Invalid, Message, NotFound
+from purchasing.models import ROLES, DeliverySite, Member, User
+from purchasing.passwords import check_password, hash_password
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+
+
+def siret_is_valid(siret: str) -> bool:
+    """A SIRET is 14 digits passing the Luhn check (La Poste's own SIRETs excepted)."""
+    if not re.fullmatch(r"\d{14}", siret):
+        return False
+    if siret.startswith("356000000"):
+        return sum(int(d) for d in siret) % 5 == 0
+    total = 0
+    for index, char in enumerate(reversed(siret)):
+        digit = int(char)
+        if index % 2 == 1:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+@dataclass(frozen=True)
+class MemberValues:
+    name: str
+    siret: str
+    town: str
+    latitude: float
+    longitude: float
+    address: str = ""
+    postcode: str = ""
+    activity: str = ""
+
+
+@dataclass(frozen=True)
+class UserValues:
+    email: str
+    name: str
+    role: str
+    member_id: int | None
+    password: str | None = None
+    active: bool = True
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None (without saying which was wrong)."""
+    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or not user.active or not check_password(user.password_hash, password):
+        return None
+    return user
+
+
+def _check_member(session: Session, values: MemberValues, member_id: int | None) -> None:
+    errors: dict[str, Message] = {}
+    if not values.name.strip():
+        errors["name"] = Message(N_("A name is required."))
+    if not siret_is_valid(values.siret):
+        errors["siret"] = Message(N_("A SIRET is 14 digits with a valid check digit."))
+    else:
+        other = session.scalar(select(Member).where(Member.siret == values.siret))
+        if other is not None and other.id != member_id:
+            errors["siret"] = Message(
+                N_("This SIRET is already the member %(name)s."), {"name": other.name}
+            )
+    if not values.town.strip():
+        errors["town"] = Message(N_("A town is required."))
+    if not -90 <= values.latitude <= 90:
+        errors["latitude"] = Message(N_("Latitude lies between -90 and 90."))
+    if not -180 <= values.longitude <= 180:
+        errors["longitude"] = Message(N_("Longitude lies between -180 and 180."))
+    if errors:
+        raise Invalid(errors)
+
+
+def create_member(session: Session, actor: User | None, values: MemberValues) -> Member:
+    """Adds a member company with a main delivery site at its own address."""
+    _check_member(session, values, None)
+    member = Member(
+        name=values.name.strip(),
+        siret=values.siret,
+        address=values.address.strip(),
+        postcode=values.postcode.strip(),
+        town=values.town.strip(),
+        latitude=values.latitude,
+        longitude=values.longitude,
+        activity=values.activity.strip(),
+    )
+    member.sites.append(
+        DeliverySite(
+            name="Siège",
+            address=member.address,
+            postcode=member.postcode,
+            town=member.town,
+            latitude=member.latitude,
+            longitude=member.longitude,
+        )
+    )
+    session.add(member)
+    session.flush()
+    audit.record(session, actor, "member.create", "member", member.id, name=member.name)
+    return member
+
+
+def update_member(
+    session: Session, actor: User | None, member_id: int, values: MemberValues
+) -> Member:
+    """Changes a member company's details."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise NotFound(Message(N_("No such member.")))
+    _check_member(session, values, member_id)
+    for name in ("name", "address", "postcode", "town", "activity"):
+        setattr(member, name, getattr(values, name).strip())
+    member.siret = values.siret
+    member.latitude = values.latitude
+    member.longitude = values.longitude
+    session.flush()
+    audit.record(session, actor, "member.update", "member", member.id)
+    return member
+
+
+def _check_user(session: Session, values: UserValues, user_id: int | None) -> None:
+    errors: dict[str, Message] = {}
+    email = values.email.strip().lower()
+    if not EMAIL.match(email):
+        errors["email"] = Message(N_("Enter a valid e-mail address."))
+    else:
+        other = session.scalar(select(User).where(func.lower(User.email) == email))
+        if other is not None and other.id != user_id:
+            errors["email"] = Message(N_("This e-mail address already has an account."))
+    if not values.name.strip():
+        errors["name"] = Message(N_("A name is required."))
+    if values.role not in ROLES:
+        errors["role"] = Message(N_("Unknown role %(role)s."), {"role": values.role})
+    if values.member_id is not None and session.get(Member, values.member_id) is None:
+        errors["member_id"] = Message(N_("No such member."))
+    elif values.role == "member" and values.member_id is None:
+        errors["member_id"] = Message(N_("A member user belongs to a member company."))
+    if user_id is None and values.password is None:
+        errors["password"] = Message(N_("A password is required."))
+    if values.password is not None and len(values.password) < MIN_PASSWORD:
+        errors["password"] = Message(
+            N_("A password has at least %(count)d characters."), {"count": MIN_PASSWORD}
+        )
+    if errors:
+        raise Invalid(errors)
+
+
+def create_user(session: Session, actor: User | None, values: UserValues) -> User:
+    """Adds an account; its password is stored hashed."""
+    _check_user(session, values, None)
+    assert values.password is not None
+    user = User(
+        email=values.email.strip().lower(),
+        name=values.name.strip(),
+        role=values.role,
+        member_id=values.member_id,
+        password_hash=hash_password(values.password),
+        active=values.active,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.create", "user", user.id, email=user.email, role=user.role)
+    return user
+
+
+def update_user(session: Session, actor: User | None, user_id: int, values: UserValues) -> User:
+    """Changes an account; a new password replaces the old one only when one is given."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(Message(N_("No such user.")))
+    _check_user(session, values, user_id)
+    user.email = values.email.strip().lower()
+    user.name = values.name.strip()
+    user.role = values.role
+    user.member_id = values.member_id
+    user.active = values.active
+    if values.password is not None:
+        user.password_hash = hash_password(values.password)
+    session.flush()
+    audit.record(session, actor, "user.update", "user", user.id, role=user.role)
+    return user
+
+
+def members(session: Session) -> list[Member]:
+    return list(session.scalars(select(Member).order_by(Member.name)))
+
+
+def users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.name)))

@@ -1,0 +1,341 @@
+"""The demand side as stored: members, users, needs, rounds, batches, allocations, orders, audit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from persistence import Base, Money, Quantity, UnitPrice, UTCDateTime, utcnow
+from suppliers.models import Offer, Product, Supplier
+
+ROLES = ("member", "lead", "admin")
+NEED_STATUSES = (
+    "draft",
+    "submitted",
+    "pooled",
+    "allocated",
+    "ordered",
+    "received",
+    "cancelled",
+    "unfulfilled",
+)
+EDITABLE_NEED_STATUSES = ("draft", "submitted")
+ROUND_STATUSES = ("open", "closing", "closed")
+BATCH_STATUSES = ("proposed", "approved", "ordered", "closed", "rejected")
+ORDER_STATUSES = ("draft", "sent", "confirmed", "received", "cancelled")
+COMMENT_MAX = 2000
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN {values!r}"
+
+
+class Member(Base):
+    """A member company of the cooperative."""
+
+    __tablename__ = "member"
+    __table_args__ = (
+        CheckConstraint("latitude BETWEEN -90 AND 90", name="latitude_range"),
+        CheckConstraint("longitude BETWEEN -180 AND 180", name="longitude_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    siret: Mapped[str] = mapped_column(String(14), unique=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    town: Mapped[str] = mapped_column(String(120))
+    latitude: Mapped[float] = mapped_column()
+    longitude: Mapped[float] = mapped_column()
+    activity: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    sites: Mapped[list[DeliverySite]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", order_by="DeliverySite.id"
+    )
+    users: Mapped[list[User]] = relationship(back_populates="member")
+
+
+class DeliverySite(Base):
+    """An address where a member takes deliveries."""
+
+    __tablename__ = "delivery_site"
+    __table_args__ = (UniqueConstraint("member_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    town: Mapped[str] = mapped_column(String(120))
+    latitude: Mapped[float] = mapped_column()
+    longitude: Mapped[float] = mapped_column()
+
+    member: Mapped[Member] = relationship(back_populates="sites")
+
+
+class User(Base):
+    """Someone who signs in; members' users belong to one member company."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (
+        CheckConstraint(_one_of("role", ROLES), name="role_known"),
+        CheckConstraint("role <> 'member' OR member_id IS NOT NULL", name="member_user_has_member"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(10), default="member")
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    member: Mapped[Member | None] = relationship(back_populates="users")
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role in ("lead", "admin")
+
+    # The four members a session manager expects of a signed-in account.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class Round(Base):
+    """A pooling window: needs submitted before its cut-off are optimised together."""
+
+    __tablename__ = "pooling_round"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", ROUND_STATUSES), name="status_known"),
+        CheckConstraint("cutoff_at > opens_at", name="cutoff_after_opening"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cutoff_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Batch(Base):
+    """What the optimizer proposes for a closed round, until the lead approves or rejects it."""
+
+    __tablename__ = "batch"
+    __table_args__ = (CheckConstraint(_one_of("status", BATCH_STATUSES), name="status_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("pooling_round.id"), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="proposed")
+    policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    solver_report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+
+    round: Mapped[Round] = relationship()
+    scenarios: Mapped[list[Scenario]] = relationship(
+        back_populates="batch", cascade="all, delete-orphan", order_by="Scenario.id"
+    )
+    allocations: Mapped[list[Allocation]] = relationship(
+        back_populates="batch", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Scenario(Base):
+    """One optimisation of a batch with given weights and rules, kept for comparison."""
+
+    __tablename__ = "scenario"
+    __table_args__ = (UniqueConstraint("batch_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    chosen: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    batch: Mapped[Batch] = relationship(back_populates="scenarios")
+
+
+class Need(Base):
+    """A member's purchase need, from its draft to its delivery."""
+
+    __tablename__ = "need"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", NEED_STATUSES), name="status_known"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("tolerance_percent BETWEEN 0 AND 100", name="tolerance_percent"),
+        CheckConstraint("price_ceiling IS NULL OR price_ceiling >= 0", name="ceiling_not_negative"),
+        CheckConstraint("product_id IS NOT NULL OR free_text <> ''", name="product_or_text"),
+        CheckConstraint(f"length(comment) <= {COMMENT_MAX}", name="comment_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"), index=True)
+    free_text: Mapped[str] = mapped_column(String(300), default="")
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    unit: Mapped[str] = mapped_column(String(10), default="unit")
+    tolerance_percent: Mapped[int] = mapped_column(Integer, default=0)
+    needed_by: Mapped[date] = mapped_column(Date)
+    delivery_site_id: Mapped[int] = mapped_column(ForeignKey("delivery_site.id"))
+    price_ceiling: Mapped[Decimal | None] = mapped_column(UnitPrice())
+    comment: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default="submitted", index=True)
+    status_reason: Mapped[str] = mapped_column(String(300), default="")
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("pooling_round.id"), index=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batch.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    member: Mapped[Member] = relationship()
+    product: Mapped[Product | None] = relationship()
+    delivery_site: Mapped[DeliverySite] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def editable(self) -> bool:
+        """A need can be changed or cancelled until it is pooled."""
+        return self.status in EDITABLE_NEED_STATUSES
+
+    @property
+    def label(self) -> str:
+        return self.product.name if self.product is not None else self.free_text
+
+
+class Allocation(Base):
+    """Which offer serves how much of which need, at what price, with its share of fees."""
+
+    __tablename__ = "allocation"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "need_id", "offer_id"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+        CheckConstraint("fee_share >= 0", name="fee_share_not_negative"),
+        CheckConstraint("delivery_share >= 0", name="delivery_share_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"), index=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"))
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    packs: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[Decimal] = mapped_column(UnitPrice())
+    goods_total: Mapped[Decimal] = mapped_column(Money())
+    fee_share: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    delivery_share: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+
+    batch: Mapped[Batch] = relationship(back_populates="allocations")
+    need: Mapped[Need] = relationship()
+    offer: Mapped[Offer] = relationship()
+
+
+class PurchaseOrder(Base):
+    """One order per supplier and batch, numbered, with its totals."""
+
+    __tablename__ = "purchase_order"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "supplier_id"),
+        CheckConstraint(_one_of("status", ORDER_STATUSES), name="status_known"),
+        CheckConstraint("total_excl_vat >= 0", name="total_not_negative"),
+        CheckConstraint("total_incl_vat >= total_excl_vat", name="vat_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"), index=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id"))
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    delivery_fee: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    total_excl_vat: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    total_incl_vat: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    supplier: Mapped[Supplier] = relationship()
+    lines: Mapped[list[PurchaseOrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="PurchaseOrderLine.id"
+    )
+
+
+class PurchaseOrderLine(Base):
+    """A line of a purchase order: one offer, a whole number of packs."""
+
+    __tablename__ = "purchase_order_line"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("packs > 0", name="packs_positive"),
+        CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("purchase_order.id", ondelete="CASCADE"), index=True
+    )
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"))
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    packs: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[Decimal] = mapped_column(UnitPrice())
+    vat_rate: Mapped[Decimal] = mapped_column(UnitPrice())
+    line_total: Mapped[Decimal] = mapped_column(Money())
+
+    order: Mapped[PurchaseOrder] = relationship(back_populates="lines")
+    offer: Mapped[Offer] = relationship()
+
+
+class AuditEvent(Base):
+    """Who did what, when, to which object."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User | None] = relationship()

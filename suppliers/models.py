@@ -1,0 +1,167 @@
+"""The supply side as stored: categories, products, suppliers, labels, offers, price tiers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from persistence import Base, Money, Quantity, UnitPrice, UTCDateTime, utcnow
+
+UNITS = ("unit", "ream", "box", "pack", "roll", "kg", "l", "m")
+
+
+class Category(Base):
+    """A family of products the cooperative buys (paper, cleaning, packaging…)."""
+
+    __tablename__ = "category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+    products: Mapped[list[Product]] = relationship(back_populates="category")
+
+
+class Product(Base):
+    """A canonical catalog entry: needs and offers both point to one."""
+
+    __tablename__ = "product"
+    __table_args__ = (CheckConstraint(f"unit IN {UNITS!r}", name="unit_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
+    unit: Mapped[str] = mapped_column(String(10), default="unit")
+    description: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    category: Mapped[Category] = relationship(back_populates="products")
+    offers: Mapped[list[Offer]] = relationship(back_populates="product")
+
+
+class Supplier(Base):
+    """A company the cooperative can buy from, with its delivery terms."""
+
+    __tablename__ = "supplier"
+    __table_args__ = (
+        CheckConstraint("delivery_fee >= 0", name="delivery_fee_not_negative"),
+        CheckConstraint(
+            "fee_waived_above IS NULL OR fee_waived_above >= 0", name="waiver_not_negative"
+        ),
+        CheckConstraint("latitude BETWEEN -90 AND 90", name="latitude_range"),
+        CheckConstraint("longitude BETWEEN -180 AND 180", name="longitude_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    siret: Mapped[str | None] = mapped_column(String(14), unique=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    town: Mapped[str] = mapped_column(String(120))
+    latitude: Mapped[float] = mapped_column()
+    longitude: Mapped[float] = mapped_column()
+    social_economy: Mapped[str | None] = mapped_column(String(40))
+    contact_name: Mapped[str] = mapped_column(String(120), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    delivery_fee: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    fee_waived_above: Mapped[Decimal | None] = mapped_column(Money())
+    delivery_cost_per_km: Mapped[Decimal] = mapped_column(UnitPrice(), default=Decimal("0"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    labels: Mapped[list[SupplierLabel]] = relationship(
+        back_populates="supplier", cascade="all, delete-orphan", order_by="SupplierLabel.name"
+    )
+    offers: Mapped[list[Offer]] = relationship(back_populates="supplier")
+
+
+class SupplierLabel(Base):
+    """A certification or label held by a supplier, valid until its expiry date."""
+
+    __tablename__ = "supplier_label"
+    __table_args__ = (UniqueConstraint("supplier_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    expires_on: Mapped[date | None] = mapped_column(Date)
+
+    supplier: Mapped[Supplier] = relationship(back_populates="labels")
+
+
+class Offer(Base):
+    """What a supplier sells for a product, on what terms."""
+
+    __tablename__ = "offer"
+    __table_args__ = (
+        UniqueConstraint("supplier_id", "supplier_ref"),
+        CheckConstraint("pack_size > 0", name="pack_size_positive"),
+        CheckConstraint("min_order_quantity >= 0", name="min_order_not_negative"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint("lead_time_days >= 0", name="lead_time_not_negative"),
+        CheckConstraint("recycled_content BETWEEN 0 AND 100", name="recycled_content_percent"),
+        CheckConstraint("vat_rate >= 0 AND vat_rate < 1", name="vat_rate_range"),
+        CheckConstraint(
+            "valid_until IS NULL OR valid_from IS NULL OR valid_until >= valid_from",
+            name="validity_ordered",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    supplier_ref: Mapped[str] = mapped_column(String(60))
+    description: Mapped[str] = mapped_column(String(300), default="")
+    pack_size: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal("1"))
+    min_order_quantity: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal("0"))
+    capacity: Mapped[Decimal | None] = mapped_column(Quantity())
+    lead_time_days: Mapped[int] = mapped_column(Integer, default=3)
+    label: Mapped[str | None] = mapped_column(String(80))
+    recycled_content: Mapped[int] = mapped_column(Integer, default=0)
+    vat_rate: Mapped[Decimal] = mapped_column(UnitPrice(), default=Decimal("0.20"))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    supplier: Mapped[Supplier] = relationship(back_populates="offers")
+    product: Mapped[Product] = relationship(back_populates="offers")
+    tiers: Mapped[list[PriceTier]] = relationship(
+        back_populates="offer", cascade="all, delete-orphan", order_by="PriceTier.min_quantity"
+    )
+
+    def unit_price_for(self, quantity: Decimal) -> Decimal:
+        """All-units price: the tier reached by `quantity` prices every unit."""
+        reached = [tier for tier in self.tiers if tier.min_quantity <= quantity]
+        tier = reached[-1] if reached else self.tiers[0]
+        return tier.unit_price
+
+
+class PriceTier(Base):
+    """From `min_quantity` units on, every unit costs `unit_price` (excluding VAT)."""
+
+    __tablename__ = "price_tier"
+    __table_args__ = (
+        UniqueConstraint("offer_id", "min_quantity"),
+        CheckConstraint("min_quantity >= 0", name="min_quantity_not_negative"),
+        CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"), index=True)
+    min_quantity: Mapped[Decimal] = mapped_column(Quantity())
+    unit_price: Mapped[Decimal] = mapped_column(UnitPrice())
+
+    offer: Mapped[Offer] = relationship(back_populates="tiers")

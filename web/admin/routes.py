@@ -1,0 +1,116 @@
+"""Administration: member companies and user accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from purchasing import accounts
+from purchasing.accounts import MemberValues, UserValues
+from purchasing.errors import Invalid, NotFound
+from purchasing.models import Member, User
+from web import db
+from web.access import role_required
+from web.admin.forms import MemberForm, UserForm
+from web.i18n import translate
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+
+def _field_errors(form, error: Invalid) -> None:
+    for name, message in error.errors.items():
+        form[name].errors = [*form[name].errors, translate(message)]
+    flash(_("Nothing was saved: please correct the fields marked below."), "error")
+
+
+@blueprint.get("/members")
+@role_required("admin")
+def members():
+    return render_template("admin/members.html", members=accounts.members(db.session()))
+
+
+def _member_values(form: MemberForm) -> MemberValues:
+    return MemberValues(
+        name=form.name.data or "",
+        siret=(form.siret.data or "").replace(" ", ""),
+        town=form.town.data or "",
+        latitude=form.latitude.data or 0.0,
+        longitude=form.longitude.data or 0.0,
+        address=form.address.data or "",
+        postcode=form.postcode.data or "",
+        activity=form.activity.data or "",
+    )
+
+
+@blueprint.route("/members/new", methods=["GET", "POST"])
+@blueprint.route("/members/<int:member_id>", methods=["GET", "POST"])
+@role_required("admin")
+def member(member_id: int | None = None):
+    session = db.session()
+    existing = session.get(Member, member_id) if member_id is not None else None
+    if member_id is not None and existing is None:
+        abort(404)
+    form = MemberForm(obj=existing)
+    if form.validate_on_submit():
+        try:
+            if existing is None:
+                saved = accounts.create_member(session, current_user, _member_values(form))
+            else:
+                saved = accounts.update_member(
+                    session, current_user, existing.id, _member_values(form)
+                )
+        except Invalid as error:
+            session.rollback()
+            _field_errors(form, error)
+        else:
+            session.commit()
+            flash(_("Member %(name)s saved.", name=saved.name))
+            return redirect(url_for("admin.members"))
+    status = 422 if form.errors else 200
+    return render_template("admin/member.html", form=form, member=existing), status
+
+
+@blueprint.get("/users")
+@role_required("admin")
+def users():
+    return render_template("admin/users.html", users=accounts.users(db.session()))
+
+
+@blueprint.route("/users/new", methods=["GET", "POST"])
+@blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def user(user_id: int | None = None):
+    session = db.session()
+    existing = session.get(User, user_id) if user_id is not None else None
+    if user_id is not None and existing is None:
+        abort(404)
+    form = UserForm(obj=existing)
+    form.member_id.choices = [("", "—")] + [(str(m.id), m.name) for m in accounts.members(session)]
+    if existing is not None and not form.is_submitted():
+        form.member_id.data = str(existing.member_id or "")
+    if form.validate_on_submit():
+        values = UserValues(
+            email=form.email.data or "",
+            name=form.name.data or "",
+            role=form.role.data or "",
+            member_id=int(form.member_id.data) if form.member_id.data else None,
+            password=form.password.data or None,
+            active=bool(form.active.data),
+        )
+        try:
+            if existing is None:
+                saved = accounts.create_user(session, current_user, values)
+            else:
+                saved = accounts.update_user(session, current_user, existing.id, values)
+        except (Invalid, NotFound) as error:
+            session.rollback()
+            if isinstance(error, NotFound):
+                abort(404)
+            _field_errors(form, error)
+        else:
+            session.commit()
+            flash(_("Account of %(name)s saved.", name=saved.name))
+            return redirect(url_for("admin.users"))
+    status = 422 if form.errors else 200
+    return render_template("admin/user.html", form=form, user=existing), status

@@ -1,0 +1,83 @@
+"""Browsing the catalog: products, their offers, suppliers and their eco information."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from suppliers import catalog
+from web import db
+
+blueprint = Blueprint("catalog", __name__, url_prefix="/catalog", template_folder="templates")
+
+
+@blueprint.get("/products")
+@login_required
+def products():
+    text = request.args.get("q", "")[:100]
+    category = request.args.get("category", "")
+    category_id = int(category) if category.isdigit() else None
+    session = db.session()
+    return render_template(
+        "catalog/products.html",
+        products=catalog.products(session, text, category_id),
+        categories=catalog.categories(session),
+        text=text,
+        category_id=category_id,
+    )
+
+
+@blueprint.get("/products/<int:product_id>")
+@login_required
+def product(product_id: int):
+    found = catalog.product_offers(db.session(), product_id)
+    if found is None:
+        abort(404)
+    product, offers = found
+    return render_template("catalog/product.html", product=product, offers=offers)
+
+
+@blueprint.get("/suppliers")
+@login_required
+def suppliers():
+    text = request.args.get("q", "")[:100]
+    return render_template(
+        "catalog/suppliers.html", suppliers=catalog.suppliers(db.session(), text), text=text
+    )
+
+
+@blueprint.get("/suppliers/<int:supplier_id>")
+@login_required
+def supplier(supplier_id: int):
+    found = catalog.supplier_offers(db.session(), supplier_id)
+    if found is None:
+        abort(404)
+    supplier, offers = found
+    return render_template("catalog/supplier.html", supplier=supplier, offers=offers)
+
+
+@blueprint.get("/suggest")
+@login_required
+def suggest():
+    """Products for the need form's live suggestions."""
+    from web.needs.routes import UNIT_LABELS
+
+    text = request.args.get("q", "")[:200]
+    suggestions = catalog.suggest_products(db.session(), text)
+    return jsonify(
+        suggestions=[
+            {
+                "id": s.product.id,
+                "name": s.product.name,
+                "category": s.product.category.name,
+                "unit": s.product.unit,
+                "unit_label": str(UNIT_LABELS.get(s.product.unit, s.product.unit)),
+                "offers": s.offers,
+                "offers_label": _("offers"),
+                "score": round(s.score, 1),
+                "chosen_label": _("Catalog product chosen: %(name)s", name=s.product.name),
+            }
+            for s in suggestions
+        ]
+    )

@@ -1,0 +1,67 @@
+"""Configuration from environment variables, with defaults that run on a laptop."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+INSTANCE = Path(__file__).resolve().parent.parent / "instance"
+
+
+def default_database_url(instance: Path = INSTANCE) -> str:
+    return f"sqlite:///{instance / 'coachat.db'}"
+
+
+def _development_secret(instance: Path) -> str:
+    """A secret kept in the instance folder, so sign-ins survive a restart on a laptop."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not allow the application to start safely."""
+
+
+def from_environment(
+    environ: dict[str, str] | None = None, instance: Path = INSTANCE
+) -> dict[str, Any]:
+    """The settings `create_app` uses, read from `environ` (the process environment by default).
+
+    | variable | default | meaning |
+    | COACHAT_ENV | development | `production` refuses to start without SECRET_KEY |
+    | DATABASE_URL | SQLite file instance/coachat.db | SQLAlchemy URL |
+    | SECRET_KEY | generated into instance/secret_key | signs sessions and CSRF tokens |
+    | COACHAT_LOCALE | fr | default language (fr or en) |
+    | COACHAT_TIMEZONE | Europe/Paris | how times are shown |
+    | COACHAT_MAX_UPLOAD_MB | 5 | largest upload accepted |
+    """
+    env = os.environ if environ is None else environ
+    mode = env.get("COACHAT_ENV", "development")
+    if mode not in ("development", "production"):
+        raise ConfigurationError(f"COACHAT_ENV must be development or production, not {mode!r}")
+    secret = env.get("SECRET_KEY", "")
+    if mode == "production" and len(secret) < 16:
+        raise ConfigurationError(
+            "SECRET_KEY must be set (at least 16 characters) when COACHAT_ENV=production"
+        )
+    upload_mb = int(env.get("COACHAT_MAX_UPLOAD_MB", "5"))
+    return {
+        "ENV_MODE": mode,
+        "DATABASE_URL": env.get("DATABASE_URL") or default_database_url(instance),
+        "SECRET_KEY": secret or _development_secret(instance),
+        "BABEL_DEFAULT_LOCALE": env.get("COACHAT_LOCALE", "fr"),
+        "BABEL_DEFAULT_TIMEZONE": env.get("COACHAT_TIMEZONE", "Europe/Paris"),
+        "LANGUAGES": ("fr", "en"),
+        "MAX_UPLOAD_BYTES": upload_mb * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": upload_mb * 1024 * 1024 + 64 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": mode == "production",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

@@ -1,0 +1,66 @@
+"""Languages (French first, English available) and how numbers, money and dates are shown."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Flask, current_app, request
+from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale, gettext
+from flask_login import current_user
+
+from purchasing.errors import Message
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale  # type: ignore[no-any-return]
+    chosen = request.cookies.get("lang")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]  # type: ignore[no-any-return]
+
+
+def money(amount: Decimal | None) -> str:
+    """`1 234,50 €` in French, `€1,234.50` in English."""
+    if amount is None:
+        return "—"
+    from babel.numbers import format_currency
+
+    return format_currency(amount, "EUR", locale=str(get_locale()))
+
+
+def unit_price(amount: Decimal | None) -> str:
+    """A unit price keeps up to four decimals (0,0125 €) but at least two."""
+    if amount is None:
+        return "—"
+    from babel.numbers import format_currency
+
+    return format_currency(
+        amount, "EUR", format="#,##0.00##\u00a0¤", locale=str(get_locale()), currency_digits=False
+    )
+
+
+def quantity(value: Decimal | int | None) -> str:
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0.###")
+
+
+def translate(message: Message) -> str:
+    """A domain message in the reader's language."""
+    return gettext(message.text, **message.params)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(
+        money=money,
+        unit_price=unit_price,
+        quantity=quantity,
+        date=lambda value, fmt="medium": format_date(value, fmt) if value else "—",
+        datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "—",
+    )
+    app.jinja_env.globals.update(current_locale=lambda: str(get_locale()))

@@ -1,0 +1,171 @@
+"""A member's needs: the dashboard, the need form, changing and cancelling."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from purchasing.clock import cooperative_today
+from purchasing.errors import Conflict, Invalid, NotFound
+from purchasing.models import Member, Need
+from purchasing.needs import cancel_need, needs_of, submit_need, update_need, visible_need
+from suppliers.models import UNITS
+from web import db
+from web.i18n import translate
+from web.needs.forms import NeedForm
+
+blueprint = Blueprint("needs", __name__, url_prefix="/needs", template_folder="templates")
+
+UNIT_LABELS = {
+    "unit": _l("unit"),
+    "ream": _l("ream"),
+    "box": _l("box"),
+    "pack": _l("pack"),
+    "roll": _l("roll"),
+    "kg": _l("kg"),
+    "l": _l("litre"),
+    "m": _l("metre"),
+}
+STATUS_LABELS = {
+    "draft": _l("draft"),
+    "submitted": _l("submitted"),
+    "pooled": _l("pooled"),
+    "allocated": _l("allocated"),
+    "ordered": _l("ordered"),
+    "received": _l("received"),
+    "cancelled": _l("cancelled"),
+    "unfulfilled": _l("unfulfilled"),
+}
+
+
+@blueprint.app_context_processor
+def labels():
+    return {"unit_labels": UNIT_LABELS, "status_labels": STATUS_LABELS}
+
+
+def _member_only() -> int:
+    if current_user.member_id is None:
+        abort(403)
+    return current_user.member_id
+
+
+def _prepare(form: NeedForm, member_id: int) -> None:
+    sites = db.session().get(Member, member_id).sites  # type: ignore[union-attr]
+    form.delivery_site_id.choices = [(str(site.id), f"{site.name} — {site.town}") for site in sites]
+    form.unit.choices = [(code, str(UNIT_LABELS[code])) for code in UNITS]
+
+
+def _show_errors(form: NeedForm, error: Invalid) -> None:
+    for name, message in error.errors.items():
+        target = form.free_text if name == "product_id" else form[name]
+        target.errors = [translate(message)]
+    flash(_("The need was not saved: please correct the fields marked below."), "error")
+
+
+@blueprint.get("/")
+@login_required
+def dashboard():
+    if not (current_user.member_id or current_user.is_lead):
+        abort(403)
+    status = request.args.get("status") or None
+    session = db.session()
+    needs = needs_of(session, current_user, status)
+    counts: dict[str, int] = {}
+    for need in needs_of(session, current_user):
+        counts[need.status] = counts.get(need.status, 0) + 1
+    return render_template("needs/dashboard.html", needs=needs, counts=counts, status=status)
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    member_id = _member_only()
+    form = NeedForm()
+    _prepare(form, member_id)
+    if form.validate_on_submit():
+        session = db.session()
+        try:
+            need = submit_need(session, current_user, form.values(), cooperative_today())
+        except Invalid as error:
+            _show_errors(form, error)
+        else:
+            session.commit()
+            flash(_("Need #%(id)d submitted: it will be pooled at the next round.", id=need.id))
+            return redirect(url_for("needs.dashboard"))
+    return render_template("needs/form.html", form=form, need=None), 200 if not form.errors else 422
+
+
+def _visible(need_id: int) -> Need:
+    try:
+        return visible_need(db.session(), current_user, need_id)
+    except NotFound:
+        abort(404)
+
+
+@blueprint.get("/<int:need_id>")
+@login_required
+def show(need_id: int):
+    return render_template("needs/show.html", need=_visible(need_id))
+
+
+@blueprint.route("/<int:need_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(need_id: int):
+    need = _visible(need_id)
+    if not need.editable:
+        flash(_("This need is already pooled and can no longer change."), "warning")
+        return redirect(url_for("needs.show", need_id=need.id))
+    form = NeedForm(obj=None if request.method == "POST" else _form_data(need))
+    _prepare(form, need.member_id)
+    if form.validate_on_submit():
+        session = db.session()
+        try:
+            update_need(session, current_user, need.id, form.values(), cooperative_today())
+        except Invalid as error:
+            session.rollback()
+            _show_errors(form, error)
+        except Conflict as error:
+            flash(translate(error.message), "warning")
+            return redirect(url_for("needs.show", need_id=need.id))
+        else:
+            session.commit()
+            flash(_("Need #%(id)d updated.", id=need.id))
+            return redirect(url_for("needs.show", need_id=need.id))
+    return render_template("needs/form.html", form=form, need=need), 200 if not form.errors else 422
+
+
+@blueprint.post("/<int:need_id>/cancel")
+@login_required
+def cancel(need_id: int):
+    session = db.session()
+    try:
+        cancel_need(session, current_user, need_id)
+    except NotFound:
+        abort(404)
+    except Conflict as error:
+        flash(translate(error.message), "warning")
+        return redirect(url_for("needs.show", need_id=need_id))
+    session.commit()
+    flash(_("Need #%(id)d cancelled.", id=need_id))
+    return redirect(url_for("needs.dashboard"))
+
+
+class _FormData:
+    """A need's values shaped as the form shows them."""
+
+    def __init__(self, need: Need) -> None:
+        self.product_id = str(need.product_id or "")
+        self.free_text = need.label
+        self.quantity = f"{need.quantity.normalize():f}"
+        self.unit = need.unit
+        self.tolerance_percent = str(need.tolerance_percent)
+        self.needed_by = need.needed_by.isoformat()
+        self.delivery_site_id = str(need.delivery_site_id)
+        self.price_ceiling = f"{need.price_ceiling.normalize():f}" if need.price_ceiling else ""
+        self.comment = need.comment
+
+
+def _form_data(need: Need) -> _FormData:
+    return _FormData(need)

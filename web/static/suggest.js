@@ -1,0 +1,69 @@
+// Live catalog suggestions for the need form: the member types, picks a product or keeps the text.
+(function () {
+  const input = document.getElementById("free_text");
+  const hidden = document.getElementById("product_id");
+  const list = document.getElementById("suggestions");
+  const chosen = document.getElementById("chosen-product");
+  if (!input || !hidden || !list) return;
+  const url = input.dataset.suggestUrl;
+  let timer = null, items = [], active = -1, lastQuery = "";
+
+  function render() {
+    list.innerHTML = "";
+    items.forEach((item, index) => {
+      const li = document.createElement("li");
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", index === active ? "true" : "false");
+      li.dataset.id = item.id;
+      const name = document.createElement("span");
+      name.textContent = item.name;
+      const meta = document.createElement("span");
+      meta.className = "meta";
+      meta.textContent = item.category + " · " + item.unit_label + " · " + item.offers + " " + item.offers_label;
+      li.append(name, meta);
+      li.addEventListener("mousedown", (event) => { event.preventDefault(); pick(index); });
+      list.appendChild(li);
+    });
+    list.hidden = items.length === 0;
+  }
+
+  function pick(index) {
+    const item = items[index];
+    if (!item) return;
+    input.value = item.name;
+    hidden.value = item.id;
+    const unit = document.getElementById("unit");
+    if (unit) unit.value = item.unit;
+    if (chosen) chosen.textContent = item.chosen_label;
+    items = [];
+    render();
+  }
+
+  async function fetchSuggestions(query) {
+    const response = await fetch(url + "?q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } });
+    if (!response.ok || query !== lastQuery) return;
+    const body = await response.json();
+    items = body.suggestions;
+    active = -1;
+    render();
+  }
+
+  input.addEventListener("input", () => {
+    hidden.value = "";
+    if (chosen) chosen.textContent = chosen.dataset.freeText || "";
+    const query = input.value.trim();
+    lastQuery = query;
+    clearTimeout(timer);
+    if (query.length < 2) { items = []; render(); return; }
+    timer = setTimeout(() => fetchSuggestions(query), 120);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (list.hidden) return;
+    if (event.key === "ArrowDown") { active = Math.min(active + 1, items.length - 1); render(); event.preventDefault(); }
+    else if (event.key === "ArrowUp") { active = Math.max(active - 1, 0); render(); event.preventDefault(); }
+    else if (event.key === "Enter" && active >= 0) { pick(active); event.preventDefault(); }
+    else if (event.key === "Escape") { items = []; render(); }
+  });
+  input.addEventListener("blur", () => setTimeout(() => { items = []; render(); }, 150));
+  if (chosen) chosen.dataset.freeText = chosen.dataset.freeText || chosen.textContent;
+})();
