@@ -44,3 +44,10 @@ test: lint typecheck pytest
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# After changing user-facing text: refresh the catalog, translate the new French entries, compile.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext --no-location --omit-header \
+		--sort-output -o web/translations/messages.pot web purchasing
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-location \
+		--omit-header

@@ -9,10 +9,10 @@ class NeedForm(FlaskForm):
     product_id = HiddenField()
     free_text = StringField(_l("Product"))
     quantity = StringField(_l("Quantity"))
-    unit = SelectField(_l("Unit"))
+    unit = SelectField(_l("Unit"), validate_choice=False)
     tolerance_percent = StringField(_l("Tolerance (%)"), default="0")
     needed_by = StringField(_l("Needed by"))
-    delivery_site_id = SelectField(_l("Delivery site"))
+    delivery_site_id = SelectField(_l("Delivery site"), validate_choice=False)
     price_ceiling = StringField(_l("Price ceiling per unit, excl. VAT (optional)"))
     comment = TextAreaField(_l("Comment"))
 

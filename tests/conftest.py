@@ -1,0 +1,222 @@
+"""Shared fixtures: a database per test on SQLite and on PostgreSQL, the app, and factories.
+
+Database tests run once per backend. PostgreSQL comes from COACHAT_TEST_POSTGRES_URL
+(`.ci/run` starts a throwaway server and sets it); without it those runs are skipped,
+except in CI (CI=true) where a missing backend is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+import purchasing.models  # noqa: F401 - registers the tables
+import suppliers.models  # noqa: F401
+from persistence import Base, create_engine_for, make_session_factory
+from purchasing.clock import cooperative_today
+from purchasing.models import DeliverySite, Member, Need, User
+from purchasing.passwords import hash_password
+from suppliers.models import Category, Offer, PriceTier, Product, Supplier
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_URL = os.environ.get("COACHAT_TEST_POSTGRES_URL", "")
+PASSWORD = "correct horse battery"
+_HASH = hash_password(PASSWORD)
+
+
+def unavailable(reason: str) -> None:
+    """Skips the test here, but fails it in CI where everything must run."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this test must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'coachat.db'}"
+        return
+    if not POSTGRES_URL:
+        unavailable("COACHAT_TEST_POSTGRES_URL is not set")
+    yield POSTGRES_URL
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = create_engine_for(database_url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    session = make_session_factory(engine)()
+    yield session
+    session.rollback()
+    session.close()
+
+
+@pytest.fixture
+def today() -> date:
+    return cooperative_today()
+
+
+class Factory:
+    """Builds rows with sensible defaults; every call flushes so ids exist."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.count = 0
+
+    def _next(self) -> int:
+        self.count += 1
+        return self.count
+
+    def _siret(self) -> str:
+        from purchasing.demo import _siret
+
+        return _siret(self._next(), 999)
+
+    def member(self, name: str | None = None, **values: Any) -> Member:
+        n = self._next()
+        member = Member(
+            name=name or f"Member {n}",
+            siret=values.pop("siret", None) or self._siret(),
+            town=values.pop("town", "Nancy"),
+            latitude=values.pop("latitude", 48.69),
+            longitude=values.pop("longitude", 6.18),
+            **values,
+        )
+        member.sites.append(
+            DeliverySite(name="Siège", town=member.town, latitude=48.69, longitude=6.18)
+        )
+        self.session.add(member)
+        self.session.flush()
+        return member
+
+    def user(self, role: str = "member", member: Member | None = None, **values: Any) -> User:
+        n = self._next()
+        if role == "member" and member is None:
+            member = self.member()
+        user = User(
+            email=values.pop("email", f"user{n}@example.org"),
+            name=values.pop("name", f"User {n}"),
+            role=role,
+            member=member,
+            password_hash=_HASH,
+            **values,
+        )
+        self.session.add(user)
+        self.session.flush()
+        return user
+
+    def product(self, name: str | None = None, unit: str = "ream", **values: Any) -> Product:
+        category = self.session.get(Category, 1) or Category(id=1, name="Papier")
+        product = Product(
+            name=name or f"Product {self._next()}", unit=unit, category=category, **values
+        )
+        self.session.add(product)
+        self.session.flush()
+        return product
+
+    def supplier(self, name: str | None = None, **values: Any) -> Supplier:
+        supplier = Supplier(
+            name=name or f"Supplier {self._next()}",
+            siret=values.pop("siret", None) or self._siret(),
+            town=values.pop("town", "Metz"),
+            latitude=values.pop("latitude", 49.12),
+            longitude=values.pop("longitude", 6.18),
+            delivery_fee=Decimal(values.pop("delivery_fee", "10")),
+            **values,
+        )
+        self.session.add(supplier)
+        self.session.flush()
+        return supplier
+
+    def offer(
+        self,
+        product: Product | None = None,
+        supplier: Supplier | None = None,
+        price: str = "2.10",
+        **values: Any,
+    ) -> Offer:
+        offer = Offer(
+            product=product or self.product(),
+            supplier=supplier or self.supplier(),
+            supplier_ref=values.pop("supplier_ref", f"REF-{self._next()}"),
+            pack_size=Decimal(values.pop("pack_size", "1")),
+            tiers=[PriceTier(min_quantity=Decimal(1), unit_price=Decimal(price))],
+            **values,
+        )
+        self.session.add(offer)
+        self.session.flush()
+        return offer
+
+    def need(self, member: Member, product: Product | None = None, **values: Any) -> Need:
+        need = Need(
+            member=member,
+            product=product if product is not None else self.product(),
+            quantity=Decimal(values.pop("quantity", "10")),
+            needed_by=values.pop("needed_by", cooperative_today() + timedelta(days=20)),
+            delivery_site=member.sites[0],
+            status=values.pop("status", "submitted"),
+            **values,
+        )
+        self.session.add(need)
+        self.session.flush()
+        return need
+
+
+@pytest.fixture
+def make(session: Session) -> Factory:
+    return Factory(session)
+
+
+@pytest.fixture
+def app(database_url: str, engine: Engine) -> Any:
+    from web import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key-0123456789",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    yield app
+    app.extensions["coachat.engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
+
+
+def sign_in(client: Any, user: User) -> None:
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.data
+
+
+@pytest.fixture
+def signed_in(client: Any, session: Session) -> Any:
+    """Signs `user` in on the test client (the session is committed so the app sees it)."""
+
+    def signed_in_as(user: User) -> Any:
+        session.commit()
+        sign_in(client, user)
+        return client
+
+    return signed_in_as

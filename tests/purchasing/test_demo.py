@@ -1,0 +1,73 @@
+"""The demo cooperative loads once, the same way every time, with what a newcomer needs."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from persistence import Base, create_engine_for, make_session_factory
+from purchasing.accounts import authenticate, siret_is_valid
+from purchasing.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+from purchasing.models import Member, Need, User
+from suppliers.models import Category, Offer, Product, Supplier
+
+
+def counts(session):
+    return {
+        model.__name__: session.scalar(select(func.count()).select_from(model))
+        for model in (Member, User, Category, Product, Supplier, Offer, Need)
+    }
+
+
+def test_the_demo_loads_a_realistic_cooperative_once(session, today):
+    report = load_demo(session, today)
+    assert report.loaded
+    loaded = counts(session)
+    assert 18 <= loaded["Member"] <= 25
+    assert loaded["Category"] == 10
+    assert 55 <= loaded["Product"] <= 70
+    assert 25 <= loaded["Supplier"] <= 35
+    assert 200 <= loaded["Offer"] <= 300
+    assert loaded["Need"] == 80
+    assert not load_demo(session, today).loaded
+    assert counts(session) == loaded
+
+
+def offers_snapshot(session):
+    return [
+        (
+            offer.supplier_ref,
+            offer.lead_time_days,
+            [(t.min_quantity, t.unit_price) for t in offer.tiers],
+        )
+        for offer in session.scalars(select(Offer).order_by(Offer.supplier_ref))
+    ]
+
+
+def test_the_demo_is_the_same_at_every_load(session, today, tmp_path):
+    load_demo(session, today)
+    other_engine = create_engine_for(f"sqlite:///{tmp_path / 'other.db'}")
+    Base.metadata.create_all(other_engine)
+    with make_session_factory(other_engine)() as other:
+        load_demo(other, today)
+        assert offers_snapshot(other) == offers_snapshot(session)
+    other_engine.dispose()
+    member_sirets = session.scalars(select(Member.siret)).all()
+    assert all(siret_is_valid(siret) for siret in member_sirets)
+    assert len(set(member_sirets)) == len(member_sirets)
+
+
+def test_each_demo_account_signs_in_with_its_role(session, today):
+    load_demo(session, today)
+    for role, email, _name in DEMO_ACCOUNTS:
+        user = authenticate(session, email, DEMO_PASSWORD)
+        assert user is not None and user.role == role
+    member = authenticate(session, "membre@demo.coachat.fr", DEMO_PASSWORD)
+    assert member.member is not None
+
+
+def test_demo_needs_are_open_and_in_the_future(session, today):
+    load_demo(session, today)
+    needs = session.scalars(select(Need)).all()
+    assert {need.status for need in needs} == {"submitted"}
+    assert all(need.needed_by > today for need in needs)
+    assert any(need.product_id is None for need in needs)
