@@ -54,7 +54,9 @@ def _siret(index: int, prefix: int) -> str:
 
 
 def _money(value: float) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    """A price as suppliers print them: to the cent, or to the tenth of a cent below 1 €."""
+    step = Decimal("0.001") if value < 1 else Decimal("0.01")
+    return Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP)
 
 
 def is_loaded(session: Session) -> bool:
@@ -273,9 +275,9 @@ def _needs(
             product_index = rng.randrange(len(products))
             product = products[product_index]
             pack = PRODUCTS[product_index][4]
-            quantity = Decimal(
-                max(1, pack * rng.choice((1, 2, 3, 4, 6, 10)) + rng.choice((0, 0, -1, 3)))
-            )
+            # Small packs get odd quantities, so that tolerances and whole packs matter.
+            odd = rng.choice((0, 0, -1, 3)) if pack <= 10 else 0
+            quantity = Decimal(max(1, pack * rng.choice((1, 2, 3, 4, 6, 10)) + odd))
             unit = product.unit
         needs.append(
             Need(
