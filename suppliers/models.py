@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -165,3 +168,54 @@ class PriceTier(Base):
     unit_price: Mapped[Decimal] = mapped_column(UnitPrice())
 
     offer: Mapped[Offer] = relationship(back_populates="tiers")
+
+
+UPLOAD_STATUSES = ("analysing", "ready", "invalid", "imported", "failed")
+MATCH_STATUSES = ("pending", "confirmed", "changed", "new_product")
+
+
+class CatalogUpload(Base):
+    """A supplier's price list as uploaded, kept until it is imported (or abandoned).
+
+    The file stays in the database so that any web worker can show its preview and import it.
+    """
+
+    __tablename__ = "catalog_upload"
+    __table_args__ = (
+        CheckConstraint(f"status IN {UPLOAD_STATUSES!r}", name="status_known"),
+        CheckConstraint("progress_done >= 0 AND progress_total >= 0", name="progress_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    mapping: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="analysing")
+    progress_done: Mapped[int] = mapped_column(Integer, default=0)
+    progress_total: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    supplier: Mapped[Supplier] = relationship()
+
+
+class ProductMatch(Base):
+    """An imported catalog line whose product the lead should confirm, with the candidates."""
+
+    __tablename__ = "product_match"
+    __table_args__ = (CheckConstraint(f"status IN {MATCH_STATUSES!r}", name="status_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"), unique=True)
+    text: Mapped[str] = mapped_column(String(300))
+    candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(Integer)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    offer: Mapped[Offer] = relationship()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 import purchasing.models  # noqa: F401 - registers the tables
@@ -123,7 +123,8 @@ class Factory:
         return user
 
     def product(self, name: str | None = None, unit: str = "ream", **values: Any) -> Product:
-        category = self.session.get(Category, 1) or Category(id=1, name="Papier")
+        category = self.session.scalar(select(Category).where(Category.name == "Papier"))
+        category = category or Category(name="Papier")
         product = Product(
             name=name or f"Product {self._next()}", unit=unit, category=category, **values
         )

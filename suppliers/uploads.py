@@ -1,0 +1,168 @@
+"""Uploaded price lists: kept in the database, analysed with progress, imported once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from persistence import utcnow
+from suppliers.imports import ImportResult, apply_import, plan_import
+from suppliers.models import CatalogUpload, Supplier
+
+PROGRESS_EVERY = 500
+
+
+class UploadRefused(Exception):
+    """The upload cannot be taken or imported; the message says why, in French."""
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    max_bytes: int = 5 * 1024 * 1024
+    max_rows: int = 20_000
+
+
+def start_upload(
+    session: Session,
+    supplier_id: int,
+    filename: str,
+    data: bytes,
+    user_id: int | None,
+    limits: UploadLimits,
+) -> CatalogUpload:
+    """Keeps a price list for analysis; an empty or oversized file is refused at once."""
+    if session.get(Supplier, supplier_id) is None:
+        raise UploadRefused("Choisissez le fournisseur dont c'est la liste de prix.")
+    if not data:
+        raise UploadRefused("Le fichier est vide : rien n'a été importé.")
+    if len(data) > limits.max_bytes:
+        raise UploadRefused(
+            f"Le fichier fait {len(data) / 1_048_576:.1f} Mo, plus que les "
+            f"{limits.max_bytes / 1_048_576:.0f} Mo acceptés : rien n'a été importé."
+        )
+    upload = CatalogUpload(
+        supplier_id=supplier_id,
+        filename=(filename or "catalogue")[:255],
+        data=data,
+        created_by_id=user_id,
+        status="analysing",
+    )
+    session.add(upload)
+    session.flush()
+    return upload
+
+
+def analyse_upload(sessions: sessionmaker[Session], upload_id: int, limits: UploadLimits) -> None:
+    """Builds the preview of an upload, recording progress as rows are checked.
+
+    A job of its own: it commits its progress and its result in its own transactions.
+    """
+    with sessions() as session:
+        upload = session.get(CatalogUpload, upload_id)
+        if upload is None:
+            return
+        data, filename, mapping = upload.data, upload.filename, upload.mapping
+        supplier_id = upload.supplier_id
+
+    def record(done: int, total: int) -> None:
+        with sessions.begin() as progress_session:
+            progress_session.execute(
+                update(CatalogUpload)
+                .where(CatalogUpload.id == upload_id)
+                .values(progress_done=done, progress_total=total)
+            )
+
+    throttled = _every(PROGRESS_EVERY, record)
+    try:
+        with sessions() as session:
+            plan = plan_import(
+                session,
+                supplier_id,
+                data,
+                filename,
+                mapping,
+                max_rows=limits.max_rows,
+                max_bytes=limits.max_bytes,
+                progress=throttled,
+            )
+            summary = plan.summary()
+        status = "ready" if plan.ok else "invalid"
+    except Exception as error:  # an unexpected file must still end the analysis visibly
+        summary = {"ok": False, "messages": [f"Analyse impossible : {error}"], "error_count": 1}
+        status = "failed"
+    with sessions.begin() as session:
+        upload = session.get(CatalogUpload, upload_id)
+        if upload is not None:
+            upload.summary = summary
+            upload.status = status
+            upload.progress_done = upload.progress_total = summary.get("rows", 0)
+
+
+def _every(step: int, callback: Callable[[int, int], None]) -> Callable[[int, int], None]:
+    last = [-step]
+
+    def call(done: int, total: int) -> None:
+        if done - last[0] >= step or done == total:
+            last[0] = done
+            callback(done, total)
+
+    return call
+
+
+def change_mapping(
+    session: Session, upload_id: int, mapping: dict[str, str | None]
+) -> CatalogUpload:
+    """Sets how columns map to fields; the upload is analysed again."""
+    upload = _pending(session, upload_id)
+    upload.mapping = mapping
+    upload.status = "analysing"
+    upload.progress_done = upload.progress_total = 0
+    session.flush()
+    return upload
+
+
+def _pending(session: Session, upload_id: int) -> CatalogUpload:
+    upload = session.scalar(
+        select(CatalogUpload).where(CatalogUpload.id == upload_id).with_for_update()
+    )
+    if upload is None:
+        raise UploadRefused("Ce fichier n'existe pas.")
+    if upload.status == "imported":
+        raise UploadRefused("Ce fichier a déjà été importé.")
+    return upload
+
+
+def confirm_upload(
+    session: Session, upload_id: int, limits: UploadLimits
+) -> tuple[CatalogUpload, ImportResult]:
+    """Imports a previewed upload, all of it or nothing, exactly once.
+
+    The file is checked again against the catalog as it is now; the row lock makes a second
+    confirmation wait and then find the upload imported.
+    """
+    upload = _pending(session, upload_id)
+    if upload.status != "ready":
+        raise UploadRefused("Le fichier contient des erreurs : corrigez-le avant d'importer.")
+    plan = plan_import(
+        session,
+        upload.supplier_id,
+        upload.data,
+        upload.filename,
+        upload.mapping,
+        max_rows=limits.max_rows,
+        max_bytes=limits.max_bytes,
+    )
+    if not plan.ok:
+        upload.status = "invalid"
+        upload.summary = plan.summary()
+        session.flush()
+        raise UploadRefused("Le fichier contient des erreurs : rien n'a été importé.")
+    result = apply_import(session, plan)
+    upload.status = "imported"
+    upload.imported_at = utcnow()
+    upload.summary = {**plan.summary(), "result": result.__dict__}
+    session.flush()
+    return upload, result
