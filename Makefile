@@ -48,6 +48,6 @@ clean:
 # After changing user-facing text: refresh the catalog, translate the new French entries, compile.
 translations-update: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext --no-location --omit-header \
-		--sort-output -o web/translations/messages.pot web purchasing
-	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-location \
-		--omit-header
+		--sort-output -o web/translations/messages.pot web purchasing suppliers
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --omit-header \
+		--ignore-obsolete

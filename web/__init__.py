@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from web.admin.routes import blueprint as admin
     from web.auth.routes import blueprint as auth
+    from web.catalog import imports as _catalog_imports  # noqa: F401 - adds its routes
     from web.catalog.routes import blueprint as catalog
     from web.needs.routes import blueprint as needs
 

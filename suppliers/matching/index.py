@@ -1,0 +1,208 @@
+"""Candidate selection: which catalog products are worth scoring for a query.
+
+An index over the words of the normalised names, weighted by inverse document frequency (IDF): a
+query word shared by few products says much, one shared by thousands says little. The weighted
+overlap ranks the products sharing words with the query, and only the best of them go on to
+rapidfuzz. Words the
+catalog never uses (typos, abbreviations) are looked up in the catalog's vocabulary, by prefix
+("poub" -> "poubelle") or by edit distance ("ramete" -> "ramette"), so that they still select
+candidates.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+#: a vocabulary word must look this much like an unknown query word to stand in for it (0-1)
+SIMILAR = 0.75
+#: how many vocabulary words may stand in for one unknown query word
+EXPANSIONS = 3
+#: words members use for what catalogs call otherwise (normalised forms)
+SYNONYMS = {
+    "marron": ("brun", "havane"),
+    "plastique": ("polypropylene", "pp", "pvc"),
+    "tricolore": ("couleur",),
+}
+SYNONYM_WEIGHT = 0.8
+#: weight of a prefix or edit-distance stand-in relative to a word written as the catalog does
+PREFIX_WEIGHT = 0.9
+
+
+_LETTERS_DIGITS = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A catalog word standing for a query word, with how much it counts (0-1)."""
+
+    word: str
+    weight: float
+
+
+class Vocabulary:
+    """The words of a catalog, searchable by prefix and by edit distance."""
+
+    def __init__(self, frequency: Counter[str]) -> None:
+        self.frequency = frequency
+        self.sorted = sorted(frequency)
+        # codes and quantities are not misspelt versions of each other: "80g" is not "90g"
+        self.words = [w for w in self.sorted if w.isalpha() and len(w) >= 3]
+        self.lookup = lru_cache(maxsize=65536)(self._lookup)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.frequency
+
+    def _lookup(self, word: str) -> tuple[Term, ...]:
+        """Catalog words a query word may stand for, best first; itself if the catalog has it."""
+        if word in SYNONYMS:
+            known = [Term(w, SYNONYM_WEIGHT) for w in SYNONYMS[word] if w in self.frequency]
+            if word in self.frequency:
+                known.insert(0, Term(word, 1.0))
+            if known:
+                return tuple(known[:EXPANSIONS])
+        if word in self.frequency:
+            return (Term(word, 1.0),)
+        parts = _LETTERS_DIGITS.findall(word)
+        if len(parts) > 1 and all(p in self.frequency for p in parts):
+            # "hp303" for "HP 303"
+            return tuple(Term(p, 1.0) for p in parts)
+        if not word.isalpha() or len(word) < 3:
+            return ()
+        found: dict[str, float] = {}
+        start = bisect.bisect_left(self.sorted, word)
+        prefixed = []
+        for candidate in self.sorted[start : start + 200]:
+            if not candidate.startswith(word):
+                break
+            prefixed.append(candidate)
+        prefixed.sort(key=lambda w: -self.frequency[w])
+        for candidate in prefixed[:EXPANSIONS]:
+            found[candidate] = PREFIX_WEIGHT
+        if len(word) >= 4:
+            # OSA counts a swap of two letters as one slip, as a typist makes it
+            for candidate, similarity, _ in process.extract(
+                word,
+                self.words,
+                scorer=OSA.normalized_similarity,
+                score_cutoff=SIMILAR,
+                limit=EXPANSIONS,
+            ):
+                found[candidate] = max(found.get(candidate, 0.0), similarity)
+        best = sorted(found.items(), key=lambda item: (-item[1], -self.frequency[item[0]]))
+        return tuple(Term(w, s) for w, s in best[:EXPANSIONS])
+
+
+class TermIndex:
+    """IDF-weighted word overlap between a query and normalised product names.
+
+    The similarity of a product to a query blends two shares of information (each word counting
+    its IDF squared): the share of the query the product contains, which matters most since a
+    member names what they want, and the share of the product the query mentions, which prefers
+    "Papier A4 80 g" to a longer name carrying the same words and more.
+    """
+
+    def __init__(
+        self,
+        documents: Sequence[str],
+        references: Sequence[str] = (),
+        query_share: float = 0.75,
+    ) -> None:
+        """Index normalised `documents`; a product's `references` (supplier codes) select it
+        when a query names them but do not count in its information otherwise."""
+        self.size = len(documents)
+        self.query_share = query_share
+        postings: defaultdict[str, list[int]] = defaultdict(list)
+        words_of = []
+        for i, text in enumerate(documents):
+            words = set(text.split())
+            words_of.append(words)
+            codes = set(references[i].split()) if references else set()
+            for word in words | codes:
+                postings[word].append(i)
+        self.idf = {
+            word: math.log((1 + self.size) / (1 + len(docs))) + 1.0
+            for word, docs in postings.items()
+        }
+        self.unknown_idf = math.log(1 + self.size) + 1.0
+        information = np.array([sum(self.idf[w] ** 2 for w in words) or 1.0 for words in words_of])
+        for i, codes_text in enumerate(references):
+            for word in set(codes_text.split()) - words_of[i]:
+                # a named reference is all a product needs to be recognised
+                information[i] = max(information[i], self.idf[word] ** 2)
+        self.vocabulary = Vocabulary(Counter({w: len(d) for w, d in postings.items()}))
+        self.postings: dict[str, NDArray[np.int32]] = {}
+        self.product_share: dict[str, NDArray[np.float64]] = {}
+        for word, docs in postings.items():
+            ids = np.array(docs, dtype=np.int32)
+            self.postings[word] = ids
+            self.product_share[word] = self.idf[word] ** 2 / information[ids]
+
+    def terms(self, words: Iterable[str]) -> list[tuple[str, list[Term]]]:
+        """Each query word with the catalog words that stand for it."""
+        return [(w, list(self.vocabulary.lookup(w))) for w in dict.fromkeys(words)]
+
+    def similarity(self, terms: Sequence[tuple[str, list[Term]]]) -> Similarity:
+        """Similarity of the query to every product (0-1), indexed by product."""
+        ids: list[NDArray[np.int32]] = []
+        query_parts: list[float] = []
+        lengths: list[int] = []
+        product_parts: list[NDArray[np.float64]] = []
+        query_information = 0.0
+        for _, stand_ins in terms:
+            if not stand_ins:
+                # a word the catalog does not have is part of what the member asked for
+                query_information += self.unknown_idf**2
+                continue
+            best = 0.0
+            for term in stand_ins:
+                information = (term.weight * self.idf[term.word]) ** 2
+                best = max(best, information)
+                postings = self.postings[term.word]
+                ids.append(postings)
+                query_parts.append(information)
+                lengths.append(len(postings))
+                product_parts.append(self.product_share[term.word] * term.weight)
+            query_information += best
+        if not ids:
+            return Similarity(np.zeros(self.size), np.zeros(0, dtype=np.int32), 0)
+        weights = np.repeat(
+            np.array(query_parts) * (self.query_share / query_information), lengths
+        ) + (1 - self.query_share) * np.concatenate(product_parts)
+        touched = np.concatenate(ids)
+        scores = np.bincount(touched, weights=weights, minlength=self.size)
+        return Similarity(np.minimum(scores, 1.0), touched, len(ids))
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """A query's similarity to every product, and which products share a word with it."""
+
+    scores: NDArray[np.float64]
+    touched: NDArray[np.int32]
+    terms: int
+
+    def best(self, count: int) -> NDArray[np.intp]:
+        """Indices of the `count` most similar products (fewer if fewer share a word)."""
+        values = self.scores[self.touched]
+        # a product is touched once per shared word, so the best count x terms touches hold at
+        # least `count` products; looking at touches only avoids a pass over the whole catalog
+        enough = count * self.terms
+        if len(values) > enough:
+            threshold = np.partition(values, -enough)[-enough]
+            hits = np.flatnonzero(self.scores >= threshold)
+        else:
+            hits = np.unique(self.touched)
+        if len(hits) > count:
+            hits = hits[np.argpartition(-self.scores[hits], count - 1)[:count]]
+        return hits

@@ -1,0 +1,483 @@
+"""How people write products, brought to one spelling.
+
+Members and supplier catalogs write the same product in many ways: "Ramette papier A4 80 g/m²",
+"ram. papier a4 80g", "papier A4 0,08 kg x5". `normalize` maps them to one lower-case, accent-free
+form where quantities have a single spelling (``80g``, ``500ml``, ``x5``), abbreviations are
+expanded, model codes are glued and plurals are dropped, so that rapidfuzz compares words rather
+than typing habits. `parse_quantities` reads the quantities back from that form so that a match can
+be checked for agreement on size and pack.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+# unit spelling -> (canonical unit, factor to the canonical unit)
+_UNITS: dict[str, tuple[str, Decimal]] = {}
+
+
+def _units(canonical: str, factor: str, *spellings: str) -> None:
+    for spelling in spellings:
+        _UNITS[spelling] = (canonical, Decimal(factor))
+
+
+_units("g", "1", "g", "gr", "grs", "gramme", "grammes", "gram", "grams", "gsm")
+_units("g", "0.001", "mg")
+_units("g", "1000", "kg", "kgs", "kilo", "kilos", "kilogramme", "kilogrammes")
+_units("ml", "1", "ml", "millilitre", "millilitres")
+_units("ml", "10", "cl", "centilitre", "centilitres")
+_units("ml", "100", "dl")
+_units("ml", "1000", "l", "lt", "ltr", "litre", "litres", "liter", "liters")
+_units("mm", "1", "mm", "millimetre", "millimetres")
+_units("mm", "10", "cm", "centimetre", "centimetres")
+_units("mm", "1000", "m", "metre", "metres", "meter", "meters")
+_units("um", "1", "um", "micron", "microns", "microm")
+_units("w", "1", "w", "watt", "watts")
+_units("w", "1000", "kw")
+_units("v", "1", "v", "volt", "volts")
+_units("mah", "1", "mah")
+_units("go", "1", "go", "gb", "gigaoctet", "gigaoctets")
+_units("go", "1000", "to", "tb")
+_units("pouce", "1", "pouce", "pouces", "inch", "inches")
+_units("pct", "1", "%", "pct", "pourcent")
+_units("f", "1", "f", "ff", "fl", "fls", "flles", "feuille", "feuilles", "sheet", "sheets")
+_units("x", "1", "pcs", "pc", "pce", "pces", "piece", "pieces", "unite", "unites", "u")
+
+#: what a canonical unit measures; two sizes can only disagree within one dimension
+DIMENSIONS = {
+    "g": "mass",
+    "ml": "volume",
+    "mm": "length",
+    "um": "thickness",
+    "w": "power",
+    "v": "voltage",
+    "mah": "charge",
+    "go": "storage",
+    "pouce": "screen",
+    "pct": "percent",
+    "f": "sheets",
+}
+
+#: nouns counted by a number in a product's name: "3 plis", "6 prises", "96 p."
+_COUNTED = {
+    "pli": "pli",
+    "plis": "pli",
+    "prise": "prise",
+    "prises": "prise",
+    "marche": "marche",
+    "marches": "marche",
+    "p": "page",
+    "pp": "page",
+    "page": "page",
+    "pages": "page",
+    "pers": "personne",
+    "personne": "personne",
+    "personnes": "personne",
+    "lavage": "lavage",
+    "lavages": "lavage",
+    "lav": "lavage",
+    "format": "format",
+    "formats": "format",
+    "dose": "dose",
+    "doses": "dose",
+    "place": "place",
+    "places": "place",
+    "tiroir": "tiroir",
+    "tiroirs": "tiroir",
+}
+_LONG_UNITS = [u for u in _UNITS if len(u) >= 4]
+_CLOTHING = r"(?:xs|s|m|l|xl|xxl|xxxl|[2-5]xl)"
+
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_UNIT = "(" + "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True)) + ")"
+_END = r"(?![a-z0-9])"
+_TIMES = r"\s*[x×*]\s*"
+
+# "5 x 500 ml", "6x1,5l": a pack of measured items
+_PACK_OF_MEASURE = re.compile(r"(?<![a-z0-9.])(\d+)" + _TIMES + _NUMBER + r"\s*" + _UNIT + _END)
+# "210 x 297 mm", "40x30x20 cm": a size in two or three dimensions
+_DIMENSIONS = re.compile(
+    _NUMBER + _TIMES + _NUMBER + r"(?:" + _TIMES + _NUMBER + r")?\s*(mm|cm|m)" + _END
+)
+_BARE_DIMENSIONS = re.compile(
+    r"(?<![a-z0-9.])(\d+(?:\.\d+)?)" + _TIMES + r"(\d+(?:\.\d+)?)"
+    # "40 x 30 x 30" has a third side, "40x40 x5" is a pack of five
+    r"(?:(?:[x×*]\s*|\s+[x×*]\s+)(\d+(?:\.\d+)?))?(?![a-z0-9.])"
+)
+_FRACTION = re.compile(r"(?<![a-z0-9.])(\d+)[/-](\d+)e?(?![a-z0-9])")
+_SIZE_CHOICES = re.compile(r"(?<![a-z0-9])" + _CLOTHING + r"(?:/" + _CLOTHING + r")+(?![a-z0-9])")
+_SIZE_WORD = re.compile(
+    r"(?<![a-z0-9])(?:taille|pointure|t\.?|p\.?)\s*(\d{1,2}|" + _CLOTHING + r")(?![a-z0-9])"
+)
+_COUNTED_WORDS = re.compile(
+    r"(?<![a-z0-9.])(\d+)\s*(" + "|".join(sorted(_COUNTED, key=len, reverse=True)) + r")(?![a-z])"
+)
+_UNIT_SLIP = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)\s*([a-z]{4,})(?![a-z0-9])")
+_MEASURE = re.compile(r"(?<![a-z0-9.])" + _NUMBER + r"\s*" + _UNIT + _END)
+_GRAMMAGE = re.compile(r"(\d)\s*(?:g|gr|grs)\s*/\s*m\s*2|(\d)\s*g\s*m2" + _END)
+_PACK_WORDS = re.compile(
+    r"(?<![a-z0-9])(?:lot|carton|ctn|paquet|pack|boite|bte|pqt|colis|sachet|etui|set|box|par)s?"
+    r"\s+(?:de\s+)?x?(\d+)(?![0-9a-zA-Z.])"
+)
+_TIMES_COUNT = re.compile(r"(?<![a-z0-9.])[x×*]\s*(\d+)(?![0-9a-z.])")
+_COUNT_TIMES = re.compile(r"(?<![a-z0-9.])(\d+)\s*[x×*](?=\s|$)")
+_CODE = re.compile(r"(?<![a-z0-9])[a-z0-9]+(?:[-/.][a-z0-9]+)+(?![a-z0-9])")
+_ONE_LETTER_PREFIX = re.compile(r"(?<![a-z0-9])([a-z])-([a-z]{2,})")
+_PADDED_CODE = re.compile(r"(?<![a-z0-9])([a-z]+)0+(\d)")
+_DIGIT = re.compile(r"\d")
+_INCHES = re.compile(r"(\d)\s*(?:\"|''|pouces?(?![a-z]))")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_NOT_WORD = re.compile(r"[^a-z0-9.%]+")
+_STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+
+#: abbreviations that are only read as such when written with their dot ("ram." but "RAM 8 Go")
+_DOTTED = {
+    "ram": "ramette",
+    "rec": "recycle",
+    "recy": "recycle",
+    "pap": "papier",
+    "jet": "jetable",
+    "env": "enveloppe",
+    "compo": "compostable",
+    "biodeg": "biodegradable",
+    "ref": "reference",
+    "blc": "blanc",
+    "nr": "noir",
+    "sach": "sachet",
+    "ctn": "carton",
+}
+
+#: abbreviations and shop words that mean one thing however they are written
+_WORDS = {
+    "pqt": "paquet",
+    "bte": "boite",
+    "btes": "boite",
+    "blc": "blanc",
+    "rlx": "rouleau",
+    "rlt": "rouleau",
+    "rlo": "rouleau",
+    "flles": "feuille",
+    "ctn": "carton",
+    "biodeg": "biodegradable",
+    "recycl": "recycle",
+    "recyc": "recycle",
+    "ecolab": "ecolabel",
+    "tshirts": "tshirt",
+    "teeshirt": "tshirt",
+    "teeshirts": "tshirt",
+    "oeko": "oekotex",
+    "pq": "papier toilette",
+    "blanche": "blanc",
+    "noire": "noir",
+    "verte": "vert",
+    "grise": "gris",
+    "bleue": "bleu",
+    "violette": "violet",
+    "black": "noir",
+    "white": "blanc",
+    "accu": "rechargeable",
+    "accus": "rechargeable",
+    "dble": "double",
+    "gd": "grand",
+    "gds": "grand",
+    "gde": "grand",
+    "gdes": "grand",
+    "pts": "petit",
+    "pte": "petit",
+    "ptes": "petit",
+    "ss": "sans",
+}
+
+#: brand names used as common nouns: the common noun is added, the brand kept
+_GENERIC_BRANDS = {
+    "sopalin": "essuie tout",
+    "scotch": "ruban adhesif",
+    "postit": "note repositionnable",
+    "kleenex": "mouchoir",
+    "stabilo": "surligneur",
+    "tippex": "correcteur",
+    "velcro": "scratch",
+}
+
+#: (a word the text must contain, its spellings, the one spelling)
+_PHRASES = [
+    ("shirt", re.compile(r"(?<![a-z0-9])(?:tee|t)[\s-]+shirts?(?![a-z0-9])"), "tshirt"),
+    ("post", re.compile(r"(?<![a-z0-9])post[\s-]+its?(?![a-z0-9])"), "postit"),
+    ("tip", re.compile(r"(?<![a-z0-9])tipp?[\s-]+ex(?![a-z0-9])"), "tippex"),
+    ("oeko", re.compile(r"(?<![a-z0-9])oeko[\s-]+tex(?![a-z0-9])"), "oekotex"),
+    # "hydro-alcoolique", "hydro alcoolique" and "hydroalcoolique" are all written
+    ("", re.compile(r"(?<![a-z0-9])(hydro|micro|multi|anti|auto|poly)[\s-]+(?=[a-z]{3})"), r"\1"),
+    ("-", re.compile(r"(?<![a-z0-9])(eco|semi|extra|ultra|mini|maxi)-(?=[a-z]{3})"), r"\1"),
+]
+
+_ABBREVIATION = re.compile(r"(?<![a-z0-9])(" + "|".join(_DOTTED) + r")\.")
+
+STOP_WORDS = frozenset(
+    [
+        "de",
+        "du",
+        "des",
+        "d",
+        "la",
+        "le",
+        "les",
+        "l",
+        "un",
+        "une",
+        "a",
+        "au",
+        "aux",
+        "et",
+        "en",
+        "pour",
+        "avec",
+        "sur",
+        "the",
+        "of",
+        "for",
+        "and",
+        "with",
+        "in",
+        "x",
+    ]
+)
+
+#: words whose final s is not a plural mark; both sides would be cut alike, but keeping them
+#: leaves the normalised form readable
+_INVARIABLE = frozenset(
+    [
+        "plus",
+        "sans",
+        "sous",
+        "gris",
+        "bois",
+        "dos",
+        "prix",
+        "choix",
+        "noix",
+        "colis",
+        "tapis",
+        "souris",
+        "vis",
+    ]
+)
+
+
+def _number(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the patterns only pass digits
+        return Decimal(0)
+
+
+def format_number(value: Decimal) -> str:
+    """A number the way the normalised form writes it: no exponent, no trailing zeros."""
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _measure(value: str, unit: str) -> str:
+    canonical, factor = _UNITS[unit]
+    amount = format_number(_number(value) * factor)
+    if canonical == "x":
+        return f"x{amount}"
+    return f"{amount}{canonical}"
+
+
+def _pack_of_measure(match: re.Match[str]) -> str:
+    return f"x{int(match[1])} {_measure(match[2], match[3])}"
+
+
+def _dimensions(match: re.Match[str]) -> str:
+    # sides keep the unit they were written in: members type "40x40" for a "40 x 40 cm" cloth;
+    # the capital X keeps the pack patterns off it until the text is lowered again
+    return "X".join(format_number(_number(side)) for side in match.groups()[:3] if side)
+
+
+def _unit_slip(match: re.Match[str]) -> str:
+    word = match[2]
+    if word in _UNITS or word in _COUNTED:
+        return match[0]
+    found = process.extractOne(
+        word, _LONG_UNITS, scorer=OSA.normalized_similarity, score_cutoff=0.75
+    )
+    return f"{match[1]} {found[0]}" if found else match[0]
+
+
+def _code(match: re.Match[str]) -> str:
+    text = match[0]
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return text
+    if any(c.isdigit() for c in text) and any(c.isalpha() for c in text):
+        return re.sub(r"[-/.]", "", text)
+    return re.sub(r"[-/.]", " ", text)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or ligatures: "Désignation Œuvre" -> "designation oeuvre"."""
+    if text.isascii():
+        return text.lower()
+    text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    # a bare µ after a number is a micron ("30 µ"); µm stays one unit
+    return re.sub(r"μm?", "um", text.casefold())
+
+
+def _singular(word: str) -> str:
+    if len(word) <= 3 or word in _INVARIABLE or any(c.isdigit() for c in word):
+        return word
+    if word.endswith("eaux") or word.endswith("eux"):
+        word = word[:-1]
+    elif word.endswith("aux"):
+        word = word[:-3] + "al"
+    elif word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    if word.endswith("ee"):
+        word = word[:-1]
+    return word
+
+
+_REFERENCE = re.compile(
+    r"(?:^|(?<=[\s,;(\[-]))(r[eé]f[eé]rence|r[eé]f|code|sku)\b\.?\s*[:#]?\s*"
+    r"([a-z0-9][a-z0-9/._-]{2,})",
+    re.IGNORECASE,
+)
+
+
+def split_reference(text: str) -> tuple[str, str]:
+    """A product text without its supplier reference ("Réf. 3JBW60"), and the reference.
+
+    A reference identifies one supplier's item: it selects the product when a member types it,
+    but when they do not it should not count as a difference.
+    """
+    match = _REFERENCE.search(text)
+    # "Réf." always introduces a reference; "code" does so only before something with a digit
+    if not match or (match[1].lower() in ("code", "sku") and not re.search(r"\d", match[2])):
+        return text, ""
+    rest = (text[: match.start()] + " " + text[match.end() :]).strip(" -,;")
+    return re.sub(r"\s+", " ", rest), match[2].rstrip("._-/")
+
+
+@lru_cache(maxsize=65536)
+def normalize(text: str) -> str:
+    """The comparable form of a product text.
+
+    Case, accents and punctuation are dropped; quantities get one spelling (``80 g``,
+    ``80g`` and ``0,08 kg`` are all ``80g``; ``33 cl`` is ``330ml``; ``5x500ml``, ``lot de 5``
+    and ``x5`` give ``x5``); common abbreviations are expanded (``ram.`` is ``ramette``); model
+    codes are glued (``KTC-D320/1G`` is ``ktcd3201g``); simple plurals become singular.
+    """
+    text = fold(text)
+    text = _DECIMAL_COMMA.sub(".", text)
+    for needed, pattern, replacement in _PHRASES:
+        if needed in text:
+            text = pattern.sub(replacement, text)
+    if "." in text:
+        text = _ABBREVIATION.sub(lambda m: " " + _DOTTED[m[1]] + " ", text)
+    if _DIGIT.search(text):
+        text = _quantities(text)
+    if "/" in text:
+        text = _SIZE_CHOICES.sub(lambda m: m[0].replace("/", " "), text)
+    text = _SIZE_WORD.sub(r" \1 ", text)
+    if "-" in text or "/" in text or "." in text:
+        text = _ONE_LETTER_PREFIX.sub(r"\1\2", text)
+        text = _CODE.sub(_code, text)
+    # "LR03" and "lr3", "n°05" and "n5": zeros after letters are padding
+    text = _PADDED_CODE.sub(r"\1\2", text)
+    text = _NOT_WORD.sub(" ", text.lower())
+    text = _STRAY_DOT.sub(" ", text)
+    return " ".join(w for raw in text.split() for w in _word(raw))
+
+
+def _quantities(text: str) -> str:
+    """Quantities, sizes and packs written one way."""
+    text = _GRAMMAGE.sub(lambda m: (m[1] or m[2]) + "g", text)
+    text = _UNIT_SLIP.sub(_unit_slip, text)
+    text = _INCHES.sub(r"\1 pouce", text)
+    text = _DIMENSIONS.sub(_dimensions, text)
+    text = _PACK_OF_MEASURE.sub(_pack_of_measure, text)
+    text = _BARE_DIMENSIONS.sub(
+        lambda m: "X".join(format_number(_number(g)) for g in m.groups() if g), text
+    )
+    text = _FRACTION.sub(r"\1S\2", text)
+    text = _COUNTED_WORDS.sub(lambda m: f"{m[1]}{_COUNTED[m[2]]}", text)
+    text = _MEASURE.sub(lambda m: _measure(m[1], m[2]), text)
+    text = _PACK_WORDS.sub(lambda m: f" x{int(m[1])} ", text)
+    text = _TIMES_COUNT.sub(lambda m: f" x{int(m[1])} ", text)
+    return _COUNT_TIMES.sub(lambda m: f" x{int(m[1])} ", text)
+
+
+@lru_cache(maxsize=65536)
+def _word(raw: str) -> tuple[str, ...]:
+    """The normalised words one written word gives: none for a stop word, two for a brand
+    used as a common noun ("sopalin essuie tout")."""
+    word = _WORDS.get(raw, raw)
+    parts = word.split()
+    if word in _GENERIC_BRANDS:
+        parts = [word, *_GENERIC_BRANDS[word].split()]
+    words = []
+    for part in parts:
+        if part not in STOP_WORDS and part != "%":
+            singular = _singular(part)
+            words.append(_WORDS.get(singular, singular))
+    return tuple(words)
+
+
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)(" + "|".join(DIMENSIONS) + r")")
+_PACK = re.compile(r"x(\d+)")
+_BOX = re.compile(r"\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?){1,2}(?:mm)?")
+
+
+@dataclass(frozen=True)
+class Quantities:
+    """The sizes and pack count a product text states.
+
+    ``sizes`` maps a dimension ("mass", "volume", "length"...) to the values stated for it, in
+    the canonical unit of `normalize`; ``pack`` is the number of items per pack, if stated.
+    """
+
+    sizes: dict[str, frozenset[str]] = field(default_factory=dict)
+    pack: int | None = None
+
+    def conflicts(self, other: Quantities) -> list[str]:
+        """What the two texts state differently: a dimension both give with no common value."""
+        found = []
+        for dimension, values in self.sizes.items():
+            theirs = other.sizes.get(dimension)
+            if theirs and not values & theirs:
+                found.append(f"{dimension} {'/'.join(sorted(values))} ≠ {'/'.join(sorted(theirs))}")
+        if self.pack and other.pack and self.pack != other.pack:
+            found.append(f"pack x{self.pack} ≠ x{other.pack}")
+        return found
+
+    def agrees_with(self, other: Quantities) -> bool | None:
+        """True when a size or pack is stated by both and equal, False on any conflict, None when
+        nothing can be compared."""
+        if self.conflicts(other):
+            return False
+        shared = set(self.sizes) & set(other.sizes)
+        if shared or (self.pack and other.pack):
+            return True
+        return None
+
+
+def parse_quantities(text: str) -> Quantities:
+    """Sizes and pack count stated in a product text (raw or already normalised)."""
+    sizes: dict[str, set[str]] = {}
+    pack: int | None = None
+    for word in normalize(text).split():
+        if m := _PACK.fullmatch(word):
+            pack = int(m[1]) if pack is None else pack
+        elif _BOX.fullmatch(word):
+            sizes.setdefault("dimensions", set()).add(word.removesuffix("mm"))
+        elif m := _SIZE.fullmatch(word):
+            sizes.setdefault(DIMENSIONS[m[2]], set()).add(word)
+    return Quantities({k: frozenset(v) for k, v in sizes.items()}, pack)

@@ -1,0 +1,151 @@
+"""Ranking catalog products for what a member types, and deciding what a ranking means."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from suppliers.matching import Match, ProductMatcher, Verdict, classify
+
+DATA = Path(__file__).resolve().parents[2] / "suppliers" / "data" / "matching"
+
+CATALOG = [
+    (1, "Papier"),
+    (2, "Ramette papier A4 80 g/m² recyclé Clairefontaine - 500 feuilles"),
+    (3, "Ramette papier A4 90 g/m² Navigator - 500 feuilles"),
+    (4, "Sacs poubelle 50 L noir 20 µm - rouleau de 20"),
+    (5, "Sacs poubelle 100 L noir 30 µm - carton de 200"),
+    (6, "Eau minérale plate Cristaline 50 cl - pack de 24"),
+    (7, "Eau minérale plate Cristaline 1,5 L - pack de 6"),
+    (8, "Gel hydroalcoolique flacon pompe 500 ml"),
+    (9, "Stylo bille Bic Cristal bleu - boîte de 50"),
+    (10, "Cartouche d'encre HP 305 (3YM61AE) noir"),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return ProductMatcher(CATALOG)
+
+
+def best(matcher, query):
+    return matcher.rank(query, top=1)[0].key
+
+
+def test_a_one_word_product_does_not_outrank_a_precise_one(matcher):
+    assert best(matcher, "ramette papier a4 80g recyclé") == 2
+
+
+def test_typos_and_missing_accents_still_find_the_product(matcher):
+    assert best(matcher, "gel hydroalcolique pompe 50cl") == 8
+    assert best(matcher, "eau minerale cristalline 1.5l") == 7
+
+
+def test_a_word_cut_short_stands_for_the_catalog_word(matcher):
+    assert best(matcher, "sac poub 100l") == 5
+
+
+def test_the_size_typed_picks_the_product_of_that_size(matcher):
+    assert best(matcher, "eau cristaline 50 cl") == 6
+    assert best(matcher, "eau cristaline 1,5 litre") == 7
+    assert best(matcher, "ramette a4 90 g") == 3
+
+
+def test_a_model_code_typed_glued_or_not_finds_the_cartridge(matcher):
+    assert best(matcher, "cartouche hp305 noire") == 10
+    assert best(matcher, "3ym61ae") == 10
+
+
+def test_ranking_is_best_first_with_scores_from_0_to_100(matcher):
+    ranking = matcher.rank("stylo bic bleu", top=5)
+    assert ranking[0] == Match(9, CATALOG[8][1], ranking[0].score)
+    scores = [m.score for m in ranking]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 100 for s in scores)
+
+
+def test_an_empty_query_matches_nothing(matcher):
+    assert matcher.rank("  -- ", top=5) == []
+
+
+def test_rank_many_answers_each_query_in_order(matcher):
+    results = matcher.rank_many(["ramette papier recyclé", "sacs poubelle 50 l"], top=2)
+    assert [r[0].key for r in results] == [2, 4]
+    assert [len(r) for r in results] == [2, 2]
+
+
+def test_only_products_sharing_a_word_with_the_query_are_proposed(matcher):
+    assert [m.key for m in matcher.rank("stylo bic", top=5)] == [9]
+
+
+def test_candidate_selection_gives_the_same_ranking_as_scoring_every_pair(matcher):
+    for query in ["papier a4 ramette", "sac poubelle noir", "eau plate"]:
+        selected = matcher.rank(query, top=5)
+        assert selected == matcher.rank(query, top=len(selected), exhaustive=True)
+
+
+def test_keys_can_be_anything_hashable():
+    matcher = ProductMatcher([(("acme", "R-1"), "Gobelets carton 20 cl")])
+    assert matcher.rank("gobelet 200ml")[0].key == ("acme", "R-1")
+
+
+def test_members_queries_find_their_product():
+    """The labelled set of the benchmark: right first for 90 %, in the top 5 for 98 %."""
+    with (DATA / "catalog.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f, delimiter=";"))[1:]
+    with (DATA / "queries.tsv").open(encoding="utf-8", newline="") as f:
+        queries = list(csv.reader(f, delimiter="\t"))[1:]
+    assert len(rows) >= 500 and len(queries) >= 300
+    matcher = ProductMatcher((line, row[0]) for line, row in enumerate(rows, start=2))
+    rankings = matcher.rank_many([q for q, _, _ in queries], top=5)
+    first = sum(r[0].key == int(line) for r, (_, line, _) in zip(rankings, queries, strict=True))
+    top5 = sum(
+        any(m.key == int(line) for m in r)
+        for r, (_, line, _) in zip(rankings, queries, strict=True)
+    )
+    assert first / len(queries) >= 0.90
+    assert top5 / len(queries) >= 0.98
+
+
+def ranking(*scores: float, names: tuple[str, ...] = ()) -> list[Match]:
+    names = names or tuple(f"Produit {i}" for i in range(len(scores)))
+    return [Match(i, name, s) for i, (name, s) in enumerate(zip(names, scores, strict=True))]
+
+
+def test_a_clear_high_match_is_taken_automatically():
+    decision = classify(ranking(95, 70), query="produit")
+    assert decision.verdict == Verdict.AUTO
+    assert decision.match is not None and decision.match.key == 0
+
+
+def test_a_runner_up_too_close_sends_the_match_to_review():
+    decision = classify(ranking(95, 94), auto=90, review=60, gap=5)
+    assert decision.verdict == Verdict.REVIEW
+    assert "runner-up" in decision.reason
+
+
+def test_a_middling_score_goes_to_review():
+    assert classify(ranking(75, 40), auto=90, review=60).verdict == Verdict.REVIEW
+
+
+def test_a_low_score_means_a_new_product():
+    decision = classify(ranking(40, 30), auto=90, review=60)
+    assert decision.verdict == Verdict.NEW
+    assert "below" in decision.reason
+
+
+def test_nothing_ranked_means_a_new_product():
+    decision = classify([])
+    assert decision.verdict == Verdict.NEW and decision.match is None
+
+
+def test_a_size_that_differs_moves_the_verdict_one_step_down():
+    matches = ranking(95, 60, names=("Ramette papier A4 90 g", "Stylo"))
+    high = classify(matches, query="ramette papier a4 80g", auto=90, review=60)
+    assert high.verdict == Verdict.REVIEW
+    assert "80g" in high.reason and "90g" in high.reason
+    middling = classify(ranking(75, 40, names=("Papier 90 g", "Stylo")), query="papier 80 g")
+    assert middling.verdict == Verdict.NEW
+    assert classify(matches, query="ramette papier a4 90g", auto=90).verdict == Verdict.AUTO

@@ -1,0 +1,157 @@
+"""A lead imports a price list through the pages: preview, adjust columns, import, review."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from suppliers.models import CatalogUpload, Offer, ProductMatch
+from web.cli import main
+
+GOOD = (
+    "Réf.;Désignation;Unité;Colisage;Prix HT\n"
+    "P-1;Ramette papier A4 recyclé 80 g;ramette;5;4,20\n"
+    "P-2;Agrafeuse métal 25 feuilles;unité;1;12,00\n"
+).encode("cp1252")
+BAD = (
+    "Réf.;Désignation;Unité;Colisage;Prix HT\n"
+    "P-1;Ramette papier A4 recyclé 80 g;ramette;0;4,20\n"
+    "P-1;Agrafeuse;unité;1;abc\n"
+).encode("cp1252")
+
+
+@pytest.fixture
+def lead_app(app):
+    app.config["IMPORT_ANALYSIS_INLINE"] = True
+    return app
+
+
+@pytest.fixture
+def supplier(make):
+    make.product("Ramette papier A4 recyclé 80 g")
+    return make.supplier("Papeterie Stanislas")
+
+
+def upload(client, supplier, data, name="tarifs.csv"):
+    return client.post(
+        "/catalog/imports/new",
+        data={"supplier_id": str(supplier.id), "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def offers(session):
+    session.expire_all()
+    return session.scalar(select(func.count(Offer.id)))
+
+
+def test_a_lead_previews_then_imports_a_price_list(lead_app, signed_in, make, supplier, session):
+    client = signed_in(make.user("lead"))
+    response = upload(client, supplier, GOOD)
+    assert response.status_code == 302
+    preview = client.get(response.location).get_data(as_text=True)
+    assert "prêt à importer" in preview, preview[preview.find("<main>"):]
+    assert "Agrafeuse métal 25 feuilles" in preview
+    assert offers(session) == 0
+    upload_id = session.scalar(select(CatalogUpload.id))
+    done = client.post(f"/catalog/imports/{upload_id}/confirm", follow_redirects=True)
+    assert "2 offres créées" in done.get_data(as_text=True)
+    assert offers(session) == 2
+    again = client.post(f"/catalog/imports/{upload_id}/confirm", follow_redirects=True)
+    assert "déjà été importé" in again.get_data(as_text=True)
+    assert offers(session) == 2
+
+
+def test_every_bad_row_is_listed_and_nothing_can_be_imported(
+    lead_app, signed_in, make, supplier, session
+):
+    client = signed_in(make.user("lead"))
+    page = client.get(upload(client, supplier, BAD).location).get_data(as_text=True)
+    assert "ligne 2" in page and "ligne 3" in page
+    assert "erreurs à corriger" in page
+    upload_id = session.scalar(select(CatalogUpload.id))
+    client.post(f"/catalog/imports/{upload_id}/confirm")
+    assert offers(session) == 0
+
+
+def test_columns_can_be_adjusted_before_import(lead_app, signed_in, make, supplier, session):
+    data = "Code;Libellé article;Tarif;Divers\nA-1;Crayons HB;3,10;12,00\n".encode()
+    client = signed_in(make.user("lead"))
+    upload(client, supplier, data)
+    upload_id = session.scalar(select(CatalogUpload.id))
+    response = client.post(
+        f"/catalog/imports/{upload_id}/mapping",
+        data={"field-reference": "Code", "field-name": "Libellé article", "field-price": "Divers"},
+    )
+    assert response.status_code == 302
+    session.expire_all()
+    summary = session.get(CatalogUpload, upload_id).summary
+    assert summary["ok"] and summary["lines"][0]["price"].startswith("12")
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [(b"", "vide.csv", "vide"), (b"\x89PNG\r\n\x1a\n....", "image.csv", "")],
+)
+def test_an_unusable_file_changes_nothing(
+    lead_app, signed_in, make, supplier, session, data, name, message
+):
+    client = signed_in(make.user("lead"))
+    response = upload(client, supplier, data, name)
+    if response.status_code == 302:
+        page = client.get(response.location).get_data(as_text=True)
+        assert "erreurs à corriger" in page
+    else:
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert offers(session) == 0
+
+
+def test_members_cannot_import(signed_in, make, supplier):
+    client = signed_in(make.user("member"))
+    assert client.get("/catalog/imports/new").status_code == 403
+    assert upload(client, supplier, GOOD).status_code == 403
+
+
+def test_the_lead_resolves_a_doubtful_match(lead_app, signed_in, make, supplier, session):
+    make.product("Ramette papier A4 recyclé 90 g")
+    data = "Réf.;Désignation;Prix HT\nX-1;Ramette A4 recyclée;4,20\n".encode()
+    client = signed_in(make.user("lead"))
+    upload(client, supplier, data)
+    upload_id = session.scalar(select(CatalogUpload.id))
+    client.post(f"/catalog/imports/{upload_id}/confirm")
+    page = client.get("/catalog/matches").get_data(as_text=True)
+    assert "Ramette A4 recyclée" in page
+    match = session.scalars(select(ProductMatch)).one()
+    client.post(f"/catalog/matches/{match.id}", data={"product_id": "new"})
+    session.expire_all()
+    match = session.get(ProductMatch, match.id)
+    assert match.status == "new_product"
+    assert match.offer.product.name == "Ramette A4 recyclée"
+    assert "Ramette A4 recyclée" not in client.get("/catalog/matches").get_data(as_text=True)
+
+
+def test_the_command_line_imports_all_or_nothing(
+    database_url, make, supplier, session, tmp_path, monkeypatch
+):
+    session.commit()
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    bad, good = tmp_path / "bad.csv", tmp_path / "good.csv"
+    bad.write_bytes(BAD)
+    good.write_bytes(GOOD)
+    runner = CliRunner()
+    refused = runner.invoke(main, ["catalog", "import", str(bad), "--supplier", supplier.name])
+    assert refused.exit_code == 2 and "ligne 3" in refused.output
+    assert offers(session) == 0
+    dry = runner.invoke(
+        main, ["catalog", "import", str(good), "--supplier", supplier.siret, "--dry-run"]
+    )
+    assert dry.exit_code == 0 and "2 to create" in dry.output
+    assert offers(session) == 0
+    done = runner.invoke(main, ["catalog", "import", str(good), "--supplier", str(supplier.id)])
+    assert done.exit_code == 0, done.output
+    assert offers(session) == 2
+    unknown = runner.invoke(main, ["catalog", "import", str(good), "--supplier", "Nobody"])
+    assert unknown.exit_code == 1 and "Nobody" in unknown.output

@@ -1,0 +1,179 @@
+"""Importing a supplier's price list (lead): upload, preview with progress, import, review."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from suppliers.catalog_file import LABELS
+from suppliers.models import CatalogUpload, Product, Supplier
+from suppliers.reviews import ReviewRefused, pending_matches, resolve_match
+from suppliers.uploads import (
+    UploadLimits,
+    UploadRefused,
+    analyse_upload,
+    change_mapping,
+    confirm_upload,
+    start_upload,
+)
+from web import db
+from web.access import role_required
+from web.catalog.routes import blueprint
+
+
+def _limits() -> UploadLimits:
+    return UploadLimits(max_bytes=current_app.config["MAX_UPLOAD_BYTES"])
+
+
+def _analyse_in_background(upload_id: int) -> None:
+    """Analysis runs beside the request so the page can show its progress."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    sessions = app.extensions["coachat.sessions"]
+    limits = _limits()
+    if app.config.get("IMPORT_ANALYSIS_INLINE"):
+        analyse_upload(sessions, upload_id, limits)
+        return
+    threading.Thread(target=analyse_upload, args=(sessions, upload_id, limits), daemon=True).start()
+
+
+@blueprint.route("/imports/new", methods=["GET", "POST"])
+@role_required("lead")
+def import_new():
+    session = db.session()
+    suppliers = list(session.scalars(select(Supplier).order_by(Supplier.name)))
+    if request.method == "POST":
+        supplier = request.form.get("supplier_id", "")
+        upload_file = request.files.get("file")
+        try:
+            if not supplier.isdigit():
+                raise UploadRefused("Choisissez le fournisseur dont c'est la liste de prix.")
+            if upload_file is None or not upload_file.filename:
+                raise UploadRefused("Choisissez un fichier CSV ou XLSX.")
+            data = upload_file.read(_limits().max_bytes + 1)
+            upload = start_upload(
+                session, int(supplier), upload_file.filename, data, current_user.id, _limits()
+            )
+        except UploadRefused as refused:
+            session.rollback()
+            flash(str(refused), "error")
+            return render_template("catalog/imports/new.html", suppliers=suppliers), 422
+        session.commit()
+        _analyse_in_background(upload.id)
+        return redirect(url_for("catalog.import_show", upload_id=upload.id))
+    return render_template("catalog/imports/new.html", suppliers=suppliers)
+
+
+def _upload(upload_id: int) -> CatalogUpload:
+    upload = db.session().get(CatalogUpload, upload_id)
+    if upload is None:
+        abort(404)
+    return upload
+
+
+@blueprint.get("/imports/<int:upload_id>")
+@role_required("lead")
+def import_show(upload_id: int):
+    upload = _upload(upload_id)
+    return render_template("catalog/imports/show.html", upload=upload, field_labels=LABELS)
+
+
+@blueprint.get("/imports/<int:upload_id>/progress")
+@role_required("lead")
+def import_progress(upload_id: int):
+    upload = _upload(upload_id)
+    return jsonify(status=upload.status, done=upload.progress_done, total=upload.progress_total)
+
+
+@blueprint.post("/imports/<int:upload_id>/mapping")
+@role_required("lead")
+def import_mapping(upload_id: int):
+    session = db.session()
+    upload = _upload(upload_id)
+    columns = upload.summary.get("columns", {})
+    headers = columns.get("headers", [])
+    # Tier columns keep what was recognised; the named fields take the lead's choice.
+    mapping: dict[str, str | None] = dict(columns.get("fields", {}))
+    for field in LABELS:
+        chosen = request.form.get(f"field-{field}")
+        if chosen is not None:
+            mapping[field] = chosen if chosen in headers else None
+    try:
+        change_mapping(session, upload.id, mapping)
+    except UploadRefused as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("catalog.import_show", upload_id=upload.id))
+    session.commit()
+    _analyse_in_background(upload.id)
+    return redirect(url_for("catalog.import_show", upload_id=upload.id))
+
+
+@blueprint.post("/imports/<int:upload_id>/confirm")
+@role_required("lead")
+def import_confirm(upload_id: int):
+    session = db.session()
+    try:
+        _upload, result = confirm_upload(session, upload_id, _limits())
+    except UploadRefused as refused:
+        session.commit()  # keeps the refreshed preview of a file that turned out invalid
+        flash(str(refused), "error")
+        return redirect(url_for("catalog.import_show", upload_id=upload_id))
+    session.commit()
+    flash(
+        _(
+            "Imported: %(created)d offers created, %(updated)d updated, %(deactivated)d "
+            "deactivated, %(new)d new products, %(review)d lines to review.",
+            created=result.created,
+            updated=result.updated,
+            deactivated=result.deactivated,
+            new=result.new_products,
+            review=result.to_review,
+        )
+    )
+    return redirect(url_for("catalog.import_show", upload_id=upload_id))
+
+
+@blueprint.get("/matches")
+@role_required("lead")
+def matches():
+    session = db.session()
+    products = list(
+        session.scalars(select(Product).where(Product.active.is_(True)).order_by(Product.name))
+    )
+    return render_template(
+        "catalog/imports/matches.html", matches=pending_matches(session), products=products
+    )
+
+
+@blueprint.post("/matches/<int:match_id>")
+@role_required("lead")
+def match_resolve(match_id: int):
+    session = db.session()
+    choice = request.form.get("product_id", "")
+    try:
+        if choice == "new":
+            resolve_match(session, match_id, None, current_user.id)
+        elif choice.isdigit():
+            resolve_match(session, match_id, int(choice), current_user.id)
+        else:
+            raise ReviewRefused(_("Choose a product, or make it a new one."))
+    except ReviewRefused as refused:
+        session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("catalog.matches"))
+    session.commit()
+    flash(_("Match recorded."))
+    return redirect(url_for("catalog.matches"))
