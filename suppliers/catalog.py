@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process, utils
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from suppliers.imports import product_matcher
+from suppliers.matching import ProductMatcher
 from suppliers.models import Category, Offer, Product, Supplier
 
 
@@ -81,24 +83,50 @@ class Suggestion:
     offers: int
 
 
+_MATCHERS: dict[tuple[str, int, int, int], tuple[float, ProductMatcher]] = {}
+MATCHER_TTL = 60.0
+
+
+def catalog_matcher(session: Session) -> ProductMatcher:
+    """The matcher over active products, rebuilt when the catalog changes or after a minute.
+
+    Building it indexes every product name; reusing it keeps suggestions fast while members type.
+    """
+    count, highest, letters = session.execute(
+        select(
+            func.count(Product.id),
+            func.coalesce(func.max(Product.id), 0),
+            func.coalesce(func.sum(func.length(Product.name)), 0),
+        ).where(Product.active.is_(True))
+    ).one()
+    key = (str(session.get_bind().url), int(count), int(highest), int(letters))
+    cached = _MATCHERS.get(key)
+    if cached is not None and time.monotonic() - cached[0] < MATCHER_TTL:
+        return cached[1]
+    matcher = product_matcher(session)
+    _MATCHERS.clear()
+    _MATCHERS[key] = (time.monotonic(), matcher)
+    return matcher
+
+
 def suggest_products(session: Session, text: str, top: int = 8) -> list[Suggestion]:
     """Catalog products ranked for what a member typed, best first."""
     if len(text.strip()) < 2:
         return []
+    matches = [m for m in catalog_matcher(session).rank(text, top=top) if m.score >= 40]
+    if not matches:
+        return []
+    ids = [int(m.key) for m in matches]  # type: ignore[call-overload]
     rows = session.execute(
         select(Product, func.count(Offer.id))
         .outerjoin(Offer, (Offer.product_id == Product.id) & Offer.active.is_(True))
-        .where(Product.active.is_(True))
+        .where(Product.id.in_(ids))
         .group_by(Product.id)
         .options(selectinload(Product.category))
     ).all()
-    by_name = {product.id: (product, count) for product, count in rows}
-    choices = {product.id: product.name for product, _ in rows}
-    ranked = process.extract(
-        text, choices, scorer=fuzz.token_set_ratio, processor=utils.default_process, limit=top
-    )
+    found = {product.id: (product, offers) for product, offers in rows}
     return [
-        Suggestion(by_name[key][0], score, by_name[key][1])
-        for _, score, key in ranked
-        if score >= 40
+        Suggestion(found[pid][0], match.score, found[pid][1])
+        for pid, match in zip(ids, matches, strict=True)
+        if pid in found
     ]

@@ -53,7 +53,7 @@ def test_a_lead_previews_then_imports_a_price_list(lead_app, signed_in, make, su
     response = upload(client, supplier, GOOD)
     assert response.status_code == 302
     preview = client.get(response.location).get_data(as_text=True)
-    assert "prêt à importer" in preview, preview[preview.find("<main>"):]
+    assert "prêt à importer" in preview, preview[preview.find("<main>") :]
     assert "Agrafeuse métal 25 feuilles" in preview
     assert offers(session) == 0
     upload_id = session.scalar(select(CatalogUpload.id))
