@@ -132,6 +132,7 @@ _CODE = re.compile(r"(?<![a-z0-9])[a-z0-9]+(?:[-/.][a-z0-9]+)+(?![a-z0-9])")
 _ONE_LETTER_PREFIX = re.compile(r"(?<![a-z0-9])([a-z])-([a-z]{2,})")
 _PADDED_CODE = re.compile(r"(?<![a-z0-9])([a-z]+)0+(\d)")
 _DIGIT = re.compile(r"\d")
+_COMBINING = re.compile("[\u0300-\u036f]")
 _INCHES = re.compile(r"(\d)\s*(?:\"|''|pouces?(?![a-z]))")
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _NOT_WORD = re.compile(r"[^a-z0-9.%]+")
@@ -302,13 +303,19 @@ def _dimensions(match: re.Match[str]) -> str:
 
 
 def _unit_slip(match: re.Match[str]) -> str:
-    word = match[2]
+    unit = _unit_meant(match[2])
+    return f"{match[1]} {unit}" if unit else match[0]
+
+
+@lru_cache(maxsize=4096)
+def _unit_meant(word: str) -> str | None:
+    """The unit a word written after a number stands for when it is one letter off ("lotres")."""
     if word in _UNITS or word in _COUNTED:
-        return match[0]
+        return None
     found = process.extractOne(
         word, _LONG_UNITS, scorer=OSA.normalized_similarity, score_cutoff=0.75
     )
-    return f"{match[1]} {found[0]}" if found else match[0]
+    return found[0] if found else None
 
 
 def _code(match: re.Match[str]) -> str:
@@ -325,8 +332,7 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     # a bare µ after a number is a micron ("30 µ"); µm stays one unit
     return re.sub(r"μm?", "um", text.casefold())
 
@@ -391,28 +397,38 @@ def normalize(text: str) -> str:
         text = _ONE_LETTER_PREFIX.sub(r"\1\2", text)
         text = _CODE.sub(_code, text)
     # "LR03" and "lr3", "n°05" and "n5": zeros after letters are padding
-    text = _PADDED_CODE.sub(r"\1\2", text)
+    if "0" in text:
+        text = _PADDED_CODE.sub(r"\1\2", text)
     text = _NOT_WORD.sub(" ", text.lower())
-    text = _STRAY_DOT.sub(" ", text)
+    if "." in text:
+        text = _STRAY_DOT.sub(" ", text)
     return " ".join(w for raw in text.split() for w in _word(raw))
 
 
 def _quantities(text: str) -> str:
     """Quantities, sizes and packs written one way."""
-    text = _GRAMMAGE.sub(lambda m: (m[1] or m[2]) + "g", text)
+    # each pattern only runs on texts holding the character it needs: most names hold few
+    if "g" in text:
+        text = _GRAMMAGE.sub(lambda m: (m[1] or m[2]) + "g", text)
     text = _UNIT_SLIP.sub(_unit_slip, text)
-    text = _INCHES.sub(r"\1 pouce", text)
-    text = _DIMENSIONS.sub(_dimensions, text)
-    text = _PACK_OF_MEASURE.sub(_pack_of_measure, text)
-    text = _BARE_DIMENSIONS.sub(
-        lambda m: "X".join(format_number(_number(g)) for g in m.groups() if g), text
-    )
-    text = _FRACTION.sub(r"\1S\2", text)
+    if '"' in text or "'" in text or "pouce" in text:
+        text = _INCHES.sub(r"\1 pouce", text)
+    times = "x" in text or "×" in text or "*" in text
+    if times:
+        text = _DIMENSIONS.sub(_dimensions, text)
+        text = _PACK_OF_MEASURE.sub(_pack_of_measure, text)
+        text = _BARE_DIMENSIONS.sub(
+            lambda m: "X".join(format_number(_number(g)) for g in m.groups() if g), text
+        )
+    if "/" in text or "-" in text:
+        text = _FRACTION.sub(r"\1S\2", text)
     text = _COUNTED_WORDS.sub(lambda m: f"{m[1]}{_COUNTED[m[2]]}", text)
     text = _MEASURE.sub(lambda m: _measure(m[1], m[2]), text)
     text = _PACK_WORDS.sub(lambda m: f" x{int(m[1])} ", text)
-    text = _TIMES_COUNT.sub(lambda m: f" x{int(m[1])} ", text)
-    return _COUNT_TIMES.sub(lambda m: f" x{int(m[1])} ", text)
+    if times:
+        text = _TIMES_COUNT.sub(lambda m: f" x{int(m[1])} ", text)
+        text = _COUNT_TIMES.sub(lambda m: f" x{int(m[1])} ", text)
+    return text
 
 
 @lru_cache(maxsize=65536)

@@ -1,0 +1,176 @@
+"""Quality and speed of product matching.
+
+    python benchmarks/matching.py              # both
+    python benchmarks/matching.py --quality    # the labelled set only
+    python benchmarks/matching.py --speed      # the large catalog only
+
+Quality: the labelled queries of ``suppliers/data/matching`` against their catalog; how often the
+product meant comes first and in the top 5, and what `classify` decides, both when the product is
+in the catalog and when it has been taken out of it.
+
+Speed: a catalog of ``--size`` lines derived from the shipped one (other brands, sizes, packs,
+references), ``--queries`` queries typed from random lines of it, top 5 each; then the top-5
+recall of candidate selection against scoring every pair, on ``--sample`` of those queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from make_matching_data import SEED, typed_copy, variant_catalog  # noqa: E402
+
+from suppliers.matching import Match, ProductMatcher, Verdict, classify  # noqa: E402
+
+DATA = ROOT / "suppliers" / "data" / "matching"
+
+
+def load_catalog() -> list[tuple[int, str]]:
+    """(file line, product name) for each product of the shipped catalog."""
+    with (DATA / "catalog.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    return [(line, row[0]) for line, row in enumerate(rows[1:], start=2)]
+
+
+def load_queries() -> list[tuple[str, int]]:
+    with (DATA / "queries.tsv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f, delimiter="\t"))
+    return [(query, int(line)) for query, line, _ in rows[1:]]
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:5.1f} %" if whole else "    - "
+
+
+def quality() -> None:
+    catalog = load_catalog()
+    queries = load_queries()
+    matcher = ProductMatcher(catalog)
+    texts = [q for q, _ in queries]
+    timings = []
+    rankings = []
+    for text in texts:
+        start = time.perf_counter()
+        rankings.append(matcher.rank(text, top=5))
+        timings.append(time.perf_counter() - start)
+    exhaustive = matcher.rank_many(texts, top=5, exhaustive=True)
+
+    def recall(results: list[list[Match]], depth: int) -> int:
+        return sum(
+            any(m.key == line for m in ranking[:depth])
+            for ranking, (_, line) in zip(results, queries, strict=True)
+        )
+
+    n = len(queries)
+    print(f"== Quality: {n} labelled queries, catalog of {len(catalog)} products")
+    print(f"first place        {percent(recall(rankings, 1), n)}   (goal >= 90 %)")
+    print(f"in the top 5       {percent(recall(rankings, 5), n)}   (goal >= 98 %)")
+    print(
+        f"scoring every pair {percent(recall(exhaustive, 1), n)} first, "
+        f"{percent(recall(exhaustive, 5), n)} top 5"
+    )
+    ms = sorted(t * 1000 for t in timings)
+    print(
+        f"time per query     mean {statistics.mean(ms):.2f} ms, "
+        f"95th percentile {ms[int(0.95 * len(ms))]:.2f} ms, max {ms[-1]:.2f} ms"
+    )
+
+    verdicts: Counter[tuple[str, Verdict]] = Counter()
+    for ranking, (text, line) in zip(rankings, queries, strict=True):
+        decision = classify(ranking, query=text)
+        right = decision.match is not None and decision.match.key == line
+        verdicts["right" if right else "wrong", decision.verdict] += 1
+
+    # the same queries when the product they mean is not in the catalog
+    rng = random.Random(SEED)
+    lines = sorted({line for _, line in queries})
+    absent = set(rng.sample(lines, len(lines) // 5))
+    partial = ProductMatcher((line, name) for line, name in catalog if line not in absent)
+    missing = [text for text, line in queries if line in absent]
+    for ranking, text in zip(partial.rank_many(missing, top=5), missing, strict=True):
+        verdicts["absent", classify(ranking, query=text).verdict] += 1
+
+    print("\nclassify (defaults)     auto    review     new")
+    for row, label in (
+        ("right", "best match is right"),
+        ("wrong", "best match is wrong"),
+        ("absent", "product not in catalog"),
+    ):
+        total = sum(verdicts[row, v] for v in Verdict)
+        cells = "  ".join(percent(verdicts[row, v], total) for v in Verdict)
+        print(f"{label:<23} {cells}   ({total} queries)")
+
+
+def speed(size: int, count: int, sample: int) -> None:
+    base = [name for _, name in load_catalog()]
+    names = list(variant_catalog(base, size))
+    rng = random.Random(SEED)
+    targets = [rng.randrange(size) for _ in range(count)]
+    queries = [typed_copy(names[i], rng) for i in targets]
+    same_name: dict[str, set[int]] = {}
+    for i, name in enumerate(names):
+        same_name.setdefault(name, set()).add(i)
+
+    print(f"\n== Speed: {count} queries, catalog of {size} lines, top 5")
+    start = time.perf_counter()
+    matcher = ProductMatcher(enumerate(names))
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    rankings = matcher.rank_many(queries, top=5)
+    ranked = time.perf_counter() - start
+    print(f"index built in     {built:6.2f} s")
+    print(f"queries ranked in  {ranked:6.2f} s  ({1000 * ranked / count:.2f} ms per query)")
+    print(f"total              {built + ranked:6.2f} s   (goal < 20 s)")
+
+    def found(ranking: list[Match], target: int) -> bool:
+        return any(m.key in same_name[names[target]] for m in ranking)
+
+    hits = sum(found(r, t) for r, t in zip(rankings, targets, strict=True))
+    print(f"top-5 recall       {percent(hits, count)} (all queries, with candidate selection)")
+
+    chosen = random.Random(SEED + 1).sample(range(count), min(sample, count))
+    start = time.perf_counter()
+    full = [matcher.rank(queries[i], top=5, exhaustive=True) for i in chosen]
+    scanned = time.perf_counter() - start
+    indexed = sum(found(rankings[i], targets[i]) for i in chosen)
+    every = sum(found(r, targets[i]) for r, i in zip(full, chosen, strict=True))
+    same = sum(
+        [m.key for m in rankings[i]] == [m.key for m in r]
+        for r, i in zip(full, chosen, strict=True)
+    )
+    print(
+        f"on {len(chosen)} of them: top-5 recall {percent(indexed, len(chosen))} with candidate "
+        f"selection, {percent(every, len(chosen))} scoring every pair "
+        f"({scanned:.1f} s); same top 5 for {percent(same, len(chosen))}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quality", action="store_true", help="only the labelled set")
+    parser.add_argument("--speed", action="store_true", help="only the large catalog")
+    parser.add_argument("--size", type=int, default=100_000, help="lines of the large catalog")
+    parser.add_argument("--queries", type=int, default=10_000, help="queries of the speed test")
+    parser.add_argument(
+        "--sample", type=int, default=200, help="queries also ranked by scoring every pair"
+    )
+    args = parser.parse_args()
+    both = not args.quality and not args.speed
+    if args.quality or both:
+        quality()
+    if args.speed or both:
+        speed(args.size, args.queries, args.sample)
+
+
+if __name__ == "__main__":
+    main()
