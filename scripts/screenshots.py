@@ -14,8 +14,15 @@ from playwright.sync_api import sync_playwright
 
 from purchasing.demo import DEMO_PASSWORD
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PAGES = {
     "membre@demo.coachat.fr": [
         ("member-dashboard", "/needs/"),

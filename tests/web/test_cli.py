@@ -33,7 +33,8 @@ def test_users_create_makes_an_account_that_can_sign_in(database_url, session, m
 def test_users_create_refuses_bad_values_and_creates_nothing(database_url, session, monkeypatch):
     result = run(
         database_url,
-        "users", "create", "--email", "nope", "--name", "X", "--role", "lead", "--password", "short",
+        "users", "create", "--email", "nope", "--name", "X", "--role", "lead",
+        "--password", "short",
         monkeypatch=monkeypatch,
     )  # fmt: skip
     assert result.exit_code == 2
