@@ -12,26 +12,10 @@ from purchasing import audit
 from purchasing.errors import N_, Invalid, Message, NotFound
 from purchasing.models import ROLES, DeliverySite, Member, User
 from purchasing.passwords import check_password, hash_password
+from suppliers.siret import siret_is_valid
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
-
-
-def siret_is_valid(siret: str) -> bool:
-    """A SIRET is 14 digits passing the Luhn check (La Poste's own SIRETs excepted)."""
-    if not re.fullmatch(r"\d{14}", siret):
-        return False
-    if siret.startswith("356000000"):
-        return sum(int(d) for d in siret) % 5 == 0
-    total = 0
-    for index, char in enumerate(reversed(siret)):
-        digit = int(char)
-        if index % 2 == 1:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from suppliers.catalog_file import CatalogFile, CatalogRow, read_catalog
+from suppliers.management import find_duplicate_suppliers
 from suppliers.matching import ProductMatcher, Verdict, classify
 from suppliers.models import Category, Offer, PriceTier, Product, ProductMatch, Supplier
 
@@ -55,6 +56,7 @@ class ImportPlan:
     catalog: CatalogFile
     lines: list[PlannedLine] = field(default_factory=list)
     deactivate: list[tuple[int, str, str]] = field(default_factory=list)
+    duplicates: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -107,6 +109,10 @@ class ImportPlan:
             "deactivate": [
                 {"offer_id": offer_id, "reference": ref, "name": name}
                 for offer_id, ref, name in self.deactivate
+            ],
+            "duplicates": [
+                {"supplier_id": supplier_id, "name": name, "reason": reason}
+                for supplier_id, name, reason in self.duplicates
             ],
         }
 
@@ -162,6 +168,15 @@ def plan_import(
         data, filename, mapping, max_rows=max_rows, max_bytes=max_bytes, progress=progress
     )
     plan = ImportPlan(supplier_id, catalog)
+    supplier = session.get(Supplier, supplier_id)
+    if supplier is not None:
+        # The same company entered twice would split its offers; the preview says so.
+        plan.duplicates = [
+            (other.id, other.name, reason.text)
+            for other, reason in find_duplicate_suppliers(
+                session, supplier.name, supplier.siret, supplier.town, exclude_id=supplier.id
+            )
+        ]
     if not catalog.ok:
         return plan
     existing = {

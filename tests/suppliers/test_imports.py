@@ -164,3 +164,13 @@ def test_a_file_that_is_not_a_spreadsheet_is_shown_invalid(session, engine, cata
     with pytest.raises(UploadRefused):
         confirm_upload(session, upload.id, UploadLimits())
     assert session.scalar(select(func.count(ProductMatch.id))) == 0
+
+
+def test_a_supplier_entered_twice_is_flagged_in_the_preview(session, catalog, make):
+    _, supplier = catalog
+    twin = make.supplier("Papeterie Stanislas SARL", town=supplier.town)
+    make.supplier("Papeterie Stanislas", town="Lyon")
+    plan = plan_import(session, supplier.id, price_list("P-1;Ramette;ramette;5;4,20;"), "t.csv")
+    assert [(d["supplier_id"], d["reason"]) for d in plan.summary()["duplicates"]] == [
+        (twin.id, "near-identical name in the same town")
+    ]

@@ -122,10 +122,18 @@ class OfferForm(FlaskForm):
     product_id = SelectField(_l("Catalog product"), coerce=int, validate_choice=False)
     supplier_ref = StringField(_l("Supplier reference"))
     description = StringField(_l("Description"))
-    pack_size = NumberField(_l("Pack size (units)"), default=Decimal(1))
+    pack_size = NumberField(
+        _l("Pack size (units)"),
+        default=Decimal(1),
+        validators=[InputRequired(_l("Give the pack size; 1 if sold by the unit."))],
+    )
     min_order_quantity = NumberField(_l("Minimum order (units)"), default=Decimal(0))
     capacity = NumberField(_l("Capacity per round (units)"))
-    lead_time_days = WholeNumberField(_l("Lead time (days)"), default=Decimal(3))
+    lead_time_days = WholeNumberField(
+        _l("Lead time (days)"),
+        default=Decimal(3),
+        validators=[InputRequired(_l("Give the lead time in days."))],
+    )
     label = StringField(_l("Product labels"))
     recycled_content = WholeNumberField(_l("Recycled content (%)"), default=Decimal(0))
     vat_rate = SelectField(_l("VAT"), validate_choice=False)

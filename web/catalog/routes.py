@@ -81,3 +81,6 @@ def suggest():
             for s in suggestions
         ]
     )
+
+
+from web.catalog import manage  # noqa: E402, F401 - adds the lead's catalog pages

@@ -1,0 +1,46 @@
+"""Errors the catalog use cases raise; their messages are translatable templates.
+
+The same shape as the purchasing errors, so the interface shows both the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def N_(text: str) -> str:
+    """Marks `text` for translation where it is defined; the interface translates it when shown."""
+    return text
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message template (English, translated by the interface) and its parameters."""
+
+    text: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def render(self) -> str:
+        return self.text % self.params if self.params else self.text
+
+
+class CatalogError(Exception):
+    """A catalog use case refused: nothing was changed."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.render())
+        self.message = message
+
+
+class NotFound(CatalogError):
+    """The supplier, offer or product does not exist."""
+
+
+class Invalid(CatalogError):
+    """The input breaks a rule; `errors` names each field and what is wrong with it."""
+
+    def __init__(self, errors: dict[str, Message]) -> None:
+        first = next(iter(errors.values()))
+        super().__init__(first)
+        self.errors = errors
