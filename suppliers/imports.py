@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from suppliers.catalog_file import CatalogFile, CatalogRow, read_catalog
-from suppliers.management import find_duplicate_suppliers
+from suppliers.directory import find_duplicate_suppliers
 from suppliers.matching import ProductMatcher, Verdict, classify
 from suppliers.models import Category, Offer, PriceTier, Product, ProductMatch, Supplier
 

@@ -10,10 +10,10 @@ from purchasing.accounts import (
     authenticate,
     create_member,
     create_user,
-    siret_is_valid,
 )
 from purchasing.errors import Invalid
 from purchasing.models import AuditEvent
+from suppliers.siret import siret_is_valid
 
 
 def test_siret_needs_fourteen_digits_and_a_valid_check_digit():

@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from persistence import Base, create_engine_for, make_session_factory
-from purchasing.accounts import authenticate, siret_is_valid
+from purchasing.accounts import authenticate
 from purchasing.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from purchasing.models import Member, Need, User
 from suppliers.models import Category, Offer, Product, Supplier
+from suppliers.siret import siret_is_valid
 
 
 def counts(session):

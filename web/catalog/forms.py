@@ -1,7 +1,7 @@
 """The lead's catalog forms: a supplier with its labels, an offer with its price tiers.
 
 The fields only read what people type (decimal commas, French dates); the rules are the
-catalog service's (see suppliers.management).
+catalog service's (see suppliers.directory and suppliers.offers).
 """
 
 from __future__ import annotations

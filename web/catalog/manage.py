@@ -19,19 +19,13 @@ from wtforms import Field
 
 from purchasing import audit, geography
 from purchasing.clock import cooperative_today
-from suppliers import catalog, management
+from suppliers import catalog, directory, offers
+from suppliers.directory import DuplicateSupplier, LabelValues, SupplierValues
 from suppliers.eco import EcoScore, load_eco_config, split_labels
 from suppliers.eco_display import offer_eco
 from suppliers.errors import Invalid, NotFound
-from suppliers.management import (
-    VAT_RATES,
-    DuplicateSupplier,
-    LabelValues,
-    OfferValues,
-    SupplierValues,
-    TierValues,
-)
 from suppliers.models import Offer, Product, Supplier
+from suppliers.offers import VAT_RATES, OfferValues, TierValues
 from web import db
 from web.access import role_required
 from web.catalog.forms import OfferForm, SupplierForm
@@ -93,9 +87,9 @@ def edit_supplier(supplier_id: int | None = None):
         allow = bool(form.allow_duplicate.data)
         try:
             if existing is None:
-                saved = management.create_supplier(session, values, labels, allow_duplicate=allow)
+                saved = directory.create_supplier(session, values, labels, allow_duplicate=allow)
             else:
-                saved = management.update_supplier(
+                saved = directory.update_supplier(
                     session, existing.id, values, labels, allow_duplicate=allow
                 )
         except Invalid as error:
@@ -120,7 +114,7 @@ def edit_supplier(supplier_id: int | None = None):
 def _status_choices(existing: Supplier | None) -> list[tuple[str, str]]:
     choices = [("", _("none"))] + [
         (value, _("%(name)s — %(points)d points", name=rule.name, points=rule.points))
-        for value, rule in management.status_choices()
+        for value, rule in directory.status_choices()
     ]
     shown = _shown_status(existing)
     if shown not in {value for value, _label in choices}:
@@ -135,7 +129,7 @@ def _shown_status(existing: Supplier | None) -> str:
     if not current:
         return ""
     if len(split_labels(current)) == 1:
-        return management.social_economy_choice(current) or current
+        return directory.social_economy_choice(current) or current
     return current
 
 
@@ -184,9 +178,9 @@ def edit_offer(offer_id: int | None = None):
         values = _offer_values(form, rows)
         try:
             if existing is None:
-                saved = management.create_offer(session, form.supplier_id.data or 0, values)
+                saved = offers.create_offer(session, form.supplier_id.data or 0, values)
             else:
-                saved = management.update_offer(session, existing.id, values)
+                saved = offers.update_offer(session, existing.id, values)
         except NotFound as error:
             form.supplier_id.errors = [translate(error.message)]
         except Invalid as error:
@@ -219,9 +213,9 @@ def _set_active(offer_id: int, active: bool):
     session = db.session()
     try:
         if active:
-            offer = management.reactivate_offer(session, offer_id)
+            offer = offers.reactivate_offer(session, offer_id)
         else:
-            offer = management.deactivate_offer(session, offer_id)
+            offer = offers.deactivate_offer(session, offer_id)
     except NotFound:
         abort(404)
     action = "offer.reactivate" if active else "offer.deactivate"

@@ -1,11 +1,11 @@
-"""Keeping the catalog: suppliers with their labels, offers with their price tiers.
+"""Keeping the catalog's suppliers: their details, terms, labels, and duplicates.
 
 Each public function is a use case of the purchasing lead. It checks every value before it
 touches anything and refuses with `Invalid`, naming each wrong field, so that a refusal changes
 nothing. Otherwise it changes the rows and flushes; the caller commits.
 
 Field names in the errors are those of the values (`delivery_fee`, `tiers`), and a row of a
-list is named by its position in the list given: `labels.1.name`, `tiers.0.unit_price`.
+list is named by its position in the list given: `labels.1.name`, `labels.1.expires_on`.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from suppliers.checks import MAX_AMOUNT, at_most, finite, fits, required
 from suppliers.eco import EcoConfig, Rule, fold, load_eco_config, split_labels
 from suppliers.errors import N_, Invalid, Message, NotFound
-from suppliers.models import Offer, PriceTier, Product, Supplier, SupplierLabel
+from suppliers.models import Supplier, SupplierLabel
 from suppliers.siret import siret_is_valid
 
 SIMILAR_NAME = 90
@@ -32,13 +33,6 @@ LEGAL_FORMS = frozenset(
     {"sa", "sas", "sasu", "sarl", "sarlu", "eurl", "snc", "sci", "selarl", "cie", "ste", "societe",
      "ets", "etablissement", "etablissements"}
 )  # fmt: skip
-VAT_RATES = (Decimal("0"), Decimal("0.021"), Decimal("0.055"), Decimal("0.10"), Decimal("0.20"))
-"""The French VAT rates: 0 %, 2.1 %, 5.5 %, 10 % and 20 %."""
-
-MAX_LEAD_TIME_DAYS = 365
-MAX_AMOUNT = Decimal("1000000")
-"""No fee, threshold or unit price in this catalog reaches a million euros: it is a typing slip."""
-MAX_QUANTITY = Decimal("1000000000")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -60,7 +54,7 @@ class SupplierValues:
     active: bool = True
 
     def __post_init__(self) -> None:
-        _finite(self.delivery_fee, self.fee_waived_above)
+        finite(self.delivery_fee, self.fee_waived_above)
 
 
 @dataclass(frozen=True)
@@ -69,37 +63,6 @@ class LabelValues:
 
     name: str
     expires_on: date | None = None
-
-
-@dataclass(frozen=True)
-class TierValues:
-    """From `min_quantity` units on, every unit costs `unit_price` excluding VAT."""
-
-    min_quantity: Decimal
-    unit_price: Decimal
-
-    def __post_init__(self) -> None:
-        _finite(self.min_quantity, self.unit_price)
-
-
-@dataclass(frozen=True)
-class OfferValues:
-    product_id: int
-    supplier_ref: str
-    tiers: Sequence[TierValues]
-    description: str = ""
-    pack_size: Decimal = Decimal("1")
-    min_order_quantity: Decimal = Decimal("0")
-    capacity: Decimal | None = None
-    lead_time_days: int = 3
-    label: str = ""
-    recycled_content: int = 0
-    vat_rate: Decimal = Decimal("0.20")
-    valid_from: date | None = None
-    valid_until: date | None = None
-
-    def __post_init__(self) -> None:
-        _finite(self.pack_size, self.min_order_quantity, self.capacity, self.vat_rate)
 
 
 # --- suppliers ---------------------------------------------------------------------------------
@@ -135,7 +98,7 @@ def update_supplier(
     config: EcoConfig | None = None,
 ) -> Supplier:
     """Changes a supplier's details, and its labels unless `labels` is None."""
-    supplier = _supplier(session, supplier_id)
+    supplier = supplier_by_id(session, supplier_id)
     config = config or load_eco_config()
     social_economy = _check_supplier(
         session, values, labels or (), supplier, allow_duplicate, config
@@ -156,7 +119,7 @@ def set_supplier_labels(
 ) -> Supplier:
     """Replaces the labels a supplier holds. An expired label may be kept: it is shown expired
     and earns no eco points."""
-    supplier = _supplier(session, supplier_id)
+    supplier = supplier_by_id(session, supplier_id)
     errors: dict[str, Message] = {}
     _check_labels(labels, config or load_eco_config(), errors)
     if errors:
@@ -216,7 +179,7 @@ def social_economy_choice(text: str | None, config: EcoConfig | None = None) -> 
     return _status_value(best, config) if best else ""
 
 
-def _supplier(session: Session, supplier_id: int) -> Supplier:
+def supplier_by_id(session: Session, supplier_id: int) -> Supplier:
     supplier = session.get(Supplier, supplier_id)
     if supplier is None:
         raise NotFound(Message(N_("No such supplier.")))
@@ -233,8 +196,8 @@ def _check_supplier(
 ) -> str | None:
     """Every rule on a supplier's values; returns the social-economy status to store."""
     errors: dict[str, Message] = {}
-    _required(errors, "name", values.name, 200, N_("A name is required."))
-    _required(errors, "town", values.town, 120, N_("A town is required."))
+    required(errors, "name", values.name, 200, N_("A name is required."))
+    required(errors, "town", values.town, 120, N_("A town is required."))
     for key, limit in (
         ("address", 300),
         ("postcode", 10),
@@ -242,7 +205,7 @@ def _check_supplier(
         ("contact_email", 254),
         ("phone", 30),
     ):
-        _at_most(errors, key, getattr(values, key), limit)
+        at_most(errors, key, getattr(values, key), limit)
     siret = values.siret.replace(" ", "")
     if siret and not siret_is_valid(siret):
         errors["siret"] = Message(N_("A SIRET is 14 digits with a valid check digit."))
@@ -256,11 +219,11 @@ def _check_supplier(
     if values.delivery_fee < 0:
         errors["delivery_fee"] = Message(N_("A delivery fee cannot be negative."))
     else:
-        _fits(errors, "delivery_fee", values.delivery_fee, 2, MAX_AMOUNT)
+        fits(errors, "delivery_fee", values.delivery_fee, 2, MAX_AMOUNT)
     if values.fee_waived_above is not None and values.fee_waived_above < 0:
         errors["fee_waived_above"] = Message(N_("The free-delivery threshold cannot be negative."))
     elif values.fee_waived_above is not None:
-        _fits(errors, "fee_waived_above", values.fee_waived_above, 2, MAX_AMOUNT)
+        fits(errors, "fee_waived_above", values.fee_waived_above, 2, MAX_AMOUNT)
     social_economy = _check_status(values.social_economy, current, config, errors)
     _check_labels(labels, config, errors)
     duplicates = _duplicates(session, values, siret, current, errors)
@@ -367,7 +330,7 @@ def _check_labels(
         if not name:
             errors[key] = Message(N_("A label needs a name."))
             continue
-        if _at_most(errors, key, name, 80):
+        if at_most(errors, key, name, 80):
             continue
         rule = config.label(name)
         identity = rule.key if rule else fold(name)
@@ -389,188 +352,3 @@ def _replace_labels(session: Session, supplier: Supplier, labels: Sequence[Label
     supplier.labels.clear()
     session.flush()
     supplier.labels.extend(_label_rows(labels))
-
-
-# --- offers ------------------------------------------------------------------------------------
-
-
-def create_offer(session: Session, supplier_id: int, values: OfferValues) -> Offer:
-    """Adds what `supplier_id` sells for a product, with its price tiers."""
-    supplier = _supplier(session, supplier_id)
-    _check_offer(session, supplier, values, None)
-    offer = Offer(supplier=supplier, tiers=_tier_rows(values.tiers))
-    _fill_offer(offer, values)
-    session.add(offer)
-    session.flush()
-    return offer
-
-
-def update_offer(session: Session, offer_id: int, values: OfferValues) -> Offer:
-    """Changes an offer's terms; its price tiers are replaced by those given."""
-    offer = _offer(session, offer_id)
-    _check_offer(session, offer.supplier, values, offer)
-    _fill_offer(offer, values)
-    offer.tiers.clear()
-    session.flush()
-    offer.tiers.extend(_tier_rows(values.tiers))
-    session.flush()
-    return offer
-
-
-def deactivate_offer(session: Session, offer_id: int) -> Offer:
-    """The offer stays on record but is no longer proposed to members nor to the optimizer."""
-    offer = _offer(session, offer_id)
-    offer.active = False
-    session.flush()
-    return offer
-
-
-def reactivate_offer(session: Session, offer_id: int) -> Offer:
-    """A deactivated offer is proposed again."""
-    offer = _offer(session, offer_id)
-    offer.active = True
-    session.flush()
-    return offer
-
-
-def _offer(session: Session, offer_id: int) -> Offer:
-    offer = session.get(Offer, offer_id)
-    if offer is None:
-        raise NotFound(Message(N_("No such offer.")))
-    return offer
-
-
-def _check_offer(
-    session: Session, supplier: Supplier, values: OfferValues, current: Offer | None
-) -> None:
-    errors: dict[str, Message] = {}
-    if session.get(Product, values.product_id) is None:
-        errors["product_id"] = Message(N_("No such product."))
-    missing_ref = N_("A supplier reference is required.")
-    if not _required(errors, "supplier_ref", values.supplier_ref, 60, missing_ref):
-        other = session.scalar(
-            select(Offer).where(
-                Offer.supplier_id == supplier.id, Offer.supplier_ref == values.supplier_ref.strip()
-            )
-        )
-        if other is not None and other is not current:
-            errors["supplier_ref"] = Message(
-                N_("%(supplier)s already has an offer with reference %(ref)s."),
-                {"supplier": supplier.name, "ref": other.supplier_ref},
-            )
-    _at_most(errors, "description", values.description, 300)
-    _at_most(errors, "label", values.label, 80)
-    if values.pack_size <= 0:
-        errors["pack_size"] = Message(N_("A pack holds more than zero units."))
-    else:
-        _fits(errors, "pack_size", values.pack_size, 3, MAX_QUANTITY)
-    if values.min_order_quantity < 0:
-        errors["min_order_quantity"] = Message(N_("A minimum order cannot be negative."))
-    else:
-        _fits(errors, "min_order_quantity", values.min_order_quantity, 3, MAX_QUANTITY)
-    if values.capacity is not None and values.capacity <= 0:
-        errors["capacity"] = Message(
-            N_("A capacity is more than zero; leave it empty when there is no limit.")
-        )
-    elif values.capacity is not None:
-        _fits(errors, "capacity", values.capacity, 3, MAX_QUANTITY)
-    if not 0 <= values.lead_time_days <= MAX_LEAD_TIME_DAYS:
-        errors["lead_time_days"] = Message(
-            N_("A lead time lies between 0 and %(maximum)d days."),
-            {"maximum": MAX_LEAD_TIME_DAYS},
-        )
-    if not 0 <= values.recycled_content <= 100:
-        errors["recycled_content"] = Message(
-            N_("Recycled content is a share between 0 and %(maximum)d."), {"maximum": 100}
-        )
-    if values.vat_rate not in VAT_RATES:
-        errors["vat_rate"] = Message(
-            N_("VAT is one of the French rates: %(rates)s."), {"rates": "0 ; 2,1 ; 5,5 ; 10 ; 20 %"}
-        )
-    if values.valid_from and values.valid_until and values.valid_until < values.valid_from:
-        errors["valid_until"] = Message(N_("The offer ends after it starts."))
-    _check_tiers(values.tiers, errors)
-    if errors:
-        raise Invalid(errors)
-
-
-def _check_tiers(tiers: Sequence[TierValues], errors: dict[str, Message]) -> None:
-    """All-units discounts: at least one tier; each starts at more units than the one before
-    (the first at zero or more); a unit price is never negative and never rises with quantity."""
-    if not tiers:
-        errors["tiers"] = Message(
-            N_("Give at least one price tier: from a quantity, a unit price.")
-        )
-        return
-    for index, tier in enumerate(tiers):
-        quantity, price = f"tiers.{index}.min_quantity", f"tiers.{index}.unit_price"
-        before = tiers[index - 1] if index else None
-        if tier.min_quantity < 0:
-            errors[quantity] = Message(N_("A tier starts at zero or more units."))
-        elif before is not None and tier.min_quantity <= before.min_quantity:
-            errors[quantity] = Message(N_("Each tier starts at more units than the one before."))
-        else:
-            _fits(errors, quantity, tier.min_quantity, 3, MAX_QUANTITY)
-        if tier.unit_price < 0:
-            errors[price] = Message(N_("A unit price cannot be negative."))
-        elif before is not None and quantity not in errors and tier.unit_price > before.unit_price:
-            errors[price] = Message(
-                N_("Buying more never costs more per unit: this price is above the one before.")
-            )
-        else:
-            _fits(errors, price, tier.unit_price, 4, MAX_AMOUNT)
-
-
-def _tier_rows(tiers: Sequence[TierValues]) -> list[PriceTier]:
-    return [PriceTier(min_quantity=t.min_quantity, unit_price=t.unit_price) for t in tiers]
-
-
-def _fill_offer(offer: Offer, values: OfferValues) -> None:
-    offer.product_id = values.product_id
-    offer.supplier_ref = values.supplier_ref.strip()
-    offer.description = " ".join(values.description.split())
-    offer.label = " ".join(values.label.split()) or None
-    offer.pack_size = values.pack_size
-    offer.min_order_quantity = values.min_order_quantity
-    offer.capacity = values.capacity
-    offer.lead_time_days = values.lead_time_days
-    offer.recycled_content = values.recycled_content
-    offer.vat_rate = values.vat_rate
-    offer.valid_from = values.valid_from
-    offer.valid_until = values.valid_until
-
-
-# --- values ------------------------------------------------------------------------------------
-
-
-def _required(errors: dict[str, Message], key: str, text: str, limit: int, missing: str) -> bool:
-    """Adds `missing` when `text` is blank, or an error when it is too long; says whether it did."""
-    if not text.strip():
-        errors[key] = Message(missing)
-        return True
-    return _at_most(errors, key, text, limit)
-
-
-def _at_most(errors: dict[str, Message], key: str, text: str, limit: int) -> bool:
-    if len(" ".join(text.split())) > limit:
-        errors[key] = Message(N_("At most %(count)d characters."), {"count": limit})
-        return True
-    return False
-
-
-def _fits(
-    errors: dict[str, Message], key: str, number: Decimal, places: int, maximum: Decimal
-) -> None:
-    """The number stays below `maximum` and is stored with `places` decimals, not rounded."""
-    if number >= maximum:
-        errors[key] = Message(
-            N_("That is more than %(maximum)s: please check the figure."),
-            {"maximum": f"{maximum:,.0f}".replace(",", "\u00a0")},
-        )
-    elif number != number.quantize(Decimal(1).scaleb(-places)):
-        errors[key] = Message(N_("At most %(places)d decimals."), {"places": places})
-
-
-def _finite(*numbers: Decimal | None) -> None:
-    if any(number is not None and not number.is_finite() for number in numbers):
-        raise ValueError("catalog values are finite numbers")

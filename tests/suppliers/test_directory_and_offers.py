@@ -11,26 +11,28 @@ from sqlalchemy import func, select
 
 from purchasing.geography import cooperative_centroid, delivery_points
 from suppliers import catalog
+from suppliers.directory import (
+    DuplicateSupplier,
+    LabelValues,
+    SupplierValues,
+    create_supplier,
+    find_duplicate_suppliers,
+    set_supplier_labels,
+    update_supplier,
+)
 from suppliers.eco import GeoPoint
 from suppliers.eco_display import offer_eco
 from suppliers.errors import Invalid, NotFound
-from suppliers.management import (
-    DuplicateSupplier,
-    LabelValues,
+from suppliers.models import Offer, PriceTier, Supplier, SupplierLabel
+from suppliers.offers import (
     OfferValues,
-    SupplierValues,
     TierValues,
     create_offer,
-    create_supplier,
     deactivate_offer,
-    find_duplicate_suppliers,
     reactivate_offer,
-    set_supplier_labels,
-    siret_is_valid,
     update_offer,
-    update_supplier,
 )
-from suppliers.models import Offer, PriceTier, Supplier, SupplierLabel
+from suppliers.siret import siret_is_valid
 
 SIRET = "73282932000074"
 NANCY = GeoPoint(48.6921, 6.1844)
