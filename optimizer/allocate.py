@@ -1,0 +1,158 @@
+"""Reading the solver's answer back: what is bought, and how each group's units are split
+among its needs, deterministically."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from optimizer.groups import Reason
+from optimizer.model import Model
+from optimizer.money import split_exactly
+from optimizer.problem import Need, Problem
+
+
+@dataclass(frozen=True, slots=True)
+class Purchase:
+    """An offer's pooled order: whole packs, at the tier its quantity reaches."""
+
+    offer: int
+    packs: int
+    quantity: Decimal
+    tier: int
+    unit_price: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Portion:
+    """Units of one offer going to one need of a group."""
+
+    group: int
+    need: Need
+    offer: int
+    quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How much of a need was served (its demand), received (with tolerance) and left unmet."""
+
+    served: Decimal
+    received: Decimal
+    unmet: Decimal
+
+
+def quantum_of(problem: Problem) -> Decimal:
+    """The finest quantity step to report: three decimals finer than the data's finest."""
+    places = 0
+    for need in problem.needs:
+        for value in (need.quantity, need.tolerance):
+            places = max(places, -min(0, int(value.normalize().as_tuple().exponent)))
+    for offer in problem.offers:
+        places = max(places, -min(0, int(offer.pack_size.normalize().as_tuple().exponent)))
+    return Decimal(1).scaleb(-(places + 3))
+
+
+def read_purchases(model: Model) -> dict[int, Purchase]:
+    """The packs bought from each offer, and the tier and price the pooled quantity reaches."""
+    purchases = {}
+    for o in model.offers:
+        packs = round(model.packs[o].varValue or 0.0)
+        if packs <= 0:
+            continue
+        offer = model.offer(o)
+        quantity = offer.pack_size * packs
+        tier = offer.tier_for(quantity)
+        purchases[o] = Purchase(o, packs, quantity, tier, offer.tiers[tier].unit_price)
+    return purchases
+
+
+def read_flows(
+    model: Model, purchases: dict[int, Purchase], quantum: Decimal
+) -> dict[tuple[int, int], Decimal]:
+    """Each purchase's units split among the groups it serves, in ``quantum`` steps that add up
+    exactly to the units bought."""
+    flows: dict[tuple[int, int], Decimal] = {}
+    for o, purchase in purchases.items():
+        groups = [g for g, _ in model.arcs_of_offer[o]]
+        raw = [Decimal(repr(max(0.0, model.flow[g, o].varValue or 0.0))) for g in groups]
+        for g, amount in zip(groups, split_exactly(purchase.quantity, raw, quantum), strict=True):
+            if amount > 0:
+                flows[g, o] = amount
+    return flows
+
+
+def split_groups(
+    model: Model, flows: dict[tuple[int, int], Decimal]
+) -> tuple[list[Portion], dict[str, Outcome]]:
+    """Each group's units go to its needs by deadline, then id: every need is served in full
+    before the next one, the surplus left by whole packs fills the tolerances in the same
+    order, and the offers are used fastest first (then by id), each need taking from one offer
+    before the next."""
+    by_group: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for (g, o), amount in sorted(flows.items()):
+        by_group[g].append((o, amount))
+    portions: list[Portion] = []
+    outcomes: dict[str, Outcome] = {}
+    for g, group in enumerate(model.groups):
+        supply = sorted(
+            by_group.get(g, []),
+            key=lambda item: (model.offer(item[0]).lead_time_days, model.offer(item[0]).id),
+        )
+        left = sum((amount for _, amount in supply), Decimal(0))
+        served = []
+        for need in group.needs:
+            part = min(need.quantity, left)
+            served.append(part)
+            left -= part
+        takes = list(served)
+        for i, need in enumerate(group.needs):
+            extra = min(need.tolerance, left)
+            takes[i] += extra
+            left -= extra
+        if left > 0 and takes:
+            takes[-1] += left  # rounding dust finer than the data, never a whole unit
+        cursor = 0
+        remaining = [amount for _, amount in supply]
+        for i, need in enumerate(group.needs):
+            want = takes[i]
+            while want > 0 and cursor < len(supply):
+                part = min(want, remaining[cursor])
+                if part > 0:
+                    portions.append(Portion(g, need, supply[cursor][0], part))
+                want -= part
+                remaining[cursor] -= part
+                if remaining[cursor] <= 0:
+                    cursor += 1
+            outcomes[need.id] = Outcome(served[i], takes[i], need.quantity - served[i])
+    return portions, outcomes
+
+
+def unmet_reason(
+    model: Model,
+    group: int,
+    purchases: dict[int, Purchase],
+    relaxed_unmet: dict[int, float] | None,
+    unmet: float,
+) -> Reason:
+    """Why a group's demand is not fully served, once no offer being admissible is ruled out:
+    a hard rule (the same batch without the rules serves more of it), the capacity of every
+    offer that could serve it, their minimum order, a price ceiling only met at a tier not
+    reached, or else their pack size."""
+    if relaxed_unmet is not None and relaxed_unmet.get(group, 0.0) < unmet - 1e-6:
+        return Reason.RULE
+    arcs = model.groups[group].arcs
+    room = []
+    for arc in arcs:
+        offer = model.offer(arc.offer)
+        bought = purchases[arc.offer].quantity if arc.offer in purchases else Decimal(0)
+        if offer.capacity is None or offer.capacity - bought >= offer.pack_size:
+            room.append(arc)
+    if not room:
+        return Reason.CAPACITY
+    if all(model.limit.get(arc.offer, 0.0) <= 0 for arc in room):
+        return Reason.MINIMUM_QUANTITY
+    if all(arc.min_tier > 0 for arc in room):
+        return Reason.PRICE_CEILING
+    return Reason.PACK_SIZE

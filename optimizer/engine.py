@@ -1,0 +1,292 @@
+"""The optimizer's pipeline: problem -> groups -> model -> solver -> solution."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from decimal import Decimal
+
+from optimizer.allocate import (
+    Outcome,
+    Portion,
+    Purchase,
+    quantum_of,
+    read_flows,
+    read_purchases,
+    split_groups,
+    unmet_reason,
+)
+from optimizer.alone import alone_cost
+from optimizer.delivery import DeliveryTable
+from optimizer.explain import runner_up
+from optimizer.groups import Reason, build_groups
+from optimizer.model import Model, build_model
+from optimizer.money import split_exactly, to_cents
+from optimizer.problem import Problem
+from optimizer.solution import (
+    Allocation,
+    Indicators,
+    MemberTotal,
+    NeedResult,
+    OrderLine,
+    Solution,
+    SupplierOrder,
+)
+from optimizer.solve import SolveOptions, SolverReport, Status, run_solver
+from optimizer.start import greedy_start
+
+_TENTH = Decimal("0.1")
+_GRAM = Decimal("0.001")
+
+
+def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
+    """Solves ``problem`` and returns the batch it proposes. Never raises for an instance that
+    cannot be (fully) served or a solver that stops early: the report's status says so."""
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    delivery = DeliveryTable(problem)
+    groups, hopeless = build_groups(problem)
+    model = build_model(problem, groups, delivery)
+    greedy_start(model)
+    report = run_solver(model, options, time.perf_counter() - started)
+    if report.status is Status.ERROR:
+        return _unsolved(problem, model, report, hopeless)
+    purchases = read_purchases(model)
+    flows = read_flows(model, purchases, quantum_of(problem))
+    portions, outcomes = split_groups(model, flows)
+    relaxed = None
+    short = [g for g, var in enumerate(model.unmet) if (var.varValue or 0.0) > 1e-6]
+    if short and problem.policy.rules.any:
+        relaxed = _unmet_without_rules(problem, model, options)
+    reasons = dict(hopeless)
+    for g in short:
+        reason = unmet_reason(model, g, purchases, relaxed, model.unmet[g].varValue or 0.0)
+        for need in model.groups[g].needs:
+            if outcomes[need.id].unmet > 0:
+                reasons[need.id] = reason
+    for g, group in enumerate(model.groups):
+        for need in group.needs:
+            if outcomes[need.id].unmet > 0 and need.id not in reasons:
+                reasons[need.id] = unmet_reason(model, g, purchases, relaxed, float("inf"))
+    return _assemble(problem, model, report, purchases, portions, outcomes, reasons, options)
+
+
+def _unmet_without_rules(problem: Problem, model: Model, options: SolveOptions) -> dict[int, float]:
+    """Unmet demand per group when the same batch is solved without the hard rules."""
+    relaxed = build_model(problem, model.groups, model.delivery, with_rules=False)
+    greedy_start(relaxed)
+    run_solver(relaxed, options, 0.0)
+    return {g: var.varValue or 0.0 for g, var in enumerate(relaxed.unmet)}
+
+
+def _unsolved(
+    problem: Problem, model: Model, report: SolverReport, hopeless: dict[str, Reason]
+) -> Solution:
+    outcomes = {n.id: Outcome(Decimal(0), Decimal(0), n.quantity) for n in problem.needs}
+    reasons = {n.id: hopeless.get(n.id, Reason.NOT_SOLVED) for n in problem.needs}
+    options = SolveOptions(explain=False, compare_alone=False)
+    return _assemble(problem, model, report, {}, [], outcomes, reasons, options)
+
+
+def _assemble(
+    problem: Problem,
+    model: Model,
+    report: SolverReport,
+    purchases: dict[int, Purchase],
+    portions: list[Portion],
+    outcomes: dict[str, Outcome],
+    reasons: dict[str, Reason],
+    options: SolveOptions,
+) -> Solution:
+    delivery = model.delivery
+    suppliers = {s.id: s for s in problem.suppliers}
+    by_offer: dict[int, list[int]] = defaultdict(list)
+    for i, portion in enumerate(portions):
+        by_offer[portion.offer].append(i)
+    goods = [Decimal(0)] * len(portions)
+    shipping = [Decimal(0)] * len(portions)
+    lines: dict[str, list[OrderLine]] = defaultdict(list)
+    for o, purchase in sorted(purchases.items()):
+        offer = model.offer(o)
+        line_goods = to_cents(purchase.quantity * purchase.unit_price)
+        members = by_offer[o]
+        for i, cents in zip(
+            members, split_exactly(line_goods, [portions[i].quantity for i in members]), strict=True
+        ):
+            goods[i] = cents
+        exact = [
+            portions[i].quantity * delivery.cost_per_unit(offer.supplier, portions[i].need.site)
+            for i in members
+        ]
+        for i, cents in zip(
+            members, split_exactly(to_cents(sum(exact, Decimal(0))), exact), strict=True
+        ):
+            shipping[i] = cents
+        lines[offer.supplier].append(
+            OrderLine(
+                offer.id,
+                offer.product,
+                purchase.packs,
+                purchase.quantity,
+                purchase.tier,
+                purchase.unit_price,
+                line_goods,
+            )
+        )
+    fee_share = [Decimal(0)] * len(portions)
+    orders = []
+    for supplier_id in sorted(lines):
+        supplier = suppliers[supplier_id]
+        order_goods = sum((line.goods for line in lines[supplier_id]), Decimal(0))
+        threshold = supplier.fee_waived_above
+        fee = (
+            Decimal(0)
+            if threshold is not None and order_goods >= threshold
+            else to_cents(supplier.delivery_fee)
+        )
+        members = [
+            i for i, p in enumerate(portions) if model.offer(p.offer).supplier == supplier_id
+        ]
+        value = [portions[i].quantity * purchases[portions[i].offer].unit_price for i in members]
+        for i, cents in zip(members, split_exactly(fee, value), strict=True):
+            fee_share[i] = cents
+        orders.append(
+            SupplierOrder(
+                supplier_id,
+                tuple(lines[supplier_id]),
+                order_goods,
+                fee,
+                sum((shipping[i] for i in members), Decimal(0)),
+            )
+        )
+    paying = {order.supplier for order in orders if order.fee > 0}
+    allocations = []
+    for i, portion in enumerate(portions):
+        offer = model.offer(portion.offer)
+        purchase = purchases[portion.offer]
+        best = None
+        if options.explain:
+            best = runner_up(
+                model, portion, purchases, goods[i] + shipping[i] + fee_share[i], paying
+            )
+        allocations.append(
+            Allocation(
+                need=portion.need.id,
+                member=portion.need.member,
+                offer=offer.id,
+                supplier=offer.supplier,
+                quantity=portion.quantity,
+                packs=portion.quantity / offer.pack_size,
+                unit_price=purchase.unit_price,
+                tier=purchase.tier,
+                goods=goods[i],
+                fee_share=fee_share[i],
+                delivery=shipping[i],
+                runner_up=best,
+            )
+        )
+    allocations.sort(key=lambda a: (a.need, a.offer))
+    needs = _need_results(problem, outcomes, reasons)
+    totals = _member_totals(problem, allocations, needs, delivery, options.compare_alone)
+    indicators = _indicators(model, purchases, orders, allocations, totals, needs)
+    return Solution(report, tuple(orders), tuple(allocations), needs, totals, indicators)
+
+
+def _need_results(
+    problem: Problem, outcomes: dict[str, Outcome], reasons: dict[str, Reason]
+) -> tuple[NeedResult, ...]:
+    results = []
+    for need in problem.needs:
+        outcome = outcomes.get(need.id, Outcome(Decimal(0), Decimal(0), need.quantity))
+        if outcome.unmet <= 0:
+            status, reason = "served", None
+        else:
+            status = "partial" if outcome.served > 0 else "unmet"
+            reason = reasons.get(need.id, Reason.NOT_SOLVED)
+        results.append(
+            NeedResult(
+                need.id,
+                need.member,
+                status,
+                outcome.served,
+                outcome.received,
+                outcome.unmet,
+                reason,
+            )
+        )
+    return tuple(results)
+
+
+def _member_totals(
+    problem: Problem,
+    allocations: list[Allocation],
+    needs: tuple[NeedResult, ...],
+    delivery: DeliveryTable,
+    compare_alone: bool,
+) -> tuple[MemberTotal, ...]:
+    sites = {n.id: n.site for n in problem.needs}
+    of_member: dict[str, list[Allocation]] = defaultdict(list)
+    for allocation in allocations:
+        of_member[allocation.member].append(allocation)
+    trips: dict[tuple[str, str], list[Allocation]] = defaultdict(list)
+    for allocation in allocations:
+        trips[allocation.supplier, sites[allocation.need]].append(allocation)
+    co2: dict[str, Decimal] = defaultdict(Decimal)
+    for (supplier, site), parts in sorted(trips.items()):
+        trip = delivery.trip_co2_kg(supplier, site)
+        for part, kg in zip(
+            parts, split_exactly(trip, [p.goods for p in parts], _GRAM), strict=True
+        ):
+            co2[part.member] += kg
+    served: dict[str, bool] = defaultdict(lambda: True)
+    for result in needs:
+        served[result.member] = served[result.member] and result.status == "served"
+    totals = []
+    for member in sorted({n.member for n in problem.needs}):
+        parts = of_member.get(member, [])
+        goods = sum((a.goods for a in parts), Decimal(0))
+        fees = sum((a.fee_share for a in parts), Decimal(0))
+        shipping = sum((a.delivery for a in parts), Decimal(0))
+        alone, alone_co2 = goods + fees + shipping, co2[member]
+        if compare_alone:
+            alone, alone_co2 = alone_cost(problem, parts, sites, delivery)
+        totals.append(
+            MemberTotal(
+                member, goods, fees, shipping, alone, co2[member], alone_co2, served[member]
+            )
+        )
+    return tuple(totals)
+
+
+def _indicators(
+    model: Model,
+    purchases: dict[int, Purchase],
+    orders: list[SupplierOrder],
+    allocations: list[Allocation],
+    members: tuple[MemberTotal, ...],
+    needs: tuple[NeedResult, ...],
+) -> Indicators:
+    spend = Decimal(0)
+    eco = Decimal(0)
+    lead = Decimal(0)
+    for o, purchase in purchases.items():
+        value = purchase.quantity * purchase.unit_price
+        spend += value
+        eco += value * model.offer(o).eco_score
+        lead += value * model.offer(o).lead_time_days
+    sites = {n.id: n.site for n in model.problem.needs}
+    trips = {(a.supplier, sites[a.need]) for a in allocations}
+    co2 = sum((model.delivery.trip_co2_kg(s, site) for s, site in trips), Decimal(0))
+    return Indicators(
+        goods=sum((o.goods for o in orders), Decimal(0)),
+        fees=sum((o.fee for o in orders), Decimal(0)),
+        delivery=sum((o.delivery for o in orders), Decimal(0)),
+        eco_score=(eco / spend).quantize(_TENTH) if spend else None,
+        average_lead_days=(lead / spend).quantize(_TENTH) if spend else None,
+        transport_co2_kg=co2,
+        alone=sum((m.alone for m in members), Decimal(0)),
+        alone_co2_kg=sum((m.alone_co2_kg for m in members), Decimal(0)),
+        needs_served=sum(1 for n in needs if n.status == "served"),
+        needs_partial=sum(1 for n in needs if n.status == "partial"),
+        needs_unmet=sum(1 for n in needs if n.status == "unmet"),
+    )

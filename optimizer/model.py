@@ -1,0 +1,336 @@
+"""The mixed-integer model: variables, one function per constraint family, and the objective.
+
+Variables (floats inside the model; money stays Decimal outside it):
+
+- ``flow[g, o]`` units of group ``g`` served by offer ``o`` (continuous, >= 0);
+- ``packs[o]`` whole packs bought from offer ``o`` (integer);
+- ``tier_on[o, k]`` / ``tier_qty[o, k]`` whether the pooled order of ``o`` falls in price tier
+  ``k`` and how many units it holds there, only for offers with several tiers or a minimum;
+- ``supplier_used[s]`` / ``fee_waived[s]`` only for suppliers that charge a fee (and waive it);
+- ``unmet[g]`` the part of group ``g``'s demand declared unmet (penalised, never infeasible).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pulp
+from pulp import LpVariable
+
+from optimizer.delivery import DeliveryTable
+from optimizer.groups import Group
+from optimizer.normalise import Scales, scales_for
+from optimizer.problem import Offer, Problem
+
+Terms = list[tuple[LpVariable, float]]
+
+
+@dataclass
+class Model:
+    """A built model and the variables needed to read a solution back."""
+
+    problem: Problem
+    groups: list[Group]
+    delivery: DeliveryTable
+    scales: Scales
+    lp: pulp.LpProblem
+    offers: list[int]
+    limit: dict[int, float]
+    flow: dict[tuple[int, int], LpVariable] = field(default_factory=dict)
+    packs: dict[int, LpVariable] = field(default_factory=dict)
+    tier_on: dict[tuple[int, int], LpVariable] = field(default_factory=dict)
+    tier_qty: dict[tuple[int, int], LpVariable] = field(default_factory=dict)
+    supplier_used: dict[str, LpVariable] = field(default_factory=dict)
+    fee_waived: dict[str, LpVariable] = field(default_factory=dict)
+    unmet: list[LpVariable] = field(default_factory=list)
+    arcs_of_offer: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def offer(self, o: int) -> Offer:
+        return self.problem.offers[o]
+
+    def tiers_in_model(self, o: int) -> list[int]:
+        return [k for k in range(len(self.offer(o).tiers)) if (o, k) in self.tier_on]
+
+    def goods_terms(self, o: int) -> Terms:
+        """The goods value of offer ``o``'s order: each tier's units at that tier's price."""
+        offer = self.offer(o)
+        tiers = self.tiers_in_model(o)
+        if tiers:
+            return [(self.tier_qty[o, k], float(offer.tiers[k].unit_price)) for k in tiers]
+        return [(self.packs[o], float(offer.tiers[0].unit_price * offer.pack_size))]
+
+    def order_terms(self, o: int) -> Terms:
+        """The units ordered from offer ``o``."""
+        return [(self.packs[o], float(self.offer(o).pack_size))]
+
+    def fee_terms(self) -> Terms:
+        """The delivery fees paid, in euros."""
+        terms: Terms = []
+        for s, used in self.supplier_used.items():
+            fee = float(self._supplier_fee[s])
+            terms.append((used, fee))
+            if s in self.fee_waived:
+                terms.append((self.fee_waived[s], -fee))
+        return terms
+
+    def delivery_terms(self) -> Terms:
+        """The per-unit delivery costs, in euros."""
+        terms: Terms = []
+        for (g, o), var in self.flow.items():
+            cost = self.delivery.cost_per_unit(self.offer(o).supplier, self.groups[g].site)
+            if cost:
+                terms.append((var, float(cost)))
+        return terms
+
+    def cost_terms(self) -> Terms:
+        """Goods, fees and delivery: what the batch costs, excluding VAT."""
+        terms: Terms = []
+        for o in self.offers:
+            terms.extend(self.goods_terms(o))
+        return terms + self.fee_terms() + self.delivery_terms()
+
+    @property
+    def _supplier_fee(self) -> dict[str, Decimal]:
+        return {s.id: s.delivery_fee for s in self.problem.suppliers}
+
+
+def add_row(model: Model, terms: Terms, sense: str, rhs: float) -> None:
+    """Adds ``sum(coef * var) <sense> rhs`` to the model."""
+    expr = pulp.lpSum_vars_coefs(terms)
+    if sense == "<=":
+        model.lp.addConstraint(expr <= rhs)
+    elif sense == ">=":
+        model.lp.addConstraint(expr >= rhs)
+    else:
+        model.lp.addConstraint(expr == rhs)
+
+
+def _batch(lp: pulp.LpProblem, name: str, count: int, cat: str = "Continuous") -> list[LpVariable]:
+    if count == 0:
+        return []
+    made = lp.add_variable_dicts(name, range(count), lowBound=0, cat=cat)  # type: ignore[arg-type]
+    return [made[i] for i in range(count)]
+
+
+def create_variables(problem: Problem, groups: list[Group], delivery: DeliveryTable) -> Model:
+    """Creates every variable in batches, with the bounds that follow from the data."""
+    lp = pulp.LpProblem("coachat", pulp.const.LpMinimize)
+    arcs_of_offer: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for g, group in enumerate(groups):
+        for arc in group.arcs:
+            arcs_of_offer[arc.offer].append((g, arc.min_tier))
+    offers = sorted(arcs_of_offer)
+    limit: dict[int, float] = {}
+    for o in offers:
+        offer = problem.offers[o]
+        reachable = sum(float(groups[g].demand + groups[g].tolerance) for g, _ in arcs_of_offer[o])
+        if offer.capacity is not None:
+            reachable = min(reachable, float(offer.capacity))
+        limit[o] = math.floor(reachable / float(offer.pack_size) + 1e-9) * float(offer.pack_size)
+    model = Model(
+        problem, groups, delivery, scales_for(problem, groups, delivery), lp, offers, limit
+    )
+    model.arcs_of_offer = dict(arcs_of_offer)
+
+    flow_keys = [(g, arc.offer) for g, group in enumerate(groups) for arc in group.arcs]
+    model.flow = dict(zip(flow_keys, _batch(lp, "flow", len(flow_keys)), strict=True))
+    model.packs = dict(zip(offers, _batch(lp, "packs", len(offers), "Integer"), strict=True))
+    model.unmet = _batch(lp, "unmet", len(groups))
+    for g, group in enumerate(groups):
+        model.unmet[g].upBound = float(group.demand)
+
+    tier_keys: list[tuple[int, int]] = []
+    for o in offers:
+        offer = problem.offers[o]
+        if len(offer.tiers) > 1 or offer.smallest_order > 0:
+            in_reach = [
+                (o, k)
+                for k, tier in enumerate(offer.tiers)
+                if float(max(tier.min_quantity, offer.minimum_quantity)) <= limit[o] + 1e-9
+            ]
+            if not in_reach:
+                # its minimum order is more than all the needs it could serve can take
+                limit[o] = 0.0
+            tier_keys.extend(in_reach)
+    model.tier_on = dict(
+        zip(tier_keys, _batch(lp, "tier_on", len(tier_keys), "Binary"), strict=True)
+    )
+    model.tier_qty = dict(zip(tier_keys, _batch(lp, "tier_qty", len(tier_keys)), strict=True))
+
+    used = sorted({problem.offers[o].supplier for o in offers})
+    fees = {s.id: s for s in problem.suppliers}
+    charging = [s for s in used if fees[s].delivery_fee > 0 and fees[s].fee_waived_above != 0]
+    waiving = [s for s in charging if fees[s].fee_waived_above is not None]
+    model.supplier_used = dict(
+        zip(charging, _batch(lp, "supplier_used", len(charging), "Binary"), strict=True)
+    )
+    model.fee_waived = dict(
+        zip(waiving, _batch(lp, "fee_waived", len(waiving), "Binary"), strict=True)
+    )
+    return model
+
+
+def demand_met_or_declared_unmet(model: Model) -> None:
+    """Each group's demand is served, or the shortfall is declared unmet (and penalised)."""
+    for g, group in enumerate(model.groups):
+        terms: Terms = [(model.flow[g, arc.offer], 1.0) for arc in group.arcs]
+        add_row(model, [*terms, (model.unmet[g], 1.0)], ">=", float(group.demand))
+
+
+def whole_packs_within_tolerance(model: Model) -> None:
+    """Packs are bought whole and every unit bought goes to a need; a group never receives more
+    than its demand plus its needs' tolerances, which is what absorbs the rounding to packs."""
+    for o in model.offers:
+        terms: Terms = [(model.flow[g, o], 1.0) for g, _ in model.arcs_of_offer[o]]
+        add_row(model, [*terms, (model.packs[o], -float(model.offer(o).pack_size))], "==", 0.0)
+    for g, group in enumerate(model.groups):
+        terms = [(model.flow[g, arc.offer], 1.0) for arc in group.arcs]
+        add_row(model, terms, "<=", float(group.demand + group.tolerance))
+
+
+def capacity(model: Model) -> None:
+    """An offer sells at most its capacity per round (and nobody buys what no need can take):
+    the number of packs is bounded accordingly."""
+    for o in model.offers:
+        model.packs[o].upBound = round(model.limit[o] / float(model.offer(o).pack_size))
+
+
+def tier_reached_by_pooled_quantity(model: Model) -> None:
+    """All-units price tiers: the whole pooled order of an offer is priced at the one tier its
+    quantity reaches. At most one tier is on; an order priced at tier ``k`` holds at least the
+    tier's starting quantity and, since prices never rise with quantity, need not exceed the
+    next tier's start."""
+    for o in model.offers:
+        tiers = model.tiers_in_model(o)
+        if not tiers:
+            continue
+        offer = model.offer(o)
+        add_row(
+            model,
+            [
+                *((model.tier_qty[o, k], 1.0) for k in tiers),
+                (model.packs[o], -float(offer.pack_size)),
+            ],
+            "==",
+            0.0,
+        )
+        for k in tiers:
+            top = model.limit[o]
+            if k + 1 < len(offer.tiers):
+                top = min(top, float(offer.tiers[k + 1].min_quantity))
+            add_row(model, [(model.tier_qty[o, k], 1.0), (model.tier_on[o, k], -top)], "<=", 0.0)
+            start = float(offer.tiers[k].min_quantity)
+            if start > float(offer.minimum_quantity) and start > 0:
+                add_row(
+                    model, [(model.tier_qty[o, k], 1.0), (model.tier_on[o, k], -start)], ">=", 0.0
+                )
+        supplier = offer.supplier
+        switch: Terms = [(model.tier_on[o, k], 1.0) for k in tiers]
+        if supplier in model.supplier_used:
+            add_row(model, [*switch, (model.supplier_used[supplier], -1.0)], "<=", 0.0)
+        else:
+            add_row(model, switch, "<=", 1.0)
+
+
+def minimum_quantity(model: Model) -> None:
+    """An offer with a minimum order quantity is either not bought or bought at least that much
+    (pooled over all the needs it serves)."""
+    for o in model.offers:
+        offer = model.offer(o)
+        least = float(offer.minimum_quantity)
+        if least <= 0:
+            continue
+        for k in model.tiers_in_model(o):
+            if least >= float(offer.tiers[k].min_quantity):
+                add_row(
+                    model, [(model.tier_qty[o, k], 1.0), (model.tier_on[o, k], -least)], ">=", 0.0
+                )
+
+
+def supplier_fee_paid_once(model: Model) -> None:
+    """A supplier's delivery fee is paid once if anything is bought from it, and not at all when
+    the goods ordered from it reach its waiver threshold."""
+    suppliers = {s.id: s for s in model.problem.suppliers}
+    goods: dict[str, Terms] = defaultdict(list)
+    for o in model.offers:
+        supplier = model.offer(o).supplier
+        goods[supplier].extend(model.goods_terms(o))
+        if supplier in model.supplier_used and not model.tiers_in_model(o):
+            add_row(
+                model,
+                [*model.order_terms(o), (model.supplier_used[supplier], -model.limit[o])],
+                "<=",
+                0.0,
+            )
+    for s, waived in model.fee_waived.items():
+        threshold = suppliers[s].fee_waived_above
+        assert threshold is not None
+        add_row(model, [*goods[s], (waived, -float(threshold))], ">=", 0.0)
+        add_row(model, [(waived, 1.0), (model.supplier_used[s], -1.0)], "<=", 0.0)
+
+
+def price_ceiling(model: Model) -> None:
+    """A need with a price ceiling is served by an offer only at a tier priced within it."""
+    for g, group in enumerate(model.groups):
+        for arc in group.arcs:
+            if arc.min_tier == 0:
+                continue
+            allowed = [k for k in model.tiers_in_model(arc.offer) if k >= arc.min_tier]
+            top = min(float(group.demand + group.tolerance), model.limit[arc.offer])
+            add_row(
+                model,
+                [
+                    (model.flow[g, arc.offer], 1.0),
+                    *((model.tier_on[arc.offer, k], -top) for k in allowed),
+                ],
+                "<=",
+                0.0,
+            )
+
+
+def pulp_binaries(model: Model, name: str, count: int) -> list[LpVariable]:
+    """``count`` new binary variables named after ``name``."""
+    return _batch(model.lp, name, count, "Binary")
+
+
+def set_objective(model: Model) -> None:
+    """Minimise the weighted, normalised sum of cost, delay and eco penalty, plus the penalty
+    on unmet demand (see :mod:`optimizer.normalise`)."""
+    scales = model.scales
+    per_euro = scales.per_euro
+    terms: Terms = []
+    for o in model.offers:
+        terms.extend((var, coef * per_euro) for var, coef in model.goods_terms(o))
+    terms.extend((var, coef * per_euro) for var, coef in model.fee_terms())
+    for (g, o), var in model.flow.items():
+        offer = model.offer(o)
+        shipping = float(model.delivery.cost_per_unit(offer.supplier, model.groups[g].site))
+        weight = scales.per_unit(g, shipping, offer.lead_time_days, float(offer.eco_score))
+        if weight:
+            terms.append((var, weight))
+    terms.extend((model.unmet[g], scales.unmet_penalty[g]) for g in range(len(model.groups)))
+    model.lp.setObjective(pulp.lpSum_vars_coefs(terms))
+
+
+def build_model(
+    problem: Problem, groups: list[Group], delivery: DeliveryTable, with_rules: bool = True
+) -> Model:
+    """The whole model of ``problem``: variables, every constraint family, the rules, the
+    objective."""
+    from optimizer.rules import apply_rules
+
+    model = create_variables(problem, groups, delivery)
+    demand_met_or_declared_unmet(model)
+    whole_packs_within_tolerance(model)
+    capacity(model)
+    tier_reached_by_pooled_quantity(model)
+    minimum_quantity(model)
+    supplier_fee_paid_once(model)
+    price_ceiling(model)
+    if with_rules:
+        apply_rules(model)
+    set_objective(model)
+    return model

@@ -1,0 +1,150 @@
+"""The optimizer's output: what to order, who gets what at what cost, and how the solve went."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from optimizer.groups import Reason
+from optimizer.solve import SolverReport
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerUp:
+    """The best other offer for an allocation and what choosing it would have changed:
+    ``money`` in euros (positive: dearer), ``days`` of lead time, ``eco`` points."""
+
+    offer: str
+    supplier: str
+    unit_price: Decimal
+    money: Decimal
+    days: int
+    eco: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """Units of one offer going to one need, with the need's share of the order's costs."""
+
+    need: str
+    member: str
+    offer: str
+    supplier: str
+    quantity: Decimal
+    packs: Decimal
+    unit_price: Decimal
+    tier: int
+    goods: Decimal
+    fee_share: Decimal
+    delivery: Decimal
+    runner_up: RunnerUp | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return self.goods + self.fee_share + self.delivery
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    """One offer in a supplier's order: whole packs, priced at the tier the pool reached."""
+
+    offer: str
+    product: str
+    packs: int
+    quantity: Decimal
+    tier: int
+    unit_price: Decimal
+    goods: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierOrder:
+    """Everything ordered from one supplier in the batch, excluding VAT."""
+
+    supplier: str
+    lines: tuple[OrderLine, ...]
+    goods: Decimal
+    fee: Decimal
+    delivery: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.goods + self.fee + self.delivery
+
+
+@dataclass(frozen=True, slots=True)
+class NeedResult:
+    """How a need came out: ``served``, ``partial`` or ``unmet``, and why if not served."""
+
+    need: str
+    member: str
+    status: str
+    served: Decimal
+    received: Decimal
+    unmet: Decimal
+    reason: Reason | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberTotal:
+    """A member's cost in the pool, what the same purchase would cost it alone, and the
+    transport CO2 with and without pooling."""
+
+    member: str
+    goods: Decimal
+    fees: Decimal
+    delivery: Decimal
+    alone: Decimal
+    co2_kg: Decimal
+    alone_co2_kg: Decimal
+    fully_served: bool
+
+    @property
+    def total(self) -> Decimal:
+        return self.goods + self.fees + self.delivery
+
+    @property
+    def savings(self) -> Decimal:
+        return self.alone - self.total
+
+
+@dataclass(frozen=True, slots=True)
+class Indicators:
+    """Batch figures: cost excluding VAT, spend-weighted eco score, average lead time
+    (spend-weighted, days), transport CO2, and the comparison with members buying alone."""
+
+    goods: Decimal
+    fees: Decimal
+    delivery: Decimal
+    eco_score: Decimal | None
+    average_lead_days: Decimal | None
+    transport_co2_kg: Decimal
+    alone: Decimal
+    alone_co2_kg: Decimal
+    needs_served: int
+    needs_partial: int
+    needs_unmet: int
+
+    @property
+    def total_cost(self) -> Decimal:
+        return self.goods + self.fees + self.delivery
+
+    @property
+    def savings(self) -> Decimal:
+        return self.alone - self.total_cost
+
+    @property
+    def co2_avoided_kg(self) -> Decimal:
+        return self.alone_co2_kg - self.transport_co2_kg
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    """The result of one optimizer run."""
+
+    report: SolverReport
+    orders: tuple[SupplierOrder, ...]
+    allocations: tuple[Allocation, ...]
+    needs: tuple[NeedResult, ...]
+    members: tuple[MemberTotal, ...]
+    indicators: Indicators

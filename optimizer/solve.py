@@ -1,0 +1,187 @@
+"""Running a solver on a built model and reporting how it went, as values, never exceptions."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pulp
+
+from optimizer.model import Model
+
+CBC_PATH = "/usr/bin/cbc"
+SOLVERS = ("highs", "cbc")
+
+
+class Status(StrEnum):
+    """How a solve ended."""
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    TIME_LIMIT = "time_limit"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class SolveOptions:
+    """Solver settings: ``gap`` is the relative optimality gap at which to stop."""
+
+    solver: str = "highs"
+    time_limit: float | None = None
+    gap: float = 1e-4
+    threads: int = 1
+    explain: bool = True
+    compare_alone: bool = True
+
+    def __post_init__(self) -> None:
+        if self.solver not in SOLVERS:
+            raise ValueError(f"solver: must be one of {', '.join(SOLVERS)}, got {self.solver!r}")
+        if self.time_limit is not None and self.time_limit <= 0:
+            raise ValueError(f"time_limit: must be > 0, got {self.time_limit}")
+        if not 0 <= self.gap < 1:
+            raise ValueError(f"gap: must be in [0, 1), got {self.gap}")
+        if self.threads < 1:
+            raise ValueError(f"threads: must be >= 1, got {self.threads}")
+
+
+@dataclass(frozen=True, slots=True)
+class SolverReport:
+    """What the solver did: status, objective and bound, gap, times and model size.
+
+    ``solve_seconds`` covers handing the model to the solver and solving it;
+    ``solver_seconds``, when the solver tells, the part spent inside the solver itself."""
+
+    status: Status
+    solver: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    build_seconds: float
+    solve_seconds: float
+    variables: int
+    integer_variables: int
+    constraints: int
+    groups: int
+    message: str = ""
+    solver_seconds: float | None = None
+
+
+def make_solver(options: SolveOptions, warm_start: bool = False) -> pulp.LpSolver:
+    """The PuLP solver for ``options``: HiGHS in-process, or CBC through its command line."""
+    if options.solver == "cbc":
+        path = shutil.which("cbc") or CBC_PATH
+        return pulp.COIN_CMD(  # type: ignore[no-untyped-call]
+            path=path,
+            msg=False,
+            timeLimit=options.time_limit,
+            gapRel=options.gap,
+            threads=options.threads,
+            randomSeed=1,
+            warmStart=warm_start,
+        )
+    return pulp.HiGHS(
+        msg=False,
+        timeLimit=options.time_limit,
+        gapRel=options.gap,
+        threads=options.threads,
+        warmStart=warm_start,
+        random_seed=1,
+    )
+
+
+@contextmanager
+def stdout_silenced() -> Iterator[None]:
+    """Keeps whatever the solver library prints on file descriptor 1 (HiGHS prints a banner
+    even when asked to be quiet) out of the program's standard output."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    sink = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(sink, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(sink)
+
+
+def _status(stats: pulp.LpSolveStats, gap: float | None, wanted_gap: float) -> Status:
+    if not stats.has_solution:
+        return Status.ERROR
+    codes = pulp.const.LpSolveStatus
+    if stats.status == codes.Optimal:
+        return Status.OPTIMAL if gap is None or gap <= 1e-6 else Status.FEASIBLE
+    if gap is not None and gap <= wanted_gap:
+        return Status.FEASIBLE
+    if stats.status == codes.GapLimit:
+        return Status.FEASIBLE
+    return Status.TIME_LIMIT
+
+
+def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> SolverReport:
+    """Solves ``model`` in place (variable values are set) and reports on it. The variables'
+    current values, when set (see :func:`optimizer.start.greedy_start`), are a first solution."""
+    lp = model.lp
+    variables = lp.numVariables()
+    integers = sum(1 for v in lp.variables() if v.cat == "Integer")
+    constraints = lp.numConstraints()
+    started = time.perf_counter()
+    message = ""
+    if variables == 0:
+        return SolverReport(
+            Status.OPTIMAL, options.solver, 0.0, 0.0, 0.0, build_seconds, 0.0, 0, 0, 0, 0
+        )
+    try:
+        with stdout_silenced():
+            stats = lp.solve(make_solver(options, warm_start=integers > 0))
+    except Exception as error:  # a solver failure is a result, not a crash
+        return SolverReport(
+            Status.ERROR,
+            options.solver,
+            None,
+            None,
+            None,
+            build_seconds,
+            time.perf_counter() - started,
+            variables,
+            integers,
+            constraints,
+            len(model.groups),
+            f"{type(error).__name__}: {error}",
+        )
+    elapsed = time.perf_counter() - started
+    inside = None
+    if options.solver == "highs" and lp.solverModel is not None:
+        inside = float(lp.solverModel.getRunTime())
+    objective = stats.objective if stats.has_solution else None
+    bound = stats.best_bound
+    if objective is not None and integers == 0:
+        bound = objective
+    gap = None
+    if objective is not None and bound is not None:
+        gap = abs(objective - bound) / max(abs(objective), 1e-9)
+    status = _status(stats, gap, options.gap)
+    if status is Status.ERROR:
+        message = f"no solution: solver stopped with {stats.status_str}"
+    return SolverReport(
+        status,
+        options.solver,
+        objective,
+        bound,
+        gap,
+        build_seconds,
+        elapsed,
+        variables,
+        integers,
+        constraints,
+        len(model.groups),
+        message,
+        inside,
+    )
