@@ -31,7 +31,11 @@ PAGES = {
         ("product", "/catalog/products/1"),
         ("supplier", "/catalog/suppliers/2"),
     ],
-    "achats@demo.coachat.fr": [("lead-needs", "/needs/")],
+    "achats@demo.coachat.fr": [
+        ("lead-needs", "/needs/"),
+        ("import", "/catalog/imports/new"),
+        ("offer-form", "/catalog/offers/new?supplier=1&product=1"),
+    ],
     "admin@demo.coachat.fr": [("admin-members", "/admin/members"), ("admin-users", "/admin/users")],
 }
 
@@ -54,7 +58,7 @@ def main() -> None:
                 if name == "need-form":
                     page.fill("#free_text", "ramette recyclee")
                     page.wait_for_selector("#suggestions li")
-                page.screenshot(path=str(out / f"{name}.png"), full_page=name != "need-form")
+                page.screenshot(path=str(out / f"{name}.png"), full_page=name not in ("need-form", "product"))
                 print(out / f"{name}.png")
             context.close()
         browser.close()
