@@ -144,7 +144,7 @@ def load_demo(session: Session, today: date) -> DemoReport:
             phone=f"03 83 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
             delivery_fee=_money(fee).quantize(Decimal("0.01")),
             fee_waived_above=_money(waiver).quantize(Decimal("0.01")),
-            delivery_cost_per_km=Decimal("0.0020"),
+            delivery_cost_per_km=Decimal("0.0001"),
         )
         for label in labels:
             supplier.labels.append(
