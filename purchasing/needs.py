@@ -190,7 +190,7 @@ def cancel_need(session: Session, user: User, need_id: int) -> Need:
     if not need.editable:
         raise Conflict(Message(N_("This need is already pooled and can no longer be cancelled.")))
     need.status = "cancelled"
-    need.status_reason = "cancelled by the member"
+    need.status_reason = N_("cancelled by the member")
     session.flush()
     audit.record(session, user, "need.cancel", "need", need.id)
     return need

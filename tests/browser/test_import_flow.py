@@ -22,6 +22,7 @@ def sign_in(page: Page, base: str, email: str) -> None:
     page.get_by_label("Courriel").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
 def test_a_lead_imports_a_price_list_after_its_preview(

@@ -63,6 +63,7 @@ def test_a_bad_quantity_is_shown_next_to_the_field_and_nothing_is_stored(
     page.get_by_label("Courriel").fill(user.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
     page.goto(f"{live_server}/needs/new")
     page.get_by_label("Produit").fill("bâche de chantier")
     page.get_by_label("Quantité").fill("-3")

@@ -1,27 +1,24 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, FloatField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 
 class MemberForm(FlaskForm):
     name = StringField(_l("Company name"), validators=[InputRequired(), Length(max=200)])
-    siret = StringField(_l("SIRET"), validators=[InputRequired(), Length(max=14)])
+    siret = StringField(_l("SIRET"), validators=[InputRequired(), Length(max=20)])
     activity = StringField(_l("Activity"), validators=[Length(max=200)])
     address = StringField(_l("Address"), validators=[Length(max=300)])
     postcode = StringField(_l("Postcode"), validators=[Length(max=10)])
     town = StringField(_l("Town"), validators=[InputRequired(), Length(max=120)])
-    latitude = FloatField(_l("Latitude"), validators=[InputRequired()])
-    longitude = FloatField(_l("Longitude"), validators=[InputRequired()])
+    latitude = StringField(_l("Latitude"), validators=[InputRequired(), Length(max=20)])
+    longitude = StringField(_l("Longitude"), validators=[InputRequired(), Length(max=20)])
 
 
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
-    role = SelectField(
-        _l("Role"),
-        choices=[("member", _l("member")), ("lead", _l("purchasing lead")), ("admin", _l("admin"))],
-    )
+    role = SelectField(_l("Role"))
     member_id = SelectField(_l("Member company"), validators=[Optional()])
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=200)])
     active = BooleanField(_l("Active"), default=True)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from purchasing import accounts
 from purchasing.accounts import MemberValues, UserValues
 from purchasing.errors import Invalid, NotFound
 from purchasing.models import Member, User
+from purchasing.parsing import parse_decimal
 from web import db
 from web.access import role_required
 from web.admin.forms import MemberForm, UserForm
@@ -30,13 +32,25 @@ def members():
     return render_template("admin/members.html", members=accounts.members(db.session()))
 
 
+ROLE_CHOICES = (("member", _l("member")), ("lead", _l("purchasing lead")), ("admin", _l("admin")))
+
+
+def _coordinate(field) -> float:
+    """Decimal degrees, with a point or a comma; a wrong value is reported on its field."""
+    value = parse_decimal(field.data or "")
+    if value is None:
+        field.errors = [*field.errors, _("Enter decimal degrees, for example 48,6921.")]
+        return 0.0
+    return float(value)
+
+
 def _member_values(form: MemberForm) -> MemberValues:
     return MemberValues(
         name=form.name.data or "",
-        siret=(form.siret.data or "").replace(" ", ""),
+        siret=(form.siret.data or "").replace(" ", "").replace("\u00a0", ""),
         town=form.town.data or "",
-        latitude=form.latitude.data or 0.0,
-        longitude=form.longitude.data or 0.0,
+        latitude=_coordinate(form.latitude),
+        longitude=_coordinate(form.longitude),
         address=form.address.data or "",
         postcode=form.postcode.data or "",
         activity=form.activity.data or "",
@@ -52,14 +66,15 @@ def member(member_id: int | None = None):
     if member_id is not None and existing is None:
         abort(404)
     form = MemberForm(obj=existing)
-    if form.validate_on_submit():
+    values = _member_values(form) if form.validate_on_submit() else None
+    if values is not None and any(field.errors for field in (form.latitude, form.longitude)):
+        flash(_("Nothing was saved: please correct the fields marked below."), "error")
+    elif values is not None:
         try:
             if existing is None:
-                saved = accounts.create_member(session, current_user, _member_values(form))
+                saved = accounts.create_member(session, current_user, values)
             else:
-                saved = accounts.update_member(
-                    session, current_user, existing.id, _member_values(form)
-                )
+                saved = accounts.update_member(session, current_user, existing.id, values)
         except Invalid as error:
             session.rollback()
             _field_errors(form, error)
@@ -86,6 +101,7 @@ def user(user_id: int | None = None):
     if user_id is not None and existing is None:
         abort(404)
     form = UserForm(obj=existing)
+    form.role.choices = [(value, str(label)) for value, label in ROLE_CHOICES]
     form.member_id.choices = [("", "—")] + [(str(m.id), m.name) for m in accounts.members(session)]
     if existing is not None and not form.is_submitted():
         form.member_id.data = str(existing.member_id or "")
