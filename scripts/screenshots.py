@@ -58,7 +58,9 @@ def main() -> None:
                 if name == "need-form":
                     page.fill("#free_text", "ramette recyclee")
                     page.wait_for_selector("#suggestions li")
-                page.screenshot(path=str(out / f"{name}.png"), full_page=name not in ("need-form", "product"))
+                page.screenshot(
+                    path=str(out / f"{name}.png"), full_page=name not in ("need-form", "product")
+                )
                 print(out / f"{name}.png")
             context.close()
         browser.close()
