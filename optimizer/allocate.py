@@ -87,9 +87,10 @@ def split_groups(
     model: Model, flows: dict[tuple[int, int], Decimal]
 ) -> tuple[list[Portion], dict[str, Outcome]]:
     """Each group's units go to its needs by deadline, then id: every need is served in full
-    before the next one, the surplus left by whole packs fills the tolerances in the same
-    order, and the offers are used fastest first (then by id), each need taking from one offer
-    before the next."""
+    before the next one, and the surplus left by whole packs fills the tolerances in the same
+    order. The offers are then placed on the needs cheapest delivery first (in a group whose
+    needs' sites cost differently to deliver), fastest first, then by id, and in the needs'
+    order, so that each need takes from one offer before the next wherever it can."""
     by_group: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     for (g, o), amount in sorted(flows.items()):
         by_group[g].append((o, amount))
@@ -113,20 +114,40 @@ def split_groups(
             left -= extra
         if left > 0 and takes:
             takes[-1] += left  # rounding dust finer than the data, never a whole unit
-        cursor = 0
-        remaining = [amount for _, amount in supply]
         for i, need in enumerate(group.needs):
-            want = takes[i]
-            while want > 0 and cursor < len(supply):
-                part = min(want, remaining[cursor])
-                if part > 0:
-                    portions.append(Portion(g, need, supply[cursor][0], part))
-                want -= part
-                remaining[cursor] -= part
-                if remaining[cursor] <= 0:
-                    cursor += 1
             outcomes[need.id] = Outcome(served[i], takes[i], need.quantity - served[i])
+        portions.extend(_place(model, g, supply, takes))
     return portions, outcomes
+
+
+def _place(
+    model: Model, g: int, supply: list[tuple[int, Decimal]], takes: list[Decimal]
+) -> list[Portion]:
+    """Places ``supply`` (offers, fastest first) on the needs of group ``g``, need ``i`` taking
+    ``takes[i]``: pairs of offer and need go cheapest delivery first, then in supply order,
+    then in the needs' order."""
+    group = model.groups[g]
+    several = len(group.sites) > 1
+    pairs = []
+    for s, (o, _) in enumerate(supply):
+        supplier = model.offer(o).supplier
+        for i, need in enumerate(group.needs):
+            cost = model.delivery.cost_per_unit(supplier, need.site) if several else Decimal(0)
+            pairs.append((cost, s, i))
+    pairs.sort()
+    remaining = [amount for _, amount in supply]
+    want = list(takes)
+    placed: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for _, s, i in pairs:
+        part = min(want[i], remaining[s])
+        if part > 0:
+            placed[i, s] += part
+            want[i] -= part
+            remaining[s] -= part
+    return [
+        Portion(g, group.needs[i], supply[s][0], amount)
+        for (i, s), amount in sorted(placed.items())
+    ]
 
 
 def unmet_reason(

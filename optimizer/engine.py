@@ -45,7 +45,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
     options = options or SolveOptions()
     started = time.perf_counter()
     delivery = DeliveryTable(problem)
-    groups, hopeless = build_groups(problem)
+    groups, hopeless = build_groups(problem, delivery, options.pool_sites_above)
     model = build_model(problem, groups, delivery)
     greedy_start(model)
     report = run_solver(model, options, time.perf_counter() - started)

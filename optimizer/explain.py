@@ -38,7 +38,7 @@ def runner_up(
         price = offer.unit_price_for(offer.pack_size * packs)
         if arc.min_tier > offer.tier_for(offer.pack_size * packs):
             continue
-        shipping = model.delivery.cost_per_unit(offer.supplier, group.site)
+        shipping = model.delivery.cost_per_unit(offer.supplier, portion.need.site)
         money = portion.quantity * (price + shipping)
         supplier = suppliers[offer.supplier]
         waived = supplier.fee_waived_above is not None and money >= supplier.fee_waived_above

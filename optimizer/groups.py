@@ -1,8 +1,10 @@
 """Aggregation: needs that are the same to the model are solved as one group.
 
-Two needs are the same to the model when they are for the same product, delivered to the same
-site (delivery costs depend on it), and admit exactly the same offers at the same price-ceiling
-tier. The model then grows with products x offers x sites in use, not with the number of needs.
+Two needs are the same to the model when they are for the same product, admit exactly the same
+offers at the same price-ceiling tier, and cost the same to deliver from each of them (needs at
+the same site, or at sites equally far). The model then grows with products x offers x delivery
+profiles in use, not with the number of needs; for very large batches, sites are pooled (see
+:func:`build_groups`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from optimizer.delivery import DeliveryTable
 from optimizer.problem import Need, Offer, Problem
 
 
@@ -39,14 +42,20 @@ class Arc:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """Needs solved together: one demand, one tolerance, the same admissible offers."""
+    """Needs solved together: one demand, one tolerance, the same admissible offers.
+
+    ``sites`` gives each delivery site of the group with the quantity its needs ask for there;
+    ``shipping[i]`` is the delivery cost per unit from the supplier of ``arcs[i]``, averaged
+    over the group's needs by quantity (the exact cost when the group has a single site, or
+    sites that cost the same)."""
 
     product: str
-    site: str
+    sites: tuple[tuple[str, Decimal], ...]
     needs: tuple[Need, ...]
     arcs: tuple[Arc, ...]
     demand: Decimal
     tolerance: Decimal
+    shipping: tuple[float, ...]
 
 
 def arrives_in_time(offer: Offer, need: Need, order_date: date) -> bool:
@@ -84,46 +93,116 @@ def admissible_arcs(
     return tuple(arcs), None
 
 
-def build_groups(problem: Problem) -> tuple[list[Group], dict[str, Reason]]:
-    """The groups to solve, sorted deterministically, and the needs no offer can serve."""
+def build_groups(
+    problem: Problem, delivery: DeliveryTable, pool_sites_above: int | None = None
+) -> tuple[list[Group], dict[str, Reason]]:
+    """The groups to solve, sorted deterministically, and the needs no offer can serve.
+
+    Needs are grouped by product, admissible offers and delivery costs (sites that cost the
+    same to deliver from every supplier are alike), which is exact. When that gives more
+    than ``pool_sites_above`` flow variables (one per group and admissible offer), needs are
+    grouped by product and admissible offers only, each group priced at the quantity-weighted
+    mean delivery cost of its needs."""
     by_product: dict[str, list[tuple[int, Offer]]] = defaultdict(list)
     for i, offer in enumerate(problem.offers):
         by_product[offer.product].append((i, offer))
     single = problem.policy.rules.single_supplier_per_need
-    members: dict[tuple[object, ...], list[Need]] = defaultdict(list)
-    arcs_of: dict[tuple[object, ...], tuple[Arc, ...]] = {}
+    order_date = problem.policy.order_date
+    slowest = {
+        product: max(o.lead_time_days for _, o in offers) for product, offers in by_product.items()
+    }
+    known: dict[tuple[str, int, Decimal | None], tuple[int, Reason | None]] = {}
+    arc_sets: list[tuple[Arc, ...]] = []
+    arc_id: dict[tuple[Arc, ...], int] = {}
+    admitted: list[tuple[Need, int]] = []
     hopeless: dict[str, Reason] = {}
     for need in problem.needs:
-        arcs, reason = admissible_arcs(
-            need, by_product.get(need.product, []), problem.policy.order_date
-        )
-        if reason is not None:
-            hopeless[need.id] = reason
-            continue
-        # a single supplier per need is a decision per need, so such needs are not pooled
-        key: tuple[object, ...] = (need.product, need.site, arcs, need.id if single else "")
-        members[key].append(need)
-        arcs_of[key] = arcs
-    groups = []
+        # every offer arrives in time for a deadline beyond the slowest lead time
+        days = min((need.needed_by - order_date).days, slowest.get(need.product, 0))
+        seen = (need.product, days, need.price_ceiling)
+        found = known.get(seen)
+        if found is None:
+            arcs, reason = admissible_arcs(need, by_product.get(need.product, []), order_date)
+            found = (arc_id.setdefault(arcs, len(arc_id)), reason)
+            if found[0] == len(arc_sets):
+                arc_sets.append(arcs)
+            known[seen] = found
+        if found[1] is not None:
+            hopeless[need.id] = found[1]
+        else:
+            admitted.append((need, found[0]))
+    supplier_of = [offer.supplier for offer in problem.offers]
+    # sites that cost the same to deliver from every supplier are the same to the model
+    used = sorted({offer.supplier for offer in problem.offers})
+    profile_of: dict[tuple[Decimal, ...], int] = {}
+    site_class: dict[str, int] = {}
+    site_costs: dict[str, list[float]] = {}
+    for site in sorted({need.site for need, _ in admitted}):
+        profile = tuple(delivery.cost_per_unit(supplier, site) for supplier in used)
+        site_class[site] = profile_of.setdefault(profile, len(profile_of))
+        site_costs[site] = [float(cost) for cost in profile]
+    column = {supplier: i for i, supplier in enumerate(used)}
+    offer_column = [column[supplier] for supplier in supplier_of]
 
-    def order(key: tuple[object, ...]) -> tuple[str, str, str, list[tuple[int, int]]]:
-        return (
-            str(key[0]),
-            str(key[1]),
-            str(key[3]),
-            [(a.offer, a.min_tier) for a in arcs_of[key]],
-        )
+    def grouped(exact: bool) -> dict[tuple[str, int, int, str], list[Need]]:
+        members: dict[tuple[str, int, int, str], list[Need]] = defaultdict(list)
+        for need, arcs in admitted:
+            where = site_class[need.site] if exact else -1
+            # a single supplier per need is a decision per need, so such needs are not pooled
+            members[need.product, arcs, where, need.id if single else ""].append(need)
+        return members
 
-    for key in sorted(members, key=order):
-        needs = tuple(sorted(members[key], key=lambda n: (n.needed_by, n.id)))
-        groups.append(
+    members = grouped(exact=True)
+    flows = sum(len(arc_sets[key[1]]) for key in members)
+    if pool_sites_above is not None and flows > pool_sites_above:
+        members = grouped(exact=False)
+    built = []
+    costs: dict[tuple[str, int], tuple[float, ...]] = {}
+
+    def shipping_at(site: str, arcs: int) -> tuple[float, ...]:
+        found = costs.get((site, arcs))
+        if found is None:
+            row = site_costs[site]
+            found = tuple(row[offer_column[a.offer]] for a in arc_sets[arcs])
+            costs[site, arcs] = found
+        return found
+
+    for key, needs_of in members.items():
+        arcs = arc_sets[key[1]]
+        needs = tuple(sorted(needs_of, key=lambda n: (n.needed_by, n.id)))
+        demand = sum((n.quantity for n in needs), Decimal(0))
+        at: dict[str, Decimal] = defaultdict(Decimal)
+        for need in needs:
+            at[need.site] += need.quantity
+        sites = tuple(sorted(at.items()))
+        if len(sites) == 1 or key[2] >= 0:
+            shipping = shipping_at(sites[0][0], key[1])
+        else:
+            total = float(demand)
+            mean = [0.0] * len(arcs)
+            for site, quantity in sites:
+                share = float(quantity) / total
+                for i, cost in enumerate(shipping_at(site, key[1])):
+                    mean[i] += share * cost
+            shipping = tuple(mean)
+        built.append(
             Group(
                 product=needs[0].product,
-                site=needs[0].site,
+                sites=sites,
                 needs=needs,
-                arcs=arcs_of[key],
-                demand=sum((n.quantity for n in needs), Decimal(0)),
+                arcs=arcs,
+                demand=demand,
                 tolerance=sum((n.tolerance for n in needs), Decimal(0)),
+                shipping=shipping,
             )
         )
-    return groups, hopeless
+    built.sort(
+        key=lambda g: (
+            g.product,
+            g.sites[0][0],
+            g.needs[0].id if single else "",
+            [(a.offer, a.min_tier) for a in g.arcs],
+            g.needs[0].id,
+        )
+    )
+    return built, hopeless

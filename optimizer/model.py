@@ -47,6 +47,7 @@ class Model:
     fee_waived: dict[str, LpVariable] = field(default_factory=dict)
     unmet: list[LpVariable] = field(default_factory=list)
     arcs_of_offer: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    shipping: dict[tuple[int, int], float] = field(default_factory=dict)
 
     def offer(self, o: int) -> Offer:
         return self.problem.offers[o]
@@ -79,10 +80,10 @@ class Model:
     def delivery_terms(self) -> Terms:
         """The per-unit delivery costs, in euros."""
         terms: Terms = []
-        for (g, o), var in self.flow.items():
-            cost = self.delivery.cost_per_unit(self.offer(o).supplier, self.groups[g].site)
+        for key, var in self.flow.items():
+            cost = self.shipping[key]
             if cost:
-                terms.append((var, float(cost)))
+                terms.append((var, cost))
         return terms
 
     def cost_terms(self) -> Terms:
@@ -136,6 +137,9 @@ def create_variables(problem: Problem, groups: list[Group], delivery: DeliveryTa
     model.arcs_of_offer = dict(arcs_of_offer)
 
     flow_keys = [(g, arc.offer) for g, group in enumerate(groups) for arc in group.arcs]
+    model.shipping = dict(
+        zip(flow_keys, (c for group in groups for c in group.shipping), strict=True)
+    )
     model.flow = dict(zip(flow_keys, _batch(lp, "flow", len(flow_keys)), strict=True))
     model.packs = dict(zip(offers, _batch(lp, "packs", len(offers), "Integer"), strict=True))
     model.unmet = _batch(lp, "unmet", len(groups))
@@ -201,8 +205,8 @@ def capacity(model: Model) -> None:
 def tier_reached_by_pooled_quantity(model: Model) -> None:
     """All-units price tiers: the whole pooled order of an offer is priced at the one tier its
     quantity reaches. At most one tier is on; an order priced at tier ``k`` holds at least the
-    tier's starting quantity and, since prices never rise with quantity, need not exceed the
-    next tier's start."""
+    tier's starting quantity and stays below the next tier's start (an order priced too high
+    could otherwise reach a supplier's fee waiver it does not reach at its true price)."""
     for o in model.offers:
         tiers = model.tiers_in_model(o)
         if not tiers:
@@ -220,7 +224,9 @@ def tier_reached_by_pooled_quantity(model: Model) -> None:
         for k in tiers:
             top = model.limit[o]
             if k + 1 < len(offer.tiers):
-                top = min(top, float(offer.tiers[k + 1].min_quantity))
+                # the largest order in whole packs that stays below the next tier's start
+                below = math.ceil(offer.tiers[k + 1].min_quantity / offer.pack_size) - 1
+                top = min(top, float(offer.pack_size * below))
             add_row(model, [(model.tier_qty[o, k], 1.0), (model.tier_on[o, k], -top)], "<=", 0.0)
             start = float(offer.tiers[k].min_quantity)
             if start > float(offer.minimum_quantity) and start > 0:
@@ -307,8 +313,9 @@ def set_objective(model: Model) -> None:
     terms.extend((var, coef * per_euro) for var, coef in model.fee_terms())
     for (g, o), var in model.flow.items():
         offer = model.offer(o)
-        shipping = float(model.delivery.cost_per_unit(offer.supplier, model.groups[g].site))
-        weight = scales.per_unit(g, shipping, offer.lead_time_days, float(offer.eco_score))
+        weight = scales.per_unit(
+            g, model.shipping[g, o], offer.lead_time_days, float(offer.eco_score)
+        )
         if weight:
             terms.append((var, weight))
     terms.extend((model.unmet[g], scales.unmet_penalty[g]) for g in range(len(model.groups)))

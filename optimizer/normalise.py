@@ -66,7 +66,7 @@ def scales_for(problem: Problem, groups: list[Group], delivery: DeliveryTable) -
         offers = [problem.offers[a.offer] for a in group.arcs]
         demand = float(group.demand)
         list_prices = [float(o.tiers[0].unit_price) for o in offers]
-        shipping = [float(delivery.cost_per_unit(o.supplier, group.site)) for o in offers]
+        shipping = list(group.shipping)
         reference = sum(list_prices) / len(list_prices) or 1.0
         dearest = max(p + s for p, s in zip(list_prices, shipping, strict=True))
         cheapest = min(

@@ -38,6 +38,7 @@ class SolveOptions:
     threads: int = 1
     explain: bool = True
     compare_alone: bool = True
+    pool_sites_above: int | None = 50_000
 
     def __post_init__(self) -> None:
         if self.solver not in SOLVERS:

@@ -25,8 +25,7 @@ def greedy_start(model: Model) -> None:
             if arc.min_tier > 0 or room_left[arc.offer] <= 0:
                 continue
             offer = model.offer(arc.offer)
-            shipping = float(model.delivery.cost_per_unit(offer.supplier, group.site))
-            unit = float(offer.tiers[0].unit_price) + shipping
+            unit = float(offer.tiers[0].unit_price) + model.shipping[g, arc.offer]
             score = scales.per_unit(g, unit, offer.lead_time_days, float(offer.eco_score))
             alone = _packs_alone(model, g, arc.offer, room_left[arc.offer])
             # an offer that can serve the group by itself first, then the best score
@@ -37,7 +36,7 @@ def greedy_start(model: Model) -> None:
             taken = alone * float(model.offer(o).pack_size) if alone else float(group.demand)
             room_left[o] -= taken
     flows = {key: 0.0 for key in model.flow}
-    goods: dict[str, float] = defaultdict(float)
+    bought: dict[int, int] = {}
     for o in model.offers:
         offer = model.offer(o)
         pack = float(offer.pack_size)
@@ -54,9 +53,8 @@ def greedy_start(model: Model) -> None:
             packs = math.ceil(float(offer.smallest_order) / pack - 1e-9)
             if packs * pack > room + 1e-9:
                 packs = 0
-        quantity = packs * pack
-        model.packs[o].varValue = packs
-        left = quantity
+        bought[o] = packs
+        left = packs * pack
         for fill in ("demand", "tolerance"):
             for g in groups:
                 group = model.groups[g]
@@ -64,9 +62,17 @@ def greedy_start(model: Model) -> None:
                 part = min(want, left)
                 flows[g, o] += part
                 left -= part
-        tiers = model.tiers_in_model(o)
+    received: dict[int, float] = defaultdict(float)
+    for (g, _), value in flows.items():
+        received[g] += value
+    goods: dict[str, float] = defaultdict(float)
+    for o in model.offers:
+        offer = model.offer(o)
+        packs = bought[o]
+        quantity = packs * float(offer.pack_size)
+        model.packs[o].varValue = packs
         reached = offer.tier_for(offer.pack_size * packs) if packs else None
-        for k in tiers:
+        for k in model.tiers_in_model(o):
             on = reached == k
             model.tier_on[o, k].varValue = 1.0 if on else 0.0
             model.tier_qty[o, k].varValue = quantity if on else 0.0
@@ -75,9 +81,6 @@ def greedy_start(model: Model) -> None:
             goods[offer.supplier] += quantity * float(price)
     for key, value in flows.items():
         model.flow[key].varValue = value
-    received: dict[int, float] = defaultdict(float)
-    for (g, _), value in flows.items():
-        received[g] += value
     for g, group in enumerate(model.groups):
         model.unmet[g].varValue = max(0.0, float(group.demand) - received[g])
     thresholds = {s.id: s.fee_waived_above for s in model.problem.suppliers}
