@@ -1,51 +1,11 @@
-"""Errors the purchasing use cases raise; their messages are translatable templates."""
+"""Errors the purchasing use cases raise: those of the catalog, and one of their own."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from suppliers.errors import N_, Invalid, Message, NotFound, Refused
+
+__all__ = ["N_", "Conflict", "Invalid", "Message", "NotFound", "Refused"]
 
 
-def N_(text: str) -> str:
-    """Marks `text` for translation where it is defined; the interface translates it when shown."""
-    return text
-
-
-@dataclass(frozen=True)
-class Message:
-    """A message template (English, translated by the interface) and its parameters."""
-
-    text: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def render(self) -> str:
-        return self.text % self.params if self.params else self.text
-
-
-class PurchasingError(Exception):
-    """A use case refused: nothing was changed."""
-
-    def __init__(self, message: Message) -> None:
-        super().__init__(message.render())
-        self.message = message
-
-
-class NotFound(PurchasingError):
-    """The object does not exist, or the user may not see it (the two are not told apart)."""
-
-
-class Forbidden(PurchasingError):
-    """The user may see the object but not do this to it."""
-
-
-class Conflict(PurchasingError):
+class Conflict(Refused):
     """The object changed state meanwhile (for instance a need was pooled)."""
-
-
-class Invalid(PurchasingError):
-    """The input breaks a rule; `errors` names each field and what is wrong with it."""
-
-    def __init__(self, errors: dict[str, Message]) -> None:
-        first = next(iter(errors.values()))
-        super().__init__(first)
-        self.errors = errors

@@ -1,6 +1,7 @@
-"""Errors the catalog use cases raise; their messages are translatable templates.
+"""Errors the use cases raise; their messages are translatable templates.
 
-The same shape as the purchasing errors, so the interface shows both the same way.
+Defined with the catalog, the lowest domain package, and shared by purchasing, so that the
+interface shows every refusal the same way.
 """
 
 from __future__ import annotations
@@ -25,19 +26,19 @@ class Message:
         return self.text % self.params if self.params else self.text
 
 
-class CatalogError(Exception):
-    """A catalog use case refused: nothing was changed."""
+class Refused(Exception):
+    """A use case refused: nothing was changed."""
 
     def __init__(self, message: Message) -> None:
         super().__init__(message.render())
         self.message = message
 
 
-class NotFound(CatalogError):
-    """The supplier, offer or product does not exist."""
+class NotFound(Refused):
+    """The object does not exist, or the user may not see it (the two are not told apart)."""
 
 
-class Invalid(CatalogError):
+class Invalid(Refused):
     """The input breaks a rule; `errors` names each field and what is wrong with it."""
 
     def __init__(self, errors: dict[str, Message]) -> None:

@@ -81,4 +81,6 @@ def live_server(live_database: str) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+    for analysis in app.extensions.get("coachat.analyses", []):
+        analysis.join(timeout=60)
     app.extensions["coachat.engine"].dispose()

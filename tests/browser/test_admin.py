@@ -7,17 +7,10 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from purchasing.models import Member, User
-from tests.conftest import PASSWORD, Factory
+from tests.browser.pages import sign_in
+from tests.conftest import Factory
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
 def fill_member(page: Page, siret: str) -> None:

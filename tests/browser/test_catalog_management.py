@@ -11,17 +11,10 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from suppliers.models import Offer, PriceTier, Supplier, SupplierLabel
-from tests.conftest import PASSWORD, Factory
+from tests.browser.pages import sign_in
+from tests.conftest import Factory
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
 def tier(page: Page, row: int, quantity: str, price: str) -> None:

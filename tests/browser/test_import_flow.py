@@ -7,7 +7,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from suppliers.models import Offer
-from tests.conftest import PASSWORD, Factory
+from tests.browser.pages import sign_in
+from tests.conftest import Factory
 
 pytestmark = pytest.mark.browser
 
@@ -15,14 +16,6 @@ PRICE_LIST = "Réf.;Désignation;Unité;Colisage;Prix HT;Prix dès 50\n" + "".jo
     f"R-{i};Cahier A4 recyclé {i} pages;unité;1;{i % 7 + 1},20;{i % 7 + 1},05\n"
     for i in range(1, 1500)
 )
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
 def test_a_lead_imports_a_price_list_after_its_preview(
@@ -41,7 +34,7 @@ def test_a_lead_imports_a_price_list_after_its_preview(
     page.get_by_label("Fichier de la liste de prix").set_input_files(str(file))
     page.get_by_role("button", name="Voir l'aperçu de l'import").click()
 
-    expect(page.locator("#upload-status")).to_have_text("prêt à importer", timeout=20_000)
+    expect(page.locator("#upload-status")).to_have_text("prêt à importer", timeout=60_000)
     expect(page.locator("#counts")).to_contain_text("1499")
     assert live_session.scalar(select(func.count(Offer.id))) == 0
     page.get_by_role("button", name="Importer ces 1499 lignes").click()
@@ -65,7 +58,7 @@ def test_a_bad_price_list_shows_every_bad_row_and_cannot_be_imported(
     page.get_by_label("Fournisseur").select_option(label="Papeterie Stanislas — Metz")
     page.get_by_label("Fichier de la liste de prix").set_input_files(str(file))
     page.get_by_role("button", name="Voir l'aperçu de l'import").click()
-    expect(page.locator("#upload-status")).to_have_text("erreurs à corriger", timeout=20_000)
+    expect(page.locator("#upload-status")).to_have_text("erreurs à corriger", timeout=60_000)
     errors = page.locator("#errors li")
     expect(errors).to_have_count(2)
     expect(errors.first).to_contain_text("ligne 2")

@@ -6,18 +6,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from purchasing.models import User
-from tests.conftest import PASSWORD, Factory
+from tests.browser.pages import sign_in
+from tests.conftest import Factory
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    """Signs in from the French sign-in page a new visitor gets."""
-    page.goto(f"{base}/login")
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.locator(".who")).to_be_visible()
 
 
 def stored_locale(session, user_id: int) -> str | None:

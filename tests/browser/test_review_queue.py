@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from suppliers.imports import apply_import, plan_import
 from suppliers.models import Offer, Product, ProductMatch
-from tests.conftest import PASSWORD, Factory
+from tests.browser.pages import sign_in
+from tests.conftest import Factory
 
 pytestmark = pytest.mark.browser
 
@@ -16,14 +17,6 @@ PRICE_LIST = (
     "Référence;Désignation;Unité;Conditionnement;Prix unitaire HT;Prix dès 50\n"
     "P-9;Ramette A4 recyclée;ramette;5;4,20;\n"
 ).encode("cp1252")
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
 @pytest.fixture
