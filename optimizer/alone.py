@@ -12,8 +12,20 @@ from optimizer.problem import Problem
 from optimizer.solution import Allocation
 
 
+class Catalog:
+    """Offers and suppliers by id."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.offers = {o.id: o for o in problem.offers}
+        self.suppliers = {s.id: s for s in problem.suppliers}
+
+
 def alone_cost(
-    problem: Problem, allocations: list[Allocation], sites: dict[str, str], delivery: DeliveryTable
+    problem: Problem,
+    allocations: list[Allocation],
+    sites: dict[str, str],
+    delivery: DeliveryTable,
+    catalog: Catalog | None = None,
 ) -> tuple[Decimal, Decimal]:
     """The cost and transport CO2 of one member's allocations ordered alone.
 
@@ -24,8 +36,8 @@ def alone_cost(
     never rise with quantity, the exact alone cost is never below the pooled one; a line is
     therefore never shown cheaper alone than pooled because of a cent of rounding.
     """
-    offers = {o.id: o for o in problem.offers}
-    suppliers = {s.id: s for s in problem.suppliers}
+    catalog = catalog or Catalog(problem)
+    offers, suppliers = catalog.offers, catalog.suppliers
     lines: dict[tuple[str, str], list[Allocation]] = defaultdict(list)
     for allocation in allocations:
         lines[allocation.offer, sites[allocation.need]].append(allocation)

@@ -16,12 +16,13 @@ from optimizer.allocate import (
     split_groups,
     unmet_reason,
 )
-from optimizer.alone import alone_cost
+from optimizer.alone import Catalog, alone_cost
 from optimizer.delivery import DeliveryTable
 from optimizer.explain import runner_up
 from optimizer.groups import Reason, build_groups
-from optimizer.model import Model, build_model
+from optimizer.model import Model
 from optimizer.money import split_exactly, to_cents
+from optimizer.phases import least_unmet_without_rules, solve_in_parts
 from optimizer.problem import Problem
 from optimizer.solution import (
     Allocation,
@@ -32,8 +33,7 @@ from optimizer.solution import (
     Solution,
     SupplierOrder,
 )
-from optimizer.solve import SolveOptions, SolverReport, Status, run_solver
-from optimizer.start import greedy_start
+from optimizer.solve import SolveOptions, SolverReport, Status
 
 _TENTH = Decimal("0.1")
 _GRAM = Decimal("0.001")
@@ -46,37 +46,28 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
     started = time.perf_counter()
     delivery = DeliveryTable(problem)
     groups, hopeless = build_groups(problem, delivery, options.pool_sites_above)
-    model = build_model(problem, groups, delivery)
-    greedy_start(model)
-    report = run_solver(model, options, time.perf_counter() - started)
+    model, report = solve_in_parts(
+        problem, groups, delivery, options, time.perf_counter() - started
+    )
     if report.status is Status.ERROR:
         return _unsolved(problem, model, report, hopeless)
     purchases = read_purchases(model)
     flows = read_flows(model, purchases, quantum_of(problem))
     portions, outcomes = split_groups(model, flows)
+    unmet = [
+        sum((outcomes[need.id].unmet for need in group.needs), Decimal(0)) for group in model.groups
+    ]
     relaxed = None
-    short = [g for g, var in enumerate(model.unmet) if (var.varValue or 0.0) > 1e-6]
-    if short and problem.policy.rules.any:
-        relaxed = _unmet_without_rules(problem, model, options)
+    if any(unmet) and problem.policy.rules.any:
+        relaxed = least_unmet_without_rules(problem, model.groups, delivery, options)
     reasons = dict(hopeless)
-    for g in short:
-        reason = unmet_reason(model, g, purchases, relaxed, model.unmet[g].varValue or 0.0)
-        for need in model.groups[g].needs:
-            if outcomes[need.id].unmet > 0:
-                reasons[need.id] = reason
     for g, group in enumerate(model.groups):
-        for need in group.needs:
-            if outcomes[need.id].unmet > 0 and need.id not in reasons:
-                reasons[need.id] = unmet_reason(model, g, purchases, relaxed, float("inf"))
+        if unmet[g] > 0:
+            reason = unmet_reason(model, g, purchases, relaxed, float(unmet[g]))
+            for need in group.needs:
+                if outcomes[need.id].unmet > 0:
+                    reasons[need.id] = reason
     return _assemble(problem, model, report, purchases, portions, outcomes, reasons, options)
-
-
-def _unmet_without_rules(problem: Problem, model: Model, options: SolveOptions) -> dict[int, float]:
-    """Unmet demand per group when the same batch is solved without the hard rules."""
-    relaxed = build_model(problem, model.groups, model.delivery, with_rules=False)
-    greedy_start(relaxed)
-    run_solver(relaxed, options, 0.0)
-    return {g: var.varValue or 0.0 for g, var in enumerate(relaxed.unmet)}
 
 
 def _unsolved(
@@ -134,6 +125,9 @@ def _assemble(
             )
         )
     fee_share = [Decimal(0)] * len(portions)
+    of_supplier: dict[str, list[int]] = defaultdict(list)
+    for i, portion in enumerate(portions):
+        of_supplier[model.offer(portion.offer).supplier].append(i)
     orders = []
     for supplier_id in sorted(lines):
         supplier = suppliers[supplier_id]
@@ -144,9 +138,7 @@ def _assemble(
             if threshold is not None and order_goods >= threshold
             else to_cents(supplier.delivery_fee)
         )
-        members = [
-            i for i, p in enumerate(portions) if model.offer(p.offer).supplier == supplier_id
-        ]
+        members = of_supplier[supplier_id]
         value = [portions[i].quantity * purchases[portions[i].offer].unit_price for i in members]
         for i, cents in zip(members, split_exactly(fee, value), strict=True):
             fee_share[i] = cents
@@ -167,7 +159,12 @@ def _assemble(
         best = None
         if options.explain:
             best = runner_up(
-                model, portion, purchases, goods[i] + shipping[i] + fee_share[i], paying
+                model,
+                portion,
+                purchases,
+                goods[i] + shipping[i] + fee_share[i],
+                paying,
+                suppliers,
             )
         allocations.append(
             Allocation(
@@ -238,6 +235,7 @@ def _member_totals(
             parts, split_exactly(trip, [p.goods for p in parts], _GRAM), strict=True
         ):
             co2[part.member] += kg
+    catalog = Catalog(problem)
     served: dict[str, bool] = defaultdict(lambda: True)
     for result in needs:
         served[result.member] = served[result.member] and result.status == "served"
@@ -249,7 +247,7 @@ def _member_totals(
         shipping = sum((a.delivery for a in parts), Decimal(0))
         alone, alone_co2 = goods + fees + shipping, co2[member]
         if compare_alone:
-            alone, alone_co2 = alone_cost(problem, parts, sites, delivery)
+            alone, alone_co2 = alone_cost(problem, parts, sites, delivery, catalog)
         totals.append(
             MemberTotal(
                 member, goods, fees, shipping, alone, co2[member], alone_co2, served[member]

@@ -8,6 +8,7 @@ from decimal import Decimal
 from optimizer.allocate import Portion, Purchase
 from optimizer.model import Model
 from optimizer.money import to_cents
+from optimizer.problem import Supplier
 from optimizer.solution import RunnerUp
 
 
@@ -17,14 +18,15 @@ def runner_up(
     purchases: dict[int, Purchase],
     chosen_cost: Decimal,
     paying_fee: set[str],
+    suppliers: dict[str, Supplier],
 ) -> RunnerUp | None:
     """The best other offer that could have served this portion, judged by the same weighted
     objective: its units priced at the tier they would reach added to what that offer already
-    sells, its delivery, and its supplier's fee if that supplier is not already paid one.
+    sells, its delivery, and its supplier's fee if that supplier is not already paid one
+    (``suppliers`` by id).
     ``money`` compares with what the portion costs now (goods, delivery, fee share)."""
     group = model.groups[portion.group]
     chosen = model.offer(portion.offer)
-    suppliers = {s.id: s for s in model.problem.suppliers}
     best: tuple[float, str, RunnerUp] | None = None
     for arc in group.arcs:
         if arc.offer == portion.offer:

@@ -7,7 +7,11 @@ Variables (floats inside the model; money stays Decimal outside it):
 - ``tier_on[o, k]`` / ``tier_qty[o, k]`` whether the pooled order of ``o`` falls in price tier
   ``k`` and how many units it holds there, only for offers with several tiers or a minimum;
 - ``supplier_used[s]`` / ``fee_waived[s]`` only for suppliers that charge a fee (and waive it);
-- ``unmet[g]`` the part of group ``g``'s demand declared unmet (penalised, never infeasible).
+- ``unmet[g]`` the part of group ``g``'s demand declared unmet (never infeasible).
+
+A model is built for one of two phases (see :mod:`optimizer.phases`): ``served`` minimises the
+demand left unmet and has no fee variables unless a budget cap needs them; ``cost`` minimises
+the weighted, normalised cost, the demand served being held by rows the caller adds.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from pulp import LpVariable
 from optimizer.delivery import DeliveryTable
 from optimizer.groups import Group
 from optimizer.normalise import Scales, scales_for
-from optimizer.problem import Offer, Problem
+from optimizer.problem import Offer, Problem, Supplier
 
 Terms = list[tuple[LpVariable, float]]
 
@@ -48,6 +52,9 @@ class Model:
     unmet: list[LpVariable] = field(default_factory=list)
     arcs_of_offer: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     shipping: dict[tuple[int, int], float] = field(default_factory=dict)
+    shortfall: list[LpVariable] = field(default_factory=list)
+    # the models whose variables this one holds (a PuLP variable needs its model alive)
+    parts: list[pulp.LpProblem] = field(default_factory=list)
 
     def offer(self, o: int) -> Offer:
         return self.problem.offers[o]
@@ -70,8 +77,9 @@ class Model:
     def fee_terms(self) -> Terms:
         """The delivery fees paid, in euros."""
         terms: Terms = []
+        fees = self._supplier_fee
         for s, used in self.supplier_used.items():
-            fee = float(self._supplier_fee[s])
+            fee = float(fees[s])
             terms.append((used, fee))
             if s in self.fee_waived:
                 terms.append((self.fee_waived[s], -fee))
@@ -116,8 +124,15 @@ def _batch(lp: pulp.LpProblem, name: str, count: int, cat: str = "Continuous") -
     return [made[i] for i in range(count)]
 
 
-def create_variables(problem: Problem, groups: list[Group], delivery: DeliveryTable) -> Model:
-    """Creates every variable in batches, with the bounds that follow from the data."""
+def create_variables(
+    problem: Problem,
+    groups: list[Group],
+    delivery: DeliveryTable,
+    scales: Scales | None = None,
+    fees: bool = True,
+) -> Model:
+    """Creates every variable in batches, with the bounds that follow from the data; without
+    ``fees``, no supplier switch or fee waiver."""
     lp = pulp.LpProblem("coachat", pulp.const.LpMinimize)
     arcs_of_offer: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for g, group in enumerate(groups):
@@ -131,9 +146,9 @@ def create_variables(problem: Problem, groups: list[Group], delivery: DeliveryTa
         if offer.capacity is not None:
             reachable = min(reachable, float(offer.capacity))
         limit[o] = math.floor(reachable / float(offer.pack_size) + 1e-9) * float(offer.pack_size)
-    model = Model(
-        problem, groups, delivery, scales_for(problem, groups, delivery), lp, offers, limit
-    )
+    if scales is None:
+        scales = scales_for(problem, groups, delivery)
+    model = Model(problem, groups, delivery, scales, lp, offers, limit)
     model.arcs_of_offer = dict(arcs_of_offer)
 
     flow_keys = [(g, arc.offer) for g, group in enumerate(groups) for arc in group.arcs]
@@ -165,9 +180,9 @@ def create_variables(problem: Problem, groups: list[Group], delivery: DeliveryTa
     model.tier_qty = dict(zip(tier_keys, _batch(lp, "tier_qty", len(tier_keys)), strict=True))
 
     used = sorted({problem.offers[o].supplier for o in offers})
-    fees = {s.id: s for s in problem.suppliers}
-    charging = [s for s in used if fees[s].delivery_fee > 0 and fees[s].fee_waived_above != 0]
-    waiving = [s for s in charging if fees[s].fee_waived_above is not None]
+    suppliers = {s.id: s for s in problem.suppliers}
+    charging = [s for s in used if charges_fee(suppliers[s])] if fees else []
+    waiving = [s for s in charging if suppliers[s].fee_waived_above is not None]
     model.supplier_used = dict(
         zip(charging, _batch(lp, "supplier_used", len(charging), "Binary"), strict=True)
     )
@@ -175,6 +190,11 @@ def create_variables(problem: Problem, groups: list[Group], delivery: DeliveryTa
         zip(waiving, _batch(lp, "fee_waived", len(waiving), "Binary"), strict=True)
     )
     return model
+
+
+def charges_fee(supplier: Supplier) -> bool:
+    """Whether ordering from ``supplier`` can cost a fee (a switch and a waiver in the model)."""
+    return supplier.delivery_fee > 0 and supplier.fee_waived_above != 0
 
 
 def demand_met_or_declared_unmet(model: Model) -> None:
@@ -297,14 +317,19 @@ def price_ceiling(model: Model) -> None:
             )
 
 
+def continuous(model: Model, name: str, count: int) -> list[LpVariable]:
+    """``count`` new non-negative continuous variables named after ``name``."""
+    return _batch(model.lp, name, count)
+
+
 def pulp_binaries(model: Model, name: str, count: int) -> list[LpVariable]:
     """``count`` new binary variables named after ``name``."""
     return _batch(model.lp, name, count, "Binary")
 
 
 def set_objective(model: Model) -> None:
-    """Minimise the weighted, normalised sum of cost, delay and eco penalty, plus the penalty
-    on unmet demand (see :mod:`optimizer.normalise`)."""
+    """Minimise the weighted, normalised sum of cost, delay and eco penalty (see
+    :mod:`optimizer.normalise`)."""
     scales = model.scales
     per_euro = scales.per_euro
     terms: Terms = []
@@ -318,18 +343,28 @@ def set_objective(model: Model) -> None:
         )
         if weight:
             terms.append((var, weight))
-    terms.extend((model.unmet[g], scales.unmet_penalty[g]) for g in range(len(model.groups)))
     model.lp.setObjective(pulp.lpSum_vars_coefs(terms))
 
 
+def least_unmet(model: Model) -> None:
+    """Minimise the units of demand left unmet."""
+    model.lp.setObjective(pulp.lpSum_vars_coefs([(var, 1.0) for var in model.unmet]))
+
+
 def build_model(
-    problem: Problem, groups: list[Group], delivery: DeliveryTable, with_rules: bool = True
+    problem: Problem,
+    groups: list[Group],
+    delivery: DeliveryTable,
+    with_rules: bool = True,
+    scales: Scales | None = None,
+    phase: str = "cost",
 ) -> Model:
-    """The whole model of ``problem``: variables, every constraint family, the rules, the
-    objective."""
+    """The model of ``problem`` over ``groups`` for ``phase`` (``cost`` or ``served``):
+    variables, every constraint family, the rules, the objective."""
     from optimizer.rules import apply_rules
 
-    model = create_variables(problem, groups, delivery)
+    fees = phase == "cost" or (with_rules and problem.policy.rules.budget_cap is not None)
+    model = create_variables(problem, groups, delivery, scales, fees)
     demand_met_or_declared_unmet(model)
     whole_packs_within_tolerance(model)
     capacity(model)
@@ -339,5 +374,8 @@ def build_model(
     price_ceiling(model)
     if with_rules:
         apply_rules(model)
-    set_objective(model)
+    if phase == "cost":
+        set_objective(model)
+    else:
+        least_unmet(model)
     return model

@@ -15,9 +15,10 @@ solving:
 With weights 60/10/30, going from the cheapest to the dearest choice everywhere costs 0.6 in the
 objective, from the fastest to the slowest 0.1, from the greenest to the least green 0.3. A
 criterion whose range is zero (every offer alike) is divided by the batch value instead.
-Delivery fees count as cost at the same scale. Unmet demand is penalised per unit above anything
-serving that unit could cost, including the dearest fee plus minimum order (or pack) among the
-offers that could serve it, so the optimizer leaves demand unmet only when it cannot be served.
+Delivery fees count as cost at the same scale. The penalty per unit of demand left unmet is
+above anything serving that unit could cost, including the dearest fee plus minimum order (or
+pack) among the offers that could serve it; it only holds the demand served at the most the
+first phase found possible (see :mod:`optimizer.phases`).
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ class Scales:
     def per_euro(self) -> float:
         """Objective units per euro of cost."""
         return self.weights[0] / self.cost
+
+    def subset(self, groups: list[int]) -> Scales:
+        """The same scales for a part of the groups, renumbered in the order given."""
+        reference = tuple(self.reference_price[g] for g in groups)
+        penalty = tuple(self.unmet_penalty[g] for g in groups)
+        return Scales(self.weights, self.cost, self.delay, self.eco, reference, penalty)
 
     def per_unit(self, group: int, unit_cost: float, lead_days: int, eco_score: float) -> float:
         """The objective weight of one unit of ``group`` served at these unit figures."""

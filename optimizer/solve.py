@@ -126,6 +126,21 @@ def _status(stats: pulp.LpSolveStats, gap: float | None, wanted_gap: float) -> S
     return Status.TIME_LIMIT
 
 
+def _start_taken_as_optimal(stats: pulp.LpSolveStats, options: SolveOptions) -> bool:
+    """Whether HiGHS called a first solution optimal that its own bound shows is not.
+
+    HiGHS 1.16 can misjudge a start after presolve (it reported a start worth 1.5 optimal with a
+    bound of 0 on a four-offer instance whose optimum is 1.0); solving again without the start
+    gives the right answer."""
+    if options.solver != "highs" or stats.status != pulp.const.LpSolveStatus.Optimal:
+        return False
+    objective, bound = stats.objective, stats.best_bound
+    if objective is None or bound is None:
+        return False
+    slack = max(options.gap * abs(objective), 1e-6)
+    return objective - bound > slack + 1e-9
+
+
 def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> SolverReport:
     """Solves ``model`` in place (variable values are set) and reports on it. The variables'
     current values, when set (see :func:`optimizer.start.greedy_start`), are a first solution."""
@@ -142,6 +157,8 @@ def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> Sol
     try:
         with stdout_silenced():
             stats = lp.solve(make_solver(options, warm_start=integers > 0))
+            if integers and _start_taken_as_optimal(stats, options):
+                stats = lp.solve(make_solver(options))
     except Exception as error:  # a solver failure is a result, not a crash
         return SolverReport(
             Status.ERROR,

@@ -62,27 +62,37 @@ def greedy_start(model: Model) -> None:
                 part = min(want, left)
                 flows[g, o] += part
                 left -= part
-    received: dict[int, float] = defaultdict(float)
-    for (g, _), value in flows.items():
-        received[g] += value
-    goods: dict[str, float] = defaultdict(float)
     for o in model.offers:
-        offer = model.offer(o)
         packs = bought[o]
-        quantity = packs * float(offer.pack_size)
         model.packs[o].varValue = packs
+        offer = model.offer(o)
         reached = offer.tier_for(offer.pack_size * packs) if packs else None
         for k in model.tiers_in_model(o):
             on = reached == k
             model.tier_on[o, k].varValue = 1.0 if on else 0.0
-            model.tier_qty[o, k].varValue = quantity if on else 0.0
-        if packs:
-            price = offer.tiers[reached or 0].unit_price
-            goods[offer.supplier] += quantity * float(price)
+            model.tier_qty[o, k].varValue = packs * float(offer.pack_size) if on else 0.0
     for key, value in flows.items():
         model.flow[key].varValue = value
+    settle(model)
+
+
+def settle(model: Model) -> None:
+    """Completes a start from its flows and packs: the unmet demand of each group, and each
+    supplier's fee switch and waiver from the goods its offers' packs are worth."""
+    received: dict[int, float] = defaultdict(float)
+    for (g, _), var in model.flow.items():
+        received[g] += var.varValue or 0.0
     for g, group in enumerate(model.groups):
         model.unmet[g].varValue = max(0.0, float(group.demand) - received[g])
+    goods: dict[str, float] = defaultdict(float)
+    for o in model.offers:
+        offer = model.offer(o)
+        packs = round(model.packs[o].varValue or 0.0)
+        if packs:
+            quantity = offer.pack_size * packs
+            goods[offer.supplier] += float(
+                quantity * offer.tiers[offer.tier_for(quantity)].unit_price
+            )
     thresholds = {s.id: s.fee_waived_above for s in model.problem.suppliers}
     for s, used in model.supplier_used.items():
         used.varValue = 1.0 if goods.get(s, 0.0) > 0 else 0.0

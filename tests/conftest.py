@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,11 @@ from purchasing.passwords import hash_password
 from suppliers.models import Category, Offer, PriceTier, Product, Supplier
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# In CI, property tests run the same examples every time, so a verdict can be reproduced.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if IN_CI:
+    settings.load_profile("ci")
 POSTGRES_URL = os.environ.get("COACHAT_TEST_POSTGRES_URL", "")
 PASSWORD = "correct horse battery"
 _HASH = hash_password(PASSWORD)

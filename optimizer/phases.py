@@ -1,0 +1,329 @@
+"""Solving part by part, in two phases: the most demand served, then the least weighted cost.
+
+**Parts.** Groups that share an offer are linked (capacity, packs, tiers and minimum orders are
+per offer), and so are groups whose offers come from the same supplier charging a fee (the fee
+is paid once per order and waived on the order's total). Groups of the same product are linked
+when the number of suppliers per product is limited. The connected parts of these links are
+independent problems: each is solved on its own, smallest first, and the answers are put
+together. A rule on the whole batch (minimum average eco score, budget cap, minimum local or
+social-economy share) links everything, and the batch is then solved as one part.
+
+**Phases.** Within a part, the first phase finds the most demand that can be served (a model
+whose objective is the units left unmet, without fees unless a budget cap needs them). Serving
+does not depend on fees, so this phase is split further, by *clusters* of groups sharing offers
+(one product, or a few linked by rules), and only the clusters the greedy start leaves short are
+solved; a cluster the greedy start serves in full needs no proof. The second phase minimises
+the weighted cost with each cluster's unmet demand held at most at the first phase's (a
+millionth of a unit of slack for floating point), starting from the greedy start where it
+serves everything and from the first phase's answer elsewhere.
+
+The report is the second phase's (objective, bound and gap summed over the parts; the worst
+status), made no better than the first phase's status: a first phase stopped by the time limit
+leaves the served amount unproven.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import replace
+
+import pulp
+
+from optimizer.delivery import DeliveryTable
+from optimizer.groups import Group
+from optimizer.model import Model, add_row, build_model, charges_fee, continuous
+from optimizer.normalise import Scales, scales_for
+from optimizer.problem import Problem, Rules
+from optimizer.solve import SolveOptions, SolverReport, Status, run_solver
+from optimizer.start import greedy_start, settle
+
+_SLACK = 1e-6
+_WORST = (Status.OPTIMAL, Status.FEASIBLE, Status.TIME_LIMIT, Status.ERROR)
+
+
+def couples_everything(rules: Rules) -> bool:
+    """Whether a rule bounds a sum over the whole batch."""
+    return (
+        rules.min_average_eco is not None
+        or rules.budget_cap is not None
+        or bool(rules.min_local_share)
+        or bool(rules.min_social_economy_share)
+    )
+
+
+def connected(problem: Problem, groups: list[Group], through_fees: bool) -> list[list[int]]:
+    """The groups in connected parts (see the module documentation), each part in the groups'
+    order, the parts in the order of their first group. Without ``through_fees``, suppliers'
+    fees do not link groups (the clusters of the first phase)."""
+    rules = problem.policy.rules
+    if couples_everything(rules):
+        return [list(range(len(groups)))] if groups else []
+    parent = list(range(len(groups)))
+
+    def root(g: int) -> int:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    charging = {s.id for s in problem.suppliers if charges_fee(s)} if through_fees else set()
+    per_product = rules.max_suppliers_per_product is not None
+    first: dict[tuple[str, object], int] = {}
+    for g, group in enumerate(groups):
+        keys: list[tuple[str, object]] = [("product", group.product)] if per_product else []
+        for arc in group.arcs:
+            keys.append(("offer", arc.offer))
+            supplier = problem.offers[arc.offer].supplier
+            if supplier in charging:
+                keys.append(("supplier", supplier))
+        for key in keys:
+            other = root(first.setdefault(key, g))
+            mine = root(g)
+            if other != mine:
+                parent[max(other, mine)] = min(other, mine)
+    parts: dict[int, list[int]] = defaultdict(list)
+    for g in range(len(groups)):
+        parts[root(g)].append(g)
+    return sorted(parts.values(), key=lambda part: part[0])
+
+
+def solve_in_parts(
+    problem: Problem,
+    groups: list[Group],
+    delivery: DeliveryTable,
+    options: SolveOptions,
+    build_seconds: float,
+) -> tuple[Model, SolverReport]:
+    """Solves every part in both phases and returns one model holding all the parts' variables
+    (with their values) and the combined report."""
+    started = time.perf_counter()
+    deadline = None if options.time_limit is None else started + options.time_limit
+    scales = scales_for(problem, groups, delivery)
+    parts = connected(problem, groups, through_fees=True)
+    cluster_of = [0] * len(groups)
+    for c, members in enumerate(connected(problem, groups, through_fees=False)):
+        for g in members:
+            cluster_of[g] = c
+    weight = [1 + sum(len(groups[g].arcs) for g in part) for part in parts]
+    order = sorted(range(len(parts)), key=lambda i: (weight[i], parts[i][0]))
+    weight_left = sum(weight)
+    solved: dict[int, tuple[Model, SolverReport | None, SolverReport]] = {}
+    building = build_seconds
+    for i in order:
+        budget = _share(deadline, weight[i], weight_left)
+        model, served, cost, built = _solve_part(
+            problem, groups, delivery, scales, parts[i], cluster_of, options, budget
+        )
+        building += built
+        weight_left -= weight[i]
+        solved[i] = (model, served, cost)
+    pieces = [(parts[i], solved[i][0]) for i in range(len(parts))]
+    model = _merge(problem, groups, delivery, scales, pieces)
+    report = _combine(
+        [solved[i][2] for i in range(len(parts))],
+        [r for i in range(len(parts)) if (r := solved[i][1]) is not None],
+        options,
+        building,
+        time.perf_counter() - started - (building - build_seconds),
+        len(groups),
+    )
+    return model, report
+
+
+def least_unmet_without_rules(
+    problem: Problem, groups: list[Group], delivery: DeliveryTable, options: SolveOptions
+) -> dict[int, float]:
+    """Unmet demand per group when the most demand is served without the hard rules."""
+    model = build_model(problem, groups, delivery, with_rules=False, phase="served")
+    run_solver(model, replace(options, gap=0.0), 0.0)
+    return {g: var.varValue or 0.0 for g, var in enumerate(model.unmet)}
+
+
+def _share(deadline: float | None, weight: int, weight_left: int) -> float | None:
+    if deadline is None:
+        return None
+    return max(0.05, (deadline - time.perf_counter()) * weight / max(weight_left, 1))
+
+
+def _solve_part(
+    problem: Problem,
+    groups: list[Group],
+    delivery: DeliveryTable,
+    scales: Scales,
+    part: list[int],
+    cluster_of: list[int],
+    options: SolveOptions,
+    budget: float | None,
+) -> tuple[Model, SolverReport | None, SolverReport, float]:
+    """Both phases for one part; returns its cost model, the first phase's report (None when
+    the greedy start serves everything), the second's, and the seconds spent building."""
+    started = time.perf_counter()
+    deadline = None if budget is None else started + budget
+    own = [groups[g] for g in part]
+    own_scales = scales.subset(part)
+    model = build_model(problem, own, delivery, scales=own_scales)
+    greedy_start(model)
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for j, g in enumerate(part):
+        clusters[cluster_of[g]].append(j)
+    ruled = problem.policy.rules.any
+    short = sorted(
+        c
+        for c, members in clusters.items()
+        if ruled or any((model.unmet[j].varValue or 0.0) > _SLACK for j in members)
+    )
+    built = time.perf_counter() - started
+    served = None
+    most_unmet = {c: sum(model.unmet[j].varValue or 0.0 for j in clusters[c]) for c in clusters}
+    if short:
+        chosen = sorted(j for c in short for j in clusters[c])
+        building = time.perf_counter()
+        first = build_model(
+            problem,
+            [own[j] for j in chosen],
+            delivery,
+            scales=own_scales.subset(chosen),
+            phase="served",
+        )
+        _copy_start(model, first, {j: k for k, j in enumerate(chosen)})
+        settle(first)
+        built += time.perf_counter() - building
+        limit = None if deadline is None else max(0.05, (deadline - time.perf_counter()) / 3)
+        served = run_solver(first, replace(options, gap=0.0, time_limit=limit), 0.0)
+        if served.status is not Status.ERROR:
+            _copy_start(first, model, dict(enumerate(chosen)))
+            for c in short:
+                most_unmet[c] = 0.0
+            for k, j in enumerate(chosen):
+                most_unmet[cluster_of[part[j]]] += first.unmet[k].varValue or 0.0
+    building = time.perf_counter()
+    settle(model)
+    hold_served(model, [(members, most_unmet[c]) for c, members in sorted(clusters.items())])
+    built += time.perf_counter() - building
+    limit = None if deadline is None else max(0.05, deadline - time.perf_counter())
+    cost = run_solver(model, replace(options, time_limit=limit), 0.0)
+    missing = sum(var.varValue or 0.0 for var in model.shortfall)
+    if cost.status is not Status.ERROR and missing > _SLACK:
+        cost = replace(cost, message=f"{missing:g} units served fewer than possible")
+    return model, served, cost, built
+
+
+def hold_served(model: Model, clusters: list[tuple[list[int], float]]) -> None:
+    """Holds each cluster's unmet demand at most at the given level: units left unmet beyond
+    it are ``shortfall``, priced in the objective at the cluster's highest unmet penalty, which
+    is above what serving a unit could save. Every start stays feasible, which keeps the
+    solver's heuristics at work; the optimum serves the level exactly."""
+    shortfall = continuous(model, "shortfall", len(clusters))
+    extra = []
+    for (members, level), short in zip(clusters, shortfall, strict=True):
+        terms = [(model.unmet[j], 1.0) for j in members]
+        add_row(model, [*terms, (short, -1.0)], "<=", level + _SLACK)
+        short.varValue = max(0.0, sum(model.unmet[j].varValue or 0.0 for j in members) - level)
+        extra.append((short, max(model.scales.unmet_penalty[j] for j in members)))
+    model.shortfall = shortfall
+    objective = model.lp.objective
+    assert objective is not None
+    model.lp.setObjective(objective + pulp.lpSum_vars_coefs(extra))
+
+
+def _copy_start(source: Model, target: Model, groups: dict[int, int]) -> None:
+    """Sets ``target``'s variables to ``source``'s values, group ``g`` of ``source`` being group
+    ``groups[g]`` of ``target``, for the groups and offers both have."""
+    for (g, o), var in source.flow.items():
+        if g in groups:
+            target.flow[groups[g], o].varValue = max(0.0, var.varValue or 0.0)
+    for g, var in enumerate(source.unmet):
+        if g in groups:
+            target.unmet[groups[g]].varValue = max(0.0, var.varValue or 0.0)
+    for o, var in source.packs.items():
+        if o in target.packs:
+            target.packs[o].varValue = round(var.varValue or 0.0)
+    for key, var in source.tier_on.items():
+        if key in target.tier_on:
+            target.tier_on[key].varValue = round(var.varValue or 0.0)
+            target.tier_qty[key].varValue = max(0.0, source.tier_qty[key].varValue or 0.0)
+
+
+def _merge(
+    problem: Problem,
+    groups: list[Group],
+    delivery: DeliveryTable,
+    scales: Scales,
+    pieces: list[tuple[list[int], Model]],
+) -> Model:
+    """One model over all the groups, holding each part's variables."""
+    if len(pieces) == 1:
+        return pieces[0][1]
+    lp = pulp.LpProblem("coachat", pulp.const.LpMinimize)
+    limit = {o: top for _, piece in pieces for o, top in piece.limit.items()}
+    model = Model(problem, groups, delivery, scales, lp, sorted(limit), limit)
+    unmet: dict[int, pulp.LpVariable] = {}
+    arcs: dict[int, list[tuple[int, int]]] = {}
+    for part, piece in pieces:
+        model.parts.append(piece.lp)
+        for (j, o), var in piece.flow.items():
+            model.flow[part[j], o] = var
+            model.shipping[part[j], o] = piece.shipping[j, o]
+        model.packs.update(piece.packs)
+        model.tier_on.update(piece.tier_on)
+        model.tier_qty.update(piece.tier_qty)
+        model.supplier_used.update(piece.supplier_used)
+        model.fee_waived.update(piece.fee_waived)
+        for j, var in enumerate(piece.unmet):
+            unmet[part[j]] = var
+        for o, served in piece.arcs_of_offer.items():
+            arcs[o] = [(part[j], tier) for j, tier in served]
+    model.unmet = [unmet[g] for g in range(len(groups))]
+    model.arcs_of_offer = arcs
+    return model
+
+
+def _combine(
+    costs: list[SolverReport],
+    served: list[SolverReport],
+    options: SolveOptions,
+    build_seconds: float,
+    solve_seconds: float,
+    groups: int,
+) -> SolverReport:
+    """One report for all the parts: the cost phases' objectives and bounds summed, the worst
+    status of every phase."""
+    reports = costs + served
+    status = max((r.status for r in reports), key=_WORST.index, default=Status.OPTIMAL)
+    errors = [r.message for r in costs if r.status is Status.ERROR]
+    short = [r.message for r in costs if r.status is not Status.ERROR and r.message]
+    if errors:
+        status = Status.ERROR
+    elif status is Status.ERROR:
+        status = Status.TIME_LIMIT  # a first phase without answer: served as much as the start
+    objective = bound = None
+    if all(r.objective is not None for r in costs):
+        objective = sum(r.objective or 0.0 for r in costs)
+    if all(r.bound is not None for r in costs):
+        bound = sum(r.bound or 0.0 for r in costs)
+    gap = None
+    if objective is not None and bound is not None:
+        gap = abs(objective - bound) / max(abs(objective), 1e-9)
+    if status in (Status.OPTIMAL, Status.FEASIBLE) and gap is not None:
+        status = Status.OPTIMAL if gap <= 1e-6 else Status.FEASIBLE
+    inside = [r.solver_seconds for r in reports if r.solver_seconds is not None]
+    unproven = sum(1 for r in served if r.status is not Status.OPTIMAL)
+    notes = list(dict.fromkeys(errors)) + short
+    if unproven:
+        notes.append(f"most demand served not proven in {unproven} part(s)")
+    return SolverReport(
+        status,
+        options.solver,
+        objective,
+        bound,
+        gap,
+        build_seconds,
+        solve_seconds,
+        sum(r.variables for r in costs),
+        sum(r.integer_variables for r in costs),
+        sum(r.constraints for r in costs),
+        groups,
+        "; ".join(notes),
+        sum(inside) if inside else None,
+    )
