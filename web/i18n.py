@@ -32,10 +32,12 @@ def money(amount: Decimal | None) -> str:
     return format_currency(amount, "EUR", locale=str(get_locale()))
 
 
-def unit_price(amount: Decimal | None) -> str:
+def unit_price(amount: Decimal | str | None) -> str:
     """A unit price keeps up to four decimals (0,0125 €) but at least two."""
     if amount is None:
         return "—"
+    if isinstance(amount, str):
+        amount = Decimal(amount)
     from babel.numbers import format_currency
 
     return format_currency(

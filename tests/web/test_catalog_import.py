@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -155,3 +156,22 @@ def test_the_command_line_imports_all_or_nothing(
     assert offers(session) == 2
     unknown = runner.invoke(main, ["catalog", "import", str(good), "--supplier", "Nobody"])
     assert unknown.exit_code == 1 and "Nobody" in unknown.output
+
+
+def test_the_preview_counts_what_a_reimport_would_do(lead_app, signed_in, make, supplier, session):
+    client = signed_in(make.user("lead"))
+    upload(client, supplier, GOOD)
+    first = session.scalar(select(CatalogUpload.id))
+    client.post(f"/catalog/imports/{first}/confirm")
+    changed = GOOD.replace(b"12,00", b"11,50").replace(b"P-1;", b"P-9;")
+    page = client.get(upload(client, supplier, changed).location).get_data(as_text=True)
+    cards = {
+        label: value
+        for value, label in re.findall(
+            r'<div class="value">([^<]*)</div><div class="label">([^<]*)</div>', page
+        )
+    }
+    assert cards["offres à créer"] == "1"
+    assert cards["offres à mettre à jour"] == "1"
+    assert cards["offres à désactiver"] == "1"
+    assert "11,50\u00a0€" in page
