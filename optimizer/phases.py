@@ -39,6 +39,7 @@ from optimizer.solve import SolveOptions, SolverReport, Status, run_solver
 from optimizer.start import greedy_start, settle
 
 _SLACK = 1e-6
+_POOLING = 0.25  # share of a part's time for improving the greedy start at most
 _WORST = (Status.OPTIMAL, Status.FEASIBLE, Status.TIME_LIMIT, Status.ERROR)
 
 
@@ -163,7 +164,7 @@ def _solve_part(
     own = [groups[g] for g in part]
     own_scales = scales.subset(part)
     model = build_model(problem, own, delivery, scales=own_scales)
-    greedy_start(model)
+    greedy_start(model, None if budget is None else started + budget * _POOLING)
     clusters: dict[int, list[int]] = defaultdict(list)
     for j, g in enumerate(part):
         clusters[cluster_of[g]].append(j)

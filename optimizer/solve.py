@@ -6,16 +6,18 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
+import highspy
 import pulp
 
 from optimizer.model import Model
 
 CBC_PATH = "/usr/bin/cbc"
+_READ_BACK_SECONDS = 2.5e-5  # per variable and constraint, kept from a solve's time limit
 SOLVERS = ("highs", "cbc")
 
 
@@ -86,6 +88,9 @@ def make_solver(options: SolveOptions, warm_start: bool = False) -> pulp.LpSolve
             randomSeed=1,
             warmStart=warm_start,
         )
+    interrupt = None
+    if options.time_limit is not None:
+        interrupt = (_interrupt_after(time.perf_counter() + options.time_limit), None)
     return pulp.HiGHS(
         msg=False,
         timeLimit=options.time_limit,
@@ -93,7 +98,30 @@ def make_solver(options: SolveOptions, warm_start: bool = False) -> pulp.LpSolve
         threads=options.threads,
         warmStart=warm_start,
         random_seed=1,
+        callbackTuple=interrupt,
+        callbacksToActivate=list(_INTERRUPTS) if interrupt else None,
     )
+
+
+_INTERRUPTS = (
+    highspy.cb.HighsCallbackType.kCallbackMipInterrupt,
+    highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt,
+    highspy.cb.HighsCallbackType.kCallbackIpmInterrupt,
+)
+
+
+def _interrupt_after(deadline: float) -> Callable[..., None]:
+    """A HiGHS callback that interrupts the solve once ``deadline`` (a ``time.perf_counter()``
+    value) has passed: HiGHS checks its own time limit only between some steps of its root
+    node, and can overrun it by tens of seconds on large models."""
+
+    def callback(
+        kind: object, message: str, data_out: object, data_in: object, user_data: object
+    ) -> None:
+        if data_in is not None and time.perf_counter() > deadline:
+            data_in.user_interrupt = True  # type: ignore[attr-defined]
+
+    return callback
 
 
 @contextmanager
@@ -154,6 +182,10 @@ def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> Sol
         return SolverReport(
             Status.OPTIMAL, options.solver, 0.0, 0.0, 0.0, build_seconds, 0.0, 0, 0, 0, 0
         )
+    if options.time_limit is not None:
+        # handing the model to the solver and reading the answer back take time too
+        reserve = min(options.time_limit / 3, _READ_BACK_SECONDS * (variables + constraints))
+        options = replace(options, time_limit=options.time_limit - reserve)
     try:
         with stdout_silenced():
             stats = lp.solve(make_solver(options, warm_start=integers > 0))
