@@ -196,6 +196,30 @@ def cancel_need(session: Session, user: User, need_id: int) -> Need:
     return need
 
 
+def match_need(session: Session, user: User, need_id: int, product_id: int) -> Need:
+    """The purchasing lead attaches a catalog product to a need typed as free text, so that it
+    can be pooled; the member's text stays in the comment."""
+    if not user.is_lead:
+        raise NotFound(Message(N_("No such need.")))
+    need = visible_need(session, user, need_id)
+    if need.product_id is not None:
+        raise Conflict(Message(N_("This need already names a catalog product.")))
+    if not need.editable:
+        raise Conflict(Message(N_("This need is already pooled and can no longer change.")))
+    product = session.get(Product, product_id)
+    if product is None or not product.active:
+        raise Invalid({"product_id": Message(N_("This product is not in the catalog."))})
+    typed = need.free_text
+    need.product_id = product.id
+    need.unit = product.unit
+    need.free_text = ""
+    note = f"« {typed} »"
+    need.comment = f"{note}\n{need.comment}".strip()[:COMMENT_MAX] if need.comment else note
+    session.flush()
+    audit.record(session, user, "need.match", "need", need.id, product=product.id, text=typed)
+    return need
+
+
 def needs_of(session: Session, user: User, status: str | None = None) -> list[Need]:
     """The needs `user` may see, newest first: their company's, or all for a lead."""
     query = (

@@ -153,3 +153,37 @@ def test_suggestions_rank_catalog_products_as_the_member_types(signed_in, make, 
     suggestions = client.get("/catalog/suggest?q=ramette recyclé").get_json()["suggestions"]
     assert suggestions[0]["name"] == "Ramette papier A4 recyclé 80 g"
     assert all(s["name"] != "Savon mains liquide 5 L" for s in suggestions[:1])
+
+
+def test_the_lead_matches_a_free_text_need_to_a_catalog_product(signed_in, make, session):
+    member = make.member("Atelier Un")
+    paper = make.product("Ramette papier A4 recyclé 80 g")
+    need = make.need(member, paper, free_text="ramettes recyclées", comment="urgent")
+    need.product = None
+    session.flush()
+    client = signed_in(make.user("lead"))
+    page = client.get(f"/needs/{need.id}").get_data(as_text=True)
+    assert "Rapprocher ce besoin" in page and "Ramette papier A4 recyclé 80 g" in page
+    response = client.post(f"/needs/{need.id}/match", data={"product_id": str(paper.id)})
+    assert response.status_code == 302
+    session.expire_all()
+    matched = session.get(Need, need.id)
+    assert matched.product_id == paper.id and matched.free_text == ""
+    assert matched.comment.startswith("« ramettes recyclées »") and "urgent" in matched.comment
+    again = client.post(f"/needs/{need.id}/match", data={"product_id": str(paper.id)})
+    assert "déjà un produit du catalogue" in client.get(again.location).get_data(as_text=True)
+
+
+def test_a_member_cannot_match_needs(signed_in, make, member_user, session):
+    paper = make.product()
+    need = make.need(member_user.member, paper, free_text="papier")
+    need.product = None
+    session.flush()
+    client = signed_in(member_user)
+    assert (
+        client.post(f"/needs/{need.id}/match", data={"product_id": str(paper.id)}).status_code
+        == 403
+    )
+    assert "Rapprocher ce besoin" not in client.get(f"/needs/{need.id}").get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Need, need.id).product_id is None

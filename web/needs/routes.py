@@ -8,11 +8,20 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from purchasing.clock import cooperative_today
-from purchasing.errors import Conflict, Invalid, NotFound
+from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import Member, Need
-from purchasing.needs import cancel_need, needs_of, submit_need, update_need, visible_need
+from purchasing.needs import (
+    cancel_need,
+    match_need,
+    needs_of,
+    submit_need,
+    update_need,
+    visible_need,
+)
+from suppliers import catalog
 from suppliers.models import UNITS
 from web import db
+from web.access import role_required
 from web.i18n import translate
 from web.needs.forms import NeedForm
 
@@ -107,7 +116,33 @@ def _visible(need_id: int) -> Need:
 @blueprint.get("/<int:need_id>")
 @login_required
 def show(need_id: int):
-    return render_template("needs/show.html", need=_visible(need_id))
+    need = _visible(need_id)
+    suggestions, products = [], []
+    if current_user.is_lead and need.product_id is None and need.editable:
+        session = db.session()
+        suggestions = catalog.suggest_products(session, need.free_text, top=5)
+        products = catalog.products(session, limit=5000)
+    return render_template("needs/show.html", need=need, suggestions=suggestions, products=products)
+
+
+@blueprint.post("/<int:need_id>/match")
+@role_required("lead")
+def match(need_id: int):
+    session = db.session()
+    choice = request.form.get("product_id", "")
+    try:
+        if not choice.isdigit():
+            raise Invalid({"product_id": Message(N_("This product is not in the catalog."))})
+        match_need(session, current_user, need_id, int(choice))
+    except NotFound:
+        abort(404)
+    except (Invalid, Conflict) as error:
+        session.rollback()
+        flash(translate(error.message), "error")
+        return redirect(url_for("needs.show", need_id=need_id))
+    session.commit()
+    flash(_("Need #%(id)d now names a catalog product: it will be pooled.", id=need_id))
+    return redirect(url_for("needs.show", need_id=need_id))
 
 
 @blueprint.route("/<int:need_id>/edit", methods=["GET", "POST"])
