@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -118,4 +119,78 @@ def make_problem(
             DeliveryCost(supplier, site, D(cost))
             for (supplier, site), cost in (delivery or {}).items()
         ),
+    )
+
+
+def random_batch(
+    rng: random.Random,
+    *,
+    products: tuple[int, int],
+    suppliers: int,
+    fees: list[str],
+    waivers: list[str | None],
+    local_share: float | None,
+    offers: tuple[int, int],
+    tier_starts: list[int],
+    discount: str,
+    minimums: list[int],
+    capacities: list[int | None],
+    sites: list[str],
+    needs: tuple[int, int],
+) -> Problem:
+    """A small random batch: suppliers with fees, offers with an optional second tier, needs
+    spread over members and sites, and a delivery cost for every supplier and site."""
+    product_ids = [f"p{i}" for i in range(rng.randint(*products))]
+    supplier_list = [
+        make_supplier(
+            f"s{i}",
+            fee=rng.choice(fees),
+            waived=rng.choice(waivers),
+            **({} if local_share is None else {"local": rng.random() < local_share}),
+        )
+        for i in range(suppliers)
+    ]
+    offer_list = []
+    for i in range(rng.randint(*offers)):
+        price = Decimal(rng.randint(100, 400)) / 100
+        tiers = [(0, str(price))]
+        if rng.random() < 0.5:
+            tiers.append((rng.choice(tier_starts), str(price - Decimal(discount))))
+        offer_list.append(
+            make_offer(
+                f"o{i}",
+                product=rng.choice(product_ids),
+                supplier=rng.choice(supplier_list).id,
+                pack=rng.choice([1, 2, 5]),
+                tiers=tiers,
+                minimum=rng.choice(minimums),
+                capacity=rng.choice(capacities),
+                lead=rng.randint(1, 6),
+                eco=rng.randint(20, 95),
+            )
+        )
+    need_list = [
+        make_need(
+            f"n{i}",
+            product=rng.choice(product_ids),
+            quantity=rng.randint(1, 12),
+            tolerance=rng.choice([0, 1, 3]),
+            days=rng.randint(2, 8),
+            site=rng.choice(sites),
+            member=f"m{rng.randint(0, 3)}",
+        )
+        for i in range(rng.randint(*needs))
+    ]
+    delivery = {
+        (supplier.id, site): str(Decimal(rng.randint(0, 40)) / 100)
+        for supplier in supplier_list
+        for site in sites
+    }
+    return make_problem(
+        need_list,
+        offer_list,
+        supplier_list,
+        weights=Weights(0.6, 0.1, 0.3),
+        delivery=delivery,
+        sites=[Site(site) for site in sites],
     )

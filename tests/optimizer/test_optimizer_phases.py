@@ -7,9 +7,9 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from optimizer_factories import D, make_need, make_offer, make_problem, make_supplier
+from optimizer_factories import D, make_need, make_offer, make_problem, make_supplier, random_batch
 
-from optimizer import Problem, Rules, Site, SolveOptions, Status, Weights, solve
+from optimizer import Problem, Rules, SolveOptions, Status, solve
 from optimizer.delivery import DeliveryTable
 from optimizer.groups import build_groups
 from optimizer.jsonout import result_to_dict
@@ -87,56 +87,20 @@ def test_a_limit_on_suppliers_per_product_links_the_product_only() -> None:
 
 def fee_free_problem(seed: int) -> Problem:
     """A random batch whose suppliers mostly charge no fee, so that it splits into parts."""
-    rng = random.Random(seed)
-    products = [f"p{i}" for i in range(rng.randint(3, 6))]
-    suppliers = [
-        make_supplier(
-            f"s{i}", fee=rng.choice(["0", "0", "0", "6"]), waived=rng.choice([None, "30"])
-        )
-        for i in range(5)
-    ]
-    offers = []
-    for i in range(rng.randint(5, 12)):
-        price = Decimal(rng.randint(100, 400)) / 100
-        tiers = [(0, str(price))]
-        if rng.random() < 0.5:
-            tiers.append((rng.choice([6, 10]), str(price - Decimal("0.30"))))
-        offers.append(
-            make_offer(
-                f"o{i}",
-                product=rng.choice(products),
-                supplier=rng.choice(suppliers).id,
-                pack=rng.choice([1, 2, 5]),
-                tiers=tiers,
-                minimum=rng.choice([0, 0, 8]),
-                capacity=rng.choice([None, 6, 12]),
-                lead=rng.randint(1, 6),
-                eco=rng.randint(20, 95),
-            )
-        )
-    sites = ["hq", "north"]
-    needs = [
-        make_need(
-            f"n{i}",
-            product=rng.choice(products),
-            quantity=rng.randint(1, 12),
-            tolerance=rng.choice([0, 1, 3]),
-            days=rng.randint(2, 8),
-            site=rng.choice(sites),
-            member=f"m{rng.randint(0, 3)}",
-        )
-        for i in range(rng.randint(4, 12))
-    ]
-    delivery = {
-        (s.id, site): str(Decimal(rng.randint(0, 40)) / 100) for s in suppliers for site in sites
-    }
-    return make_problem(
-        needs,
-        offers,
-        suppliers,
-        weights=Weights(0.6, 0.1, 0.3),
-        delivery=delivery,
-        sites=[Site(site) for site in sites],
+    return random_batch(
+        random.Random(seed),
+        products=(3, 6),
+        suppliers=5,
+        fees=["0", "0", "0", "6"],
+        waivers=[None, "30"],
+        local_share=None,
+        offers=(5, 12),
+        tier_starts=[6, 10],
+        discount="0.30",
+        minimums=[0, 0, 8],
+        capacities=[None, 6, 12],
+        sites=["hq", "north"],
+        needs=(4, 12),
     )
 
 

@@ -7,66 +7,27 @@ from decimal import Decimal
 
 import pulp
 import pytest
-from optimizer_factories import make_need, make_offer, make_problem, make_supplier
+from optimizer_factories import make_need, make_offer, make_problem, make_supplier, random_batch
 
-from optimizer import Problem, Site, SolveOptions, Status, Weights, solve
+from optimizer import Problem, Site, SolveOptions, Status, solve
 from optimizer.solve import stdout_silenced
 
 
 def random_problem(seed: int) -> Problem:
-    rng = random.Random(seed)
-    products = [f"p{i}" for i in range(rng.randint(2, 4))]
-    suppliers = [
-        make_supplier(
-            f"s{i}",
-            fee=rng.choice(["0", "5", "12"]),
-            waived=rng.choice([None, "40", "80"]),
-            local=rng.random() < 0.4,
-        )
-        for i in range(4)
-    ]
-    offers = []
-    for i in range(rng.randint(4, 9)):
-        price = Decimal(rng.randint(100, 400)) / 100
-        tiers = [(0, str(price))]
-        if rng.random() < 0.5:
-            tiers.append((rng.choice([6, 10, 20]), str(price - Decimal("0.25"))))
-        offers.append(
-            make_offer(
-                f"o{i}",
-                product=rng.choice(products),
-                supplier=rng.choice(suppliers).id,
-                pack=rng.choice([1, 2, 5]),
-                tiers=tiers,
-                minimum=rng.choice([0, 0, 10]),
-                capacity=rng.choice([None, 8, 15]),
-                lead=rng.randint(1, 6),
-                eco=rng.randint(20, 95),
-            )
-        )
-    sites = ["hq", "north", "south"]
-    needs = [
-        make_need(
-            f"n{i}",
-            product=rng.choice(products),
-            quantity=rng.randint(1, 12),
-            tolerance=rng.choice([0, 1, 3]),
-            days=rng.randint(2, 8),
-            site=rng.choice(sites),
-            member=f"m{rng.randint(0, 3)}",
-        )
-        for i in range(rng.randint(3, 10))
-    ]
-    delivery = {
-        (s.id, site): str(Decimal(rng.randint(0, 40)) / 100) for s in suppliers for site in sites
-    }
-    return make_problem(
-        needs,
-        offers,
-        suppliers,
-        weights=Weights(0.6, 0.1, 0.3),
-        delivery=delivery,
-        sites=[Site(site) for site in sites],
+    return random_batch(
+        random.Random(seed),
+        products=(2, 4),
+        suppliers=4,
+        fees=["0", "5", "12"],
+        waivers=[None, "40", "80"],
+        local_share=0.4,
+        offers=(4, 9),
+        tier_starts=[6, 10, 20],
+        discount="0.25",
+        minimums=[0, 0, 10],
+        capacities=[None, 8, 15],
+        sites=["hq", "north", "south"],
+        needs=(3, 10),
     )
 
 
