@@ -35,7 +35,7 @@ from optimizer.groups import Group
 from optimizer.model import Model, add_row, build_model, charges_fee, continuous
 from optimizer.normalise import Scales, scales_for
 from optimizer.problem import Problem, Rules
-from optimizer.solve import SolveOptions, SolverReport, Status, run_solver
+from optimizer.solve import SolveOptions, SolverReport, Status, relative_gap, run_solver
 from optimizer.start import greedy_start, settle
 
 _SLACK = 1e-6
@@ -303,9 +303,7 @@ def _combine(
         objective = sum(r.objective or 0.0 for r in costs)
     if all(r.bound is not None for r in costs):
         bound = sum(r.bound or 0.0 for r in costs)
-    gap = None
-    if objective is not None and bound is not None:
-        gap = abs(objective - bound) / max(abs(objective), 1e-9)
+    gap = relative_gap(objective, bound)
     if status in (Status.OPTIMAL, Status.FEASIBLE) and gap is not None:
         status = Status.OPTIMAL if gap <= 1e-6 else Status.FEASIBLE
     inside = [r.solver_seconds for r in reports if r.solver_seconds is not None]

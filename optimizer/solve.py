@@ -75,6 +75,13 @@ class SolverReport:
     solver_seconds: float | None = None
 
 
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """How far the solution may be from the optimum, relative to its objective."""
+    if objective is None or bound is None:
+        return None
+    return abs(objective - bound) / max(abs(objective), 1e-9)
+
+
 def make_solver(options: SolveOptions, warm_start: bool = False) -> pulp.LpSolver:
     """The PuLP solver for ``options``: HiGHS in-process, or CBC through its command line."""
     if options.solver == "cbc":
@@ -214,9 +221,7 @@ def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> Sol
     bound = stats.best_bound
     if objective is not None and integers == 0:
         bound = objective
-    gap = None
-    if objective is not None and bound is not None:
-        gap = abs(objective - bound) / max(abs(objective), 1e-9)
+    gap = relative_gap(objective, bound)
     status = _status(stats, gap, options.gap)
     if status is Status.ERROR:
         message = f"no solution: solver stopped with {stats.status_str}"
