@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from purchasing import audit
@@ -218,6 +218,14 @@ def match_need(session: Session, user: User, need_id: int, product_id: int) -> N
     session.flush()
     audit.record(session, user, "need.match", "need", need.id, product=product.id, text=typed)
     return need
+
+
+def status_counts(session: Session, user: User) -> dict[str, int]:
+    """How many of the needs `user` may see are in each status."""
+    query = select(Need.status, func.count(Need.id)).group_by(Need.status)
+    if not user.is_lead:
+        query = query.where(Need.member_id == user.member_id)
+    return {status: count for status, count in session.execute(query)}
 
 
 def needs_of(session: Session, user: User, status: str | None = None) -> list[Need]:

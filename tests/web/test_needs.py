@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -187,3 +188,18 @@ def test_a_member_cannot_match_needs(signed_in, make, member_user, session):
     assert "Rapprocher ce besoin" not in client.get(f"/needs/{need.id}").get_data(as_text=True)
     session.expire_all()
     assert session.get(Need, need.id).product_id is None
+
+
+def test_the_dashboard_counts_the_companys_needs_by_status(signed_in, make, member_user, product):
+    make.need(member_user.member, product)
+    make.need(member_user.member, product)
+    make.need(member_user.member, product, status="cancelled")
+    make.need(make.member("Voisin"), product)
+    page = signed_in(member_user).get("/needs/").get_data(as_text=True)
+    cards = dict(
+        (label.strip(), value)
+        for value, label in re.findall(
+            r'<div class="value">(\d+)</div>\s*<div class="label">([^<]*)</div>', page
+        )
+    )
+    assert cards["envoyé"] == "2" and cards["annulé"] == "1" and cards["mutualisé"] == "0"

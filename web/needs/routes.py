@@ -14,6 +14,7 @@ from purchasing.needs import (
     cancel_need,
     match_need,
     needs_of,
+    status_counts,
     submit_need,
     update_need,
     visible_need,
@@ -81,9 +82,7 @@ def dashboard():
     status = request.args.get("status") or None
     session = db.session()
     needs = needs_of(session, current_user, status)
-    counts: dict[str, int] = {}
-    for need in needs_of(session, current_user):
-        counts[need.status] = counts.get(need.status, 0) + 1
+    counts = status_counts(session, current_user)
     return render_template("needs/dashboard.html", needs=needs, counts=counts, status=status)
 
 
