@@ -1,4 +1,4 @@
-"""The audit trail: who did what, when, to which object."""
+"""The audit trail of the purchasing use cases: who did what, when, to which object."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from purchasing.models import AuditEvent, User
+from persistence.audit import AuditEvent, record_event
+from purchasing.models import User
 
 
 def record(
@@ -18,12 +19,6 @@ def record(
     **details: Any,
 ) -> AuditEvent:
     """Adds an audit event to the current transaction; it is kept only if the change is."""
-    event = AuditEvent(
-        user_id=user.id if user is not None else None,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        details=details,
+    return record_event(
+        session, user.id if user is not None else None, action, object_type, object_id, **details
     )
-    session.add(event)
-    return event

@@ -1,4 +1,4 @@
-"""The demand side as stored: members, users, needs, rounds, batches, allocations, orders, audit."""
+"""The demand side as stored: members, users, needs, rounds, batches, allocations, orders."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from persistence import Base, Money, Quantity, UnitPrice, UTCDateTime, utcnow
+from persistence.audit import AuditEvent as AuditEvent  # the trail is shared with the catalog
 from suppliers.models import Offer, Product, Supplier
 
 ROLES = ("member", "lead", "admin")
@@ -323,19 +324,3 @@ class PurchaseOrderLine(Base):
 
     order: Mapped[PurchaseOrder] = relationship(back_populates="lines")
     offer: Mapped[Offer] = relationship()
-
-
-class AuditEvent(Base):
-    """Who did what, when, to which object."""
-
-    __tablename__ = "audit_event"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
-    action: Mapped[str] = mapped_column(String(60))
-    object_type: Mapped[str] = mapped_column(String(40))
-    object_id: Mapped[int | None] = mapped_column(Integer)
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-
-    user: Mapped[User | None] = relationship()

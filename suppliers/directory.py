@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from persistence.audit import record_event
 from suppliers.checks import MAX_AMOUNT, at_most, finite, fits, required
 from suppliers.eco import EcoConfig, Rule, fold, load_eco_config, split_labels
 from suppliers.errors import N_, Invalid, Message, NotFound
@@ -75,6 +76,7 @@ def create_supplier(
     *,
     allow_duplicate: bool = False,
     config: EcoConfig | None = None,
+    actor_id: int | None = None,
 ) -> Supplier:
     """Adds a supplier with its labels. One that looks like a supplier already in the catalog
     (near-identical name in the same town) is refused unless `allow_duplicate`; a SIRET is
@@ -85,6 +87,7 @@ def create_supplier(
     _fill_supplier(supplier, values)
     session.add(supplier)
     session.flush()
+    record_event(session, actor_id, "supplier.create", "supplier", supplier.id, name=supplier.name)
     return supplier
 
 
@@ -96,6 +99,7 @@ def update_supplier(
     *,
     allow_duplicate: bool = False,
     config: EcoConfig | None = None,
+    actor_id: int | None = None,
 ) -> Supplier:
     """Changes a supplier's details, and its labels unless `labels` is None."""
     supplier = supplier_by_id(session, supplier_id)
@@ -108,6 +112,7 @@ def update_supplier(
     if labels is not None:
         _replace_labels(session, supplier, labels)
     session.flush()
+    record_event(session, actor_id, "supplier.update", "supplier", supplier.id, name=supplier.name)
     return supplier
 
 

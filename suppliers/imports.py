@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from persistence.audit import record_event
 from suppliers.catalog_file import CatalogFile, CatalogRow, read_catalog
 from suppliers.directory import find_duplicate_suppliers
 from suppliers.matching import ProductMatcher, Verdict, classify
@@ -260,7 +261,7 @@ def _fill(offer: Offer, row: CatalogRow) -> None:
     ]
 
 
-def apply_import(session: Session, plan: ImportPlan) -> ImportResult:
+def apply_import(session: Session, plan: ImportPlan, actor_id: int | None = None) -> ImportResult:
     """Writes the plan: offers created or updated by supplier reference, missing ones deactivated,
     lines matched below the automatic threshold queued for the lead's review. Flushes only."""
     if not plan.ok:
@@ -310,4 +311,14 @@ def apply_import(session: Session, plan: ImportPlan) -> ImportResult:
             offer.active = False
     session.flush()
     new_products = (session.scalar(select(func.count(Product.id))) or 0) - products_before
-    return ImportResult(created, updated, len(plan.deactivate), new_products, to_review)
+    result = ImportResult(created, updated, len(plan.deactivate), new_products, to_review)
+    record_event(
+        session,
+        actor_id,
+        "catalog.import",
+        "supplier",
+        supplier.id,
+        file=plan.catalog.filename,
+        **result.__dict__,
+    )
+    return result

@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from persistence.audit import record_event
 from suppliers.checks import MAX_AMOUNT, MAX_QUANTITY, at_most, finite, fits, required
 from suppliers.directory import supplier_by_id
 from suppliers.errors import N_, Invalid, Message, NotFound
@@ -58,7 +59,9 @@ class OfferValues:
         finite(self.pack_size, self.min_order_quantity, self.capacity, self.vat_rate)
 
 
-def create_offer(session: Session, supplier_id: int, values: OfferValues) -> Offer:
+def create_offer(
+    session: Session, supplier_id: int, values: OfferValues, actor_id: int | None = None
+) -> Offer:
     """Adds what `supplier_id` sells for a product, with its price tiers."""
     supplier = supplier_by_id(session, supplier_id)
     _check_offer(session, supplier, values, None)
@@ -66,10 +69,13 @@ def create_offer(session: Session, supplier_id: int, values: OfferValues) -> Off
     _fill_offer(offer, values)
     session.add(offer)
     session.flush()
+    record_event(session, actor_id, "offer.create", "offer", offer.id, ref=offer.supplier_ref)
     return offer
 
 
-def update_offer(session: Session, offer_id: int, values: OfferValues) -> Offer:
+def update_offer(
+    session: Session, offer_id: int, values: OfferValues, actor_id: int | None = None
+) -> Offer:
     """Changes an offer's terms; its price tiers are replaced by those given."""
     offer = _offer(session, offer_id)
     _check_offer(session, offer.supplier, values, offer)
@@ -78,22 +84,26 @@ def update_offer(session: Session, offer_id: int, values: OfferValues) -> Offer:
     session.flush()
     offer.tiers.extend(_tier_rows(values.tiers))
     session.flush()
+    record_event(session, actor_id, "offer.update", "offer", offer.id, ref=offer.supplier_ref)
     return offer
 
 
-def deactivate_offer(session: Session, offer_id: int) -> Offer:
+def deactivate_offer(session: Session, offer_id: int, actor_id: int | None = None) -> Offer:
     """The offer stays on record but is no longer proposed to members nor to the optimizer."""
-    offer = _offer(session, offer_id)
-    offer.active = False
-    session.flush()
-    return offer
+    return _set_active(session, offer_id, False, actor_id)
 
 
-def reactivate_offer(session: Session, offer_id: int) -> Offer:
+def reactivate_offer(session: Session, offer_id: int, actor_id: int | None = None) -> Offer:
     """A deactivated offer is proposed again."""
+    return _set_active(session, offer_id, True, actor_id)
+
+
+def _set_active(session: Session, offer_id: int, active: bool, actor_id: int | None) -> Offer:
     offer = _offer(session, offer_id)
-    offer.active = True
+    offer.active = active
     session.flush()
+    action = "offer.reactivate" if active else "offer.deactivate"
+    record_event(session, actor_id, action, "offer", offer.id, ref=offer.supplier_ref)
     return offer
 
 

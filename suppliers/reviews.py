@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from persistence import utcnow
+from persistence.audit import record_event
 from suppliers.models import Offer, Product, ProductMatch
 
 
@@ -53,6 +54,14 @@ def resolve_match(
     match.decided_by_id = user_id
     match.decided_at = utcnow()
     session.flush()
+    record_event(
+        session,
+        user_id,
+        "product_match." + match.status,
+        "offer",
+        offer.id,
+        product=offer.product_id,
+    )
     return match
 
 

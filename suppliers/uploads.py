@@ -136,7 +136,7 @@ def _pending(session: Session, upload_id: int) -> CatalogUpload:
 
 
 def confirm_upload(
-    session: Session, upload_id: int, limits: UploadLimits
+    session: Session, upload_id: int, limits: UploadLimits, actor_id: int | None = None
 ) -> tuple[CatalogUpload, ImportResult]:
     """Imports a previewed upload, all of it or nothing, exactly once.
 
@@ -160,7 +160,7 @@ def confirm_upload(
         upload.summary = plan.summary()
         session.flush()
         raise UploadRefused("Le fichier contient des erreurs : rien n'a été importé.")
-    result = apply_import(session, plan)
+    result = apply_import(session, plan, actor_id)
     upload.status = "imported"
     upload.imported_at = utcnow()
     upload.summary = {**plan.summary(), "result": result.__dict__}

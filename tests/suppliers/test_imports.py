@@ -174,3 +174,23 @@ def test_a_supplier_entered_twice_is_flagged_in_the_preview(session, catalog, ma
     assert [(d["supplier_id"], d["reason"]) for d in plan.summary()["duplicates"]] == [
         (twin.id, "near-identical name in the same town")
     ]
+
+
+def test_an_import_and_a_review_are_in_the_audit_trail(session, catalog, make):
+    from persistence.audit import AuditEvent
+
+    paper, supplier = catalog
+    make.product("Ramette papier A4 recyclé 90 g")
+    lead = make.user("lead")
+    plan = plan_import(
+        session, supplier.id, price_list("P-9;Ramette A4 recyclée;ramette;5;4,20;"), "t.csv"
+    )
+    apply_import(session, plan, lead.id)
+    (match,) = pending_matches(session)
+    resolve_match(session, match.id, paper.id, lead.id)
+    trail = [
+        (event.action, event.user_id, event.object_type)
+        for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+    ]
+    assert ("catalog.import", lead.id, "supplier") in trail
+    assert any(action.startswith("product_match.") and user == lead.id for action, user, _ in trail)

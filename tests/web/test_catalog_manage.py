@@ -308,3 +308,19 @@ def test_a_status_written_otherwise_is_offered_as_its_eco_table_choice(signed_in
 
     assert '<option selected value="Entreprise adaptée">' in adapted_form
     assert '<option selected value="SCOP, ESUS">SCOP, ESUS</option>' in several_form
+
+
+def test_catalog_changes_are_recorded_with_who_made_them(signed_in, make, lead, product, session):
+    from persistence.audit import AuditEvent
+
+    client = signed_in(lead)
+    assert client.post("/catalog/suppliers/new", data=supplier_form()).status_code == 302
+    supplier = session.scalars(select(Supplier)).one()
+    assert client.post("/catalog/offers/new", data=offer_form(supplier, product)).status_code == 302
+    session.expire_all()
+    trail = [
+        (event.action, event.user_id)
+        for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+        if event.action != "user.login"
+    ]
+    assert trail == [("supplier.create", lead.id), ("offer.create", lead.id)]

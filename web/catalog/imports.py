@@ -126,7 +126,7 @@ def import_mapping(upload_id: int):
 def import_confirm(upload_id: int):
     session = db.session()
     try:
-        _upload, result = confirm_upload(session, upload_id, _limits())
+        _upload, result = confirm_upload(session, upload_id, _limits(), current_user.id)
     except UploadRefused as refused:
         session.commit()  # keeps the refreshed preview of a file that turned out invalid
         flash(str(refused), "error")

@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import Field
 
-from purchasing import audit, geography
+from purchasing import geography
 from purchasing.clock import cooperative_today
 from suppliers import catalog, directory, offers
 from suppliers.directory import DuplicateSupplier, LabelValues, SupplierValues
@@ -87,10 +87,17 @@ def edit_supplier(supplier_id: int | None = None):
         allow = bool(form.allow_duplicate.data)
         try:
             if existing is None:
-                saved = directory.create_supplier(session, values, labels, allow_duplicate=allow)
+                saved = directory.create_supplier(
+                    session, values, labels, allow_duplicate=allow, actor_id=current_user.id
+                )
             else:
                 saved = directory.update_supplier(
-                    session, existing.id, values, labels, allow_duplicate=allow
+                    session,
+                    existing.id,
+                    values,
+                    labels,
+                    allow_duplicate=allow,
+                    actor_id=current_user.id,
                 )
         except Invalid as error:
             session.rollback()
@@ -98,8 +105,6 @@ def edit_supplier(supplier_id: int | None = None):
             if isinstance(error, DuplicateSupplier):
                 duplicates = error.duplicates
         else:
-            action = "supplier.create" if existing is None else "supplier.update"
-            audit.record(session, current_user, action, "supplier", saved.id, name=saved.name)
             session.commit()
             flash(_("Supplier %(name)s saved.", name=saved.name))
             return redirect(url_for("catalog.supplier", supplier_id=saved.id))
@@ -178,17 +183,17 @@ def edit_offer(offer_id: int | None = None):
         values = _offer_values(form, rows)
         try:
             if existing is None:
-                saved = offers.create_offer(session, form.supplier_id.data or 0, values)
+                saved = offers.create_offer(
+                    session, form.supplier_id.data or 0, values, current_user.id
+                )
             else:
-                saved = offers.update_offer(session, existing.id, values)
+                saved = offers.update_offer(session, existing.id, values, current_user.id)
         except NotFound as error:
             form.supplier_id.errors = [translate(error.message)]
         except Invalid as error:
             session.rollback()
             list_errors = _show_errors(form, error, {"tiers": rows})
         else:
-            action = "offer.create" if existing is None else "offer.update"
-            audit.record(session, current_user, action, "offer", saved.id, ref=saved.supplier_ref)
             session.commit()
             flash(_("Offer %(ref)s saved.", ref=saved.supplier_ref))
             return redirect(url_for("catalog.supplier", supplier_id=saved.supplier_id))
@@ -213,13 +218,11 @@ def _set_active(offer_id: int, active: bool):
     session = db.session()
     try:
         if active:
-            offer = offers.reactivate_offer(session, offer_id)
+            offer = offers.reactivate_offer(session, offer_id, current_user.id)
         else:
-            offer = offers.deactivate_offer(session, offer_id)
+            offer = offers.deactivate_offer(session, offer_id, current_user.id)
     except NotFound:
         abort(404)
-    action = "offer.reactivate" if active else "offer.deactivate"
-    audit.record(session, current_user, action, "offer", offer.id, ref=offer.supplier_ref)
     session.commit()
     if active:
         flash(_("Offer %(ref)s is proposed again.", ref=offer.supplier_ref))
