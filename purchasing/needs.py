@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 from purchasing import audit
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
@@ -179,9 +180,20 @@ def update_need(
     values = read_need(session, need.member_id, raw, today)
     for name, value in values.__dict__.items():
         setattr(need, name, value)
-    session.flush()
+    _flush_unless_pooled(session, N_("This need was pooled meanwhile and can no longer change."))
     audit.record(session, user, "need.update", "need", need.id)
     return need
+
+
+def _flush_unless_pooled(session: Session, refusal: str) -> None:
+    """Writes a member's change, unless a round pooled the need since it was read: its version
+    moved on, and the change is refused rather than written over the pooled need."""
+    try:
+        session.flush()
+    except StaleDataError:
+        # The failed flush leaves the transaction unusable; nothing of it is to be kept.
+        session.rollback()
+        raise Conflict(Message(refusal)) from None
 
 
 def cancel_need(session: Session, user: User, need_id: int) -> Need:
@@ -191,7 +203,9 @@ def cancel_need(session: Session, user: User, need_id: int) -> Need:
         raise Conflict(Message(N_("This need is already pooled and can no longer be cancelled.")))
     need.status = "cancelled"
     need.status_reason = N_("cancelled by the member")
-    session.flush()
+    _flush_unless_pooled(
+        session, N_("This need was pooled meanwhile and can no longer be cancelled.")
+    )
     audit.record(session, user, "need.cancel", "need", need.id)
     return need
 

@@ -45,12 +45,24 @@ class Rhythms:
     remind: float = 600.0
 
 
-def _sessions(database_url: str) -> sessionmaker[Session]:
+def _connected(database_url: str) -> tuple[Engine, sessionmaker[Session]]:
     with _LOCK:
         if database_url not in _SESSIONS:
             engine = create_engine_for(database_url)
             _SESSIONS[database_url] = (engine, make_session_factory(engine))
-        return _SESSIONS[database_url][1]
+        return _SESSIONS[database_url]
+
+
+def _sessions(database_url: str) -> sessionmaker[Session]:
+    return _connected(database_url)[1]
+
+
+def dispose_engines() -> None:
+    """Closes this process's database connections (after the scheduler has shut down)."""
+    with _LOCK:
+        for engine, _ in _SESSIONS.values():
+            engine.dispose()
+        _SESSIONS.clear()
 
 
 # The job store keeps references to these module-level functions and their arguments.
@@ -69,7 +81,7 @@ def run_work_jobs(database_url: str) -> None:
 def build_scheduler(database_url: str, rhythms: Rhythms | None = None) -> BackgroundScheduler:
     """A scheduler with the loop's periodic jobs, stored in the application database."""
     rhythms = rhythms or Rhythms()
-    engine = create_engine_for(database_url)
+    engine, _ = _connected(database_url)
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename="apscheduler_jobs")},
         executors={"default": ThreadPoolExecutor(4)},
@@ -115,5 +127,4 @@ def serve(database_url: str, rhythms: Rhythms | None = None) -> None:
         stop.wait()
     finally:
         scheduler.shutdown(wait=True)
-        for engine, _ in _SESSIONS.values():
-            engine.dispose()
+        dispose_engines()
