@@ -38,6 +38,7 @@ class Process:
 
 COMMAND_LINE = Process("command line")
 DEMO_LOADER = Process("demo loader")
+SCHEDULER = Process("scheduler")
 
 
 class AuditEvent(Base):

@@ -7,11 +7,10 @@ import threading
 from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
+from suppliers import catalog
 from suppliers.catalog_file import LABELS
 from suppliers.errors import N_, Message
-from suppliers.models import Product, Supplier
 from suppliers.reviews import ReviewRefused, pending_matches, resolve_match
 from suppliers.uploads import (
     UploadLimits,
@@ -52,7 +51,7 @@ def _analyse_in_background(upload_id: int) -> None:
 @role_required("lead")
 def import_new():
     session = db.session()
-    suppliers = list(session.scalars(select(Supplier).order_by(Supplier.name)))
+    suppliers = catalog.suppliers(session)
     if request.method == "POST":
         supplier = request.form.get("supplier_id", "")
         upload_file = request.files.get("file")
@@ -135,9 +134,7 @@ def import_confirm(upload_id: int):
 @role_required("lead")
 def matches():
     session = db.session()
-    products = list(
-        session.scalars(select(Product).where(Product.active.is_(True)).order_by(Product.name))
-    )
+    products = catalog.products(session, limit=5000)
     return render_template(
         "catalog/imports/matches.html", matches=pending_matches(session), products=products
     )
