@@ -28,8 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, insert, select
 
-from persistence import create_engine_for, make_session_factory
-from persistence.jobs import unit_of_work
+from persistence import create_engine_for, make_session_factory, unit_of_work
 from persistence.migrate import upgrade
 from purchasing.clock import cooperative_today
 from purchasing.demo import load_demo

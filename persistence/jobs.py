@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from persistence.base import Base, UTCDateTime, utcnow
+from persistence.unit_of_work import unit_of_work
 
 JOB_STATUSES = ("queued", "running", "done", "failed")
 ACTIVE_JOB_STATUSES = ("queued", "running")
@@ -78,21 +79,6 @@ class JobFailed(Exception):
     """A job cannot do its work; the message is what the lead reads on the page."""
 
 
-@contextmanager
-def unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose work is committed if the block succeeds and rolled back otherwise:
-    the one transaction boundary of a job or a command."""
-    session = sessions()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-
-
 def enqueue(
     session: Session,
     kind: str,
@@ -123,34 +109,35 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:120]
 
 
-def claim_next(session: Session, kinds: tuple[str, ...] | None = None) -> Job | None:
-    """Claims the oldest queued job and commits the claim; None when there is nothing to do.
+def claim_next(sessions: Callable[[], Session], kinds: tuple[str, ...] | None = None) -> int | None:
+    """Claims the oldest queued job, each claim in a transaction of its own; returns its id, or
+    None when there is nothing to do.
 
     The claim is a conditional update: of two workers that pick the same job, only the one
     whose update finds it still queued gets it."""
     query = select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(20)
     if kinds is not None:
         query = query.where(Job.kind.in_(kinds))
-    candidates = list(session.scalars(query))
-    session.rollback()
+    with unit_of_work(sessions, commit=False) as session:
+        candidates = list(session.scalars(query))
     for job_id in candidates:
         now = utcnow()
-        claimed = session.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.status == "queued")
-            .values(
-                status="running",
-                worker=worker_name(),
-                started_at=now,
-                heartbeat_at=now,
-                attempts=Job.attempts + 1,
-                progress=0,
-                error="",
+        with unit_of_work(sessions) as session:
+            claimed = session.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.status == "queued")
+                .values(
+                    status="running",
+                    worker=worker_name(),
+                    started_at=now,
+                    heartbeat_at=now,
+                    attempts=Job.attempts + 1,
+                    progress=0,
+                    error="",
+                )
             )
-        )
-        session.commit()
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
-            return session.get(Job, job_id)
+            return job_id
     return None
 
 
@@ -268,12 +255,7 @@ def work_queued(
     """Claims and runs queued jobs until none is left (or `limit` were run); returns how many."""
     done = 0
     while limit is None or done < limit:
-        session = sessions()
-        try:
-            job = claim_next(session, tuple(functions))
-            job_id = job.id if job is not None else None
-        finally:
-            session.close()
+        job_id = claim_next(sessions, tuple(functions))
         if job_id is None:
             break
         run_claimed(sessions, job_id, functions)

@@ -16,11 +16,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from persistence import utcnow
+from persistence.audit import Actor, record_event
 from persistence.jobs import Job, active_job, enqueue
-from purchasing import audit
 from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
-from purchasing.models import COMMENT_MAX, Allocation, Batch, Need, Scenario, User
+from purchasing.models import COMMENT_MAX, Allocation, Batch, Need, Scenario
 from purchasing.policies import ScenarioPolicy
 from purchasing.rounds import earliest_delivery, open_round, order_day
 from suppliers.models import Offer
@@ -87,7 +87,7 @@ def _must_be_open(batch: Batch) -> None:
 
 
 def request_scenario(
-    session: Session, batch_id: int, policy: ScenarioPolicy, *, actor: User | None
+    session: Session, batch_id: int, policy: ScenarioPolicy, *, actor: Actor | None
 ) -> Scenario:
     """Queues a scenario of the batch under `policy`; the same policy asked again gives the
     scenario already there. Flushes; the caller commits."""
@@ -118,14 +118,20 @@ def request_scenario(
         actor_id=actor.id if actor else None,
     ).id
     session.flush()
-    audit.record(
-        session, actor, "scenario.request", "batch", batch.id, scenario=number, policy=policy.key
+    record_event(
+        session,
+        "scenario.request",
+        "batch",
+        batch.id,
+        scenario=number,
+        policy=policy.key,
+        actor=actor,
     )
     return scenario
 
 
 def request_frontier(
-    session: Session, batch_id: int, *, actor: User | None, points: int = FRONTIER_POINTS
+    session: Session, batch_id: int, *, actor: Actor | None, points: int = FRONTIER_POINTS
 ) -> Job:
     """Queues the cost-versus-ecology frontier of the batch (or gives the one queued)."""
     batch = batch_for(session, batch_id)
@@ -139,11 +145,11 @@ def request_frontier(
         {"batch_id": batch.id, "points": points},
         actor_id=actor.id if actor else None,
     )
-    audit.record(session, actor, "batch.frontier", "batch", batch.id, job=job.id)
+    record_event(session, "batch.frontier", "batch", batch.id, job=job.id, actor=actor)
     return job
 
 
-def _decide(session: Session, batch: Batch, status: str, actor: User | None, note: str) -> None:
+def _decide(session: Session, batch: Batch, status: str, actor: Actor | None, note: str) -> None:
     decided = session.execute(
         update(Batch)
         .where(Batch.id == batch.id, Batch.status == "proposed")
@@ -167,7 +173,7 @@ def approve_batch(
     batch_id: int,
     scenario_number: object,
     *,
-    actor: User | None,
+    actor: Actor | None,
     now: datetime | None = None,
 ) -> Batch:
     """The lead approves one scenario: its allocations are written, served needs become
@@ -186,12 +192,12 @@ def approve_batch(
         .execution_options(synchronize_session=False)
     )
     settle_needs(session, batch, scenario.result, now or utcnow())
-    audit.record(session, actor, "batch.approve", "batch", batch.id, scenario=scenario.number)
+    record_event(session, "batch.approve", "batch", batch.id, scenario=scenario.number, actor=actor)
     session.expire_all()
     return batch_for(session, batch_id)
 
 
-def reject_batch(session: Session, batch_id: int, comment: str, *, actor: User | None) -> Batch:
+def reject_batch(session: Session, batch_id: int, comment: str, *, actor: Actor | None) -> Batch:
     """The lead rejects the batch with a comment; its needs go back to the next round."""
     note = " ".join(str(comment or "").split())
     if not note:
@@ -212,7 +218,7 @@ def reject_batch(session: Session, batch_id: int, comment: str, *, actor: User |
     for need in needs:
         _carry_over(session, need, N_("the batch was rejected"), today)
     session.flush()
-    audit.record(session, actor, "batch.reject", "batch", batch.id, comment=note)
+    record_event(session, "batch.reject", "batch", batch.id, comment=note, actor=actor)
     session.expire_all()
     return batch_for(session, batch_id)
 

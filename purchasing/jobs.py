@@ -20,18 +20,18 @@ import optimizer
 from optimizer.frontier import frontier
 from optimizer.jsonio import problem_from_dict
 from optimizer.jsonout import result_to_dict
-from persistence import utcnow
+from persistence import unit_of_work, utcnow
+from persistence.audit import SCHEDULER
 from persistence.jobs import (
     Job,
     JobFailed,
     JobFunction,
     Progress,
     recover_stale,
-    unit_of_work,
     work_queued,
 )
 from purchasing.errors import Conflict
-from purchasing.models import Batch, Notice, Round, Scenario
+from purchasing.models import Batch, Notice, Round, Scenario, User
 from purchasing.policies import policy_from_json
 from purchasing.rounds import REMIND_BEFORE, close_round, due_round
 
@@ -42,7 +42,8 @@ def close_round_job(session: Session, job: Job, progress: Progress) -> dict[str,
     """Closes the round the lead asked to close (nothing to do if it closed meanwhile)."""
     progress(10, "pooling")
     try:
-        result = close_round(session, int(job.params["round_id"]), actor=None)
+        asked_by = session.get(User, job.created_by_id) if job.created_by_id else None
+        result = close_round(session, int(job.params["round_id"]), actor=asked_by or SCHEDULER)
     except Conflict:
         return {"already_closed": True}
     return {"batch_id": result.batch_id, "pooled": result.pooled}
@@ -138,7 +139,7 @@ def close_due_rounds(sessions: sessionmaker[Session], now: datetime | None = Non
         if due is None:
             return None
         try:
-            result = close_round(session, due.id, actor=None, now=now)
+            result = close_round(session, due.id, actor=SCHEDULER, now=now)
         except Conflict:
             return None
         log.info("round %s closed: %s needs pooled", due.name, result.pooled)

@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 import optimizer
 from optimizer.jsonout import problem_to_dict
 from persistence import utcnow
+from persistence.audit import Actor, record_event
 from persistence.jobs import active_job, enqueue
-from purchasing import audit
 from purchasing.clock import COOPERATIVE_TIMEZONE, cooperative_today
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
-from purchasing.models import Batch, Need, PoolingSchedule, Round, Scenario, User
+from purchasing.models import Batch, Need, PoolingSchedule, Round, Scenario
 from purchasing.parsing import parse_date
 from purchasing.policies import ScenarioPolicy, policy_from_json
 from purchasing.problem import build_problem
@@ -97,7 +97,7 @@ def _open_round(session: Session, now: datetime) -> Round:
     return opened
 
 
-def set_rhythm(session: Session, cron_text: str, *, actor: User | None) -> PoolingSchedule:
+def set_rhythm(session: Session, cron_text: str, *, actor: Actor | None) -> PoolingSchedule:
     """The lead sets the rhythm of the rounds. The open round stays open with its needs;
     only its cut-off moves to the rhythm's next one."""
     cron = read_cron(cron_text)
@@ -108,19 +108,19 @@ def set_rhythm(session: Session, cron_text: str, *, actor: User | None) -> Pooli
     opened.cutoff_at = next_cutoffs(cron, utcnow(), 1)[0]
     opened.reminded_at = None
     session.flush()
-    audit.record(session, actor, "rounds.rhythm", "pooling_schedule", schedule.id, cron=cron)
+    record_event(session, "rounds.rhythm", "pooling_schedule", schedule.id, cron=cron, actor=actor)
     return schedule
 
 
 def set_default_policy(
-    session: Session, policy: ScenarioPolicy, *, actor: User | None
+    session: Session, policy: ScenarioPolicy, *, actor: Actor | None
 ) -> PoolingSchedule:
     """The lead sets the weights and rules each batch's first scenario uses."""
     schedule = pooling_schedule(session)
     schedule.policy = policy.as_json()
     schedule.updated_by_id = actor.id if actor is not None else None
     session.flush()
-    audit.record(session, actor, "rounds.policy", "pooling_schedule", schedule.id)
+    record_event(session, "rounds.policy", "pooling_schedule", schedule.id, actor=actor)
     return schedule
 
 
@@ -145,7 +145,7 @@ def read_cutoff(raw: str, now: datetime | None = None) -> datetime:
     return cutoff
 
 
-def set_cutoff(session: Session, round_id: int, raw: str, *, actor: User | None) -> Round:
+def set_cutoff(session: Session, round_id: int, raw: str, *, actor: Actor | None) -> Round:
     """The lead moves the cut-off of the open round (for this round only)."""
     cutoff = read_cutoff(raw)
     found = session.get(Round, round_id)
@@ -156,11 +156,11 @@ def set_cutoff(session: Session, round_id: int, raw: str, *, actor: User | None)
     found.cutoff_at = cutoff
     found.reminded_at = None
     session.flush()
-    audit.record(session, actor, "round.cutoff", "round", found.id, cutoff=cutoff.isoformat())
+    record_event(session, "round.cutoff", "round", found.id, cutoff=cutoff.isoformat(), actor=actor)
     return found
 
 
-def request_close(session: Session, round_id: int, *, actor: User | None) -> int:
+def request_close(session: Session, round_id: int, *, actor: Actor | None) -> int:
     """The lead asks for the round to close now; the scheduler does it. Returns the job id.
     Asking again while the closing is queued or running gives the same job."""
     found = session.get(Round, round_id)
@@ -177,7 +177,7 @@ def request_close(session: Session, round_id: int, *, actor: User | None) -> int
         {"round_id": round_id},
         actor_id=actor.id if actor is not None else None,
     )
-    audit.record(session, actor, "round.close_requested", "round", round_id, job=job.id)
+    record_event(session, "round.close_requested", "round", round_id, job=job.id, actor=actor)
     return job.id
 
 
@@ -185,7 +185,7 @@ def close_round(
     session: Session,
     round_id: int | None = None,
     *,
-    actor: User | None,
+    actor: Actor | None,
     now: datetime | None = None,
 ) -> CloseResult:
     """Closes the round (the open one by default): pools its needs into a batch, opens the next
@@ -242,7 +242,7 @@ def close_round(
     if pooled == 0:
         session.delete(batch)
         session.flush()
-        audit.record(session, actor, "round.close", "round", target.id, pooled=0)
+        record_event(session, "round.close", "round", target.id, pooled=0, actor=actor)
         return CloseResult(target.id, None, 0, waiting, expired, next_round.id)
 
     needs = list(session.scalars(select(Need).where(Need.batch_id == batch.id).order_by(Need.id)))
@@ -264,15 +264,15 @@ def close_round(
     session.flush()
     first.job_id = enqueue(session, "optimize_scenario", {"scenario_id": first.id}).id
     session.flush()
-    audit.record(
+    record_event(
         session,
-        actor,
         "round.close",
         "round",
         target.id,
         batch=batch.id,
         pooled=pooled,
         awaiting_match=len(waiting),
+        actor=actor,
     )
     return CloseResult(target.id, batch.id, pooled, waiting, expired, next_round.id)
 

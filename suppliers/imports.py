@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from persistence.audit import record_event
+from persistence.audit import Actor, record_event
 from suppliers.catalog_file import CatalogFile, CatalogRow, read_catalog
-from suppliers.directory import find_duplicate_suppliers
+from suppliers.duplicates import find_duplicate_suppliers
 from suppliers.matching import ProductMatcher, Verdict, classify
 from suppliers.models import Category, Offer, PriceTier, Product, ProductMatch, Supplier
 
@@ -261,7 +261,7 @@ def _fill(offer: Offer, row: CatalogRow) -> None:
     ]
 
 
-def apply_import(session: Session, plan: ImportPlan, actor_id: int | None = None) -> ImportResult:
+def apply_import(session: Session, plan: ImportPlan, *, actor: Actor | None) -> ImportResult:
     """Writes the plan: offers created or updated by supplier reference, missing ones deactivated,
     lines matched below the automatic threshold queued for the lead's review. Flushes only."""
     if not plan.ok:
@@ -314,10 +314,10 @@ def apply_import(session: Session, plan: ImportPlan, actor_id: int | None = None
     result = ImportResult(created, updated, len(plan.deactivate), new_products, to_review)
     record_event(
         session,
-        actor_id,
         "catalog.import",
         "supplier",
         supplier.id,
+        actor=actor,
         file=plan.catalog.filename,
         **result.__dict__,
     )

@@ -20,8 +20,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
-from persistence import create_engine_for, make_session_factory, utcnow
-from persistence.jobs import unit_of_work
+from persistence import create_engine_for, make_session_factory, unit_of_work, utcnow
 from purchasing.clock import cooperative_today
 from purchasing.errors import Conflict
 from purchasing.jobs import close_due_rounds, work_jobs
@@ -68,9 +67,16 @@ def test_members_submit_change_and_cancel_while_the_round_closes(engine, session
     existing = list(session.scalars(select(Need.id).order_by(Need.id)))
     today = cooperative_today()
     outcomes: dict[str, list] = {"submitted": [], "updated": [], "cancelled": [], "refused": []}
+    failures: list[BaseException] = []
     start = threading.Barrier(4)
 
     def member_work(index: int) -> None:
+        try:
+            member_steps(index)
+        except BaseException as error:
+            failures.append(error)
+
+    def member_steps(index: int) -> None:
         start.wait()
         for step in range(25):
             with unit_of_work(sessions) as own:
@@ -83,7 +89,7 @@ def test_members_submit_change_and_cancel_while_the_round_closes(engine, session
                     "delivery_site_id": str(site),
                 }
                 if step % 3 == 0:
-                    need = submit_need(own, user, raw, today)
+                    need = submit_need(own, raw, today, actor=user)
                     outcomes["submitted"].append(need.id)
                     continue
                 target = existing[(index * 25 + step) % len(existing)]
@@ -92,10 +98,10 @@ def test_members_submit_change_and_cancel_while_the_round_closes(engine, session
                     continue
                 try:
                     if step % 3 == 1:
-                        update_need(own, user, target, raw, today)
+                        update_need(own, target, raw, today, actor=user)
                         outcomes["updated"].append((target, Decimal(raw["quantity"])))
                     else:
-                        cancel_need(own, user, target)
+                        cancel_need(own, target, actor=user)
                         outcomes["cancelled"].append(target)
                 except Conflict:
                     outcomes["refused"].append(target)
@@ -112,6 +118,7 @@ def test_members_submit_change_and_cancel_while_the_round_closes(engine, session
     for thread in threads:
         thread.join()
 
+    assert failures == []
     session.expire_all()
     batch = session.scalar(select(Batch))
     assert batch is not None and batch.round_id == round_id

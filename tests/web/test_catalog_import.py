@@ -175,3 +175,33 @@ def test_the_preview_counts_what_a_reimport_would_do(lead_app, signed_in, make, 
     assert cards["offres à mettre à jour"] == "1"
     assert cards["offres à désactiver"] == "1"
     assert "11,50\u00a0€" in page
+
+
+def test_the_command_line_import_says_who_imported_in_the_audit_trail(
+    database_url, make, supplier, session, tmp_path, monkeypatch
+):
+    from persistence.audit import AuditEvent
+
+    lead = make.user("lead", email="achats@coop.fr")
+    session.commit()
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    good = tmp_path / "good.csv"
+    good.write_bytes(GOOD)
+    runner = CliRunner()
+    unknown = runner.invoke(
+        main, ["catalog", "import", str(good), "--supplier", supplier.name, "--as", "x@y.fr"]
+    )
+    assert unknown.exit_code == 1 and "x@y.fr" in unknown.output
+    by_shell = runner.invoke(main, ["catalog", "import", str(good), "--supplier", supplier.name])
+    by_lead = runner.invoke(
+        main, ["catalog", "import", str(good), "--supplier", supplier.name, "--as", lead.email]
+    )
+    assert by_shell.exit_code == 0 and by_lead.exit_code == 0, by_shell.output + by_lead.output
+    session.expire_all()
+    imports = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "catalog.import").order_by(AuditEvent.id)
+    ).all()
+    assert [(event.user_id, event.details.get("by")) for event in imports] == [
+        (None, "command line"),
+        (lead.id, None),
+    ]
