@@ -19,8 +19,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Builds the application; `config` overrides what the environment says (tests use it)."""
     from web.admin import blueprint as admin
     from web.auth import blueprint as auth
+    from web.batches import blueprint as batches
     from web.catalog import blueprint as catalog
     from web.needs import blueprint as needs
+    from web.rounds import blueprint as rounds
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(from_environment())
@@ -33,7 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
-    for blueprint in (auth, needs, catalog, admin):
+    for blueprint in (auth, needs, rounds, batches, catalog, admin):
         app.register_blueprint(blueprint)
 
     @app.get("/")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import click
 
 from web.admin import commands as admin_commands
+from web.batches import commands as batches_commands
 from web.catalog import commands as catalog_commands
 from web.commands import database, serve, tools
 from web.needs import commands as needs_commands
+from web.rounds import commands as rounds_commands
 
 
 @click.group()
@@ -15,6 +17,15 @@ def main() -> None:
     """coachat: grouped purchasing for a cooperative of small businesses."""
 
 
-for feature in (serve, database, admin_commands, needs_commands, catalog_commands, tools):
+for feature in (
+    serve,
+    database,
+    admin_commands,
+    needs_commands,
+    rounds_commands,
+    batches_commands,
+    catalog_commands,
+    tools,
+):
     for command in feature.commands:
         main.add_command(command)
