@@ -36,6 +36,7 @@ class NeedValues:
     delivery_site_id: int
     price_ceiling: Decimal | None
     comment: str
+    standing: bool = False
 
 
 def read_need(
@@ -45,7 +46,8 @@ def read_need(
 
     `raw` holds strings as a form sends them (or numbers from the API): product_id,
     free_text, quantity, unit, tolerance_percent, needed_by, delivery_site_id,
-    price_ceiling, comment. `today` is the cooperative's date (Europe/Paris).
+    price_ceiling, comment, standing (the need comes back every round until cancelled).
+    `today` is the cooperative's date (Europe/Paris).
     """
     errors: dict[str, Message] = {}
 
@@ -136,6 +138,7 @@ def read_need(
         delivery_site_id=site.id,
         price_ceiling=ceiling,
         comment=comment,
+        standing=str(raw.get("standing") or "").strip().lower() in ("1", "true", "on", "y", "yes"),
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from purchasing.errors import N_, Invalid, Message
-from purchasing.models import NEED_STATUSES, Need, User
+from purchasing.models import NEED_STATUSES, Allocation, Need, User
 from suppliers.models import Product
 
 PER_PAGE = 50
@@ -124,3 +124,35 @@ def needs_page(
         key=lambda total: total.product.casefold(),
     )
     return NeedsPage(needs, total, page, pages, totals)
+
+
+@dataclass(frozen=True)
+class PricePaid:
+    """What an allocated need costs its member: units served, the unit price the group
+    reached, and the total with the need's share of fees and delivery."""
+
+    quantity: Decimal
+    unit_price: Decimal
+    total: Decimal
+
+
+def prices_paid(session: Session, need_ids: list[int]) -> dict[int, PricePaid]:
+    """The price paid for each of `need_ids` that an approved batch allocated."""
+    if not need_ids:
+        return {}
+    rows = session.execute(
+        select(
+            Allocation.need_id,
+            func.sum(Allocation.quantity),
+            func.sum(Allocation.goods_total),
+            func.sum(Allocation.goods_total + Allocation.fee_share + Allocation.delivery_share),
+        )
+        .where(Allocation.need_id.in_(need_ids))
+        .group_by(Allocation.need_id)
+    )
+    paid = {}
+    for need_id, quantity, goods, total in rows:
+        if quantity:
+            unit = (Decimal(goods) / Decimal(quantity)).quantize(Decimal("0.0001"))
+            paid[need_id] = PricePaid(Decimal(quantity), unit, Decimal(total))
+    return paid

@@ -194,11 +194,12 @@ def summary(session: Session) -> RoundSummary:
 def too_late(
     session: Session, product_id: int | None, needed_by: date, now: datetime | None = None
 ) -> bool:
-    """Whether no offer of the product can deliver by `needed_by` if ordered at the open
-    round's cut-off (a warning for the member, not a refusal)."""
+    """Whether the offers of the product are all too slow to deliver by `needed_by` if ordered
+    at the open round's cut-off (a warning for the member, not a refusal). A product without
+    any offer is not a question of date: it is not flagged here."""
     if product_id is None:
         return False
     arrives = earliest_delivery(
         session, product_id, order_day(open_round(session), now or utcnow())
     )
-    return arrives is None or arrives > needed_by
+    return arrives is not None and arrives > needed_by

@@ -71,3 +71,4 @@ def test_a_date_no_offer_can_meet_after_the_cutoff_is_flagged(session, make, tod
     make.offer(product=product, lead_time_days=10)
     assert too_late(session, product.id, today + timedelta(days=5))
     assert not too_late(session, product.id, today + timedelta(days=30))
+    assert not too_late(session, make.product().id, today + timedelta(days=5))

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
 
 class NeedForm(FlaskForm):
@@ -15,9 +15,10 @@ class NeedForm(FlaskForm):
     delivery_site_id = SelectField(_l("Delivery site"), validate_choice=False)
     price_ceiling = StringField(_l("Price ceiling per unit, excl. VAT (optional)"))
     comment = TextAreaField(_l("Comment"))
+    standing = BooleanField(_l("Repeat this need every round until I cancel it"))
 
     def values(self) -> dict[str, str]:
-        return {
+        return {"standing": "1" if self.standing.data else ""} | {
             name: (self[name].data or "")
             for name in (
                 "product_id",

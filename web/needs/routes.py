@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from purchasing.accounts import members as members_list
 from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Conflict, Invalid, Message
+from purchasing.jobs import notices_for
 from purchasing.models import Member, Need
 from purchasing.needs import (
     cancel_need,
     match_need,
-    needs_of,
     status_counts,
     submit_need,
     update_need,
     visible_need,
 )
+from purchasing.needs_list import needs_page, prices_paid, read_filter
+from purchasing.open_round import member_pools, too_late
+from purchasing.rounds import open_round
 from suppliers import catalog
 from suppliers.models import UNITS
 from web import db
@@ -48,11 +53,24 @@ def _prepare(form: NeedForm, member_id: int) -> None:
 def dashboard():
     if not (current_user.member_id or current_user.is_lead):
         abort(403)
-    status = request.args.get("status") or None
     session = db.session()
-    needs = needs_of(session, current_user, status)
-    counts = status_counts(session, current_user)
-    return render_template("needs/dashboard.html", needs=needs, counts=counts, status=status)
+    wanted = read_filter(request.args)
+    page = needs_page(session, current_user, wanted)
+    member_id = current_user.member_id
+    return render_template(
+        "needs/dashboard.html",
+        page=page,
+        needs=page.needs,
+        wanted=wanted,
+        status=wanted.status,
+        counts=status_counts(session, current_user),
+        paid=prices_paid(session, [need.id for need in page.needs]),
+        open_round=open_round(session),
+        pools=member_pools(session, member_id) if member_id else [],
+        notices=notices_for(session, "members") if member_id else [],
+        members=members_list(session) if current_user.is_lead else [],
+        products=catalog.products(session, limit=5000) if current_user.is_lead else [],
+    )
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -70,8 +88,27 @@ def new():
             flash(_("The need was not saved: please correct the fields marked below."), "error")
         else:
             flash(_("Need #%(id)d submitted: it will be pooled at the next round.", id=need.id))
+            _warn_if_too_late(need)
             return redirect(url_for("needs.dashboard"))
-    return render_template("needs/form.html", form=form, need=None), 200 if not form.errors else 422
+    return (
+        render_template(
+            "needs/form.html", form=form, need=None, open_round=open_round(db.session())
+        ),
+        200 if not form.errors else 422,
+    )
+
+
+def _warn_if_too_late(need: Need) -> None:
+    """Warns when no offer can deliver by the need's date if ordered at the next cut-off."""
+    if too_late(db.session(), need.product_id, need.needed_by):
+        flash(
+            _(
+                "No offer of the catalog can deliver by %(date)s if ordered at the next cut-off: "
+                "consider a later date.",
+                date=format_date(need.needed_by, "long"),
+            ),
+            "warning",
+        )
 
 
 @blueprint.get("/<int:need_id>")
