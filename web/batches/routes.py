@@ -2,15 +2,259 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from decimal import Decimal
+from typing import Any
 
-from purchasing.batches import batches
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from purchasing import batch_review
+from purchasing.batches import (
+    approve_batch,
+    batch_for,
+    batches,
+    reject_batch,
+    request_frontier,
+    request_scenario,
+)
+from purchasing.errors import Conflict, Invalid
+from purchasing.models import Batch
+from purchasing.policies import read_policy
 from web import db
 from web.access import role_required
-from web.batches import blueprint
+from web.batches import blueprint, charts
+from web.batches.forms import RejectForm, ScenarioForm, policy_form_data
+from web.batches.labels import (
+    BATCH_STATUS_LABELS,
+    JOB_STEP_LABELS,
+    NEED_OUTCOME_LABELS,
+    SOLVE_STATUS_LABELS,
+)
+from web.errors import errors_on_form, refusal
+from web.i18n import money
 
 
 @blueprint.get("/")
 @role_required("lead")
 def index():  # type: ignore[no-untyped-def]
-    return render_template("batches/index.html", batches=batches(db.session()))
+    return render_template(
+        "batches/index.html",
+        batches=batches(db.session()),
+        batch_status_labels=BATCH_STATUS_LABELS,
+    )
+
+
+@blueprint.get("/<int:batch_id>")
+@role_required("lead")
+def show(batch_id: int):  # type: ignore[no-untyped-def]
+    return _batch_page(batch_id)
+
+
+@blueprint.post("/<int:batch_id>/scenarios")
+@role_required("lead")
+def rerun(batch_id: int):  # type: ignore[no-untyped-def]
+    form = ScenarioForm()
+    session = db.session()
+    try:
+        scenario = request_scenario(
+            session, batch_id, read_policy(form.values()), actor=current_user
+        )
+    except Invalid as error:
+        errors_on_form(form, error)
+        flash(_("The scenario was not computed: please correct the fields marked below."), "error")
+        return _batch_page(batch_id, scenario_form=form, status=422)
+    except Conflict as error:
+        return refusal(error, url_for("batches.show", batch_id=batch_id), "warning")
+    flash(_("Scenario %(number)d is being computed.", number=scenario.number))
+    return redirect(url_for("batches.show", batch_id=batch_id, scenario=scenario.number))
+
+
+@blueprint.post("/<int:batch_id>/frontier")
+@role_required("lead")
+def frontier(batch_id: int):  # type: ignore[no-untyped-def]
+    try:
+        request_frontier(db.session(), batch_id, actor=current_user)
+    except Conflict as error:
+        return refusal(error, url_for("batches.show", batch_id=batch_id), "warning")
+    flash(_("The cost-versus-ecology frontier is being computed."))
+    return redirect(url_for("batches.show", batch_id=batch_id, _anchor="frontier"))
+
+
+@blueprint.post("/<int:batch_id>/approve")
+@role_required("lead")
+def approve(batch_id: int):  # type: ignore[no-untyped-def]
+    number = request.form.get("scenario", "")
+    try:
+        approve_batch(db.session(), batch_id, number, actor=current_user)
+    except Invalid as error:
+        return refusal(error, url_for("batches.show", batch_id=batch_id))
+    except Conflict as error:
+        return refusal(error, url_for("batches.show", batch_id=batch_id), "warning")
+    flash(_("Scenario %(number)s approved: the needs it serves are allocated.", number=number))
+    return redirect(url_for("batches.show", batch_id=batch_id))
+
+
+@blueprint.post("/<int:batch_id>/reject")
+@role_required("lead")
+def reject(batch_id: int):  # type: ignore[no-untyped-def]
+    form = RejectForm()
+    try:
+        reject_batch(db.session(), batch_id, form.comment.data or "", actor=current_user)
+    except Invalid as error:
+        errors_on_form(form, error)
+        flash(_("The batch was not rejected: say why."), "error")
+        return _batch_page(batch_id, reject_form=form, status=422)
+    except Conflict as error:
+        return refusal(error, url_for("batches.show", batch_id=batch_id), "warning")
+    flash(_("Batch #%(id)d rejected: its needs go back to the next round.", id=batch_id))
+    return redirect(url_for("batches.show", batch_id=batch_id))
+
+
+def _selected(batch: Batch, reviews: dict[int, batch_review.ScenarioReview]) -> int | None:
+    """The scenario shown in detail: the one asked for, else the approved one, else the
+    first computed."""
+    asked = request.args.get("scenario", "")
+    numbers = [scenario.number for scenario in batch.scenarios]
+    if asked.isdigit() and int(asked) in numbers:
+        return int(asked)
+    if batch.chosen is not None:
+        return batch.chosen.number
+    return min(reviews) if reviews else (numbers[0] if numbers else None)
+
+
+def _batch_page(
+    batch_id: int,
+    *,
+    scenario_form: ScenarioForm | None = None,
+    reject_form: RejectForm | None = None,
+    status: int = 200,
+) -> Any:
+    session = db.session()
+    batch = batch_for(session, batch_id)
+    reviews = batch_review.review_scenarios(session, batch)
+    selected = _selected(batch, reviews)
+    if scenario_form is None:
+        first = batch.scenarios[0].policy if batch.scenarios else batch.policy
+        scenario_form = ScenarioForm(data=policy_form_data(first or {}))
+    in_order = [reviews[number] for number in sorted(reviews)]
+    comparison = batch_review.compare(in_order) if len(in_order) > 1 else None
+    shown = reviews.get(selected) if selected is not None else None
+    return render_template(
+        "batches/show.html",
+        batch=batch,
+        reviews=reviews,
+        selected=selected,
+        shown=shown,
+        comparison=comparison,
+        frontier_job=batch_review.frontier_job(session, batch.id),
+        frontier_chart=_frontier_chart(batch, in_order),
+        frontier_rows=_frontier_rows(batch),
+        rule_texts={s.number: _rule_texts(s.policy or {}) for s in batch.scenarios},
+        savings_chart=_savings_chart(shown),
+        awaiting=batch_review.awaiting_match(session, batch),
+        scenario_form=scenario_form,
+        reject_form=reject_form or RejectForm(),
+        batch_status_labels=BATCH_STATUS_LABELS,
+        solve_status_labels=SOLVE_STATUS_LABELS,
+        outcome_labels=NEED_OUTCOME_LABELS,
+        step_labels=JOB_STEP_LABELS,
+    ), status
+
+
+def _rule_texts(policy: dict[str, Any]) -> list[str]:
+    """The hard rules of a scenario's policy, in words."""
+    rules = policy.get("rules") or {}
+    texts = []
+    if rules.get("min_average_eco") is not None:
+        texts.append(_("eco score at least %(value)s", value=rules["min_average_eco"]))
+    if rules.get("budget_cap") is not None:
+        texts.append(_("budget at most %(value)s", value=money(Decimal(rules["budget_cap"]))))
+    if rules.get("max_suppliers_per_product") is not None:
+        texts.append(
+            _(
+                "at most %(value)s suppliers per product",
+                value=rules["max_suppliers_per_product"],
+            )
+        )
+    if rules.get("min_local_share") is not None:
+        texts.append(
+            _("at least %(value)s %% from local suppliers", value=rules["min_local_share"])
+        )
+    if rules.get("min_social_economy_share") is not None:
+        texts.append(
+            _(
+                "at least %(value)s %% from the social economy",
+                value=rules["min_social_economy_share"],
+            )
+        )
+    if rules.get("single_supplier_per_need"):
+        texts.append(_("one supplier per need"))
+    return texts
+
+
+def _frontier_rows(batch: Batch) -> list[dict[str, Any]]:
+    """The frontier's points with numbers as numbers (money as Decimal)."""
+
+    def number(value: object) -> Decimal | None:
+        return None if value in (None, "") else Decimal(str(value))
+
+    return [
+        {
+            "eco_floor": number(point.get("eco_floor")),
+            "eco_score": number(point.get("eco_score")),
+            "total_cost": number(point.get("total_cost")),
+            "needs_unserved": point.get("needs_unserved", 0),
+        }
+        for point in batch.frontier or []
+    ]
+
+
+def _whole_euros(amount: Decimal) -> str:
+    return money(amount.quantize(Decimal(1))).replace(",00", "").replace(".00", "")
+
+
+def _frontier_chart(batch: Batch, reviews: list[batch_review.ScenarioReview]) -> Any:
+    points = [
+        charts.FrontierPoint(Decimal(str(p["eco_score"])), Decimal(str(p["total_cost"])))
+        for p in batch.frontier or []
+        if p.get("eco_score") is not None and p.get("total_cost") is not None
+    ]
+    if not points:
+        return None
+    marks = [
+        charts.ScenarioMark(r.number, r.indicators.eco_score, r.indicators.total_cost)
+        for r in reviews
+        if r.indicators.eco_score is not None
+    ]
+    return charts.frontier_chart(
+        points,
+        marks,
+        title=_("Cost against ecology"),
+        description=_(
+            "Total cost excl. VAT of the cheapest solution for each minimum eco score, "
+            "from %(low)s to %(high)s; the squares are this batch's scenarios.",
+            low=_whole_euros(min(p.total_cost for p in points)),
+            high=_whole_euros(max(p.total_cost for p in points)),
+        ),
+        x_label=_("Average eco score (0–100)"),
+        y_label=_("Total excl. VAT"),
+        scenario_label=lambda number: _("Scenario %(number)d", number=number),
+        money=_whole_euros,
+    )
+
+
+def _savings_chart(shown: batch_review.ScenarioReview | None) -> Any:
+    if shown is None or not shown.by_member:
+        return None
+    return charts.savings_chart(
+        [charts.MemberBar(m.member, m.total, m.alone_total, m.savings) for m in shown.by_member],
+        title=_("Savings per member, scenario %(number)d", number=shown.number),
+        description=_(
+            "For each member, what it pays pooled against what it would pay buying alone; "
+            "the amount written at the end is the saving."
+        ),
+        pooled_label=_("pooled"),
+        alone_label=_("alone"),
+        money=money,
+    )
