@@ -20,7 +20,7 @@ PREVIEW = 5
 DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
-def _weekdays(field: str) -> str:
+def weekday_names(field: str) -> str:
     """The day-of-week field in APScheduler's terms. Cron counts 0 (or 7) as Sunday and 1 as
     Monday; APScheduler 3 counts 0 as Monday, so numbers are turned into day names."""
     if field in ("*", "?"):
@@ -61,7 +61,7 @@ def trigger_for(cron: str) -> CronTrigger:
         hour=hour,
         day=day,
         month=month,
-        day_of_week=_weekdays(weekdays),
+        day_of_week=weekday_names(weekdays),
         timezone=COOPERATIVE_TIMEZONE,
     )
 

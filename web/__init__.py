@@ -44,6 +44,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             return redirect(url_for("auth.login"))
         if current_user.is_admin:
             return redirect(url_for("admin.members"))
+        if current_user.is_lead:
+            return redirect(url_for("rounds.home"))
         return redirect(url_for("needs.dashboard"))
 
     @app.get("/language/<code>")
