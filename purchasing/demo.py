@@ -18,6 +18,7 @@ from persistence.audit import DEMO_LOADER, record_event
 from purchasing.demo_data import CATEGORIES, FREE_TEXT_NEEDS, MEMBERS, PRODUCTS, SUPPLIERS
 from purchasing.models import DeliverySite, Member, Need, User
 from purchasing.passwords import hash_password
+from purchasing.rounds import set_rhythm
 from suppliers.models import Category, Offer, PriceTier, Product, Supplier, SupplierLabel
 
 DEMO_PASSWORD = "coachat-demo"
@@ -27,6 +28,7 @@ DEMO_ACCOUNTS = (
     ("member", "membre@demo.coachat.fr", "Claire Thiébaut"),
 )
 SEED = 54
+DEMO_RHYTHM = "0 10 * * 1"
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,8 @@ def load_demo(session: Session, today: date) -> DemoReport:
     needs = _needs(rng, members, products, users, today)
     session.add_all(needs)
     session.flush()
+    # The cooperative pools every Monday at 10:00; the first round is open.
+    set_rhythm(session, DEMO_RHYTHM, actor=DEMO_LOADER)
     record_event(session, "demo.load", "cooperative", None, actor=DEMO_LOADER, members=len(members))
     return DemoReport(
         loaded=True,

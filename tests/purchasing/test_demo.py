@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from persistence import Base, create_engine_for, make_session_factory
 from purchasing.accounts import authenticate
+from purchasing.clock import COOPERATIVE_TIMEZONE
 from purchasing.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from purchasing.models import Member, Need, User
 from suppliers.models import Category, Offer, Product, Supplier
@@ -31,6 +32,16 @@ def test_the_demo_loads_a_realistic_cooperative_once(session, today):
     assert loaded["Need"] == 80
     assert not load_demo(session, today).loaded
     assert counts(session) == loaded
+
+
+def test_the_demo_cooperative_pools_every_monday_and_its_first_round_is_open(session, today):
+    from purchasing.rounds import open_round, pooling_schedule
+
+    load_demo(session, today)
+    assert pooling_schedule(session).cron == "0 10 * * 1"
+    opened = open_round(session)
+    assert opened is not None and opened.cutoff_at is not None
+    assert opened.cutoff_at.astimezone(COOPERATIVE_TIMEZONE).strftime("%a %H:%M") == "Mon 10:00"
 
 
 def offers_snapshot(session):

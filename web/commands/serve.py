@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import click
 
 from web.commands import transaction
@@ -11,8 +14,10 @@ from web.config import ConfigurationError, from_environment
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def run(host: str, port: int) -> None:
-    """Migrate, load the demo cooperative into an empty database, and serve."""
+@click.option("--no-scheduler", is_flag=True, help="Serve only (another process schedules).")
+def run(host: str, port: int, no_scheduler: bool) -> None:
+    """Migrate, load the demo cooperative into an empty database, and serve the web pages with
+    the scheduler process beside them; Ctrl-C stops both."""
     from werkzeug.serving import run_simple
 
     from persistence.migrate import upgrade
@@ -36,8 +41,23 @@ def run(host: str, port: int) -> None:
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     for role, email, _name in DEMO_ACCOUNTS:
         click.echo(f"  {role:<7} {email}")
+    scheduler = None
+    if not no_scheduler:
+        # The scheduler is a process of its own, as in a deployment; Ctrl-C reaches both.
+        scheduler = subprocess.Popen(
+            [sys.executable, "-c", "from web.cli import main; main()", "scheduler"]
+        )
+        click.echo("The scheduler closes rounds at their cut-off and runs the optimizer.")
     click.echo("Press Ctrl-C to stop.")
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    try:
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        if scheduler is not None:
+            scheduler.terminate()
+            try:
+                scheduler.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                scheduler.kill()
 
 
 commands = [run]

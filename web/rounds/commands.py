@@ -1,8 +1,13 @@
-"""`coachat rounds` and `coachat scheduler`."""
+"""`coachat rounds` (list, close) and `coachat scheduler`: the pooling loop from the shell."""
 
 from __future__ import annotations
 
+import logging
+
 import click
+
+from web.commands import acting_as, actor, transaction
+from web.config import from_environment
 
 
 @click.group()
@@ -10,4 +15,83 @@ def rounds() -> None:
     """Pooling rounds."""
 
 
-commands = [rounds]
+def _when(moment) -> str:  # type: ignore[no-untyped-def]
+    from purchasing.clock import COOPERATIVE_TIMEZONE
+
+    return moment.astimezone(COOPERATIVE_TIMEZONE).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+@rounds.command("list")
+def rounds_list() -> None:
+    """The rounds, newest first, with their cut-off (Paris time) and batch."""
+    from purchasing.rounds import rounds as all_rounds
+
+    with transaction(commit=False) as session:
+        for item in all_rounds(session):
+            batch = f"batch {item.batch.id} ({item.batch.status})" if item.batch else "no batch"
+            click.echo(
+                f"{item.id}\t{item.name}\t{item.status}\tcut-off {_when(item.cutoff_at)}\t{batch}"
+            )
+
+
+@rounds.command("close")
+@click.option("--round", "round_id", type=int, help="Round to close (default: the open one).")
+@click.option("--no-optimize", is_flag=True, help="Pool only; leave the optimisation queued.")
+@acting_as
+def rounds_close(round_id: int | None, no_optimize: bool, acting_email: str | None) -> None:
+    """Close the open round now, then optimize its batch (as the scheduler would)."""
+    from persistence import create_engine_for, make_session_factory
+    from purchasing.jobs import work_jobs
+    from purchasing.rounds import close_round
+
+    with transaction() as session:
+        result = close_round(session, round_id, actor=actor(session, acting_email))
+    click.echo(
+        f"Round {result.round_id} closed: {result.pooled} needs pooled"
+        + (f" into batch {result.batch_id}" if result.batch_id else " (no batch)")
+        + (
+            f", {len(result.awaiting_match)} free-text needs wait for a match"
+            if result.awaiting_match
+            else ""
+        )
+        + (f", {result.expired} needs past their date" if result.expired else "")
+        + "."
+    )
+    if result.batch_id is None or no_optimize:
+        return
+    engine = create_engine_for(from_environment()["DATABASE_URL"])
+    try:
+        work_jobs(make_session_factory(engine))
+    finally:
+        engine.dispose()
+    with transaction(commit=False) as session:
+        from purchasing.batches import batch_for
+
+        batch = batch_for(session, result.batch_id)
+        first = batch.scenarios[0]
+        status = (
+            first.result.get("status") if first.result else (first.job.error if first.job else "")
+        )
+        click.echo(f"Batch {batch.id}, scenario 1: {status}.")
+
+
+@click.command()
+@click.option(
+    "--tick",
+    type=float,
+    default=15.0,
+    show_default=True,
+    help="Seconds between checks for a due round.",
+)
+def scheduler(tick: float) -> None:
+    """Run the one scheduler process: closes rounds at their cut-off, reminds members, works
+    the background jobs. Stop it with Ctrl-C."""
+    from purchasing.scheduler import Rhythms, serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    click.echo("coachat scheduler running; press Ctrl-C to stop.")
+    serve(from_environment()["DATABASE_URL"], Rhythms(close_due=tick))
+
+
+commands = [rounds, scheduler]
