@@ -21,6 +21,7 @@ from persistence.jobs import Job, active_job, enqueue
 from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import COMMENT_MAX, Allocation, Batch, Need, Scenario
+from purchasing.orders import create_orders
 from purchasing.policies import ScenarioPolicy
 from purchasing.rounds import earliest_delivery, open_round, order_day
 from suppliers.models import Offer
@@ -177,8 +178,9 @@ def approve_batch(
     now: datetime | None = None,
 ) -> Batch:
     """The lead approves one scenario: its allocations are written, served needs become
-    `allocated`, and the others go back to the next round while their date can still be met
-    (or become `unfulfilled`, with the reason). Flushes; the caller commits."""
+    `allocated`, its purchase orders are made (`purchasing.orders`), and the others go back to
+    the next round while their date can still be met (or become `unfulfilled`, with the
+    reason). Flushes; the caller commits."""
     batch = batch_for(session, batch_id)
     _must_be_open(batch)
     scenario = scenario_of(batch, scenario_number)
@@ -193,6 +195,8 @@ def approve_batch(
     )
     settle_needs(session, batch, scenario.result, now or utcnow())
     record_event(session, "batch.approve", "batch", batch.id, scenario=scenario.number, actor=actor)
+    # In the same transaction, so that order numbers are taken only if the approval commits.
+    create_orders(session, batch, scenario.result, actor=actor, now=now)
     session.expire_all()
     return batch_for(session, batch_id)
 

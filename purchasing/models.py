@@ -42,6 +42,8 @@ ROUND_STATUSES = ("open", "closing", "closed")
 BATCH_STATUSES = ("proposed", "approved", "ordered", "closed", "rejected")
 NOTICE_AUDIENCES = ("members", "leads")
 ORDER_STATUSES = ("draft", "sent", "confirmed", "received", "cancelled")
+SUPPLIER_ANSWERS = ("", "confirmed", "changed", "change_accepted", "change_refused")
+EMAIL_STATUSES = ("queued", "waiting", "sent", "failed")
 COMMENT_MAX = 2000
 
 
@@ -350,48 +352,96 @@ class Allocation(Base):
     goods_total: Mapped[Decimal] = mapped_column(Money())
     fee_share: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     delivery_share: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    # Filled in as deliveries are recorded: the units this need received (substitutes
+    # included), which is what the member pays for.
+    received_quantity: Mapped[Decimal | None] = mapped_column(Quantity())
 
     batch: Mapped[Batch] = relationship(back_populates="allocations")
     need: Mapped[Need] = relationship()
     offer: Mapped[Offer] = relationship()
 
 
+class OrderCounter(Base):
+    """The last purchase order number given in a calendar year: one row per year, updated
+    under a row lock, so that numbers have neither gaps nor duplicates."""
+
+    __tablename__ = "order_counter"
+    __table_args__ = (CheckConstraint("last_number >= 0", name="last_number_not_negative"),)
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class PurchaseOrder(Base):
-    """One order per supplier and batch, numbered, with its totals."""
+    """One order per supplier and batch, numbered without gaps per year, with its totals.
+
+    `delivery_fee` is everything the supplier charges for delivering the order (its fixed fee
+    and the transport); the members' allocations share it to the cent."""
 
     __tablename__ = "purchase_order"
     __table_args__ = (
         UniqueConstraint("batch_id", "supplier_id"),
+        UniqueConstraint("year", "sequence"),
         CheckConstraint(_one_of("status", ORDER_STATUSES), name="status_known"),
+        CheckConstraint(_one_of("supplier_answer", SUPPLIER_ANSWERS), name="answer_known"),
         CheckConstraint("total_excl_vat >= 0", name="total_not_negative"),
         CheckConstraint("total_incl_vat >= total_excl_vat", name="vat_not_negative"),
+        CheckConstraint("sequence > 0", name="sequence_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(30), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"), index=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id"))
     status: Mapped[str] = mapped_column(String(10), default="draft")
+    ordered_on: Mapped[date] = mapped_column(Date)
+    expected_on: Mapped[date] = mapped_column(Date)
     delivery_fee: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     total_excl_vat: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     total_incl_vat: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    supplier_answer: Mapped[str] = mapped_column(String(16), default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    proposed_date: Mapped[date | None] = mapped_column(Date)
+    supplier_note: Mapped[str] = mapped_column(Text, default="")
+    link_nonce: Mapped[str] = mapped_column(String(32), default="")
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
+    batch: Mapped[Batch] = relationship()
     supplier: Mapped[Supplier] = relationship()
     lines: Mapped[list[PurchaseOrderLine]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="PurchaseOrderLine.id"
     )
+    deliveries: Mapped[list[Delivery]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="Delivery.id"
+    )
+    emails: Mapped[list[OrderEmail]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderEmail.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class PurchaseOrderLine(Base):
-    """A line of a purchase order: one offer, a whole number of packs."""
+    """A line of a purchase order: one offer, a whole number of packs, and what the supplier
+    said it can deliver when it changed the order."""
 
     __tablename__ = "purchase_order_line"
     __table_args__ = (
-        CheckConstraint("quantity > 0", name="quantity_positive"),
-        CheckConstraint("packs > 0", name="packs_positive"),
+        UniqueConstraint("order_id", "offer_id"),
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        CheckConstraint("packs >= 0", name="packs_not_negative"),
         CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+        CheckConstraint("vat_rate >= 0 AND vat_rate < 1", name="vat_rate_range"),
+        CheckConstraint(
+            "proposed_quantity IS NULL OR proposed_quantity >= 0", name="proposal_not_negative"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -404,6 +454,84 @@ class PurchaseOrderLine(Base):
     unit_price: Mapped[Decimal] = mapped_column(UnitPrice())
     vat_rate: Mapped[Decimal] = mapped_column(UnitPrice())
     line_total: Mapped[Decimal] = mapped_column(Money())
+    proposed_quantity: Mapped[Decimal | None] = mapped_column(Quantity())
 
     order: Mapped[PurchaseOrder] = relationship(back_populates="lines")
     offer: Mapped[Offer] = relationship()
+
+
+class OrderEmail(Base):
+    """One sending of a purchase order by e-mail: queued, waiting after a temporary failure
+    (tried again at `next_attempt_at`), sent once, or failed after too many attempts."""
+
+    __tablename__ = "order_email"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", EMAIL_STATUSES), name="status_known"),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("purchase_order.id", ondelete="CASCADE"), index=True
+    )
+    recipient: Mapped[str] = mapped_column(String(254))
+    link: Mapped[str] = mapped_column(String(1000), default="")
+    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message_id: Mapped[str] = mapped_column(String(200), default="")
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    order: Mapped[PurchaseOrder] = relationship(back_populates="emails")
+
+
+class Delivery(Base):
+    """What arrived at one site for an order, recorded by the lead."""
+
+    __tablename__ = "delivery"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("purchase_order.id", ondelete="CASCADE"), index=True
+    )
+    site_id: Mapped[int] = mapped_column(ForeignKey("delivery_site.id"))
+    received_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    order: Mapped[PurchaseOrder] = relationship(back_populates="deliveries")
+    site: Mapped[DeliverySite] = relationship()
+    lines: Mapped[list[DeliveryLine]] = relationship(
+        back_populates="delivery", cascade="all, delete-orphan", order_by="DeliveryLine.id"
+    )
+
+
+class DeliveryLine(Base):
+    """Units of one order line at a delivery: received in good order, missing, damaged, or
+    replaced by a substitute the site accepted (paid like the units ordered)."""
+
+    __tablename__ = "delivery_line"
+    __table_args__ = (
+        CheckConstraint(
+            "received >= 0 AND missing >= 0 AND damaged >= 0 AND substituted >= 0",
+            name="quantities_not_negative",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("delivery.id", ondelete="CASCADE"), index=True
+    )
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("purchase_order_line.id"), index=True)
+    received: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal("0"))
+    missing: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal("0"))
+    damaged: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal("0"))
+    substituted: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal("0"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    delivery: Mapped[Delivery] = relationship(back_populates="lines")
+    order_line: Mapped[PurchaseOrderLine] = relationship()

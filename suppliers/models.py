@@ -29,9 +29,12 @@ class Category(Base):
     """A family of products the cooperative buys (paper, cleaning, packaging…)."""
 
     __tablename__ = "category"
+    __table_args__ = (CheckConstraint("vat_rate >= 0 AND vat_rate < 1", name="vat_rate_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    # The VAT rate of the category's products on purchase orders (20 %, 10 %, 5.5 %, 2.1 %).
+    vat_rate: Mapped[Decimal] = mapped_column(UnitPrice(), default=Decimal("0.20"))
 
     products: Mapped[list[Product]] = relationship(back_populates="category")
 

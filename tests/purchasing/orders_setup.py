@@ -1,0 +1,80 @@
+"""A small cooperative taken to an approved batch, shared by the order, delivery and statement
+tests: two members, two suppliers, three needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from purchasing.batches import approve_batch
+from purchasing.jobs import work_jobs
+from purchasing.models import Batch, Member, Need, PurchaseOrder, User
+from purchasing.rounds import close_round
+from suppliers.models import Supplier
+
+
+@dataclass
+class Approved:
+    batch: Batch
+    lead: User
+    members: list[Member]
+    users: list[User]
+    needs: list[Need]
+    suppliers: list[Supplier]
+
+    def orders(self, session) -> list[PurchaseOrder]:
+        return list(
+            session.scalars(
+                select(PurchaseOrder)
+                .where(PurchaseOrder.batch_id == self.batch.id)
+                .order_by(PurchaseOrder.sequence)
+            )
+        )
+
+
+def closed_batch(session, make, sessions, *, needs=None):
+    """Closes a round with needs for paper (supplier A) and soap (supplier B); returns the
+    batch with its first scenario computed, the lead, members and needs."""
+    lead = make.user("lead", name="Julien Marchal", email="lead@example.org")
+    first = make.member("Atelier Vélo", address="3 rue Jeanne d'Arc", postcode="54000")
+    second = make.member("Épicerie du Coin", address="12 place Stanislas", postcode="54000")
+    users = [
+        make.user("member", member=first, email="velo@example.org"),
+        make.user("member", member=second, email="epicerie@example.org"),
+    ]
+    paper = make.product("Ramette A4 recyclée 80 g")
+    soap = make.product("Savon liquide 5 L", unit="unit")
+    papeterie = make.supplier(
+        "Papeterie de l'Est", contact_email="commandes@papeterie.example", delivery_fee="12.50"
+    )
+    droguerie = make.supplier(
+        "Droguerie Verte", contact_email="commandes@droguerie.example", delivery_fee="8"
+    )
+    make.offer(
+        product=paper, supplier=papeterie, price="4.15", lead_time_days=2, supplier_ref="PAP-A4"
+    )
+    make.offer(
+        product=soap, supplier=droguerie, price="11.90", lead_time_days=3, supplier_ref="SAV-5L"
+    )
+    wanted = needs or [(first, paper, "20"), (second, paper, "30"), (second, soap, "4")]
+    made = [make.need(member, product, quantity=q) for member, product, q in wanted]
+    result = close_round(session, actor=None)
+    session.commit()
+    assert work_jobs(sessions) == 1
+    session.expire_all()
+    batch = session.get(Batch, result.batch_id)
+    return batch, lead, [first, second], users, made, [papeterie, droguerie]
+
+
+def approved_batch(session, make, sessions, **kwargs) -> Approved:
+    batch, lead, members, users, needs, suppliers = closed_batch(session, make, sessions, **kwargs)
+    approve_batch(session, batch.id, "1", actor=lead)
+    session.commit()
+    session.expire_all()
+    return Approved(session.get(Batch, batch.id), lead, members, users, needs, suppliers)
+
+
+def units(value) -> Decimal:
+    return Decimal(str(value))

@@ -1,0 +1,103 @@
+"""Purchase orders: one per supplier and batch, numbered without gaps per year, VAT by category."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from persistence import make_session_factory
+from persistence.audit import AuditEvent
+from purchasing.clock import cooperative_today
+from purchasing.errors import Conflict, Invalid
+from purchasing.models import Need, OrderCounter, PurchaseOrder
+from purchasing.orders import (
+    create_orders,
+    mark_sent_by_hand,
+    next_sequence,
+    order_totals,
+    set_vat_rate,
+    totals_of,
+)
+from tests.purchasing.orders_setup import approved_batch
+
+
+@pytest.fixture
+def sessions(engine):
+    return make_session_factory(engine)
+
+
+def test_approving_a_batch_makes_one_order_per_supplier(session, make, sessions):
+    approved = approved_batch(session, make, sessions)
+    paper_order, soap_order = approved.orders(session)
+    year = cooperative_today().year
+    assert [paper_order.number, soap_order.number] == [f"BC-{year}-0001", f"BC-{year}-0002"]
+    assert paper_order.supplier.name == "Papeterie de l'Est"
+    (line,) = paper_order.lines
+    assert (line.quantity, line.packs, line.unit_price) == (Decimal(50), 50, Decimal("4.15"))
+    assert line.line_total == Decimal("207.50")
+    assert paper_order.status == "draft"
+    assert paper_order.delivery_fee >= Decimal("12.50")
+    assert paper_order.expected_on > paper_order.ordered_on
+    created = session.scalar(
+        select(func.count(AuditEvent.id)).where(AuditEvent.action == "order.create")
+    )
+    assert created == 2
+
+
+def test_totals_add_up_to_the_cent_with_vat_by_rate():
+    totals = totals_of(
+        [(Decimal("207.50"), Decimal("0.20")), (Decimal("10.33"), Decimal("0.055"))],
+        Decimal("12.50"),
+    )
+    assert totals.excl_vat == Decimal("230.33")
+    rows = {row.rate: (row.base, row.vat) for row in totals.vat}
+    assert rows[Decimal("0.2")] == (Decimal("220.00"), Decimal("44.00"))
+    assert rows[Decimal("0.055")] == (Decimal("10.33"), Decimal("0.57"))
+    assert totals.incl_vat == Decimal("274.90")
+
+
+def test_the_lead_sets_a_categorys_vat_rate_and_unsent_orders_follow(session, make, sessions):
+    approved = approved_batch(session, make, sessions)
+    paper_order = approved.orders(session)[0]
+    category_id = paper_order.lines[0].offer.product.category_id
+    set_vat_rate(session, category_id, "5,5", actor=approved.lead)
+    session.commit()
+    session.refresh(paper_order)
+    assert paper_order.lines[0].vat_rate == Decimal("0.055")
+    assert paper_order.total_incl_vat == order_totals(paper_order).incl_vat
+    with pytest.raises(Invalid) as refused:
+        set_vat_rate(session, category_id, "19,6", actor=approved.lead)
+    assert "vat_rate" in refused.value.errors
+
+
+def test_making_orders_again_makes_no_more(session, make, sessions):
+    approved = approved_batch(session, make, sessions)
+    chosen = approved.batch.chosen
+    again = create_orders(session, approved.batch, chosen.result, actor=None)
+    assert len(again) == 2
+    assert session.scalar(select(func.count(PurchaseOrder.id))) == 2
+
+
+def test_an_approval_rolled_back_gives_its_numbers_back(session, make, sessions):
+    year = cooperative_today().year
+    assert next_sequence(session, year) == 1
+    session.rollback()
+    assert next_sequence(session, year) == 1
+    assert next_sequence(session, year) == 2
+    session.commit()
+    assert session.get(OrderCounter, year).last_number == 2
+
+
+def test_sent_by_hand_moves_needs_and_batch_on_once(session, make, sessions):
+    approved = approved_batch(session, make, sessions)
+    for order in approved.orders(session):
+        mark_sent_by_hand(session, order.id, actor=approved.lead)
+    session.commit()
+    session.refresh(approved.batch)
+    assert approved.batch.status == "ordered"
+    statuses = set(session.scalars(select(Need.status)))
+    assert statuses == {"ordered"}
+    with pytest.raises(Conflict):
+        mark_sent_by_hand(session, approved.orders(session)[0].id, actor=approved.lead)
