@@ -101,3 +101,55 @@ def test_sent_by_hand_moves_needs_and_batch_on_once(session, make, sessions):
     assert statuses == {"ordered"}
     with pytest.raises(Conflict):
         mark_sent_by_hand(session, approved.orders(session)[0].id, actor=approved.lead)
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return text.replace("\xa0", " ")
+
+
+def test_the_order_pdf_reads_back_with_its_number_lines_and_totals(
+    session, make, sessions, monkeypatch
+):
+    from purchasing.order_document import order_files
+
+    monkeypatch.setenv("COACHAT_COOPERATIVE_NAME", "Coopérative Grand Est")
+    monkeypatch.setenv("COACHAT_COOPERATIVE_SIRET", "81200000000015")
+    approved = approved_batch(session, make, sessions)
+    order = approved.orders(session)[0]
+    files = order_files(session, order, link="https://coachat.example/s/x")
+    text = _pdf_text(files.pdf)
+    assert files.pdf.startswith(b"%PDF")
+    assert f"Bon de commande {order.number}" in text
+    assert "Coopérative Grand Est" in text and "SIRET 81200000000015" in text
+    assert "Papeterie de l'Est" in text
+    assert "PAP-A4" in text and "Ramette A4 recyclée 80 g" in text
+    assert "207,50 €" in text
+    totals = order_totals(order)
+    from purchasing.orders import money_text
+
+    assert f"Total HT {money_text(totals.excl_vat)} €" in text
+    assert f"Total TTC {money_text(totals.incl_vat)} €" in text
+    assert "TVA 20 %" in text
+    assert "Atelier Vélo – Siège" in text and "Épicerie du Coin – Siège" in text
+    assert files.pdf_name == f"{order.number}.pdf"
+
+
+def test_the_order_csv_opens_in_a_french_spreadsheet(session, make, sessions):
+    from purchasing.order_document import order_files
+
+    approved = approved_batch(session, make, sessions)
+    order = approved.orders(session)[0]
+    data = order_files(session, order).csv
+    assert data.startswith("\ufeff".encode())
+    rows = [row.split(";") for row in data.decode("utf-8-sig").splitlines()]
+    assert rows[0][:5] == ["Bon de commande", "Date", "Fournisseur", "Référence", "Produit"]
+    line = rows[1]
+    assert line[0] == order.number and line[3] == "PAP-A4"
+    assert line[6] == "50" and line[8] == "4,15" and line[10] == "207,50"
+    total = next(row for row in rows if row[4] == "Total TTC")
+    assert total[-1] == f"{order.total_incl_vat:.2f}".replace(".", ",")
