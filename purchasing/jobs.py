@@ -31,6 +31,7 @@ from persistence.jobs import (
     work_queued,
 )
 from purchasing.errors import Conflict
+from purchasing.mail import retry_waiting_emails, send_order_email_job
 from purchasing.models import Batch, Notice, Round, Scenario, User
 from purchasing.policies import policy_from_json
 from purchasing.rounds import REMIND_BEFORE, close_round, due_round
@@ -109,6 +110,7 @@ JOB_FUNCTIONS: dict[str, JobFunction] = {
     "close_round": close_round_job,
     "optimize_scenario": optimize_scenario_job,
     "frontier": frontier_job,
+    "send_order_email": send_order_email_job,
 }
 
 
@@ -181,10 +183,14 @@ def remind_members(sessions: sessionmaker[Session], now: datetime | None = None)
         return True
 
 
-def work_jobs(sessions: sessionmaker[Session], limit: int | None = None) -> int:
-    """Takes up jobs left by a dead process, then works the queued ones."""
+def work_jobs(
+    sessions: sessionmaker[Session], limit: int | None = None, now: datetime | None = None
+) -> int:
+    """Takes up jobs left by a dead process and e-mails waiting for another attempt, then
+    works the queued jobs."""
     with unit_of_work(sessions) as session:
         recovered = recover_stale(session)
+        retry_waiting_emails(session, now)
     if recovered:
         log.warning("jobs taken up again after an interruption: %s", recovered)
     return work_queued(sessions, JOB_FUNCTIONS, limit)

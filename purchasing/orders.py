@@ -9,6 +9,7 @@ The unique number (and year, sequence) is the backstop.
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -164,6 +165,7 @@ def create_orders(
             ordered_on=today,
             expected_on=today + timedelta(days=lead),
             delivery_fee=to_cents(Decimal(raw["fee"]) + Decimal(raw["delivery"])),
+            link_nonce=secrets.token_hex(8),
         )
         for line in sorted(lines, key=lambda line: int(line["offer"])):
             offer = offers[int(line["offer"])]

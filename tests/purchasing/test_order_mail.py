@@ -1,0 +1,158 @@
+"""Purchase orders sent by e-mail in the background, to a real SMTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from persistence import make_session_factory, utcnow
+from persistence.audit import AuditEvent
+from purchasing.batches import batch_for
+from purchasing.errors import Conflict, Invalid
+from purchasing.jobs import work_jobs
+from purchasing.mail import MAX_ATTEMPTS, EmailOff, resend_order, send_orders, smtp_settings
+from purchasing.models import Batch, Need, OrderEmail, PurchaseOrder
+from tests.purchasing.orders_setup import approved_batch, closed_batch
+from tests.smtp_server import SmtpServer, attachments
+
+
+@pytest.fixture
+def sessions(engine):
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    server = SmtpServer().start()
+    for name, value in server.environment().items():
+        monkeypatch.setenv(name, value)
+    yield server
+    server.stop()
+
+
+def link(order: PurchaseOrder) -> str:
+    return f"https://coachat.example/s/{order.number}/token"
+
+
+def _send(session, approved):
+    queued = send_orders(
+        session, approved.batch.id, actor=approved.lead, link_for=link, settings=smtp_settings()
+    )
+    session.commit()
+    return queued
+
+
+def test_each_order_arrives_once_with_its_pdf_and_csv(session, make, sessions, smtp):
+    approved = approved_batch(session, make, sessions)
+    assert len(_send(session, approved)) == 2
+    assert _send(session, approved) == []  # asking twice sends once
+    assert work_jobs(sessions) == 2
+    assert work_jobs(sessions) == 0
+    assert len(smtp.inbox.messages) == 2
+    first = smtp.inbox.messages[0]
+    number = approved.orders(session)[0].number
+    assert first["Subject"].startswith(f"Bon de commande {number}")
+    assert smtp.inbox.recipients[0] == ["commandes@papeterie.example"]
+    files = attachments(first)
+    assert set(files) == {f"{number}.pdf", f"{number}.csv"}
+    assert files[f"{number}.pdf"].startswith(b"%PDF")
+    body = first.get_body(preferencelist=("plain",)) if hasattr(first, "get_body") else None
+    text = (body or first).as_string()
+    assert f"https://coachat.example/s/{number}/token" in text
+    session.expire_all()
+    assert {o.status for o in approved.orders(session)} == {"sent"}
+    assert session.get(Batch, approved.batch.id).status == "ordered"
+    assert set(session.scalars(select(Need.status))) == {"ordered"}
+
+
+def test_the_send_waits_and_retries_while_the_server_is_down(session, make, sessions, monkeypatch):
+    down = SmtpServer()  # not started: nothing listens on its port
+    for name, value in down.environment().items():
+        monkeypatch.setenv(name, value)
+    approved = approved_batch(session, make, sessions)
+    _send(session, approved)
+    assert work_jobs(sessions) == 2
+    session.expire_all()
+    emails = list(session.scalars(select(OrderEmail).order_by(OrderEmail.id)))
+    assert {e.status for e in emails} == {"waiting"}
+    assert all("Connection" in e.last_error or "refused" in e.last_error for e in emails)
+    assert {o.status for o in approved.orders(session)} == {"draft"}
+    assert work_jobs(sessions) == 0  # not before its time
+    down.start()
+    try:
+        assert work_jobs(sessions, now=utcnow() + timedelta(minutes=2)) == 2
+        assert len(down.inbox.messages) == 2
+    finally:
+        down.stop()
+    session.expire_all()
+    assert {e.status for e in session.scalars(select(OrderEmail))} == {"sent"}
+    assert {o.status for o in approved.orders(session)} == {"sent"}
+
+
+def test_a_server_that_refuses_is_tried_again_then_the_email_fails(session, make, sessions, smtp):
+    smtp.inbox.refuse = True
+    approved = approved_batch(session, make, sessions)
+    _send(session, approved)
+    later = utcnow()
+    for _attempt in range(MAX_ATTEMPTS):
+        work_jobs(sessions, now=later)
+        later += timedelta(hours=4)
+    session.expire_all()
+    emails = list(session.scalars(select(OrderEmail)))
+    assert {e.status for e in emails} == {"failed"}
+    assert all(e.attempts == MAX_ATTEMPTS and "451" in e.last_error for e in emails)
+    assert smtp.inbox.messages == []
+    smtp.inbox.refuse = False
+    order = approved.orders(session)[0]
+    resend_order(session, order.id, actor=approved.lead, link_for=link, settings=smtp_settings())
+    session.commit()
+    work_jobs(sessions)
+    assert len(smtp.inbox.messages) == 1
+
+
+def test_sending_again_is_an_explicit_act_in_the_audit_trail(session, make, sessions, smtp):
+    approved = approved_batch(session, make, sessions)
+    _send(session, approved)
+    work_jobs(sessions)
+    order = approved.orders(session)[0]
+    resend_order(session, order.id, actor=approved.lead, link_for=link, settings=smtp_settings())
+    session.commit()
+    with pytest.raises(Conflict):
+        resend_order(
+            session, order.id, actor=approved.lead, link_for=link, settings=smtp_settings()
+        )
+    session.rollback()
+    work_jobs(sessions)
+    assert len(smtp.inbox.messages) == 3
+    resends = session.scalar(
+        select(func.count(AuditEvent.id)).where(AuditEvent.action == "order.resend")
+    )
+    assert resends == 1
+
+
+def test_the_orders_of_a_batch_not_approved_cannot_be_sent(session, make, sessions, smtp):
+    batch, lead, *_ = closed_batch(session, make, sessions)
+    with pytest.raises(Conflict):
+        send_orders(session, batch.id, actor=lead, link_for=link, settings=smtp_settings())
+    session.rollback()
+    assert batch_for(session, batch.id).status == "proposed"
+    assert session.scalar(select(func.count(OrderEmail.id))) == 0
+
+
+def test_without_smtp_the_lead_is_told_email_is_off(session, make, sessions):
+    approved = approved_batch(session, make, sessions)
+    with pytest.raises(EmailOff):
+        send_orders(session, approved.batch.id, actor=approved.lead, link_for=link, settings=None)
+
+
+def test_a_supplier_without_an_address_stops_the_sending(session, make, sessions, smtp):
+    approved = approved_batch(session, make, sessions)
+    approved.suppliers[1].contact_email = ""
+    session.commit()
+    with pytest.raises(Invalid) as refused:
+        _send(session, approved)
+    assert "Droguerie Verte" in refused.value.message.render()
+    session.rollback()
+    assert session.scalar(select(func.count(OrderEmail.id))) == 0
