@@ -1,0 +1,163 @@
+"""Deliveries per order and site, what follows for needs, orders and batches, and each member's
+statement following what it received."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from persistence import make_session_factory
+from persistence.audit import AuditEvent
+from purchasing.deliveries import (
+    DeliveryLineValues,
+    DeliveryValues,
+    close_order,
+    record_delivery,
+)
+from purchasing.errors import Conflict, Invalid
+from purchasing.models import Batch, Delivery, Need, PurchaseOrder
+from purchasing.orders import mark_sent_by_hand
+from purchasing.statements import need_paths, statement_for, statements_of_batch, year_totals
+from tests.purchasing.orders_setup import approved_batch
+
+
+@pytest.fixture
+def sessions(engine):
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def sent(session, make, sessions):
+    approved = approved_batch(session, make, sessions)
+    for order in approved.orders(session):
+        mark_sent_by_hand(session, order.id, actor=approved.lead)
+    session.commit()
+    return approved
+
+
+def _site(member):
+    return member.sites[0].id
+
+
+def _receive(session, order, site_id, **amounts):
+    (line,) = order.lines
+    return record_delivery(
+        session,
+        order.id,
+        DeliveryValues(
+            site_id=site_id,
+            lines=[DeliveryLineValues(line.id, **amounts)],
+            note=amounts.pop("note", "") if "note" in amounts else "",
+        ),
+        actor=None,
+    )
+
+
+def test_a_partial_delivery_leaves_the_rest_expected(session, sent):
+    paper = sent.orders(session)[0]
+    first, second = sent.members
+    _receive(session, paper, _site(first), received="20")
+    _receive(session, paper, _site(second), received="25", missing="5")
+    session.commit()
+    session.expire_all()
+    needs = {n.id: n for n in session.scalars(select(Need))}
+    assert needs[sent.needs[0].id].status == "received"
+    assert needs[sent.needs[1].id].status == "received"
+    assert needs[sent.needs[1].id].status_reason == "partly received"
+    assert session.get(PurchaseOrder, paper.id).status == "received"
+    assert session.get(Batch, sent.batch.id).status == "ordered"  # the soap is still expected
+
+
+def test_the_batch_closes_when_all_its_orders_are_received(session, sent):
+    paper, soap = sent.orders(session)
+    first, second = sent.members
+    _receive(session, paper, _site(first), received="20")
+    _receive(session, paper, _site(second), received="10")
+    close_order(session, paper.id, actor=sent.lead)
+    _receive(session, soap, _site(second), received="4")
+    session.commit()
+    session.expire_all()
+    assert session.get(Batch, sent.batch.id).status == "closed"
+    closes = session.scalar(
+        select(func.count(AuditEvent.id)).where(AuditEvent.action == "order.close")
+    )
+    assert closes == 1
+
+
+@pytest.mark.parametrize(
+    "amounts, field",
+    [
+        ({"received": "-1"}, "lines.0.received"),
+        ({"damaged": "-2"}, "lines.0.damaged"),
+        ({"received": "25"}, "lines.0.received"),
+        ({"received": "abc"}, "lines.0.received"),
+        ({"substituted": "3"}, "lines.0.substituted"),
+        ({}, "lines"),
+    ],
+)
+def test_a_wrong_delivery_is_refused_and_changes_nothing(session, sent, amounts, field):
+    paper = sent.orders(session)[0]
+    with pytest.raises(Invalid) as refused:
+        _receive(session, paper, _site(sent.members[0]), **amounts)
+    assert field in refused.value.errors
+    session.rollback()
+    assert session.scalar(select(func.count(Delivery.id))) == 0
+
+
+def test_more_than_ordered_is_accepted_with_a_note(session, sent):
+    paper = sent.orders(session)[0]
+    (line,) = paper.lines
+    record_delivery(
+        session,
+        paper.id,
+        DeliveryValues(
+            site_id=_site(sent.members[0]),
+            lines=[DeliveryLineValues(line.id, received="22", note="2 ramettes offertes")],
+        ),
+        actor=None,
+    )
+    session.commit()
+
+
+def test_an_order_not_sent_cannot_be_received(session, make, sessions):
+    approved = approved_batch(session, make, sessions)
+    paper = approved.orders(session)[0]
+    with pytest.raises(Conflict):
+        _receive(session, paper, _site(approved.members[0]), received="20")
+
+
+def test_the_statement_follows_what_was_received(session, sent):
+    paper, soap = sent.orders(session)
+    second = sent.members[1]
+    before = statement_for(session, sent.batch.id, second.id)
+    assert before.provisional
+    assert before.goods == Decimal("124.50") + Decimal("47.60")
+    _receive(session, paper, _site(second), received="24", damaged="6")
+    close_order(session, paper.id, actor=sent.lead)
+    _receive(session, soap, _site(second), received="4")
+    session.commit()
+    after = statement_for(session, sent.batch.id, second.id)
+    assert not after.provisional
+    assert after.goods == Decimal("99.60") + Decimal("47.60")
+    assert after.total == after.goods + after.fees
+    assert after.alone_total >= after.total and after.savings == after.alone_total - after.total
+    everyone = statements_of_batch(session, sent.batch.id)
+    assert [s.member.name for s in everyone] == ["Atelier Vélo", "Épicerie du Coin"]
+    fees = sum(s.fees for s in everyone)
+    assert fees == sum(o.delivery_fee for o in sent.orders(session))
+    totals = year_totals(session, second.id)
+    assert totals.paid == after.total and totals.saved == after.savings
+
+
+def test_a_need_shows_its_path_with_dates(session, sent):
+    paper = sent.orders(session)[0]
+    first = sent.members[0]
+    _receive(session, paper, _site(first), received="20")
+    session.commit()
+    need = session.get(Need, sent.needs[0].id)
+    path = need_paths(session, [need])[need.id]
+    assert path.submitted and path.pooled and path.allocated and path.ordered and path.received
+    assert path.unit_price == Decimal("4.15")
+    assert path.received_units == Decimal(20)
