@@ -340,7 +340,7 @@ def statement_pdf(document: StatementDocument) -> bytes:
     """A member's statement for a batch: what it pays, and what it would have paid alone."""
     pdf = _Pdf(f"Relevé {document.member.name} – {document.round_name}")
     pdf.text_line(
-        f"Relevé de la commande groupée {document.round_name}", size=15, style="B", height=8
+        f"Relevé de la commande groupée, {document.round_name}", size=15, style="B", height=8
     )
     pdf.text_line(f"Établi le {document.issued_on:%d/%m/%Y}")
     if document.provisional:
@@ -386,7 +386,7 @@ def statement_pdf(document: StatementDocument) -> bytes:
 
 STATEMENT_HEADER: list[object] = [
     "Lot",
-    "Tournée",
+    "Tour",
     "Membre",
     "SIRET",
     "Produit",

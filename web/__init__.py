@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.batches import blueprint as batches
     from web.catalog import blueprint as catalog
     from web.needs import blueprint as needs
+    from web.orders import blueprint as orders
     from web.rounds import blueprint as rounds
 
     app = Flask(__name__, instance_relative_config=True)
@@ -35,7 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
-    for blueprint in (auth, needs, rounds, batches, catalog, admin):
+    for blueprint in (auth, needs, rounds, batches, orders, catalog, admin):
         app.register_blueprint(blueprint)
 
     @app.get("/")

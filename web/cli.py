@@ -9,6 +9,7 @@ from web.batches import commands as batches_commands
 from web.catalog import commands as catalog_commands
 from web.commands import database, serve, tools
 from web.needs import commands as needs_commands
+from web.orders import commands as orders_commands
 from web.rounds import commands as rounds_commands
 
 
@@ -24,6 +25,7 @@ for feature in (
     needs_commands,
     rounds_commands,
     batches_commands,
+    orders_commands,
     catalog_commands,
     tools,
 ):

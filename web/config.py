@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from purchasing.mail import smtp_settings
+
 INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 
 
@@ -40,6 +42,13 @@ def from_environment(
     | COACHAT_LOCALE | fr | default language (fr or en) |
     | COACHAT_TIMEZONE | Europe/Paris | how times are shown |
     | COACHAT_MAX_UPLOAD_MB | 5 | largest upload accepted |
+    | COACHAT_SMTP_HOST | (none: e-mail is off) | SMTP server purchase orders are sent through |
+    | COACHAT_SMTP_PORT | 587, 465 or 25 by security | its port |
+    | COACHAT_SMTP_USER, COACHAT_SMTP_PASSWORD | (none) | its login |
+    | COACHAT_SMTP_SECURITY | starttls | starttls, tls or none |
+    | COACHAT_SMTP_SENDER | the user | the From address |
+    | COACHAT_COOPERATIVE_NAME, _SIRET, _ADDRESS, _POSTCODE, _TOWN, _CONTACT, _EMAIL, _PHONE |
+    | | (a generic name) | the cooperative as the buyer on purchase orders |
     """
     env = os.environ if environ is None else environ
     mode = env.get("COACHAT_ENV", "development")
@@ -64,4 +73,5 @@ def from_environment(
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": mode == "production",
         "WTF_CSRF_TIME_LIMIT": None,
+        "SMTP": smtp_settings(env),
     }

@@ -1,0 +1,290 @@
+"""The lead's purchase orders: list, one order with its documents, sending, the supplier's
+answer, deliveries, closing, and the VAT rates of the categories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from purchasing.confirmations import answer_token
+from purchasing.deliveries import (
+    KINDS,
+    DeliveryLineValues,
+    DeliveryValues,
+    accounted_by_site,
+    close_order,
+    expected_by_site,
+    record_delivery,
+)
+from purchasing.errors import Conflict, Invalid, Refused
+from purchasing.mail import EmailOff, SmtpSettings, resend_order, send_orders
+from purchasing.models import PurchaseOrder
+from purchasing.order_document import order_files
+from purchasing.orders import (
+    VAT_RATES,
+    accept_change,
+    categories,
+    mark_sent_by_hand,
+    order_by_id,
+    order_totals,
+    orders,
+    refuse_change,
+    set_vat_rate,
+    sites_of,
+)
+from web import db
+from web.access import role_required
+from web.errors import refusal
+from web.i18n import translate
+from web.orders import blueprint
+from web.orders.labels import ANSWER_LABELS, EMAIL_STATUS_LABELS, ORDER_STATUS_LABELS
+
+
+def smtp() -> SmtpSettings | None:
+    return current_app.config.get("SMTP")  # type: ignore[no-any-return]
+
+
+def answer_link(order: PurchaseOrder) -> str:
+    """The supplier's answer link, signed with the application's secret."""
+    token = answer_token(order, current_app.config["SECRET_KEY"])
+    return url_for("orders.supplier_answer", number=order.number, token=token, _external=True)
+
+
+def labels() -> dict[str, Any]:
+    return {
+        "order_status_labels": ORDER_STATUS_LABELS,
+        "answer_labels": ANSWER_LABELS,
+        "email_status_labels": EMAIL_STATUS_LABELS,
+    }
+
+
+@blueprint.app_context_processor
+def _orders_context() -> dict[str, Any]:
+    return {
+        "email_on": smtp() is not None,
+        "batch_orders_of": lambda batch_id: orders(db.session(), batch_id),
+        **labels(),
+    }
+
+
+@blueprint.get("/orders/")
+@role_required("lead")
+def index():  # type: ignore[no-untyped-def]
+    batch = request.args.get("batch", "")
+    return render_template(
+        "orders/index.html",
+        orders=orders(db.session(), int(batch) if batch.isdigit() else None),
+        batch=batch,
+    )
+
+
+def _order_page(order_id: int, *, errors: dict[str, str] | None = None, status: int = 200) -> Any:
+    session = db.session()
+    order = order_by_id(session, order_id)
+    expected = expected_by_site(session, order)
+    accounted = accounted_by_site(order)
+    sites = sites_of(session, order)
+    rows = {
+        site.id: [
+            {
+                "line": line,
+                "expected": expected.get((site.id, line.id)),
+                "done": accounted.get((site.id, line.id), {}),
+            }
+            for line in order.lines
+            if (site.id, line.id) in expected
+        ]
+        for site in sites
+    }
+    return render_template(
+        "orders/show.html",
+        order=order,
+        totals=order_totals(order),
+        sites=sites,
+        rows=rows,
+        kinds=KINDS,
+        errors=errors or {},
+        typed=request.form if request.method == "POST" else {},
+    ), status
+
+
+@blueprint.get("/orders/<int:order_id>")
+@role_required("lead")
+def show(order_id: int):  # type: ignore[no-untyped-def]
+    return _order_page(order_id)
+
+
+@blueprint.get("/orders/<int:order_id>.pdf")
+@role_required("lead")
+def pdf(order_id: int):  # type: ignore[no-untyped-def]
+    return _download(order_id, "pdf")
+
+
+@blueprint.get("/orders/<int:order_id>.csv")
+@role_required("lead")
+def csv(order_id: int):  # type: ignore[no-untyped-def]
+    return _download(order_id, "csv")
+
+
+def _download(order_id: int, kind: str) -> Response:
+    session = db.session()
+    order = order_by_id(session, order_id)
+    files = order_files(session, order)
+    data, name, mime = (
+        (files.pdf, files.pdf_name, "application/pdf")
+        if kind == "pdf"
+        else (files.csv, files.csv_name, "text/csv; charset=utf-8")
+    )
+    return Response(
+        data, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+def _back(order: PurchaseOrder | None = None, batch_id: int | None = None) -> str:
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    if order is not None:
+        return url_for("orders.show", order_id=order.id)
+    return url_for("batches.show", batch_id=batch_id, _anchor="orders")
+
+
+@blueprint.post("/batches/<int:batch_id>/orders/send")
+@role_required("lead")
+def send(batch_id: int):  # type: ignore[no-untyped-def]
+    try:
+        queued = send_orders(
+            db.session(), batch_id, actor=current_user, link_for=answer_link, settings=smtp()
+        )
+    except EmailOff as error:
+        return refusal(error, _back(batch_id=batch_id), "warning")
+    except (Conflict, Invalid) as error:
+        return refusal(error, _back(batch_id=batch_id))
+    if queued:
+        flash(
+            _(
+                "%(count)d purchase orders are being sent by e-mail.",
+                count=len(queued),
+            )
+        )
+    else:
+        flash(_("Every order of this batch was already sent or is on its way."), "warning")
+    return redirect(_back(batch_id=batch_id))
+
+
+@blueprint.post("/orders/<int:order_id>/resend")
+@role_required("lead")
+def resend(order_id: int):  # type: ignore[no-untyped-def]
+    try:
+        resend_order(
+            db.session(), order_id, actor=current_user, link_for=answer_link, settings=smtp()
+        )
+    except EmailOff as error:
+        return refusal(error, url_for("orders.show", order_id=order_id), "warning")
+    except (Conflict, Invalid) as error:
+        return refusal(error, url_for("orders.show", order_id=order_id))
+    flash(_("The order is being sent again."))
+    return redirect(url_for("orders.show", order_id=order_id))
+
+
+def _simple(action: Any, order_id: int, done: str) -> Any:
+    try:
+        action(db.session(), order_id, actor=current_user)
+    except Refused as error:
+        return refusal(error, url_for("orders.show", order_id=order_id), "warning")
+    flash(done)
+    return redirect(_back(order_by_id(db.session(), order_id)))
+
+
+@blueprint.post("/orders/<int:order_id>/sent")
+@role_required("lead")
+def sent_by_hand(order_id: int):  # type: ignore[no-untyped-def]
+    return _simple(mark_sent_by_hand, order_id, _("The order is recorded as sent."))
+
+
+@blueprint.post("/orders/<int:order_id>/accept")
+@role_required("lead")
+def accept(order_id: int):  # type: ignore[no-untyped-def]
+    return _simple(
+        accept_change, order_id, _("The supplier's change is accepted: the shares are re-priced.")
+    )
+
+
+@blueprint.post("/orders/<int:order_id>/refuse")
+@role_required("lead")
+def refuse(order_id: int):  # type: ignore[no-untyped-def]
+    return _simple(refuse_change, order_id, _("The supplier's change is refused."))
+
+
+@blueprint.post("/orders/<int:order_id>/close")
+@role_required("lead")
+def close(order_id: int):  # type: ignore[no-untyped-def]
+    return _simple(close_order, order_id, _("The order is closed."))
+
+
+@blueprint.post("/orders/<int:order_id>/deliveries")
+@role_required("lead")
+def deliver(order_id: int):  # type: ignore[no-untyped-def]
+    form = request.form
+    site = form.get("site_id", "")
+    line_ids = [int(v) for v in form.getlist("line_id") if v.isdigit()]
+    values = DeliveryValues(
+        site_id=int(site) if site.isdigit() else 0,
+        received_on=form.get("received_on", ""),
+        note=form.get("note", ""),
+        lines=[
+            DeliveryLineValues(
+                line_id,
+                **{kind: form.get(f"{kind}-{line_id}", "") for kind in KINDS},
+                note=form.get(f"note-{line_id}", ""),
+            )
+            for line_id in line_ids
+        ],
+    )
+    try:
+        record_delivery(db.session(), order_id, values, actor=current_user)
+    except Conflict as error:
+        return refusal(error, url_for("orders.show", order_id=order_id))
+    except Invalid as error:
+        messages = {}
+        for key, message in error.errors.items():
+            name, _sep, rest = key.partition(".")
+            if name == "lines" and rest:
+                index, _sep, kind = rest.partition(".")
+                messages[f"{site}-{kind}-{line_ids[int(index)]}"] = translate(message)
+            else:
+                messages[f"{site}-{key}"] = translate(message)
+        flash(_("The delivery was not recorded: please correct the fields marked below."), "error")
+        return _order_page(order_id, errors=messages, status=422)
+    flash(_("The delivery is recorded."))
+    return redirect(url_for("orders.show", order_id=order_id, _anchor="deliveries"))
+
+
+@blueprint.get("/orders/vat")
+@role_required("lead")
+def vat():  # type: ignore[no-untyped-def]
+    return render_template("orders/vat.html", categories=categories(db.session()), rates=VAT_RATES)
+
+
+@blueprint.post("/orders/vat/<int:category_id>")
+@role_required("lead")
+def set_vat(category_id: int):  # type: ignore[no-untyped-def]
+    try:
+        category = set_vat_rate(
+            db.session(), category_id, request.form.get("vat_rate", ""), actor=current_user
+        )
+    except Invalid as error:
+        return refusal(error, url_for("orders.vat"))
+    flash(_("VAT rate of %(category)s saved.", category=category.name))
+    return redirect(url_for("orders.vat"))
