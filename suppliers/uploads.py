@@ -132,16 +132,26 @@ def _pending(session: Session, upload_id: int) -> CatalogUpload:
         raise UploadRefused("Ce fichier n'existe pas.")
     if upload.status == "imported":
         raise UploadRefused("Ce fichier a déjà été importé.")
+    if upload.status == "undone":
+        raise UploadRefused(
+            "Cet import a été annulé : déposez le fichier à nouveau pour l'importer."
+        )
     return upload
 
 
 def confirm_upload(
-    session: Session, upload_id: int, limits: UploadLimits, actor_id: int | None = None
+    session: Session,
+    upload_id: int,
+    limits: UploadLimits,
+    actor_id: int | None = None,
+    *,
+    complete: bool = False,
 ) -> tuple[CatalogUpload, ImportResult]:
     """Imports a previewed upload, all of it or nothing, exactly once.
 
     The file is checked again against the catalog as it is now; the row lock makes a second
-    confirmation wait and then find the upload imported.
+    confirmation wait and then find the upload imported. `complete` says the lead chose to
+    treat the file as the supplier's whole catalog: its offers missing from it are deactivated.
     """
     upload = _pending(session, upload_id)
     if upload.status != "ready":
@@ -152,6 +162,7 @@ def confirm_upload(
         upload.data,
         upload.filename,
         upload.mapping,
+        complete=complete,
         max_rows=limits.max_rows,
         max_bytes=limits.max_bytes,
     )
@@ -163,6 +174,7 @@ def confirm_upload(
     result = apply_import(session, plan, actor_id)
     upload.status = "imported"
     upload.imported_at = utcnow()
-    upload.summary = {**plan.summary(), "result": result.__dict__}
+    upload.summary = {**plan.summary(), "result": result.counts()}
+    upload.journal = result.journal
     session.flush()
     return upload, result

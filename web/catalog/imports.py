@@ -19,7 +19,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from purchasing.allocations import offers_in_use
 from suppliers.catalog_file import LABELS
+from suppliers.import_undo import UndoRefused, undo_import, undo_refusal
 from suppliers.models import CatalogUpload, Product, Supplier
 from suppliers.reviews import ReviewRefused, pending_matches, resolve_match
 from suppliers.uploads import (
@@ -87,8 +89,14 @@ def _upload(upload_id: int) -> CatalogUpload:
 @blueprint.get("/imports/<int:upload_id>")
 @role_required("lead")
 def import_show(upload_id: int):
+    session = db.session()
     upload = _upload(upload_id)
-    return render_template("catalog/imports/show.html", upload=upload, field_labels=LABELS)
+    undo_blocked = None
+    if upload.status == "imported":
+        undo_blocked = undo_refusal(session, upload, lambda ids: offers_in_use(session, ids))
+    return render_template(
+        "catalog/imports/show.html", upload=upload, field_labels=LABELS, undo_blocked=undo_blocked
+    )
 
 
 @blueprint.get("/imports/<int:upload_id>/progress")
@@ -126,7 +134,13 @@ def import_mapping(upload_id: int):
 def import_confirm(upload_id: int):
     session = db.session()
     try:
-        _upload, result = confirm_upload(session, upload_id, _limits(), current_user.id)
+        _upload, result = confirm_upload(
+            session,
+            upload_id,
+            _limits(),
+            current_user.id,
+            complete=request.form.get("complete") == "1",
+        )
     except UploadRefused as refused:
         session.commit()  # keeps the refreshed preview of a file that turned out invalid
         flash(str(refused), "error")
@@ -141,6 +155,35 @@ def import_confirm(upload_id: int):
             deactivated=result.deactivated,
             new=result.new_products,
             review=result.to_review,
+        )
+    )
+    return redirect(url_for("catalog.import_show", upload_id=upload_id))
+
+
+@blueprint.post("/imports/<int:upload_id>/undo")
+@role_required("lead")
+def import_undo(upload_id: int):
+    session = db.session()
+    try:
+        result = undo_import(
+            session,
+            upload_id,
+            offer_in_use=lambda ids: offers_in_use(session, ids),
+            actor_id=current_user.id,
+        )
+    except UndoRefused as refused:
+        session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("catalog.import_show", upload_id=upload_id))
+    session.commit()
+    flash(
+        _(
+            "Import undone: %(removed)d offers removed, %(restored)d restored, "
+            "%(reactivated)d reactivated, %(withdrawn)d products withdrawn.",
+            removed=result.removed,
+            restored=result.restored,
+            reactivated=result.reactivated,
+            withdrawn=result.withdrawn_products,
         )
     )
     return redirect(url_for("catalog.import_show", upload_id=upload_id))
