@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from purchasing import audit
+from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Invalid, Message, NotFound
 from purchasing.models import ROLES, DeliverySite, Member, User
 from purchasing.passwords import check_password, hash_password
@@ -48,6 +48,53 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
+def record_sign_in(session: Session, *, actor: User) -> None:
+    """A user signed in: the audit trail keeps it."""
+    record_event(session, "user.login", "user", actor.id, actor=actor)
+
+
+def set_language(session: Session, language: str, *, actor: User) -> None:
+    """The user reads the interface in `language` from now on, on every device."""
+    if actor.locale == language:
+        return
+    actor.locale = language
+    session.flush()
+    record_event(session, "user.language", "user", actor.id, actor=actor, language=language)
+
+
+def member_by_id(session: Session, member_id: int) -> Member:
+    member = session.get(Member, member_id)
+    if member is None:
+        raise NotFound(Message(N_("No such member.")))
+    return member
+
+
+def member_by_siret(session: Session, siret: str) -> Member:
+    """The member company with this SIRET (spaces allowed)."""
+    siret = siret.replace(" ", "")
+    member = session.scalar(select(Member).where(Member.siret == siret))
+    if member is None:
+        raise NotFound(Message(N_("No member company has the SIRET %(siret)s."), {"siret": siret}))
+    return member
+
+
+def user_by_id(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(Message(N_("No such user.")))
+    return user
+
+
+def user_by_email(session: Session, email: str) -> User:
+    """The account with this e-mail address, whatever its case."""
+    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise NotFound(
+            Message(N_("No account has the e-mail address %(email)s."), {"email": email})
+        )
+    return user
+
+
 def _check_member(session: Session, values: MemberValues, member_id: int | None) -> None:
     errors: dict[str, Message] = {}
     if not values.name.strip():
@@ -70,7 +117,7 @@ def _check_member(session: Session, values: MemberValues, member_id: int | None)
         raise Invalid(errors)
 
 
-def create_member(session: Session, actor: User | None, values: MemberValues) -> Member:
+def create_member(session: Session, values: MemberValues, *, actor: Actor | None) -> Member:
     """Adds a member company with a main delivery site at its own address."""
     _check_member(session, values, None)
     member = Member(
@@ -95,17 +142,15 @@ def create_member(session: Session, actor: User | None, values: MemberValues) ->
     )
     session.add(member)
     session.flush()
-    audit.record(session, actor, "member.create", "member", member.id, name=member.name)
+    record_event(session, "member.create", "member", member.id, actor=actor, name=member.name)
     return member
 
 
 def update_member(
-    session: Session, actor: User | None, member_id: int, values: MemberValues
+    session: Session, member_id: int, values: MemberValues, *, actor: Actor | None
 ) -> Member:
     """Changes a member company's details."""
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFound(Message(N_("No such member.")))
+    member = member_by_id(session, member_id)
     _check_member(session, values, member_id)
     for name in ("name", "address", "postcode", "town", "activity"):
         setattr(member, name, getattr(values, name).strip())
@@ -113,7 +158,7 @@ def update_member(
     member.latitude = values.latitude
     member.longitude = values.longitude
     session.flush()
-    audit.record(session, actor, "member.update", "member", member.id)
+    record_event(session, "member.update", "member", member.id, actor=actor)
     return member
 
 
@@ -144,7 +189,7 @@ def _check_user(session: Session, values: UserValues, user_id: int | None) -> No
         raise Invalid(errors)
 
 
-def create_user(session: Session, actor: User | None, values: UserValues) -> User:
+def create_user(session: Session, values: UserValues, *, actor: Actor | None) -> User:
     """Adds an account; its password is stored hashed."""
     _check_user(session, values, None)
     assert values.password is not None
@@ -158,15 +203,15 @@ def create_user(session: Session, actor: User | None, values: UserValues) -> Use
     )
     session.add(user)
     session.flush()
-    audit.record(session, actor, "user.create", "user", user.id, email=user.email, role=user.role)
+    record_event(
+        session, "user.create", "user", user.id, actor=actor, email=user.email, role=user.role
+    )
     return user
 
 
-def update_user(session: Session, actor: User | None, user_id: int, values: UserValues) -> User:
+def update_user(session: Session, user_id: int, values: UserValues, *, actor: Actor | None) -> User:
     """Changes an account; a new password replaces the old one only when one is given."""
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(Message(N_("No such user.")))
+    user = user_by_id(session, user_id)
     _check_user(session, values, user_id)
     user.email = values.email.strip().lower()
     user.name = values.name.strip()
@@ -176,7 +221,7 @@ def update_user(session: Session, actor: User | None, user_id: int, values: User
     if values.password is not None:
         user.password_hash = hash_password(values.password)
     session.flush()
-    audit.record(session, actor, "user.update", "user", user.id, role=user.role)
+    record_event(session, "user.update", "user", user.id, actor=actor, role=user.role)
     return user
 
 

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from purchasing import audit
+from persistence.audit import DEMO_LOADER, record_event
 from purchasing.demo_data import CATEGORIES, FREE_TEXT_NEEDS, MEMBERS, PRODUCTS, SUPPLIERS
 from purchasing.models import DeliverySite, Member, Need, User
 from purchasing.passwords import hash_password
@@ -163,7 +163,7 @@ def load_demo(session: Session, today: date) -> DemoReport:
     needs = _needs(rng, members, products, users, today)
     session.add_all(needs)
     session.flush()
-    audit.record(session, None, "demo.load", "cooperative", None, members=len(members))
+    record_event(session, "demo.load", "cooperative", None, actor=DEMO_LOADER, members=len(members))
     return DemoReport(
         loaded=True,
         members=len(members),

@@ -12,15 +12,18 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from persistence import Base, Money, Quantity, UnitPrice, UTCDateTime, utcnow
 from persistence.audit import AuditEvent as AuditEvent  # the trail is shared with the catalog
+from persistence.jobs import Job
 from suppliers.models import Offer, Product, Supplier
 
 ROLES = ("member", "lead", "admin")
@@ -37,6 +40,7 @@ NEED_STATUSES = (
 EDITABLE_NEED_STATUSES = ("draft", "submitted")
 ROUND_STATUSES = ("open", "closing", "closed")
 BATCH_STATUSES = ("proposed", "approved", "ordered", "closed", "rejected")
+NOTICE_AUDIENCES = ("members", "leads")
 ORDER_STATUSES = ("draft", "sent", "confirmed", "received", "cancelled")
 COMMENT_MAX = 2000
 
@@ -137,24 +141,73 @@ class User(Base):
 
 
 class Round(Base):
-    """A pooling window: needs submitted before its cut-off are optimised together."""
+    """A pooling window: needs submitted before its cut-off are optimised together.
+
+    At most one round is open at a time; its cut-off comes from the rhythm the lead set, or is
+    set by hand (none: the round closes when the lead closes it)."""
 
     __tablename__ = "pooling_round"
     __table_args__ = (
         CheckConstraint(_one_of("status", ROUND_STATUSES), name="status_known"),
         CheckConstraint("cutoff_at > opens_at", name="cutoff_after_opening"),
+        Index(
+            "uq_pooling_round_one_open",
+            "status",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    cutoff_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cutoff_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(10), default="open")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    batch: Mapped[Batch | None] = relationship(back_populates="round", uselist=False)
+
+
+class PoolingSchedule(Base):
+    """The rhythm of the rounds (a cron expression in the cooperative's time zone) and the
+    policy the first scenario of each batch is optimised with. One row."""
+
+    __tablename__ = "pooling_schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cron: Mapped[str] = mapped_column(String(120), default="")
+    policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class Notice(Base):
+    """A message on the dashboards: a cut-off coming (members), a batch waiting (leads)."""
+
+    __tablename__ = "notice"
+    __table_args__ = (
+        CheckConstraint(_one_of("audience", NOTICE_AUDIENCES), name="audience_known"),
+        UniqueConstraint("kind", "round_id", "batch_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audience: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(40))
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("pooling_round.id"), index=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batch.id"), index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Batch(Base):
-    """What the optimizer proposes for a closed round, until the lead approves or rejects it."""
+    """What the optimizer proposes for a closed round, until the lead approves or rejects it.
+
+    The batch keeps the problem as it stood at the close (needs, offers, eco scores), so that
+    every scenario of the batch is computed on the same data."""
 
     __tablename__ = "batch"
     __table_args__ = (CheckConstraint(_one_of("status", BATCH_STATUSES), name="status_known"),)
@@ -164,15 +217,19 @@ class Batch(Base):
     status: Mapped[str] = mapped_column(String(10), default="proposed")
     policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     solver_report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    problem: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    awaiting_match: Mapped[list[int]] = mapped_column(JSON, default=list)
+    frontier: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decision_note: Mapped[str] = mapped_column(Text, default="")
 
-    round: Mapped[Round] = relationship()
+    round: Mapped[Round] = relationship(back_populates="batch")
+    decided_by: Mapped[User | None] = relationship()
     scenarios: Mapped[list[Scenario]] = relationship(
-        back_populates="batch", cascade="all, delete-orphan", order_by="Scenario.id"
+        back_populates="batch", cascade="all, delete-orphan", order_by="Scenario.number"
     )
     allocations: Mapped[list[Allocation]] = relationship(
         back_populates="batch", cascade="all, delete-orphan"
@@ -180,22 +237,42 @@ class Batch(Base):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def chosen(self) -> Scenario | None:
+        return next((scenario for scenario in self.scenarios if scenario.chosen), None)
+
 
 class Scenario(Base):
-    """One optimisation of a batch with given weights and rules, kept for comparison."""
+    """One optimisation of a batch with given weights and rules, kept for comparison.
+
+    Numbered from 1 within its batch; `policy_key` is the policy in canonical form, so the
+    same policy asked twice gives the same scenario."""
 
     __tablename__ = "scenario"
-    __table_args__ = (UniqueConstraint("batch_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("batch_id", "name"),
+        UniqueConstraint("batch_id", "number"),
+        UniqueConstraint("batch_id", "policy_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(120))
     policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    policy_key: Mapped[str] = mapped_column(String(64))
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     chosen: Mapped[bool] = mapped_column(Boolean, default=False)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     batch: Mapped[Batch] = relationship(back_populates="scenarios")
+    job: Mapped[Job | None] = relationship()
+
+    @property
+    def computed(self) -> bool:
+        return bool(self.result)
 
 
 class Need(Base):
@@ -226,14 +303,20 @@ class Need(Base):
     status_reason: Mapped[str] = mapped_column(String(300), default="")
     round_id: Mapped[int | None] = mapped_column(ForeignKey("pooling_round.id"), index=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batch.id"), index=True)
+    standing: Mapped[bool] = mapped_column(Boolean, default=False)
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("need.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     member: Mapped[Member] = relationship()
     product: Mapped[Product | None] = relationship()
     delivery_site: Mapped[DeliverySite] = relationship()
     created_by: Mapped[User | None] = relationship()
+
+    # A need changed by a member while a round closes is caught, not overwritten.
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def editable(self) -> bool:
@@ -262,7 +345,7 @@ class Allocation(Base):
     need_id: Mapped[int] = mapped_column(ForeignKey("need.id"), index=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"))
     quantity: Mapped[Decimal] = mapped_column(Quantity())
-    packs: Mapped[int] = mapped_column(Integer)
+    packs: Mapped[Decimal] = mapped_column(Quantity())  # the need's share of whole packs
     unit_price: Mapped[Decimal] = mapped_column(UnitPrice())
     goods_total: Mapped[Decimal] = mapped_column(Money())
     fee_share: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))

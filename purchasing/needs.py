@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
-from purchasing import audit
+from persistence.audit import record_event
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import COMMENT_MAX, DeliverySite, Need, User
 from purchasing.parsing import parse_date, parse_decimal
@@ -146,18 +147,21 @@ def _member_of(user: User) -> int:
 
 def submit_need(
     session: Session,
-    user: User,
     raw: Mapping[str, object],
     today: date,
+    *,
+    actor: User,
     member_id: int | None = None,
 ) -> Need:
     """A member's user submits a need for their company (a lead may submit for any member)."""
-    target = member_id if member_id is not None and user.is_lead else _member_of(user)
+    target = member_id if member_id is not None and actor.is_lead else _member_of(actor)
     values = read_need(session, target, raw, today)
-    need = Need(member_id=target, created_by_id=user.id, status="submitted", **values.__dict__)
+    need = Need(member_id=target, created_by_id=actor.id, status="submitted", **values.__dict__)
     session.add(need)
     session.flush()
-    audit.record(session, user, "need.submit", "need", need.id, quantity=str(values.quantity))
+    record_event(
+        session, "need.submit", "need", need.id, actor=actor, quantity=str(values.quantity)
+    )
     return need
 
 
@@ -170,38 +174,57 @@ def visible_need(session: Session, user: User, need_id: int) -> Need:
 
 
 def update_need(
-    session: Session, user: User, need_id: int, raw: Mapping[str, object], today: date
+    session: Session, need_id: int, raw: Mapping[str, object], today: date, *, actor: User
 ) -> Need:
     """Changes a need that is not yet pooled."""
-    need = visible_need(session, user, need_id)
+    need = _locked(session, visible_need(session, actor, need_id))
     if not need.editable:
         raise Conflict(Message(N_("This need is already pooled and can no longer change.")))
     values = read_need(session, need.member_id, raw, today)
     for name, value in values.__dict__.items():
         setattr(need, name, value)
-    session.flush()
-    audit.record(session, user, "need.update", "need", need.id)
+    _flush_unless_pooled(session, N_("This need was pooled meanwhile and can no longer change."))
+    record_event(session, "need.update", "need", need.id, actor=actor)
     return need
 
 
-def cancel_need(session: Session, user: User, need_id: int) -> Need:
+def _locked(session: Session, need: Need) -> Need:
+    """The need as it stands now, locked until the change is committed: a round closing at
+    the same moment either pooled it already (the change is refused) or waits for it."""
+    session.refresh(need, with_for_update=True)
+    return need
+
+
+def _flush_unless_pooled(session: Session, refusal: str) -> None:
+    """Writes a member's change, unless a round pooled the need since it was read (where rows
+    cannot be locked): its version moved on, and the change is refused rather than written over
+    the pooled need. The caller's boundary rolls the failed transaction back."""
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(Message(refusal)) from None
+
+
+def cancel_need(session: Session, need_id: int, *, actor: User) -> Need:
     """Cancels a need that is not yet pooled."""
-    need = visible_need(session, user, need_id)
+    need = _locked(session, visible_need(session, actor, need_id))
     if not need.editable:
         raise Conflict(Message(N_("This need is already pooled and can no longer be cancelled.")))
     need.status = "cancelled"
     need.status_reason = N_("cancelled by the member")
-    session.flush()
-    audit.record(session, user, "need.cancel", "need", need.id)
+    _flush_unless_pooled(
+        session, N_("This need was pooled meanwhile and can no longer be cancelled.")
+    )
+    record_event(session, "need.cancel", "need", need.id, actor=actor)
     return need
 
 
-def match_need(session: Session, user: User, need_id: int, product_id: int) -> Need:
+def match_need(session: Session, need_id: int, product_id: int, *, actor: User) -> Need:
     """The purchasing lead attaches a catalog product to a need typed as free text, so that it
     can be pooled; the member's text stays in the comment."""
-    if not user.is_lead:
+    if not actor.is_lead:
         raise NotFound(Message(N_("No such need.")))
-    need = visible_need(session, user, need_id)
+    need = visible_need(session, actor, need_id)
     if need.product_id is not None:
         raise Conflict(Message(N_("This need already names a catalog product.")))
     if not need.editable:
@@ -216,7 +239,9 @@ def match_need(session: Session, user: User, need_id: int, product_id: int) -> N
     note = f"« {typed} »"
     need.comment = f"{note}\n{need.comment}".strip()[:COMMENT_MAX] if need.comment else note
     session.flush()
-    audit.record(session, user, "need.match", "need", need.id, product=product.id, text=typed)
+    record_event(
+        session, "need.match", "need", need.id, actor=actor, product=product.id, text=typed
+    )
     return need
 
 

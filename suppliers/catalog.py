@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from suppliers.errors import N_, Message, NotFound
 from suppliers.imports import product_matcher
 from suppliers.matching import ProductMatcher
 from suppliers.models import Category, Offer, Product, Supplier
@@ -35,11 +36,11 @@ def products(
     return list(session.scalars(query))
 
 
-def product_offers(session: Session, product_id: int) -> tuple[Product, list[Offer]] | None:
+def product_offers(session: Session, product_id: int) -> tuple[Product, list[Offer]]:
     """A product and its active offers, cheapest first at the first tier."""
     product = session.get(Product, product_id)
     if product is None:
-        return None
+        raise NotFound(Message(N_("No such product.")))
     offers = list(
         session.scalars(
             select(Offer)
@@ -61,10 +62,11 @@ def suppliers(session: Session, text: str = "") -> list[Supplier]:
     return list(session.scalars(query))
 
 
-def supplier_offers(session: Session, supplier_id: int) -> tuple[Supplier, list[Offer]] | None:
+def supplier_offers(session: Session, supplier_id: int) -> tuple[Supplier, list[Offer]]:
+    """A supplier and all its offers, active or not, by reference."""
     supplier = session.get(Supplier, supplier_id)
     if supplier is None:
-        return None
+        raise NotFound(Message(N_("No such supplier.")))
     offers = list(
         session.scalars(
             select(Offer)

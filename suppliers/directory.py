@@ -1,11 +1,13 @@
-"""Keeping the catalog's suppliers: their details, terms, labels, and duplicates.
+"""Keeping the catalog's suppliers: their details and terms, and finding them.
 
-Each public function is a use case of the purchasing lead. It checks every value before it
-touches anything and refuses with `Invalid`, naming each wrong field, so that a refusal changes
-nothing. Otherwise it changes the rows and flushes; the caller commits.
+Each public function that changes data is a use case of the purchasing lead. It checks every
+value before it touches anything and refuses with `Invalid`, naming each wrong field, so that a
+refusal changes nothing. Otherwise it changes the rows, records who did it (`actor`) in the
+audit trail and flushes; the caller commits.
 
 Field names in the errors are those of the values (`delivery_fee`, `tiers`), and a row of a
 list is named by its position in the list given: `labels.1.name`, `labels.1.expires_on`.
+Labels, social-economy statuses and duplicate detection have modules of their own.
 """
 
 from __future__ import annotations
@@ -13,27 +15,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
-from rapidfuzz import fuzz
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from persistence.audit import record_event
+from persistence.audit import Actor, record_event
 from suppliers.checks import MAX_AMOUNT, at_most, finite, fits, required
-from suppliers.eco import EcoConfig, Rule, fold, load_eco_config, split_labels
+from suppliers.duplicates import DuplicateSupplier, find_duplicate_suppliers
+from suppliers.eco import EcoConfig, load_eco_config
 from suppliers.errors import N_, Invalid, Message, NotFound
-from suppliers.models import Supplier, SupplierLabel
+from suppliers.labels import LabelValues, check_labels, label_rows, replace_labels
+from suppliers.models import Supplier
 from suppliers.siret import siret_is_valid
+from suppliers.statuses import check_status
 
-SIMILAR_NAME = 90
-"""rapidfuzz ratio (0–100) from which two supplier names in one town are taken for one company."""
-
-LEGAL_FORMS = frozenset(
-    {"sa", "sas", "sasu", "sarl", "sarlu", "eurl", "snc", "sci", "selarl", "cie", "ste", "societe",
-     "ets", "etablissement", "etablissements"}
-)  # fmt: skip
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -58,36 +54,27 @@ class SupplierValues:
         finite(self.delivery_fee, self.fee_waived_above)
 
 
-@dataclass(frozen=True)
-class LabelValues:
-    """A label the supplier holds; without an expiry date it is taken as valid."""
-
-    name: str
-    expires_on: date | None = None
-
-
-# --- suppliers ---------------------------------------------------------------------------------
-
-
 def create_supplier(
     session: Session,
     values: SupplierValues,
     labels: Sequence[LabelValues] = (),
     *,
+    actor: Actor | None,
     allow_duplicate: bool = False,
     config: EcoConfig | None = None,
-    actor_id: int | None = None,
 ) -> Supplier:
     """Adds a supplier with its labels. One that looks like a supplier already in the catalog
     (near-identical name in the same town) is refused unless `allow_duplicate`; a SIRET is
     never shared."""
     config = config or load_eco_config()
     social_economy = _check_supplier(session, values, labels, None, allow_duplicate, config)
-    supplier = Supplier(social_economy=social_economy, labels=_label_rows(labels))
+    supplier = Supplier(social_economy=social_economy, labels=label_rows(labels))
     _fill_supplier(supplier, values)
     session.add(supplier)
     session.flush()
-    record_event(session, actor_id, "supplier.create", "supplier", supplier.id, name=supplier.name)
+    record_event(
+        session, "supplier.create", "supplier", supplier.id, actor=actor, name=supplier.name
+    )
     return supplier
 
 
@@ -97,11 +84,12 @@ def update_supplier(
     values: SupplierValues,
     labels: Sequence[LabelValues] | None = None,
     *,
+    actor: Actor | None,
     allow_duplicate: bool = False,
     config: EcoConfig | None = None,
-    actor_id: int | None = None,
 ) -> Supplier:
-    """Changes a supplier's details, and its labels unless `labels` is None."""
+    """Changes a supplier's details, and replaces its labels unless `labels` is None. An expired
+    label may be kept: it is shown expired and earns no eco points."""
     supplier = supplier_by_id(session, supplier_id)
     config = config or load_eco_config()
     social_economy = _check_supplier(
@@ -110,84 +98,32 @@ def update_supplier(
     _fill_supplier(supplier, values)
     supplier.social_economy = social_economy
     if labels is not None:
-        _replace_labels(session, supplier, labels)
+        replace_labels(session, supplier, labels)
     session.flush()
-    record_event(session, actor_id, "supplier.update", "supplier", supplier.id, name=supplier.name)
+    record_event(
+        session, "supplier.update", "supplier", supplier.id, actor=actor, name=supplier.name
+    )
     return supplier
-
-
-def set_supplier_labels(
-    session: Session,
-    supplier_id: int,
-    labels: Sequence[LabelValues],
-    config: EcoConfig | None = None,
-) -> Supplier:
-    """Replaces the labels a supplier holds. An expired label may be kept: it is shown expired
-    and earns no eco points."""
-    supplier = supplier_by_id(session, supplier_id)
-    errors: dict[str, Message] = {}
-    _check_labels(labels, config or load_eco_config(), errors)
-    if errors:
-        raise Invalid(errors)
-    _replace_labels(session, supplier, labels)
-    session.flush()
-    return supplier
-
-
-class DuplicateSupplier(Invalid):
-    """The supplier looks like one already in the catalog; `duplicates` names them."""
-
-    def __init__(self, errors: dict[str, Message], duplicates: list[Supplier]) -> None:
-        super().__init__(errors)
-        self.duplicates = duplicates
-
-
-def find_duplicate_suppliers(
-    session: Session, name: str, siret: str | None, town: str, exclude_id: int | None = None
-) -> list[tuple[Supplier, Message]]:
-    """Suppliers already in the catalog that may be this one, with why: the same SIRET, or a
-    near-identical name (legal form aside) in the same town. Same SIRET first."""
-    found: list[tuple[Supplier, Message]] = []
-    siret = (siret or "").replace(" ", "")
-    if siret:
-        same = session.scalar(select(Supplier).where(Supplier.siret == siret))
-        if same is not None and same.id != exclude_id:
-            found.append((same, Message(N_("same SIRET"))))
-    wanted, place = _comparable_name(name), fold(town)
-    if not wanted or not place:
-        return found
-    similar: list[tuple[float, Supplier]] = []
-    for other in session.scalars(select(Supplier).order_by(Supplier.id)):
-        if other.id == exclude_id or any(other is known for known, _ in found):
-            continue
-        if fold(other.town) != place:
-            continue
-        ratio = fuzz.ratio(wanted, _comparable_name(other.name))
-        if ratio >= SIMILAR_NAME:
-            similar.append((ratio, other))
-    similar.sort(key=lambda item: -item[0])
-    found += [(other, Message(N_("near-identical name in the same town"))) for _, other in similar]
-    return found
-
-
-def status_choices(config: EcoConfig | None = None) -> list[tuple[str, Rule]]:
-    """The social-economy statuses a supplier may have: (value stored, rule of the eco table)."""
-    config = config or load_eco_config()
-    return [(_status_value(rule, config), rule) for rule in config.statuses]
-
-
-def social_economy_choice(text: str | None, config: EcoConfig | None = None) -> str:
-    """The stored value of the best status written in `text` (« Esat » → `ESAT`), or ""."""
-    config = config or load_eco_config()
-    rules = [rule for fact in split_labels(text) if (rule := config.status(fact.name))]
-    best = max(rules, key=lambda rule: rule.points, default=None)
-    return _status_value(best, config) if best else ""
 
 
 def supplier_by_id(session: Session, supplier_id: int) -> Supplier:
     supplier = session.get(Supplier, supplier_id)
     if supplier is None:
         raise NotFound(Message(N_("No such supplier.")))
+    return supplier
+
+
+def find_supplier(session: Session, key: str) -> Supplier:
+    """The supplier named by `key`: its id, its SIRET or its exact name."""
+    key = key.strip()
+    number = int(key) if key.isdigit() and len(key) < 10 else -1
+    supplier = session.scalar(
+        select(Supplier).where(
+            or_(Supplier.siret == key, Supplier.name == key, Supplier.id == number)
+        )
+    )
+    if supplier is None:
+        raise NotFound(Message(N_("No supplier has the id, SIRET or name %(key)s."), {"key": key}))
     return supplier
 
 
@@ -229,8 +165,8 @@ def _check_supplier(
         errors["fee_waived_above"] = Message(N_("The free-delivery threshold cannot be negative."))
     elif values.fee_waived_above is not None:
         fits(errors, "fee_waived_above", values.fee_waived_above, 2, MAX_AMOUNT)
-    social_economy = _check_status(values.social_economy, current, config, errors)
-    _check_labels(labels, config, errors)
+    social_economy = check_status(values.social_economy, current, config, errors)
+    check_labels(labels, config, errors)
     duplicates = _duplicates(session, values, siret, current, errors)
     blocking = [] if allow_duplicate else duplicates
     if blocking and "name" not in errors:
@@ -276,34 +212,6 @@ def _duplicates(
     return similar
 
 
-def _check_status(
-    text: str, current: Supplier | None, config: EcoConfig, errors: dict[str, Message]
-) -> str | None:
-    text = " ".join(text.split())
-    if not text:
-        return None
-    if current is not None and text == current.social_economy:
-        return text
-    facts = split_labels(text)
-    rules = [config.status(fact.name) for fact in facts]
-    if not facts or any(rule is None for rule in rules):
-        errors["social_economy"] = Message(
-            N_("Choose a status from the eco score's table, or none.")
-        )
-        return None
-    return ", ".join(dict.fromkeys(_status_value(rule, config) for rule in rules if rule))
-
-
-def _status_value(rule: Rule, config: EcoConfig) -> str:
-    """How a status is written on a supplier so that the eco score reads it back as one status:
-    its name, unless the name holds a separator (« … et solidaire (ESS) »), then a short alias."""
-    for candidate in (rule.name, *(alias.upper() for alias in sorted(rule.aliases, key=len))):
-        facts = split_labels(candidate)
-        if len(facts) == 1 and config.status(candidate) == rule:
-            return candidate
-    return rule.name
-
-
 def _fill_supplier(supplier: Supplier, values: SupplierValues) -> None:
     for key in ("name", "address", "postcode", "town", "contact_name", "phone"):
         setattr(supplier, key, " ".join(getattr(values, key).split()))
@@ -314,46 +222,3 @@ def _fill_supplier(supplier: Supplier, values: SupplierValues) -> None:
     supplier.delivery_fee = values.delivery_fee
     supplier.fee_waived_above = values.fee_waived_above
     supplier.active = values.active
-
-
-def _comparable_name(name: str) -> str:
-    """« Ets Dupont & Fils SARL » → `dupont fils`: folded, legal forms left out."""
-    return " ".join(word for word in fold(name).split() if word not in LEGAL_FORMS)
-
-
-# --- labels ------------------------------------------------------------------------------------
-
-
-def _check_labels(
-    labels: Sequence[LabelValues], config: EcoConfig, errors: dict[str, Message]
-) -> None:
-    """A label has a name, at most once per supplier (aliases of one label count as one)."""
-    seen: set[str] = set()
-    for index, label in enumerate(labels):
-        key = f"labels.{index}.name"
-        name = " ".join(label.name.split())
-        if not name:
-            errors[key] = Message(N_("A label needs a name."))
-            continue
-        if at_most(errors, key, name, 80):
-            continue
-        rule = config.label(name)
-        identity = rule.key if rule else fold(name)
-        if identity in seen:
-            errors[key] = Message(N_("This label is already listed."))
-        seen.add(identity)
-
-
-def _label_rows(labels: Sequence[LabelValues]) -> list[SupplierLabel]:
-    return [
-        SupplierLabel(name=" ".join(label.name.split()), expires_on=label.expires_on)
-        for label in labels
-    ]
-
-
-def _replace_labels(session: Session, supplier: Supplier, labels: Sequence[LabelValues]) -> None:
-    # The old rows go before the new ones come, or a label kept under the same name would
-    # collide with itself on the (supplier, name) unique key.
-    supplier.labels.clear()
-    session.flush()
-    supplier.labels.extend(_label_rows(labels))

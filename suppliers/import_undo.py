@@ -22,7 +22,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from persistence import utcnow
-from persistence.audit import record_event
+from persistence.audit import Actor, record_event
+from suppliers.errors import N_, Message, NotFound, Refused
 from suppliers.models import CatalogUpload, Offer, PriceTier, Product, ProductMatch
 
 #: which of these offers an allocation of a batch refers to
@@ -33,8 +34,9 @@ _DECIMALS = ("pack_size", "min_order_quantity", "capacity", "vat_rate")
 _DATES = ("valid_from", "valid_until")
 
 
-class UndoRefused(Exception):
-    """The import cannot be undone; the message says why, in French, and nothing changed."""
+class UndoRefused(Refused):
+    """The import cannot be undone: already undone, never imported, older than the journal,
+    offers changed since or used by a batch. Nothing changed."""
 
 
 @dataclass(frozen=True)
@@ -76,17 +78,22 @@ def _restore(session: Session, offer: Offer, state: dict[str, Any]) -> None:
     ]
 
 
+def _references(references: Collection[str]) -> str:
+    shown = list(references)[:5]
+    return ", ".join(shown) + ("…" if len(references) > 5 else "")
+
+
 def undo_refusal(
     session: Session, upload: CatalogUpload, offer_in_use: OfferInUse | None = None
-) -> str | None:
-    """Why this import cannot be undone now, in French; None when it can."""
+) -> Message | None:
+    """Why this import cannot be undone now; None when it can."""
     if upload.status == "undone":
-        return "Cet import a déjà été annulé."
+        return Message(N_("This import has already been undone."))
     if upload.status != "imported" or upload.imported_at is None:
-        return "Ce fichier n'a pas été importé : il n'y a rien à annuler."
+        return Message(N_("This file was not imported: there is nothing to undo."))
     journal = upload.journal
     if not journal:
-        return "Cet import est antérieur au journal des imports : il ne peut pas être annulé."
+        return Message(N_("This import predates the import journal: it cannot be undone."))
     created = journal["created_offers"]
     updated = [state["id"] for state in journal["updated_offers"]]
     touched = [*updated, *journal["deactivated_offers"]]
@@ -97,10 +104,12 @@ def undo_refusal(
             .order_by(Offer.supplier_ref)
         ).all()
         if changed:
-            return (
-                f"{len(changed)} offre(s) de cet import ont été modifiées depuis "
-                f"({', '.join(changed[:5])}{'…' if len(changed) > 5 else ''}) : "
-                "annulez d'abord les changements suivants."
+            return Message(
+                N_(
+                    "%(count)d offer(s) of this import were changed since "
+                    "(%(references)s): undo the later changes first."
+                ),
+                {"count": len(changed), "references": _references(changed)},
             )
     if offer_in_use is not None and (created or updated):
         used = offer_in_use([*created, *updated])
@@ -108,10 +117,12 @@ def undo_refusal(
             references = session.scalars(
                 select(Offer.supplier_ref).where(Offer.id.in_(used)).order_by(Offer.supplier_ref)
             ).all()
-            return (
-                f"{len(used)} offre(s) de cet import servent déjà dans un lot "
-                f"({', '.join(references[:5])}{'…' if len(references) > 5 else ''}) : "
-                "l'import ne peut plus être annulé."
+            return Message(
+                N_(
+                    "%(count)d offer(s) of this import are already used in a batch "
+                    "(%(references)s): the import can no longer be undone."
+                ),
+                {"count": len(used), "references": _references(references)},
             )
     return None
 
@@ -121,7 +132,7 @@ def undo_import(
     upload_id: int,
     *,
     offer_in_use: OfferInUse,
-    actor_id: int | None = None,
+    actor: Actor | None,
 ) -> UndoResult:
     """Undoes an import as a whole, or refuses and changes nothing. Flushes only.
 
@@ -134,16 +145,16 @@ def undo_import(
         select(CatalogUpload).where(CatalogUpload.id == upload_id).with_for_update()
     )
     if upload is None:
-        raise UndoRefused("Ce fichier n'existe pas.")
+        raise NotFound(Message(N_("This file does not exist.")))
     refusal = undo_refusal(session, upload, offer_in_use)
-    if refusal:
+    if refusal is not None:
         raise UndoRefused(refusal)
     journal = upload.journal or {}
     created = list(journal["created_offers"])
     if created:
         session.execute(delete(ProductMatch).where(ProductMatch.offer_id.in_(created)))
-        for offer in session.scalars(select(Offer).where(Offer.id.in_(created))):
-            session.delete(offer)
+        for removed in session.scalars(select(Offer).where(Offer.id.in_(created))):
+            session.delete(removed)
     session.flush()
     restored = 0
     for state in journal["updated_offers"]:
@@ -175,10 +186,10 @@ def undo_import(
     result = UndoResult(len(created), restored, reactivated, withdrawn)
     record_event(
         session,
-        actor_id,
         "catalog.import_undo",
         "supplier",
         upload.supplier_id,
+        actor=actor,
         file=upload.filename,
         upload=upload.id,
         **result.__dict__,

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from persistence.audit import record_event
+from persistence.audit import Actor, record_event
 from suppliers.catalog_file import CatalogFile, CatalogRow, read_catalog
-from suppliers.directory import find_duplicate_suppliers
+from suppliers.duplicates import find_duplicate_suppliers
 from suppliers.import_safeguards import ProductFacts, line_doubts, product_facts
 from suppliers.import_undo import offer_state
 from suppliers.matching import ProductMatcher, Verdict, classify
@@ -323,7 +323,7 @@ def _fill(offer: Offer, row: CatalogRow) -> None:
     ]
 
 
-def apply_import(session: Session, plan: ImportPlan, actor_id: int | None = None) -> ImportResult:
+def apply_import(session: Session, plan: ImportPlan, *, actor: Actor | None) -> ImportResult:
     """Writes the plan: offers created or updated by supplier reference, missing ones deactivated
     when the plan is for a complete catalog, lines matched below the automatic threshold queued
     for the lead's review. The result's journal says what undoing it means. Flushes only."""
@@ -389,10 +389,10 @@ def apply_import(session: Session, plan: ImportPlan, actor_id: int | None = None
     )
     record_event(
         session,
-        actor_id,
         "catalog.import",
         "supplier",
         supplier.id,
+        actor=actor,
         file=plan.catalog.filename,
         **result.counts(),
     )

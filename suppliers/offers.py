@@ -3,7 +3,8 @@
 Each public function is a use case of the purchasing lead. It checks every value before it
 touches anything and refuses with `Invalid`, naming each wrong field (`pack_size`, and
 `tiers.0.unit_price` for a row of the tiers), so that a refusal changes nothing. Otherwise it
-changes the rows and flushes; the caller commits.
+changes the rows, records who did it (`actor`) in the audit trail and flushes; the caller
+commits.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from persistence.audit import record_event
+from persistence.audit import Actor, record_event
 from suppliers.checks import MAX_AMOUNT, MAX_QUANTITY, at_most, finite, fits, required
 from suppliers.directory import supplier_by_id
 from suppliers.errors import N_, Invalid, Message, NotFound
@@ -60,7 +61,7 @@ class OfferValues:
 
 
 def create_offer(
-    session: Session, supplier_id: int, values: OfferValues, actor_id: int | None = None
+    session: Session, supplier_id: int, values: OfferValues, *, actor: Actor | None
 ) -> Offer:
     """Adds what `supplier_id` sells for a product, with its price tiers."""
     supplier = supplier_by_id(session, supplier_id)
@@ -69,45 +70,45 @@ def create_offer(
     _fill_offer(offer, values)
     session.add(offer)
     session.flush()
-    record_event(session, actor_id, "offer.create", "offer", offer.id, ref=offer.supplier_ref)
+    record_event(session, "offer.create", "offer", offer.id, actor=actor, ref=offer.supplier_ref)
     return offer
 
 
 def update_offer(
-    session: Session, offer_id: int, values: OfferValues, actor_id: int | None = None
+    session: Session, offer_id: int, values: OfferValues, *, actor: Actor | None
 ) -> Offer:
     """Changes an offer's terms; its price tiers are replaced by those given."""
-    offer = _offer(session, offer_id)
+    offer = offer_by_id(session, offer_id)
     _check_offer(session, offer.supplier, values, offer)
     _fill_offer(offer, values)
     offer.tiers.clear()
     session.flush()
     offer.tiers.extend(_tier_rows(values.tiers))
     session.flush()
-    record_event(session, actor_id, "offer.update", "offer", offer.id, ref=offer.supplier_ref)
+    record_event(session, "offer.update", "offer", offer.id, actor=actor, ref=offer.supplier_ref)
     return offer
 
 
-def deactivate_offer(session: Session, offer_id: int, actor_id: int | None = None) -> Offer:
+def deactivate_offer(session: Session, offer_id: int, *, actor: Actor | None) -> Offer:
     """The offer stays on record but is no longer proposed to members nor to the optimizer."""
-    return _set_active(session, offer_id, False, actor_id)
+    return _set_active(session, offer_id, False, actor)
 
 
-def reactivate_offer(session: Session, offer_id: int, actor_id: int | None = None) -> Offer:
+def reactivate_offer(session: Session, offer_id: int, *, actor: Actor | None) -> Offer:
     """A deactivated offer is proposed again."""
-    return _set_active(session, offer_id, True, actor_id)
+    return _set_active(session, offer_id, True, actor)
 
 
-def _set_active(session: Session, offer_id: int, active: bool, actor_id: int | None) -> Offer:
-    offer = _offer(session, offer_id)
+def _set_active(session: Session, offer_id: int, active: bool, actor: Actor | None) -> Offer:
+    offer = offer_by_id(session, offer_id)
     offer.active = active
     session.flush()
     action = "offer.reactivate" if active else "offer.deactivate"
-    record_event(session, actor_id, action, "offer", offer.id, ref=offer.supplier_ref)
+    record_event(session, action, "offer", offer.id, actor=actor, ref=offer.supplier_ref)
     return offer
 
 
-def _offer(session: Session, offer_id: int) -> Offer:
+def offer_by_id(session: Session, offer_id: int) -> Offer:
     offer = session.get(Offer, offer_id)
     if offer is None:
         raise NotFound(Message(N_("No such offer.")))

@@ -6,12 +6,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from persistence import utcnow
-from persistence.audit import record_event
+from persistence.audit import Actor, record_event
+from suppliers.errors import N_, Message, Refused
 from suppliers.models import Offer, Product, ProductMatch
 
 
-class ReviewRefused(Exception):
-    """The decision cannot be recorded; the message says why, in French."""
+class ReviewRefused(Refused):
+    """The decision cannot be recorded: the match was already decided, or the product is gone."""
 
 
 def pending_matches(session: Session) -> list[ProductMatch]:
@@ -29,13 +30,13 @@ def pending_matches(session: Session) -> list[ProductMatch]:
 
 
 def resolve_match(
-    session: Session, match_id: int, product_id: int | None, user_id: int | None
+    session: Session, match_id: int, product_id: int | None, *, actor: Actor | None
 ) -> ProductMatch:
     """Confirms the proposed product, moves the offer to another one, or (no product given)
     makes the line a new catalog product of its own."""
     match = session.get(ProductMatch, match_id)
     if match is None or match.status != "pending":
-        raise ReviewRefused("Ce rapprochement a déjà été traité.")
+        raise ReviewRefused(Message(N_("This match has already been decided.")))
     offer = match.offer
     if product_id is None:
         current = offer.product
@@ -48,18 +49,18 @@ def resolve_match(
     else:
         chosen = session.get(Product, product_id)
         if chosen is None or not chosen.active:
-            raise ReviewRefused("Ce produit n'est pas au catalogue.")
+            raise ReviewRefused(Message(N_("This product is not in the catalog.")))
         match.status = "confirmed" if chosen.id == offer.product_id else "changed"
         offer.product = chosen
-    match.decided_by_id = user_id
+    match.decided_by_id = actor.id if actor is not None else None
     match.decided_at = utcnow()
     session.flush()
     record_event(
         session,
-        user_id,
         "product_match." + match.status,
         "offer",
         offer.id,
+        actor=actor,
         product=offer.product_id,
     )
     return match

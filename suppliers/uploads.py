@@ -8,15 +8,18 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from persistence import utcnow
+from persistence import unit_of_work, utcnow
+from persistence.audit import Actor, record_event
+from suppliers.errors import N_, Message, NotFound, Refused
 from suppliers.imports import ImportResult, apply_import, plan_import
 from suppliers.models import CatalogUpload, Supplier
 
 PROGRESS_EVERY = 500
 
 
-class UploadRefused(Exception):
-    """The upload cannot be taken or imported; the message says why, in French."""
+class UploadRefused(Refused):
+    """The upload cannot be taken or imported: no supplier, an empty or oversized file, a file
+    with errors, one already imported or one whose import was undone."""
 
 
 @dataclass(frozen=True)
@@ -30,37 +33,49 @@ def start_upload(
     supplier_id: int,
     filename: str,
     data: bytes,
-    user_id: int | None,
     limits: UploadLimits,
+    *,
+    actor: Actor | None,
 ) -> CatalogUpload:
     """Keeps a price list for analysis; an empty or oversized file is refused at once."""
     if session.get(Supplier, supplier_id) is None:
-        raise UploadRefused("Choisissez le fournisseur dont c'est la liste de prix.")
+        raise UploadRefused(Message(N_("Choose the supplier whose price list this is.")))
     if not data:
-        raise UploadRefused("Le fichier est vide : rien n'a été importé.")
+        raise UploadRefused(Message(N_("The file is empty: nothing was imported.")))
     if len(data) > limits.max_bytes:
         raise UploadRefused(
-            f"Le fichier fait {len(data) / 1_048_576:.1f} Mo, plus que les "
-            f"{limits.max_bytes / 1_048_576:.0f} Mo acceptés : rien n'a été importé."
+            Message(
+                N_(
+                    "The file is %(size)s MB, more than the %(limit)s MB accepted: nothing was "
+                    "imported."
+                ),
+                {
+                    "size": f"{len(data) / 1_048_576:.1f}",
+                    "limit": f"{limits.max_bytes / 1_048_576:.0f}",
+                },
+            )
         )
     upload = CatalogUpload(
         supplier_id=supplier_id,
         filename=(filename or "catalogue")[:255],
         data=data,
-        created_by_id=user_id,
+        created_by_id=actor.id if actor is not None else None,
         status="analysing",
     )
     session.add(upload)
     session.flush()
+    record_event(
+        session, "catalog.upload", "catalog_upload", upload.id, actor=actor, file=upload.filename
+    )
     return upload
 
 
 def analyse_upload(sessions: sessionmaker[Session], upload_id: int, limits: UploadLimits) -> None:
     """Builds the preview of an upload, recording progress as rows are checked.
 
-    A job of its own: it commits its progress and its result in its own transactions.
+    A job of its own: it commits its progress and its result in their own units of work.
     """
-    with sessions() as session:
+    with unit_of_work(sessions, commit=False) as session:
         upload = session.get(CatalogUpload, upload_id)
         if upload is None:
             return
@@ -68,7 +83,7 @@ def analyse_upload(sessions: sessionmaker[Session], upload_id: int, limits: Uplo
         supplier_id = upload.supplier_id
 
     def record(done: int, total: int) -> None:
-        with sessions.begin() as progress_session:
+        with unit_of_work(sessions) as progress_session:
             progress_session.execute(
                 update(CatalogUpload)
                 .where(CatalogUpload.id == upload_id)
@@ -77,7 +92,7 @@ def analyse_upload(sessions: sessionmaker[Session], upload_id: int, limits: Uplo
 
     throttled = _every(PROGRESS_EVERY, record)
     try:
-        with sessions() as session:
+        with unit_of_work(sessions, commit=False) as session:
             plan = plan_import(
                 session,
                 supplier_id,
@@ -93,7 +108,7 @@ def analyse_upload(sessions: sessionmaker[Session], upload_id: int, limits: Uplo
     except Exception as error:  # an unexpected file must still end the analysis visibly
         summary = {"ok": False, "messages": [f"Analyse impossible : {error}"], "error_count": 1}
         status = "failed"
-    with sessions.begin() as session:
+    with unit_of_work(sessions) as session:
         upload = session.get(CatalogUpload, upload_id)
         if upload is not None:
             upload.summary = summary
@@ -112,8 +127,15 @@ def _every(step: int, callback: Callable[[int, int], None]) -> Callable[[int, in
     return call
 
 
+def upload_by_id(session: Session, upload_id: int) -> CatalogUpload:
+    upload = session.get(CatalogUpload, upload_id)
+    if upload is None:
+        raise NotFound(Message(N_("This file does not exist.")))
+    return upload
+
+
 def change_mapping(
-    session: Session, upload_id: int, mapping: dict[str, str | None]
+    session: Session, upload_id: int, mapping: dict[str, str | None], *, actor: Actor | None
 ) -> CatalogUpload:
     """Sets how columns map to fields; the upload is analysed again."""
     upload = _pending(session, upload_id)
@@ -121,6 +143,7 @@ def change_mapping(
     upload.status = "analysing"
     upload.progress_done = upload.progress_total = 0
     session.flush()
+    record_event(session, "catalog.mapping", "catalog_upload", upload.id, actor=actor)
     return upload
 
 
@@ -129,12 +152,12 @@ def _pending(session: Session, upload_id: int) -> CatalogUpload:
         select(CatalogUpload).where(CatalogUpload.id == upload_id).with_for_update()
     )
     if upload is None:
-        raise UploadRefused("Ce fichier n'existe pas.")
+        raise UploadRefused(Message(N_("This file does not exist.")))
     if upload.status == "imported":
-        raise UploadRefused("Ce fichier a déjà été importé.")
+        raise UploadRefused(Message(N_("This file has already been imported.")))
     if upload.status == "undone":
         raise UploadRefused(
-            "Cet import a été annulé : déposez le fichier à nouveau pour l'importer."
+            Message(N_("This import was undone: upload the file again to import it."))
         )
     return upload
 
@@ -143,8 +166,8 @@ def confirm_upload(
     session: Session,
     upload_id: int,
     limits: UploadLimits,
-    actor_id: int | None = None,
     *,
+    actor: Actor | None,
     complete: bool = False,
 ) -> tuple[CatalogUpload, ImportResult]:
     """Imports a previewed upload, all of it or nothing, exactly once.
@@ -155,7 +178,7 @@ def confirm_upload(
     """
     upload = _pending(session, upload_id)
     if upload.status != "ready":
-        raise UploadRefused("Le fichier contient des erreurs : corrigez-le avant d'importer.")
+        raise UploadRefused(Message(N_("The file has errors: correct it before importing.")))
     plan = plan_import(
         session,
         upload.supplier_id,
@@ -170,8 +193,8 @@ def confirm_upload(
         upload.status = "invalid"
         upload.summary = plan.summary()
         session.flush()
-        raise UploadRefused("Le fichier contient des erreurs : rien n'a été importé.")
-    result = apply_import(session, plan, actor_id)
+        raise UploadRefused(Message(N_("The file has errors: nothing was imported.")))
+    result = apply_import(session, plan, actor=actor)
     upload.status = "imported"
     upload.imported_at = utcnow()
     upload.summary = {**plan.summary(), "result": result.counts()}

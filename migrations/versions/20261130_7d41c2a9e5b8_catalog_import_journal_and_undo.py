@@ -1,7 +1,7 @@
 """catalog import journal and undo
 
 Revision ID: 7d41c2a9e5b8
-Revises: 3b34b3fead8c
+Revises: 7c1e5a90d2b4
 Create Date: 2026-11-30 09:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '7d41c2a9e5b8'
-down_revision: str | None = '3b34b3fead8c'
+down_revision: str | None = '7c1e5a90d2b4'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -30,7 +30,7 @@ def doubtful_import(live_session) -> dict[str, int]:
     supplier = make.supplier("Papeterie Stanislas")
     plan = plan_import(live_session, supplier.id, PRICE_LIST, "tarifs.csv")
     assert plan.lines[0].product.verdict == "review"
-    apply_import(live_session, plan)
+    apply_import(live_session, plan, actor=None)
     live_session.commit()
     return {"lead": lead.id, "80 g": grams_80.id, "90 g": grams_90.id}
 

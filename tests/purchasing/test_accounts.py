@@ -26,19 +26,19 @@ def test_siret_needs_fourteen_digits_and_a_valid_check_digit():
 def test_a_member_company_gets_its_main_delivery_site(session):
     member = create_member(
         session,
-        None,
         MemberValues(
             name="Atelier", siret="73282932000074", town="Nancy", latitude=48.69, longitude=6.18
         ),
+        actor=None,
     )
     assert [site.town for site in member.sites] == ["Nancy"]
     with pytest.raises(Invalid) as refused:
         create_member(
             session,
-            None,
             MemberValues(
                 name="Copie", siret="73282932000074", town="Toul", latitude=48.6, longitude=5.9
             ),
+            actor=None,
         )
     assert set(refused.value.errors) == {"siret"}
 
@@ -47,10 +47,10 @@ def test_an_account_is_refused_with_every_reason_at_once(session):
     with pytest.raises(Invalid) as refused:
         create_user(
             session,
-            None,
             UserValues(
                 email="not-an-email", name=" ", role="boss", member_id=None, password="short"
             ),
+            actor=None,
         )
     assert set(refused.value.errors) == {"email", "name", "role", "password"}
 
@@ -59,10 +59,10 @@ def test_a_member_user_needs_a_member_company(session):
     with pytest.raises(Invalid) as refused:
         create_user(
             session,
-            None,
             UserValues(
                 email="a@b.fr", name="A", role="member", member_id=None, password="0123456789"
             ),
+            actor=None,
         )
     assert set(refused.value.errors) == {"member_id"}
 
@@ -71,7 +71,6 @@ def test_sign_in_is_case_insensitive_on_the_email_and_audited_on_creation(sessio
     member = make.member()
     user = create_user(
         session,
-        None,
         UserValues(
             email="Claire@Example.org",
             name="Claire",
@@ -79,6 +78,7 @@ def test_sign_in_is_case_insensitive_on_the_email_and_audited_on_creation(sessio
             member_id=member.id,
             password="0123456789",
         ),
+        actor=None,
     )
     assert authenticate(session, "claire@example.org", "0123456789") is user
     assert authenticate(session, "claire@example.org", "9876543210") is None
@@ -86,7 +86,6 @@ def test_sign_in_is_case_insensitive_on_the_email_and_audited_on_creation(sessio
     with pytest.raises(Invalid):
         create_user(
             session,
-            None,
             UserValues(
                 email="claire@example.org",
                 name="Other",
@@ -94,4 +93,5 @@ def test_sign_in_is_case_insensitive_on_the_email_and_audited_on_creation(sessio
                 member_id=None,
                 password="0123456789",
             ),
+            actor=None,
         )

@@ -11,18 +11,12 @@ from sqlalchemy import func, select
 
 from purchasing.geography import cooperative_centroid, delivery_points
 from suppliers import catalog
-from suppliers.directory import (
-    DuplicateSupplier,
-    LabelValues,
-    SupplierValues,
-    create_supplier,
-    find_duplicate_suppliers,
-    set_supplier_labels,
-    update_supplier,
-)
+from suppliers.directory import SupplierValues, create_supplier, update_supplier
+from suppliers.duplicates import DuplicateSupplier, find_duplicate_suppliers
 from suppliers.eco import GeoPoint
 from suppliers.eco_display import offer_eco
 from suppliers.errors import Invalid, NotFound
+from suppliers.labels import LabelValues
 from suppliers.models import Offer, PriceTier, Supplier, SupplierLabel
 from suppliers.offers import (
     OfferValues,
@@ -97,6 +91,7 @@ def test_a_supplier_is_created_with_its_terms_labels_and_status(session):
         session,
         supplier_values(siret="732 829 320 00074", social_economy="scop"),
         [LabelValues("FSC", date(2027, 6, 30)), LabelValues("Imprim'Vert")],
+        actor=None,
     )
 
     session.expire_all()
@@ -111,8 +106,8 @@ def test_a_supplier_is_created_with_its_terms_labels_and_status(session):
 
 
 def test_the_siret_is_optional_but_checked_when_given(session):
-    first = create_supplier(session, supplier_values(siret="", name="Atelier Un"))
-    second = create_supplier(session, supplier_values(siret="", name="Atelier Deux"))
+    first = create_supplier(session, supplier_values(siret="", name="Atelier Un"), actor=None)
+    second = create_supplier(session, supplier_values(siret="", name="Atelier Deux"), actor=None)
     assert first.siret is None and second.siret is None
     assert siret_is_valid(SIRET) and not siret_is_valid("73282932000075")
 
@@ -143,7 +138,7 @@ def test_a_supplier_breaking_a_rule_is_refused_and_nothing_is_stored(
     session, changes, labels, fields
 ):
     with pytest.raises(Invalid) as refusal:
-        create_supplier(session, supplier_values(**changes), labels)
+        create_supplier(session, supplier_values(**changes), labels, actor=None)
 
     assert refused(refusal.value) == fields
     assert count(session, Supplier) == 0
@@ -154,7 +149,7 @@ def test_a_siret_belongs_to_one_supplier_even_when_duplicates_are_allowed(sessio
     make.supplier("Bureau Plus Moselle", siret=SIRET, town="Metz")
 
     with pytest.raises(Invalid) as refusal:
-        create_supplier(session, supplier_values(), allow_duplicate=True)
+        create_supplier(session, supplier_values(), allow_duplicate=True, actor=None)
 
     assert refusal.value.errors["siret"].params == {"name": "Bureau Plus Moselle"}
     assert count(session, Supplier) == 1
@@ -164,20 +159,20 @@ def test_a_near_identical_name_in_the_same_town_is_refused_unless_the_lead_confi
     existing = make.supplier("Papeterie Stanislas SARL", town="Nancy")
 
     with pytest.raises(DuplicateSupplier) as refusal:
-        create_supplier(session, supplier_values(name="Papeteries Stanislas"))
+        create_supplier(session, supplier_values(name="Papeteries Stanislas"), actor=None)
     assert refusal.value.duplicates == [existing]
     assert refusal.value.errors["name"].params["name"] == "Papeterie Stanislas SARL"
     assert count(session, Supplier) == 1
 
     created = create_supplier(
-        session, supplier_values(name="Papeteries Stanislas"), allow_duplicate=True
+        session, supplier_values(name="Papeteries Stanislas"), allow_duplicate=True, actor=None
     )
     assert created.id != existing.id and count(session, Supplier) == 2
 
 
 def test_the_same_name_in_another_town_is_another_supplier(session, make):
     make.supplier("Papeterie Stanislas", town="Lunéville")
-    assert create_supplier(session, supplier_values()).town == "Nancy"
+    assert create_supplier(session, supplier_values(), actor=None).town == "Nancy"
 
 
 def test_duplicates_are_found_by_siret_first_then_by_name_in_the_town(session, make):
@@ -196,12 +191,13 @@ def test_duplicates_are_found_by_siret_first_then_by_name_in_the_town(session, m
 
 
 def test_updating_a_supplier_changes_its_terms_and_may_keep_its_labels(session):
-    supplier = create_supplier(session, supplier_values(), [LabelValues("FSC")])
+    supplier = create_supplier(session, supplier_values(), [LabelValues("FSC")], actor=None)
 
     update_supplier(
         session,
         supplier.id,
         supplier_values(delivery_fee=Decimal("0"), fee_waived_above=None, active=False),
+        actor=None,
     )
 
     session.expire_all()
@@ -211,12 +207,14 @@ def test_updating_a_supplier_changes_its_terms_and_may_keep_its_labels(session):
 
 
 def test_a_supplier_keeps_its_name_without_being_taken_for_its_own_duplicate(session):
-    supplier = create_supplier(session, supplier_values())
-    assert update_supplier(session, supplier.id, supplier_values(phone="03 83 11 11 11")).id
+    supplier = create_supplier(session, supplier_values(), actor=None)
+    assert update_supplier(
+        session, supplier.id, supplier_values(phone="03 83 11 11 11"), actor=None
+    ).id
 
 
 def test_a_refused_update_leaves_the_supplier_and_its_labels_as_they_were(session):
-    supplier = create_supplier(session, supplier_values(), [LabelValues("FSC")])
+    supplier = create_supplier(session, supplier_values(), [LabelValues("FSC")], actor=None)
     session.commit()
 
     with pytest.raises(Invalid):
@@ -225,6 +223,7 @@ def test_a_refused_update_leaves_the_supplier_and_its_labels_as_they_were(sessio
             supplier.id,
             supplier_values(name="Autre nom", delivery_fee=Decimal("-3")),
             [LabelValues("PEFC")],
+            actor=None,
         )
 
     session.rollback()
@@ -234,10 +233,16 @@ def test_a_refused_update_leaves_the_supplier_and_its_labels_as_they_were(sessio
 
 
 def test_a_label_kept_under_its_name_gets_its_new_expiry_date(session):
-    supplier = create_supplier(session, supplier_values(), [LabelValues("FSC", date(2025, 1, 1))])
+    supplier = create_supplier(
+        session, supplier_values(), [LabelValues("FSC", date(2025, 1, 1))], actor=None
+    )
 
-    set_supplier_labels(
-        session, supplier.id, [LabelValues("FSC", date(2028, 1, 1)), LabelValues("PEFC")]
+    update_supplier(
+        session,
+        supplier.id,
+        supplier_values(),
+        [LabelValues("FSC", date(2028, 1, 1)), LabelValues("PEFC")],
+        actor=None,
     )
 
     session.expire_all()
@@ -249,8 +254,14 @@ def test_a_label_kept_under_its_name_gets_its_new_expiry_date(session):
 
 
 def test_an_expired_label_is_kept_but_earns_no_eco_points(session, make):
-    supplier = create_supplier(session, supplier_values(social_economy=""))
-    set_supplier_labels(session, supplier.id, [LabelValues("FSC", date(2024, 12, 31))])
+    supplier = create_supplier(session, supplier_values(social_economy=""), actor=None)
+    update_supplier(
+        session,
+        supplier.id,
+        supplier_values(social_economy=""),
+        [LabelValues("FSC", date(2024, 12, 31))],
+        actor=None,
+    )
     offer = make.offer(supplier=supplier, label=None)
 
     labels = offer_eco(offer, date(2025, 6, 1), [NANCY]).part("labels")
@@ -263,14 +274,14 @@ def test_an_expired_label_is_kept_but_earns_no_eco_points(session, make):
 def test_unknown_suppliers_offers_and_products_are_not_found(session, make):
     product = make.product()
     with pytest.raises(NotFound):
-        update_supplier(session, 999_999, supplier_values())
+        update_supplier(session, 999_999, supplier_values(), actor=None)
     with pytest.raises(NotFound):
-        set_supplier_labels(session, 999_999, [])
+        update_supplier(session, 999_999, supplier_values(), [], actor=None)
     with pytest.raises(NotFound):
-        create_offer(session, 999_999, offer_values(product))
+        create_offer(session, 999_999, offer_values(product), actor=None)
     for use_case in (deactivate_offer, reactivate_offer):
         with pytest.raises(NotFound):
-            use_case(session, 999_999)
+            use_case(session, 999_999, actor=None)
 
 
 # --- offers ------------------------------------------------------------------------------------
@@ -279,7 +290,7 @@ def test_unknown_suppliers_offers_and_products_are_not_found(session, make):
 def test_an_offer_is_created_with_all_units_price_tiers(session, make):
     supplier, product = make.supplier(), make.product("Ramette papier A4 recyclé 80 g")
 
-    offer = create_offer(session, supplier.id, offer_values(product))
+    offer = create_offer(session, supplier.id, offer_values(product), actor=None)
 
     session.expire_all()
     stored = session.get(Offer, offer.id)
@@ -299,7 +310,10 @@ def test_an_offer_is_created_with_all_units_price_tiers(session, make):
 @pytest.mark.parametrize("rate", ["0", "0.021", "0.055", "0.1", "0.20"])
 def test_an_offer_carries_one_of_the_french_vat_rates(session, make, rate):
     offer = create_offer(
-        session, make.supplier().id, offer_values(make.product(), vat_rate=Decimal(rate))
+        session,
+        make.supplier().id,
+        offer_values(make.product(), vat_rate=Decimal(rate)),
+        actor=None,
     )
     assert offer.vat_rate == Decimal(rate)
 
@@ -339,7 +353,7 @@ def test_an_offer_breaking_a_rule_is_refused_and_nothing_is_stored(session, make
     supplier, product = make.supplier(), make.product()
 
     with pytest.raises(Invalid) as refusal:
-        create_offer(session, supplier.id, offer_values(product, **changes))
+        create_offer(session, supplier.id, offer_values(product, **changes), actor=None)
 
     assert refused(refusal.value) == fields
     assert count(session, Offer) == 0
@@ -351,29 +365,34 @@ def test_free_tiers_from_zero_and_equal_prices_are_allowed(session, make):
         session,
         make.supplier().id,
         offer_values(make.product(), tiers=tiers(("0", "0"), ("10", "0")), capacity=None),
+        actor=None,
     )
     assert [t.unit_price for t in offer.tiers] == [0, 0]
 
 
 def test_a_reference_is_unique_per_supplier_only(session, make):
     first, second, product = make.supplier(), make.supplier(), make.product()
-    create_offer(session, first.id, offer_values(product))
+    create_offer(session, first.id, offer_values(product), actor=None)
 
     with pytest.raises(Invalid) as refusal:
-        create_offer(session, first.id, offer_values(make.product()))
+        create_offer(session, first.id, offer_values(make.product()), actor=None)
     assert refused(refusal.value) == {"supplier_ref"}
 
-    assert create_offer(session, second.id, offer_values(product)).supplier_ref == "RAM-A4-80"
+    assert (
+        create_offer(session, second.id, offer_values(product), actor=None).supplier_ref
+        == "RAM-A4-80"
+    )
 
 
 def test_updating_an_offer_replaces_its_tiers(session, make):
     supplier, product = make.supplier(), make.product()
-    offer = create_offer(session, supplier.id, offer_values(product))
+    offer = create_offer(session, supplier.id, offer_values(product), actor=None)
 
     update_offer(
         session,
         offer.id,
         offer_values(product, lead_time_days=2, tiers=tiers(("1", "4.10"), ("100", "3.50"))),
+        actor=None,
     )
 
     session.expire_all()
@@ -388,7 +407,7 @@ def test_updating_an_offer_replaces_its_tiers(session, make):
 
 def test_a_refused_offer_update_leaves_the_offer_and_its_tiers_as_they_were(session, make):
     supplier, product = make.supplier(), make.product()
-    offer = create_offer(session, supplier.id, offer_values(product))
+    offer = create_offer(session, supplier.id, offer_values(product), actor=None)
     session.commit()
 
     with pytest.raises(Invalid):
@@ -396,6 +415,7 @@ def test_a_refused_offer_update_leaves_the_offer_and_its_tiers_as_they_were(sess
             session,
             offer.id,
             offer_values(product, lead_time_days=1, tiers=tiers(("1", "3"), ("10", "3.5"))),
+            actor=None,
         )
 
     session.rollback()
@@ -410,12 +430,12 @@ def test_a_refused_offer_update_leaves_the_offer_and_its_tiers_as_they_were(sess
 
 def test_a_deactivated_offer_is_no_longer_proposed_until_reactivated(session, make):
     product = make.product()
-    offer = create_offer(session, make.supplier().id, offer_values(product))
+    offer = create_offer(session, make.supplier().id, offer_values(product), actor=None)
 
-    deactivate_offer(session, offer.id)
+    deactivate_offer(session, offer.id, actor=None)
     assert catalog.product_offers(session, product.id)[1] == []
 
-    reactivate_offer(session, offer.id)
+    reactivate_offer(session, offer.id, actor=None)
     assert catalog.product_offers(session, product.id)[1] == [offer]
 
 
@@ -427,11 +447,13 @@ def test_the_eco_score_of_an_offer_reads_its_labels_status_recycling_and_locatio
         session,
         supplier_values(social_economy="ESAT"),
         [LabelValues("FSC", date(2030, 1, 1)), LabelValues("PEFC", date(2020, 1, 1))],
+        actor=None,
     )
     offer = create_offer(
         session,
         supplier.id,
         offer_values(make.product(), label="Écolabel européen", recycled_content=80),
+        actor=None,
     )
 
     score = offer_eco(offer, date(2025, 6, 1), [NANCY])
@@ -469,7 +491,10 @@ def test_the_cooperative_takes_delivery_at_its_active_members_sites(session, mak
 
 def test_an_offer_valid_for_a_year_is_scored_with_the_labels_valid_on_the_day(session, make):
     supplier = create_supplier(
-        session, supplier_values(social_economy=""), [LabelValues("FSC", date(2025, 6, 1))]
+        session,
+        supplier_values(social_economy=""),
+        [LabelValues("FSC", date(2025, 6, 1))],
+        actor=None,
     )
     offer = make.offer(supplier=supplier, label=None)
     on_the_day = offer_eco(offer, date(2025, 6, 1), [NANCY]).part("labels").points
@@ -483,7 +508,10 @@ def test_a_status_outside_the_eco_table_is_kept_as_it_was_but_never_newly_given(
         name="Atelier Familial", siret="", social_economy="Entreprise familiale"
     )
 
-    assert update_supplier(session, supplier.id, values).social_economy == "Entreprise familiale"
+    assert (
+        update_supplier(session, supplier.id, values, actor=None).social_economy
+        == "Entreprise familiale"
+    )
     with pytest.raises(Invalid) as refusal:
-        create_supplier(session, replace(values, name="Autre atelier"))
+        create_supplier(session, replace(values, name="Autre atelier"), actor=None)
     assert refused(refusal.value) == {"social_economy"}

@@ -98,7 +98,7 @@ def test_the_doubtful_line_waits_in_the_review_queue_with_its_reason(
         price_list("K-5;Enveloppes kraft C5 - boîte de 500;boîte;1;0,45"),
         "tarifs.csv",
     )
-    apply_import(session, plan)
+    apply_import(session, plan, actor=None)
     match = session.scalars(select(ProductMatch)).one()
     assert "prix unitaire 0,45 €" in match.reason
     assert plan.summary()["lines"][0]["reason"] == match.reason
@@ -120,6 +120,7 @@ def supplier_with_three_offers(session, make):
             ),
             "v1.csv",
         ),
+        actor=None,
     )
     return supplier
 
@@ -140,7 +141,7 @@ def test_a_partial_price_list_keeps_the_offers_it_does_not_name(
         "Trombones acier 32 mm - boîte de 100",
     ]
     assert plan.counts()["missing"] == 2 and plan.counts()["deactivate"] == 0
-    result = apply_import(session, plan)
+    result = apply_import(session, plan, actor=None)
     assert result.deactivated == 0
     assert active_references(session) == ["P-1", "P-2", "P-3"]
 
@@ -152,7 +153,7 @@ def test_a_complete_catalog_deactivates_the_offers_it_does_not_name(
     full = price_list("P-1;Ramette papier A4 recyclé 80 g;ramette;5;4,10")
     plan = plan_import(session, supplier.id, full, "catalogue.csv", complete=True)
     assert plan.counts()["deactivate"] == 2
-    assert apply_import(session, plan).deactivated == 2
+    assert apply_import(session, plan, actor=None).deactivated == 2
     assert active_references(session) == ["P-1"]
 
 
@@ -181,9 +182,9 @@ def second_import(session, supplier_with_three_offers):
         "P-4;Ramette papier A4 recyclé 80 g par 5;ramette;5;4,00",
         "P-5;Cutter de sécurité 9 mm;unité;1;3,20",
     )
-    upload = start_upload(session, supplier.id, "catalogue.csv", data, None, UploadLimits())
+    upload = start_upload(session, supplier.id, "catalogue.csv", data, UploadLimits(), actor=None)
     upload.status = "ready"
-    _, result = confirm_upload(session, upload.id, UploadLimits(), complete=True)
+    _, result = confirm_upload(session, upload.id, UploadLimits(), actor=None, complete=True)
     assert (result.created, result.updated, result.deactivated) == (2, 1, 2)
     session.commit()
     return upload.id, before
@@ -192,7 +193,7 @@ def second_import(session, supplier_with_three_offers):
 def test_an_import_is_undone_as_a_whole(session, second_import):
     upload_id, (offers_before, products_before) = second_import
     assert offer_state(session) != offers_before
-    result = undo_import(session, upload_id, offer_in_use=nothing_used, actor_id=None)
+    result = undo_import(session, upload_id, offer_in_use=nothing_used, actor=None)
     assert (result.removed, result.restored, result.reactivated) == (2, 1, 2)
     assert result.withdrawn_products == 1  # the cutter, new with this import
     assert offer_state(session) == offers_before
@@ -210,11 +211,11 @@ def test_an_import_is_undone_as_a_whole(session, second_import):
 
 def test_an_undone_import_cannot_be_undone_or_imported_again(session, second_import):
     upload_id, _ = second_import
-    undo_import(session, upload_id, offer_in_use=nothing_used)
-    with pytest.raises(UndoRefused, match="déjà été annulé"):
-        undo_import(session, upload_id, offer_in_use=nothing_used)
-    with pytest.raises(UploadRefused, match="annulé"):
-        confirm_upload(session, upload_id, UploadLimits())
+    undo_import(session, upload_id, offer_in_use=nothing_used, actor=None)
+    with pytest.raises(UndoRefused, match="already been undone"):
+        undo_import(session, upload_id, offer_in_use=nothing_used, actor=None)
+    with pytest.raises(UploadRefused, match="undone"):
+        confirm_upload(session, upload_id, UploadLimits(), actor=None)
 
 
 def test_an_import_whose_offers_a_batch_used_cannot_be_undone(session, second_import):
@@ -228,7 +229,7 @@ def test_an_import_whose_offers_a_batch_used_cannot_be_undone(session, second_im
         return {used} & set(offer_ids)
 
     with pytest.raises(UndoRefused, match="P-4"):
-        undo_import(session, upload_id, offer_in_use=in_use)
+        undo_import(session, upload_id, offer_in_use=in_use, actor=None)
     assert used in seen
     assert offer_state(session) == after
     assert session.get(CatalogUpload, upload_id).status == "imported"
@@ -239,19 +240,19 @@ def test_an_import_whose_offers_changed_since_cannot_be_undone(session, second_i
     offer = session.scalar(select(Offer).where(Offer.supplier_ref == "P-1"))
     offer.lead_time_days = 9
     session.flush()
-    with pytest.raises(UndoRefused, match="modifiées depuis"):
-        undo_import(session, upload_id, offer_in_use=nothing_used)
+    with pytest.raises(UndoRefused, match="changed since"):
+        undo_import(session, upload_id, offer_in_use=nothing_used, actor=None)
     session.expire_all()
     assert session.scalar(select(Offer).where(Offer.supplier_ref == "P-1")).pack_size == Decimal(10)
 
 
 def test_reimporting_after_an_undo_brings_the_withdrawn_product_back(session, second_import, make):
     upload_id, _ = second_import
-    undo_import(session, upload_id, offer_in_use=nothing_used)
+    undo_import(session, upload_id, offer_in_use=nothing_used, actor=None)
     supplier = session.get(CatalogUpload, upload_id).supplier
     plan = plan_import(
         session, supplier.id, price_list("P-5;Cutter de sécurité 9 mm;unité;1;3,20"), "c.csv"
     )
-    apply_import(session, plan)
+    apply_import(session, plan, actor=None)
     cutter = session.scalar(select(Product).where(Product.name == "Cutter de sécurité 9 mm"))
     assert cutter.active

@@ -56,7 +56,7 @@ def test_a_new_price_list_creates_offers_matched_to_catalog_products(session, ca
     assert plan.ok, plan.catalog.messages
     assert [line.product.verdict for line in plan.lines] == ["auto", "new"]
     assert plan.lines[0].product.product_id == paper.id
-    result = apply_import(session, plan)
+    result = apply_import(session, plan, actor=None)
     assert (result.created, result.updated, result.new_products) == (2, 0, 1)
     offer = session.scalar(select(Offer).where(Offer.supplier_ref == "P-1"))
     assert offer.product_id == paper.id
@@ -73,11 +73,11 @@ def test_a_complete_catalog_updates_by_reference_and_deactivates_what_is_gone(se
         "P-1;Ramette papier A4 recyclé 80 g;ramette;5;4,20;",
         "P-2;Savon mains liquide 5 L;l;1;2,50;",
     )
-    apply_import(session, plan_import(session, supplier.id, first, "v1.csv"))
+    apply_import(session, plan_import(session, supplier.id, first, "v1.csv"), actor=None)
     second = price_list("p-1;Ramette papier A4 recyclé 80 g;ramette;5;4,10;3,90")
     plan = plan_import(session, supplier.id, second, "v2.csv", complete=True)
     assert plan.counts()["update"] == 1 and plan.counts()["deactivate"] == 1
-    result = apply_import(session, plan)
+    result = apply_import(session, plan, actor=None)
     assert (result.created, result.updated, result.deactivated) == (0, 1, 1)
     session.expire_all()
     offers = {o.supplier_ref: o for o in session.scalars(select(Offer))}
@@ -98,7 +98,7 @@ def test_a_file_with_one_bad_row_imports_nothing(session, catalog):
     assert not plan.ok
     assert any("ligne 3" in message for message in plan.catalog.messages)
     with pytest.raises(ValueError):
-        apply_import(session, plan)
+        apply_import(session, plan, actor=None)
     assert catalog_state(session) == before
 
 
@@ -109,13 +109,13 @@ def test_a_doubtful_match_waits_for_the_leads_review(session, catalog, make):
         session, supplier.id, price_list("P-9;Ramette A4 recyclée;ramette;5;4,20;"), "t.csv"
     )
     assert plan.lines[0].product.verdict == "review"
-    apply_import(session, plan)
+    apply_import(session, plan, actor=None)
     (match,) = pending_matches(session)
     assert len(match.candidates) >= 2
-    resolve_match(session, match.id, paper.id, None)
+    resolve_match(session, match.id, paper.id, actor=None)
     assert match.offer.product_id == paper.id and match.status in ("confirmed", "changed")
     with pytest.raises(ReviewRefused):
-        resolve_match(session, match.id, paper.id, None)
+        resolve_match(session, match.id, paper.id, actor=None)
     assert pending_matches(session) == []
 
 
@@ -123,7 +123,7 @@ def test_an_upload_is_analysed_with_progress_and_imported_once(session, engine, 
     _, supplier = catalog
     lines = [f"R-{i};Produit numéro {i};unité;1;{i},50;" for i in range(1, 1201)]
     upload = start_upload(
-        session, supplier.id, "gros.csv", price_list(*lines), None, UploadLimits()
+        session, supplier.id, "gros.csv", price_list(*lines), UploadLimits(), actor=None
     )
     session.commit()
     sessions = make_session_factory(engine)
@@ -133,28 +133,30 @@ def test_an_upload_is_analysed_with_progress_and_imported_once(session, engine, 
     assert upload.status == "ready"
     assert upload.progress_done == upload.progress_total == 1200
     assert upload.summary["counts"]["create"] == 1200
-    _, result = confirm_upload(session, upload.id, UploadLimits())
+    _, result = confirm_upload(session, upload.id, UploadLimits(), actor=None)
     session.commit()
     assert result.created == 1200
-    with pytest.raises(UploadRefused, match="déjà été importé"):
-        confirm_upload(session, upload.id, UploadLimits())
+    with pytest.raises(UploadRefused, match="already been imported"):
+        confirm_upload(session, upload.id, UploadLimits(), actor=None)
     assert session.scalar(select(func.count(Offer.id))) == 1200
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
-    [(b"", "vide"), (b"x" * 2000, "plus que les")],
+    [(b"", "empty"), (b"x" * 2000, "more than the")],
 )
 def test_an_empty_or_oversized_upload_is_refused_at_once(session, catalog, data, message):
     _, supplier = catalog
     with pytest.raises(UploadRefused, match=message):
-        start_upload(session, supplier.id, "t.csv", data, None, UploadLimits(max_bytes=1000))
+        start_upload(session, supplier.id, "t.csv", data, UploadLimits(max_bytes=1000), actor=None)
     assert session.scalar(select(func.count(CatalogUpload.id))) == 0
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_shown_invalid(session, engine, catalog):
     _, supplier = catalog
-    upload = start_upload(session, supplier.id, "t.csv", b"%PDF-1.7\n...", None, UploadLimits())
+    upload = start_upload(
+        session, supplier.id, "t.csv", b"%PDF-1.7\n...", UploadLimits(), actor=None
+    )
     session.commit()
     analyse_upload(make_session_factory(engine), upload.id, UploadLimits())
     session.expire_all()
@@ -162,7 +164,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_shown_invalid(session, engine, cata
     assert upload.status == "invalid"
     assert upload.summary["messages"]
     with pytest.raises(UploadRefused):
-        confirm_upload(session, upload.id, UploadLimits())
+        confirm_upload(session, upload.id, UploadLimits(), actor=None)
     assert session.scalar(select(func.count(ProductMatch.id))) == 0
 
 
@@ -185,9 +187,9 @@ def test_an_import_and_a_review_are_in_the_audit_trail(session, catalog, make):
     plan = plan_import(
         session, supplier.id, price_list("P-9;Ramette A4 recyclée;ramette;5;4,20;"), "t.csv"
     )
-    apply_import(session, plan, lead.id)
+    apply_import(session, plan, actor=lead)
     (match,) = pending_matches(session)
-    resolve_match(session, match.id, paper.id, lead.id)
+    resolve_match(session, match.id, paper.id, actor=lead)
     trail = [
         (event.action, event.user_id, event.object_type)
         for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id))

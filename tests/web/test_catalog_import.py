@@ -159,6 +159,27 @@ def test_the_command_line_imports_all_or_nothing(
     assert unknown.exit_code == 1 and "Nobody" in unknown.output
 
 
+def test_the_command_line_deactivates_missing_offers_only_with_complete(
+    database_url, make, supplier, session, tmp_path, monkeypatch
+):
+    session.commit()
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    good, partial = tmp_path / "good.csv", tmp_path / "partial.csv"
+    good.write_bytes(GOOD)
+    partial.write_bytes(GOOD.replace(b"P-2;Agrafeuse m\xe9tal 25 feuilles;unit\xe9;1;12,00\n", b""))
+    runner = CliRunner()
+    command = ["catalog", "import", "--supplier", supplier.name]
+    assert runner.invoke(main, [*command, str(good)]).exit_code == 0
+    kept = runner.invoke(main, [*command, str(partial)])
+    assert kept.exit_code == 0, kept.output
+    assert "0 to deactivate" in kept.output and "1 offer(s) missing" in kept.output
+    assert active_references(session) == ["P-1", "P-2"]
+    done = runner.invoke(main, [*command, str(partial), "--complete"])
+    assert done.exit_code == 0, done.output
+    assert "1 to deactivate" in done.output and "1 deactivated" in done.output
+    assert active_references(session) == ["P-1"]
+
+
 def test_the_preview_counts_what_a_reimport_would_do(lead_app, signed_in, make, supplier, session):
     client = signed_in(make.user("lead"))
     upload(client, supplier, GOOD)
@@ -222,3 +243,33 @@ def test_the_lead_undoes_an_import_from_its_page(lead_app, signed_in, make, supp
     assert offers(session) == 0
     again = client.post(f"/catalog/imports/{upload_id}/undo", follow_redirects=True)
     assert "déjà été annulé" in again.get_data(as_text=True)
+
+
+def test_the_command_line_import_says_who_imported_in_the_audit_trail(
+    database_url, make, supplier, session, tmp_path, monkeypatch
+):
+    from persistence.audit import AuditEvent
+
+    lead = make.user("lead", email="achats@coop.fr")
+    session.commit()
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    good = tmp_path / "good.csv"
+    good.write_bytes(GOOD)
+    runner = CliRunner()
+    unknown = runner.invoke(
+        main, ["catalog", "import", str(good), "--supplier", supplier.name, "--as", "x@y.fr"]
+    )
+    assert unknown.exit_code == 1 and "x@y.fr" in unknown.output
+    by_shell = runner.invoke(main, ["catalog", "import", str(good), "--supplier", supplier.name])
+    by_lead = runner.invoke(
+        main, ["catalog", "import", str(good), "--supplier", supplier.name, "--as", lead.email]
+    )
+    assert by_shell.exit_code == 0 and by_lead.exit_code == 0, by_shell.output + by_lead.output
+    session.expire_all()
+    imports = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "catalog.import").order_by(AuditEvent.id)
+    ).all()
+    assert [(event.user_id, event.details.get("by")) for event in imports] == [
+        (None, "command line"),
+        (lead.id, None),
+    ]

@@ -2,37 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from purchasing import accounts
 from purchasing.accounts import MemberValues, UserValues
-from purchasing.errors import Invalid, NotFound
-from purchasing.models import Member, User
+from purchasing.errors import Invalid
 from purchasing.parsing import parse_decimal
 from web import db
 from web.access import role_required
+from web.admin import blueprint
 from web.admin.forms import MemberForm, UserForm
-from web.i18n import translate
-
-blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
-
-
-def _field_errors(form, error: Invalid) -> None:
-    for name, message in error.errors.items():
-        form[name].errors = [*form[name].errors, translate(message)]
-    flash(_("Nothing was saved: please correct the fields marked below."), "error")
+from web.errors import errors_on_form
+from web.labels import ROLE_LABELS
 
 
 @blueprint.get("/members")
 @role_required("admin")
 def members():
     return render_template("admin/members.html", members=accounts.members(db.session()))
-
-
-ROLE_CHOICES = (("member", _l("member")), ("lead", _l("purchasing lead")), ("admin", _l("admin")))
 
 
 def _coordinate(field) -> float:
@@ -62,9 +51,7 @@ def _member_values(form: MemberForm) -> MemberValues:
 @role_required("admin")
 def member(member_id: int | None = None):
     session = db.session()
-    existing = session.get(Member, member_id) if member_id is not None else None
-    if member_id is not None and existing is None:
-        abort(404)
+    existing = accounts.member_by_id(session, member_id) if member_id is not None else None
     form = MemberForm(obj=existing)
     values = _member_values(form) if form.validate_on_submit() else None
     if values is not None and any(field.errors for field in (form.latitude, form.longitude)):
@@ -72,14 +59,13 @@ def member(member_id: int | None = None):
     elif values is not None:
         try:
             if existing is None:
-                saved = accounts.create_member(session, current_user, values)
+                saved = accounts.create_member(session, values, actor=current_user)
             else:
-                saved = accounts.update_member(session, current_user, existing.id, values)
+                saved = accounts.update_member(session, existing.id, values, actor=current_user)
         except Invalid as error:
-            session.rollback()
-            _field_errors(form, error)
+            errors_on_form(form, error)
+            flash(_("Nothing was saved: please correct the fields marked below."), "error")
         else:
-            session.commit()
             flash(_("Member %(name)s saved.", name=saved.name))
             return redirect(url_for("admin.members"))
     status = 422 if form.errors else 200
@@ -97,11 +83,9 @@ def users():
 @role_required("admin")
 def user(user_id: int | None = None):
     session = db.session()
-    existing = session.get(User, user_id) if user_id is not None else None
-    if user_id is not None and existing is None:
-        abort(404)
+    existing = accounts.user_by_id(session, user_id) if user_id is not None else None
     form = UserForm(obj=existing)
-    form.role.choices = [(value, str(label)) for value, label in ROLE_CHOICES]
+    form.role.choices = [(value, str(label)) for value, label in ROLE_LABELS.items()]
     form.member_id.choices = [("", "—")] + [(str(m.id), m.name) for m in accounts.members(session)]
     if existing is not None and not form.is_submitted():
         form.member_id.data = str(existing.member_id or "")
@@ -116,16 +100,13 @@ def user(user_id: int | None = None):
         )
         try:
             if existing is None:
-                saved = accounts.create_user(session, current_user, values)
+                saved = accounts.create_user(session, values, actor=current_user)
             else:
-                saved = accounts.update_user(session, current_user, existing.id, values)
-        except (Invalid, NotFound) as error:
-            session.rollback()
-            if isinstance(error, NotFound):
-                abort(404)
-            _field_errors(form, error)
+                saved = accounts.update_user(session, existing.id, values, actor=current_user)
+        except Invalid as error:
+            errors_on_form(form, error)
+            flash(_("Nothing was saved: please correct the fields marked below."), "error")
         else:
-            session.commit()
             flash(_("Account of %(name)s saved.", name=saved.name))
             return redirect(url_for("admin.users"))
     status = 422 if form.errors else 200

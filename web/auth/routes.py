@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin, current_user, login_required, login_user, logout_user
 
-from purchasing import audit
-from purchasing.accounts import authenticate
+from purchasing.accounts import authenticate, record_sign_in
 from purchasing.models import User
 from web import db, login_manager
+from web.auth import blueprint
 from web.auth.forms import LoginForm
-
-blueprint = Blueprint("auth", __name__, template_folder="templates")
 
 
 class Visitor(AnonymousUserMixin):
@@ -49,8 +47,7 @@ def login():
             flash(_("Unknown e-mail address or wrong password."), "error")
         else:
             login_user(user)
-            audit.record(session, user, "user.login", "user", user.id)
-            session.commit()
+            record_sign_in(session, actor=user)
             target = request.args.get("next", "")
             if not target.startswith("/") or target.startswith("//"):
                 target = url_for("home")

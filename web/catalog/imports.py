@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import threading
 
-from flask import (
-    Flask,
-    abort,
-    current_app,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from purchasing.allocations import offers_in_use
+from suppliers import catalog
 from suppliers.catalog_file import LABELS
+from suppliers.errors import N_, Message
 from suppliers.import_undo import UndoRefused, undo_import, undo_refusal
-from suppliers.models import CatalogUpload, Product, Supplier
 from suppliers.reviews import ReviewRefused, pending_matches, resolve_match
 from suppliers.uploads import (
     UploadLimits,
@@ -31,10 +21,13 @@ from suppliers.uploads import (
     change_mapping,
     confirm_upload,
     start_upload,
+    upload_by_id,
 )
 from web import db
 from web.access import role_required
-from web.catalog.routes import blueprint
+from web.catalog import blueprint
+from web.errors import refusal
+from web.i18n import translate
 
 
 def _limits() -> UploadLimits:
@@ -42,58 +35,54 @@ def _limits() -> UploadLimits:
 
 
 def _analyse_in_background(upload_id: int) -> None:
-    """Analysis runs beside the request so the page can show its progress."""
+    """Analysis runs beside the request so the page can show its progress; it starts once the
+    request's changes are committed, so that it finds them."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     sessions = app.extensions["coachat.sessions"]
     limits = _limits()
     if app.config.get("IMPORT_ANALYSIS_INLINE"):
-        analyse_upload(sessions, upload_id, limits)
+        db.after_commit(lambda: analyse_upload(sessions, upload_id, limits))
         return
-    threading.Thread(target=analyse_upload, args=(sessions, upload_id, limits), daemon=True).start()
+    thread = threading.Thread(
+        target=analyse_upload, args=(sessions, upload_id, limits), daemon=True
+    )
+    db.after_commit(thread.start)
 
 
 @blueprint.route("/imports/new", methods=["GET", "POST"])
 @role_required("lead")
 def import_new():
     session = db.session()
-    suppliers = list(session.scalars(select(Supplier).order_by(Supplier.name)))
+    suppliers = catalog.suppliers(session)
     if request.method == "POST":
         supplier = request.form.get("supplier_id", "")
         upload_file = request.files.get("file")
         try:
             if not supplier.isdigit():
-                raise UploadRefused("Choisissez le fournisseur dont c'est la liste de prix.")
+                raise UploadRefused(Message(N_("Choose the supplier whose price list this is.")))
             if upload_file is None or not upload_file.filename:
-                raise UploadRefused("Choisissez un fichier CSV ou XLSX.")
+                raise UploadRefused(Message(N_("Choose a CSV or XLSX file.")))
             data = upload_file.read(_limits().max_bytes + 1)
             upload = start_upload(
-                session, int(supplier), upload_file.filename, data, current_user.id, _limits()
+                session, int(supplier), upload_file.filename, data, _limits(), actor=current_user
             )
         except UploadRefused as refused:
-            session.rollback()
-            flash(str(refused), "error")
+            flash(translate(refused.message), "error")
             return render_template("catalog/imports/new.html", suppliers=suppliers), 422
-        session.commit()
         _analyse_in_background(upload.id)
         return redirect(url_for("catalog.import_show", upload_id=upload.id))
     return render_template("catalog/imports/new.html", suppliers=suppliers)
-
-
-def _upload(upload_id: int) -> CatalogUpload:
-    upload = db.session().get(CatalogUpload, upload_id)
-    if upload is None:
-        abort(404)
-    return upload
 
 
 @blueprint.get("/imports/<int:upload_id>")
 @role_required("lead")
 def import_show(upload_id: int):
     session = db.session()
-    upload = _upload(upload_id)
+    upload = upload_by_id(session, upload_id)
     undo_blocked = None
     if upload.status == "imported":
-        undo_blocked = undo_refusal(session, upload, lambda ids: offers_in_use(session, ids))
+        blocked = undo_refusal(session, upload, lambda ids: offers_in_use(session, ids))
+        undo_blocked = translate(blocked) if blocked is not None else None
     return render_template(
         "catalog/imports/show.html", upload=upload, field_labels=LABELS, undo_blocked=undo_blocked
     )
@@ -102,7 +91,7 @@ def import_show(upload_id: int):
 @blueprint.get("/imports/<int:upload_id>/progress")
 @role_required("lead")
 def import_progress(upload_id: int):
-    upload = _upload(upload_id)
+    upload = upload_by_id(db.session(), upload_id)
     return jsonify(status=upload.status, done=upload.progress_done, total=upload.progress_total)
 
 
@@ -110,7 +99,7 @@ def import_progress(upload_id: int):
 @role_required("lead")
 def import_mapping(upload_id: int):
     session = db.session()
-    upload = _upload(upload_id)
+    upload = upload_by_id(session, upload_id)
     columns = upload.summary.get("columns", {})
     headers = columns.get("headers", [])
     # Tier columns keep what was recognised; the named fields take the lead's choice.
@@ -120,11 +109,9 @@ def import_mapping(upload_id: int):
         if chosen is not None:
             mapping[field] = chosen if chosen in headers else None
     try:
-        change_mapping(session, upload.id, mapping)
+        change_mapping(session, upload.id, mapping, actor=current_user)
     except UploadRefused as refused:
-        flash(str(refused), "error")
-        return redirect(url_for("catalog.import_show", upload_id=upload.id))
-    session.commit()
+        return refusal(refused, url_for("catalog.import_show", upload_id=upload.id))
     _analyse_in_background(upload.id)
     return redirect(url_for("catalog.import_show", upload_id=upload.id))
 
@@ -132,20 +119,18 @@ def import_mapping(upload_id: int):
 @blueprint.post("/imports/<int:upload_id>/confirm")
 @role_required("lead")
 def import_confirm(upload_id: int):
-    session = db.session()
     try:
         _upload, result = confirm_upload(
-            session,
+            db.session(),
             upload_id,
             _limits(),
-            current_user.id,
+            actor=current_user,
             complete=request.form.get("complete") == "1",
         )
     except UploadRefused as refused:
-        session.commit()  # keeps the refreshed preview of a file that turned out invalid
-        flash(str(refused), "error")
-        return redirect(url_for("catalog.import_show", upload_id=upload_id))
-    session.commit()
+        # The preview, refreshed against the catalog as it is now, shows why: it is kept.
+        to = url_for("catalog.import_show", upload_id=upload_id)
+        return refusal(refused, to, keep_changes=True)
     flash(
         _(
             "Imported: %(created)d offers created, %(updated)d updated, %(deactivated)d "
@@ -169,13 +154,10 @@ def import_undo(upload_id: int):
             session,
             upload_id,
             offer_in_use=lambda ids: offers_in_use(session, ids),
-            actor_id=current_user.id,
+            actor=current_user,
         )
     except UndoRefused as refused:
-        session.rollback()
-        flash(str(refused), "error")
-        return redirect(url_for("catalog.import_show", upload_id=upload_id))
-    session.commit()
+        return refusal(refused, url_for("catalog.import_show", upload_id=upload_id))
     flash(
         _(
             "Import undone: %(removed)d offers removed, %(restored)d restored, "
@@ -193,9 +175,7 @@ def import_undo(upload_id: int):
 @role_required("lead")
 def matches():
     session = db.session()
-    products = list(
-        session.scalars(select(Product).where(Product.active.is_(True)).order_by(Product.name))
-    )
+    products = catalog.products(session, limit=5000)
     return render_template(
         "catalog/imports/matches.html", matches=pending_matches(session), products=products
     )
@@ -208,15 +188,12 @@ def match_resolve(match_id: int):
     choice = request.form.get("product_id", "")
     try:
         if choice == "new":
-            resolve_match(session, match_id, None, current_user.id)
+            resolve_match(session, match_id, None, actor=current_user)
         elif choice.isdigit():
-            resolve_match(session, match_id, int(choice), current_user.id)
+            resolve_match(session, match_id, int(choice), actor=current_user)
         else:
-            raise ReviewRefused(_("Choose a product, or make it a new one."))
+            raise ReviewRefused(Message(N_("Choose a product, or make it a new one.")))
     except ReviewRefused as refused:
-        session.rollback()
-        flash(str(refused), "error")
-        return redirect(url_for("catalog.matches"))
-    session.commit()
+        return refusal(refused, url_for("catalog.matches"))
     flash(_("Match recorded."))
     return redirect(url_for("catalog.matches"))

@@ -1,14 +1,13 @@
-"""A member's needs: the dashboard, the need form, changing and cancelling."""
+"""A member's needs: the dashboard, the need form, changing, cancelling; the lead's matching."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from purchasing.clock import cooperative_today
-from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
+from purchasing.errors import N_, Conflict, Invalid, Message
 from purchasing.models import Member, Need
 from purchasing.needs import (
     cancel_need,
@@ -23,36 +22,13 @@ from suppliers import catalog
 from suppliers.models import UNITS
 from web import db
 from web.access import role_required
-from web.i18n import translate
+from web.errors import errors_on_form, refusal
+from web.labels import UNIT_LABELS
+from web.needs import blueprint
 from web.needs.forms import NeedForm
 
-blueprint = Blueprint("needs", __name__, url_prefix="/needs", template_folder="templates")
-
-UNIT_LABELS = {
-    "unit": _l("unit"),
-    "ream": _l("ream"),
-    "box": _l("box"),
-    "pack": _l("pack"),
-    "roll": _l("roll"),
-    "kg": _l("kg"),
-    "l": _l("litre"),
-    "m": _l("metre"),
-}
-STATUS_LABELS = {
-    "draft": _l("draft"),
-    "submitted": _l("submitted"),
-    "pooled": _l("pooled"),
-    "allocated": _l("allocated"),
-    "ordered": _l("ordered"),
-    "received": _l("received"),
-    "cancelled": _l("cancelled"),
-    "unfulfilled": _l("unfulfilled"),
-}
-
-
-@blueprint.app_context_processor
-def labels():
-    return {"unit_labels": UNIT_LABELS, "status_labels": STATUS_LABELS}
+# A product is chosen by typing in the free-text field: refusals about it are shown there.
+FORM_FIELDS = {"product_id": "free_text"}
 
 
 def _member_only() -> int:
@@ -65,13 +41,6 @@ def _prepare(form: NeedForm, member_id: int) -> None:
     sites = db.session().get(Member, member_id).sites  # type: ignore[union-attr]
     form.delivery_site_id.choices = [(str(site.id), f"{site.name} — {site.town}") for site in sites]
     form.unit.choices = [(code, str(UNIT_LABELS[code])) for code in UNITS]
-
-
-def _show_errors(form: NeedForm, error: Invalid) -> None:
-    for name, message in error.errors.items():
-        target = form.free_text if name == "product_id" else form[name]
-        target.errors = [translate(message)]
-    flash(_("The need was not saved: please correct the fields marked below."), "error")
 
 
 @blueprint.get("/")
@@ -95,27 +64,20 @@ def new():
     if form.validate_on_submit():
         session = db.session()
         try:
-            need = submit_need(session, current_user, form.values(), cooperative_today())
+            need = submit_need(session, form.values(), cooperative_today(), actor=current_user)
         except Invalid as error:
-            _show_errors(form, error)
+            errors_on_form(form, error, FORM_FIELDS)
+            flash(_("The need was not saved: please correct the fields marked below."), "error")
         else:
-            session.commit()
             flash(_("Need #%(id)d submitted: it will be pooled at the next round.", id=need.id))
             return redirect(url_for("needs.dashboard"))
     return render_template("needs/form.html", form=form, need=None), 200 if not form.errors else 422
 
 
-def _visible(need_id: int) -> Need:
-    try:
-        return visible_need(db.session(), current_user, need_id)
-    except NotFound:
-        abort(404)
-
-
 @blueprint.get("/<int:need_id>")
 @login_required
 def show(need_id: int):
-    need = _visible(need_id)
+    need = visible_need(db.session(), current_user, need_id)
     suggestions, products = [], []
     if current_user.is_lead and need.product_id is None and need.editable:
         session = db.session()
@@ -132,14 +94,9 @@ def match(need_id: int):
     try:
         if not choice.isdigit():
             raise Invalid({"product_id": Message(N_("This product is not in the catalog."))})
-        match_need(session, current_user, need_id, int(choice))
-    except NotFound:
-        abort(404)
+        match_need(session, need_id, int(choice), actor=current_user)
     except (Invalid, Conflict) as error:
-        session.rollback()
-        flash(translate(error.message), "error")
-        return redirect(url_for("needs.show", need_id=need_id))
-    session.commit()
+        return refusal(error, url_for("needs.show", need_id=need_id))
     flash(_("Need #%(id)d now names a catalog product: it will be pooled.", id=need_id))
     return redirect(url_for("needs.show", need_id=need_id))
 
@@ -147,7 +104,7 @@ def match(need_id: int):
 @blueprint.route("/<int:need_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(need_id: int):
-    need = _visible(need_id)
+    need = visible_need(db.session(), current_user, need_id)
     if not need.editable:
         flash(_("This need is already pooled and can no longer change."), "warning")
         return redirect(url_for("needs.show", need_id=need.id))
@@ -156,15 +113,13 @@ def edit(need_id: int):
     if form.validate_on_submit():
         session = db.session()
         try:
-            update_need(session, current_user, need.id, form.values(), cooperative_today())
+            update_need(session, need.id, form.values(), cooperative_today(), actor=current_user)
         except Invalid as error:
-            session.rollback()
-            _show_errors(form, error)
+            errors_on_form(form, error, FORM_FIELDS)
+            flash(_("The need was not saved: please correct the fields marked below."), "error")
         except Conflict as error:
-            flash(translate(error.message), "warning")
-            return redirect(url_for("needs.show", need_id=need.id))
+            return refusal(error, url_for("needs.show", need_id=need.id), "warning")
         else:
-            session.commit()
             flash(_("Need #%(id)d updated.", id=need.id))
             return redirect(url_for("needs.show", need_id=need.id))
     return render_template("needs/form.html", form=form, need=need), 200 if not form.errors else 422
@@ -175,13 +130,9 @@ def edit(need_id: int):
 def cancel(need_id: int):
     session = db.session()
     try:
-        cancel_need(session, current_user, need_id)
-    except NotFound:
-        abort(404)
+        cancel_need(session, need_id, actor=current_user)
     except Conflict as error:
-        flash(translate(error.message), "warning")
-        return redirect(url_for("needs.show", need_id=need_id))
-    session.commit()
+        return refusal(error, url_for("needs.show", need_id=need_id), "warning")
     flash(_("Need #%(id)d cancelled.", id=need_id))
     return redirect(url_for("needs.dashboard"))
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from suppliers import catalog
 from web import db
-
-blueprint = Blueprint("catalog", __name__, url_prefix="/catalog", template_folder="templates")
+from web.catalog import blueprint
+from web.labels import UNIT_LABELS
 
 
 @blueprint.get("/products")
@@ -31,10 +31,7 @@ def products():
 @blueprint.get("/products/<int:product_id>")
 @login_required
 def product(product_id: int):
-    found = catalog.product_offers(db.session(), product_id)
-    if found is None:
-        abort(404)
-    product, offers = found
+    product, offers = catalog.product_offers(db.session(), product_id)
     return render_template("catalog/product.html", product=product, offers=offers)
 
 
@@ -50,10 +47,7 @@ def suppliers():
 @blueprint.get("/suppliers/<int:supplier_id>")
 @login_required
 def supplier(supplier_id: int):
-    found = catalog.supplier_offers(db.session(), supplier_id)
-    if found is None:
-        abort(404)
-    supplier, offers = found
+    supplier, offers = catalog.supplier_offers(db.session(), supplier_id)
     return render_template("catalog/supplier.html", supplier=supplier, offers=offers)
 
 
@@ -61,8 +55,6 @@ def supplier(supplier_id: int):
 @login_required
 def suggest():
     """Products for the need form's live suggestions."""
-    from web.needs.routes import UNIT_LABELS
-
     text = request.args.get("q", "")[:200]
     suggestions = catalog.suggest_products(db.session(), text)
     return jsonify(
@@ -81,6 +73,3 @@ def suggest():
             for s in suggestions
         ]
     )
-
-
-from web.catalog import manage  # noqa: E402, F401 - adds the lead's catalog pages

@@ -1,0 +1,199 @@
+"""The lead's policy for one scenario: weights, hard rules and the solver's time limit.
+
+A policy is kept with its scenario as plain JSON (``as_json``) and in a canonical form
+(``key``), so that the same batch and the same policy give the same scenario.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import optimizer
+from purchasing.errors import N_, Invalid, Message
+from purchasing.parsing import parse_decimal
+
+DEFAULT_TIME_LIMIT = 30
+MAX_TIME_LIMIT = 600
+MAX_BUDGET = Decimal("100000000")
+
+
+@dataclass(frozen=True)
+class ScenarioPolicy:
+    """Weights in percent (only their proportions matter), the hard rules, a time limit."""
+
+    cost: int = 60
+    delay: int = 10
+    eco: int = 30
+    min_average_eco: Decimal | None = None
+    budget_cap: Decimal | None = None
+    max_suppliers_per_product: int | None = None
+    min_local_share: int | None = None
+    min_social_economy_share: int | None = None
+    single_supplier_per_need: bool = False
+    time_limit: int = DEFAULT_TIME_LIMIT
+
+    def as_json(self) -> dict[str, Any]:
+        def text(value: Decimal | None) -> str | None:
+            return None if value is None else f"{value.normalize():f}"
+
+        return {
+            "weights": {"cost": self.cost, "delay": self.delay, "eco": self.eco},
+            "rules": {
+                "min_average_eco": text(self.min_average_eco),
+                "budget_cap": text(self.budget_cap),
+                "max_suppliers_per_product": self.max_suppliers_per_product,
+                "min_local_share": self.min_local_share,
+                "min_social_economy_share": self.min_social_economy_share,
+                "single_supplier_per_need": self.single_supplier_per_need,
+            },
+            "time_limit": self.time_limit,
+        }
+
+    @property
+    def key(self) -> str:
+        """The policy in canonical form, hashed: equal policies have equal keys."""
+        canonical = json.dumps(self.as_json(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def for_optimizer(self, order_date: date, base: optimizer.Policy) -> optimizer.Policy:
+        """The optimizer's policy: these weights and rules with `base`'s rates."""
+        return optimizer.Policy(
+            order_date=order_date,
+            weights=optimizer.Weights(float(self.cost), float(self.delay), float(self.eco)),
+            rules=optimizer.Rules(
+                min_average_eco=None
+                if self.min_average_eco is None
+                else float(self.min_average_eco),
+                budget_cap=self.budget_cap,
+                max_suppliers_per_product=self.max_suppliers_per_product,
+                min_local_share=None
+                if self.min_local_share is None
+                else self.min_local_share / 100,
+                min_social_economy_share=None
+                if self.min_social_economy_share is None
+                else self.min_social_economy_share / 100,
+                single_supplier_per_need=self.single_supplier_per_need,
+            ),
+            delivery_cost_per_unit_km=base.delivery_cost_per_unit_km,
+            co2_kg_per_km=base.co2_kg_per_km,
+        )
+
+
+def _whole(
+    errors: dict[str, Message], name: str, raw: object, low: int, high: int, message: Message
+) -> int | None:
+    if raw in (None, ""):
+        return None
+    number = parse_decimal(raw)
+    if number is None or number != number.to_integral_value() or not low <= number <= high:
+        errors[name] = message
+        return None
+    return int(number)
+
+
+def _flag(raw: object) -> bool:
+    return raw is True or str(raw or "").strip().lower() in ("1", "true", "on", "yes", "y")
+
+
+def read_policy(raw: Mapping[str, object]) -> ScenarioPolicy:
+    """Checks the weights and rules the lead typed; raises `Invalid` naming each wrong field.
+
+    `raw` holds strings as a form sends them (or numbers): cost, delay, eco (percent),
+    min_average_eco, budget_cap, max_suppliers_per_product, min_local_share,
+    min_social_economy_share (percent), single_supplier_per_need, time_limit (seconds)."""
+    errors: dict[str, Message] = {}
+    weight_message = Message(N_("A weight is a whole number from 0 to 100."))
+    weights = {
+        name: _whole(errors, name, raw.get(name, "0") or "0", 0, 100, weight_message)
+        for name in ("cost", "delay", "eco")
+    }
+    if not errors and sum(weight or 0 for weight in weights.values()) == 0:
+        errors["cost"] = Message(N_("At least one weight must be above zero."))
+
+    floor: Decimal | None = None
+    if raw.get("min_average_eco") not in (None, ""):
+        floor = parse_decimal(raw.get("min_average_eco"))
+        if floor is None or not 0 <= floor <= 100:
+            errors["min_average_eco"] = Message(
+                N_("The minimum eco score is a number from 0 to 100.")
+            )
+            floor = None
+
+    budget: Decimal | None = None
+    if raw.get("budget_cap") not in (None, ""):
+        budget = parse_decimal(raw.get("budget_cap"))
+        if budget is None or budget < 0 or budget > MAX_BUDGET:
+            errors["budget_cap"] = Message(
+                N_("The budget cap is an amount in euros, zero or more.")
+            )
+            budget = None
+
+    max_suppliers = _whole(
+        errors,
+        "max_suppliers_per_product",
+        raw.get("max_suppliers_per_product"),
+        1,
+        1000,
+        Message(N_("The number of suppliers per product is a whole number from 1.")),
+    )
+    share_message = Message(N_("A share is a whole percentage from 0 to 100."))
+    local = _whole(errors, "min_local_share", raw.get("min_local_share"), 0, 100, share_message)
+    social = _whole(
+        errors,
+        "min_social_economy_share",
+        raw.get("min_social_economy_share"),
+        0,
+        100,
+        share_message,
+    )
+    time_limit = _whole(
+        errors,
+        "time_limit",
+        raw.get("time_limit") or DEFAULT_TIME_LIMIT,
+        1,
+        MAX_TIME_LIMIT,
+        Message(
+            N_("The time limit is a whole number of seconds from 1 to %(maximum)d."),
+            {"maximum": MAX_TIME_LIMIT},
+        ),
+    )
+    if errors:
+        raise Invalid(errors)
+    return ScenarioPolicy(
+        cost=weights["cost"] or 0,
+        delay=weights["delay"] or 0,
+        eco=weights["eco"] or 0,
+        min_average_eco=floor,
+        budget_cap=budget,
+        max_suppliers_per_product=max_suppliers,
+        min_local_share=local,
+        min_social_economy_share=social,
+        single_supplier_per_need=_flag(raw.get("single_supplier_per_need")),
+        time_limit=time_limit or DEFAULT_TIME_LIMIT,
+    )
+
+
+def policy_from_json(data: Mapping[str, Any]) -> ScenarioPolicy:
+    """A stored policy read back (the inverse of `ScenarioPolicy.as_json`)."""
+    weights = data.get("weights", {})
+    rules = data.get("rules", {})
+    return read_policy(
+        {
+            "cost": weights.get("cost", 60),
+            "delay": weights.get("delay", 10),
+            "eco": weights.get("eco", 30),
+            "min_average_eco": rules.get("min_average_eco"),
+            "budget_cap": rules.get("budget_cap"),
+            "max_suppliers_per_product": rules.get("max_suppliers_per_product"),
+            "min_local_share": rules.get("min_local_share"),
+            "min_social_economy_share": rules.get("min_social_economy_share"),
+            "single_supplier_per_need": rules.get("single_supplier_per_need", False),
+            "time_limit": data.get("time_limit", DEFAULT_TIME_LIMIT),
+        }
+    )

@@ -1,0 +1,113 @@
+"""How the interface shows a refusal: one error handler per domain error, one helper to put a
+refusal next to the form fields it is about, one to answer a refusal with a flash and a redirect.
+
+Use cases raise `NotFound`, `Conflict`, `Invalid` or another `Refused` with a translatable
+`Message`; a view lets them through unless it shows them on its own page:
+
+- `NotFound` → the 404 page (a missing object and one the user may not see look the same);
+- `Conflict` → the 409 page with its message (the object changed state meanwhile);
+- `Invalid` or any other `Refused` not caught by a form → the 422 page with its message.
+
+Every error response rolls the request's changes back (see `web.db`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, flash, redirect, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response
+
+from purchasing.errors import Conflict, Invalid, NotFound, Refused
+from web import db
+from web.i18n import translate
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(404, _not_found)
+    app.register_error_handler(Conflict, _conflict)
+    app.register_error_handler(Refused, _refused)
+    app.register_error_handler(CSRFError, _csrf)
+    app.register_error_handler(403, _forbidden)
+    app.register_error_handler(413, _too_large)
+
+
+def refusal(
+    error: Refused, to: str, category: str = "error", *, keep_changes: bool = False
+) -> Response:
+    """Answers a refusal on the page the user came from: its message is flashed, the request's
+    changes are rolled back (unless the refusal itself recorded something to keep, which the
+    view says with `keep_changes`), and the browser goes to `to`."""
+    if keep_changes:
+        db.keep_changes()
+    else:
+        db.discard_changes()
+    flash(translate(error.message), category)
+    return redirect(to)
+
+
+def errors_on_form(
+    form: Any,
+    error: Invalid,
+    fields: Mapping[str, str] | None = None,
+    rows: Mapping[str, list[int]] | None = None,
+) -> dict[str, str]:
+    """Puts each of `error`'s messages, translated, next to the form field it is about.
+
+    The use case names fields as its values do; `fields` maps a name to the form's field when
+    they differ (`product_id` → `free_text`). A row of a list is named `labels.1.name`; `rows`
+    maps a position in the list given to the use case back to the form's row, blank rows
+    having been left out. Returns the messages about a whole list, or about no field of the
+    form, by name: the page shows them on their own.
+    """
+    fields = fields or {}
+    rows = rows or {}
+    elsewhere: dict[str, str] = {}
+    for key, message in error.errors.items():
+        field = _field(form, fields.get(key, key), rows)
+        if field is None:
+            elsewhere[key] = translate(message)
+        else:
+            field.errors = [*field.errors, translate(message)]
+    return elsewhere
+
+
+def _field(form: Any, key: str, rows: Mapping[str, list[int]]) -> Any:
+    name, _sep, rest = key.partition(".")
+    if rest and name in rows:
+        index, _sep, sub = rest.partition(".")
+        return form[name][rows[name][int(index)]].form[sub]
+    if name in rows or name not in form:
+        return None
+    return form[name]
+
+
+def _page(code: int, reason: str = "", message: str = "") -> tuple[str, int]:
+    return render_template("error.html", code=code, reason=reason, message=message), code
+
+
+def _not_found(_error: Exception) -> tuple[str, int]:
+    return _page(404, "not_found")
+
+
+def _conflict(error: Conflict) -> tuple[str, int]:
+    return _page(409, message=translate(error.message))
+
+
+def _refused(error: Refused) -> tuple[str, int]:
+    return _page(422, message=translate(error.message))
+
+
+def _csrf(_error: CSRFError) -> tuple[str, int]:
+    return _page(400, "csrf")
+
+
+def _forbidden(_error: Exception) -> tuple[str, int]:
+    return _page(403, "forbidden")
+
+
+def _too_large(_error: Exception) -> tuple[str, int]:
+    return _page(413, "too_large")
