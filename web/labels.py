@@ -55,7 +55,7 @@ def unit_name(unit: str, quantity: Decimal | int | None = None) -> str:
 
 
 def of(name: str) -> str:
-    """"of" and a name as the reader's language writes it: "d’Atelier Vélo Solidaire", "de
+    """ "of" and a name as the reader's language writes it: "d’Atelier Vélo Solidaire", "de
     Boulangerie du Port" (French elides before a vowel or a mute h), "of Atelier Vélo Solidaire"."""
     if not str(get_locale()).startswith("fr"):
         return f"of {name}"
