@@ -49,7 +49,7 @@ def test_the_batch_page_lists_its_orders_and_the_lead_downloads_them(
     page = client.get(f"/batches/{approved.batch.id}")
     order = _orders(session, approved.batch.id)[0]
     assert order.number in text(page) and "Bons de commande" in text(page)
-    assert "L'envoi par e-mail est désactivé" in text(page)
+    assert "L’envoi par e-mail est désactivé" in text(page)
     pdf = client.get(f"/orders/{order.id}.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.data.startswith(b"%PDF")
@@ -71,7 +71,7 @@ def test_without_smtp_sending_says_email_is_off(client, signed_in, session, make
     approved = approved_batch(session, make, sessions)
     signed_in(approved.lead)
     response = client.post(f"/batches/{approved.batch.id}/orders/send", follow_redirects=True)
-    assert "L'envoi par e-mail est désactivé" in text(response)
+    assert "L’envoi par e-mail est désactivé" in text(response)
     assert session.scalar(select(func.count(OrderEmail.id))) == 0
 
 
@@ -85,11 +85,11 @@ def test_the_lead_sends_the_orders_and_the_page_says_when_the_server_is_down(
     approved = approved_batch(session, make, sessions)
     signed_in(approved.lead)
     response = client.post(f"/batches/{approved.batch.id}/orders/send", follow_redirects=True)
-    assert "2 bons de commande sont en cours d'envoi" in text(response)
+    assert "2 bons de commande sont en cours d’envoi" in text(response)
     work_jobs(sessions)
     order = _orders(session, approved.batch.id)[0]
     page = client.get(f"/orders/{order.id}")
-    assert "en attente d'une nouvelle tentative" in text(page) and "rien n'est perdu" in text(page)
+    assert "en attente d’une nouvelle tentative" in text(page) and "rien n’est perdu" in text(page)
     email = session.scalar(select(OrderEmail).where(OrderEmail.order_id == order.id))
     assert "/s/" + order.number + "/" in email.link
 
@@ -101,7 +101,7 @@ def test_the_orders_of_a_batch_not_approved_are_not_sent(
     batch, lead, *_ = closed_batch(session, make, sessions)
     signed_in(lead)
     response = client.post(f"/batches/{batch.id}/orders/send", follow_redirects=True)
-    assert "Seuls les bons de commande d'un lot approuvé" in text(response)
+    assert "Seuls les bons de commande d’un lot approuvé" in text(response)
     assert session.scalar(select(func.count(OrderEmail.id))) == 0
 
 
@@ -139,7 +139,7 @@ def test_a_tampered_link_or_changed_number_is_refused(client, session, make, ses
         number = second.number
     response = client.post(f"/s/{number}/{token}", data={"answer": "confirm"})
     assert response.status_code == 403
-    assert "Ce lien n'est pas valable" in text(response)
+    assert "Ce lien n’est pas valable" in text(response)
     session.expire_all()
     assert {o.supplier_answer for o in _orders(session, approved.batch.id)} == {""}
 
@@ -205,7 +205,7 @@ def test_an_order_not_sent_cannot_be_received(client, signed_in, session, make, 
         },
         follow_redirects=True,
     )
-    assert "n'a pas été envoyé" in text(response)
+    assert "n’a pas été envoyé" in text(response)
     assert session.scalar(select(func.count(Delivery.id))) == 0
 
 
