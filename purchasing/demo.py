@@ -1,7 +1,9 @@
 """The demo cooperative: twenty-one member companies around Nancy, their suppliers and needs.
 
 Loading is deterministic (a fixed random seed, dates counted from the day of loading) and
-idempotent: a database that already holds the demo is left as it is.
+idempotent: a database that already holds the demo is left as it is. The cooperative comes with
+its history (`purchasing.demo_history`): a round taken through the whole loop, a batch waiting
+for approval with two scenarios, and the open round.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from persistence.audit import DEMO_LOADER, record_event
 from purchasing.demo_data import CATEGORIES, FREE_TEXT_NEEDS, MEMBERS, PRODUCTS, SUPPLIERS
+from purchasing.demo_history import past_needs, play_history
 from purchasing.models import DeliverySite, Member, Need, User
 from purchasing.passwords import hash_password
 from purchasing.rounds import set_rhythm
@@ -75,7 +78,14 @@ def load_demo(session: Session, today: date) -> DemoReport:
         return DemoReport(loaded=False)
     rng = random.Random(SEED)
 
-    categories = [Category(name=name) for name in CATEGORIES]
+    # Food for events is sold at the reduced rate; everything else at the standard rate.
+    categories = [
+        Category(
+            name=name,
+            vat_rate=Decimal("0.055") if name.startswith("Alimentation") else Decimal("0.20"),
+        )
+        for name in CATEGORIES
+    ]
     session.add_all(categories)
     products = [
         Product(name=name, category=categories[cat], unit=unit, description="")
@@ -163,7 +173,14 @@ def load_demo(session: Session, today: date) -> DemoReport:
     session.flush()
 
     needs = _needs(rng, members, products, users, today)
-    session.add_all(needs)
+    # Everyday needs went through the whole loop three weeks ago, a third of these wait in a
+    # batch for the lead's approval; the others are in the open round.
+    lead = next(user for user in users if user.role == "lead")
+    past = past_needs(random.Random(SEED + 1), members, products, today)
+    waiting = [n for i, n in enumerate(needs) if i % 3 == 1 and n.product is not None]
+    play_history(session, lead, past, waiting, today)
+    still_open = [n for n in needs if n not in waiting]
+    session.add_all(still_open)
     session.flush()
     # The cooperative pools every Monday at 10:00; the first round is open.
     set_rhythm(session, DEMO_RHYTHM, actor=DEMO_LOADER)
@@ -174,7 +191,7 @@ def load_demo(session: Session, today: date) -> DemoReport:
         suppliers=len(suppliers),
         products=len(products),
         offers=len(offers),
-        needs=len(needs),
+        needs=len(still_open),
     )
 
 
