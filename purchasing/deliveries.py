@@ -228,23 +228,36 @@ def _apply(
     for key, allocations in by_key.items():
         sums = accounted.get(key, dict.fromkeys(KINDS, ZERO))
         left = sums["received"] + sums["substituted"]
+        # Every unit expected at the site is accounted for: nothing more will come there.
+        settled = _total(sums) >= expected.get(key, ZERO)
         for position, allocation in enumerate(allocations):
             due = expected_units(allocation)
             last = position == len(allocations) - 1
             got = left if last else min(left, due)
             left -= got
             allocation.received_quantity = got
-            need = allocation.need
-            if got >= due:
-                need.status = "received"
-                need.status_reason = ""
+            if got >= due or settled:
+                _settle(allocation)
             elif got > 0:
-                need.status_reason = N_("partly received")
+                allocation.need.status_reason = N_("partly received")
     session.flush()
     return all(
         _total(accounted.get(key, dict.fromkeys(KINDS, ZERO))) >= units
         for key, units in expected.items()
     )
+
+
+def _settle(allocation: Allocation) -> None:
+    """Nothing more will come for the need: it is received, in part when it got less (the
+    member is told the difference), or not delivered at all."""
+    need = allocation.need
+    got = allocation.received_quantity or ZERO
+    if got <= 0:
+        need.status = "unfulfilled"
+        need.status_reason = N_("not delivered")
+    else:
+        need.status = "received"
+        need.status_reason = "" if got >= expected_units(allocation) else N_("partly received")
 
 
 def _close(
@@ -254,14 +267,7 @@ def _close(
     order.received_at = now
     order.closed_by_id = actor.id if actor is not None and by_lead else None
     for allocation in allocations_of(session, order):
-        need = allocation.need
-        got = allocation.received_quantity or ZERO
-        if got <= 0:
-            need.status = "unfulfilled"
-            need.status_reason = N_("not delivered")
-        else:
-            need.status = "received"
-            need.status_reason = "" if got >= expected_units(allocation) else N_("partly received")
+        _settle(allocation)
     session.flush()
     record_event(
         session,

@@ -139,6 +139,17 @@ def _alone(
     return alone_cost(problem, planned, sites, DeliveryTable(problem), catalog)
 
 
+def _settled(allocation: Allocation, order: PurchaseOrder | None) -> bool:
+    """Whether nothing more will come for the allocation: its need was settled by a delivery,
+    or its order is received."""
+    if order is not None and order.status == "received":
+        return True
+    return allocation.received_quantity is not None and allocation.need.status in (
+        "received",
+        "unfulfilled",
+    )
+
+
 def statement_for(session: Session, batch_id: int, member_id: int) -> Statement:
     """The member's statement for the batch; `NotFound` when the member got nothing in it."""
     batch = session.get(Batch, batch_id)
@@ -164,7 +175,7 @@ def statement_for(session: Session, batch_id: int, member_id: int) -> Statement:
     paid = []
     for allocation in allocations:
         order = orders.get(allocation.offer_id)
-        settled = order is not None and (order.status == "received" or bool(order.deliveries))
+        settled = _settled(allocation, order)
         due = expected_units(allocation)
         if settled and due > 0:
             received = allocation.received_quantity or ZERO
@@ -340,9 +351,9 @@ def _paid(allocation: Allocation) -> Decimal:
     """What the member pays for one allocation: goods for the units received once some came."""
     shares = allocation.fee_share + allocation.delivery_share
     due = expected_units(allocation)
-    if allocation.received_quantity is None or due <= 0:
+    if not _settled(allocation, None) or due <= 0:
         return allocation.goods_total + shares
-    units = min(allocation.received_quantity, due)
+    units = min(allocation.received_quantity or ZERO, due)
     return _cents(allocation.goods_total * units / due) + shares
 
 

@@ -161,3 +161,19 @@ def test_a_need_shows_its_path_with_dates(session, sent):
     assert path.submitted and path.pooled and path.allocated and path.ordered and path.received
     assert path.unit_price == Decimal("4.15")
     assert path.received_units == Decimal(20)
+
+
+def test_a_site_not_delivered_yet_still_pays_what_was_allocated(session, sent):
+    paper = sent.orders(session)[0]
+    first, second = sent.members
+    _receive(session, paper, _site(first), received="18", missing="2")
+    session.commit()
+    session.expire_all()
+    needs = {n.id: n for n in session.scalars(select(Need))}
+    assert needs[sent.needs[0].id].status == "received"  # nothing more will come to that site
+    assert needs[sent.needs[0].id].status_reason == "partly received"
+    assert needs[sent.needs[1].id].status == "ordered"
+    waiting = statement_for(session, sent.batch.id, second.id)
+    assert waiting.provisional and waiting.goods == Decimal("124.50") + Decimal("47.60")
+    short = statement_for(session, sent.batch.id, first.id)
+    assert short.goods == Decimal("74.70")  # 18 of the 20 ramettes at 4.15 €
