@@ -19,6 +19,16 @@ from fpdf import FPDF
 
 from purchasing.orders import Totals, money_text
 
+UNIT_PLURALS = {
+    "unit": "unités",
+    "ream": "ramettes",
+    "box": "boîtes",
+    "pack": "paquets",
+    "roll": "rouleaux",
+    "kg": "kg",
+    "l": "litres",
+    "m": "mètres",
+}
 UNIT_NAMES = {
     "unit": "unité",
     "ream": "ramette",
@@ -126,6 +136,12 @@ class StatementDocument:
     alone_co2_kg: Decimal
     provisional: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def unit_name(unit: str, quantity: Decimal) -> str:
+    """The unit in French, in the plural from two on."""
+    names = UNIT_PLURALS if quantity >= 2 else UNIT_NAMES
+    return names.get(unit, unit)
 
 
 def number_text(value: Decimal) -> str:
@@ -239,7 +255,7 @@ class _Pdf(FPDF):
 
     def text_line(self, text: str, *, size: float = 9, style: str = "", height: float = 5) -> None:
         self.set_font("Helvetica", style=style, size=size)
-        self.multi_cell(0, height, _printable(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, height, _printable(text), align="L", new_x="LMARGIN", new_y="NEXT")
 
     def parties(self, left_title: str, left: Party, right_title: str, right: Party) -> None:
         top = self.get_y()
@@ -254,7 +270,7 @@ class _Pdf(FPDF):
             self.set_font("Helvetica", size=9)
             for row in party.lines():
                 self.set_x(x)
-                self.multi_cell(width, 4.5, _printable(row), new_x="LEFT", new_y="NEXT")
+                self.multi_cell(width, 4.5, _printable(row), align="L", new_x="LEFT", new_y="NEXT")
         self.set_xy(self.l_margin, max(self.get_y(), top + 30) + 4)
 
 
@@ -295,7 +311,7 @@ def order_pdf(document: OrderDocument) -> bytes:
             line.reference,
             line.product,
             str(line.packs),
-            f"{number_text(line.units)} {UNIT_NAMES.get(line.unit, line.unit)}",
+            f"{number_text(line.units)} {unit_name(line.unit, line.units)}",
             euros(line.unit_price.quantize(Decimal("0.01")))
             if line.unit_price == line.unit_price.quantize(Decimal("0.01"))
             else f"{number_text(line.unit_price)} €",
