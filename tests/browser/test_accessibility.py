@@ -17,7 +17,7 @@ from persistence import make_session_factory
 from purchasing.clock import cooperative_today
 from purchasing.demo import DEMO_PASSWORD, load_demo
 from purchasing.jobs import work_jobs
-from purchasing.models import Batch, Member, Need, User
+from purchasing.models import Batch, Member, Need, PurchaseOrder, User
 from purchasing.rounds import close_round
 from suppliers.models import CatalogUpload, Offer, Product, Supplier
 
@@ -27,6 +27,13 @@ AXE = (Path(__file__).parent / "vendor" / "axe" / "axe.min.js").read_text(encodi
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Pages that answer something other than a page for a person: JSON, files, redirects.
 NOT_PAGES = {"catalog.suggest", "rounds.job_status", "static", "language", "home"}
+NOT_PAGES |= {
+    "orders.pdf",
+    "orders.csv",
+    "orders.statement_as_pdf",
+    "orders.statement_as_csv",
+    "orders.batch_statements_csv",
+}
 ROLES = {
     "anonymous": None,
     "member": "membre@demo.coachat.fr",
@@ -51,6 +58,7 @@ def _examples(session) -> dict[str, int]:
         "user_id": first(User),
         "batch_id": first(Batch),
         "upload_id": first(CatalogUpload),
+        "order_id": first(PurchaseOrder),
     }
 
 
