@@ -39,3 +39,12 @@ def test_a_cancelled_need_says_it_is_cancelled_when_opened_for_editing(signed_in
     text = answer.get_data(as_text=True)
     assert "Ce besoin est annulé et ne peut plus être modifié." in text
     assert "déjà mutualisé" not in text
+
+
+def test_names_are_sorted_with_accents_and_case_aside(session, make):
+    from suppliers.catalog import products
+
+    for name in ("Zèbre", "Écran 24 pouces", "agrafes", "Encre", "Eau minérale", "Étiquettes"):
+        make.product(name)
+    names = [product.name for product in products(session)]
+    assert names == ["agrafes", "Eau minérale", "Écran 24 pouces", "Encre", "Étiquettes", "Zèbre"]
