@@ -21,6 +21,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.auth import blueprint as auth
     from web.batches import blueprint as batches
     from web.catalog import blueprint as catalog
+    from web.guide import blueprint as guide
     from web.needs import blueprint as needs
     from web.orders import blueprint as orders
     from web.rounds import blueprint as rounds
@@ -36,7 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
-    for blueprint in (auth, needs, rounds, batches, orders, catalog, admin):
+    for blueprint in (auth, needs, rounds, batches, orders, catalog, admin, guide):
         app.register_blueprint(blueprint)
 
     @app.get("/")

@@ -39,3 +39,41 @@ def test_a_cancelled_need_says_it_is_cancelled_when_opened_for_editing(signed_in
     text = answer.get_data(as_text=True)
     assert "Ce besoin est annulé et ne peut plus être modifié." in text
     assert "déjà mutualisé" not in text
+
+
+def test_names_are_sorted_with_accents_and_case_aside(session, make):
+    from suppliers.catalog import products
+
+    for name in ("Zèbre", "Écran 24 pouces", "agrafes", "Encre", "Eau minérale", "Étiquettes"):
+        make.product(name)
+    names = [product.name for product in products(session)]
+    assert names == ["agrafes", "Eau minérale", "Écran 24 pouces", "Encre", "Étiquettes", "Zèbre"]
+
+
+def test_coordinates_are_shown_rounded_with_a_decimal_comma(signed_in, make):
+    member = make.member("Atelier", latitude=48.573399999999999946567186271, longitude=6.2)
+    supplier = make.supplier("Papeterie", latitude=48.573399999999999946567186271)
+    client = signed_in(make.user("admin"))
+    page = client.get(f"/admin/members/{member.id}").get_data(as_text=True)
+    assert 'value="48,5734"' in page and "48,57339999" not in page
+    assert page.count("degrés décimaux") == 1
+    page = client.get(f"/catalog/suppliers/{supplier.id}/edit").get_data(as_text=True)
+    assert 'value="48,5734"' in page and "48,57339999" not in page
+
+
+def test_a_member_saved_with_decimal_commas_keeps_its_coordinates(signed_in, make, session):
+    member = make.member("Atelier")
+    client = signed_in(make.user("admin"))
+    answer = client.post(
+        f"/admin/members/{member.id}",
+        data={
+            "name": "Atelier",
+            "siret": member.siret,
+            "town": "Nancy",
+            "latitude": "48,69211",
+            "longitude": "6,18444",
+        },
+    )
+    assert answer.status_code == 302
+    session.expire_all()
+    assert round(session.get(type(member), member.id).latitude, 5) == 48.69211
