@@ -317,6 +317,35 @@ def price_ceiling(model: Model) -> None:
             )
 
 
+def served_only_by_offers_bought(model: Model) -> None:
+    """A group is served by an offer only when that offer is bought: its flow is at most the
+    group's demand plus tolerance when the offer's switch is on (a tier of the offer, or its
+    supplier's fee switch), and zero otherwise. Whole solutions satisfy this anyway; it is the
+    textbook strong form of facility location (``x_ij <= d_j y_i``), which makes the linear
+    relaxation price a supplier's fee for each group it serves. Rows implied by the offer's own
+    limit are left out."""
+    for o in model.offers:
+        limit = model.limit[o]
+        tiers = model.tiers_in_model(o)
+        supplier = model.offer(o).supplier
+        if not tiers and supplier not in model.supplier_used:
+            continue
+        for g, min_tier in model.arcs_of_offer[o]:
+            if min_tier > 0:
+                continue  # the price ceiling's row already does it
+            group = model.groups[g]
+            top = min(float(group.demand + group.tolerance), limit)
+            if top >= limit - 1e-9:
+                continue
+            switch: Terms = (
+                [(model.tier_on[o, k], -top) for k in tiers]
+                if tiers
+                else [(model.supplier_used[supplier], -top)]
+            )
+            # flow[g, o] <= top * (sum of the offer's tier switches, or the fee switch)
+            add_row(model, [(model.flow[g, o], 1.0), *switch], "<=", 0.0)
+
+
 def continuous(model: Model, name: str, count: int) -> list[LpVariable]:
     """``count`` new non-negative continuous variables named after ``name``."""
     return _batch(model.lp, name, count)
@@ -372,6 +401,7 @@ def build_model(
     minimum_quantity(model)
     supplier_fee_paid_once(model)
     price_ceiling(model)
+    served_only_by_offers_bought(model)
     if with_rules:
         apply_rules(model)
     if phase == "cost":

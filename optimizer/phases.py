@@ -40,7 +40,7 @@ from optimizer.start import greedy_start, settle
 
 _SLACK = 1e-6
 _POOLING = 0.25  # share of a part's time for improving the greedy start at most
-_WORST = (Status.OPTIMAL, Status.FEASIBLE, Status.TIME_LIMIT, Status.ERROR)
+_WORST = (Status.OPTIMAL, Status.FEASIBLE, Status.APPROXIMATE, Status.TIME_LIMIT, Status.ERROR)
 
 
 def couples_everything(rules: Rules) -> bool:

@@ -22,11 +22,15 @@ SOLVERS = ("highs", "cbc")
 
 
 class Status(StrEnum):
-    """How a solve ended."""
+    """How a solve ended: ``optimal`` (proven), ``feasible`` (within the requested gap),
+    ``time_limit`` (stopped by the time limit with a solution), ``approximate`` (the solver
+    finished, but on a simplified model whose answer is further from the exact problem's bound
+    than the requested gap; the report's message says why), ``error`` (no solution)."""
 
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
     TIME_LIMIT = "time_limit"
+    APPROXIMATE = "approximate"
     ERROR = "error"
 
 
