@@ -49,9 +49,7 @@ def generate(facilities: int, customers: int, ratio: float, seed: int) -> dict[s
     raw = [rng.uniform(10, 160) for _ in range(facilities)]
     scale = ratio * sum(demand) / sum(raw)
     capacity = [max(1, round(s * scale)) for s in raw]
-    fee = [
-        round(rng.uniform(0, 90) + rng.uniform(100, 110) * math.sqrt(s), 2) for s in capacity
-    ]
+    fee = [round(rng.uniform(0, 90) + rng.uniform(100, 110) * math.sqrt(s), 2) for s in capacity]
     suppliers = [{"id": f"f{i:03d}", "delivery_fee": f"{fee[i]:.2f}"} for i in range(facilities)]
     offers = [
         {

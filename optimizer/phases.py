@@ -35,10 +35,20 @@ from optimizer.groups import Group
 from optimizer.model import Model, add_row, build_model, charges_fee, continuous
 from optimizer.normalise import Scales, scales_for
 from optimizer.problem import Problem, Rules
-from optimizer.solve import SolveOptions, SolverReport, Status, relative_gap, run_solver
+from optimizer.solve import (
+    SolveOptions,
+    SolverReport,
+    Status,
+    relative_gap,
+    run_solver,
+    stdout_silenced,
+)
 from optimizer.start import greedy_start, settle
+from optimizer.suppliers_search import apply_choice, choose_suppliers, fits
 
 _SLACK = 1e-6
+_SEARCH = 0.6  # share of a part's time for the supplier search, when the part fits it
+_SEARCH_ALONE = 30.0  # seconds for the supplier search without a time limit
 _POOLING = 0.25  # share of a part's time for improving the greedy start at most
 _WORST = (Status.OPTIMAL, Status.FEASIBLE, Status.APPROXIMATE, Status.TIME_LIMIT, Status.ERROR)
 
@@ -164,7 +174,10 @@ def _solve_part(
     own = [groups[g] for g in part]
     own_scales = scales.subset(part)
     model = build_model(problem, own, delivery, scales=own_scales)
-    greedy_start(model, None if budget is None else started + budget * _POOLING)
+    shaped = fits(model)
+    # a part shaped like facility location gets a supplier search instead of pooling moves
+    pooling = _POOLING / 10 if shaped else _POOLING
+    greedy_start(model, None if budget is None else started + budget * pooling)
     clusters: dict[int, list[int]] = defaultdict(list)
     for j, g in enumerate(part):
         clusters[cluster_of[g]].append(j)
@@ -174,6 +187,10 @@ def _solve_part(
         for c, members in clusters.items()
         if ruled or any((model.unmet[j].varValue or 0.0) > _SLACK for j in members)
     )
+    proven = None
+    if not short and shaped:
+        # every group served by the start: a Lagrangian bound and a supplier search apply
+        proven = _search_suppliers(model, deadline, options.threads)
     built = time.perf_counter() - started
     served = None
     most_unmet = {c: sum(model.unmet[j].varValue or 0.0 for j in clusters[c]) for c in clusters}
@@ -203,11 +220,83 @@ def _solve_part(
     hold_served(model, [(members, most_unmet[c]) for c, members in sorted(clusters.items())])
     built += time.perf_counter() - building
     limit = None if deadline is None else max(0.05, deadline - time.perf_counter())
-    cost = run_solver(model, replace(options, time_limit=limit), 0.0)
+    if proven is not None and _gap_of(model, proven) <= options.gap:
+        cost = _report_without_solver(model, options, proven)
+    else:
+        cost = run_solver(model, replace(options, time_limit=limit), 0.0)
+        if proven is not None:
+            cost = with_bound(cost, proven, options)
     missing = sum(var.varValue or 0.0 for var in model.shortfall)
     if cost.status is not Status.ERROR and missing > _SLACK:
         cost = replace(cost, message=f"{missing:g} units served fewer than possible")
     return model, served, cost, built
+
+
+def _search_suppliers(model: Model, deadline: float | None, threads: int) -> float:
+    """Improves the start of a part shaped like facility location by choosing the suppliers
+    to order from (:mod:`optimizer.suppliers_search`); returns the Lagrangian lower bound of
+    the part's cost phase."""
+    now = time.perf_counter()
+    until = now + (_SEARCH * (deadline - now) if deadline is not None else _SEARCH_ALONE)
+    with stdout_silenced():  # highspy prints a banner when a solver is created
+        choice = choose_suppliers(model, until, threads)
+    if choice.cost < _start_cost(model) - 1e-12:
+        apply_choice(model, choice)
+        settle(model)
+    return choice.bound
+
+
+def _start_cost(model: Model) -> float:
+    """The start's weighted cost, its unmet units at their penalty."""
+    objective = model.lp.objective
+    assert objective is not None
+    value = float(objective.value() or 0.0)
+    penalty = model.scales.unmet_penalty
+    return value + sum(penalty[g] * (var.varValue or 0.0) for g, var in enumerate(model.unmet))
+
+
+def _gap_of(model: Model, bound: float) -> float:
+    objective = model.lp.objective
+    assert objective is not None
+    return relative_gap(float(objective.value() or 0.0), bound) or 0.0
+
+
+def _report_without_solver(model: Model, options: SolveOptions, bound: float) -> SolverReport:
+    """The report of a part whose start is proven within the gap by the Lagrangian bound."""
+    objective = model.lp.objective
+    assert objective is not None
+    value = float(objective.value() or 0.0)
+    lp = model.lp
+    gap = relative_gap(value, min(bound, value))
+    return SolverReport(
+        status=Status.OPTIMAL if gap is not None and gap <= 1e-6 else Status.FEASIBLE,
+        solver=options.solver,
+        objective=value,
+        bound=min(bound, value),
+        gap=gap,
+        build_seconds=0.0,
+        solve_seconds=0.0,
+        variables=lp.numVariables(),
+        integer_variables=sum(1 for v in lp.variables() if v.cat == "Integer"),
+        constraints=lp.numConstraints(),
+        groups=len(model.groups),
+        message="proven by the Lagrangian bound of the supplier search",
+    )
+
+
+def with_bound(report: SolverReport, bound: float, options: SolveOptions) -> SolverReport:
+    """``report`` with a better lower bound found elsewhere, and the gap and status it gives."""
+    if report.objective is None or (report.bound is not None and report.bound >= bound):
+        return report
+    bound = min(bound, report.objective)
+    gap = relative_gap(report.objective, bound)
+    status = report.status
+    if gap is not None and status is not Status.ERROR:
+        if gap <= 1e-6:
+            status = Status.OPTIMAL
+        elif gap <= options.gap:
+            status = Status.FEASIBLE
+    return replace(report, bound=bound, gap=gap, status=status)
 
 
 def hold_served(model: Model, clusters: list[tuple[list[int], float]]) -> None:

@@ -44,7 +44,7 @@ class SolveOptions:
     threads: int = 1
     explain: bool = True
     compare_alone: bool = True
-    pool_sites_above: int | None = 50_000
+    pool_sites_above: int | None = 120_000
 
     def __post_init__(self) -> None:
         if self.solver not in SOLVERS:
@@ -197,6 +197,9 @@ def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> Sol
         # handing the model to the solver and reading the answer back take time too
         reserve = min(options.time_limit / 3, _READ_BACK_SECONDS * (variables + constraints))
         options = replace(options, time_limit=options.time_limit - reserve)
+    all_variables = lp.variables()
+    start = [v.varValue for v in all_variables] if integers else []
+    has_start = bool(start) and all(value is not None for value in start)
     try:
         with stdout_silenced():
             stats = lp.solve(make_solver(options, warm_start=integers > 0))
@@ -223,6 +226,27 @@ def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> Sol
         inside = float(lp.solverModel.getRunTime())
     objective = stats.objective if stats.has_solution else None
     bound = stats.best_bound
+    if objective is None and has_start and options.time_limit is not None:
+        # stopped before the solver took the start in: the start is the answer, no gap known
+        for var, value in zip(all_variables, start, strict=True):
+            var.varValue = value
+        value = lp.objective.value() if lp.objective is not None else None
+        return SolverReport(
+            status=Status.TIME_LIMIT,
+            solver=options.solver,
+            objective=None if value is None else float(value),
+            bound=None,
+            gap=None,
+            build_seconds=build_seconds,
+            solve_seconds=elapsed,
+            variables=variables,
+            integer_variables=integers,
+            constraints=constraints,
+            groups=len(model.groups),
+            message="stopped by the time limit before the solver had a solution of its own: "
+            "the start is returned, no gap known",
+            solver_seconds=inside,
+        )
     if objective is not None and integers == 0:
         bound = objective
     gap = relative_gap(objective, bound)

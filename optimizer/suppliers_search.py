@@ -1,0 +1,349 @@
+"""Which suppliers to order from, for parts shaped like capacitated facility location.
+
+A part is *shaped like facility location* when what remains to decide, once the suppliers to
+order from are chosen, is a transportation problem: every offer sells in packs of one at a
+single price, without minimum order, from a supplier that charges a fee it never waives, the
+needs' quantities are whole, and no hard rule is set. Then the hard part is the fees (a supplier
+is worth its fee only for the groups it serves), and the branch-and-bound lacks a good
+incumbent on large instances. Two classic tools give it one, and a bound:
+
+- a Lagrangian relaxation of the demand rows (Cornuéjols, Sridharan and Thizy 1991): for
+  multipliers ``u`` on the groups' demand, each supplier is worth ordering from when its fee
+  plus the best filling of its offers' capacities with units of negative reduced cost
+  ``cost - u`` is negative; the relaxation's value is a lower bound of the part's optimum, and
+  the multipliers follow a subgradient method with Polyak's step;
+- a local search over the set of suppliers ordered from (close one, open one, swap two), each
+  set priced exactly by solving its transportation problem (HiGHS's dual simplex, warm started
+  from the previous set's basis), started from the Lagrangian's choice.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from optimizer.model import Model
+
+_EPS = 1e-9
+
+
+def fits(model: Model) -> bool:
+    """Whether the part's model is shaped like facility location (see the module docs)."""
+    if model.problem.policy.rules.any or model.tier_on or model.fee_waived:
+        return False
+    if not model.supplier_used or not model.flow:
+        return False
+    for o in model.offers:
+        offer = model.offer(o)
+        if offer.pack_size != 1 or len(offer.tiers) != 1 or offer.smallest_order > 0:
+            return False
+        if model.limit[o] != math.floor(model.limit[o]):
+            return False
+    for group in model.groups:
+        if group.demand != group.demand.to_integral_value():
+            return False
+        if any(arc.min_tier > 0 for arc in group.arcs):
+            return False
+    return True
+
+
+@dataclass
+class _Shape:
+    """The part as arrays: arcs (group, offer) with their cost per unit, demands, capacities,
+    and the suppliers' fees, all in objective units."""
+
+    keys: list[tuple[int, int]]
+    arc_group: np.ndarray
+    arc_offer: np.ndarray
+    arc_cost: np.ndarray
+    demand: np.ndarray
+    penalty: np.ndarray
+    offers: list[int]
+    capacity: np.ndarray
+    offer_supplier: np.ndarray
+    suppliers: list[str]
+    fee: np.ndarray
+
+
+def _shape(model: Model) -> _Shape:
+    scales = model.scales
+    offers = list(model.offers)
+    column = {o: i for i, o in enumerate(offers)}
+    suppliers = sorted({model.offer(o).supplier for o in offers})
+    index = {s: i for i, s in enumerate(suppliers)}
+    fees = {s.id: float(s.delivery_fee) for s in model.problem.suppliers}
+    keys = list(model.flow)
+    cost = []
+    for g, o in keys:
+        offer = model.offer(o)
+        per_unit = scales.per_unit(
+            g, model.shipping[g, o], offer.lead_time_days, float(offer.eco_score)
+        )
+        cost.append(per_unit + scales.per_euro * float(offer.tiers[0].unit_price))
+    return _Shape(
+        keys=keys,
+        arc_group=np.array([g for g, _ in keys], dtype=np.int64),
+        arc_offer=np.array([column[o] for _, o in keys], dtype=np.int64),
+        arc_cost=np.array(cost),
+        demand=np.array([float(group.demand) for group in model.groups]),
+        penalty=np.array([scales.unmet_penalty[g] for g in range(len(model.groups))]),
+        offers=offers,
+        capacity=np.array([model.limit[o] for o in offers]),
+        offer_supplier=np.array([index[model.offer(o).supplier] for o in offers], dtype=np.int64),
+        suppliers=suppliers,
+        fee=np.array(
+            [scales.per_euro * fees[s] if s in model.supplier_used else 0.0 for s in suppliers]
+        ),
+    )
+
+
+class _Transport:
+    """The transportation problem of a set of suppliers ordered from: every group's demand
+    served by the offers of open suppliers within their capacities, or left unmet at its
+    penalty. Opening and closing a supplier changes its offers' capacity rows only, so each
+    solve starts from the previous basis."""
+
+    def __init__(self, shape: _Shape, threads: int) -> None:
+        self.shape = shape
+        arcs, groups, offers = len(shape.keys), len(shape.demand), len(shape.offers)
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", threads)
+        h.setOptionValue("random_seed", 1)
+        # columns: one per arc (upper bound its group's demand), then one unmet per group
+        upper = np.concatenate([shape.demand[shape.arc_group], shape.demand])
+        h.addVars(arcs + groups, np.zeros(arcs + groups), upper)
+        costs = np.concatenate([shape.arc_cost, shape.penalty])
+        h.changeColsCost(arcs + groups, np.arange(arcs + groups, dtype=np.int32), costs)
+        # demand rows: sum of the group's arcs + unmet == demand
+        by_group = np.argsort(shape.arc_group, kind="stable")
+        counts = np.bincount(shape.arc_group, minlength=groups)
+        starts, index = [], []
+        at = 0
+        for g in range(groups):
+            starts.append(at + g)
+            index.extend(by_group[at : at + counts[g]].tolist())
+            index.append(arcs + g)
+            at += counts[g]
+        h.addRows(
+            groups,
+            shape.demand,
+            shape.demand,
+            len(index),
+            np.array(starts, dtype=np.int32),
+            np.array(index, dtype=np.int32),
+            np.ones(len(index)),
+        )
+        # capacity rows: sum of the offer's arcs <= capacity (0 when its supplier is closed)
+        by_offer = np.argsort(shape.arc_offer, kind="stable")
+        counts = np.bincount(shape.arc_offer, minlength=offers)
+        starts_offer = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int32)
+        h.addRows(
+            offers,
+            np.full(offers, -highspy.kHighsInf),
+            shape.capacity,
+            arcs,
+            starts_offer,
+            by_offer.astype(np.int32),
+            np.ones(arcs),
+        )
+        self.highs = h
+        self.groups = groups
+        self.open = np.ones(len(shape.suppliers), dtype=bool)
+
+    def price(self, open_: np.ndarray) -> tuple[float, np.ndarray]:
+        """The cost (fees included) of ordering from the ``open_`` suppliers, and the flows."""
+        shape = self.shape
+        changed = np.flatnonzero(open_ != self.open)
+        if changed.size:
+            rows = np.flatnonzero(np.isin(shape.offer_supplier, changed))
+            upper = np.where(open_[shape.offer_supplier[rows]], shape.capacity[rows], 0.0)
+            first = self.groups
+            self.highs.changeRowsBounds(  # type: ignore[attr-defined]
+                len(rows),
+                (first + rows).astype(np.int32),
+                np.full(len(rows), -highspy.kHighsInf),
+                upper,
+            )
+            self.open = open_.copy()
+        self.highs.run()
+        values = np.array(self.highs.getSolution().col_value)
+        objective = float(self.highs.getInfo().objective_function_value)
+        return objective + float(shape.fee[open_].sum()), values
+
+
+@dataclass
+class Choice:
+    """The best set of suppliers found, its flows, and the Lagrangian lower bound."""
+
+    cost: float
+    flows: np.ndarray
+    bound: float
+
+
+def _lagrangian(
+    shape: _Shape, upper: float, deadline: float, iterations: int = 1500
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """Subgradient on the demand multipliers: the best lower bound found, the multipliers
+    that gave it, and each supplier's value (fee plus best filling) under them."""
+    demand, cost = shape.demand, shape.arc_cost
+    groups = len(demand)
+    # start from each group's cheapest unit with its supplier's fee spread over the offer's
+    # capacity, close to the linear relaxation's prices
+    per_unit_fee = shape.fee[shape.offer_supplier] / np.maximum(shape.capacity, 1.0)
+    cheapest = np.full(groups, np.inf)
+    np.minimum.at(cheapest, shape.arc_group, cost + per_unit_fee[shape.arc_offer])
+    u = np.minimum(np.where(np.isfinite(cheapest), cheapest, shape.penalty), shape.penalty)
+    best, best_value = -math.inf, np.zeros(len(shape.suppliers))
+    step, stalled = 2.0, 0
+    bound_d = demand[shape.arc_group]
+    for _ in range(iterations):
+        if time.perf_counter() > deadline:
+            break
+        reduced = cost - u[shape.arc_group]
+        negative = reduced < 0
+        order = np.lexsort((reduced, shape.arc_offer))
+        room = np.where(negative, bound_d, 0.0)[order]
+        offer_of = shape.arc_offer[order]
+        cumulative = np.cumsum(room)
+        counts = np.bincount(offer_of, minlength=len(shape.offers))
+        begins = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        before = np.concatenate([[0.0], cumulative])[begins][offer_of]
+        used = cumulative - room - before
+        take_sorted = np.clip(shape.capacity[offer_of] - used, 0.0, room)
+        take = np.empty_like(take_sorted)
+        take[order] = take_sorted
+        offer_value = np.bincount(shape.arc_offer, reduced * take, minlength=len(shape.offers))
+        value = shape.fee + np.bincount(
+            shape.offer_supplier, offer_value, minlength=len(shape.suppliers)
+        )
+        opened = value < 0
+        lower = float(u @ demand + np.minimum(value, 0.0).sum())
+        if lower > best + 1e-12:
+            best, best_value, stalled = lower, value, 0
+        else:
+            stalled += 1
+            if stalled >= 20:
+                step, stalled = step / 2, 0
+                if step < 1e-4:
+                    break
+        x = take * opened[shape.offer_supplier[shape.arc_offer]]
+        gradient = demand - np.bincount(shape.arc_group, x, minlength=groups)
+        norm = float(gradient @ gradient)
+        if norm <= 1e-12:
+            break
+        u = np.clip(u + step * max(upper - lower, 1e-9) / norm * gradient, 0.0, shape.penalty)
+    return best, u, best_value
+
+
+def choose_suppliers(model: Model, deadline: float, threads: int = 1) -> Choice:
+    """The best set of suppliers found by the Lagrangian and the local search before
+    ``deadline``, starting from the suppliers the model's current start orders from: its cost
+    in objective units (the part's weighted cost, unmet units at their penalty), the flows in
+    the order of ``model.flow``, and the Lagrangian bound."""
+    shape = _shape(model)
+    transport = _Transport(shape, threads)
+    best_open = np.array(
+        [
+            (model.supplier_used[s].varValue or 0.0) > 0.5 if s in model.supplier_used else True
+            for s in shape.suppliers
+        ]
+    )
+    best_cost, best_flows = transport.price(best_open)
+    share = time.perf_counter() + 0.4 * max(0.0, deadline - time.perf_counter())
+    bound, _, value = _lagrangian(shape, best_cost, share)
+    # the Lagrangian's choice, completed with the most attractive suppliers until the open
+    # capacity covers the demand
+    chosen = value < 0
+    chosen |= shape.fee <= 0
+    total = float(shape.demand.sum())
+    capacity_of = np.bincount(shape.offer_supplier, shape.capacity, minlength=len(shape.suppliers))
+    for s in np.argsort(value / np.maximum(capacity_of, 1e-9)):
+        if float(capacity_of[chosen].sum()) >= total:
+            break
+        chosen[s] = True
+    cost, flows = transport.price(chosen)
+    if cost < best_cost:
+        best_cost, best_flows, best_open = cost, flows, chosen
+    best_cost, best_flows, best_open = _local_search(
+        transport, shape, best_open, best_cost, best_flows, value, deadline
+    )
+    return Choice(best_cost, best_flows, bound)
+
+
+def _local_search(
+    transport: _Transport,
+    shape: _Shape,
+    opened: np.ndarray,
+    cost: float,
+    flows: np.ndarray,
+    value: np.ndarray,
+    deadline: float,
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """Close, open and swap suppliers while that lowers the cost, until ``deadline``."""
+    arcs = len(shape.keys)
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        # close: the suppliers serving least per unit of fee first
+        served = np.bincount(
+            shape.offer_supplier[shape.arc_offer],
+            flows[:arcs],
+            minlength=len(shape.suppliers),
+        )
+        for s in np.argsort(served / np.maximum(shape.fee, 1e-12)):
+            if time.perf_counter() > deadline:
+                break
+            if not opened[s] or shape.fee[s] <= 0:
+                continue
+            trial = opened.copy()
+            trial[s] = False
+            trial_cost, trial_flows = transport.price(trial)
+            if trial_cost < cost - 1e-9 * max(1.0, abs(cost)):
+                opened, cost, flows, improved = trial, trial_cost, trial_flows, True
+        # open: the most attractive closed suppliers by their Lagrangian value first
+        for s in np.argsort(value):
+            if time.perf_counter() > deadline:
+                break
+            if opened[s]:
+                continue
+            trial = opened.copy()
+            trial[s] = True
+            trial_cost, trial_flows = transport.price(trial)
+            if trial_cost < cost - 1e-9 * max(1.0, abs(cost)):
+                opened, cost, flows, improved = trial, trial_cost, trial_flows, True
+        if improved:
+            continue
+        # swap: close an open supplier and open its most attractive closed neighbour
+        for s in np.argsort(served / np.maximum(shape.fee, 1e-12)):
+            if time.perf_counter() > deadline or improved:
+                break
+            if not opened[s] or shape.fee[s] <= 0:
+                continue
+            for t in np.argsort(value)[:5]:
+                if opened[t] or time.perf_counter() > deadline:
+                    continue
+                trial = opened.copy()
+                trial[s], trial[t] = False, True
+                trial_cost, trial_flows = transport.price(trial)
+                if trial_cost < cost - 1e-9 * max(1.0, abs(cost)):
+                    opened, cost, flows, improved = trial, trial_cost, trial_flows, True
+                    break
+    return cost, flows, opened
+
+
+def apply_choice(model: Model, choice: Choice) -> None:
+    """Sets the model's flows, packs and unmet demand to ``choice`` (fee switches are then
+    completed by :func:`optimizer.start.settle`)."""
+    shape_keys = list(model.flow)
+    bought: dict[int, float] = {o: 0.0 for o in model.offers}
+    for (g, o), value in zip(shape_keys, choice.flows[: len(shape_keys)], strict=True):
+        units = float(round(value)) if abs(value - round(value)) < 1e-6 else max(0.0, value)
+        model.flow[g, o].varValue = units
+        bought[o] += units
+    for o, units in bought.items():
+        model.packs[o].varValue = round(units / float(model.offer(o).pack_size))
