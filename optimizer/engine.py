@@ -53,8 +53,9 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
     if report.status is Status.ERROR:
         return _unsolved(problem, model, report, hopeless)
     purchases = read_purchases(model)
-    flows = read_flows(model, purchases, quantum_of(problem))
-    portions, outcomes = split_groups(model, flows)
+    quantum = quantum_of(problem)
+    flows = read_flows(model, purchases, quantum)
+    portions, outcomes = split_groups(model, flows, quantum)
     report = priced_at_real_sites(model, report, portions, options)
     unmet = [
         sum((outcomes[need.id].unmet for need in group.needs), Decimal(0)) for group in model.groups
