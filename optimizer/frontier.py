@@ -11,6 +11,9 @@ from optimizer.solution import Indicators
 from optimizer.solve import SolveOptions, Status
 
 
+MAX_POINTS = 50  # each point is a whole solve: more would not fit on the chart anyway
+
+
 @dataclass(frozen=True, slots=True)
 class FrontierPoint:
     """One solve of the trade-off: the eco floor imposed (None for the lead's own policy), and
@@ -30,8 +33,8 @@ def frontier(
     eco floor rising evenly from that solve's eco score to the best the catalog allows (found by
     a solve that weighs ecology only). Each point keeps the lead's weights and rules; a floor
     that cannot be met while serving everything shows as unmet needs, not as an error."""
-    if points < 1:
-        raise ValueError(f"points: must be >= 1, got {points}")
+    if not 1 <= points <= MAX_POINTS:
+        raise ValueError(f"points: must be between 1 and {MAX_POINTS}, got {points}")
     quick = replace(options or SolveOptions(), explain=False, compare_alone=False)
     base = solve(problem, quick)
     result = [_point(None, base.indicators, base.report.status)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import sys
@@ -49,8 +50,10 @@ class SolveOptions:
     def __post_init__(self) -> None:
         if self.solver not in SOLVERS:
             raise ValueError(f"solver: must be one of {', '.join(SOLVERS)}, got {self.solver!r}")
-        if self.time_limit is not None and self.time_limit <= 0:
-            raise ValueError(f"time_limit: must be > 0, got {self.time_limit}")
+        if self.time_limit is not None and not (
+            math.isfinite(self.time_limit) and self.time_limit > 0
+        ):
+            raise ValueError(f"time_limit: must be a number of seconds > 0, got {self.time_limit}")
         if not 0 <= self.gap < 1:
             raise ValueError(f"gap: must be in [0, 1), got {self.gap}")
         if self.threads < 1:
