@@ -10,7 +10,6 @@ from optimizer.problem import Problem, Weights
 from optimizer.solution import Indicators
 from optimizer.solve import SolveOptions, Status
 
-
 MAX_POINTS = 50  # each point is a whole solve: more would not fit on the chart anyway
 
 
