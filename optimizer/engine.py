@@ -33,8 +33,10 @@ from optimizer.solution import (
     OrderLine,
     Solution,
     SupplierOrder,
+    TransportBasis,
 )
 from optimizer.solve import SolveOptions, SolverReport, Status, relative_gap
+from optimizer.tours import Tour, alone_tours, pooled_tours
 
 _TENTH = Decimal("0.1")
 _GRAM = Decimal("0.001")
@@ -224,9 +226,18 @@ def _assemble(
         )
     allocations.sort(key=lambda a: (a.need, a.offer))
     needs = _need_results(problem, outcomes, reasons)
-    totals = _member_totals(problem, allocations, needs, delivery, options.compare_alone)
-    indicators = _indicators(model, purchases, orders, allocations, totals, needs)
-    return Solution(report, tuple(orders), tuple(allocations), needs, totals, indicators)
+    tours = batch_tours(problem, allocations)
+    totals = _member_totals(problem, allocations, needs, delivery, options.compare_alone, tours)
+    indicators = _indicators(model, purchases, orders, allocations, totals, needs, tours)
+    policy = problem.policy
+    basis = TransportBasis(
+        co2_kg_per_km=policy.co2_kg_per_km,
+        co2_source=policy.co2_source,
+        collection_point=problem.collection_point if policy.deliver_to_collection_point else None,
+    )
+    return Solution(
+        report, tuple(orders), tuple(allocations), needs, totals, indicators, tuple(tours), basis
+    )
 
 
 def _need_results(
@@ -254,26 +265,46 @@ def _need_results(
     return tuple(results)
 
 
+def batch_tours(problem: Problem, allocations: list[Allocation]) -> list[Tour]:
+    """The batch's round trips: each supplier's delivery through the sites it serves (or to
+    the collection point, with each member's pick-up from its sites)."""
+    sites = {n.id: n.site for n in problem.needs}
+    point = problem.collection_point if problem.policy.deliver_to_collection_point else None
+    deliveries: dict[str, set[str]] = defaultdict(set)
+    pickups: dict[str, set[str]] = defaultdict(set)
+    for allocation in allocations:
+        site = sites[allocation.need]
+        deliveries[allocation.supplier].add(site if point is None else point)
+        if point is not None:
+            pickups[allocation.member].add(site)
+    return pooled_tours(problem, deliveries, pickups)
+
+
 def _member_totals(
     problem: Problem,
     allocations: list[Allocation],
     needs: tuple[NeedResult, ...],
     delivery: DeliveryTable,
     compare_alone: bool,
+    tours: list[Tour],
 ) -> tuple[MemberTotal, ...]:
+    """Each member's costs, its share of the batch's transport CO2 (a delivery tour's CO2
+    shared by the goods value each member receives from it; a pick-up is its own), and what
+    the same purchase would cost and emit alone."""
     sites = {n.id: n.site for n in problem.needs}
     of_member: dict[str, list[Allocation]] = defaultdict(list)
+    of_supplier: dict[str, list[Allocation]] = defaultdict(list)
     for allocation in allocations:
         of_member[allocation.member].append(allocation)
-    trips: dict[tuple[str, str], list[Allocation]] = defaultdict(list)
-    for allocation in allocations:
-        trips[allocation.supplier, sites[allocation.need]].append(allocation)
+        of_supplier[allocation.supplier].append(allocation)
     co2: dict[str, Decimal] = defaultdict(Decimal)
-    for (supplier, site), parts in sorted(trips.items()):
-        trip = delivery.trip_co2_kg(supplier, site)
-        for part, kg in zip(
-            parts, split_exactly(trip, [p.goods for p in parts], _GRAM), strict=True
-        ):
+    for tour in tours:
+        if tour.kind == "pickup":
+            co2[tour.by] += tour.co2_kg
+            continue
+        parts = of_supplier[tour.by]
+        weights = [p.goods if p.goods > 0 else p.quantity for p in parts]
+        for part, kg in zip(parts, split_exactly(tour.co2_kg, weights, _GRAM), strict=True):
             co2[part.member] += kg
     catalog = Catalog(problem)
     served: dict[str, bool] = defaultdict(lambda: True)
@@ -285,12 +316,25 @@ def _member_totals(
         goods = sum((a.goods for a in parts), Decimal(0))
         fees = sum((a.fee_share for a in parts), Decimal(0))
         shipping = sum((a.delivery for a in parts), Decimal(0))
-        alone, alone_co2 = goods + fees + shipping, co2[member]
+        own: dict[str, set[str]] = defaultdict(set)
+        for allocation in parts:
+            own[allocation.supplier].add(sites[allocation.need])
+        trips = tuple(alone_tours(problem, member, own))
+        alone_co2 = sum((t.co2_kg for t in trips), Decimal(0))
+        alone = goods + fees + shipping
         if compare_alone:
-            alone, alone_co2 = alone_cost(problem, parts, sites, delivery, catalog)
+            alone = alone_cost(problem, parts, sites, delivery, catalog)
         totals.append(
             MemberTotal(
-                member, goods, fees, shipping, alone, co2[member], alone_co2, served[member]
+                member=member,
+                goods=goods,
+                fees=fees,
+                delivery=shipping,
+                alone=alone,
+                co2_kg=co2[member],
+                alone_co2_kg=alone_co2,
+                fully_served=served[member],
+                alone_tours=trips,
             )
         )
     return tuple(totals)
@@ -303,6 +347,7 @@ def _indicators(
     allocations: list[Allocation],
     members: tuple[MemberTotal, ...],
     needs: tuple[NeedResult, ...],
+    tours: list[Tour],
 ) -> Indicators:
     spend = Decimal(0)
     eco = Decimal(0)
@@ -312,9 +357,7 @@ def _indicators(
         spend += value
         eco += value * model.offer(o).eco_score
         lead += value * model.offer(o).lead_time_days
-    sites = {n.id: n.site for n in model.problem.needs}
-    trips = {(a.supplier, sites[a.need]) for a in allocations}
-    co2 = sum((model.delivery.trip_co2_kg(s, site) for s, site in trips), Decimal(0))
+    co2 = sum((t.co2_kg for t in tours), Decimal(0))
     return Indicators(
         goods=sum((o.goods for o in orders), Decimal(0)),
         fees=sum((o.fee for o in orders), Decimal(0)),
@@ -327,4 +370,6 @@ def _indicators(
         needs_served=sum(1 for n in needs if n.status == "served"),
         needs_partial=sum(1 for n in needs if n.status == "partial"),
         needs_unmet=sum(1 for n in needs if n.status == "unmet"),
+        transport_km=sum((t.km for t in tours), Decimal(0)),
+        alone_km=sum((t.km for m in members for t in m.alone_tours), Decimal(0)),
     )

@@ -15,6 +15,7 @@ import fastjsonschema
 import jsonschema
 
 from optimizer.problem import (
+    CO2_SOURCE,
     DeliveryCost,
     InvalidProblem,
     Location,
@@ -216,6 +217,8 @@ def _policy(d: Json) -> Policy:
             rules=rules,
             delivery_cost_per_unit_km=_decimal(d.get("delivery_cost_per_unit_km", 0)),
             co2_kg_per_km=_decimal(d.get("co2_kg_per_km", "0.25")),
+            co2_source=d.get("co2_source", CO2_SOURCE),
+            deliver_to_collection_point=d.get("deliver_to_collection_point", False),
         )
     except InvalidProblem as error:
         raise error.within("policy") from None
@@ -237,6 +240,7 @@ def problem_from_dict(data: object) -> Problem:
         policy=_policy(d["policy"]),
         sites=_each("sites", d["sites"], _site),
         delivery_costs=_each("delivery_costs", d.get("delivery_costs", []), _delivery_cost),
+        collection_point=d.get("collection_point"),
     )
 
 
