@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pulp
 
@@ -51,6 +51,18 @@ _SEARCH = 0.6  # share of a part's time for the supplier search, when the part f
 _SEARCH_ALONE = 30.0  # seconds for the supplier search without a time limit
 _POOLING = 0.25  # share of a part's time for improving the greedy start at most
 _WORST = (Status.OPTIMAL, Status.FEASIBLE, Status.APPROXIMATE, Status.TIME_LIMIT, Status.ERROR)
+
+
+@dataclass(frozen=True, slots=True)
+class PartResult:
+    """One part solved: its cost-phase model (with the values), the first phase's report (None
+    when the start serves everything), the cost phase's report, and the seconds spent building
+    models and improving the start."""
+
+    model: Model
+    served: SolverReport | None
+    cost: SolverReport
+    build_seconds: float
 
 
 def couples_everything(rules: Rules) -> bool:
@@ -119,21 +131,21 @@ def solve_in_parts(
     weight = [1 + sum(len(groups[g].arcs) for g in part) for part in parts]
     order = sorted(range(len(parts)), key=lambda i: (weight[i], parts[i][0]))
     weight_left = sum(weight)
-    solved: dict[int, tuple[Model, SolverReport | None, SolverReport]] = {}
+    solved: dict[int, PartResult] = {}
     building = build_seconds
     for i in order:
         budget = _share(deadline, weight[i], weight_left)
-        model, served, cost, built = _solve_part(
+        result = _solve_part(
             problem, groups, delivery, scales, parts[i], cluster_of, options, budget
         )
-        building += built
+        building += result.build_seconds
         weight_left -= weight[i]
-        solved[i] = (model, served, cost)
-    pieces = [(parts[i], solved[i][0]) for i in range(len(parts))]
+        solved[i] = result
+    pieces = [(parts[i], solved[i].model) for i in range(len(parts))]
     model = _merge(problem, groups, delivery, scales, pieces)
     report = _combine(
-        [solved[i][2] for i in range(len(parts))],
-        [r for i in range(len(parts)) if (r := solved[i][1]) is not None],
+        [solved[i].cost for i in range(len(parts))],
+        [r for i in range(len(parts)) if (r := solved[i].served) is not None],
         options,
         building,
         time.perf_counter() - started - (building - build_seconds),
@@ -166,9 +178,8 @@ def _solve_part(
     cluster_of: list[int],
     options: SolveOptions,
     budget: float | None,
-) -> tuple[Model, SolverReport | None, SolverReport, float]:
-    """Both phases for one part; returns its cost model, the first phase's report (None when
-    the greedy start serves everything), the second's, and the seconds spent building."""
+) -> PartResult:
+    """Both phases for one part."""
     started = time.perf_counter()
     deadline = None if budget is None else started + budget
     own = [groups[g] for g in part]
@@ -229,7 +240,7 @@ def _solve_part(
     missing = sum(var.varValue or 0.0 for var in model.shortfall)
     if cost.status is not Status.ERROR and missing > _SLACK:
         cost = replace(cost, message=f"{missing:g} units served fewer than possible")
-    return model, served, cost, built
+    return PartResult(model=model, served=served, cost=cost, build_seconds=built)
 
 
 def _search_suppliers(model: Model, deadline: float | None, threads: int) -> float:
@@ -308,6 +319,7 @@ def hold_served(model: Model, clusters: list[tuple[list[int], float]]) -> None:
     extra = []
     for (members, level), short in zip(clusters, shortfall, strict=True):
         terms = [(model.unmet[j], 1.0) for j in members]
+        # sum_{g in cluster} unmet[g] - shortfall[c] <= level[c]
         add_row(model, [*terms, (short, -1.0)], "<=", level + _SLACK)
         short.varValue = max(0.0, sum(model.unmet[j].varValue or 0.0 for j in members) - level)
         extra.append((short, max(model.scales.unmet_penalty[j] for j in members)))
@@ -401,17 +413,17 @@ def _combine(
     if unproven:
         notes.append(f"most demand served not proven in {unproven} part(s)")
     return SolverReport(
-        status,
-        options.solver,
-        objective,
-        bound,
-        gap,
-        build_seconds,
-        solve_seconds,
-        sum(r.variables for r in costs),
-        sum(r.integer_variables for r in costs),
-        sum(r.constraints for r in costs),
-        groups,
-        "; ".join(notes),
-        sum(inside) if inside else None,
+        status=status,
+        solver=options.solver,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        build_seconds=build_seconds,
+        solve_seconds=solve_seconds,
+        variables=sum(r.variables for r in costs),
+        integer_variables=sum(r.integer_variables for r in costs),
+        constraints=sum(r.constraints for r in costs),
+        groups=groups,
+        message="; ".join(notes),
+        solver_seconds=sum(inside) if inside else None,
     )

@@ -194,7 +194,17 @@ def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> Sol
     message = ""
     if variables == 0:
         return SolverReport(
-            Status.OPTIMAL, options.solver, 0.0, 0.0, 0.0, build_seconds, 0.0, 0, 0, 0, 0
+            status=Status.OPTIMAL,
+            solver=options.solver,
+            objective=0.0,
+            bound=0.0,
+            gap=0.0,
+            build_seconds=build_seconds,
+            solve_seconds=0.0,
+            variables=0,
+            integer_variables=0,
+            constraints=0,
+            groups=0,
         )
     if options.time_limit is not None:
         # handing the model to the solver and reading the answer back take time too
@@ -210,18 +220,18 @@ def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> Sol
                 stats = lp.solve(make_solver(options))
     except Exception as error:  # a solver failure is a result, not a crash
         return SolverReport(
-            Status.ERROR,
-            options.solver,
-            None,
-            None,
-            None,
-            build_seconds,
-            time.perf_counter() - started,
-            variables,
-            integers,
-            constraints,
-            len(model.groups),
-            f"{type(error).__name__}: {error}",
+            status=Status.ERROR,
+            solver=options.solver,
+            objective=None,
+            bound=None,
+            gap=None,
+            build_seconds=build_seconds,
+            solve_seconds=time.perf_counter() - started,
+            variables=variables,
+            integer_variables=integers,
+            constraints=constraints,
+            groups=len(model.groups),
+            message=f"{type(error).__name__}: {error}",
         )
     elapsed = time.perf_counter() - started
     inside = None
@@ -257,17 +267,17 @@ def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> Sol
     if status is Status.ERROR:
         message = f"no solution: solver stopped with {stats.status_str}"
     return SolverReport(
-        status,
-        options.solver,
-        objective,
-        bound,
-        gap,
-        build_seconds,
-        elapsed,
-        variables,
-        integers,
-        constraints,
-        len(model.groups),
-        message,
-        inside,
+        status=status,
+        solver=options.solver,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        build_seconds=build_seconds,
+        solve_seconds=elapsed,
+        variables=variables,
+        integer_variables=integers,
+        constraints=constraints,
+        groups=len(model.groups),
+        message=message,
+        solver_seconds=inside,
     )
