@@ -35,7 +35,16 @@ from optimizer.variables import (
     pulp_binaries,
 )
 
-__all__ = ["Model", "Terms", "add_row", "build_model", "charges_fee", "continuous", "pulp_binaries"]
+__all__ = [
+    "Model",
+    "Terms",
+    "add_row",
+    "build_model",
+    "charges_fee",
+    "continuous",
+    "pulp_binaries",
+    "shaped_like_facility_location",
+]
 
 
 def create_variables(
@@ -301,6 +310,28 @@ def least_unmet(model: Model) -> None:
     model.lp.setObjective(pulp.lpSum_vars_coefs([(var, 1.0) for var in model.unmet]))
 
 
+def shaped_like_facility_location(model: Model) -> bool:
+    """Whether what remains to decide once the suppliers are chosen is a transportation
+    problem: packs of one at a single price, no minimum order, fees never waived, whole
+    quantities, no price ceiling and no hard rule (see :mod:`optimizer.suppliers_search`)."""
+    if model.problem.policy.rules.any or model.tier_on or model.fee_waived:
+        return False
+    if not model.supplier_used or not model.flow:
+        return False
+    for o in model.offers:
+        offer = model.offer(o)
+        if offer.pack_size != 1 or len(offer.tiers) != 1 or offer.smallest_order > 0:
+            return False
+        if model.limit[o] != math.floor(model.limit[o]):
+            return False
+    for group in model.groups:
+        if group.demand != group.demand.to_integral_value():
+            return False
+        if any(arc.min_tier > 0 for arc in group.arcs):
+            return False
+    return True
+
+
 def build_model(
     problem: Problem,
     groups: list[Group],
@@ -320,7 +351,9 @@ def build_model(
     minimum_quantity(model)
     supplier_fee_paid_once(model)
     price_ceiling(model)
-    served_only_by_offers_bought(model)
+    if shaped_like_facility_location(model):
+        # elsewhere the extra rows slow the solver more than their bound helps
+        served_only_by_offers_bought(model)
     if with_rules:
         apply_rules(model)
     if phase == "cost":

@@ -32,7 +32,14 @@ import pulp
 
 from optimizer.delivery import DeliveryTable
 from optimizer.groups import Group
-from optimizer.model import Model, add_row, build_model, charges_fee, continuous
+from optimizer.model import (
+    Model,
+    add_row,
+    build_model,
+    charges_fee,
+    continuous,
+    shaped_like_facility_location,
+)
 from optimizer.normalise import Scales, scales_for
 from optimizer.problem import Problem, Rules
 from optimizer.solve import (
@@ -44,7 +51,7 @@ from optimizer.solve import (
     stdout_silenced,
 )
 from optimizer.start import greedy_start, settle
-from optimizer.suppliers_search import apply_choice, choose_suppliers, fits
+from optimizer.suppliers_search import apply_choice, choose_suppliers
 
 _SLACK = 1e-6
 _SEARCH = 0.6  # share of a part's time for the supplier search, when the part fits it
@@ -185,7 +192,7 @@ def _solve_part(
     own = [groups[g] for g in part]
     own_scales = scales.subset(part)
     model = build_model(problem, own, delivery, scales=own_scales)
-    shaped = fits(model)
+    shaped = shaped_like_facility_location(model)
     # a part shaped like facility location gets a supplier search instead of pooling moves
     pooling = _POOLING / 10 if shaped else _POOLING
     greedy_start(model, None if budget is None else started + budget * pooling)

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import highspy
 import numpy as np
@@ -29,26 +31,6 @@ import numpy as np
 from optimizer.model import Model
 
 _EPS = 1e-9
-
-
-def fits(model: Model) -> bool:
-    """Whether the part's model is shaped like facility location (see the module docs)."""
-    if model.problem.policy.rules.any or model.tier_on or model.fee_waived:
-        return False
-    if not model.supplier_used or not model.flow:
-        return False
-    for o in model.offers:
-        offer = model.offer(o)
-        if offer.pack_size != 1 or len(offer.tiers) != 1 or offer.smallest_order > 0:
-            return False
-        if model.limit[o] != math.floor(model.limit[o]):
-            return False
-    for group in model.groups:
-        if group.demand != group.demand.to_integral_value():
-            return False
-        if any(arc.min_tier > 0 for arc in group.arcs):
-            return False
-    return True
 
 
 @dataclass
@@ -67,6 +49,7 @@ class _Shape:
     offer_supplier: np.ndarray
     suppliers: list[str]
     fee: np.ndarray
+    one_product: bool
 
 
 def _shape(model: Model) -> _Shape:
@@ -98,6 +81,7 @@ def _shape(model: Model) -> _Shape:
         fee=np.array(
             [scales.per_euro * fees[s] if s in model.supplier_used else 0.0 for s in suppliers]
         ),
+        one_product=len({group.product for group in model.groups}) == 1,
     )
 
 
@@ -185,11 +169,56 @@ class Choice:
     bound: float
 
 
+def _cover(
+    value: np.ndarray, capacity: np.ndarray, demand: float, unmet_cost: float
+) -> tuple[np.ndarray, float]:
+    """The suppliers to open in the Lagrangian subproblem with the total capacity row
+    (``sum capacity[s] * open[s] + unmet >= demand``): every supplier of negative value, then
+    the cheapest cover of the demand left by a 0-1 knapsack (dynamic programming over whole
+    units, capacities rounded up and the demand down, which keeps it a relaxation), units not
+    covered costing ``unmet_cost`` each. Returns the suppliers and the subproblem's value."""
+    opened = value < 0
+    base = float(value[opened].sum())
+    need = demand - float(capacity[opened].sum())
+    if need < 1.0:
+        return opened, base
+    units = math.floor(need + 1e-9)
+    items = np.flatnonzero(~opened)
+    if items.size == 0 or units > 200_000 or items.size * units > 50_000_000:
+        return opened, base  # too large to cover exactly: the plain bound still holds
+    weight = np.ceil(capacity[items] - 1e-9).astype(np.int64)
+    cost = value[items]
+    best = np.full(units + 1, np.inf)
+    best[0] = 0.0
+    reach = np.arange(units + 1)
+    used = np.zeros((items.size, units + 1), dtype=bool)
+    for k in range(items.size):
+        candidate = best[np.maximum(0, reach - weight[k])] + cost[k]
+        better = candidate < best
+        used[k] = better
+        best = np.where(better, candidate, best)
+    total = best + unmet_cost * (units - reach)
+    covered = int(np.argmin(total))
+    left = covered
+    for k in range(items.size - 1, -1, -1):
+        if used[k, left]:
+            opened[items[k]] = True
+            left = max(0, left - int(weight[k]))
+    return opened, base + float(total[covered])
+
+
 def _lagrangian(
-    shape: _Shape, upper: float, deadline: float, iterations: int = 1500
+    shape: _Shape,
+    upper: float,
+    deadline: float,
+    price: Callable[[np.ndarray], float],
+    iterations: int = 3000,
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """Subgradient on the demand multipliers: the best lower bound found, the multipliers
-    that gave it, and each supplier's value (fee plus best filling) under them."""
+    that gave it, and each supplier's value (fee plus best filling) under them. When the part
+    has one product, the subproblem keeps the total capacity row (a much stronger bound when
+    capacities are tight). Each new choice of suppliers is priced by ``price`` (which returns
+    its exact cost), and the best cost found steers the step."""
     demand, cost = shape.demand, shape.arc_cost
     groups = len(demand)
     # start from each group's cheapest unit with its supplier's fee spread over the offer's
@@ -201,7 +230,12 @@ def _lagrangian(
     best, best_value = -math.inf, np.zeros(len(shape.suppliers))
     step, stalled = 2.0, 0
     bound_d = demand[shape.arc_group]
-    for _ in range(iterations):
+    supplier_capacity = np.bincount(
+        shape.offer_supplier, shape.capacity, minlength=len(shape.suppliers)
+    )
+    total_demand = float(demand.sum())
+    priced: set[bytes] = set()
+    for iteration in range(iterations):
         if time.perf_counter() > deadline:
             break
         reduced = cost - u[shape.arc_group]
@@ -221,8 +255,13 @@ def _lagrangian(
         value = shape.fee + np.bincount(
             shape.offer_supplier, offer_value, minlength=len(shape.suppliers)
         )
-        opened = value < 0
-        lower = float(u @ demand + np.minimum(value, 0.0).sum())
+        if shape.one_product:
+            unmet_cost = float(np.min(shape.penalty - u))
+            opened, sub = _cover(value, supplier_capacity, total_demand, max(unmet_cost, 0.0))
+        else:
+            opened = value < 0
+            sub = float(np.minimum(value, 0.0).sum())
+        lower = float(u @ demand) + sub
         if lower > best + 1e-12:
             best, best_value, stalled = lower, value, 0
         else:
@@ -231,6 +270,12 @@ def _lagrangian(
                 step, stalled = step / 2, 0
                 if step < 1e-4:
                     break
+        key = opened.tobytes()
+        if iteration % 3 == 0 and key not in priced:
+            priced.add(key)
+            upper = min(upper, price(opened))
+        if best >= upper * (1 - 1e-7):
+            break
         x = take * opened[shape.offer_supplier[shape.arc_offer]]
         gradient = demand - np.bincount(shape.arc_group, x, minlength=groups)
         norm = float(gradient @ gradient)
@@ -247,30 +292,42 @@ def choose_suppliers(model: Model, deadline: float, threads: int = 1) -> Choice:
     the order of ``model.flow``, and the Lagrangian bound."""
     shape = _shape(model)
     transport = _Transport(shape, threads)
-    best_open = np.array(
+    start = np.array(
         [
             (model.supplier_used[s].varValue or 0.0) > 0.5 if s in model.supplier_used else True
             for s in shape.suppliers
         ]
     )
-    best_cost, best_flows = transport.price(best_open)
-    share = time.perf_counter() + 0.4 * max(0.0, deadline - time.perf_counter())
-    bound, _, value = _lagrangian(shape, best_cost, share)
-    # the Lagrangian's choice, completed with the most attractive suppliers until the open
-    # capacity covers the demand
+    found: dict[str, object] = {}
+
+    def price(opened: np.ndarray) -> float:
+        cost, flows = transport.price(opened | (shape.fee <= 0))
+        if "cost" not in found or cost < cast(float, found["cost"]):
+            found.update(cost=cost, flows=flows, opened=opened | (shape.fee <= 0))
+        return cost
+
+    price(start)
+    share = time.perf_counter() + 0.5 * max(0.0, deadline - time.perf_counter())
+    bound, _, value = _lagrangian(shape, cast(float, found["cost"]), share, price)
+    # the Lagrangian's last choice, completed with the most attractive suppliers until the
+    # open capacity covers the demand
     chosen = value < 0
-    chosen |= shape.fee <= 0
     total = float(shape.demand.sum())
     capacity_of = np.bincount(shape.offer_supplier, shape.capacity, minlength=len(shape.suppliers))
     for s in np.argsort(value / np.maximum(capacity_of, 1e-9)):
         if float(capacity_of[chosen].sum()) >= total:
             break
         chosen[s] = True
-    cost, flows = transport.price(chosen)
-    if cost < best_cost:
-        best_cost, best_flows, best_open = cost, flows, chosen
-    best_cost, best_flows, best_open = _local_search(
-        transport, shape, best_open, best_cost, best_flows, value, deadline
+    price(chosen)
+    best_cost, best_flows, _ = _local_search(
+        transport,
+        shape,
+        cast(np.ndarray, found["opened"]),
+        cast(float, found["cost"]),
+        cast(np.ndarray, found["flows"]),
+        value,
+        deadline,
+        bound,
     )
     return Choice(best_cost, best_flows, bound)
 
@@ -283,11 +340,13 @@ def _local_search(
     flows: np.ndarray,
     value: np.ndarray,
     deadline: float,
+    bound: float,
 ) -> tuple[float, np.ndarray, np.ndarray]:
-    """Close, open and swap suppliers while that lowers the cost, until ``deadline``."""
+    """Close, open and swap suppliers while that lowers the cost, until ``deadline`` or until
+    the cost meets the ``bound``."""
     arcs = len(shape.keys)
     improved = True
-    while improved and time.perf_counter() < deadline:
+    while improved and time.perf_counter() < deadline and cost > bound * (1 + 1e-7):
         improved = False
         # close: the suppliers serving least per unit of fee first
         served = np.bincount(
