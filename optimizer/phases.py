@@ -261,6 +261,13 @@ def _search_suppliers(model: Model, deadline: float | None, threads: int) -> flo
     if choice.cost < _start_cost(model) - 1e-12:
         apply_choice(model, choice)
         settle(model)
+    # proven by the bound: no better answer orders from these suppliers, or goes without those
+    for supplier in choice.closed:
+        if (model.supplier_used[supplier].varValue or 0.0) < 0.5:
+            model.supplier_used[supplier].upBound = 0
+    for supplier in choice.kept:
+        if (model.supplier_used[supplier].varValue or 0.0) > 0.5:
+            model.supplier_used[supplier].lowBound = 1
     return choice.bound
 
 

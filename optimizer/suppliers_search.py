@@ -31,6 +31,8 @@ import numpy as np
 from optimizer.model import Model
 
 _EPS = 1e-9
+_KICKS = 8  # kicks in a row that find nothing better before the solver gets the time left
+_PRICED_PER_ROUND = 60  # moves priced exactly before the search gives up improving
 
 
 @dataclass
@@ -162,11 +164,14 @@ class _Transport:
 
 @dataclass
 class Choice:
-    """The best set of suppliers found, its flows, and the Lagrangian lower bound."""
+    """The best set of suppliers found, its flows, the Lagrangian lower bound, and the
+    suppliers every better answer leaves ``closed`` or ``kept`` open (reduced-cost fixing)."""
 
     cost: float
     flows: np.ndarray
     bound: float
+    closed: list[str]
+    kept: list[str]
 
 
 def _cover(
@@ -227,7 +232,7 @@ def _lagrangian(
     cheapest = np.full(groups, np.inf)
     np.minimum.at(cheapest, shape.arc_group, cost + per_unit_fee[shape.arc_offer])
     u = np.minimum(np.where(np.isfinite(cheapest), cheapest, shape.penalty), shape.penalty)
-    best, best_value = -math.inf, np.zeros(len(shape.suppliers))
+    best, best_value, best_u = -math.inf, np.zeros(len(shape.suppliers)), u
     step, stalled = 2.0, 0
     bound_d = demand[shape.arc_group]
     supplier_capacity = np.bincount(
@@ -235,7 +240,9 @@ def _lagrangian(
     )
     total_demand = float(demand.sum())
     priced: set[bytes] = set()
-    for iteration in range(iterations):
+    pricing, began = 0.0, time.perf_counter()
+    best_opened = np.zeros(len(shape.suppliers), dtype=bool)
+    for _ in range(iterations):
         if time.perf_counter() > deadline:
             break
         reduced = cost - u[shape.arc_group]
@@ -263,7 +270,7 @@ def _lagrangian(
             sub = float(np.minimum(value, 0.0).sum())
         lower = float(u @ demand) + sub
         if lower > best + 1e-12:
-            best, best_value, stalled = lower, value, 0
+            best, best_value, best_u, best_opened, stalled = lower, value, u, opened, 0
         else:
             stalled += 1
             if stalled >= 20:
@@ -271,9 +278,12 @@ def _lagrangian(
                 if step < 1e-4:
                     break
         key = opened.tobytes()
-        if iteration % 3 == 0 and key not in priced:
+        if key not in priced and pricing < 0.3 * (time.perf_counter() - began):
+            # pricing a choice takes a transportation solve: a third of the time at most
             priced.add(key)
+            clock = time.perf_counter()
             upper = min(upper, price(opened))
+            pricing += time.perf_counter() - clock
         if best >= upper * (1 - 1e-7):
             break
         x = take * opened[shape.offer_supplier[shape.arc_offer]]
@@ -282,7 +292,9 @@ def _lagrangian(
         if norm <= 1e-12:
             break
         u = np.clip(u + step * max(upper - lower, 1e-9) / norm * gradient, 0.0, shape.penalty)
-    return best, u, best_value
+    if best_opened.tobytes() not in priced:
+        price(best_opened)
+    return best, best_u, best_value
 
 
 def choose_suppliers(model: Model, deadline: float, threads: int = 1) -> Choice:
@@ -308,7 +320,7 @@ def choose_suppliers(model: Model, deadline: float, threads: int = 1) -> Choice:
 
     price(start)
     share = time.perf_counter() + 0.5 * max(0.0, deadline - time.perf_counter())
-    bound, _, value = _lagrangian(shape, cast(float, found["cost"]), share, price)
+    bound, u, value = _lagrangian(shape, cast(float, found["cost"]), share, price)
     # the Lagrangian's last choice, completed with the most attractive suppliers until the
     # open capacity covers the demand
     chosen = value < 0
@@ -329,7 +341,118 @@ def choose_suppliers(model: Model, deadline: float, threads: int = 1) -> Choice:
         deadline,
         bound,
     )
-    return Choice(best_cost, best_flows, bound)
+    # reduced-cost fixing: without the capacity row, the relaxation at ``u`` is worth
+    # ``plain``; opening a supplier it leaves closed adds its value, closing one it opens
+    # subtracts it, so a supplier whose change alone passes the best cost is fixed
+    plain = float(u @ shape.demand + np.minimum(value, 0.0).sum())
+    margin = best_cost + 1e-9 * max(1.0, abs(best_cost))
+    closed = [shape.suppliers[i] for i in np.flatnonzero(plain + value > margin)]
+    kept = [shape.suppliers[i] for i in np.flatnonzero(plain - value > margin)]
+    return Choice(best_cost, best_flows, bound, closed, kept)
+
+
+def _assignment_costs(shape: _Shape) -> np.ndarray | None:
+    """Serving each group's whole demand from each supplier's cheapest offer, ignoring
+    capacities (infinite where the supplier cannot serve the group), or None when the matrix
+    would be too large to estimate moves with."""
+    suppliers, groups = len(shape.suppliers), len(shape.demand)
+    if suppliers * groups > 5_000_000:
+        return None
+    costs = np.full((suppliers, groups), np.inf)
+    np.minimum.at(costs, (shape.offer_supplier[shape.arc_offer], shape.arc_group), shape.arc_cost)
+    return cast(np.ndarray, costs * shape.demand[None, :])
+
+
+def _estimated_moves(
+    costs: np.ndarray, fee: np.ndarray, opened: np.ndarray
+) -> list[tuple[float, int, int]]:
+    """Every move (close ``i``, open ``j``, or swap them; -1 for none) with its change in cost
+    estimated as if capacities did not bind (each group served by its cheapest open supplier,
+    as in Whitaker's fast interchange), the most promising first."""
+    inside = np.flatnonzero(opened)
+    outside = np.flatnonzero(~opened)
+    moves: list[tuple[float, int, int]] = []
+    if inside.size == 0:
+        return moves
+    sub = costs[inside]
+    first = np.argmin(sub, axis=0)
+    best = sub[first, np.arange(costs.shape[1])]
+    masked = sub.copy()
+    masked[first, np.arange(costs.shape[1])] = np.inf
+    second = masked.min(axis=0) if inside.size > 1 else np.full(costs.shape[1], np.inf)
+    finite = np.isfinite(best)
+    base = best[finite].sum()
+    for k, i in enumerate(inside):
+        if fee[i] <= 0:
+            continue
+        without = np.where(first == k, second, best)
+        if np.all(np.isfinite(without[finite])):
+            moves.append((float(without[finite].sum() - base - fee[i]), int(i), -1))
+        if outside.size:
+            swapped = np.minimum(costs[outside][:, finite], without[finite][None, :])
+            deltas = swapped.sum(axis=1) - base - fee[i] + fee[outside]
+            for j in np.argsort(deltas)[:3]:
+                if np.isfinite(deltas[j]):
+                    moves.append((float(deltas[j]), int(i), int(outside[j])))
+    if outside.size:
+        added = np.minimum(costs[outside][:, finite], best[finite][None, :])
+        deltas = added.sum(axis=1) - base + fee[outside]
+        for j in np.argsort(deltas)[:5]:
+            moves.append((float(deltas[j]), -1, int(outside[j])))
+    moves.sort()
+    return moves
+
+
+def _descend(
+    transport: _Transport,
+    shape: _Shape,
+    opened: np.ndarray,
+    cost: float,
+    flows: np.ndarray,
+    value: np.ndarray,
+    deadline: float,
+    bound: float,
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """Close, open and swap suppliers while that lowers the cost, until ``deadline`` or until
+    the cost meets the ``bound``. Moves are ranked by a fast estimate (capacities ignored) and
+    the most promising are priced exactly; without the estimate (too large a matrix), closes
+    and opens are tried in the order of the Lagrangian's values."""
+    costs = _assignment_costs(shape)
+    capacity = np.bincount(shape.offer_supplier, shape.capacity, minlength=len(shape.suppliers))
+    need = float(shape.demand.sum()) if shape.one_product else 0.0
+    tried: set[bytes] = set()
+    improved = True
+    while improved and time.perf_counter() < deadline and cost > bound * (1 + 1e-7):
+        improved = False
+        candidates = [] if costs is None else _estimated_moves(costs, shape.fee, opened)
+        # then the plain moves, in the order of the Lagrangian's values
+        candidates += [(0.0, int(i), -1) for i in np.argsort(-value) if opened[i]]
+        candidates += [(0.0, -1, int(j)) for j in np.argsort(value) if not opened[j]]
+        attractive = [int(j) for j in np.argsort(value)[:5] if not opened[j]]
+        candidates += [
+            (0.0, int(i), j) for i in np.argsort(-value) if opened[i] for j in attractive
+        ]
+        priced = 0
+        for _, close, open_ in candidates:
+            if time.perf_counter() > deadline or priced >= _PRICED_PER_ROUND:
+                break
+            trial = opened.copy()
+            if close >= 0:
+                trial[close] = False
+            if open_ >= 0:
+                trial[open_] = True
+            if float(capacity[trial].sum()) < need - 1e-9:
+                continue  # some demand would go unserved: never better here
+            key = trial.tobytes()
+            if key in tried:
+                continue
+            tried.add(key)
+            priced += 1
+            trial_cost, trial_flows = transport.price(trial)
+            if trial_cost < cost - 1e-9 * max(1.0, abs(cost)):
+                opened, cost, flows, improved = trial, trial_cost, trial_flows, True
+                break
+    return cost, flows, opened
 
 
 def _local_search(
@@ -342,57 +465,31 @@ def _local_search(
     deadline: float,
     bound: float,
 ) -> tuple[float, np.ndarray, np.ndarray]:
-    """Close, open and swap suppliers while that lowers the cost, until ``deadline`` or until
-    the cost meets the ``bound``."""
-    arcs = len(shape.keys)
-    improved = True
-    while improved and time.perf_counter() < deadline and cost > bound * (1 + 1e-7):
-        improved = False
-        # close: the suppliers serving least per unit of fee first
-        served = np.bincount(
-            shape.offer_supplier[shape.arc_offer],
-            flows[:arcs],
-            minlength=len(shape.suppliers),
-        )
-        for s in np.argsort(served / np.maximum(shape.fee, 1e-12)):
-            if time.perf_counter() > deadline:
-                break
-            if not opened[s] or shape.fee[s] <= 0:
-                continue
-            trial = opened.copy()
-            trial[s] = False
-            trial_cost, trial_flows = transport.price(trial)
-            if trial_cost < cost - 1e-9 * max(1.0, abs(cost)):
-                opened, cost, flows, improved = trial, trial_cost, trial_flows, True
-        # open: the most attractive closed suppliers by their Lagrangian value first
-        for s in np.argsort(value):
-            if time.perf_counter() > deadline:
-                break
-            if opened[s]:
-                continue
-            trial = opened.copy()
-            trial[s] = True
-            trial_cost, trial_flows = transport.price(trial)
-            if trial_cost < cost - 1e-9 * max(1.0, abs(cost)):
-                opened, cost, flows, improved = trial, trial_cost, trial_flows, True
-        if improved:
+    """Descents from the best set found, each from a kick (two suppliers swapped at random,
+    from a fixed seed) once the previous descent is stuck, until ``deadline``, the bound, or
+    a few kicks in a row that find nothing better (an iterated local search)."""
+    best = _descend(transport, shape, opened, cost, flows, value, deadline, bound)
+    rng = np.random.default_rng(1)
+    capacity = np.bincount(shape.offer_supplier, shape.capacity, minlength=len(shape.suppliers))
+    need = float(shape.demand.sum()) if shape.one_product else 0.0
+    stuck = 0
+    while time.perf_counter() < deadline and best[0] > bound * (1 + 1e-7) and stuck < _KICKS:
+        stuck += 1
+        kicked = best[2].copy()
+        inside = np.flatnonzero(kicked & (shape.fee > 0))
+        outside = np.flatnonzero(~kicked)
+        if inside.size == 0 or outside.size == 0:
+            break
+        for _ in range(2):
+            kicked[rng.choice(inside)] = False
+            kicked[rng.choice(outside)] = True
+        if float(capacity[kicked].sum()) < need:
             continue
-        # swap: close an open supplier and open its most attractive closed neighbour
-        for s in np.argsort(served / np.maximum(shape.fee, 1e-12)):
-            if time.perf_counter() > deadline or improved:
-                break
-            if not opened[s] or shape.fee[s] <= 0:
-                continue
-            for t in np.argsort(value)[:5]:
-                if opened[t] or time.perf_counter() > deadline:
-                    continue
-                trial = opened.copy()
-                trial[s], trial[t] = False, True
-                trial_cost, trial_flows = transport.price(trial)
-                if trial_cost < cost - 1e-9 * max(1.0, abs(cost)):
-                    opened, cost, flows, improved = trial, trial_cost, trial_flows, True
-                    break
-    return cost, flows, opened
+        kick_cost, kick_flows = transport.price(kicked)
+        found = _descend(transport, shape, kicked, kick_cost, kick_flows, value, deadline, bound)
+        if found[0] < best[0] - 1e-9 * max(1.0, abs(best[0])):
+            best, stuck = found, 0
+    return best
 
 
 def apply_choice(model: Model, choice: Choice) -> None:
