@@ -10,11 +10,18 @@ incumbent on large instances. Two classic tools give it one, and a bound:
 - a Lagrangian relaxation of the demand rows (Cornuéjols, Sridharan and Thizy 1991): for
   multipliers ``u`` on the groups' demand, each supplier is worth ordering from when its fee
   plus the best filling of its offers' capacities with units of negative reduced cost
-  ``cost - u`` is negative; the relaxation's value is a lower bound of the part's optimum, and
-  the multipliers follow a subgradient method with Polyak's step;
-- a local search over the set of suppliers ordered from (close one, open one, swap two), each
-  set priced exactly by solving its transportation problem (HiGHS's dual simplex, warm started
-  from the previous set's basis), started from the Lagrangian's choice.
+  ``cost - u`` is negative; with one product the total capacity row stays in the subproblem
+  (a 0-1 covering knapsack), which is what makes the bound strong when capacities are tight;
+  the relaxation's value is a lower bound of the part's optimum, and the multipliers follow a
+  subgradient method with Polyak's step;
+- a local search over the set of suppliers ordered from (close one, open one, swap two; moves
+  ranked by an estimate that ignores capacities, as in Whitaker's fast interchange, then
+  priced exactly by solving their transportation problem with HiGHS's dual simplex, warm
+  started from the previous set's basis), started from the best choice the relaxation made,
+  and restarted from seeded random kicks while they find something better.
+
+The bound also fixes suppliers (reduced-cost fixing) before the branch-and-bound gets the time
+left: a supplier whose opening (closing) alone lifts the relaxation above the best cost found.
 """
 
 from __future__ import annotations
@@ -30,7 +37,6 @@ import numpy as np
 
 from optimizer.model import Model
 
-_EPS = 1e-9
 _KICKS = 8  # kicks in a row that find nothing better before the solver gets the time left
 _PRICED_PER_ROUND = 60  # moves priced exactly before the search gives up improving
 
