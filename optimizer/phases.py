@@ -56,6 +56,8 @@ from optimizer.suppliers_search import apply_choice, choose_suppliers
 _SLACK = 1e-6
 _SEARCH = 0.6  # share of a part's time for the supplier search, when the part fits it
 _SEARCH_ALONE = 30.0  # seconds for the supplier search without a time limit
+_SEARCH_LARGE = 0.9  # share for the search on a part of more than _LARGE flow variables
+_LARGE = 20_000
 _POOLING = 0.25  # share of a part's time for improving the greedy start at most
 _WORST = (Status.OPTIMAL, Status.FEASIBLE, Status.APPROXIMATE, Status.TIME_LIMIT, Status.ERROR)
 
@@ -255,7 +257,9 @@ def _search_suppliers(model: Model, deadline: float | None, threads: int) -> flo
     to order from (:mod:`optimizer.suppliers_search`); returns the Lagrangian lower bound of
     the part's cost phase."""
     now = time.perf_counter()
-    until = now + (_SEARCH * (deadline - now) if deadline is not None else _SEARCH_ALONE)
+    # on a large part the solver's root node alone outlasts the budget: the search gets it
+    share = _SEARCH if len(model.flow) <= _LARGE else _SEARCH_LARGE
+    until = now + (share * (deadline - now) if deadline is not None else _SEARCH_ALONE)
     with stdout_silenced():  # highspy prints a banner when a solver is created
         choice = choose_suppliers(model, until, threads)
     if choice.cost < _start_cost(model) - 1e-12:

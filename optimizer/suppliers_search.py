@@ -18,7 +18,7 @@ incumbent on large instances. Two classic tools give it one, and a bound:
   ranked by an estimate that ignores capacities, as in Whitaker's fast interchange, then
   priced exactly by solving their transportation problem with HiGHS's dual simplex, warm
   started from the previous set's basis), started from the best choice the relaxation made,
-  and restarted from seeded random kicks while they find something better.
+  and restarted from seeded random swaps while they find something better.
 
 The bound also fixes suppliers (reduced-cost fixing) before the branch-and-bound gets the time
 left: a supplier whose opening (closing) alone lifts the relaxation above the best cost found.
@@ -471,7 +471,7 @@ def _local_search(
     deadline: float,
     bound: float,
 ) -> tuple[float, np.ndarray, np.ndarray]:
-    """Descents from the best set found, each from a kick (two suppliers swapped at random,
+    """Descents from the best set found, each from a kick (one supplier swapped at random,
     from a fixed seed) once the previous descent is stuck, until ``deadline``, the bound, or
     a few kicks in a row that find nothing better (an iterated local search)."""
     best = _descend(transport, shape, opened, cost, flows, value, deadline, bound)
@@ -486,9 +486,8 @@ def _local_search(
         outside = np.flatnonzero(~kicked)
         if inside.size == 0 or outside.size == 0:
             break
-        for _ in range(2):
-            kicked[rng.choice(inside)] = False
-            kicked[rng.choice(outside)] = True
+        kicked[rng.choice(inside)] = False
+        kicked[rng.choice(outside)] = True
         if float(capacity[kicked].sum()) < need:
             continue
         kick_cost, kick_flows = transport.price(kicked)
