@@ -19,11 +19,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
+
+import numpy as np
 
 from optimizer.problem import Location, Problem
 
 _KM = Decimal("0.001")
 _GRAM = Decimal("0.001")
+_TWO_OPT_PASSES = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,33 +45,49 @@ class Tour:
     co2_kg: Decimal
 
 
+def _km_matrix(points: Sequence[Location]) -> np.ndarray:
+    """Great-circle km between every pair of points (haversine, as :meth:`Location.km_to`)."""
+    lat = np.radians([p.lat for p in points])
+    lon = np.radians([p.lon for p in points])
+    dlat = lat[None, :] - lat[:, None]
+    dlon = lon[None, :] - lon[:, None]
+    h = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
+    return cast(np.ndarray, 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(h))))
+
+
 def round_trip(origin: Location, stops: Sequence[Location]) -> tuple[float, list[int]]:
     """The length in km of a round trip from ``origin`` through ``stops`` and the visiting
-    order (indices into ``stops``): nearest neighbour, then 2-opt."""
+    order (indices into ``stops``): nearest neighbour, then 2-opt (each pass reverses the
+    stretch that shortens the tour most, from each position in turn, until none does)."""
     if not stops:
         return 0.0, []
-    points = [origin, *stops]
-    n = len(points)
-    far = [[points[i].km_to(points[j]) for j in range(n)] for i in range(n)]
+    far = _km_matrix([origin, *stops])
+    n = len(far)
     order = [0]
-    left = set(range(1, n))
-    while left:
+    left = np.ones(n, dtype=bool)
+    left[0] = False
+    for _ in range(n - 1):
         here = order[-1]
-        nearest = min(left, key=lambda j: (far[here][j], j))
+        distances = np.where(left, far[here], np.inf)
+        nearest = int(np.argmin(distances))  # the first of equals: deterministic
         order.append(nearest)
-        left.remove(nearest)
-    improved = True
-    while improved:
+        left[nearest] = False
+    tour = np.array(order)
+    for _ in range(_TWO_OPT_PASSES):
         improved = False
         for i in range(1, n - 1):
-            for j in range(i + 1, n):
-                a, b = order[i - 1], order[i]
-                c, d = order[j], order[(j + 1) % n]
-                if far[a][c] + far[b][d] < far[a][b] + far[c][d] - 1e-9:
-                    order[i : j + 1] = reversed(order[i : j + 1])
-                    improved = True
-    length = sum(far[order[k]][order[(k + 1) % n]] for k in range(n))
-    return length, [k - 1 for k in order[1:]]
+            a, b = tour[i - 1], tour[i]
+            c = tour[i + 1 :]
+            d = np.append(tour[i + 2 :], tour[0])
+            change = far[a, c] + far[b, d] - far[a, b] - far[c, d]
+            j = int(np.argmin(change))
+            if change[j] < -1e-9:
+                tour[i : i + j + 2] = tour[i : i + j + 2][::-1].copy()
+                improved = True
+        if not improved:
+            break
+    length = float(far[tour, np.roll(tour, -1)].sum())
+    return length, [int(k) - 1 for k in tour[1:]]
 
 
 class Road:
