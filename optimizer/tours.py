@@ -27,7 +27,7 @@ from optimizer.problem import Location, Problem
 
 _KM = Decimal("0.001")
 _GRAM = Decimal("0.001")
-_TWO_OPT_PASSES = 50
+_TWO_OPT_MOVES = 4  # improving moves per stop at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +57,8 @@ def _km_matrix(points: Sequence[Location]) -> np.ndarray:
 
 def round_trip(origin: Location, stops: Sequence[Location]) -> tuple[float, list[int]]:
     """The length in km of a round trip from ``origin`` through ``stops`` and the visiting
-    order (indices into ``stops``): nearest neighbour, then 2-opt (each pass reverses the
-    stretch that shortens the tour most, from each position in turn, until none does)."""
+    order (indices into ``stops``): nearest neighbour, then 2-opt (reverse the stretch of the
+    tour whose reversal shortens it most, until none does)."""
     if not stops:
         return 0.0, []
     far = _km_matrix([origin, *stops])
@@ -73,19 +73,23 @@ def round_trip(origin: Location, stops: Sequence[Location]) -> tuple[float, list
         order.append(nearest)
         left[nearest] = False
     tour = np.array(order)
-    for _ in range(_TWO_OPT_PASSES):
-        improved = False
-        for i in range(1, n - 1):
-            a, b = tour[i - 1], tour[i]
-            c = tour[i + 1 :]
-            d = np.append(tour[i + 2 :], tour[0])
-            change = far[a, c] + far[b, d] - far[a, b] - far[c, d]
-            j = int(np.argmin(change))
-            if change[j] < -1e-9:
-                tour[i : i + j + 2] = tour[i : i + j + 2][::-1].copy()
-                improved = True
-        if not improved:
+    upper = np.triu(np.ones((n, n), dtype=bool), 1)[1:, 1:]
+    for _ in range(_TWO_OPT_MOVES * n):
+        # reversing tour[i..j] replaces edges (i-1, i) and (j, j+1) by (i-1, j) and (i, j+1)
+        prev, first = tour[:-1], tour[1:]
+        last, after = tour[1:], np.roll(tour, -1)[1:]
+        change = (
+            far[prev[:, None], last[None, :]]
+            + far[first[:, None], after[None, :]]
+            - far[prev, first][:, None]
+            - far[last, after][None, :]
+        )
+        change = np.where(upper, change, np.inf)
+        best = int(np.argmin(change))
+        i, j = divmod(best, n - 1)
+        if change[i, j] >= -1e-9:
             break
+        tour[i + 1 : j + 2] = tour[i + 1 : j + 2][::-1].copy()
     length = float(far[tour, np.roll(tour, -1)].sum())
     return length, [int(k) - 1 for k in tour[1:]]
 
