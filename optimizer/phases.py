@@ -58,6 +58,7 @@ _SEARCH = 0.6  # share of a part's time for the supplier search, when the part f
 _SEARCH_ALONE = 30.0  # seconds for the supplier search without a time limit
 _SEARCH_LARGE = 0.9  # share for the search on a part of more than _LARGE flow variables
 _LARGE = 20_000
+_SEARCH_ABOVE = 5_000  # smaller parts are solved by HiGHS alone in well under a second
 _POOLING = 0.25  # share of a part's time for improving the greedy start at most
 _WORST = (Status.OPTIMAL, Status.FEASIBLE, Status.APPROXIMATE, Status.TIME_LIMIT, Status.ERROR)
 
@@ -194,7 +195,7 @@ def _solve_part(
     own = [groups[g] for g in part]
     own_scales = scales.subset(part)
     model = build_model(problem, own, delivery, scales=own_scales)
-    shaped = shaped_like_facility_location(model)
+    shaped = shaped_like_facility_location(model) and len(model.flow) > _SEARCH_ABOVE
     # a part shaped like facility location gets a supplier search instead of pooling moves
     pooling = _POOLING / 10 if shaped else _POOLING
     greedy_start(model, None if budget is None else started + budget * pooling)
