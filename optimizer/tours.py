@@ -28,6 +28,8 @@ from optimizer.problem import Location, Problem
 _KM = Decimal("0.001")
 _GRAM = Decimal("0.001")
 _TWO_OPT_MOVES = 4  # improving moves per stop at most
+_LONG_TOUR = 60  # stops beyond which 2-opt gets a fixed number of moves
+_LONG_TOUR_MOVES = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +60,12 @@ def _km_matrix(points: Sequence[Location]) -> np.ndarray:
 def round_trip(origin: Location, stops: Sequence[Location]) -> tuple[float, list[int]]:
     """The length in km of a round trip from ``origin`` through ``stops`` and the visiting
     order (indices into ``stops``): nearest neighbour, then 2-opt (reverse the stretch of the
-    tour whose reversal shortens it most, until none does)."""
+    tour whose reversal shortens it most, until none does; on tours through more than 60
+    stops, 30 such moves at most, each being a pass over the whole distance matrix)."""
     if not stops:
         return 0.0, []
+    if len(stops) == 1:
+        return 2 * origin.km_to(stops[0]), [0]
     far = _km_matrix([origin, *stops])
     n = len(far)
     order = [0]
@@ -74,7 +79,9 @@ def round_trip(origin: Location, stops: Sequence[Location]) -> tuple[float, list
         left[nearest] = False
     tour = np.array(order)
     upper = np.triu(np.ones((n, n), dtype=bool), 1)[1:, 1:]
-    for _ in range(_TWO_OPT_MOVES * n):
+    # each move costs a pass over the n x n matrix: long tours get a bounded number of moves
+    moves = _TWO_OPT_MOVES * n if n <= _LONG_TOUR else _LONG_TOUR_MOVES
+    for _ in range(moves):
         # reversing tour[i..j] replaces edges (i-1, i) and (j, j+1) by (i-1, j) and (i, j+1)
         prev, first = tour[:-1], tour[1:]
         last, after = tour[1:], np.roll(tour, -1)[1:]
