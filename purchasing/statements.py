@@ -96,24 +96,26 @@ def _member_result(batch: Batch, member_id: int) -> dict[str, Any]:
 
 def _alone(
     batch: Batch, paid: list[tuple[Allocation, Decimal, Decimal]], fallback: dict[str, Any]
-) -> tuple[Decimal, Decimal]:
-    """What the units paid for would have cost the member alone, and their transport CO2."""
+) -> Decimal:
+    """What the units paid for would have cost the member alone (`optimizer.alone`'s rule);
+    the scenario's figure when the batch's problem cannot be read again."""
+    given = Decimal(str(fallback.get("alone_total", "0")))
     try:
         problem = problem_from_dict(batch.problem)
     except (optimizer.InvalidProblem, KeyError, TypeError, ValueError):
-        problem = None
-    if problem is None or not paid:
-        return Decimal(str(fallback.get("alone_total", "0"))), Decimal(
-            str(fallback.get("alone_co2_kg", "0"))
-        )
+        return given
     catalog = Catalog(problem)
+    known_sites = {site.id for site in problem.sites}
     sites = {}
     planned = []
     for allocation, units, goods in paid:
+        site = str(allocation.need.delivery_site_id)
         if units <= 0 or str(allocation.offer_id) not in catalog.offers:
             continue
+        if site not in known_sites:
+            return given
         need = str(allocation.need_id)
-        sites[need] = str(allocation.need.delivery_site_id)
+        sites[need] = site
         planned.append(
             PlannedAllocation(
                 need=need,
@@ -130,12 +132,7 @@ def _alone(
             )
         )
     if not planned:
-        return ZERO, ZERO
-    known_sites = {site.id for site in problem.sites}
-    if any(site not in known_sites for site in sites.values()):
-        return Decimal(str(fallback.get("alone_total", "0"))), Decimal(
-            str(fallback.get("alone_co2_kg", "0"))
-        )
+        return ZERO
     return alone_cost(problem, planned, sites, DeliveryTable(problem), catalog)
 
 
@@ -206,10 +203,11 @@ def statement_for(session: Session, batch_id: int, member_id: int) -> Statement:
     goods = sum((line.goods for line in lines), ZERO)
     fees = sum((line.shares for line in lines), ZERO)
     result = _member_result(batch, member.id)
-    alone_total, alone_co2 = _alone(batch, paid, result)
+    alone_total = max(_alone(batch, paid, result), goods + fees)
     total = goods + fees
-    alone_total = max(alone_total, total)
+    # Transport CO2 follows the tours the scenario planned, with pooling and alone.
     co2 = Decimal(str(result.get("co2_kg", "0")))
+    alone_co2 = Decimal(str(result.get("alone_co2_kg", "0")))
     return Statement(
         member=member,
         batch=batch,

@@ -48,7 +48,9 @@ def _member_only() -> int:
 
 def _prepare(form: NeedForm, member_id: int) -> None:
     sites = db.session().get(Member, member_id).sites  # type: ignore[union-attr]
-    form.delivery_site_id.choices = [(str(site.id), f"{site.name} — {site.town}") for site in sites]
+    form.delivery_site_id.choices = [
+        (str(site.id), f"{site.name} — {site.town}") for site in sites if site.active
+    ]
     form.unit.choices = [(code, str(UNIT_LABELS[code])) for code in UNITS]
 
 
