@@ -342,7 +342,11 @@ def order_pdf(document: OrderDocument) -> bytes:
         pdf.ln(3)
         pdf.text_line("Livraisons par site", size=11, style="B", height=7)
         for site in document.sites:
-            pdf.text_line(f"{site.member} – {site.site} : {site.address}", style="B")
+            pdf.text_line(
+                f"{site.member} – {site.site} : {site.address}, "
+                f"attendue le {document.expected_on:%d/%m/%Y}",
+                style="B",
+            )
             for reference, product, units in site.units:
                 pdf.text_line(f"    {reference} · {product} : {number_text(units)}")
     if document.confirm_link:
