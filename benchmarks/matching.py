@@ -1,12 +1,16 @@
 """Quality and speed of product matching.
 
     python benchmarks/matching.py              # both
-    python benchmarks/matching.py --quality    # the labelled set only
+    python benchmarks/matching.py --quality    # the labelled sets only
     python benchmarks/matching.py --speed      # the large catalog only
 
-Quality: the labelled queries of ``suppliers/data/matching`` against their catalog; how often the
-product meant comes first and in the top 5, and what `classify` decides, both when the product is
-in the catalog and when it has been taken out of it.
+Quality, on two labelled sets of ``suppliers/data/matching``, reported apart: the tuning set
+(``queries.tsv`` against ``catalog.csv``), on which the matcher's weights and thresholds were
+chosen, and the held-out set (``heldout_queries.tsv``: other product families, written in
+supplier-catalog style, with wholesalers' abbreviations and brand-first titles, ranked against
+both catalogs together), which is only ever reported. For each: how often the product meant comes
+first and in the top 5, and what `classify` decides, both when the product is in the catalog and
+when it has been taken out of it.
 
 Speed: a catalog of ``--size`` lines derived from the shipped one (other brands, sizes, packs,
 references), ``--queries`` queries typed from random lines of it, top 5 each; then the top-5
@@ -22,6 +26,8 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Hashable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,15 +41,16 @@ from suppliers.matching import Match, ProductMatcher, Verdict, classify  # noqa:
 DATA = ROOT / "suppliers" / "data" / "matching"
 
 
-def load_catalog() -> list[tuple[int, str]]:
-    """(file line, product name) for each product of the shipped catalog."""
-    with (DATA / "catalog.csv").open(encoding="utf-8", newline="") as f:
+def load_catalog(name: str = "catalog.csv") -> list[tuple[int, str]]:
+    """(file line, product name) for each product of a shipped catalog file."""
+    with (DATA / name).open(encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f, delimiter=";"))
     return [(line, row[0]) for line, row in enumerate(rows[1:], start=2)]
 
 
-def load_queries() -> list[tuple[str, int]]:
-    with (DATA / "queries.tsv").open(encoding="utf-8", newline="") as f:
+def load_queries(name: str = "queries.tsv") -> list[tuple[str, int]]:
+    """(query, file line of the product it means) for each labelled query."""
+    with (DATA / name).open(encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f, delimiter="\t"))
     return [(query, int(line)) for query, line, _ in rows[1:]]
 
@@ -52,9 +59,41 @@ def percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:5.1f} %" if whole else "    - "
 
 
-def quality() -> None:
-    catalog = load_catalog()
-    queries = load_queries()
+@dataclass(frozen=True)
+class LabelledSet:
+    """Queries, the catalog they are ranked against, and the key of the product each means."""
+
+    title: str
+    catalog: list[tuple[Hashable, str]]
+    queries: list[tuple[str, Hashable]]
+
+
+def tuning_set() -> LabelledSet:
+    """The set the matcher's weights and thresholds were chosen on."""
+    return LabelledSet(
+        "tuning set (suppliers/data/matching/queries.tsv)",
+        list(load_catalog()),
+        list(load_queries()),
+    )
+
+
+def held_out_set() -> LabelledSet:
+    """The set written apart from the matcher and never used to tune it: other product
+    families and writers, ranked against both catalogs together."""
+    catalog: list[tuple[Hashable, str]] = [(("base", line), name) for line, name in load_catalog()]
+    catalog += [(("held-out", line), name) for line, name in load_catalog("heldout_catalog.csv")]
+    queries: list[tuple[str, Hashable]] = [
+        (query, ("held-out", line)) for query, line in load_queries("heldout_queries.tsv")
+    ]
+    return LabelledSet(
+        "held-out set (suppliers/data/matching/heldout_queries.tsv, never tuned on)",
+        catalog,
+        queries,
+    )
+
+
+def quality(labelled: LabelledSet) -> None:
+    catalog, queries = labelled.catalog, labelled.queries
     matcher = ProductMatcher(catalog)
     texts = [q for q, _ in queries]
     timings = []
@@ -67,14 +106,15 @@ def quality() -> None:
 
     def recall(results: list[list[Match]], depth: int) -> int:
         return sum(
-            any(m.key == line for m in ranking[:depth])
-            for ranking, (_, line) in zip(results, queries, strict=True)
+            any(m.key == key for m in ranking[:depth])
+            for ranking, (_, key) in zip(results, queries, strict=True)
         )
 
     n = len(queries)
-    print(f"== Quality: {n} labelled queries, catalog of {len(catalog)} products")
-    print(f"first place        {percent(recall(rankings, 1), n)}   (goal >= 90 %)")
-    print(f"in the top 5       {percent(recall(rankings, 5), n)}   (goal >= 98 %)")
+    print(f"\n== Quality, {labelled.title}")
+    print(f"{n} labelled queries, catalog of {len(catalog)} products")
+    print(f"first place        {percent(recall(rankings, 1), n)}   (goal >= 92 %)")
+    print(f"in the top 5       {percent(recall(rankings, 5), n)}   (goal >= 99 %)")
     print(
         f"scoring every pair {percent(recall(exhaustive, 1), n)} first, "
         f"{percent(recall(exhaustive, 5), n)} top 5"
@@ -86,17 +126,17 @@ def quality() -> None:
     )
 
     verdicts: Counter[tuple[str, Verdict]] = Counter()
-    for ranking, (text, line) in zip(rankings, queries, strict=True):
+    for ranking, (text, key) in zip(rankings, queries, strict=True):
         decision = classify(ranking, query=text)
-        right = decision.match is not None and decision.match.key == line
+        right = decision.match is not None and decision.match.key == key
         verdicts["right" if right else "wrong", decision.verdict] += 1
 
     # the same queries when the product they mean is not in the catalog
     rng = random.Random(SEED)
-    lines = sorted({line for _, line in queries})
-    absent = set(rng.sample(lines, len(lines) // 5))
-    partial = ProductMatcher((line, name) for line, name in catalog if line not in absent)
-    missing = [text for text, line in queries if line in absent]
+    keys = sorted({key for _, key in queries})  # type: ignore[type-var]
+    absent = set(rng.sample(keys, len(keys) // 5))
+    partial = ProductMatcher((key, name) for key, name in catalog if key not in absent)
+    missing = [text for text, key in queries if key in absent]
     for ranking, text in zip(partial.rank_many(missing, top=5), missing, strict=True):
         verdicts["absent", classify(ranking, query=text).verdict] += 1
 
@@ -109,6 +149,10 @@ def quality() -> None:
         total = sum(verdicts[row, v] for v in Verdict)
         cells = "  ".join(percent(verdicts[row, v], total) for v in Verdict)
         print(f"{label:<23} {cells}   ({total} queries)")
+    print(
+        "goals: no product absent from the catalog matched automatically, "
+        "at most 10 % of right matches sent to review"
+    )
 
 
 def speed(size: int, count: int, sample: int) -> None:
@@ -167,7 +211,8 @@ def main() -> None:
     args = parser.parse_args()
     both = not args.quality and not args.speed
     if args.quality or both:
-        quality()
+        quality(tuning_set())
+        quality(held_out_set())
     if args.speed or both:
         speed(args.size, args.queries, args.sample)
 

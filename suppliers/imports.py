@@ -1,8 +1,11 @@
 """Importing a supplier's price list: a preview first, then all of it or nothing.
 
 `plan_import` reads the file, checks every row, matches each line to a catalog product and says
-what would be created, updated and deactivated; `apply_import` writes exactly that plan. A file
-with a single bad row gives a plan that cannot be applied.
+what would be created, updated and deactivated; `apply_import` writes exactly that plan and keeps
+a journal of it, from which `suppliers.import_undo` can undo it. A file with a single bad row gives
+a plan that cannot be applied. A line whose price, unit or pack contradicts the product it matched
+is never matched automatically (see `suppliers.import_safeguards`), and the offers missing from
+the file are deactivated only when the lead says the file is the supplier's complete catalog.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from sqlalchemy.orm import Session, selectinload
 from persistence.audit import Actor, record_event
 from suppliers.catalog_file import CatalogFile, CatalogRow, read_catalog
 from suppliers.duplicates import find_duplicate_suppliers
+from suppliers.import_safeguards import ProductFacts, line_doubts, product_facts
+from suppliers.import_undo import offer_state
 from suppliers.matching import ProductMatcher, Verdict, classify
 from suppliers.models import Category, Offer, PriceTier, Product, ProductMatch, Supplier
 
@@ -51,20 +56,34 @@ class PlannedLine:
 
 @dataclass
 class ImportPlan:
-    """What importing the file would do; only an `ok` plan can be applied."""
+    """What importing the file would do; only an `ok` plan can be applied.
+
+    `missing` lists the supplier's active offers the file does not have; they are in
+    `deactivate` only when the plan was made for a complete catalog.
+    """
 
     supplier_id: int
     catalog: CatalogFile
     lines: list[PlannedLine] = field(default_factory=list)
-    deactivate: list[tuple[int, str, str]] = field(default_factory=list)
+    missing: list[tuple[int, str, str]] = field(default_factory=list)
+    complete: bool = False
     duplicates: list[tuple[int, str, str]] = field(default_factory=list)
+
+    @property
+    def deactivate(self) -> list[tuple[int, str, str]]:
+        return self.missing if self.complete else []
 
     @property
     def ok(self) -> bool:
         return self.catalog.ok
 
     def counts(self) -> dict[str, int]:
-        counts = {"create": 0, "update": 0, "deactivate": len(self.deactivate)}
+        counts = {
+            "create": 0,
+            "update": 0,
+            "missing": len(self.missing),
+            "deactivate": len(self.deactivate),
+        }
         for verdict in ("known", "auto", "review", "new"):
             counts[verdict] = 0
         for line in self.lines:
@@ -107,9 +126,10 @@ class ImportPlan:
                 }
                 for line in self.lines[:PREVIEW_LINES]
             ],
-            "deactivate": [
+            "complete": self.complete,
+            "missing": [
                 {"offer_id": offer_id, "reference": ref, "name": name}
-                for offer_id, ref, name in self.deactivate
+                for offer_id, ref, name in self.missing
             ],
             "duplicates": [
                 {"supplier_id": supplier_id, "name": name, "reason": reason}
@@ -120,11 +140,23 @@ class ImportPlan:
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What an import did; `journal` is what undoing it needs (see `suppliers.import_undo`)."""
+
     created: int
     updated: int
     deactivated: int
     new_products: int
     to_review: int
+    journal: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "deactivated": self.deactivated,
+            "new_products": self.new_products,
+            "to_review": self.to_review,
+        }
 
 
 def product_matcher(session: Session) -> ProductMatcher:
@@ -135,20 +167,40 @@ def product_matcher(session: Session) -> ProductMatcher:
     return ProductMatcher((product_id, name) for product_id, name in rows)
 
 
-def choose_product(matcher: ProductMatcher, text: str) -> ProductChoice:
-    """Auto-match, review or new product for a catalog line, with the candidates kept."""
+def choose_product(
+    matcher: ProductMatcher,
+    text: str,
+    row: CatalogRow | None = None,
+    facts: Mapping[int, ProductFacts] | None = None,
+) -> ProductChoice:
+    """Auto-match, review or new product for a catalog line, with the candidates kept.
+
+    With the line's `row` and the catalog's `facts`, a match whose price, unit or pack
+    contradicts the product is never automatic: it goes to review with the reason.
+    """
     matches = matcher.rank(text, top=5)
     decision = classify(matches, query=text)
     candidates = tuple((int(m.key), m.name, round(m.score, 1)) for m in matches)  # type: ignore[call-overload]
     if decision.verdict == Verdict.NEW or decision.match is None:
-        return ProductChoice("new", None, text, None, decision.reason, candidates)
+        return ProductChoice(
+            "new", None, text, None, "aucun produit du catalogue assez ressemblant", candidates
+        )
     best = decision.match
+    verdict = str(decision.verdict)
+    # the reason is shown to the lead, in the catalog's language like the file's messages
+    reason = "" if verdict == "auto" else f"ressemblance incertaine (score {best.score:g})"
+    known = facts.get(int(best.key)) if facts is not None and row is not None else None  # type: ignore[call-overload]
+    if known is not None and row is not None:
+        doubts = line_doubts(row, known)
+        if doubts:
+            verdict = "review"
+            reason = "; ".join(doubts)
     return ProductChoice(
-        str(decision.verdict),
+        verdict,
         int(best.key),  # type: ignore[call-overload]
         best.name,
         round(best.score, 1),
-        decision.reason,
+        reason,
         candidates,
     )
 
@@ -160,15 +212,20 @@ def plan_import(
     filename: str,
     mapping: Mapping[str, str | None] | None = None,
     *,
+    complete: bool = False,
     max_rows: int = 20_000,
     max_bytes: int = 5 * 1024 * 1024,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportPlan:
-    """Reads and checks the file and decides, line by line, what importing it would do."""
+    """Reads and checks the file and decides, line by line, what importing it would do.
+
+    `complete` says the file is the supplier's whole catalog: its active offers missing from
+    the file are then deactivated; otherwise they are listed and left as they are.
+    """
     catalog = read_catalog(
         data, filename, mapping, max_rows=max_rows, max_bytes=max_bytes, progress=progress
     )
-    plan = ImportPlan(supplier_id, catalog)
+    plan = ImportPlan(supplier_id, catalog, complete=complete)
     supplier = session.get(Supplier, supplier_id)
     if supplier is not None:
         # The same company entered twice would split its offers; the preview says so.
@@ -189,6 +246,7 @@ def plan_import(
         )
     }
     matcher = product_matcher(session)
+    facts = product_facts(session)
     seen: set[str] = set()
     for row in catalog.rows:
         key = row.reference.casefold()
@@ -198,8 +256,9 @@ def plan_import(
             choice = ProductChoice("known", offer.product_id, offer.product.name, None, "")
             plan.lines.append(PlannedLine(row, "update", offer.id, choice))
         else:
-            plan.lines.append(PlannedLine(row, "create", None, choose_product(matcher, row.name)))
-    plan.deactivate = [
+            choice = choose_product(matcher, row.name, row, facts)
+            plan.lines.append(PlannedLine(row, "create", None, choice))
+    plan.missing = [
         (offer.id, offer.supplier_ref, offer.product.name)
         for key, offer in sorted(existing.items())
         if key not in seen and offer.active
@@ -229,6 +288,9 @@ def _new_product(
         product = session.scalar(
             select(Product).where(func.lower(Product.name) == row.name.lower())
         )
+    if product is not None and not product.active:
+        # an import undone left it inactive; the supplier sells it again
+        product.active = True
     if product is None:
         product = Product(
             name=row.name[:200],
@@ -262,8 +324,9 @@ def _fill(offer: Offer, row: CatalogRow) -> None:
 
 
 def apply_import(session: Session, plan: ImportPlan, *, actor: Actor | None) -> ImportResult:
-    """Writes the plan: offers created or updated by supplier reference, missing ones deactivated,
-    lines matched below the automatic threshold queued for the lead's review. Flushes only."""
+    """Writes the plan: offers created or updated by supplier reference, missing ones deactivated
+    when the plan is for a complete catalog, lines matched below the automatic threshold queued
+    for the lead's review. The result's journal says what undoing it means. Flushes only."""
     if not plan.ok:
         raise ValueError("a plan with errors cannot be applied")
     supplier = session.get(Supplier, plan.supplier_id)
@@ -272,16 +335,18 @@ def apply_import(session: Session, plan: ImportPlan, *, actor: Actor | None) -> 
     created_products: dict[str, Product] = {}
     categories: dict[str, Category] = {}
     products_before = session.scalar(select(func.count(Product.id))) or 0
-    created = updated = to_review = 0
+    to_review = 0
+    created: list[Offer] = []
+    updated: list[dict[str, Any]] = []
     for line in plan.lines:
         if line.action == "update" and line.offer_id is not None:
             offer = session.get(Offer, line.offer_id)
             assert offer is not None
+            updated.append(offer_state(offer))
             # Replacing the tiers: the old rows go before the new ones arrive.
             offer.tiers.clear()
             session.flush()
             _fill(offer, line.row)
-            updated += 1
             continue
         choice = line.product
         if choice.verdict == "new" or choice.product_id is None:
@@ -291,7 +356,7 @@ def apply_import(session: Session, plan: ImportPlan, *, actor: Actor | None) -> 
         offer = Offer(supplier=supplier, product=product, supplier_ref=line.row.reference[:60])
         _fill(offer, line.row)
         session.add(offer)
-        created += 1
+        created.append(offer)
         if choice.verdict == "review":
             to_review += 1
             session.add(
@@ -305,13 +370,23 @@ def apply_import(session: Session, plan: ImportPlan, *, actor: Actor | None) -> 
                     reason=choice.reason[:300],
                 )
             )
+    deactivated = []
     for offer_id, _ref, _name in plan.deactivate:
         offer = session.get(Offer, offer_id)
-        if offer is not None:
+        if offer is not None and offer.active:
             offer.active = False
+            deactivated.append(offer_id)
     session.flush()
     new_products = (session.scalar(select(func.count(Product.id))) or 0) - products_before
-    result = ImportResult(created, updated, len(plan.deactivate), new_products, to_review)
+    journal = {
+        "created_offers": [offer.id for offer in created],
+        "updated_offers": updated,
+        "deactivated_offers": deactivated,
+        "products": sorted({product.id for product in created_products.values()}),
+    }
+    result = ImportResult(
+        len(created), len(updated), len(deactivated), new_products, to_review, journal
+    )
     record_event(
         session,
         "catalog.import",
@@ -319,6 +394,6 @@ def apply_import(session: Session, plan: ImportPlan, *, actor: Actor | None) -> 
         supplier.id,
         actor=actor,
         file=plan.catalog.filename,
-        **result.__dict__,
+        **result.counts(),
     )
     return result

@@ -170,7 +170,7 @@ class PriceTier(Base):
     offer: Mapped[Offer] = relationship(back_populates="tiers")
 
 
-UPLOAD_STATUSES = ("analysing", "ready", "invalid", "imported", "failed")
+UPLOAD_STATUSES = ("analysing", "ready", "invalid", "imported", "failed", "undone")
 MATCH_STATUSES = ("pending", "confirmed", "changed", "new_product")
 
 
@@ -178,6 +178,7 @@ class CatalogUpload(Base):
     """A supplier's price list as uploaded, kept until it is imported (or abandoned).
 
     The file stays in the database so that any web worker can show its preview and import it.
+    Once imported, `journal` keeps what the import did so that it can be undone as a whole.
     """
 
     __tablename__ = "catalog_upload"
@@ -198,6 +199,8 @@ class CatalogUpload(Base):
     created_by_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    journal: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     supplier: Mapped[Supplier] = relationship()
 

@@ -19,7 +19,7 @@ PROGRESS_EVERY = 500
 
 class UploadRefused(Refused):
     """The upload cannot be taken or imported: no supplier, an empty or oversized file, a file
-    with errors, or one already imported."""
+    with errors, one already imported or one whose import was undone."""
 
 
 @dataclass(frozen=True)
@@ -155,16 +155,26 @@ def _pending(session: Session, upload_id: int) -> CatalogUpload:
         raise UploadRefused(Message(N_("This file does not exist.")))
     if upload.status == "imported":
         raise UploadRefused(Message(N_("This file has already been imported.")))
+    if upload.status == "undone":
+        raise UploadRefused(
+            Message(N_("This import was undone: upload the file again to import it."))
+        )
     return upload
 
 
 def confirm_upload(
-    session: Session, upload_id: int, limits: UploadLimits, *, actor: Actor | None
+    session: Session,
+    upload_id: int,
+    limits: UploadLimits,
+    *,
+    actor: Actor | None,
+    complete: bool = False,
 ) -> tuple[CatalogUpload, ImportResult]:
     """Imports a previewed upload, all of it or nothing, exactly once.
 
     The file is checked again against the catalog as it is now; the row lock makes a second
-    confirmation wait and then find the upload imported.
+    confirmation wait and then find the upload imported. `complete` says the lead chose to
+    treat the file as the supplier's whole catalog: its offers missing from it are deactivated.
     """
     upload = _pending(session, upload_id)
     if upload.status != "ready":
@@ -175,6 +185,7 @@ def confirm_upload(
         upload.data,
         upload.filename,
         upload.mapping,
+        complete=complete,
         max_rows=limits.max_rows,
         max_bytes=limits.max_bytes,
     )
@@ -186,6 +197,7 @@ def confirm_upload(
     result = apply_import(session, plan, actor=actor)
     upload.status = "imported"
     upload.imported_at = utcnow()
-    upload.summary = {**plan.summary(), "result": result.__dict__}
+    upload.summary = {**plan.summary(), "result": result.counts()}
+    upload.journal = result.journal
     session.flush()
     return upload, result

@@ -3,9 +3,11 @@ every feature's pages and given to every template."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 UNIT_LABELS = {
@@ -17,6 +19,16 @@ UNIT_LABELS = {
     "kg": _l("kg"),
     "l": _l("litre"),
     "m": _l("metre"),
+}
+UNIT_PLURALS = {
+    "unit": _l("units"),
+    "ream": _l("reams"),
+    "box": _l("boxes"),
+    "pack": _l("packs"),
+    "roll": _l("rolls"),
+    "kg": _l("kg"),
+    "l": _l("litres"),
+    "m": _l("metres"),
 }
 STATUS_LABELS = {
     "draft": _l("draft"),
@@ -31,8 +43,19 @@ STATUS_LABELS = {
 ROLE_LABELS = {"member": _l("member"), "lead": _l("purchasing lead"), "admin": _l("admin")}
 
 
+def unit_name(unit: str, quantity: Decimal | int | None = None) -> str:
+    """The unit's name, in the plural when the quantity asks for it ("12 000 unités", "1,5 kg",
+    "1 ramette"): French puts 2 and more in the plural, English everything but 1."""
+    plural = False
+    if quantity is not None:
+        french = str(get_locale()).startswith("fr")
+        plural = quantity >= 2 if french else quantity != 1
+    names = UNIT_PLURALS if plural else UNIT_LABELS
+    return str(names.get(unit, unit))
+
+
 def _labels() -> dict[str, Any]:
-    return {"unit_labels": UNIT_LABELS, "status_labels": STATUS_LABELS}
+    return {"unit_labels": UNIT_LABELS, "status_labels": STATUS_LABELS, "unit_name": unit_name}
 
 
 def init_app(app: Flask) -> None:

@@ -11,6 +11,10 @@ The score blends three views so that no single blind spot decides:
 - `token_sort_ratio`, which compares the whole texts and so ranks a one-word name below a precise
   one.
 
+The best candidates are then checked for agreement (`agreement.Traits`): a brand, a colour, a
+model code, a size or a pack that the text and the product both state, differently, costs
+`CONFLICT_PENALTY` points each, so that the product agreeing with the text comes first.
+
 `classify` turns a ranking into a decision: match automatically, ask someone, or treat the text as
 a product the catalog does not have.
 """
@@ -19,11 +23,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from suppliers.matching.agreement import Traits, learn_brands
 from suppliers.matching.index import Term, TermIndex
 from suppliers.matching.normalize import normalize, parse_quantities, split_reference
 
@@ -33,15 +38,20 @@ SET_WEIGHT = 0.2
 SORT_WEIGHT = 0.2
 #: products handed from the index to rapidfuzz for each query
 CANDIDATES = 60
+#: best-scored products checked for conflicts with the query, and the points each conflict costs
+CHECKED = 10
+CONFLICT_PENALTY = 8.0
 
 
 @dataclass(frozen=True)
 class Match:
-    """A catalog product proposed for a text, with its score from 0 (nothing alike) to 100."""
+    """A catalog product proposed for a text, with its score from 0 (nothing alike) to 100, and
+    what the text and the product state differently (see `agreement.Traits.conflicts`)."""
 
     key: Hashable
     name: str
     score: float
+    conflicts: tuple[str, ...] = field(default=(), compare=False)
 
 
 def _written(word: str, stand_ins: Sequence[Term]) -> str:
@@ -74,6 +84,8 @@ class ProductMatcher:
         references = [normalize(reference) for _, reference in split]
         self.index = TermIndex(self.normalized, references)
         self.candidates = candidates
+        self.brands = learn_brands(self.names)
+        self._traits: dict[int, Traits] = {}
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -84,6 +96,13 @@ class ProductMatcher:
         terms = self.index.terms(normalize(text).split())
         words = [_written(word, stand_ins) for word, stand_ins in terms]
         return " ".join(words), terms
+
+    def traits(self, row: int) -> Traits:
+        """Brands, colours, codes, sizes and pack of a product, read once."""
+        found = self._traits.get(row)
+        if found is None:
+            found = self._traits[row] = Traits.read(self.normalized[row], self.brands)
+        return found
 
     def rank(self, query: str, top: int = 5, exhaustive: bool = False) -> list[Match]:
         """The `top` best products for the query, best first.
@@ -123,10 +142,18 @@ class ProductMatcher:
             + SET_WEIGHT * ratios
             + SORT_WEIGHT * sorts
         )
-        order = np.lexsort((rows, -scores))[:top]
+        order = np.lexsort((rows, -scores))[: max(top, CHECKED)]
+        wanted = Traits.read(text, self.brands)
+        checked = []
+        for i in order:
+            row = int(rows[i])
+            conflicts = tuple(wanted.conflicts(self.traits(row)))
+            score = max(0.0, float(scores[i]) - CONFLICT_PENALTY * len(conflicts))
+            checked.append((-round(score, 1), row, conflicts))
+        checked.sort()
         return [
-            Match(self.keys[rows[i]], self.names[rows[i]], round(float(scores[i]), 1))
-            for i in order
+            Match(self.keys[row], self.names[row], -negative, conflicts)
+            for negative, row, conflicts in checked[:top]
         ]
 
     def rank_many(
@@ -153,8 +180,10 @@ class Decision:
     reason: str
 
 
-#: default thresholds of `classify`, measured on the labelled set (see benchmarks/matching.py)
-AUTO = 85.0
+#: default thresholds of `classify`, chosen on the tuning set (see benchmarks/matching.py): the
+#: lowest automatic threshold at which no query for a product taken out of the catalog is matched
+#: automatically
+AUTO = 88.0
 REVIEW = 60.0
 GAP = 4.0
 
@@ -180,9 +209,9 @@ def classify(
     if not matches:
         return Decision(Verdict.NEW, None, "nothing in the catalog resembles it")
     best = matches[0]
-    conflicts = (
-        parse_quantities(query).conflicts(parse_quantities(best.name)) if query is not None else []
-    )
+    conflicts = list(best.conflicts)
+    if query is not None and not conflicts:
+        conflicts = parse_quantities(query).conflicts(parse_quantities(best.name))
     runner_up = matches[1] if len(matches) > 1 else None
     close = runner_up is not None and best.score - runner_up.score < gap
     if best.score < review:

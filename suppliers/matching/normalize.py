@@ -207,6 +207,9 @@ _GENERIC_BRANDS = {
     "velcro": "scratch",
 }
 
+#: brands members use as common nouns: never a sign of another brand
+GENERIC_BRANDS = frozenset(_GENERIC_BRANDS) | {"post", "it", "tipp", "ex"}
+
 #: (a word the text must contain, its spellings, the one spelling)
 _PHRASES = [
     ("shirt", re.compile(r"(?<![a-z0-9])(?:tee|t)[\s-]+shirts?(?![a-z0-9])"), "tshirt"),
@@ -448,6 +451,7 @@ def _word(raw: str) -> tuple[str, ...]:
 
 
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)(" + "|".join(DIMENSIONS) + r")")
+_COUNT = re.compile(r"(\d+)(" + "|".join(sorted(set(_COUNTED.values()))) + r")")
 _PACK = re.compile(r"x(\d+)")
 _BOX = re.compile(r"\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?){1,2}(?:mm)?")
 
@@ -496,4 +500,7 @@ def parse_quantities(text: str) -> Quantities:
             sizes.setdefault("dimensions", set()).add(word.removesuffix("mm"))
         elif m := _SIZE.fullmatch(word):
             sizes.setdefault(DIMENSIONS[m[2]], set()).add(word)
+        elif m := _COUNT.fullmatch(word):
+            # "3 plis", "96 pages": a count of something the product is made of
+            sizes.setdefault(m[2], set()).add(word)
     return Quantities({k: frozenset(v) for k, v in sizes.items()}, pack)

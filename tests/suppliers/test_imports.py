@@ -67,7 +67,7 @@ def test_a_new_price_list_creates_offers_matched_to_catalog_products(session, ca
     assert session.scalar(select(Product).where(Product.name == "Agrafeuse métal 25 feuilles"))
 
 
-def test_reimporting_updates_by_reference_and_deactivates_what_is_gone(session, catalog):
+def test_a_complete_catalog_updates_by_reference_and_deactivates_what_is_gone(session, catalog):
     _, supplier = catalog
     first = price_list(
         "P-1;Ramette papier A4 recyclé 80 g;ramette;5;4,20;",
@@ -75,7 +75,7 @@ def test_reimporting_updates_by_reference_and_deactivates_what_is_gone(session, 
     )
     apply_import(session, plan_import(session, supplier.id, first, "v1.csv"), actor=None)
     second = price_list("p-1;Ramette papier A4 recyclé 80 g;ramette;5;4,10;3,90")
-    plan = plan_import(session, supplier.id, second, "v2.csv")
+    plan = plan_import(session, supplier.id, second, "v2.csv", complete=True)
     assert plan.counts()["update"] == 1 and plan.counts()["deactivate"] == 1
     result = apply_import(session, plan, actor=None)
     assert (result.created, result.updated, result.deactivated) == (0, 1, 1)

@@ -149,3 +149,40 @@ def test_a_size_that_differs_moves_the_verdict_one_step_down():
     middling = classify(ranking(75, 40, names=("Papier 90 g", "Stylo")), query="papier 80 g")
     assert middling.verdict == Verdict.NEW
     assert classify(matches, query="ramette papier a4 90g", auto=90).verdict == Verdict.AUTO
+
+
+AGREEMENT_CATALOG = [
+    (1, "Thé Earl Grey Lipton - boîte de 100 sachets"),
+    (2, "Thé Earl Grey Kusmi - boîte de 100 sachets"),
+    (3, "T-shirt coton bio vert taille L"),
+    (4, "T-shirt coton bio gris taille L"),
+    (5, "Piles Duracell AA LR6 alcalines (x4)"),
+    (6, "Piles Duracell AAA LR03 alcalines (x4)"),
+    (7, "Toner Brother TN-2420 noir"),
+    (8, "Toner Brother TN-2410 noir"),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "meant", "other"),
+    [
+        ("kusmi earl grey x100", 2, 1),
+        ("tshirt bio vert taille l", 3, 4),
+        ("piles duracell aaa x4", 6, 5),
+        ("toner brother tn 2410", 8, 7),
+    ],
+)
+def test_brand_colour_and_model_code_must_agree(query, meant, other):
+    matcher = ProductMatcher(AGREEMENT_CATALOG)
+    ranking = {m.key: m for m in matcher.rank(query, top=8)}
+    assert matcher.rank(query, top=1)[0].key == meant
+    assert ranking[meant].conflicts == ()
+    assert ranking[other].conflicts
+    assert ranking[meant].score > ranking[other].score
+
+
+def test_a_product_of_another_brand_is_not_taken_without_asking():
+    matcher = ProductMatcher([k for k in AGREEMENT_CATALOG if k[0] != 2])
+    decision = classify(matcher.rank("kusmi earl grey x100"), query="kusmi earl grey x100")
+    assert decision.verdict != Verdict.AUTO
+    assert decision.match is not None and decision.match.key == 1

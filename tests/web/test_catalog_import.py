@@ -114,6 +114,7 @@ def test_members_cannot_import(signed_in, make, supplier):
     client = signed_in(make.user("member"))
     assert client.get("/catalog/imports/new").status_code == 403
     assert upload(client, supplier, GOOD).status_code == 403
+    assert client.post("/catalog/imports/1/undo").status_code == 403
 
 
 def test_the_lead_resolves_a_doubtful_match(lead_app, signed_in, make, supplier, session):
@@ -158,6 +159,27 @@ def test_the_command_line_imports_all_or_nothing(
     assert unknown.exit_code == 1 and "Nobody" in unknown.output
 
 
+def test_the_command_line_deactivates_missing_offers_only_with_complete(
+    database_url, make, supplier, session, tmp_path, monkeypatch
+):
+    session.commit()
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    good, partial = tmp_path / "good.csv", tmp_path / "partial.csv"
+    good.write_bytes(GOOD)
+    partial.write_bytes(GOOD.replace(b"P-2;Agrafeuse m\xe9tal 25 feuilles;unit\xe9;1;12,00\n", b""))
+    runner = CliRunner()
+    command = ["catalog", "import", "--supplier", supplier.name]
+    assert runner.invoke(main, [*command, str(good)]).exit_code == 0
+    kept = runner.invoke(main, [*command, str(partial)])
+    assert kept.exit_code == 0, kept.output
+    assert "0 to deactivate" in kept.output and "1 offer(s) missing" in kept.output
+    assert active_references(session) == ["P-1", "P-2"]
+    done = runner.invoke(main, [*command, str(partial), "--complete"])
+    assert done.exit_code == 0, done.output
+    assert "1 to deactivate" in done.output and "1 deactivated" in done.output
+    assert active_references(session) == ["P-1"]
+
+
 def test_the_preview_counts_what_a_reimport_would_do(lead_app, signed_in, make, supplier, session):
     client = signed_in(make.user("lead"))
     upload(client, supplier, GOOD)
@@ -173,8 +195,54 @@ def test_the_preview_counts_what_a_reimport_would_do(lead_app, signed_in, make, 
     }
     assert cards["offres à créer"] == "1"
     assert cards["offres à mettre à jour"] == "1"
-    assert cards["offres à désactiver"] == "1"
+    assert cards["offres absentes du fichier"] == "1"
     assert "11,50\u00a0€" in page
+
+
+def the_upload(session):
+    return session.scalars(select(CatalogUpload).order_by(CatalogUpload.id.desc())).first()
+
+
+def active_references(session):
+    session.expire_all()
+    return sorted(o.supplier_ref for o in session.scalars(select(Offer).where(Offer.active)))
+
+
+def test_a_partial_price_list_keeps_the_missing_offers_unless_the_lead_says_otherwise(
+    lead_app, signed_in, make, supplier, session
+):
+    client = signed_in(make.user("lead"))
+    upload(client, supplier, GOOD)
+    client.post(f"/catalog/imports/{the_upload(session).id}/confirm")
+    partial = GOOD.replace(b"P-2;Agrafeuse m\xe9tal 25 feuilles;unit\xe9;1;12,00\n", b"")
+    page = client.get(upload(client, supplier, partial).location).get_data(as_text=True)
+    checkbox = page.split('name="complete"')[1].split(">")[0]
+    assert "checked" not in checkbox
+    assert "Importer ces 1 lignes et garder l'offre absente" in page
+    assert "Ce fichier est le catalogue complet du fournisseur" in page
+    assert "Agrafeuse métal 25 feuilles" in page.split('id="missing"')[1]
+    client.post(f"/catalog/imports/{the_upload(session).id}/confirm")
+    assert active_references(session) == ["P-1", "P-2"]
+    upload(client, supplier, partial)
+    client.post(f"/catalog/imports/{the_upload(session).id}/confirm", data={"complete": "1"})
+    assert active_references(session) == ["P-1"]
+
+
+def test_the_lead_undoes_an_import_from_its_page(lead_app, signed_in, make, supplier, session):
+    client = signed_in(make.user("lead"))
+    upload(client, supplier, GOOD)
+    upload_id = the_upload(session).id
+    client.post(f"/catalog/imports/{upload_id}/confirm")
+    assert offers(session) == 2
+    page = client.get(f"/catalog/imports/{upload_id}").get_data(as_text=True)
+    assert "Annuler cet import" in page
+    done = client.post(f"/catalog/imports/{upload_id}/undo", follow_redirects=True)
+    text = done.get_data(as_text=True)
+    assert "Import annulé : 2 offres retirées" in text
+    assert "import annulé" in text and "Annuler cet import" not in text
+    assert offers(session) == 0
+    again = client.post(f"/catalog/imports/{upload_id}/undo", follow_redirects=True)
+    assert "déjà été annulé" in again.get_data(as_text=True)
 
 
 def test_the_command_line_import_says_who_imported_in_the_audit_trail(

@@ -27,4 +27,5 @@ JOB_STEP_LABELS = {
     "building": _l("building the model"),
     "solving": _l("solving"),
     "storing": _l("storing the result"),
+    "pooling": _l("pooling the needs"),
 }

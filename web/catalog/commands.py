@@ -20,6 +20,11 @@ def catalog() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--supplier", "supplier_key", required=True, help="Supplier id, SIRET or exact name.")
 @click.option("--map", "mappings", multiple=True, help="FIELD=HEADER, to adjust a column.")
+@click.option(
+    "--complete",
+    is_flag=True,
+    help="The file is the supplier's whole catalog: deactivate its offers missing from it.",
+)
 @click.option("--dry-run", is_flag=True, help="Show the preview and import nothing.")
 @click.option("--max-rows", default=20_000, show_default=True)
 @acting_as
@@ -27,11 +32,15 @@ def catalog_import(
     path: str,
     supplier_key: str,
     mappings: tuple[str, ...],
+    complete: bool,
     dry_run: bool,
     max_rows: int,
     acting_email: str | None,
 ) -> None:
-    """Import a supplier's price list (CSV or XLSX): all of it, or nothing if a row is wrong."""
+    """Import a supplier's price list (CSV or XLSX): all of it, or nothing if a row is wrong.
+
+    Offers missing from the file stay active unless --complete says the file is the supplier's
+    whole catalog."""
     from suppliers.directory import find_supplier
     from suppliers.imports import apply_import, plan_import
 
@@ -51,6 +60,7 @@ def catalog_import(
                 data,
                 Path(path).name,
                 mapping or None,
+                complete=complete,
                 max_rows=max_rows,
                 max_bytes=settings["MAX_UPLOAD_BYTES"],
                 progress=_progress_printer(),
@@ -68,6 +78,11 @@ def catalog_import(
             f"{counts['deactivate']} to deactivate; {counts['auto'] + counts['known']} matched, "
             f"{counts['review']} to review, {counts['new']} new products."
         )
+        kept = counts["missing"] - counts["deactivate"]
+        if kept:
+            click.echo(
+                f"{kept} offer(s) missing from the file stay active (--complete deactivates them)."
+            )
         if dry_run:
             click.echo("Dry run: nothing was imported.")
             return

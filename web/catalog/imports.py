@@ -8,9 +8,11 @@ from flask import Flask, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from purchasing.allocations import offers_in_use
 from suppliers import catalog
 from suppliers.catalog_file import LABELS
 from suppliers.errors import N_, Message
+from suppliers.import_undo import UndoRefused, undo_import, undo_refusal
 from suppliers.reviews import ReviewRefused, pending_matches, resolve_match
 from suppliers.uploads import (
     UploadLimits,
@@ -75,8 +77,15 @@ def import_new():
 @blueprint.get("/imports/<int:upload_id>")
 @role_required("lead")
 def import_show(upload_id: int):
-    upload = upload_by_id(db.session(), upload_id)
-    return render_template("catalog/imports/show.html", upload=upload, field_labels=LABELS)
+    session = db.session()
+    upload = upload_by_id(session, upload_id)
+    undo_blocked = None
+    if upload.status == "imported":
+        blocked = undo_refusal(session, upload, lambda ids: offers_in_use(session, ids))
+        undo_blocked = translate(blocked) if blocked is not None else None
+    return render_template(
+        "catalog/imports/show.html", upload=upload, field_labels=LABELS, undo_blocked=undo_blocked
+    )
 
 
 @blueprint.get("/imports/<int:upload_id>/progress")
@@ -111,7 +120,13 @@ def import_mapping(upload_id: int):
 @role_required("lead")
 def import_confirm(upload_id: int):
     try:
-        _upload, result = confirm_upload(db.session(), upload_id, _limits(), actor=current_user)
+        _upload, result = confirm_upload(
+            db.session(),
+            upload_id,
+            _limits(),
+            actor=current_user,
+            complete=request.form.get("complete") == "1",
+        )
     except UploadRefused as refused:
         # The preview, refreshed against the catalog as it is now, shows why: it is kept.
         to = url_for("catalog.import_show", upload_id=upload_id)
@@ -125,6 +140,32 @@ def import_confirm(upload_id: int):
             deactivated=result.deactivated,
             new=result.new_products,
             review=result.to_review,
+        )
+    )
+    return redirect(url_for("catalog.import_show", upload_id=upload_id))
+
+
+@blueprint.post("/imports/<int:upload_id>/undo")
+@role_required("lead")
+def import_undo(upload_id: int):
+    session = db.session()
+    try:
+        result = undo_import(
+            session,
+            upload_id,
+            offer_in_use=lambda ids: offers_in_use(session, ids),
+            actor=current_user,
+        )
+    except UndoRefused as refused:
+        return refusal(refused, url_for("catalog.import_show", upload_id=upload_id))
+    flash(
+        _(
+            "Import undone: %(removed)d offers removed, %(restored)d restored, "
+            "%(reactivated)d reactivated, %(withdrawn)d products withdrawn.",
+            removed=result.removed,
+            restored=result.restored,
+            reactivated=result.reactivated,
+            withdrawn=result.withdrawn_products,
         )
     )
     return redirect(url_for("catalog.import_show", upload_id=upload_id))

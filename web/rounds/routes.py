@@ -25,6 +25,7 @@ from purchasing.rounds import (
 )
 from web import db
 from web.access import role_required
+from web.batches.labels import JOB_STEP_LABELS
 from web.errors import errors_on_form, refusal
 from web.rounds import blueprint
 from web.rounds.forms import CutoffForm, RhythmForm
@@ -136,6 +137,6 @@ def job_status(job_id: int):  # type: ignore[no-untyped-def]
         kind=job.kind,
         status=job.status,
         progress=job.progress,
-        step=job.step,
+        step=str(JOB_STEP_LABELS.get(job.step, job.step)),
         error=job.error,
     )

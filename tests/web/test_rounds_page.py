@@ -61,9 +61,7 @@ def test_a_cutoff_in_the_past_is_refused(signed_in, make, session):
     assert session.get(Round, opened.id).cutoff_at is None
 
 
-def test_closing_by_hand_queues_one_job_worked_by_the_scheduler(
-    signed_in, make, session, engine
-):
+def test_closing_by_hand_queues_one_job_worked_by_the_scheduler(signed_in, make, session, engine):
     make.need(make.member(), make.offer().product)
     opened = ensure_open_round(session)
     client = signed_in(make.user("lead"))

@@ -1,0 +1,164 @@
+"""Whether a product can be the one a text means, beyond resembling it.
+
+Two texts may share most of their words and still name two products: another brand, another
+colour, another model code, another size or pack. `Traits` reads those from a normalised text;
+`Traits.conflicts` lists what two texts state differently. A conflict lowers a candidate's rank
+and keeps a match from being taken without asking.
+
+Brands are learned from the catalog: a word the catalog writes capitalised inside a name
+("Café moulu Carte Noire", "VARTA - Piles") and never in lower case.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+
+from suppliers.matching.normalize import (
+    DIMENSIONS,
+    GENERIC_BRANDS,
+    Quantities,
+    normalize,
+    parse_quantities,
+    split_reference,
+)
+
+#: colour words (normalised) and the colour they name
+COLOURS = {
+    "noir": "noir",
+    "blanc": "blanc",
+    "bleu": "bleu",
+    "marine": "bleu",
+    "rouge": "rouge",
+    "vert": "vert",
+    "jaune": "jaune",
+    "gris": "gris",
+    "orange": "orange",
+    "rose": "rose",
+    "violet": "violet",
+    "marron": "brun",
+    "brun": "brun",
+    "havane": "brun",
+    "ecru": "ecru",
+    "beige": "beige",
+    "dore": "dore",
+    "argent": "argent",
+    "transparent": "transparent",
+    "incolore": "transparent",
+    "couleur": "couleur",
+    "tricolore": "couleur",
+}
+
+_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_SEGMENTS = re.compile(r"\s[-–(]\s*|[()]")
+# a quantity, a pack or a size is compared as such, not as a model code
+_COUNTED = ("page", "pli", "prise", "marche", "lavage", "dose")
+_UNITS = "|".join(sorted({*DIMENSIONS, *_COUNTED}, key=len))
+_MEASURED = re.compile(
+    r"x\d+|\d+(?:\.\d+)?(?:" + _UNITS + r")|\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)+(?:mm)?"
+)
+_CODE = re.compile(r"(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{2,}")
+#: sizes written as letters that work as model codes (battery sizes)
+CODE_WORDS = frozenset({"aa", "aaa"})
+
+
+def learn_brands(names: Iterable[str]) -> frozenset[str]:
+    """Words the catalog writes as brands: capitalised inside a name, never in lower case."""
+    capitalised: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    for name in names:
+        name = split_reference(name)[0]
+        if name.upper() == name:
+            continue  # a name in capitals says nothing of which words are names
+        for segment in _SEGMENTS.split(name):
+            words = _WORDS.findall(segment)
+            for i, word in enumerate(words):
+                written = normalize(word).split()
+                if word.islower():
+                    lower.update(written)
+                elif (i > 0 and word[:1].isupper()) or (
+                    word.isupper() and len(words) <= 2 and len(word) >= 3
+                ):
+                    capitalised.update(written)
+    return frozenset(
+        word
+        for word in capitalised
+        if not lower[word] and word.isalpha() and len(word) >= 3 and word not in GENERIC_BRANDS
+    )
+
+
+def codes(words: list[str]) -> set[str]:
+    """Model codes of a normalised text: letters and digits together ("pg545", "a4", "lr6"),
+    and a short word followed by a number, glued ("hp 303" gives "hp303")."""
+    found = {
+        w for w in words if w in CODE_WORDS or (_CODE.fullmatch(w) and not _MEASURED.fullmatch(w))
+    }
+    for word, following in pairwise(words):
+        if word.isalpha() and len(word) <= 5 and following.isdigit():
+            found.add(word + following)
+        elif word.isdigit() and following.isalpha() and len(following) <= 3:
+            # "603 xl" for "603XL"
+            found.add(word + following)
+    return found
+
+
+def _codes_agree(mine: set[str], theirs: set[str]) -> bool:
+    # "s1" and "s1p" are one code written in two ways; "aa" and "aaa" are two battery sizes
+    return any(
+        a == b or (any(c.isdigit() for c in a + b) and (a.startswith(b) or b.startswith(a)))
+        for a in mine
+        for b in theirs
+    )
+
+
+def _differ(mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    """Each side states something the other does not: "Kusmi Earl Grey" against "Lipton Earl
+    Grey", "tableau blanc, vert" against "tableau blanc, bleu"."""
+    return bool(mine - theirs) and bool(theirs - mine)
+
+
+@dataclass(frozen=True)
+class Traits:
+    """What tells a product from its neighbours: brands, colours, model codes, sizes, pack."""
+
+    brands: frozenset[str]
+    colours: frozenset[str]
+    codes: frozenset[str]
+    numbers: frozenset[str]
+    quantities: Quantities
+
+    @classmethod
+    def read(cls, text: str, brands: frozenset[str]) -> Traits:
+        words = normalize(text).split()
+        return cls(
+            frozenset(w for w in words if w in brands),
+            frozenset(COLOURS[w] for w in words if w in COLOURS),
+            frozenset(codes(words)),
+            frozenset(w for w in words if w.isdigit()),
+            parse_quantities(text),
+        )
+
+    def conflicts(self, other: Traits) -> list[str]:
+        """What the two texts state differently: a brand, a colour, a model code, a size or a
+        pack that both give, with nothing in common."""
+        found = []
+        if _differ(self.brands, other.brands):
+            found.append(
+                f"brand {'/'.join(sorted(self.brands))} ≠ {'/'.join(sorted(other.brands))}"
+            )
+        if _differ(self.colours, other.colours):
+            found.append(
+                f"colour {'/'.join(sorted(self.colours))} ≠ {'/'.join(sorted(other.colours))}"
+            )
+        if self.codes and other.codes and not _codes_agree(set(self.codes), set(other.codes)):
+            found.append(f"code {'/'.join(sorted(self.codes))} ≠ {'/'.join(sorted(other.codes))}")
+        if _differ(self.numbers, other.numbers):
+            # a size written alone ("taille 48", "pointure 41")
+            found.append(
+                f"number {'/'.join(sorted(self.numbers))} ≠ {'/'.join(sorted(other.numbers))}"
+            )
+        found.extend(self.quantities.conflicts(other.quantities))
+        return found
