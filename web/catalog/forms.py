@@ -46,6 +46,18 @@ class NumberField(StringField):
         return written.replace(".", ",") if str(get_locale()) == "fr" else written
 
 
+class CoordinateField(NumberField):
+    """Decimal degrees, shown to five decimals (about a metre): what the reader typed, not
+    the float the database keeps."""
+
+    def _value(self) -> str:
+        if self.raw_data or self.data is None:
+            return super()._value()
+        rounded = Decimal(str(round(float(self.data), 5))).normalize()
+        written = f"{rounded:f}"
+        return written.replace(".", ",") if str(get_locale()) == "fr" else written
+
+
 class WholeNumberField(NumberField):
     """A whole number (days, a percentage)."""
 
@@ -104,8 +116,8 @@ class SupplierForm(FlaskForm):
     address = StringField(_l("Address"))
     postcode = StringField(_l("Postcode"))
     town = StringField(_l("Town"))
-    latitude = NumberField(_l("Latitude"), validators=[InputRequired(REQUIRED_NUMBER)])
-    longitude = NumberField(_l("Longitude"), validators=[InputRequired(REQUIRED_NUMBER)])
+    latitude = CoordinateField(_l("Latitude"), validators=[InputRequired(REQUIRED_NUMBER)])
+    longitude = CoordinateField(_l("Longitude"), validators=[InputRequired(REQUIRED_NUMBER)])
     social_economy = SelectField(_l("Social-economy status"), validate_choice=False)
     contact_name = StringField(_l("Contact name"))
     contact_email = StringField(_l("Contact e-mail"))

@@ -143,7 +143,10 @@ def match(need_id: int):
 def edit(need_id: int):
     need = visible_need(db.session(), current_user, need_id)
     if not need.editable:
-        flash(_("This need is already pooled and can no longer change."), "warning")
+        if need.status == "cancelled":
+            flash(_("This need is cancelled and can no longer change."), "warning")
+        else:
+            flash(_("This need is already pooled and can no longer change."), "warning")
         return redirect(url_for("needs.show", need_id=need.id))
     form = NeedForm(obj=None if request.method == "POST" else _form_data(need))
     _prepare(form, need.member_id)
