@@ -90,6 +90,7 @@ class DeliverySite(Base):
     town: Mapped[str] = mapped_column(String(120))
     latitude: Mapped[float] = mapped_column()
     longitude: Mapped[float] = mapped_column()
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     member: Mapped[Member] = relationship(back_populates="sites")
 

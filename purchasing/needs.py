@@ -105,7 +105,7 @@ def read_need(
     site_raw = str(raw.get("delivery_site_id") or "").strip()
     if site_raw.isdigit():
         site = session.get(DeliverySite, int(site_raw))
-    if site is None or site.member_id != member_id:
+    if site is None or site.member_id != member_id or not site.active:
         errors["delivery_site_id"] = Message(N_("Choose one of your delivery sites."))
 
     ceiling: Decimal | None = None

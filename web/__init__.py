@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.auth import blueprint as auth
     from web.batches import blueprint as batches
     from web.catalog import blueprint as catalog
+    from web.guide import blueprint as guide
     from web.needs import blueprint as needs
     from web.rounds import blueprint as rounds
 
@@ -37,7 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     login_manager.init_app(app)
-    for blueprint in (auth, needs, rounds, batches, catalog, admin):
+    for blueprint in (auth, needs, rounds, batches, catalog, admin, guide):
         app.register_blueprint(blueprint)
 
     @app.get("/")

@@ -1,7 +1,7 @@
 """sessions end on sign-out and password change: the user's auth generation
 
 Revision ID: a5e2c7d9f013
-Revises: 7d41c2a9e5b8
+Revises: 9a3c6e1f2b70
 Create Date: 2026-12-01 09:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'a5e2c7d9f013'
-down_revision: str | None = '7d41c2a9e5b8'
+down_revision: str | None = '9a3c6e1f2b70'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

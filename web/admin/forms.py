@@ -24,3 +24,20 @@ class UserForm(FlaskForm):
     member_id = SelectField(_l("Member company"), validators=[Optional()])
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=200)])
     active = BooleanField(_l("Active"), default=True)
+
+
+class SiteForm(FlaskForm):
+    """A member's delivery site; `purchasing.sites.read_site` checks it."""
+
+    name = StringField(_l("Site name"))
+    address = StringField(_l("Address"))
+    postcode = StringField(_l("Postcode"))
+    town = StringField(_l("Town"))
+    latitude = CoordinateField(_l("Latitude"))
+    longitude = CoordinateField(_l("Longitude"))
+
+    def values(self) -> dict[str, object]:
+        return {
+            name: self[name].data
+            for name in ("name", "address", "postcode", "town", "latitude", "longitude")
+        }

@@ -152,3 +152,23 @@ class OfferForm(FlaskForm):
     valid_from = DateField(_l("Valid from"))
     valid_until = DateField(_l("Valid until"))
     tiers = FieldList(FormField(TierRow), min_entries=TIER_ROWS)
+
+
+class ProductForm(FlaskForm):
+    """A catalog product; `suppliers.products.read_product` checks it."""
+
+    name = StringField(_l("Name"))
+    category_id = SelectField(_l("Category"), validate_choice=False)
+    unit = SelectField(_l("Unit"), validate_choice=False)
+    description = StringField(_l("Description (optional)"))
+
+    def values(self) -> dict[str, str]:
+        return {
+            name: (self[name].data or "") for name in ("name", "category_id", "unit", "description")
+        }
+
+
+class MergeForm(FlaskForm):
+    """The product to merge into the one shown."""
+
+    merged_id = SelectField(_l("Product to merge into this one"), validate_choice=False)

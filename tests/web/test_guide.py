@@ -1,0 +1,33 @@
+"""The user guide is served with the pages, in French, and linked from every page's footer."""
+
+from __future__ import annotations
+
+
+def test_the_guide_is_linked_from_the_footer_and_its_pages_link_to_each_other(client):
+    login = client.get("/login").get_data(as_text=True)
+    assert 'href="/guide/"' in login
+    index = client.get("/guide/").get_data(as_text=True)
+    assert "Guide d'utilisation de coachat" in index
+    assert 'href="membre"' in index and 'href="responsable"' in index
+    member = client.get("/guide/membre")
+    assert member.status_code == 200
+    text = member.get_data(as_text=True)
+    assert "Déposer un besoin" in text and '<img alt="Le formulaire de besoin"' in text
+    image = client.get("/guide/images/membre-besoin.png")
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    image.close()
+
+
+def test_every_image_of_the_guide_exists():
+    import re
+    from pathlib import Path
+
+    guide = Path(__file__).resolve().parents[2] / "docs" / "guide"
+    for page in guide.glob("*.md"):
+        for name in re.findall(r"\]\(images/([^)]+)\)", page.read_text(encoding="utf-8")):
+            assert (guide / "images" / name).is_file(), f"{page.name}: images/{name}"
+
+
+def test_unknown_or_crafted_guide_pages_are_not_found(client):
+    for path in ("/guide/absent", "/guide/..%2FREADME", "/guide/images/../index.md"):
+        assert client.get(path).status_code == 404

@@ -1,0 +1,67 @@
+"""The admin keeps each member's delivery sites: adds, changes, closes and reopens them."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from purchasing import accounts
+from purchasing.errors import Conflict, Invalid
+from purchasing.sites import add_site, read_site, set_site_active, site_by_id, update_site
+from web import db
+from web.access import role_required
+from web.admin import blueprint
+from web.admin.forms import SiteForm
+from web.errors import errors_on_form, refusal
+
+
+@blueprint.route("/members/<int:member_id>/sites/new", methods=["GET", "POST"])
+@blueprint.route("/sites/<int:site_id>", methods=["GET", "POST"])
+@role_required("admin")
+def site(member_id: int | None = None, site_id: int | None = None):  # type: ignore[no-untyped-def]
+    session = db.session()
+    existing = site_by_id(session, site_id) if site_id is not None else None
+    member = accounts.member_by_id(session, existing.member_id if existing else member_id or 0)
+    form = SiteForm(obj=existing if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            values = read_site(form.values())
+            if existing is None:
+                add_site(session, member.id, values, actor=current_user)
+            else:
+                update_site(session, existing.id, values, actor=current_user)
+        except Invalid as error:
+            errors_on_form(form, error)
+        else:
+            flash(_("Delivery site %(name)s saved.", name=values.name))
+            return redirect(url_for("admin.member", member_id=member.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/site.html", form=form, site=existing, member=member), status
+
+
+@blueprint.post("/sites/<int:site_id>/close")
+@role_required("admin")
+def close_site(site_id: int):  # type: ignore[no-untyped-def]
+    return _set_active(site_id, False)
+
+
+@blueprint.post("/sites/<int:site_id>/open")
+@role_required("admin")
+def open_site(site_id: int):  # type: ignore[no-untyped-def]
+    return _set_active(site_id, True)
+
+
+def _set_active(site_id: int, active: bool):  # type: ignore[no-untyped-def]
+    session = db.session()
+    found = site_by_id(session, site_id)
+    back = url_for("admin.member", member_id=found.member_id)
+    try:
+        set_site_active(session, site_id, active, actor=current_user)
+    except Conflict as error:
+        return refusal(error, back)
+    if active:
+        flash(_("Delivery site %(name)s reopened.", name=found.name))
+    else:
+        flash(_("Delivery site %(name)s closed.", name=found.name))
+    return redirect(back)
