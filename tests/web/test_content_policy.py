@@ -42,3 +42,14 @@ def test_pages_built_in_python_hold_no_style_attribute():
         if re.search(r"""\sstyle=\\?["']""", path.read_text())
     ]
     assert not found
+
+
+def test_the_guide_rendered_from_markdown_holds_no_inline_script_or_style(client):
+    guide = WEB.parent / "docs" / "guide"
+    for page in sorted(guide.glob("*.md")):
+        path = "/guide/" if page.stem == "index" else f"/guide/{page.stem}"
+        response = client.get(path, follow_redirects=True)
+        assert response.status_code == 200, path
+        html = response.get_data(as_text=True)
+        for pattern in (INLINE_SCRIPT, EVENT_HANDLER, STYLE_ATTRIBUTE, STYLE_ELEMENT):
+            assert not pattern.search(html), (path, pattern.pattern)
