@@ -3,9 +3,10 @@ among its needs, deterministically."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from optimizer.groups import Reason
 from optimizer.model import Model
@@ -84,13 +85,19 @@ def read_flows(
 
 
 def split_groups(
-    model: Model, flows: dict[tuple[int, int], Decimal]
+    model: Model, flows: dict[tuple[int, int], Decimal], quantum: Decimal = Decimal(1)
 ) -> tuple[list[Portion], dict[str, Outcome]]:
-    """Each group's units go to its needs by deadline, then id: every need is served in full
-    before the next one, and the surplus left by whole packs fills the tolerances in the same
-    order. The offers are then placed on the needs cheapest delivery first (in a group whose
-    needs' sites cost differently to deliver), fastest first, then by id, and in the needs'
-    order, so that each need takes from one offer before the next wherever it can."""
+    """Each group's units go to its needs by urgency, and fairly among needs of the same
+    urgency (see :func:`fair_shares`).
+
+    Needs whose deadline is nearer are served first. Among needs with the same deadline, units
+    short are shared in proportion to the quantities asked, never by order of entry; the
+    surplus left by whole packs then fills the tolerances, nearer deadlines first, and in
+    proportion to the quantities asked among needs with the same deadline, each within its
+    tolerance. Shares are whole units (``quantum`` steps when the data has fractions), by
+    largest remainder. The offers are then placed on the needs cheapest delivery first (in a
+    group whose needs' sites cost differently to deliver), fastest first, then by id, and in
+    the needs' order, so that each need takes from one offer before the next wherever it can."""
     by_group: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     for (g, o), amount in sorted(flows.items()):
         by_group[g].append((o, amount))
@@ -102,22 +109,82 @@ def split_groups(
             key=lambda item: (model.offer(item[0]).lead_time_days, model.offer(item[0]).id),
         )
         left = sum((amount for _, amount in supply), Decimal(0))
-        served = []
-        for need in group.needs:
-            part = min(need.quantity, left)
-            served.append(part)
-            left -= part
+        needs = group.needs
+        whole = (
+            all(v == v.to_integral_value() for n in needs for v in (n.quantity, n.tolerance))
+            and left == left.to_integral_value()
+        )
+        step = Decimal(1) if whole else quantum
+        classes: dict[object, list[int]] = defaultdict(list)
+        for i, need in enumerate(needs):
+            classes[need.needed_by].append(i)
+        urgency = [classes[day] for day in sorted(classes)]  # type: ignore[type-var]
+        served = [Decimal(0)] * len(needs)
+        for members in urgency:
+            asked = [needs[i].quantity for i in members]
+            shares = fair_shares(left, asked, asked, [needs[i].id for i in members], step)
+            for i, share in zip(members, shares, strict=True):
+                served[i] = share
+                left -= share
         takes = list(served)
-        for i, need in enumerate(group.needs):
-            extra = min(need.tolerance, left)
-            takes[i] += extra
-            left -= extra
+        for members in urgency:
+            asked = [needs[i].quantity for i in members]
+            room = [needs[i].tolerance for i in members]
+            shares = fair_shares(left, asked, room, [needs[i].id for i in members], step)
+            for i, share in zip(members, shares, strict=True):
+                takes[i] += share
+                left -= share
         if left > 0 and takes:
             takes[-1] += left  # rounding dust finer than the data, never a whole unit
-        for i, need in enumerate(group.needs):
+        for i, need in enumerate(needs):
             outcomes[need.id] = Outcome(served[i], takes[i], need.quantity - served[i])
         portions.extend(_place(model, g, supply, takes))
     return portions, outcomes
+
+
+def _tie(need_id: str) -> bytes:
+    """A fixed order for equal remainders that does not follow the order of entry."""
+    return hashlib.sha256(need_id.encode()).digest()
+
+
+def fair_shares(
+    total: Decimal,
+    asked: list[Decimal],
+    room: list[Decimal],
+    ids: list[str],
+    step: Decimal = Decimal(1),
+) -> list[Decimal]:
+    """Up to ``total`` shared in proportion to ``asked``, each share within its ``room``, in
+    whole ``step``s: every share gets its exact part rounded down, the steps left over go to
+    the largest remainders (equal remainders in a fixed order drawn from the needs' ids, not
+    their order of entry), and what a full share cannot take is shared again among the others
+    in the same way. Deterministic; the shares never add up to more than ``total``."""
+    shares = [Decimal(0)] * len(asked)
+    left = total
+    taking = [i for i in range(len(asked)) if room[i] > 0 and asked[i] > 0]
+    while left >= step and taking:
+        weight = sum((asked[i] for i in taking), Decimal(0))
+        exact = {i: left * asked[i] / weight for i in taking}
+        give = {
+            i: min((exact[i] / step).to_integral_value(ROUND_FLOOR) * step, room[i] - shares[i])
+            for i in taking
+        }
+        rest = left - sum(give.values(), Decimal(0))
+        order = sorted(taking, key=lambda i: (-(exact[i] - give[i]), _tie(ids[i])))
+        for i in order:
+            if rest < step:
+                break
+            if give[i] + step <= room[i] - shares[i]:
+                give[i] += step
+                rest -= step
+        given = sum(give.values(), Decimal(0))
+        if given <= 0:
+            break
+        for i in taking:
+            shares[i] += give[i]
+        left -= given
+        taking = [i for i in taking if shares[i] < room[i]]
+    return shares
 
 
 def _place(

@@ -26,13 +26,14 @@ def alone_cost(
     sites: dict[str, str],
     delivery: DeliveryTable,
     catalog: Catalog | None = None,
-) -> tuple[Decimal, Decimal]:
-    """The cost and transport CO2 of one member's allocations ordered alone.
+) -> Decimal:
+    """The cost of one member's allocations ordered alone (its transport: see
+    :func:`optimizer.tours.alone_tours`).
 
     Alone, the member orders from the same offers the units it received, rounded up to whole
     packs and to the offer's minimum; pays the tier that quantity reaches, the same delivery
-    per unit, and each supplier's full fee unless its own order reaches the waiver; and every
-    supplier delivers to it separately. Because the pooled order is never smaller and prices
+    per unit to its own site, and each supplier's full fee unless its own order reaches the
+    waiver. Because the pooled order is never smaller and prices
     never rise with quantity, the exact alone cost is never below the pooled one; a line is
     therefore never shown cheaper alone than pooled because of a cent of rounding.
     """
@@ -43,7 +44,6 @@ def alone_cost(
         lines[allocation.offer, sites[allocation.need]].append(allocation)
     goods_of: dict[str, Decimal] = defaultdict(Decimal)
     total = Decimal(0)
-    trips: set[tuple[str, str]] = set()
     for (offer_id, site), parts in sorted(lines.items()):
         offer = offers[offer_id]
         units = sum((a.quantity for a in parts), Decimal(0))
@@ -53,17 +53,14 @@ def alone_cost(
             to_cents(quantity * offer.unit_price_for(quantity)),
             sum((a.goods for a in parts), Decimal(0)),
         )
-        shipping = max(
-            to_cents(quantity * delivery.cost_per_unit(offer.supplier, site)),
-            sum((a.delivery for a in parts), Decimal(0)),
-        )
+        shipping = to_cents(quantity * delivery.own_cost_per_unit(offer.supplier, site))
+        if not problem.policy.deliver_to_collection_point:
+            shipping = max(shipping, sum((a.delivery for a in parts), Decimal(0)))
         goods_of[offer.supplier] += goods
         total += goods + shipping
-        trips.add((offer.supplier, site))
     for supplier_id, goods in goods_of.items():
         supplier = suppliers[supplier_id]
         threshold = supplier.fee_waived_above
         if threshold is None or goods < threshold:
             total += supplier.delivery_fee
-    co2 = sum((delivery.trip_co2_kg(s, site) for s, site in trips), Decimal(0))
-    return total, co2
+    return total

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from optimizer.engine import solve
-from optimizer.frontier import frontier
+from optimizer.frontier import MAX_POINTS, frontier
 from optimizer.jsonio import load_problem
 from optimizer.jsonout import dumps, result_to_dict
 from optimizer.problem import InvalidProblem
@@ -27,7 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--gap", type=float, default=1e-4, metavar="G", help="relative gap")
     parser.add_argument("--threads", type=int, default=1, help="solver threads (default 1)")
     parser.add_argument(
-        "--frontier", type=int, default=0, metavar="K", help="also trace K cost-vs-eco points"
+        "--frontier",
+        type=int,
+        default=None,
+        metavar="K",
+        help=f"also trace K cost-vs-eco points (1 to {MAX_POINTS})",
     )
     return parser
 
@@ -42,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     except ValueError as error:
         parser.error(str(error))
-    if args.frontier < 0:
-        parser.error(f"--frontier: must be >= 0, got {args.frontier}")
+    if args.frontier is not None and not 1 <= args.frontier <= MAX_POINTS:
+        parser.error(f"--frontier: must be between 1 and {MAX_POINTS} points, got {args.frontier}")
     try:
         text = args.problem.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

@@ -1,4 +1,4 @@
-"""Delivery between suppliers and sites: cost per unit, distance, and transport CO2."""
+"""Delivery between suppliers and sites: cost per unit and distance (tours: optimizer.tours)."""
 
 from __future__ import annotations
 
@@ -22,8 +22,10 @@ class DeliveryTable:
         self._supplier_at = {s.id: s.location for s in problem.suppliers}
         self._site_at = {s.id: s.location for s in problem.sites}
         self._rate = problem.policy.delivery_cost_per_unit_km
-        self._co2_per_km = problem.policy.co2_kg_per_km
         self._cost: dict[tuple[str, str], Decimal] = {}
+        point = problem.collection_point
+        # delivered to the collection point, every site is reached through it
+        self._point = point if problem.policy.deliver_to_collection_point else None
 
     def km(self, supplier: str, site: str) -> float | None:
         """The distance from the supplier to the site, or None when not known."""
@@ -33,7 +35,12 @@ class DeliveryTable:
         return start.km_to(end)
 
     def cost_per_unit(self, supplier: str, site: str) -> Decimal:
-        """What delivering one unit from the supplier to the site costs."""
+        """What delivering one unit from the supplier to the site costs in this batch (to the
+        collection point when the lead has suppliers deliver there)."""
+        return self.own_cost_per_unit(supplier, site if self._point is None else self._point)
+
+    def own_cost_per_unit(self, supplier: str, site: str) -> Decimal:
+        """What delivering one unit from the supplier to the site itself costs."""
         key = (supplier, site)
         cost = self._cost.get(key)
         if cost is None:
@@ -49,10 +56,3 @@ class DeliveryTable:
                 )
             self._cost[key] = cost
         return cost
-
-    def trip_co2_kg(self, supplier: str, site: str) -> Decimal:
-        """Transport CO2 of one delivery from the supplier to the site (0 when unknown)."""
-        km = self.km(supplier, site)
-        if km is None:
-            return Decimal(0)
-        return (self._co2_per_km * Decimal(repr(km))).quantize(_TENTH_OF_A_CENT)

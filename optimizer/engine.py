@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from optimizer.allocate import (
@@ -32,8 +33,10 @@ from optimizer.solution import (
     OrderLine,
     Solution,
     SupplierOrder,
+    TransportBasis,
 )
-from optimizer.solve import SolveOptions, SolverReport, Status
+from optimizer.solve import SolveOptions, SolverReport, Status, relative_gap
+from optimizer.tours import Tour, alone_tours, pooled_tours
 
 _TENTH = Decimal("0.1")
 _GRAM = Decimal("0.001")
@@ -52,8 +55,10 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
     if report.status is Status.ERROR:
         return _unsolved(problem, model, report, hopeless)
     purchases = read_purchases(model)
-    flows = read_flows(model, purchases, quantum_of(problem))
-    portions, outcomes = split_groups(model, flows)
+    quantum = quantum_of(problem)
+    flows = read_flows(model, purchases, quantum)
+    portions, outcomes = split_groups(model, flows, quantum)
+    report = priced_at_real_sites(model, report, portions, options)
     unmet = [
         sum((outcomes[need.id].unmet for need in group.needs), Decimal(0)) for group in model.groups
     ]
@@ -68,6 +73,43 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
                 if outcomes[need.id].unmet > 0:
                     reasons[need.id] = reason
     return _assemble(problem, model, report, purchases, portions, outcomes, reasons, options)
+
+
+def priced_at_real_sites(
+    model: Model, report: SolverReport, portions: list[Portion], options: SolveOptions
+) -> SolverReport:
+    """The report for the exact problem when sites were pooled.
+
+    A pooled group's model sees the cheapest delivery among its sites, so the model's bound is a
+    bound for the exact problem; the answer, placed at the real sites, costs more. Its objective
+    is recomputed with each portion's real delivery cost, and the gap and status follow from
+    that objective and the model's bound: ``optimal`` or ``feasible`` only when the exact answer
+    is within the gap, ``approximate`` when the solver finished but the answer is not."""
+    pooled = sum(1 for group in model.groups if group.pooled)
+    if not pooled or report.objective is None:
+        return report
+    extra = 0.0
+    for portion in portions:
+        if model.groups[portion.group].pooled:
+            supplier = model.offer(portion.offer).supplier
+            real = float(model.delivery.cost_per_unit(supplier, portion.need.site))
+            extra += float(portion.quantity) * (real - model.shipping[portion.group, portion.offer])
+    objective = report.objective + model.scales.per_euro * max(0.0, extra)
+    gap = relative_gap(objective, report.bound)
+    status = report.status
+    if status in (Status.OPTIMAL, Status.FEASIBLE, Status.TIME_LIMIT) and gap is not None:
+        if gap <= 1e-6 and status is not Status.TIME_LIMIT:
+            status = Status.OPTIMAL
+        elif gap <= options.gap:
+            status = Status.FEASIBLE
+        elif status is not Status.TIME_LIMIT:
+            status = Status.APPROXIMATE
+    note = (
+        f"sites pooled in {pooled} group(s): the model priced their delivery at the cheapest "
+        f"site, the answer is priced at the real sites, and the bound holds for the exact problem"
+    )
+    message = "; ".join(m for m in (report.message, note) if m)
+    return replace(report, status=status, objective=objective, gap=gap, message=message)
 
 
 def _unsolved(
@@ -184,9 +226,18 @@ def _assemble(
         )
     allocations.sort(key=lambda a: (a.need, a.offer))
     needs = _need_results(problem, outcomes, reasons)
-    totals = _member_totals(problem, allocations, needs, delivery, options.compare_alone)
-    indicators = _indicators(model, purchases, orders, allocations, totals, needs)
-    return Solution(report, tuple(orders), tuple(allocations), needs, totals, indicators)
+    tours = batch_tours(problem, allocations)
+    totals = _member_totals(problem, allocations, needs, delivery, options.compare_alone, tours)
+    indicators = _indicators(model, purchases, orders, allocations, totals, needs, tours)
+    policy = problem.policy
+    basis = TransportBasis(
+        co2_kg_per_km=policy.co2_kg_per_km,
+        co2_source=policy.co2_source,
+        collection_point=problem.collection_point if policy.deliver_to_collection_point else None,
+    )
+    return Solution(
+        report, tuple(orders), tuple(allocations), needs, totals, indicators, tuple(tours), basis
+    )
 
 
 def _need_results(
@@ -214,26 +265,46 @@ def _need_results(
     return tuple(results)
 
 
+def batch_tours(problem: Problem, allocations: list[Allocation]) -> list[Tour]:
+    """The batch's round trips: each supplier's delivery through the sites it serves (or to
+    the collection point, with each member's pick-up from its sites)."""
+    sites = {n.id: n.site for n in problem.needs}
+    point = problem.collection_point if problem.policy.deliver_to_collection_point else None
+    deliveries: dict[str, set[str]] = defaultdict(set)
+    pickups: dict[str, set[str]] = defaultdict(set)
+    for allocation in allocations:
+        site = sites[allocation.need]
+        deliveries[allocation.supplier].add(site if point is None else point)
+        if point is not None:
+            pickups[allocation.member].add(site)
+    return pooled_tours(problem, deliveries, pickups)
+
+
 def _member_totals(
     problem: Problem,
     allocations: list[Allocation],
     needs: tuple[NeedResult, ...],
     delivery: DeliveryTable,
     compare_alone: bool,
+    tours: list[Tour],
 ) -> tuple[MemberTotal, ...]:
+    """Each member's costs, its share of the batch's transport CO2 (a delivery tour's CO2
+    shared by the goods value each member receives from it; a pick-up is its own), and what
+    the same purchase would cost and emit alone."""
     sites = {n.id: n.site for n in problem.needs}
     of_member: dict[str, list[Allocation]] = defaultdict(list)
+    of_supplier: dict[str, list[Allocation]] = defaultdict(list)
     for allocation in allocations:
         of_member[allocation.member].append(allocation)
-    trips: dict[tuple[str, str], list[Allocation]] = defaultdict(list)
-    for allocation in allocations:
-        trips[allocation.supplier, sites[allocation.need]].append(allocation)
+        of_supplier[allocation.supplier].append(allocation)
     co2: dict[str, Decimal] = defaultdict(Decimal)
-    for (supplier, site), parts in sorted(trips.items()):
-        trip = delivery.trip_co2_kg(supplier, site)
-        for part, kg in zip(
-            parts, split_exactly(trip, [p.goods for p in parts], _GRAM), strict=True
-        ):
+    for tour in tours:
+        if tour.kind == "pickup":
+            co2[tour.by] += tour.co2_kg
+            continue
+        parts = of_supplier[tour.by]
+        weights = [p.goods if p.goods > 0 else p.quantity for p in parts]
+        for part, kg in zip(parts, split_exactly(tour.co2_kg, weights, _GRAM), strict=True):
             co2[part.member] += kg
     catalog = Catalog(problem)
     served: dict[str, bool] = defaultdict(lambda: True)
@@ -245,12 +316,25 @@ def _member_totals(
         goods = sum((a.goods for a in parts), Decimal(0))
         fees = sum((a.fee_share for a in parts), Decimal(0))
         shipping = sum((a.delivery for a in parts), Decimal(0))
-        alone, alone_co2 = goods + fees + shipping, co2[member]
+        own: dict[str, set[str]] = defaultdict(set)
+        for allocation in parts:
+            own[allocation.supplier].add(sites[allocation.need])
+        trips = tuple(alone_tours(problem, member, own))
+        alone_co2 = sum((t.co2_kg for t in trips), Decimal(0))
+        alone = goods + fees + shipping
         if compare_alone:
-            alone, alone_co2 = alone_cost(problem, parts, sites, delivery, catalog)
+            alone = alone_cost(problem, parts, sites, delivery, catalog)
         totals.append(
             MemberTotal(
-                member, goods, fees, shipping, alone, co2[member], alone_co2, served[member]
+                member=member,
+                goods=goods,
+                fees=fees,
+                delivery=shipping,
+                alone=alone,
+                co2_kg=co2[member],
+                alone_co2_kg=alone_co2,
+                fully_served=served[member],
+                alone_tours=trips,
             )
         )
     return tuple(totals)
@@ -263,6 +347,7 @@ def _indicators(
     allocations: list[Allocation],
     members: tuple[MemberTotal, ...],
     needs: tuple[NeedResult, ...],
+    tours: list[Tour],
 ) -> Indicators:
     spend = Decimal(0)
     eco = Decimal(0)
@@ -272,9 +357,7 @@ def _indicators(
         spend += value
         eco += value * model.offer(o).eco_score
         lead += value * model.offer(o).lead_time_days
-    sites = {n.id: n.site for n in model.problem.needs}
-    trips = {(a.supplier, sites[a.need]) for a in allocations}
-    co2 = sum((model.delivery.trip_co2_kg(s, site) for s, site in trips), Decimal(0))
+    co2 = sum((t.co2_kg for t in tours), Decimal(0))
     return Indicators(
         goods=sum((o.goods for o in orders), Decimal(0)),
         fees=sum((o.fee for o in orders), Decimal(0)),
@@ -287,4 +370,6 @@ def _indicators(
         needs_served=sum(1 for n in needs if n.status == "served"),
         needs_partial=sum(1 for n in needs if n.status == "partial"),
         needs_unmet=sum(1 for n in needs if n.status == "unmet"),
+        transport_km=sum((t.km for t in tours), Decimal(0)),
+        alone_km=sum((t.km for m in members for t in m.alone_tours), Decimal(0)),
     )

@@ -10,6 +10,8 @@ from optimizer.problem import Problem, Weights
 from optimizer.solution import Indicators
 from optimizer.solve import SolveOptions, Status
 
+MAX_POINTS = 50  # each point is a whole solve: more would not fit on the chart anyway
+
 
 @dataclass(frozen=True, slots=True)
 class FrontierPoint:
@@ -30,8 +32,8 @@ def frontier(
     eco floor rising evenly from that solve's eco score to the best the catalog allows (found by
     a solve that weighs ecology only). Each point keeps the lead's weights and rules; a floor
     that cannot be met while serving everything shows as unmet needs, not as an error."""
-    if points < 1:
-        raise ValueError(f"points: must be >= 1, got {points}")
+    if not 1 <= points <= MAX_POINTS:
+        raise ValueError(f"points: must be between 1 and {MAX_POINTS}, got {points}")
     quick = replace(options or SolveOptions(), explain=False, compare_alone=False)
     base = solve(problem, quick)
     result = [_point(None, base.indicators, base.report.status)]

@@ -45,9 +45,10 @@ class Group:
     """Needs solved together: one demand, one tolerance, the same admissible offers.
 
     ``sites`` gives each delivery site of the group with the quantity its needs ask for there;
-    ``shipping[i]`` is the delivery cost per unit from the supplier of ``arcs[i]``, averaged
-    over the group's needs by quantity (the exact cost when the group has a single site, or
-    sites that cost the same)."""
+    ``shipping[i]`` is the delivery cost per unit from the supplier of ``arcs[i]``: the exact
+    cost when the group has a single site, or sites that cost the same; for a ``pooled`` group
+    (sites that cost differently, see :func:`build_groups`), the cheapest of its sites, so that
+    the model is a relaxation of the exact problem and its bound stays a bound."""
 
     product: str
     sites: tuple[tuple[str, Decimal], ...]
@@ -56,6 +57,7 @@ class Group:
     demand: Decimal
     tolerance: Decimal
     shipping: tuple[float, ...]
+    pooled: bool = False
 
 
 def arrives_in_time(offer: Offer, need: Need, order_date: date) -> bool:
@@ -101,8 +103,10 @@ def build_groups(
     Needs are grouped by product, admissible offers and delivery costs (sites that cost the
     same to deliver from every supplier are alike), which is exact. When that gives more
     than ``pool_sites_above`` flow variables (one per group and admissible offer), needs are
-    grouped by product and admissible offers only, each group priced at the quantity-weighted
-    mean delivery cost of its needs."""
+    grouped by product and admissible offers only (sites pooled), each group priced at the
+    cheapest delivery cost among its needs' sites: the model then under-estimates delivery, so
+    its bound is a bound for the exact problem, and the answer is priced at the real sites
+    afterwards (see :func:`optimizer.engine.solve`)."""
     by_product: dict[str, list[tuple[int, Offer]]] = defaultdict(list)
     for i, offer in enumerate(problem.offers):
         by_product[offer.product].append((i, offer))
@@ -175,16 +179,17 @@ def build_groups(
         for need in needs:
             at[need.site] += need.quantity
         sites = tuple(sorted(at.items()))
-        if len(sites) == 1 or key[2] >= 0:
+        pooled = len(sites) > 1 and key[2] < 0
+        if pooled and len({site_class[site] for site, _ in sites}) == 1:
+            pooled = False  # sites that cost the same: exact
+        if not pooled:
             shipping = shipping_at(sites[0][0], key[1])
         else:
-            total = float(demand)
-            mean = [0.0] * len(arcs)
-            for site, quantity in sites:
-                share = float(quantity) / total
+            cheapest = list(shipping_at(sites[0][0], key[1]))
+            for site, _ in sites[1:]:
                 for i, cost in enumerate(shipping_at(site, key[1])):
-                    mean[i] += share * cost
-            shipping = tuple(mean)
+                    cheapest[i] = min(cheapest[i], cost)
+            shipping = tuple(cheapest)
         built.append(
             Group(
                 product=needs[0].product,
@@ -194,6 +199,7 @@ def build_groups(
                 demand=demand,
                 tolerance=sum((n.tolerance for n in needs), Decimal(0)),
                 shipping=shipping,
+                pooled=pooled,
             )
         )
     built.sort(

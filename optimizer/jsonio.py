@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any, cast
 
+import fastjsonschema
 import jsonschema
 
 from optimizer.problem import (
+    CO2_SOURCE,
     DeliveryCost,
     InvalidProblem,
     Location,
@@ -44,8 +47,52 @@ def _place(path: Iterable[object]) -> str:
     return place or "(document)"
 
 
+@cache
+def _compiled(name: str) -> Callable[[object], object]:
+    """The schema compiled to Python by fastjsonschema (which knows drafts up to 7; the
+    schema uses nothing of 2020-12 that draft 7 lacks)."""
+    document = dict(schema(name))
+    document["$schema"] = "http://json-schema.org/draft-07/schema#"
+    return cast(Callable[[object], object], fastjsonschema.compile(document))
+
+
+_DECIMAL = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+_DELIVERY_KEYS = {"supplier", "site", "cost_per_unit"}
+
+
+def _plain_delivery_costs(items: object) -> bool:
+    """Whether every delivery cost is a plain, valid item (the array can hold a cost per
+    supplier and site: 100,000 items and more, checked here in one tight loop)."""
+    if not isinstance(items, list):
+        return False
+    for item in items:
+        if type(item) is not dict or item.keys() != _DELIVERY_KEYS:
+            return False
+        supplier, site, cost = item["supplier"], item["site"], item["cost_per_unit"]
+        if type(supplier) is not str or type(site) is not str or not supplier or not site:
+            return False
+        if type(cost) is str:
+            if not _DECIMAL.match(cost):
+                return False
+        elif type(cost) not in (int, Decimal, float):
+            return False
+    return True
+
+
 def check_schema(data: object, name: str = "problem") -> None:
-    """Raises :class:`InvalidProblem` at the first place ``data`` breaks the schema."""
+    """Raises :class:`InvalidProblem` at the first place ``data`` breaks the schema.
+
+    A valid document is checked by the compiled schema (and the delivery costs by a tight
+    loop); only an invalid one goes through jsonschema's validator, whose messages name the
+    place and the reason."""
+    checked = data
+    if isinstance(data, dict) and _plain_delivery_costs(data.get("delivery_costs")):
+        checked = {**data, "delivery_costs": []}
+    try:
+        _compiled(name)(checked)
+        return
+    except fastjsonschema.JsonSchemaException:
+        pass
     validator = jsonschema.Draft202012Validator(schema(name))
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
@@ -170,6 +217,8 @@ def _policy(d: Json) -> Policy:
             rules=rules,
             delivery_cost_per_unit_km=_decimal(d.get("delivery_cost_per_unit_km", 0)),
             co2_kg_per_km=_decimal(d.get("co2_kg_per_km", "0.25")),
+            co2_source=d.get("co2_source", CO2_SOURCE),
+            deliver_to_collection_point=d.get("deliver_to_collection_point", False),
         )
     except InvalidProblem as error:
         raise error.within("policy") from None
@@ -191,6 +240,7 @@ def problem_from_dict(data: object) -> Problem:
         policy=_policy(d["policy"]),
         sites=_each("sites", d["sites"], _site),
         delivery_costs=_each("delivery_costs", d.get("delivery_costs", []), _delivery_cost),
+        collection_point=d.get("collection_point"),
     )
 
 

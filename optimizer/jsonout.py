@@ -11,6 +11,7 @@ from typing import Any
 from optimizer.frontier import FrontierPoint
 from optimizer.problem import Location, Problem
 from optimizer.solution import Solution
+from optimizer.tours import Tour
 
 Json = dict[str, Any]
 _CENT = Decimal("0.01")
@@ -62,7 +63,10 @@ def problem_to_dict(problem: Problem) -> Json:
             },
             "delivery_cost_per_unit_km": _num(policy.delivery_cost_per_unit_km),
             "co2_kg_per_km": _num(policy.co2_kg_per_km),
+            "co2_source": policy.co2_source,
+            "deliver_to_collection_point": policy.deliver_to_collection_point,
         },
+        "collection_point": problem.collection_point,
         "sites": [located({"id": s.id}, s.location) for s in problem.sites],
         "suppliers": [
             located(
@@ -114,9 +118,28 @@ def problem_to_dict(problem: Problem) -> Json:
     }
 
 
+TOUR_METHOD = (
+    "round trips in great-circle km: each supplier's van from the supplier through the sites it "
+    "serves (nearest neighbour, then 2-opt) or to the collection point, plus each member's "
+    "pick-up round trip from its site to the collection point; alone, each supplier's round "
+    "trip to the member's own sites; CO2 = km x co2_kg_per_km"
+)
+
+
+def _tour(tour: Tour) -> Json:
+    return {
+        "kind": tour.kind,
+        "by": tour.by,
+        "start": tour.start,
+        "stops": list(tour.stops),
+        "km": _num(tour.km),
+        "co2_kg": _num(tour.co2_kg),
+    }
+
+
 def result_to_dict(solution: Solution, frontier: Sequence[FrontierPoint] | None = None) -> Json:
     """``solution`` (and the frontier when computed) in the documented JSON result format."""
-    r, ind = solution.report, solution.indicators
+    r, ind, transport = solution.report, solution.indicators, solution.transport
     result: Json = {
         "status": r.status.value,
         "report": {
@@ -147,6 +170,15 @@ def result_to_dict(solution: Solution, frontier: Sequence[FrontierPoint] | None 
             "needs_served": ind.needs_served,
             "needs_partial": ind.needs_partial,
             "needs_unmet": ind.needs_unmet,
+            "transport_km": _num(ind.transport_km),
+            "alone_km": _num(ind.alone_km),
+        },
+        "transport": {
+            "co2_kg_per_km": _num(transport.co2_kg_per_km),
+            "co2_source": transport.co2_source,
+            "method": TOUR_METHOD,
+            "collection_point": transport.collection_point,
+            "tours": [_tour(t) for t in solution.tours],
         },
         "orders": [
             {
@@ -221,6 +253,7 @@ def result_to_dict(solution: Solution, frontier: Sequence[FrontierPoint] | None 
                 "co2_kg": _num(m.co2_kg),
                 "alone_co2_kg": _num(m.alone_co2_kg),
                 "fully_served": m.fully_served,
+                "alone_tours": [_tour(t) for t in m.alone_tours],
             }
             for m in solution.members
         ],

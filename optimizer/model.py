@@ -18,110 +18,33 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 import pulp
-from pulp import LpVariable
 
 from optimizer.delivery import DeliveryTable
 from optimizer.groups import Group
 from optimizer.normalise import Scales, scales_for
-from optimizer.problem import Offer, Problem, Supplier
+from optimizer.problem import Problem, Supplier
+from optimizer.rules import apply_rules
+from optimizer.variables import (
+    Model,
+    Terms,
+    add_row,
+    batch_variables,
+    continuous,
+    pulp_binaries,
+)
 
-Terms = list[tuple[LpVariable, float]]
-
-
-@dataclass
-class Model:
-    """A built model and the variables needed to read a solution back."""
-
-    problem: Problem
-    groups: list[Group]
-    delivery: DeliveryTable
-    scales: Scales
-    lp: pulp.LpProblem
-    offers: list[int]
-    limit: dict[int, float]
-    flow: dict[tuple[int, int], LpVariable] = field(default_factory=dict)
-    packs: dict[int, LpVariable] = field(default_factory=dict)
-    tier_on: dict[tuple[int, int], LpVariable] = field(default_factory=dict)
-    tier_qty: dict[tuple[int, int], LpVariable] = field(default_factory=dict)
-    supplier_used: dict[str, LpVariable] = field(default_factory=dict)
-    fee_waived: dict[str, LpVariable] = field(default_factory=dict)
-    unmet: list[LpVariable] = field(default_factory=list)
-    arcs_of_offer: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
-    shipping: dict[tuple[int, int], float] = field(default_factory=dict)
-    shortfall: list[LpVariable] = field(default_factory=list)
-    # the models whose variables this one holds (a PuLP variable needs its model alive)
-    parts: list[pulp.LpProblem] = field(default_factory=list)
-
-    def offer(self, o: int) -> Offer:
-        return self.problem.offers[o]
-
-    def tiers_in_model(self, o: int) -> list[int]:
-        return [k for k in range(len(self.offer(o).tiers)) if (o, k) in self.tier_on]
-
-    def goods_terms(self, o: int) -> Terms:
-        """The goods value of offer ``o``'s order: each tier's units at that tier's price."""
-        offer = self.offer(o)
-        tiers = self.tiers_in_model(o)
-        if tiers:
-            return [(self.tier_qty[o, k], float(offer.tiers[k].unit_price)) for k in tiers]
-        return [(self.packs[o], float(offer.tiers[0].unit_price * offer.pack_size))]
-
-    def order_terms(self, o: int) -> Terms:
-        """The units ordered from offer ``o``."""
-        return [(self.packs[o], float(self.offer(o).pack_size))]
-
-    def fee_terms(self) -> Terms:
-        """The delivery fees paid, in euros."""
-        terms: Terms = []
-        fees = self._supplier_fee
-        for s, used in self.supplier_used.items():
-            fee = float(fees[s])
-            terms.append((used, fee))
-            if s in self.fee_waived:
-                terms.append((self.fee_waived[s], -fee))
-        return terms
-
-    def delivery_terms(self) -> Terms:
-        """The per-unit delivery costs, in euros."""
-        terms: Terms = []
-        for key, var in self.flow.items():
-            cost = self.shipping[key]
-            if cost:
-                terms.append((var, cost))
-        return terms
-
-    def cost_terms(self) -> Terms:
-        """Goods, fees and delivery: what the batch costs, excluding VAT."""
-        terms: Terms = []
-        for o in self.offers:
-            terms.extend(self.goods_terms(o))
-        return terms + self.fee_terms() + self.delivery_terms()
-
-    @property
-    def _supplier_fee(self) -> dict[str, Decimal]:
-        return {s.id: s.delivery_fee for s in self.problem.suppliers}
-
-
-def add_row(model: Model, terms: Terms, sense: str, rhs: float) -> None:
-    """Adds ``sum(coef * var) <sense> rhs`` to the model."""
-    expr = pulp.lpSum_vars_coefs(terms)
-    if sense == "<=":
-        model.lp.addConstraint(expr <= rhs)
-    elif sense == ">=":
-        model.lp.addConstraint(expr >= rhs)
-    else:
-        model.lp.addConstraint(expr == rhs)
-
-
-def _batch(lp: pulp.LpProblem, name: str, count: int, cat: str = "Continuous") -> list[LpVariable]:
-    if count == 0:
-        return []
-    made = lp.add_variable_dicts(name, range(count), lowBound=0, cat=cat)  # type: ignore[arg-type]
-    return [made[i] for i in range(count)]
+__all__ = [
+    "Model",
+    "Terms",
+    "add_row",
+    "build_model",
+    "charges_fee",
+    "continuous",
+    "pulp_binaries",
+    "shaped_like_facility_location",
+]
 
 
 def create_variables(
@@ -155,9 +78,11 @@ def create_variables(
     model.shipping = dict(
         zip(flow_keys, (c for group in groups for c in group.shipping), strict=True)
     )
-    model.flow = dict(zip(flow_keys, _batch(lp, "flow", len(flow_keys)), strict=True))
-    model.packs = dict(zip(offers, _batch(lp, "packs", len(offers), "Integer"), strict=True))
-    model.unmet = _batch(lp, "unmet", len(groups))
+    model.flow = dict(zip(flow_keys, batch_variables(lp, "flow", len(flow_keys)), strict=True))
+    model.packs = dict(
+        zip(offers, batch_variables(lp, "packs", len(offers), "Integer"), strict=True)
+    )
+    model.unmet = batch_variables(lp, "unmet", len(groups))
     for g, group in enumerate(groups):
         model.unmet[g].upBound = float(group.demand)
 
@@ -175,19 +100,21 @@ def create_variables(
                 limit[o] = 0.0
             tier_keys.extend(in_reach)
     model.tier_on = dict(
-        zip(tier_keys, _batch(lp, "tier_on", len(tier_keys), "Binary"), strict=True)
+        zip(tier_keys, batch_variables(lp, "tier_on", len(tier_keys), "Binary"), strict=True)
     )
-    model.tier_qty = dict(zip(tier_keys, _batch(lp, "tier_qty", len(tier_keys)), strict=True))
+    model.tier_qty = dict(
+        zip(tier_keys, batch_variables(lp, "tier_qty", len(tier_keys)), strict=True)
+    )
 
     used = sorted({problem.offers[o].supplier for o in offers})
     suppliers = {s.id: s for s in problem.suppliers}
     charging = [s for s in used if charges_fee(suppliers[s])] if fees else []
     waiving = [s for s in charging if suppliers[s].fee_waived_above is not None]
     model.supplier_used = dict(
-        zip(charging, _batch(lp, "supplier_used", len(charging), "Binary"), strict=True)
+        zip(charging, batch_variables(lp, "supplier_used", len(charging), "Binary"), strict=True)
     )
     model.fee_waived = dict(
-        zip(waiving, _batch(lp, "fee_waived", len(waiving), "Binary"), strict=True)
+        zip(waiving, batch_variables(lp, "fee_waived", len(waiving), "Binary"), strict=True)
     )
     return model
 
@@ -201,6 +128,7 @@ def demand_met_or_declared_unmet(model: Model) -> None:
     """Each group's demand is served, or the shortfall is declared unmet (and penalised)."""
     for g, group in enumerate(model.groups):
         terms: Terms = [(model.flow[g, arc.offer], 1.0) for arc in group.arcs]
+        # sum_o flow[g, o] + unmet[g] >= demand[g]
         add_row(model, [*terms, (model.unmet[g], 1.0)], ">=", float(group.demand))
 
 
@@ -209,9 +137,11 @@ def whole_packs_within_tolerance(model: Model) -> None:
     than its demand plus its needs' tolerances, which is what absorbs the rounding to packs."""
     for o in model.offers:
         terms: Terms = [(model.flow[g, o], 1.0) for g, _ in model.arcs_of_offer[o]]
+        # sum_g flow[g, o] == pack_size[o] * packs[o]
         add_row(model, [*terms, (model.packs[o], -float(model.offer(o).pack_size))], "==", 0.0)
     for g, group in enumerate(model.groups):
         terms = [(model.flow[g, arc.offer], 1.0) for arc in group.arcs]
+        # sum_o flow[g, o] <= demand[g] + tolerance[g]
         add_row(model, terms, "<=", float(group.demand + group.tolerance))
 
 
@@ -232,6 +162,7 @@ def tier_reached_by_pooled_quantity(model: Model) -> None:
         if not tiers:
             continue
         offer = model.offer(o)
+        # sum_k tier_qty[o, k] == pack_size[o] * packs[o]
         add_row(
             model,
             [
@@ -247,17 +178,21 @@ def tier_reached_by_pooled_quantity(model: Model) -> None:
                 # the largest order in whole packs that stays below the next tier's start
                 below = math.ceil(offer.tiers[k + 1].min_quantity / offer.pack_size) - 1
                 top = min(top, float(offer.pack_size * below))
+            # tier_qty[o, k] <= top[o, k] * tier_on[o, k]
             add_row(model, [(model.tier_qty[o, k], 1.0), (model.tier_on[o, k], -top)], "<=", 0.0)
             start = float(offer.tiers[k].min_quantity)
             if start > float(offer.minimum_quantity) and start > 0:
+                # tier_qty[o, k] >= start[o, k] * tier_on[o, k]
                 add_row(
                     model, [(model.tier_qty[o, k], 1.0), (model.tier_on[o, k], -start)], ">=", 0.0
                 )
         supplier = offer.supplier
         switch: Terms = [(model.tier_on[o, k], 1.0) for k in tiers]
         if supplier in model.supplier_used:
+            # sum_k tier_on[o, k] <= supplier_used[s]
             add_row(model, [*switch, (model.supplier_used[supplier], -1.0)], "<=", 0.0)
         else:
+            # sum_k tier_on[o, k] <= 1
             add_row(model, switch, "<=", 1.0)
 
 
@@ -271,6 +206,7 @@ def minimum_quantity(model: Model) -> None:
             continue
         for k in model.tiers_in_model(o):
             if least >= float(offer.tiers[k].min_quantity):
+                # tier_qty[o, k] >= minimum[o] * tier_on[o, k]
                 add_row(
                     model, [(model.tier_qty[o, k], 1.0), (model.tier_on[o, k], -least)], ">=", 0.0
                 )
@@ -285,6 +221,7 @@ def supplier_fee_paid_once(model: Model) -> None:
         supplier = model.offer(o).supplier
         goods[supplier].extend(model.goods_terms(o))
         if supplier in model.supplier_used and not model.tiers_in_model(o):
+            # pack_size[o] * packs[o] <= limit[o] * supplier_used[s]
             add_row(
                 model,
                 [*model.order_terms(o), (model.supplier_used[supplier], -model.limit[o])],
@@ -294,7 +231,9 @@ def supplier_fee_paid_once(model: Model) -> None:
     for s, waived in model.fee_waived.items():
         threshold = suppliers[s].fee_waived_above
         assert threshold is not None
+        # goods[s] >= threshold[s] * fee_waived[s]
         add_row(model, [*goods[s], (waived, -float(threshold))], ">=", 0.0)
+        # fee_waived[s] <= supplier_used[s]
         add_row(model, [(waived, 1.0), (model.supplier_used[s], -1.0)], "<=", 0.0)
 
 
@@ -306,6 +245,7 @@ def price_ceiling(model: Model) -> None:
                 continue
             allowed = [k for k in model.tiers_in_model(arc.offer) if k >= arc.min_tier]
             top = min(float(group.demand + group.tolerance), model.limit[arc.offer])
+            # flow[g, o] <= top * sum_{k >= min_tier} tier_on[o, k]
             add_row(
                 model,
                 [
@@ -317,14 +257,33 @@ def price_ceiling(model: Model) -> None:
             )
 
 
-def continuous(model: Model, name: str, count: int) -> list[LpVariable]:
-    """``count`` new non-negative continuous variables named after ``name``."""
-    return _batch(model.lp, name, count)
-
-
-def pulp_binaries(model: Model, name: str, count: int) -> list[LpVariable]:
-    """``count`` new binary variables named after ``name``."""
-    return _batch(model.lp, name, count, "Binary")
+def served_only_by_offers_bought(model: Model) -> None:
+    """A group is served by an offer only when that offer is bought: its flow is at most the
+    group's demand plus tolerance when the offer's switch is on (a tier of the offer, or its
+    supplier's fee switch), and zero otherwise. Whole solutions satisfy this anyway; it is the
+    textbook strong form of facility location (``x_ij <= d_j y_i``), which makes the linear
+    relaxation price a supplier's fee for each group it serves. Rows implied by the offer's own
+    limit are left out."""
+    for o in model.offers:
+        limit = model.limit[o]
+        tiers = model.tiers_in_model(o)
+        supplier = model.offer(o).supplier
+        if not tiers and supplier not in model.supplier_used:
+            continue
+        for g, min_tier in model.arcs_of_offer[o]:
+            if min_tier > 0:
+                continue  # the price ceiling's row already does it
+            group = model.groups[g]
+            top = min(float(group.demand + group.tolerance), limit)
+            if top >= limit - 1e-9:
+                continue
+            switch: Terms = (
+                [(model.tier_on[o, k], -top) for k in tiers]
+                if tiers
+                else [(model.supplier_used[supplier], -top)]
+            )
+            # flow[g, o] <= top * (sum of the offer's tier switches, or the fee switch)
+            add_row(model, [(model.flow[g, o], 1.0), *switch], "<=", 0.0)
 
 
 def set_objective(model: Model) -> None:
@@ -351,6 +310,28 @@ def least_unmet(model: Model) -> None:
     model.lp.setObjective(pulp.lpSum_vars_coefs([(var, 1.0) for var in model.unmet]))
 
 
+def shaped_like_facility_location(model: Model) -> bool:
+    """Whether what remains to decide once the suppliers are chosen is a transportation
+    problem: packs of one at a single price, no minimum order, fees never waived, whole
+    quantities, no price ceiling and no hard rule (see :mod:`optimizer.suppliers_search`)."""
+    if model.problem.policy.rules.any or model.tier_on or model.fee_waived:
+        return False
+    if not model.supplier_used or not model.flow:
+        return False
+    for o in model.offers:
+        offer = model.offer(o)
+        if offer.pack_size != 1 or len(offer.tiers) != 1 or offer.smallest_order > 0:
+            return False
+        if model.limit[o] != math.floor(model.limit[o]):
+            return False
+    for group in model.groups:
+        if group.demand != group.demand.to_integral_value():
+            return False
+        if any(arc.min_tier > 0 for arc in group.arcs):
+            return False
+    return True
+
+
 def build_model(
     problem: Problem,
     groups: list[Group],
@@ -361,8 +342,6 @@ def build_model(
 ) -> Model:
     """The model of ``problem`` over ``groups`` for ``phase`` (``cost`` or ``served``):
     variables, every constraint family, the rules, the objective."""
-    from optimizer.rules import apply_rules
-
     fees = phase == "cost" or (with_rules and problem.policy.rules.budget_cap is not None)
     model = create_variables(problem, groups, delivery, scales, fees)
     demand_met_or_declared_unmet(model)
@@ -372,6 +351,9 @@ def build_model(
     minimum_quantity(model)
     supplier_fee_paid_once(model)
     price_ceiling(model)
+    if shaped_like_facility_location(model):
+        # elsewhere the extra rows slow the solver more than their bound helps
+        served_only_by_offers_bought(model)
     if with_rules:
         apply_rules(model)
     if phase == "cost":

@@ -73,18 +73,29 @@ def scales_for(problem: Problem, groups: list[Group], delivery: DeliveryTable) -
         offers = [problem.offers[a.offer] for a in group.arcs]
         demand = float(group.demand)
         list_prices = [float(o.tiers[0].unit_price) for o in offers]
-        shipping = list(group.shipping)
         reference = sum(list_prices) / len(list_prices) or 1.0
-        dearest = max(p + s for p, s in zip(list_prices, shipping, strict=True))
-        cheapest = min(
-            float(o.tiers[-1].unit_price) + s for o, s in zip(offers, shipping, strict=True)
+        # a pooled group's range is its sites' (the exact problem's), not the model's cheapest
+        at_sites = (
+            [
+                (float(quantity), [float(delivery.cost_per_unit(o.supplier, site)) for o in offers])
+                for site, quantity in group.sites
+            ]
+            if group.pooled
+            else [(demand, list(group.shipping))]
         )
+        dearest = 0.0
+        for quantity, shipping in at_sites:
+            most = max(p + s for p, s in zip(list_prices, shipping, strict=True))
+            least = min(
+                float(o.tiers[-1].unit_price) + s for o, s in zip(offers, shipping, strict=True)
+            )
+            cost_range += quantity * (most - least)
+            dearest = max(dearest, most)
         slowest = max(o.lead_time_days for o in offers)
         fastest = min(o.lead_time_days for o in offers)
         greenest = max(float(o.eco_score) for o in offers)
         least_green = min(float(o.eco_score) for o in offers)
         references.append(reference)
-        cost_range += demand * (dearest - cheapest)
         delay_range += demand * reference * (slowest - fastest)
         eco_range += demand * reference * (greenest - least_green)
         value += demand * reference

@@ -26,21 +26,53 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pulp
 
 from optimizer.delivery import DeliveryTable
 from optimizer.groups import Group
-from optimizer.model import Model, add_row, build_model, charges_fee, continuous
+from optimizer.model import (
+    Model,
+    add_row,
+    build_model,
+    charges_fee,
+    continuous,
+    shaped_like_facility_location,
+)
 from optimizer.normalise import Scales, scales_for
 from optimizer.problem import Problem, Rules
-from optimizer.solve import SolveOptions, SolverReport, Status, relative_gap, run_solver
+from optimizer.solve import (
+    SolveOptions,
+    SolverReport,
+    Status,
+    relative_gap,
+    run_solver,
+    stdout_silenced,
+)
 from optimizer.start import greedy_start, settle
+from optimizer.suppliers_search import apply_choice, choose_suppliers
 
 _SLACK = 1e-6
+_SEARCH = 0.6  # share of a part's time for the supplier search, when the part fits it
+_SEARCH_ALONE = 30.0  # seconds for the supplier search without a time limit
+_SEARCH_LARGE = 0.9  # share for the search on a part of more than _LARGE flow variables
+_LARGE = 20_000
+_SEARCH_ABOVE = 5_000  # smaller parts are solved by HiGHS alone in well under a second
 _POOLING = 0.25  # share of a part's time for improving the greedy start at most
-_WORST = (Status.OPTIMAL, Status.FEASIBLE, Status.TIME_LIMIT, Status.ERROR)
+_WORST = (Status.OPTIMAL, Status.FEASIBLE, Status.APPROXIMATE, Status.TIME_LIMIT, Status.ERROR)
+
+
+@dataclass(frozen=True, slots=True)
+class PartResult:
+    """One part solved: its cost-phase model (with the values), the first phase's report (None
+    when the start serves everything), the cost phase's report, and the seconds spent building
+    models and improving the start."""
+
+    model: Model
+    served: SolverReport | None
+    cost: SolverReport
+    build_seconds: float
 
 
 def couples_everything(rules: Rules) -> bool:
@@ -109,21 +141,21 @@ def solve_in_parts(
     weight = [1 + sum(len(groups[g].arcs) for g in part) for part in parts]
     order = sorted(range(len(parts)), key=lambda i: (weight[i], parts[i][0]))
     weight_left = sum(weight)
-    solved: dict[int, tuple[Model, SolverReport | None, SolverReport]] = {}
+    solved: dict[int, PartResult] = {}
     building = build_seconds
     for i in order:
         budget = _share(deadline, weight[i], weight_left)
-        model, served, cost, built = _solve_part(
+        result = _solve_part(
             problem, groups, delivery, scales, parts[i], cluster_of, options, budget
         )
-        building += built
+        building += result.build_seconds
         weight_left -= weight[i]
-        solved[i] = (model, served, cost)
-    pieces = [(parts[i], solved[i][0]) for i in range(len(parts))]
+        solved[i] = result
+    pieces = [(parts[i], solved[i].model) for i in range(len(parts))]
     model = _merge(problem, groups, delivery, scales, pieces)
     report = _combine(
-        [solved[i][2] for i in range(len(parts))],
-        [r for i in range(len(parts)) if (r := solved[i][1]) is not None],
+        [solved[i].cost for i in range(len(parts))],
+        [r for i in range(len(parts)) if (r := solved[i].served) is not None],
         options,
         building,
         time.perf_counter() - started - (building - build_seconds),
@@ -156,15 +188,17 @@ def _solve_part(
     cluster_of: list[int],
     options: SolveOptions,
     budget: float | None,
-) -> tuple[Model, SolverReport | None, SolverReport, float]:
-    """Both phases for one part; returns its cost model, the first phase's report (None when
-    the greedy start serves everything), the second's, and the seconds spent building."""
+) -> PartResult:
+    """Both phases for one part."""
     started = time.perf_counter()
     deadline = None if budget is None else started + budget
     own = [groups[g] for g in part]
     own_scales = scales.subset(part)
     model = build_model(problem, own, delivery, scales=own_scales)
-    greedy_start(model, None if budget is None else started + budget * _POOLING)
+    shaped = shaped_like_facility_location(model) and len(model.flow) > _SEARCH_ABOVE
+    # a part shaped like facility location gets a supplier search instead of pooling moves
+    pooling = _POOLING / 10 if shaped else _POOLING
+    greedy_start(model, None if budget is None else started + budget * pooling)
     clusters: dict[int, list[int]] = defaultdict(list)
     for j, g in enumerate(part):
         clusters[cluster_of[g]].append(j)
@@ -174,6 +208,10 @@ def _solve_part(
         for c, members in clusters.items()
         if ruled or any((model.unmet[j].varValue or 0.0) > _SLACK for j in members)
     )
+    proven = None
+    if not short and shaped:
+        # every group served by the start: a Lagrangian bound and a supplier search apply
+        proven = _search_suppliers(model, deadline, options.threads)
     built = time.perf_counter() - started
     served = None
     most_unmet = {c: sum(model.unmet[j].varValue or 0.0 for j in clusters[c]) for c in clusters}
@@ -203,11 +241,92 @@ def _solve_part(
     hold_served(model, [(members, most_unmet[c]) for c, members in sorted(clusters.items())])
     built += time.perf_counter() - building
     limit = None if deadline is None else max(0.05, deadline - time.perf_counter())
-    cost = run_solver(model, replace(options, time_limit=limit), 0.0)
+    if proven is not None and _gap_of(model, proven) <= options.gap:
+        cost = _report_without_solver(model, options, proven)
+    else:
+        cost = run_solver(model, replace(options, time_limit=limit), 0.0)
+        if proven is not None:
+            cost = with_bound(cost, proven, options)
     missing = sum(var.varValue or 0.0 for var in model.shortfall)
     if cost.status is not Status.ERROR and missing > _SLACK:
         cost = replace(cost, message=f"{missing:g} units served fewer than possible")
-    return model, served, cost, built
+    return PartResult(model=model, served=served, cost=cost, build_seconds=built)
+
+
+def _search_suppliers(model: Model, deadline: float | None, threads: int) -> float:
+    """Improves the start of a part shaped like facility location by choosing the suppliers
+    to order from (:mod:`optimizer.suppliers_search`); returns the Lagrangian lower bound of
+    the part's cost phase."""
+    now = time.perf_counter()
+    # on a large part the solver's root node alone outlasts the budget: the search gets it
+    share = _SEARCH if len(model.flow) <= _LARGE else _SEARCH_LARGE
+    until = now + (share * (deadline - now) if deadline is not None else _SEARCH_ALONE)
+    with stdout_silenced():  # highspy prints a banner when a solver is created
+        choice = choose_suppliers(model, until, threads)
+    if choice.cost < _start_cost(model) - 1e-12:
+        apply_choice(model, choice)
+        settle(model)
+    # proven by the bound: no better answer orders from these suppliers, or goes without those
+    for supplier in choice.closed:
+        if (model.supplier_used[supplier].varValue or 0.0) < 0.5:
+            model.supplier_used[supplier].upBound = 0
+    for supplier in choice.kept:
+        if (model.supplier_used[supplier].varValue or 0.0) > 0.5:
+            model.supplier_used[supplier].lowBound = 1
+    return choice.bound
+
+
+def _start_cost(model: Model) -> float:
+    """The start's weighted cost, its unmet units at their penalty."""
+    objective = model.lp.objective
+    assert objective is not None
+    value = float(objective.value() or 0.0)
+    penalty = model.scales.unmet_penalty
+    return value + sum(penalty[g] * (var.varValue or 0.0) for g, var in enumerate(model.unmet))
+
+
+def _gap_of(model: Model, bound: float) -> float:
+    objective = model.lp.objective
+    assert objective is not None
+    return relative_gap(float(objective.value() or 0.0), bound) or 0.0
+
+
+def _report_without_solver(model: Model, options: SolveOptions, bound: float) -> SolverReport:
+    """The report of a part whose start is proven within the gap by the Lagrangian bound."""
+    objective = model.lp.objective
+    assert objective is not None
+    value = float(objective.value() or 0.0)
+    lp = model.lp
+    gap = relative_gap(value, min(bound, value))
+    return SolverReport(
+        status=Status.OPTIMAL if gap is not None and gap <= 1e-6 else Status.FEASIBLE,
+        solver=options.solver,
+        objective=value,
+        bound=min(bound, value),
+        gap=gap,
+        build_seconds=0.0,
+        solve_seconds=0.0,
+        variables=lp.numVariables(),
+        integer_variables=sum(1 for v in lp.variables() if v.cat == "Integer"),
+        constraints=lp.numConstraints(),
+        groups=len(model.groups),
+        message="proven by the Lagrangian bound of the supplier search",
+    )
+
+
+def with_bound(report: SolverReport, bound: float, options: SolveOptions) -> SolverReport:
+    """``report`` with a better lower bound found elsewhere, and the gap and status it gives."""
+    if report.objective is None or (report.bound is not None and report.bound >= bound):
+        return report
+    bound = min(bound, report.objective)
+    gap = relative_gap(report.objective, bound)
+    status = report.status
+    if gap is not None and status is not Status.ERROR:
+        if gap <= 1e-6:
+            status = Status.OPTIMAL
+        elif gap <= options.gap:
+            status = Status.FEASIBLE
+    return replace(report, bound=bound, gap=gap, status=status)
 
 
 def hold_served(model: Model, clusters: list[tuple[list[int], float]]) -> None:
@@ -219,6 +338,7 @@ def hold_served(model: Model, clusters: list[tuple[list[int], float]]) -> None:
     extra = []
     for (members, level), short in zip(clusters, shortfall, strict=True):
         terms = [(model.unmet[j], 1.0) for j in members]
+        # sum_{g in cluster} unmet[g] - shortfall[c] <= level[c]
         add_row(model, [*terms, (short, -1.0)], "<=", level + _SLACK)
         short.varValue = max(0.0, sum(model.unmet[j].varValue or 0.0 for j in members) - level)
         extra.append((short, max(model.scales.unmet_penalty[j] for j in members)))
@@ -312,17 +432,17 @@ def _combine(
     if unproven:
         notes.append(f"most demand served not proven in {unproven} part(s)")
     return SolverReport(
-        status,
-        options.solver,
-        objective,
-        bound,
-        gap,
-        build_seconds,
-        solve_seconds,
-        sum(r.variables for r in costs),
-        sum(r.integer_variables for r in costs),
-        sum(r.constraints for r in costs),
-        groups,
-        "; ".join(notes),
-        sum(inside) if inside else None,
+        status=status,
+        solver=options.solver,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        build_seconds=build_seconds,
+        solve_seconds=solve_seconds,
+        variables=sum(r.variables for r in costs),
+        integer_variables=sum(r.integer_variables for r in costs),
+        constraints=sum(r.constraints for r in costs),
+        groups=groups,
+        message="; ".join(notes),
+        solver_seconds=sum(inside) if inside else None,
     )

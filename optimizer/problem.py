@@ -14,6 +14,10 @@ from datetime import date
 from decimal import Decimal
 
 Number = Decimal | int
+CO2_SOURCE = (
+    "order of magnitude for a diesel light commercial van (about 0.25 kg CO2e per km); "
+    "set it from ADEME Base Empreinte for your vehicles"
+)
 
 
 class InvalidProblem(ValueError):
@@ -298,15 +302,18 @@ class Rules:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    """The lead's choices for one run: the order date, the weights, the rules, and the
-    rates that turn distances into delivery cost (euros per unit and km) and transport CO2
-    (kg CO2e per km driven by one delivery)."""
+    """The lead's choices for one run: the order date, the weights, the rules, the rates that
+    turn distances into delivery cost (euros per unit and km) and transport CO2 (kg CO2e per
+    km driven, with the source of that factor), and whether suppliers deliver to the
+    cooperative's collection point rather than to each site."""
 
     order_date: date
     weights: Weights = field(default_factory=Weights)
     rules: Rules = field(default_factory=Rules)
     delivery_cost_per_unit_km: Decimal = Decimal(0)
     co2_kg_per_km: Decimal = Decimal("0.25")
+    co2_source: str = CO2_SOURCE
+    deliver_to_collection_point: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.order_date, date):
@@ -337,6 +344,7 @@ class Problem:
     policy: Policy
     sites: tuple[Site, ...] = ()
     delivery_costs: tuple[DeliveryCost, ...] = ()
+    collection_point: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("needs", "offers", "suppliers", "sites", "delivery_costs"):
@@ -360,6 +368,13 @@ class Problem:
                     f"needs[{i}].needed_by",
                     f"is before the order date {self.policy.order_date}, got {need.needed_by}",
                 )
+        if self.collection_point is not None and self.collection_point not in site_ids:
+            raise InvalidProblem("collection_point", f"unknown site {self.collection_point!r}")
+        if self.policy.deliver_to_collection_point and self.collection_point is None:
+            raise InvalidProblem(
+                "policy.deliver_to_collection_point",
+                "the cooperative has no collection point to deliver to",
+            )
         pairs: set[tuple[str, str]] = set()
         for i, cost in enumerate(self.delivery_costs):
             if cost.supplier not in supplier_ids:
@@ -386,11 +401,23 @@ class Problem:
     def replace_policy(self, policy: Policy) -> Problem:
         """The same problem under another policy (for scenarios and the frontier)."""
         return Problem(
-            self.needs, self.offers, self.suppliers, policy, self.sites, self.delivery_costs
+            self.needs,
+            self.offers,
+            self.suppliers,
+            policy,
+            self.sites,
+            self.delivery_costs,
+            self.collection_point,
         )
 
     def only_needs(self, needs: Iterable[Need]) -> Problem:
         """The same catalog and policy for a subset of the needs."""
         return Problem(
-            tuple(needs), self.offers, self.suppliers, self.policy, self.sites, self.delivery_costs
+            tuple(needs),
+            self.offers,
+            self.suppliers,
+            self.policy,
+            self.sites,
+            self.delivery_costs,
+            self.collection_point,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from optimizer.model import Model, Terms, add_row, pulp_binaries
+from optimizer.variables import Model, Terms, add_row, pulp_binaries
 
 
 def min_average_eco(model: Model, floor: float) -> None:
@@ -14,11 +14,13 @@ def min_average_eco(model: Model, floor: float) -> None:
     for o in model.offers:
         margin = float(model.offer(o).eco_score) - floor
         terms.extend((var, coef * margin) for var, coef in model.goods_terms(o))
+    # sum_o goods[o] * (eco[o] - floor) >= 0
     add_row(model, terms, ">=", 0.0)
 
 
 def budget_cap(model: Model, cap: float) -> None:
     """The batch's total cost (goods, fees, delivery, excluding VAT) stays within the budget."""
+    # goods + fees + delivery <= cap
     add_row(model, model.cost_terms(), "<=", cap)
 
 
@@ -46,7 +48,9 @@ def max_suppliers_per_product(model: Model, most: int) -> None:
         for supplier, choice in zip(suppliers, chosen, strict=True):
             for o in offers_of[product, supplier]:
                 terms, top = _switches(model, o)
+                # switches of o <= top * supplies[product, supplier]
                 add_row(model, [*terms, (choice, -top)], "<=", 0.0)
+        # sum_supplier supplies[product, supplier] <= most
         add_row(model, [(c, 1.0) for c in chosen], "<=", float(most))
 
 
@@ -56,6 +60,7 @@ def min_share(model: Model, share: float, qualifies: set[str]) -> None:
     for o in model.offers:
         weight = (1.0 if model.offer(o).supplier in qualifies else 0.0) - share
         terms.extend((var, coef * weight) for var, coef in model.goods_terms(o))
+    # sum_o goods[o] * (qualifies[o] - share) >= 0
     add_row(model, terms, ">=", 0.0)
 
 
@@ -72,7 +77,9 @@ def single_supplier_per_need(model: Model) -> None:
         top = float(group.demand + group.tolerance)
         for supplier, choice in zip(names, chosen, strict=True):
             for o in by_supplier[supplier]:
+                # flow[g, o] <= top * serves[g, supplier]
                 add_row(model, [(model.flow[g, o], 1.0), (choice, -top)], "<=", 0.0)
+        # sum_supplier serves[g, supplier] <= 1
         add_row(model, [(c, 1.0) for c in chosen], "<=", 1.0)
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from optimizer.groups import Reason
 from optimizer.solve import SolverReport
+from optimizer.tours import Tour
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +89,8 @@ class NeedResult:
 @dataclass(frozen=True, slots=True)
 class MemberTotal:
     """A member's cost in the pool, what the same purchase would cost it alone, and the
-    transport CO2 with and without pooling."""
+    transport CO2 with pooling (its share of the batch's tours) and alone (``alone_tours``,
+    each supplier's round trip to the member's own sites)."""
 
     member: str
     goods: Decimal
@@ -98,6 +100,7 @@ class MemberTotal:
     co2_kg: Decimal
     alone_co2_kg: Decimal
     fully_served: bool
+    alone_tours: tuple[Tour, ...] = ()
 
     @property
     def total(self) -> Decimal:
@@ -124,6 +127,8 @@ class Indicators:
     needs_served: int
     needs_partial: int
     needs_unmet: int
+    transport_km: Decimal = Decimal(0)
+    alone_km: Decimal = Decimal(0)
 
     @property
     def total_cost(self) -> Decimal:
@@ -139,6 +144,16 @@ class Indicators:
 
 
 @dataclass(frozen=True, slots=True)
+class TransportBasis:
+    """What the transport CO2 is computed from: the emission factor and its source, and the
+    collection point the suppliers deliver to (None: they deliver to each site)."""
+
+    co2_kg_per_km: Decimal = Decimal("0.25")
+    co2_source: str = ""
+    collection_point: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Solution:
     """The result of one optimizer run."""
 
@@ -148,3 +163,5 @@ class Solution:
     needs: tuple[NeedResult, ...]
     members: tuple[MemberTotal, ...]
     indicators: Indicators
+    tours: tuple[Tour, ...] = ()
+    transport: TransportBasis = TransportBasis()

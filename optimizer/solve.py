@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import sys
@@ -22,11 +23,15 @@ SOLVERS = ("highs", "cbc")
 
 
 class Status(StrEnum):
-    """How a solve ended."""
+    """How a solve ended: ``optimal`` (proven), ``feasible`` (within the requested gap),
+    ``time_limit`` (stopped by the time limit with a solution), ``approximate`` (the solver
+    finished, but on a simplified model whose answer is further from the exact problem's bound
+    than the requested gap; the report's message says why), ``error`` (no solution)."""
 
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
     TIME_LIMIT = "time_limit"
+    APPROXIMATE = "approximate"
     ERROR = "error"
 
 
@@ -40,13 +45,15 @@ class SolveOptions:
     threads: int = 1
     explain: bool = True
     compare_alone: bool = True
-    pool_sites_above: int | None = 50_000
+    pool_sites_above: int | None = 120_000
 
     def __post_init__(self) -> None:
         if self.solver not in SOLVERS:
             raise ValueError(f"solver: must be one of {', '.join(SOLVERS)}, got {self.solver!r}")
-        if self.time_limit is not None and self.time_limit <= 0:
-            raise ValueError(f"time_limit: must be > 0, got {self.time_limit}")
+        if self.time_limit is not None and not (
+            math.isfinite(self.time_limit) and self.time_limit > 0
+        ):
+            raise ValueError(f"time_limit: must be a number of seconds > 0, got {self.time_limit}")
         if not 0 <= self.gap < 1:
             raise ValueError(f"gap: must be in [0, 1), got {self.gap}")
         if self.threads < 1:
@@ -187,12 +194,25 @@ def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> Sol
     message = ""
     if variables == 0:
         return SolverReport(
-            Status.OPTIMAL, options.solver, 0.0, 0.0, 0.0, build_seconds, 0.0, 0, 0, 0, 0
+            status=Status.OPTIMAL,
+            solver=options.solver,
+            objective=0.0,
+            bound=0.0,
+            gap=0.0,
+            build_seconds=build_seconds,
+            solve_seconds=0.0,
+            variables=0,
+            integer_variables=0,
+            constraints=0,
+            groups=0,
         )
     if options.time_limit is not None:
         # handing the model to the solver and reading the answer back take time too
         reserve = min(options.time_limit / 3, _READ_BACK_SECONDS * (variables + constraints))
         options = replace(options, time_limit=options.time_limit - reserve)
+    all_variables = lp.variables()
+    start = [v.varValue for v in all_variables] if integers else []
+    has_start = bool(start) and all(value is not None for value in start)
     try:
         with stdout_silenced():
             stats = lp.solve(make_solver(options, warm_start=integers > 0))
@@ -200,18 +220,18 @@ def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> Sol
                 stats = lp.solve(make_solver(options))
     except Exception as error:  # a solver failure is a result, not a crash
         return SolverReport(
-            Status.ERROR,
-            options.solver,
-            None,
-            None,
-            None,
-            build_seconds,
-            time.perf_counter() - started,
-            variables,
-            integers,
-            constraints,
-            len(model.groups),
-            f"{type(error).__name__}: {error}",
+            status=Status.ERROR,
+            solver=options.solver,
+            objective=None,
+            bound=None,
+            gap=None,
+            build_seconds=build_seconds,
+            solve_seconds=time.perf_counter() - started,
+            variables=variables,
+            integer_variables=integers,
+            constraints=constraints,
+            groups=len(model.groups),
+            message=f"{type(error).__name__}: {error}",
         )
     elapsed = time.perf_counter() - started
     inside = None
@@ -219,6 +239,27 @@ def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> Sol
         inside = float(lp.solverModel.getRunTime())
     objective = stats.objective if stats.has_solution else None
     bound = stats.best_bound
+    if objective is None and has_start and options.time_limit is not None:
+        # stopped before the solver took the start in: the start is the answer, no gap known
+        for var, value in zip(all_variables, start, strict=True):
+            var.varValue = value
+        value = lp.objective.value() if lp.objective is not None else None
+        return SolverReport(
+            status=Status.TIME_LIMIT,
+            solver=options.solver,
+            objective=None if value is None else float(value),
+            bound=None,
+            gap=None,
+            build_seconds=build_seconds,
+            solve_seconds=elapsed,
+            variables=variables,
+            integer_variables=integers,
+            constraints=constraints,
+            groups=len(model.groups),
+            message="stopped by the time limit before the solver had a solution of its own: "
+            "the start is returned, no gap known",
+            solver_seconds=inside,
+        )
     if objective is not None and integers == 0:
         bound = objective
     gap = relative_gap(objective, bound)
@@ -226,17 +267,17 @@ def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> Sol
     if status is Status.ERROR:
         message = f"no solution: solver stopped with {stats.status_str}"
     return SolverReport(
-        status,
-        options.solver,
-        objective,
-        bound,
-        gap,
-        build_seconds,
-        elapsed,
-        variables,
-        integers,
-        constraints,
-        len(model.groups),
-        message,
-        inside,
+        status=status,
+        solver=options.solver,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        build_seconds=build_seconds,
+        solve_seconds=elapsed,
+        variables=variables,
+        integer_variables=integers,
+        constraints=constraints,
+        groups=len(model.groups),
+        message=message,
+        solver_seconds=inside,
     )

@@ -117,32 +117,36 @@ class _Pool:
         self.assigned = {o: sorted(gs, key=self.rank.__getitem__) for o, gs in assigned.items()}
         self.at = {g: o for o, gs in self.assigned.items() for g in gs}
         self.goods: dict[int, float] = {}
+        self.units: dict[int, float] = {}
         self.cost: dict[int, float] = {}
         self.supplier_goods: dict[str, float] = defaultdict(float)
+        self.supplier_units: dict[str, float] = defaultdict(float)
         for o, gs in self.assigned.items():
-            goods, cost = self.price(o, gs)
-            self.goods[o], self.cost[o] = goods, cost
+            goods, cost, units = self.price(o, gs)
+            self.goods[o], self.cost[o], self.units[o] = goods, cost, units
             self.supplier_goods[model.offer(o).supplier] += goods
+            self.supplier_units[model.offer(o).supplier] += units
 
-    def price(self, o: int, groups: list[int]) -> tuple[float, float]:
-        """The goods value of offer ``o`` serving ``groups`` and its weighted cost, fees aside
-        (units left unmet at their penalty)."""
+    def price(self, o: int, groups: list[int]) -> tuple[float, float, float]:
+        """The goods value of offer ``o`` serving ``groups``, its weighted cost, fees aside
+        (units left unmet at their penalty), and the units it buys."""
         packs, served = _order(self.model, o, groups)
         offer = self.model.offer(o)
         goods = 0.0
+        units = float(offer.pack_size * packs)
         if packs:
             quantity = offer.pack_size * packs
             goods = float(quantity * offer.tiers[offer.tier_for(quantity)].unit_price)
         cost = goods * self.per_euro
         for g in groups:
-            units = served.get(g, 0.0)
-            cost += units * self.weight[g, o]
-            cost += max(0.0, float(self.model.groups[g].demand) - units) * self.penalty[g]
-        return goods, cost
+            served_units = served.get(g, 0.0)
+            cost += served_units * self.weight[g, o]
+            cost += max(0.0, float(self.model.groups[g].demand) - served_units) * self.penalty[g]
+        return goods, cost, units
 
-    def fee_cost(self, supplier: str, goods: float) -> float:
+    def fee_cost(self, supplier: str, goods: float, units: float) -> float:
         fee = self.fee.get(supplier)
-        if fee is None or goods <= 1e-9:
+        if fee is None or units <= 1e-9:
             return 0.0
         waiver = self.waiver.get(supplier)
         if waiver is not None and goods >= waiver - 1e-9:
@@ -163,22 +167,27 @@ class _Pool:
             {*self.assigned.get(target, []), *groups}, key=self.rank.__getitem__
         )
         delta = 0.0
-        priced: dict[int, tuple[float, float]] = {}
+        priced: dict[int, tuple[float, float, float]] = {}
         shift: dict[str, float] = defaultdict(float)
+        more: dict[str, float] = defaultdict(float)
         for o, gs in changed.items():
             priced[o] = self.price(o, gs)
             delta += priced[o][1] - self.cost.get(o, 0.0)
-            shift[self.model.offer(o).supplier] += priced[o][0] - self.goods.get(o, 0.0)
+            supplier = self.model.offer(o).supplier
+            shift[supplier] += priced[o][0] - self.goods.get(o, 0.0)
+            more[supplier] += priced[o][2] - self.units.get(o, 0.0)
         for s, change in shift.items():
-            before = self.supplier_goods[s]
-            delta += self.fee_cost(s, before + change) - self.fee_cost(s, before)
+            before, units = self.supplier_goods[s], self.supplier_units[s]
+            delta += self.fee_cost(s, before + change, units + more[s])
+            delta -= self.fee_cost(s, before, units)
         if delta >= -1e-9:
             return False
         for o, gs in changed.items():
             self.assigned[o] = gs
-            self.goods[o], self.cost[o] = priced[o]
+            self.goods[o], self.cost[o], self.units[o] = priced[o]
         for s, change in shift.items():
             self.supplier_goods[s] += change
+            self.supplier_units[s] += more[s]
         for g in groups:
             self.at[g] = target
         return True
@@ -228,17 +237,20 @@ def settle(model: Model) -> None:
     for g, group in enumerate(model.groups):
         model.unmet[g].varValue = max(0.0, float(group.demand) - received[g])
     goods: dict[str, float] = defaultdict(float)
+    buying: set[str] = set()
     for o in model.offers:
         offer = model.offer(o)
         packs = round(model.packs[o].varValue or 0.0)
         if packs:
             quantity = offer.pack_size * packs
+            buying.add(offer.supplier)
             goods[offer.supplier] += float(
                 quantity * offer.tiers[offer.tier_for(quantity)].unit_price
             )
     thresholds = {s.id: s.fee_waived_above for s in model.problem.suppliers}
     for s, used in model.supplier_used.items():
-        used.varValue = 1.0 if goods.get(s, 0.0) > 0 else 0.0
+        # an order is an order even when its goods are free: the fee is due
+        used.varValue = 1.0 if s in buying else 0.0
         if s in model.fee_waived:
             threshold = thresholds[s]
             waived = used.varValue and threshold is not None and goods[s] >= float(threshold)

@@ -1,0 +1,156 @@
+"""Delivery tours: what pooling saves on the road.
+
+Pooled, each supplier's order is delivered in one round trip from the supplier through the
+sites it serves in the batch, or, when the lead asks for it, to the cooperative's collection
+point, from which each member fetches its goods in a round trip of its own (a pick-up). Alone,
+each member receives its own delivery from each supplier: a round trip from the supplier
+through that member's sites.
+
+Distances are great-circle kilometres between the known locations (a site or supplier without
+a location adds nothing). The tour through several sites is a good one, not always the
+shortest: nearest neighbour from the supplier, then 2-opt (reverse a stretch of the tour while
+that shortens it), which is exact for up to three stops and within a few per cent on the small
+tours of a batch. Transport CO2 is the kilometres times the policy's emission factor
+(``co2_kg_per_km``, whose source the policy names).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import cast
+
+import numpy as np
+
+from optimizer.problem import Location, Problem
+
+_KM = Decimal("0.001")
+_GRAM = Decimal("0.001")
+_TWO_OPT_MOVES = 4  # improving moves per stop at most
+_LONG_TOUR = 60  # stops beyond which 2-opt gets a fixed number of moves
+_LONG_TOUR_MOVES = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Tour:
+    """One round trip: ``kind`` is ``delivery`` (a supplier's van, ``by`` the supplier) or
+    ``pickup`` (a member fetching its goods at the collection point, ``by`` the member);
+    ``start`` is where it leaves from and comes back to, ``stops`` the sites in visiting
+    order."""
+
+    kind: str
+    by: str
+    start: str
+    stops: tuple[str, ...]
+    km: Decimal
+    co2_kg: Decimal
+
+
+def _km_matrix(points: Sequence[Location]) -> np.ndarray:
+    """Great-circle km between every pair of points (haversine, as :meth:`Location.km_to`)."""
+    lat = np.radians([p.lat for p in points])
+    lon = np.radians([p.lon for p in points])
+    dlat = lat[None, :] - lat[:, None]
+    dlon = lon[None, :] - lon[:, None]
+    h = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
+    return cast(np.ndarray, 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(h))))
+
+
+def round_trip(origin: Location, stops: Sequence[Location]) -> tuple[float, list[int]]:
+    """The length in km of a round trip from ``origin`` through ``stops`` and the visiting
+    order (indices into ``stops``): nearest neighbour, then 2-opt (reverse the stretch of the
+    tour whose reversal shortens it most, until none does; on tours through more than 60
+    stops, 30 such moves at most, each being a pass over the whole distance matrix)."""
+    if not stops:
+        return 0.0, []
+    if len(stops) == 1:
+        return 2 * origin.km_to(stops[0]), [0]
+    far = _km_matrix([origin, *stops])
+    n = len(far)
+    order = [0]
+    left = np.ones(n, dtype=bool)
+    left[0] = False
+    for _ in range(n - 1):
+        here = order[-1]
+        distances = np.where(left, far[here], np.inf)
+        nearest = int(np.argmin(distances))  # the first of equals: deterministic
+        order.append(nearest)
+        left[nearest] = False
+    tour = np.array(order)
+    upper = np.triu(np.ones((n, n), dtype=bool), 1)[1:, 1:]
+    # each move costs a pass over the n x n matrix: long tours get a bounded number of moves
+    moves = _TWO_OPT_MOVES * n if n <= _LONG_TOUR else _LONG_TOUR_MOVES
+    for _ in range(moves):
+        # reversing tour[i..j] replaces edges (i-1, i) and (j, j+1) by (i-1, j) and (i, j+1)
+        prev, first = tour[:-1], tour[1:]
+        last, after = tour[1:], np.roll(tour, -1)[1:]
+        change = (
+            far[prev[:, None], last[None, :]]
+            + far[first[:, None], after[None, :]]
+            - far[prev, first][:, None]
+            - far[last, after][None, :]
+        )
+        change = np.where(upper, change, np.inf)
+        best = int(np.argmin(change))
+        i, j = divmod(best, n - 1)
+        if change[i, j] >= -1e-9:
+            break
+        tour[i + 1 : j + 2] = tour[i + 1 : j + 2][::-1].copy()
+    length = float(far[tour, np.roll(tour, -1)].sum())
+    return length, [int(k) - 1 for k in tour[1:]]
+
+
+class Road:
+    """Tours between the problem's suppliers, sites and collection point, priced in km and
+    CO2 with the policy's emission factor."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.supplier_at = {s.id: s.location for s in problem.suppliers}
+        self.site_at = {s.id: s.location for s in problem.sites}
+        self.factor = problem.policy.co2_kg_per_km
+
+    def tour(self, kind: str, by: str, start: str, sites: Sequence[str]) -> Tour:
+        """The round trip from ``start`` (a supplier, or a site for a pick-up) through
+        ``sites``."""
+        origin = self.supplier_at.get(start) if kind == "delivery" else self.site_at.get(start)
+        known = sorted({s for s in sites if self.site_at.get(s) is not None and s != start})
+        unknown = sorted({s for s in sites if s not in known and s != start})
+        if origin is None:
+            return Tour(kind, by, start, tuple(known + unknown), Decimal(0), Decimal(0))
+        located = [self.site_at[s] for s in known]
+        km, order = round_trip(origin, [loc for loc in located if loc is not None])
+        length = Decimal(repr(km)).quantize(_KM)
+        stops = tuple([known[i] for i in order] + unknown)
+        return Tour(kind, by, start, stops, length, (length * self.factor).quantize(_GRAM))
+
+
+def pooled_tours(
+    problem: Problem, deliveries: dict[str, set[str]], pickups: dict[str, set[str]]
+) -> list[Tour]:
+    """The batch's tours: each supplier's delivery round trip through the sites it serves
+    (``deliveries``: supplier to sites; the collection point alone when delivered there),
+    and each member's pick-up round trips from its sites to the collection point
+    (``pickups``: member to sites)."""
+    road = Road(problem)
+    tours = [
+        road.tour("delivery", supplier, supplier, sorted(sites))
+        for supplier, sites in sorted(deliveries.items())
+    ]
+    point = problem.collection_point
+    if point is not None:
+        for member, sites in sorted(pickups.items()):
+            for site in sorted(sites):
+                if site != point:
+                    tours.append(road.tour("pickup", member, site, [point]))
+    return tours
+
+
+def alone_tours(problem: Problem, member: str, deliveries: dict[str, set[str]]) -> list[Tour]:
+    """The round trips of one member buying alone: each supplier delivers to the member's own
+    sites (``deliveries``: supplier to the member's sites)."""
+    road = Road(problem)
+    return [
+        road.tour("delivery", supplier, supplier, sorted(sites))
+        for supplier, sites in sorted(deliveries.items())
+    ]
