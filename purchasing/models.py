@@ -112,6 +112,8 @@ class User(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of every session's signed user id: raising it (sign-out, new password) ends them all.
+    auth_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     member: Mapped[Member | None] = relationship(back_populates="users")
@@ -134,7 +136,8 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What a session keeps of the user: the id and the generation it was opened in."""
+        return f"{self.id}.{self.auth_generation}"
 
     @property
     def is_admin(self) -> bool:

@@ -13,10 +13,13 @@ Every error response rolls the request's changes back (see `web.db`).
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, flash, redirect, render_template
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
@@ -33,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf)
     app.register_error_handler(403, _forbidden)
     app.register_error_handler(413, _too_large)
+    app.register_error_handler(429, _too_many)
 
 
 def refusal(
@@ -111,3 +115,21 @@ def _forbidden(_error: Exception) -> tuple[str, int]:
 
 def _too_large(_error: Exception) -> tuple[str, int]:
     return _page(413, "too_large")
+
+
+def _too_many(_error: Exception) -> tuple[str, int]:
+    """Too many failed sign-ins: the sign-in form again, saying how long to wait."""
+    from web.auth.forms import LoginForm
+    from web.security import limiter
+
+    limit = limiter.current_limit
+    wait = math.ceil(max(limit.reset_at - time.time(), 60) / 60) if limit else 15
+    flash(
+        ngettext(
+            "Too many sign-in attempts: wait %(num)d minute before trying again.",
+            "Too many sign-in attempts: wait %(num)d minutes before trying again.",
+            wait,
+        ),
+        "error",
+    )
+    return render_template("auth/login.html", form=LoginForm()), 429
