@@ -17,6 +17,8 @@ login_manager = LoginManager()
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Builds the application; `config` overrides what the environment says (tests use it)."""
+    from web import api
+    from web.account import blueprint as account
     from web.admin import blueprint as admin
     from web.auth import blueprint as auth
     from web.batches import blueprint as batches
@@ -35,8 +37,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
-    for blueprint in (auth, needs, rounds, batches, catalog, admin):
+    for blueprint in (auth, account, needs, rounds, batches, catalog, admin):
         app.register_blueprint(blueprint)
+    api.init_app(app)
 
     @app.get("/")
     def home():  # type: ignore[no-untyped-def]
