@@ -193,7 +193,7 @@ def show_scenario(batch_id: int, number: int) -> dict[str, Any]:
     names = batch_review.names_for(session, [scenario.result])
     review = batch_review.review(scenario, names)
     return {
-        **ScenarioSchema().dump(scenario),
+        **{name: getattr(scenario, name) for name in ScenarioSchema().fields},
         "solve_status": review.status if review else None,
         "indicators": review.indicators if review else None,
         "allocations": review.allocations if review else [],
