@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -126,8 +128,20 @@ def show(need_id: int) -> Need:
     return visible_need(db.session(), caller(), need_id)
 
 
+def _visible_first(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Another company's need is not found (404) before its new values are read (422)."""
+
+    @wraps(view)
+    def guarded(*args: Any, need_id: int, **kwargs: Any) -> Any:
+        visible_need(db.session(), caller(), need_id)
+        return view(*args, need_id=need_id, **kwargs)
+
+    return guarded
+
+
 @blueprint.route(f"/needs/<{ID}:need_id>", methods=["PUT"], tags=TAGS)
 @members_and_leads
+@_visible_first
 @blueprint.arguments(NeedIn)
 @blueprint.response(200, NeedSchema)
 def update(data: dict[str, Any], need_id: int) -> Need:
