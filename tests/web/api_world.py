@@ -47,8 +47,13 @@ def build_world(session: Session, make) -> World:  # type: ignore[no-untyped-def
     need = make.need(member.member, offer.product)
     other_need = make.need(other_member.member, offer.product)
     now = utcnow()
-    closed = Round(name="2026-001", opens_at=now - timedelta(days=8), status="closed",
-                   cutoff_at=now - timedelta(days=1), closed_at=now - timedelta(days=1))  # fmt: skip
+    closed = Round(
+        name="2026-001",
+        opens_at=now - timedelta(days=8),
+        status="closed",
+        cutoff_at=now - timedelta(days=1),
+        closed_at=now - timedelta(days=1),
+    )
     opened = Round(name="2026-002", opens_at=now - timedelta(days=1), status="open")
     session.add_all([closed, opened])
     session.flush()
@@ -59,9 +64,12 @@ def build_world(session: Session, make) -> World:  # type: ignore[no-untyped-def
     )
     session.add(batch)
     session.flush()
-    job = enqueue(session, "optimize_scenario", {"scenario_id": batch.scenarios[0].id}, actor_id=lead.id)
-    world = World(member, other_member, lead, admin, need, other_need, offer, opened, closed,
-                  batch, job.id)  # fmt: skip
+    job = enqueue(
+        session, "optimize_scenario", {"scenario_id": batch.scenarios[0].id}, actor_id=lead.id
+    )
+    world = World(
+        member, other_member, lead, admin, need, other_need, offer, opened, closed, batch, job.id
+    )
     for name in ("member", "other_member", "lead", "admin"):
         user = getattr(world, name)
         world.tokens[name] = create_token(session, f"{name} script", 90, actor=user).secret

@@ -41,8 +41,11 @@ def test_without_a_valid_token_the_api_answers_401_in_json(client, world, sessio
     session.commit()
     assert client.get("/api/v1/needs", headers=world.headers("member")).status_code == 401
 
-    revoke_token(session, session.scalar(select(ApiToken.id).where(
-        ApiToken.user_id == world.lead.id)), actor=world.lead)  # fmt: skip
+    revoke_token(
+        session,
+        session.scalar(select(ApiToken.id).where(ApiToken.user_id == world.lead.id)),
+        actor=world.lead,
+    )
     session.commit()
     assert client.get("/api/v1/needs", headers=world.headers("lead")).status_code == 401
 
@@ -77,8 +80,11 @@ def test_a_member_sees_and_changes_only_its_companys_needs(client, world, sessio
 def test_a_member_submits_changes_and_cancels_a_need_with_the_audit_trail(
     client, world, session, today
 ):
-    made = client.post("/api/v1/needs", json=need_body(world, today, price_ceiling="2.50"),
-                       headers=world.headers("member"))  # fmt: skip
+    made = client.post(
+        "/api/v1/needs",
+        json=need_body(world, today, price_ceiling="2.50"),
+        headers=world.headers("member"),
+    )
     assert made.status_code == 201, made.get_json()
     need = made.get_json()
     assert need["member_id"] == world.member.member_id
@@ -86,8 +92,9 @@ def test_a_member_submits_changes_and_cancels_a_need_with_the_audit_trail(
     assert need["status"] == "submitted"
 
     url = f"/api/v1/needs/{need['id']}"
-    changed = client.put(url, json=need_body(world, today, quantity="12.5"),
-                         headers=world.headers("member"))  # fmt: skip
+    changed = client.put(
+        url, json=need_body(world, today, quantity="12.5"), headers=world.headers("member")
+    )
     assert changed.status_code == 200 and changed.get_json()["quantity"] == "12.500"
     assert client.post(url + "/cancel", headers=world.headers("member")).status_code == 200
     again = client.post(url + "/cancel", headers=world.headers("member"))
@@ -96,8 +103,9 @@ def test_a_member_submits_changes_and_cancels_a_need_with_the_audit_trail(
 
     session.expire_all()
     events = session.scalars(
-        select(AuditEvent.action).where(AuditEvent.user_id == world.member.id,
-                                        AuditEvent.object_id == need["id"])  # fmt: skip
+        select(AuditEvent.action).where(
+            AuditEvent.user_id == world.member.id, AuditEvent.object_id == need["id"]
+        )
     ).all()
     assert events == ["need.submit", "need.update", "need.cancel"]
 
@@ -111,15 +119,21 @@ def test_invalid_values_answer_422_per_field_in_the_readers_language_and_store_n
     assert french.status_code == 422
     error = french.get_json()["error"]
     assert error["code"] == "invalid"
-    assert error["fields"]["needed_by"] == "La date de livraison souhaitée doit être après aujourd'hui."
+    assert (
+        error["fields"]["needed_by"]
+        == "La date de livraison souhaitée doit être après aujourd'hui."
+    )
     assert "quantity" in error["fields"]
 
     english = client.post("/api/v1/needs", json=body, headers=world.headers("member", "en"))
     assert english.get_json()["error"]["fields"]["needed_by"] == (
         "The needed-by date must be after today."
     )
-    float_money = client.post("/api/v1/needs", json=need_body(world, today, quantity=40.5),
-                              headers=world.headers("member", "en"))  # fmt: skip
+    float_money = client.post(
+        "/api/v1/needs",
+        json=need_body(world, today, quantity=40.5),
+        headers=world.headers("member", "en"),
+    )
     assert float_money.status_code == 422
     assert "decimal point" in float_money.get_json()["error"]["fields"]["quantity"]
     missing = client.post("/api/v1/needs", json={}, headers=world.headers("member"))
@@ -129,8 +143,12 @@ def test_invalid_values_answer_422_per_field_in_the_readers_language_and_store_n
 
 
 def test_malformed_requests_unknown_urls_and_roles_answer_json(client, world):
-    malformed = client.post("/api/v1/needs", data="{not json",
-                            content_type="application/json", headers=world.headers("member"))  # fmt: skip
+    malformed = client.post(
+        "/api/v1/needs",
+        data="{not json",
+        content_type="application/json",
+        headers=world.headers("member"),
+    )
     assert malformed.status_code == 400
     assert malformed.get_json()["error"]["code"] == "malformed"
     unknown = client.get("/api/v1/nothing-here", headers=world.headers("member"))
@@ -153,16 +171,17 @@ def test_a_lead_runs_the_round_and_the_batch(client, world, session):
     closing = client.post(f"/api/v1/rounds/{world.open_round.id}/close", headers=headers)
     assert closing.status_code == 202
     assert closing.get_json()["kind"] == "close_round"
-    assert client.post(f"/api/v1/rounds/{world.open_round.id}/close",
-                       headers=headers).status_code == 409  # fmt: skip
+    assert (
+        client.post(f"/api/v1/rounds/{world.open_round.id}/close", headers=headers).status_code
+        == 409
+    )
     job = client.get(f"/api/v1/jobs/{closing.get_json()['id']}", headers=headers)
     assert job.get_json()["status"] == "queued"
 
     batch_url = f"/api/v1/batches/{world.batch.id}"
     shown = client.get(batch_url, headers=headers).get_json()
     assert shown["scenarios"][0]["computed"] is False
-    scenario = client.post(batch_url + "/scenarios", json={"cost": 20, "eco": 80},
-                           headers=headers)  # fmt: skip
+    scenario = client.post(batch_url + "/scenarios", json={"cost": 20, "eco": 80}, headers=headers)
     assert scenario.status_code == 202 and scenario.get_json()["number"] == 2
     detail = client.get(batch_url + "/scenarios/2", headers=headers).get_json()
     assert detail["policy"]["weights"] == {"cost": 20, "delay": 10, "eco": 80}
@@ -170,29 +189,41 @@ def test_a_lead_runs_the_round_and_the_batch(client, world, session):
     assert client.post(batch_url + "/frontier", headers=headers).status_code == 202
     early = client.post(batch_url + "/approve", json={"scenario": 1}, headers=headers)
     assert early.status_code == 409
-    assert client.post(batch_url + "/reject", json={"comment": " "},
-                       headers=headers).status_code == 422  # fmt: skip
+    assert (
+        client.post(batch_url + "/reject", json={"comment": " "}, headers=headers).status_code
+        == 422
+    )
     rejected = client.post(batch_url + "/reject", json={"comment": "Trop cher"}, headers=headers)
     assert rejected.status_code == 200 and rejected.get_json()["status"] == "rejected"
-    actions = session.scalars(select(AuditEvent.action).where(
-        AuditEvent.user_id == world.lead.id)).all()  # fmt: skip
-    assert {"round.close_requested", "scenario.request", "batch.frontier",
-            "batch.reject"} <= set(actions)  # fmt: skip
+    actions = session.scalars(
+        select(AuditEvent.action).where(AuditEvent.user_id == world.lead.id)
+    ).all()
+    assert {"round.close_requested", "scenario.request", "batch.frontier", "batch.reject"} <= set(
+        actions
+    )
 
 
 def test_members_read_the_catalog_and_leads_keep_the_offers(client, world, session):
     offers = client.get("/api/v1/offers", headers=world.headers("member")).get_json()
     assert offers["items"][0]["tiers"] == [{"min_quantity": "1.000", "unit_price": "2.1000"}]
-    assert client.get(f"/api/v1/suppliers/{world.offer.supplier_id}",
-                      headers=world.headers("member")).get_json()["delivery_fee"] == "10.00"  # fmt: skip
+    assert (
+        client.get(
+            f"/api/v1/suppliers/{world.offer.supplier_id}", headers=world.headers("member")
+        ).get_json()["delivery_fee"]
+        == "10.00"
+    )
     body = {
         "supplier_id": world.offer.supplier_id,
         "product_id": world.offer.product_id,
         "supplier_ref": "API-1",
-        "tiers": [{"min_quantity": "1", "unit_price": "1.95"},
-                  {"min_quantity": "100", "unit_price": "1.80"}],  # fmt: skip
+        "tiers": [
+            {"min_quantity": "1", "unit_price": "1.95"},
+            {"min_quantity": "100", "unit_price": "1.80"},
+        ],
     }
-    assert client.post("/api/v1/offers", json=body, headers=world.headers("member")).status_code == 403
+    assert (
+        client.post("/api/v1/offers", json=body, headers=world.headers("member")).status_code == 403
+    )
     made = client.post("/api/v1/offers", json=body, headers=world.headers("lead"))
     assert made.status_code == 201, made.get_json()
     offer = made.get_json()
@@ -206,8 +237,11 @@ def test_members_read_the_catalog_and_leads_keep_the_offers(client, world, sessi
     assert changed.status_code == 200
     assert changed.get_json()["tiers"][1]["unit_price"] == "1.9000"
     session.expire_all()
-    actions = session.scalars(select(AuditEvent.action).where(
-        AuditEvent.object_type == "offer", AuditEvent.user_id == world.lead.id)).all()  # fmt: skip
+    actions = session.scalars(
+        select(AuditEvent.action).where(
+            AuditEvent.object_type == "offer", AuditEvent.user_id == world.lead.id
+        )
+    ).all()
     assert actions == ["offer.create", "offer.update"]
 
 

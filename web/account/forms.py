@@ -10,8 +10,8 @@ from wtforms.validators import DataRequired, Length
 
 class TokenForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
-    days = SelectField(
-        _l("Expires after"),
-        choices=[("30", _l("30 days")), ("90", _l("90 days")), ("365", _l("one year"))],
-        default="90",
-    )
+    days = SelectField(_l("Expires after"), default="90")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.days.choices = [("30", _l("30 days")), ("90", _l("90 days")), ("365", _l("one year"))]

@@ -24,7 +24,7 @@ SCHEME = "bearer "
 def authenticate() -> None:
     """Every API view needs a token that is neither expired nor revoked (else 401)."""
     header = request.headers.get("Authorization", "")
-    if not header[: len(SCHEME)].lower() == SCHEME:
+    if header[: len(SCHEME)].lower() != SCHEME:
         abort(401)
     user = user_for_token(db.session(), header[len(SCHEME) :].strip())
     if user is None:

@@ -12,7 +12,14 @@ from suppliers import catalog
 from suppliers.directory import supplier_by_id
 from suppliers.errors import N_, Message, NotFound
 from suppliers.models import Offer, Product, Supplier
-from suppliers.offers import VAT_RATES, OfferValues, TierValues, create_offer, offer_by_id, update_offer
+from suppliers.offers import (
+    VAT_RATES,
+    OfferValues,
+    TierValues,
+    create_offer,
+    offer_by_id,
+    update_offer,
+)
 from web import db
 from web.api import ID, blueprint
 from web.api.auth import caller, leads_only, members_and_leads

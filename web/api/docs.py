@@ -15,7 +15,9 @@ METHODS = ("get", "post", "put", "patch", "delete")
 def documentation() -> str:
     """Every operation of the API with its parameters, body and answers (public, like the
     document itself)."""
-    spec: dict[str, Any] = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+    spec: dict[str, Any] = current_app.extensions["flask-smorest"]["apis"][""][
+        "ext_obj"
+    ].spec.to_dict()
     operations = [
         {"method": method.upper(), "path": path, **operation}
         for path, item in spec.get("paths", {}).items()

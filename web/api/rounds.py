@@ -118,5 +118,3 @@ def change_rhythm(data: dict[str, Any]) -> PoolingSchedule:
 def job(job_id: int) -> Any:
     """A job of the pooling loop: closing a round, computing a scenario or a frontier."""
     return job_by_id(db.session(), job_id)
-
-

@@ -40,7 +40,7 @@ class DecimalString(fields.Field):  # type: ignore[type-arg]
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
         if not isinstance(value, str) or not self.pattern.fullmatch(value):
             raise ValidationError(
-                N_("Write the number as a string with a decimal point, for example \"12.50\".")
+                N_('Write the number as a string with a decimal point, for example "12.50".')
             )
         try:
             return Decimal(value)
@@ -48,7 +48,7 @@ class DecimalString(fields.Field):  # type: ignore[type-arg]
             raise ValidationError(N_("Not a valid number.")) from None
 
 
-def Id(**kwargs: Any) -> fields.Integer:  # noqa: N802 - reads as a field type
+def Id(**kwargs: Any) -> fields.Integer:
     """An object's id: a whole number the database can hold."""
     return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
