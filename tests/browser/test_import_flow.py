@@ -37,8 +37,9 @@ def test_a_lead_imports_a_price_list_after_its_preview(
     expect(page.locator("#upload-status")).to_have_text("prêt à importer", timeout=60_000)
     expect(page.locator("#counts")).to_contain_text("1499")
     assert live_session.scalar(select(func.count(Offer.id))) == 0
-    page.get_by_role("button", name="Importer ces 1499 lignes").click()
-    expect(page.get_by_role("status")).to_contain_text("1499 offres créées")
+    # Importing 1,499 lines takes several seconds on a busy machine.
+    page.get_by_role("button", name="Importer ces 1499 lignes").click(timeout=90_000)
+    expect(page.get_by_role("status")).to_contain_text("1499 offres créées", timeout=90_000)
     live_session.expire_all()
     assert live_session.scalar(select(func.count(Offer.id))) == 1499
 

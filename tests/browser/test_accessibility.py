@@ -1,0 +1,125 @@
+"""Every page of the demo cooperative, as each role sees it, checked by axe-core (WCAG 2.1 A and
+AA rules): no serious or critical violation.
+
+The pages are found from the application's URL map (every GET page; those with an id are
+visited with an object of the demo), so a new page is checked without being listed here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+from sqlalchemy import select
+
+from persistence import make_session_factory
+from purchasing.clock import cooperative_today
+from purchasing.demo import DEMO_PASSWORD, load_demo
+from purchasing.jobs import work_jobs
+from purchasing.models import Batch, Member, Need, User
+from purchasing.rounds import close_round
+from suppliers.models import CatalogUpload, Offer, Product, Supplier
+
+pytestmark = pytest.mark.browser
+
+AXE = (Path(__file__).parent / "vendor" / "axe" / "axe.min.js").read_text(encoding="utf-8")
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Pages that answer something other than a page for a person: JSON, files, redirects.
+NOT_PAGES = {"catalog.suggest", "rounds.job_status", "static", "language", "home"}
+ROLES = {
+    "anonymous": None,
+    "member": "membre@demo.coachat.fr",
+    "lead": "achats@demo.coachat.fr",
+    "admin": "admin@demo.coachat.fr",
+}
+
+
+def _examples(session) -> dict[str, int]:
+    """An object of the demo for each kind of id a page takes."""
+
+    def first(model, *where):  # type: ignore[no-untyped-def]
+        return session.scalar(select(model.id).where(*where).order_by(model.id).limit(1))
+
+    member_user = session.scalar(select(User).where(User.email == ROLES["member"]))
+    return {
+        "need_id": first(Need, Need.member_id == member_user.member_id),
+        "product_id": first(Product),
+        "supplier_id": first(Supplier),
+        "offer_id": first(Offer),
+        "member_id": first(Member),
+        "user_id": first(User),
+        "batch_id": first(Batch),
+        "upload_id": first(CatalogUpload),
+    }
+
+
+def _pages(app, examples: dict[str, int]) -> list[str]:
+    pages = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
+            continue
+        if rule.endpoint.startswith("api") or rule.rule.startswith("/api/"):
+            continue
+        values = {}
+        for argument in rule.arguments:
+            if examples.get(argument) is None:
+                break
+            values[argument] = examples[argument]
+        else:
+            pages.append(rule.build(values, append_unknown=False)[1])
+    return sorted(set(pages))
+
+
+def test_no_serious_accessibility_violation_on_any_page_for_any_role(
+    browser: Browser, live_server: str, live_session, live_database
+):
+    from web import create_app
+
+    load_demo(live_session, cooperative_today())
+    live_session.commit()
+    close_round(live_session, actor=None)
+    live_session.commit()
+    work_jobs(make_session_factory(live_session.get_bind()))
+    app = create_app({"DATABASE_URL": live_database, "SECRET_KEY": "x" * 32})
+    pages = _pages(app, _examples(live_session))
+    app.extensions["coachat.engine"].dispose()
+    assert "/needs/" in pages and "/rounds/" in pages and len(pages) > 15
+
+    found: list[str] = []
+    checked = 0
+    for role, email in ROLES.items():
+        context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", bypass_csp=True)
+        page = context.new_page()
+        if email:
+            page.goto(f"{live_server}/login")
+            page.get_by_label("Courriel").fill(email)
+            page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Se connecter").click()
+            page.wait_for_selector(".who")
+        for path in pages:
+            response = page.goto(f"{live_server}{path}")
+            if response is None or response.status in (403, 404) or "/login" in page.url:
+                continue  # not this role's page: the authorization tests cover the answer
+            page.evaluate(AXE)
+            violations = page.evaluate(
+                "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+                ".violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+                ".map(v => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3)"
+                ".map(n => n.target.join(' ')).join(', '))",
+                WCAG,
+            )
+            found += [f"{role} {path}: {violation}" for violation in violations]
+            checked += 1
+        context.close()
+    assert found == [], "\n".join(found)
+    assert checked > 30
+
+
+def test_the_check_finds_what_it_is_meant_to_find(browser: Browser):
+    page = browser.new_context().new_page()
+    page.set_content("<html><body><img src='x.png'><input type=text></body></html>")
+    page.evaluate(AXE)
+    found = page.evaluate("async () => (await axe.run()).violations.map(v => v.id)")
+    assert {"image-alt", "label", "html-has-lang"} <= set(found)
+    page.context.close()
