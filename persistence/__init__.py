@@ -4,7 +4,7 @@ It sits below every domain package and knows none of them.
 """
 
 from persistence.base import Base, Money, Quantity, UnitPrice, UTCDateTime, utcnow
-from persistence.session import create_engine_for, make_session_factory
+from persistence.session import by_name, create_engine_for, make_session_factory
 from persistence.unit_of_work import unit_of_work
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "Quantity",
     "UTCDateTime",
     "UnitPrice",
+    "by_name",
     "create_engine_for",
     "make_session_factory",
     "unit_of_work",

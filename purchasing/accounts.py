@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from persistence import by_name
 from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Invalid, Message, NotFound
 from purchasing.models import ROLES, DeliverySite, Member, User
@@ -226,8 +227,8 @@ def update_user(session: Session, user_id: int, values: UserValues, *, actor: Ac
 
 
 def members(session: Session) -> list[Member]:
-    return list(session.scalars(select(Member).order_by(Member.name)))
+    return list(session.scalars(select(Member).order_by(by_name(Member.name))))
 
 
 def users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.name)))
+    return list(session.scalars(select(User).order_by(by_name(User.name))))

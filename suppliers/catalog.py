@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from persistence import by_name
 from persistence.pages import Page, paginate
 from suppliers.errors import N_, Message, NotFound
 from suppliers.imports import product_matcher
@@ -16,7 +17,7 @@ from suppliers.models import Category, Offer, Product, Supplier
 
 
 def categories(session: Session) -> list[Category]:
-    return list(session.scalars(select(Category).order_by(Category.name)))
+    return list(session.scalars(select(Category).order_by(by_name(Category.name))))
 
 
 def products(
@@ -27,7 +28,7 @@ def products(
         select(Product)
         .where(Product.active.is_(True))
         .options(selectinload(Product.category), selectinload(Product.offers))
-        .order_by(Product.name)
+        .order_by(by_name(Product.name))
         .limit(limit)
     )
     if category_id is not None:
@@ -57,7 +58,7 @@ def product_offers(session: Session, product_id: int) -> tuple[Product, list[Off
 
 
 def suppliers(session: Session, text: str = "") -> list[Supplier]:
-    query = select(Supplier).options(selectinload(Supplier.labels)).order_by(Supplier.name)
+    query = select(Supplier).options(selectinload(Supplier.labels)).order_by(by_name(Supplier.name))
     if text.strip():
         query = query.where(func.lower(Supplier.name).contains(text.strip().lower()))
     return list(session.scalars(query))
@@ -65,7 +66,7 @@ def suppliers(session: Session, text: str = "") -> list[Supplier]:
 
 def suppliers_page(session: Session, page: int, per_page: int, text: str = "") -> Page[Supplier]:
     """A page of the suppliers, by name, optionally only those whose name has `text`."""
-    query = select(Supplier).options(selectinload(Supplier.labels)).order_by(Supplier.name)
+    query = select(Supplier).options(selectinload(Supplier.labels)).order_by(by_name(Supplier.name))
     if text.strip():
         query = query.where(func.lower(Supplier.name).contains(text.strip().lower()))
     return paginate(session, query.order_by(Supplier.id), page, per_page)
@@ -77,7 +78,7 @@ def products_page(session: Session, page: int, per_page: int, text: str = "") ->
         select(Product)
         .where(Product.active.is_(True))
         .options(selectinload(Product.category))
-        .order_by(Product.name, Product.id)
+        .order_by(by_name(Product.name), Product.id)
     )
     if text.strip():
         query = query.where(func.lower(Product.name).contains(text.strip().lower()))

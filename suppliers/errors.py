@@ -45,3 +45,7 @@ class Invalid(Refused):
         first = next(iter(errors.values()))
         super().__init__(first)
         self.errors = errors
+
+
+class Conflict(Refused):
+    """The object changed state meanwhile (for instance a need was pooled, a product merged)."""

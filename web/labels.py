@@ -54,8 +54,23 @@ def unit_name(unit: str, quantity: Decimal | int | None = None) -> str:
     return str(names.get(unit, unit))
 
 
+def of(name: str) -> str:
+    """ "of" and a name as the reader's language writes it: "d’Atelier Vélo Solidaire", "de
+    Boulangerie du Port" (French elides before a vowel or a mute h), "of Atelier Vélo Solidaire"."""
+    if not str(get_locale()).startswith("fr"):
+        return f"of {name}"
+    first = name[:1].lower()
+    return f"d’{name}" if first and first in "aâàeéèêëiîïoôuûùyh" else f"de {name}"
+
+
 def _labels() -> dict[str, Any]:
-    return {"unit_labels": UNIT_LABELS, "status_labels": STATUS_LABELS, "unit_name": unit_name}
+    return {
+        "unit_labels": UNIT_LABELS,
+        "status_labels": STATUS_LABELS,
+        "role_labels": ROLE_LABELS,
+        "unit_name": unit_name,
+        "of": of,
+    }
 
 
 def init_app(app: Flask) -> None:

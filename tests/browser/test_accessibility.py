@@ -1,5 +1,6 @@
 """Every page of the demo cooperative, as each role sees it, checked by axe-core (WCAG 2.1 A and
-AA rules): no serious or critical violation.
+AA rules): no serious or critical violation; and every member page at 360 px wide without
+scrolling sideways.
 
 The pages are found from the application's URL map (every GET page; those with an id are
 visited with an object of the demo), so a new page is checked without being listed here.
@@ -89,7 +90,14 @@ def test_no_serious_accessibility_violation_on_any_page_for_any_role(
     found: list[str] = []
     checked = 0
     for role, email in ROLES.items():
-        context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", bypass_csp=True)
+        # Members work from a phone: their pages are checked at 360 px wide as well.
+        width = 360 if role == "member" else 1280
+        context = browser.new_context(
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            bypass_csp=True,
+            viewport={"width": width, "height": 800},
+        )
         page = context.new_page()
         if email:
             page.goto(f"{live_server}/login")
@@ -110,6 +118,10 @@ def test_no_serious_accessibility_violation_on_any_page_for_any_role(
                 WCAG,
             )
             found += [f"{role} {path}: {violation}" for violation in violations]
+            if role == "member":
+                scrolled = page.evaluate("document.documentElement.scrollWidth")
+                if scrolled > width:
+                    found.append(f"{role} {path}: {scrolled} px wide at {width} px")
             checked += 1
         context.close()
     assert found == [], "\n".join(found)

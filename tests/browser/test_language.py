@@ -27,7 +27,7 @@ def test_a_member_switches_to_english_on_every_page_and_back_to_french(
     live_session.commit()
 
     sign_in(page, live_server, user.email)
-    expect(page.get_by_role("heading", name="Besoins de Atelier Vélo Solidaire")).to_be_visible()
+    expect(page.get_by_role("heading", name="Besoins d’Atelier Vélo Solidaire")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     page.get_by_role("link", name="EN", exact=True).click()
 
@@ -56,7 +56,7 @@ def test_a_member_switches_to_english_on_every_page_and_back_to_french(
     expect(page.get_by_role("heading", name="Fournisseurs")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     page.get_by_role("navigation").get_by_role("link", name="Mes besoins").click()
-    expect(page.get_by_role("heading", name="Besoins de Atelier Vélo Solidaire")).to_be_visible()
+    expect(page.get_by_role("heading", name="Besoins d’Atelier Vélo Solidaire")).to_be_visible()
     assert stored_locale(live_session, user.id) == "fr"
 
 

@@ -29,7 +29,7 @@ def test_a_member_submits_a_need_and_finds_it_on_the_dashboard(
     page.get_by_label("Courriel").fill(user.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name="Besoins de Atelier Vélo Solidaire")).to_be_visible()
+    expect(page.get_by_role("heading", name="Besoins d’Atelier Vélo Solidaire")).to_be_visible()
 
     page.get_by_role("link", name="Nouveau besoin").first.click()
     page.get_by_label("Produit").fill("ramette recycl")

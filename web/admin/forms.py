@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
+from web.catalog.forms import CoordinateField
+
 
 class MemberForm(FlaskForm):
     name = StringField(_l("Company name"), validators=[InputRequired(), Length(max=200)])
@@ -11,8 +13,8 @@ class MemberForm(FlaskForm):
     address = StringField(_l("Address"), validators=[Length(max=300)])
     postcode = StringField(_l("Postcode"), validators=[Length(max=10)])
     town = StringField(_l("Town"), validators=[InputRequired(), Length(max=120)])
-    latitude = StringField(_l("Latitude"), validators=[InputRequired(), Length(max=20)])
-    longitude = StringField(_l("Longitude"), validators=[InputRequired(), Length(max=20)])
+    latitude = CoordinateField(_l("Latitude"), validators=[InputRequired()])
+    longitude = CoordinateField(_l("Longitude"), validators=[InputRequired()])
 
 
 class UserForm(FlaskForm):

@@ -11,5 +11,6 @@ from web.catalog import (  # noqa: E402, F401
     eco,
     imports,
     manage_offers,
+    manage_products,
     manage_suppliers,
 )

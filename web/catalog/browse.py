@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from suppliers import catalog
 from web import db
@@ -31,8 +31,18 @@ def products():
 @blueprint.get("/products/<int:product_id>")
 @login_required
 def product(product_id: int):
-    product, offers = catalog.product_offers(db.session(), product_id)
-    return render_template("catalog/product.html", product=product, offers=offers)
+    session = db.session()
+    product, offers = catalog.product_offers(session, product_id)
+    candidates = []
+    if current_user.is_lead:
+        candidates = [
+            other
+            for other in catalog.products(session, limit=5000)
+            if other.id != product.id and other.unit == product.unit
+        ]
+    return render_template(
+        "catalog/product.html", product=product, offers=offers, merge_candidates=candidates
+    )
 
 
 @blueprint.get("/suppliers")

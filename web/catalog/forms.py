@@ -46,6 +46,18 @@ class NumberField(StringField):
         return written.replace(".", ",") if str(get_locale()) == "fr" else written
 
 
+class CoordinateField(NumberField):
+    """Decimal degrees, shown to five decimals (about a metre): what the reader typed, not
+    the float the database keeps."""
+
+    def _value(self) -> str:
+        if self.raw_data or self.data is None:
+            return super()._value()
+        rounded = Decimal(str(round(float(self.data), 5))).normalize()
+        written = f"{rounded:f}"
+        return written.replace(".", ",") if str(get_locale()) == "fr" else written
+
+
 class WholeNumberField(NumberField):
     """A whole number (days, a percentage)."""
 
@@ -104,8 +116,8 @@ class SupplierForm(FlaskForm):
     address = StringField(_l("Address"))
     postcode = StringField(_l("Postcode"))
     town = StringField(_l("Town"))
-    latitude = NumberField(_l("Latitude"), validators=[InputRequired(REQUIRED_NUMBER)])
-    longitude = NumberField(_l("Longitude"), validators=[InputRequired(REQUIRED_NUMBER)])
+    latitude = CoordinateField(_l("Latitude"), validators=[InputRequired(REQUIRED_NUMBER)])
+    longitude = CoordinateField(_l("Longitude"), validators=[InputRequired(REQUIRED_NUMBER)])
     social_economy = SelectField(_l("Social-economy status"), validate_choice=False)
     contact_name = StringField(_l("Contact name"))
     contact_email = StringField(_l("Contact e-mail"))
@@ -140,3 +152,23 @@ class OfferForm(FlaskForm):
     valid_from = DateField(_l("Valid from"))
     valid_until = DateField(_l("Valid until"))
     tiers = FieldList(FormField(TierRow), min_entries=TIER_ROWS)
+
+
+class ProductForm(FlaskForm):
+    """A catalog product; `suppliers.products.read_product` checks it."""
+
+    name = StringField(_l("Name"))
+    category_id = SelectField(_l("Category"), validate_choice=False)
+    unit = SelectField(_l("Unit"), validate_choice=False)
+    description = StringField(_l("Description (optional)"))
+
+    def values(self) -> dict[str, str]:
+        return {
+            name: (self[name].data or "") for name in ("name", "category_id", "unit", "description")
+        }
+
+
+class MergeForm(FlaskForm):
+    """The product to merge into the one shown."""
+
+    merged_id = SelectField(_l("Product to merge into this one"), validate_choice=False)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from persistence import by_name
 from suppliers import catalog, offers
 from suppliers.errors import Invalid, NotFound
 from suppliers.models import Offer, Product
@@ -84,7 +85,7 @@ def _offer_choices(form: OfferForm, existing: Offer | None) -> None:
     products = session.scalars(
         select(Product)
         .where(Product.active.is_(True) | (Product.id == current))
-        .order_by(Product.name)
+        .order_by(by_name(Product.name))
     )
     form.product_id.choices = [(0, "—")] + [(p.id, p.name) for p in products]
     form.vat_rate.choices = [

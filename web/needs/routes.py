@@ -22,11 +22,15 @@ from purchasing.needs import (
 )
 from purchasing.needs_list import needs_page, prices_paid, read_filter
 from purchasing.open_round import member_pools, too_late
+from purchasing.products import create_product_for_need
 from purchasing.rounds import open_round
 from suppliers import catalog
 from suppliers.models import UNITS
+from suppliers.products import read_product
 from web import db
 from web.access import role_required
+from web.catalog.forms import ProductForm
+from web.catalog.manage_products import product_choices
 from web.errors import errors_on_form, refusal
 from web.labels import UNIT_LABELS
 from web.needs import blueprint
@@ -115,12 +119,41 @@ def _warn_if_too_late(need: Need) -> None:
 @login_required
 def show(need_id: int):
     need = visible_need(db.session(), current_user, need_id)
-    suggestions, products = [], []
+    suggestions, products, product_form = [], [], None
     if current_user.is_lead and need.product_id is None and need.editable:
         session = db.session()
         suggestions = catalog.suggest_products(session, need.free_text, top=5)
         products = catalog.products(session, limit=5000)
-    return render_template("needs/show.html", need=need, suggestions=suggestions, products=products)
+        product_form = ProductForm(data={"name": need.free_text, "unit": need.unit})
+        product_choices(product_form)
+    return render_template(
+        "needs/show.html",
+        need=need,
+        suggestions=suggestions,
+        products=products,
+        product_form=product_form,
+    )
+
+
+@blueprint.post("/<int:need_id>/create-product")
+@role_required("lead")
+def create_product(need_id: int):
+    form = ProductForm()
+    back = url_for("needs.show", need_id=need_id)
+    session = db.session()
+    try:
+        values = read_product(session, form.values())
+        product = create_product_for_need(session, need_id, values, actor=current_user)
+    except (Invalid, Conflict) as error:
+        return refusal(error, back)
+    flash(
+        _(
+            "Product %(name)s created; need #%(id)d names it and will be pooled.",
+            name=product.name,
+            id=need_id,
+        )
+    )
+    return redirect(back)
 
 
 @blueprint.post("/<int:need_id>/match")
@@ -143,7 +176,10 @@ def match(need_id: int):
 def edit(need_id: int):
     need = visible_need(db.session(), current_user, need_id)
     if not need.editable:
-        flash(_("This need is already pooled and can no longer change."), "warning")
+        if need.status == "cancelled":
+            flash(_("This need is cancelled and can no longer change."), "warning")
+        else:
+            flash(_("This need is already pooled and can no longer change."), "warning")
         return redirect(url_for("needs.show", need_id=need.id))
     form = NeedForm(obj=None if request.method == "POST" else _form_data(need))
     _prepare(form, need.member_id)

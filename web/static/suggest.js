@@ -8,10 +8,13 @@
   const url = input.dataset.suggestUrl;
   let timer = null, items = [], active = -1, lastQuery = "";
 
+  const status = document.getElementById("suggestions-status");
+
   function render() {
     list.innerHTML = "";
     items.forEach((item, index) => {
       const li = document.createElement("li");
+      li.id = "suggestion-" + index;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", index === active ? "true" : "false");
       li.dataset.id = item.id;
@@ -25,6 +28,17 @@
       list.appendChild(li);
     });
     list.hidden = items.length === 0;
+    // The field is a combobox: screen readers hear whether the list is open and which option
+    // is active, and how many suggestions came.
+    input.setAttribute("aria-expanded", items.length ? "true" : "false");
+    if (active >= 0 && items.length) input.setAttribute("aria-activedescendant", "suggestion-" + active);
+    else input.removeAttribute("aria-activedescendant");
+  }
+
+  function announce() {
+    if (!status) return;
+    const template = items.length ? status.dataset.some : status.dataset.none;
+    status.textContent = (template || "").replace("%(count)s", String(items.length));
   }
 
   function pick(index) {
@@ -46,6 +60,7 @@
     items = body.suggestions;
     active = -1;
     render();
+    announce();
   }
 
   input.addEventListener("input", () => {

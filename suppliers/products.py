@@ -1,0 +1,157 @@
+"""Keeping the product list: the lead creates, renames, recategorises and merges products.
+
+A product's unit is what its offers' prices and its needs' quantities are counted in: it can
+change only while nothing counts in it yet. Merging two products moves everything of the one
+merged into the one kept; the supply side moves the offers, the demand side its needs (see
+`purchasing.products`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from persistence.audit import Actor, record_event
+from suppliers.errors import N_, Conflict, Invalid, Message, NotFound
+from suppliers.models import UNITS, Category, Offer, Product
+
+NAME_MAX = 200
+DESCRIPTION_MAX = 2000
+
+
+@dataclass(frozen=True)
+class ProductValues:
+    """A product's fields once checked."""
+
+    name: str
+    category_id: int
+    unit: str
+    description: str
+
+
+def read_product(
+    session: Session, raw: Mapping[str, object], product_id: int | None = None
+) -> ProductValues:
+    """Checks what the lead typed; raises `Invalid` naming every field that is wrong."""
+    errors: dict[str, Message] = {}
+    name = " ".join(str(raw.get("name") or "").split())
+    if not name:
+        errors["name"] = Message(N_("Give the product a name."))
+    elif len(name) > NAME_MAX:
+        errors["name"] = Message(
+            N_("Keep the name under %(count)d characters."), {"count": NAME_MAX}
+        )
+    else:
+        same = session.scalar(
+            select(Product).where(
+                func.lower(Product.name) == name.lower(), Product.id != (product_id or 0)
+            )
+        )
+        if same is not None:
+            errors["name"] = Message(
+                N_("The catalog already has a product named %(name)s."), {"name": same.name}
+            )
+    category_text = str(raw.get("category_id") or "").strip()
+    category = session.get(Category, int(category_text)) if category_text.isdigit() else None
+    if category is None:
+        errors["category_id"] = Message(N_("Choose a category."))
+    unit = str(raw.get("unit") or "").strip()
+    if unit not in UNITS:
+        errors["unit"] = Message(N_("Unknown unit %(unit)s."), {"unit": unit})
+    description = str(raw.get("description") or "").strip()
+    if len(description) > DESCRIPTION_MAX:
+        errors["description"] = Message(
+            N_("Keep the description under %(count)d characters."), {"count": DESCRIPTION_MAX}
+        )
+    if errors:
+        raise Invalid(errors)
+    assert category is not None
+    return ProductValues(name, category.id, unit, description)
+
+
+def product_by_id(session: Session, product_id: int) -> Product:
+    product = session.get(Product, product_id)
+    if product is None:
+        raise NotFound(Message(N_("No such product.")))
+    return product
+
+
+def create_product(session: Session, values: ProductValues, *, actor: Actor | None) -> Product:
+    """Adds a product to the catalog. Flushes; the caller commits."""
+    product = Product(**values.__dict__)
+    session.add(product)
+    session.flush()
+    record_event(session, "product.create", "product", product.id, actor=actor, name=product.name)
+    return product
+
+
+def update_product(
+    session: Session,
+    product_id: int,
+    values: ProductValues,
+    *,
+    actor: Actor | None,
+    unit_in_use: bool,
+) -> Product:
+    """Renames or recategorises a product; its unit changes only when `unit_in_use` is false
+    (no offer and no need counts in it)."""
+    product = product_by_id(session, product_id)
+    in_use = unit_in_use or bool(
+        session.scalar(select(func.count(Offer.id)).where(Offer.product_id == product.id))
+    )
+    if values.unit != product.unit and in_use:
+        raise Invalid(
+            {
+                "unit": Message(
+                    N_("Offers or needs count in %(unit)s: the unit cannot change."),
+                    {"unit": product.unit},
+                )
+            }
+        )
+    before = {"name": product.name, "category": product.category_id, "unit": product.unit}
+    for name, value in values.__dict__.items():
+        setattr(product, name, value)
+    session.flush()
+    record_event(session, "product.update", "product", product.id, actor=actor, before=before)
+    return product
+
+
+def merge_offers(session: Session, kept_id: int, merged_id: int, *, actor: Actor | None) -> int:
+    """The supply side of a merge: the offers of the merged product go to the one kept, and the
+    merged product leaves the catalog. Returns how many offers moved."""
+    if kept_id == merged_id:
+        raise Invalid({"merged_id": Message(N_("Choose another product to merge."))})
+    kept, merged = product_by_id(session, kept_id), product_by_id(session, merged_id)
+    if not merged.active:
+        raise Conflict(Message(N_("This product has already left the catalog.")))
+    if kept.unit != merged.unit:
+        raise Invalid(
+            {
+                "merged_id": Message(
+                    N_("%(name)s is counted in another unit: it cannot be merged."),
+                    {"name": merged.name},
+                )
+            }
+        )
+    moved = session.execute(
+        update(Offer)
+        .where(Offer.product_id == merged.id)
+        .values(product_id=kept.id)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount  # type: ignore[attr-defined]
+    merged.active = False
+    session.flush()
+    record_event(
+        session,
+        "product.merge",
+        "product",
+        kept.id,
+        actor=actor,
+        merged=merged.id,
+        merged_name=merged.name,
+        offers=moved,
+    )
+    return int(moved or 0)

@@ -1,0 +1,6 @@
+// After a refused submit, the focus goes to the summary of what to correct.
+(function () {
+  "use strict";
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+})();
