@@ -18,6 +18,8 @@ login_manager = LoginManager()
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Builds the application; `config` overrides what the environment says (tests use it)."""
+    from web import api
+    from web.account import blueprint as account
     from web.admin import blueprint as admin
     from web.auth import blueprint as auth
     from web.batches import blueprint as batches
@@ -38,8 +40,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     login_manager.init_app(app)
-    for blueprint in (auth, needs, rounds, batches, catalog, admin, guide):
+    for blueprint in (auth, account, needs, rounds, batches, catalog, admin, guide):
         app.register_blueprint(blueprint)
+    api.init_app(app)
 
     @app.get("/")
     def home():  # type: ignore[no-untyped-def]
