@@ -34,6 +34,7 @@ run: venv
 lint: venv-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
 
 typecheck: venv-dev
 	$(BIN)/mypy optimizer purchasing persistence

@@ -18,7 +18,7 @@ login_manager = LoginManager()
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Builds the application; `config` overrides what the environment says (tests use it)."""
-    from web import api
+    from web import api, health
     from web.account import blueprint as account
     from web.admin import blueprint as admin
     from web.auth import blueprint as auth
@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (auth, account, needs, rounds, batches, catalog, admin, guide):
         app.register_blueprint(blueprint)
     api.init_app(app)
+    health.init_app(app)
 
     @app.get("/")
     def home():  # type: ignore[no-untyped-def]
