@@ -4,7 +4,6 @@ is imported until the file is right."""
 from __future__ import annotations
 
 import io
-import time
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -624,7 +623,8 @@ def test_a_file_over_the_size_limit_is_refused_before_reading():
 # --- scale ------------------------------------------------------------------------------------
 
 
-def test_twenty_thousand_rows_are_checked_in_a_couple_of_seconds_with_progress():
+def test_twenty_thousand_rows_are_checked_with_progress():
+    # How fast: benchmarks/catalog_file.py measures it (no timed assertion here).
     header = [*HEADER, "Prix dès 10", "Catégorie", "TVA", "Valable jusqu'au"]
     rows = [
         [f"R{n:05}", f"Produit {n}", "5", "2,50", "2,40", "Papeterie", "20 %", "31/12/2027"]
@@ -633,13 +633,10 @@ def test_twenty_thousand_rows_are_checked_in_a_couple_of_seconds_with_progress()
     data = csv_file(rows, header)
     calls: list[tuple[int, int]] = []
 
-    started = time.perf_counter()
     catalog = read_catalog(data, "tarifs.csv", progress=lambda *call: calls.append(call))
-    elapsed = time.perf_counter() - started
 
     assert catalog.ok and len(catalog.rows) == 20_000
     assert calls[0] == (500, 20_000) and calls[-1] == (20_000, 20_000) and len(calls) == 40
-    assert elapsed < 5  # about 1 s on a developer laptop; the margin absorbs a busy CI machine
 
 
 # --- cells ------------------------------------------------------------------------------------
