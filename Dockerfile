@@ -17,6 +17,7 @@ COPY suppliers suppliers
 COPY purchasing purchasing
 COPY web web
 COPY migrations migrations
+COPY docs/guide docs/guide
 RUN pip install --no-cache-dir --config-settings editable_mode=compat -e . \
     && pybabel compile -d web/translations \
     && mkdir -p /app/instance && chown coachat:coachat /app/instance

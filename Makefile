@@ -14,11 +14,12 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip setuptools wheel
 
 $(VENV)/.installed: $(PY) setup.cfg pyproject.toml
-	$(PY) -m pip install --quiet --config-settings editable_mode=compat -e .
+	@# compat: the working folder itself is on the path (tests/ holds folders named like packages).
+	PYTHONWARNINGS="ignore:Compat editable installs" $(PY) -m pip install --quiet --config-settings editable_mode=compat -e .
 	@touch $@
 
 $(VENV)/.installed-dev: $(PY) setup.cfg pyproject.toml
-	$(PY) -m pip install --quiet --config-settings editable_mode=compat -e '.[dev]'
+	PYTHONWARNINGS="ignore:Compat editable installs" $(PY) -m pip install --quiet --config-settings editable_mode=compat -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
 venv: $(VENV)/.installed translations
@@ -33,6 +34,7 @@ run: venv
 lint: venv-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
 
 typecheck: venv-dev
 	$(BIN)/mypy optimizer purchasing persistence

@@ -261,3 +261,30 @@ def work_queued(
         run_claimed(sessions, job_id, functions)
         done += 1
     return done
+
+
+class Heartbeat(Base):
+    """When a long-running process (the scheduler) last said it was alive."""
+
+    __tablename__ = "process_heartbeat"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    worker: Mapped[str] = mapped_column(String(120), default="")
+
+
+def beat(sessions: Callable[[], Session], name: str) -> None:
+    """Records that the process `name` is alive now, in a transaction of its own."""
+    with unit_of_work(sessions) as session:
+        found = session.get(Heartbeat, name)
+        if found is None:
+            session.add(Heartbeat(name=name, beat_at=utcnow(), worker=worker_name()))
+        else:
+            found.beat_at = utcnow()
+            found.worker = worker_name()
+
+
+def last_beat(session: Session, name: str) -> datetime | None:
+    """When the process `name` last beat, if ever."""
+    found = session.get(Heartbeat, name)
+    return found.beat_at if found is not None else None

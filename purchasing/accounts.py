@@ -12,11 +12,12 @@ from persistence import by_name
 from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Invalid, Message, NotFound
 from purchasing.models import ROLES, DeliverySite, Member, User
-from purchasing.passwords import check_password, hash_password
+from purchasing.passwords import check_password, hash_password, password_weakness
 from suppliers.siret import siret_is_valid
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD = 10
+# Checked against when no account matches, so that a refusal takes as long either way.
+_NO_ACCOUNT_HASH = hash_password("no account has this password")
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,14 @@ class UserValues:
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, or None (without saying which was wrong)."""
+    """The active user with this e-mail and password, or None (without saying which was wrong).
+
+    The password is hashed and compared whether or not the account exists or is active, so
+    that the time a refusal takes tells nothing about who has an account.
+    """
     user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    if user is None or not user.active or not check_password(user.password_hash, password):
+    matches = check_password(user.password_hash if user else _NO_ACCOUNT_HASH, password)
+    if user is None or not user.active or not matches:
         return None
     return user
 
@@ -52,6 +58,13 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 def record_sign_in(session: Session, *, actor: User) -> None:
     """A user signed in: the audit trail keeps it."""
     record_event(session, "user.login", "user", actor.id, actor=actor)
+
+
+def end_sessions(session: Session, *, actor: User) -> None:
+    """The user signed out: every session they had opened, on any device, ends with it."""
+    actor.auth_generation += 1
+    session.flush()
+    record_event(session, "user.logout", "user", actor.id, actor=actor)
 
 
 def set_language(session: Session, language: str, *, actor: User) -> None:
@@ -182,10 +195,42 @@ def _check_user(session: Session, values: UserValues, user_id: int | None) -> No
         errors["member_id"] = Message(N_("A member user belongs to a member company."))
     if user_id is None and values.password is None:
         errors["password"] = Message(N_("A password is required."))
-    if values.password is not None and len(values.password) < MIN_PASSWORD:
-        errors["password"] = Message(
-            N_("A password has at least %(count)d characters."), {"count": MIN_PASSWORD}
+    if values.password is not None:
+        weakness = password_weakness(values.password, (values.email, values.name))
+        if weakness is not None:
+            errors["password"] = weakness
+    if errors:
+        raise Invalid(errors)
+
+
+def _check_admins_remain(
+    session: Session, user: User, values: UserValues, actor: Actor | None
+) -> None:
+    """An admin neither demotes nor deactivates themselves, and the cooperative keeps at least
+    one active admin: otherwise nobody could manage accounts any more."""
+    if user.role != "admin" or not user.active:
+        return
+    errors: dict[str, Message] = {}
+    field = "role" if values.role != "admin" else "active"
+    if values.role == "admin" and values.active:
+        return
+    if actor is not None and actor.id == user.id:
+        errors[field] = (
+            Message(N_("You cannot remove your own admin role."))
+            if field == "role"
+            else Message(N_("You cannot deactivate your own account."))
         )
+    else:
+        others = session.scalar(
+            select(func.count(User.id)).where(
+                User.role == "admin", User.active.is_(True), User.id != user.id
+            )
+        )
+        if not others:
+            errors[field] = Message(
+                N_("%(name)s is the last active admin: make someone else admin first."),
+                {"name": user.name},
+            )
     if errors:
         raise Invalid(errors)
 
@@ -214,6 +259,10 @@ def update_user(session: Session, user_id: int, values: UserValues, *, actor: Ac
     """Changes an account; a new password replaces the old one only when one is given."""
     user = user_by_id(session, user_id)
     _check_user(session, values, user_id)
+    _check_admins_remain(session, user, values, actor)
+    if values.password is not None or not values.active:
+        # A new password or a closed account ends the sessions opened before.
+        user.auth_generation += 1
     user.email = values.email.strip().lower()
     user.name = values.name.strip()
     user.role = values.role

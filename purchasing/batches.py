@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from persistence import utcnow
 from persistence.audit import Actor, record_event
 from persistence.jobs import Job, active_job, enqueue
+from persistence.pages import Page, paginate
 from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import COMMENT_MAX, Allocation, Batch, Need, Scenario
@@ -60,6 +61,22 @@ def batches(session: Session, status: str | None = None, limit: int = 100) -> li
     if status:
         query = query.where(Batch.status == status)
     return list(session.scalars(query))
+
+
+def batches_page(session: Session, status: str | None, page: int, per_page: int) -> Page[Batch]:
+    """A page of the batches (of one status, or all), newest first."""
+    query = select(Batch).order_by(Batch.id.desc())
+    if status:
+        query = query.where(Batch.status == status)
+    return paginate(session, query, page, per_page)
+
+
+def job_by_id(session: Session, job_id: int) -> Job:
+    """A job of the pooling loop (closing a round, a scenario, a frontier)."""
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound(Message(N_("No such job.")))
+    return job
 
 
 def scenario_of(batch: Batch, number: object) -> Scenario:

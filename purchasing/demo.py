@@ -45,17 +45,13 @@ class DemoReport:
 
 
 def _siret(index: int, prefix: int) -> str:
-    """A valid-looking SIRET (14 digits, Luhn check digit) that is the same at every load."""
-    body = f"{prefix:03d}{index:010d}"
-    for check in range(10):
-        candidate = body + str(check)
-        total = 0
-        for position, char in enumerate(reversed(candidate)):
-            digit = int(char) * (2 if position % 2 else 1)
-            total += digit - 9 if digit > 9 else digit
-        if total % 10 == 0:
-            return candidate
-    raise AssertionError("a check digit always exists")
+    """A valid-looking SIRET that is the same at every load: a SIREN (8 digits and its Luhn
+    check digit), the head office's establishment number 0001, the SIRET's Luhn check digit."""
+    from stdnum import luhn
+
+    body = f"{prefix:03d}{index:05d}"
+    establishment = body + luhn.calc_check_digit(body) + "0001"
+    return establishment + luhn.calc_check_digit(establishment)
 
 
 def _money(value: float) -> Decimal:

@@ -114,6 +114,8 @@ class User(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of every session's signed user id: raising it (sign-out, new password) ends them all.
+    auth_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     member: Mapped[Member | None] = relationship(back_populates="users")
@@ -136,11 +138,33 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What a session keeps of the user: the id and the generation it was opened in."""
+        return f"{self.id}.{self.auth_generation}"
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+
+class ApiToken(Base):
+    """A personal token for the JSON API: only a hash of the secret is kept, with the first
+    characters of the secret so that its owner can tell tokens apart."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(16))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
 
 
 class Round(Base):

@@ -22,6 +22,7 @@ from optimizer.jsonout import problem_to_dict
 from persistence import utcnow
 from persistence.audit import Actor, record_event
 from persistence.jobs import active_job, enqueue
+from persistence.pages import Page, paginate
 from purchasing.clock import COOPERATIVE_TIMEZONE, cooperative_today
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import Batch, Need, PoolingSchedule, Round, Scenario
@@ -124,9 +125,12 @@ def set_default_policy(
     return schedule
 
 
-def read_cutoff(raw: str, now: datetime | None = None) -> datetime:
-    """A cut-off typed by the lead (`2026-12-07T10:00`, `07/12/2026 10:00`), in Europe/Paris;
-    it must be in the future. Raises `Invalid` on `cutoff_at`."""
+def read_cutoff(raw: str | datetime, now: datetime | None = None) -> datetime:
+    """A cut-off typed by the lead (`2026-12-07T10:00`, `07/12/2026 10:00`), in Europe/Paris,
+    or an instant with its offset (from the API); it must be in the future. Raises `Invalid`
+    on `cutoff_at`."""
+    if isinstance(raw, datetime) and raw.tzinfo is not None:
+        return _in_future(raw.astimezone(UTC), now)
     text = " ".join(str(raw or "").replace("T", " ").split())
     day_text, _, time_text = text.partition(" ")
     day = parse_date(day_text)
@@ -139,18 +143,28 @@ def read_cutoff(raw: str, now: datetime | None = None) -> datetime:
             moment = None
     if moment is None:
         raise Invalid({"cutoff_at": Message(N_("Enter the cut-off as DD/MM/YYYY HH:MM."))})
-    cutoff = moment.replace(tzinfo=COOPERATIVE_TIMEZONE).astimezone(UTC)
+    return _in_future(moment.replace(tzinfo=COOPERATIVE_TIMEZONE).astimezone(UTC), now)
+
+
+def _in_future(cutoff: datetime, now: datetime | None) -> datetime:
     if cutoff <= (now or utcnow()):
         raise Invalid({"cutoff_at": Message(N_("The cut-off must be in the future."))})
     return cutoff
 
 
-def set_cutoff(session: Session, round_id: int, raw: str, *, actor: Actor | None) -> Round:
-    """The lead moves the cut-off of the open round (for this round only)."""
-    cutoff = read_cutoff(raw)
+def round_by_id(session: Session, round_id: int) -> Round:
     found = session.get(Round, round_id)
     if found is None:
         raise NotFound(Message(N_("No such round.")))
+    return found
+
+
+def set_cutoff(
+    session: Session, round_id: int, raw: str | datetime, *, actor: Actor | None
+) -> Round:
+    """The lead moves the cut-off of the open round (for this round only)."""
+    cutoff = read_cutoff(raw)
+    found = round_by_id(session, round_id)
     if found.status != "open":
         raise Conflict(Message(N_("This round is already closed.")))
     found.cutoff_at = cutoff
@@ -338,3 +352,8 @@ def order_day(found: Round | None, now: datetime | None = None) -> date:
 def rounds(session: Session, limit: int = 50) -> list[Round]:
     """The rounds, newest first."""
     return list(session.scalars(select(Round).order_by(Round.id.desc()).limit(limit)))
+
+
+def rounds_page(session: Session, page: int, per_page: int) -> Page[Round]:
+    """A page of the rounds, newest first."""
+    return paginate(session, select(Round).order_by(Round.id.desc()), page, per_page)

@@ -26,12 +26,15 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from persistence import create_engine_for, make_session_factory
+from persistence.jobs import beat
 from purchasing.clock import COOPERATIVE_TIMEZONE
 from purchasing.jobs import close_due_rounds, remind_members, work_jobs
 
 log = logging.getLogger("coachat.scheduler")
 
 MISFIRE_GRACE_SECONDS = 6 * 3600
+SCHEDULER_HEARTBEAT = "scheduler"
+"""The name the scheduler beats under (see `persistence.jobs.beat` and `/healthz`)."""
 _SESSIONS: dict[str, tuple[Engine, sessionmaker[Session]]] = {}
 _LOCK = threading.Lock()
 
@@ -75,7 +78,9 @@ def run_remind_members(database_url: str) -> None:
 
 
 def run_work_jobs(database_url: str) -> None:
-    work_jobs(_sessions(database_url))
+    sessions = _sessions(database_url)
+    beat(sessions, SCHEDULER_HEARTBEAT)
+    work_jobs(sessions)
 
 
 def build_scheduler(database_url: str, rhythms: Rhythms | None = None) -> BackgroundScheduler:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from persistence import by_name
+from persistence.pages import Page, paginate
 from suppliers.errors import N_, Message, NotFound
 from suppliers.imports import product_matcher
 from suppliers.matching import ProductMatcher
@@ -61,6 +62,48 @@ def suppliers(session: Session, text: str = "") -> list[Supplier]:
     if text.strip():
         query = query.where(func.lower(Supplier.name).contains(text.strip().lower()))
     return list(session.scalars(query))
+
+
+def suppliers_page(session: Session, page: int, per_page: int, text: str = "") -> Page[Supplier]:
+    """A page of the suppliers, by name, optionally only those whose name has `text`."""
+    query = select(Supplier).options(selectinload(Supplier.labels)).order_by(by_name(Supplier.name))
+    if text.strip():
+        query = query.where(func.lower(Supplier.name).contains(text.strip().lower()))
+    return paginate(session, query.order_by(Supplier.id), page, per_page)
+
+
+def products_page(session: Session, page: int, per_page: int, text: str = "") -> Page[Product]:
+    """A page of the active products, by name."""
+    query = (
+        select(Product)
+        .where(Product.active.is_(True))
+        .options(selectinload(Product.category))
+        .order_by(by_name(Product.name), Product.id)
+    )
+    if text.strip():
+        query = query.where(func.lower(Product.name).contains(text.strip().lower()))
+    return paginate(session, query, page, per_page)
+
+
+def offers_page(
+    session: Session,
+    page: int,
+    per_page: int,
+    *,
+    product_id: int | None = None,
+    supplier_id: int | None = None,
+    active_only: bool = True,
+) -> Page[Offer]:
+    """A page of the offers, of one product or supplier if given, by id; only the active ones
+    unless `active_only` is false (the lead sees them all)."""
+    query = select(Offer).options(selectinload(Offer.tiers)).order_by(Offer.id)
+    if product_id is not None:
+        query = query.where(Offer.product_id == product_id)
+    if supplier_id is not None:
+        query = query.where(Offer.supplier_id == supplier_id)
+    if active_only:
+        query = query.where(Offer.active.is_(True))
+    return paginate(session, query, page, per_page)
 
 
 def supplier_offers(session: Session, supplier_id: int) -> tuple[Supplier, list[Offer]]:

@@ -1,18 +1,27 @@
-"""French company identifiers."""
+"""French company identifiers and intra-community VAT numbers, checked by python-stdnum.
+
+A SIRET is stored and checked as its 14 digits; SIRENs and VAT numbers may be written with
+spaces (`FR 40 303 265 045`).
+"""
 
 from __future__ import annotations
 
-import re
+from stdnum.eu import vat
+from stdnum.fr import siren, siret
 
 
-def siret_is_valid(siret: str) -> bool:
-    """A SIRET is 14 digits passing the Luhn check (La Poste's own SIRETs excepted)."""
-    if not re.fullmatch(r"\d{14}", siret):
-        return False
-    if siret.startswith("356000000"):
-        return sum(int(d) for d in siret) % 5 == 0
-    total = 0
-    for index, char in enumerate(reversed(siret)):
-        digit = int(char) * (2 if index % 2 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return total % 10 == 0
+def siret_is_valid(number: str) -> bool:
+    """A SIRET is 14 digits: a valid SIREN followed by the establishment's number, with a valid
+    check digit (La Poste's establishments follow their own rule)."""
+    return number.isdigit() and bool(siret.is_valid(number))
+
+
+def siren_is_valid(number: str) -> bool:
+    """A SIREN is 9 digits with a valid check digit."""
+    return bool(siren.is_valid(number))
+
+
+def vat_number_is_valid(number: str) -> bool:
+    """An intra-community VAT number (`FR40303265045`): a member state's prefix and a number
+    that passes that state's checks."""
+    return bool(vat.is_valid(number))

@@ -8,8 +8,9 @@ from flask import Flask, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from web import db, errors, i18n, labels
+from web import db, errors, i18n, labels, security
 from web.config import from_environment
+from web.navigation import same_site_path
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -17,6 +18,8 @@ login_manager = LoginManager()
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Builds the application; `config` overrides what the environment says (tests use it)."""
+    from web import api, health
+    from web.account import blueprint as account
     from web.admin import blueprint as admin
     from web.auth import blueprint as auth
     from web.batches import blueprint as batches
@@ -36,9 +39,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     labels.init_app(app)
     errors.init_app(app)
     csrf.init_app(app)
+    security.init_app(app)
     login_manager.init_app(app)
-    for blueprint in (auth, needs, rounds, batches, orders, catalog, admin, guide):
+    for blueprint in (auth, account, needs, rounds, batches, orders, catalog, admin, guide):
         app.register_blueprint(blueprint)
+    api.init_app(app)
+    health.init_app(app)
 
     @app.get("/")
     def home():  # type: ignore[no-untyped-def]
@@ -50,14 +56,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             return redirect(url_for("rounds.home"))
         return redirect(url_for("needs.dashboard"))
 
-    @app.get("/language/<code>")
+    @app.post("/language/<code>")
     def language(code: str):  # type: ignore[no-untyped-def]
         from purchasing.accounts import set_language
 
-        target = request.args.get("next") or url_for("home")
-        if not target.startswith("/") or target.startswith("//"):
-            target = url_for("home")
-        response = redirect(target)
+        response = redirect(same_site_path(request.form.get("next")))
         if code in app.config["LANGUAGES"]:
             response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax")
             if current_user.is_authenticated:

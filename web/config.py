@@ -42,6 +42,10 @@ def from_environment(
     | COACHAT_LOCALE | fr | default language (fr or en) |
     | COACHAT_TIMEZONE | Europe/Paris | how times are shown |
     | COACHAT_MAX_UPLOAD_MB | 5 | largest upload accepted |
+    | COACHAT_SIGN_IN_LIMIT_ACCOUNT | 10 per 15 minutes | failed sign-ins allowed per account |
+    | COACHAT_SIGN_IN_LIMIT_ADDRESS | 50 per 15 minutes | failed sign-ins allowed per address |
+    | COACHAT_RATELIMIT_STORAGE | memory:// | where those attempts are counted |
+    | COACHAT_PROXIES | 0 | reverse proxies in front, trusted for the client's address |
     | COACHAT_SMTP_HOST | (none: e-mail is off) | SMTP server purchase orders are sent through |
     | COACHAT_SMTP_PORT | 587, 465 or 25 by security | its port |
     | COACHAT_SMTP_USER, COACHAT_SMTP_PASSWORD | (none) | its login |
@@ -73,5 +77,9 @@ def from_environment(
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": mode == "production",
         "WTF_CSRF_TIME_LIMIT": None,
+        "SIGN_IN_LIMIT_ACCOUNT": env.get("COACHAT_SIGN_IN_LIMIT_ACCOUNT", "10 per 15 minutes"),
+        "SIGN_IN_LIMIT_ADDRESS": env.get("COACHAT_SIGN_IN_LIMIT_ADDRESS", "50 per 15 minutes"),
+        "RATELIMIT_STORAGE_URI": env.get("COACHAT_RATELIMIT_STORAGE", "memory://"),
+        "PROXY_COUNT": int(env.get("COACHAT_PROXIES", "0")),
         "SMTP": smtp_settings(env),
     }

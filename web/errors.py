@@ -8,16 +8,22 @@ Use cases raise `NotFound`, `Conflict`, `Invalid` or another `Refused` with a tr
 - `Conflict` → the 409 page with its message (the object changed state meanwhile);
 - `Invalid` or any other `Refused` not caught by a form → the 422 page with its message.
 
-Every error response rolls the request's changes back (see `web.db`).
+Every error response rolls the request's changes back (see `web.db`). Under `/api/` the same
+errors are answered in JSON by `web.api.errors`, whatever raised them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+import time
+from collections.abc import Callable, Mapping
+from functools import wraps
 from typing import Any
 
-from flask import Flask, flash, redirect, render_template
+from flask import Flask, flash, redirect, render_template, request
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from purchasing.errors import Conflict, Invalid, NotFound, Refused
@@ -26,13 +32,40 @@ from web.i18n import translate
 
 
 def init_app(app: Flask) -> None:
-    app.register_error_handler(NotFound, _not_found)
-    app.register_error_handler(404, _not_found)
-    app.register_error_handler(Conflict, _conflict)
-    app.register_error_handler(Refused, _refused)
-    app.register_error_handler(CSRFError, _csrf)
-    app.register_error_handler(403, _forbidden)
-    app.register_error_handler(413, _too_large)
+    handlers: list[tuple[Any, Callable[[Any], Any]]] = [
+        (NotFound, _not_found),
+        (404, _not_found),
+        (Conflict, _conflict),
+        (Refused, _refused),
+        (CSRFError, _csrf),
+        (403, _forbidden),
+        (413, _too_large),
+        (429, _too_many),
+        (HTTPException, _http_error),
+    ]
+    for error, handler in handlers:
+        app.register_error_handler(error, _json_under_api(handler))
+
+
+def in_api() -> bool:
+    """The request is one of the JSON API's (`/api/`): its errors are answered in JSON."""
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def _json_under_api(handler: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    @wraps(handler)
+    def answer(error: Exception) -> Any:
+        if not in_api():
+            return handler(error)
+        from web.api import errors as api_errors
+
+        if isinstance(error, Refused):
+            return api_errors.refusal(error)
+        if isinstance(error, HTTPException):
+            return api_errors.http_error(error)
+        return handler(error)  # pragma: no cover - every error handled above is one of both
+
+    return answer
 
 
 def refusal(
@@ -111,3 +144,25 @@ def _forbidden(_error: Exception) -> tuple[str, int]:
 
 def _too_large(_error: Exception) -> tuple[str, int]:
     return _page(413, "too_large")
+
+
+def _too_many(_error: Exception) -> tuple[str, int]:
+    """Too many failed sign-ins: the sign-in form again, saying how long to wait."""
+    from web.auth.forms import LoginForm
+    from web.security import limiter
+
+    limit = limiter.current_limit
+    wait = math.ceil(max(limit.reset_at - time.time(), 60) / 60) if limit else 15
+    flash(
+        ngettext(
+            "Too many sign-in attempts: wait %(num)d minute before trying again.",
+            "Too many sign-in attempts: wait %(num)d minutes before trying again.",
+            wait,
+        ),
+        "error",
+    )
+    return render_template("auth/login.html", form=LoginForm()), 429
+
+
+def _http_error(error: HTTPException) -> HTTPException:
+    return error  # the page werkzeug makes for it, as without a handler

@@ -15,6 +15,10 @@ babel = Babel()
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/"):
+        # A program says which language it reads; the API knows no user's preference.
+        chosen = request.accept_languages.best_match(languages)
+        return chosen or current_app.config["BABEL_DEFAULT_LOCALE"]  # type: ignore[no-any-return]
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale  # type: ignore[no-any-return]
     chosen = request.cookies.get("lang")

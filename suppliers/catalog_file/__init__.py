@@ -99,7 +99,7 @@ def read_catalog(
             0,
             (
                 "too_many_rows",
-                f"fichier trop long : {french(count)} lignes, maximum {french(max_rows)}",
+                f"fichier trop long : plus de {french(max_rows)} lignes",
             ),
         )
     elif count == 0:

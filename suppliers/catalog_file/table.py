@@ -213,12 +213,16 @@ def _first(records: Iterable[tuple[int, list[Cell]]], count: int) -> list[tuple[
 
 
 def _fill(table: Table, records: Iterable[tuple[int, list[Cell]]], keep: int) -> None:
+    """Keeps the first `keep` non-blank rows and stops reading at the one after: a file over
+    the limit is refused anyway, and a small XLSX can unpack to hundreds of thousands of rows,
+    so `row_count` is exact up to `keep` and says only "more" beyond it."""
     for line, row in records:
         if all(is_blank(cell) for cell in row):
             continue
         table.row_count += 1
-        if table.row_count <= keep:
-            table.rows.append((line, row))
+        if table.row_count > keep:
+            return
+        table.rows.append((line, row))
 
 
 def _read_workbook(

@@ -35,7 +35,7 @@ def test_a_lead_creates_a_supplier_with_a_label_and_its_expiry_date(
     page.get_by_role("link", name="Nouveau fournisseur").click()
     expect(page.get_by_role("heading", name="Nouveau fournisseur")).to_be_visible()
     page.get_by_label("Raison sociale").fill("Papeterie Stanislas")
-    page.get_by_label("SIRET").fill("44382906000013")
+    page.get_by_label("SIRET").fill("44382906400015")
     page.get_by_label("Statut de l'économie sociale").select_option(label="ESAT — 15 points")
     page.get_by_label("Adresse").fill("12 rue des Dominicains")
     page.get_by_label("Code postal").fill("54000")
@@ -51,7 +51,7 @@ def test_a_lead_creates_a_supplier_with_a_label_and_its_expiry_date(
     expect(page.get_by_role("heading", name="Papeterie Stanislas")).to_be_visible()
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("12 rue des Dominicains 54000 Nancy")
-    expect(facts).to_contain_text("44382906000013")
+    expect(facts).to_contain_text("44382906400015")
     expect(facts).to_contain_text("12,50 €")
     label = facts.locator(".badge", has_text="Écolabel européen")
     expect(label).to_have_attribute(
@@ -63,7 +63,7 @@ def test_a_lead_creates_a_supplier_with_a_label_and_its_expiry_date(
     supplier = live_session.scalars(select(Supplier)).one()
     assert (supplier.name, supplier.siret, supplier.postcode, supplier.town) == (
         "Papeterie Stanislas",
-        "44382906000013",
+        "44382906400015",
         "54000",
         "Nancy",
     )

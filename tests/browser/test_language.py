@@ -29,12 +29,12 @@ def test_a_member_switches_to_english_on_every_page_and_back_to_french(
     sign_in(page, live_server, user.email)
     expect(page.get_by_role("heading", name="Besoins d’Atelier Vélo Solidaire")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    page.get_by_role("link", name="EN", exact=True).click()
+    page.get_by_role("button", name="EN", exact=True).click()
 
     expect(page.get_by_role("heading", name="Needs of Atelier Vélo Solidaire")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("link", name="FR", exact=True)).to_be_visible()
-    expect(page.get_by_role("link", name="EN", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="FR", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="EN", exact=True)).to_have_count(0)
     nav = page.get_by_role("navigation")
     expect(nav.get_by_role("link", name="My needs")).to_be_visible()
     nav.get_by_role("link", name="Catalog").click()
@@ -52,7 +52,7 @@ def test_a_member_switches_to_english_on_every_page_and_back_to_french(
     finally:
         elsewhere.close()
 
-    page.get_by_role("link", name="FR", exact=True).click()
+    page.get_by_role("button", name="FR", exact=True).click()
     expect(page.get_by_role("heading", name="Fournisseurs")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     page.get_by_role("navigation").get_by_role("link", name="Mes besoins").click()
@@ -65,7 +65,7 @@ def test_a_visitor_reads_the_sign_in_page_in_english_until_switching_back(
 ):
     page.goto(f"{live_server}/login")
     expect(page.get_by_role("heading", name="Se connecter")).to_be_visible()
-    page.get_by_role("link", name="EN", exact=True).click()
+    page.get_by_role("button", name="EN", exact=True).click()
 
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(page.get_by_label("E-mail")).to_be_visible()
@@ -73,6 +73,6 @@ def test_a_visitor_reads_the_sign_in_page_in_english_until_switching_back(
     page.reload()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
-    page.get_by_role("link", name="FR", exact=True).click()
+    page.get_by_role("button", name="FR", exact=True).click()
     expect(page.get_by_role("heading", name="Se connecter")).to_be_visible()
     expect(page.get_by_label("Courriel")).to_be_visible()

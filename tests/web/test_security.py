@@ -83,3 +83,159 @@ def test_signing_out_needs_a_post(signed_in, make):
     assert client.get("/logout").status_code == 405
     assert client.post("/logout").status_code == 302
     assert client.get("/needs/").status_code == 302
+
+
+HOSTILE_TARGETS = (
+    "/%09/evil.example/",
+    "/%0a/evil.example/",
+    "//evil.example/",
+    "/%5C/evil.example/",
+    "%2F%2Fevil.example/",
+    "https://evil.example/",
+    "/%0d%0aSet-Cookie:%20x=1",
+)
+
+
+def test_sign_in_only_follows_paths_of_this_site(client, make, session):
+    user = make.user("member")
+    session.commit()
+    for target in HOSTILE_TARGETS:
+        response = client.post(
+            f"/login?next={target}", data={"email": user.email, "password": PASSWORD}
+        )
+        assert response.status_code == 302, target
+        assert response.location == "/", target
+        client.post("/logout")
+    response = client.post(
+        "/login?next=/needs/%3Fstatus%3Dsubmitted", data={"email": user.email, "password": PASSWORD}
+    )
+    assert response.location == "/needs/?status=submitted"
+
+
+def test_sign_in_is_throttled_by_account_with_a_clear_message(client, make, session):
+    user = make.user("member")
+    other = make.user("member")
+    session.commit()
+    answers = [
+        client.post("/login", data={"email": user.email, "password": "wrong password"}).status_code
+        for _ in range(30)
+    ]
+    assert 429 in answers
+    refused = client.post("/login", data={"email": user.email.upper(), "password": PASSWORD})
+    assert refused.status_code == 429
+    assert "Trop de tentatives de connexion" in refused.get_data(as_text=True)
+    assert client.get("/needs/").status_code == 302
+    # Another account from the same address is not locked by it.
+    signed = client.post("/login", data={"email": other.email, "password": PASSWORD})
+    assert signed.status_code == 302
+
+
+def test_sign_in_is_throttled_by_address(database_url, engine, make, session):
+    from web import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key-0123456789",
+            "WTF_CSRF_ENABLED": False,
+            "SIGN_IN_LIMIT_ACCOUNT": "100 per hour",
+            "SIGN_IN_LIMIT_ADDRESS": "5 per hour",
+        }
+    )
+    user = make.user("member")
+    session.commit()
+    client = app.test_client()
+    for n in range(5):
+        wrong = {"email": f"guess{n}@example.org", "password": "wrong password"}
+        assert client.post("/login", data=wrong).status_code == 200
+    refused = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert refused.status_code == 429
+    elsewhere = app.test_client()
+    signed = elsewhere.post(
+        "/login",
+        data={"email": user.email, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "192.0.2.7"},
+    )
+    assert signed.status_code == 302
+    app.extensions["coachat.engine"].dispose()
+
+
+def test_a_session_captured_before_sign_out_no_longer_works(signed_in, make):
+    client = signed_in(make.user("member"))
+    captured = client.get_cookie("session").value
+    assert client.post("/logout").status_code == 302
+    client.set_cookie("session", captured)
+    response = client.get("/needs/")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_a_password_changed_by_an_admin_ends_the_users_sessions(app, make, session):
+    from tests.conftest import sign_in
+
+    user = make.user("member")
+    admin = make.user("admin")
+    session.commit()
+    theirs, admins = app.test_client(), app.test_client()
+    sign_in(theirs, user)
+    sign_in(admins, admin)
+    assert theirs.get("/needs/").status_code == 200
+    changed = admins.post(
+        f"/admin/users/{user.id}",
+        data={
+            "email": user.email,
+            "name": user.name,
+            "role": "member",
+            "member_id": str(user.member_id),
+            "password": "un tout nouveau mot de passe",
+            "active": "y",
+        },
+    )
+    assert changed.status_code == 302, changed.get_data(as_text=True)
+    response = theirs.get("/needs/")
+    assert response.status_code == 302 and "/login" in response.location
+    assert admins.get("/admin/users").status_code == 200
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get("/login")
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_production_asks_browsers_for_https_only(database_url, engine):
+    from web import create_app
+
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "a-production-secret-key",
+            "ENV_MODE": "production",
+        }
+    )
+    response = app.test_client().get("/login", base_url="https://coachat.example")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    app.extensions["coachat.engine"].dispose()
+
+
+def test_the_development_server_does_not_name_its_versions():
+    from web.commands.serve import RequestHandler
+
+    handler = RequestHandler.__new__(RequestHandler)
+    assert handler.version_string() == "coachat"
+
+
+def test_the_language_switch_needs_a_csrf_token(csrf_app):
+    client = csrf_app.test_client()
+    assert client.post("/language/en", data={"next": "/login"}).status_code == 400
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    switched = client.post("/language/en", data={"next": "/login", "csrf_token": token})
+    assert switched.status_code == 302
+    assert "Sign in" in client.get("/login").get_data(as_text=True)

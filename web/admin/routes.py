@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from purchasing import accounts
 from purchasing.accounts import MemberValues, UserValues
@@ -107,6 +107,8 @@ def user(user_id: int | None = None):
             errors_on_form(form, error)
             flash(_("Nothing was saved: please correct the fields marked below."), "error")
         else:
+            if saved.id == current_user.id and values.password is not None:
+                login_user(saved)  # the new password ended every session, this one included
             flash(_("Account of %(name)s saved.", name=saved.name))
             return redirect(url_for("admin.users"))
     status = 422 if form.errors else 200

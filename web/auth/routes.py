@@ -6,11 +6,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin, current_user, login_required, login_user, logout_user
 
-from purchasing.accounts import authenticate, record_sign_in
+from purchasing.accounts import authenticate, end_sessions, record_sign_in
 from purchasing.models import User
 from web import db, login_manager
 from web.auth import blueprint
 from web.auth.forms import LoginForm
+from web.navigation import same_site_path
+from web.security import sign_in_failed, throttle_sign_in
 
 
 class Visitor(AnonymousUserMixin):
@@ -29,13 +31,19 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    """The session's user, while the session belongs to the user's current generation: signing
+    out or a new password raises it, which ends every session opened before."""
+    number, _dot, generation = user_id.partition(".")
+    if not number.isdigit() or not generation.isdigit():
         return None
-    user = db.session().get(User, int(user_id))
-    return user if user is not None and user.active else None
+    user = db.session().get(User, int(number))
+    if user is None or not user.active or user.auth_generation != int(generation):
+        return None
+    return user
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@throttle_sign_in
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home"))
@@ -44,20 +52,19 @@ def login():
         session = db.session()
         user = authenticate(session, form.email.data or "", form.password.data or "")
         if user is None:
+            sign_in_failed()
             flash(_("Unknown e-mail address or wrong password."), "error")
         else:
             login_user(user)
             record_sign_in(session, actor=user)
-            target = request.args.get("next", "")
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for("home")
-            return redirect(target)
+            return redirect(same_site_path(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
 @blueprint.post("/logout")
 @login_required
 def logout():
+    end_sessions(db.session(), actor=current_user)
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

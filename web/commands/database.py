@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from web.commands import transaction
@@ -21,6 +23,37 @@ def db_upgrade(revision: str) -> None:
 
     upgrade(from_environment()["DATABASE_URL"], revision)
     click.echo(f"Database at revision {revision}.")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Write a consistent copy of the database to FILE, even while coachat runs."""
+    from persistence.backup import BackupFailed, backup
+
+    try:
+        backup(from_environment()["DATABASE_URL"], file)
+    except BackupFailed as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {file}.")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(file: Path, yes: bool) -> None:
+    """Replace the database's content with the backup in FILE (stop coachat first)."""
+    from persistence.backup import BackupFailed, restore
+
+    if not yes:
+        click.confirm(
+            "Everything in the database will be replaced by the backup. Go on?", abort=True
+        )
+    try:
+        restore(from_environment()["DATABASE_URL"], file)
+    except BackupFailed as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Database restored from {file}.")
 
 
 @click.group()
@@ -45,4 +78,4 @@ def demo_load() -> None:
         click.echo("The demo cooperative is already loaded; nothing changed.")
 
 
-commands = [db, demo]
+commands = [db, demo, backup_command, restore_command]

@@ -6,9 +6,20 @@ import subprocess
 import sys
 
 import click
+from werkzeug.serving import WSGIRequestHandler
 
 from web.commands import transaction
 from web.config import ConfigurationError, from_environment
+
+
+class RequestHandler(WSGIRequestHandler):
+    """The development server's handler, without naming Werkzeug's and Python's versions."""
+
+    server_version = "coachat"
+    sys_version = ""
+
+    def version_string(self) -> str:
+        return self.server_version
 
 
 @click.command()
@@ -50,7 +61,9 @@ def run(host: str, port: int, no_scheduler: bool) -> None:
         click.echo("The scheduler closes rounds at their cut-off and runs the optimizer.")
     click.echo("Press Ctrl-C to stop.")
     try:
-        run_simple(host, port, app, threaded=True, use_reloader=False)
+        run_simple(
+            host, port, app, threaded=True, use_reloader=False, request_handler=RequestHandler
+        )
     finally:
         if scheduler is not None:
             scheduler.terminate()

@@ -1,7 +1,7 @@
 """purchase orders, e-mails, deliveries and category VAT rates
 
 Revision ID: 8e2f61b7c3a9
-Revises: 9a3c6e1f2b70
+Revises: 6b2d8f4a1c57
 Create Date: 2026-11-30 01:51:25.512944
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '8e2f61b7c3a9'
-down_revision: str | None = '9a3c6e1f2b70'
+down_revision: str | None = '6b2d8f4a1c57'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,77 @@
+"""A small cooperative for the API's tests: two member companies, a lead, an admin, a catalog,
+an open round, a closed one with its batch, and a personal token for each person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from persistence import utcnow
+from persistence.jobs import enqueue
+from purchasing.models import Batch, Need, Round, Scenario, User
+from purchasing.policies import ScenarioPolicy
+from purchasing.tokens import create_token
+from suppliers.models import Offer
+
+
+@dataclass
+class World:
+    member: User
+    other_member: User
+    lead: User
+    admin: User
+    need: Need
+    other_need: Need
+    offer: Offer
+    open_round: Round
+    closed_round: Round
+    batch: Batch
+    job_id: int
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def headers(self, who: str, language: str = "fr") -> dict[str, str]:
+        headers = {"Accept-Language": language}
+        if who in self.tokens:
+            headers["Authorization"] = f"Bearer {self.tokens[who]}"
+        return headers
+
+
+def build_world(session: Session, make) -> World:  # type: ignore[no-untyped-def]
+    member = make.user("member", email="marie@example.org")
+    other_member = make.user("member", email="omar@example.org")
+    lead = make.user("lead", email="lea@example.org")
+    admin = make.user("admin", email="ada@example.org")
+    offer = make.offer(price="2.10")
+    need = make.need(member.member, offer.product)
+    other_need = make.need(other_member.member, offer.product)
+    now = utcnow()
+    closed = Round(
+        name="2026-001",
+        opens_at=now - timedelta(days=8),
+        status="closed",
+        cutoff_at=now - timedelta(days=1),
+        closed_at=now - timedelta(days=1),
+    )
+    opened = Round(name="2026-002", opens_at=now - timedelta(days=1), status="open")
+    session.add_all([closed, opened])
+    session.flush()
+    policy = ScenarioPolicy()
+    batch = Batch(round_id=closed.id, status="proposed", policy=policy.as_json())
+    batch.scenarios.append(
+        Scenario(number=1, name="1", policy=policy.as_json(), policy_key=policy.key)
+    )
+    session.add(batch)
+    session.flush()
+    job = enqueue(
+        session, "optimize_scenario", {"scenario_id": batch.scenarios[0].id}, actor_id=lead.id
+    )
+    world = World(
+        member, other_member, lead, admin, need, other_need, offer, opened, closed, batch, job.id
+    )
+    for name in ("member", "other_member", "lead", "admin"):
+        user = getattr(world, name)
+        world.tokens[name] = create_token(session, f"{name} script", 90, actor=user).secret
+    session.commit()
+    return world

@@ -1,0 +1,328 @@
+"""Who may open which page: every route of the URL map outside /api/ (which has its own
+table), for a visitor, a member, another company's member, a lead and an admin, and, where the
+route takes a need or a token, for the member's company's object and another company's.
+
+The table below says what each route is for; a route missing from it fails the test, so a new
+page cannot be added without saying who may open it. A GET is answered exactly (200, the
+sign-in page, 403, 404, 405 where the route takes no GET); a POST is sent as an empty form and
+only its class is checked: refused (403, 404, or sent to the sign-in page) or allowed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from purchasing.models import ApiToken
+from suppliers.models import ProductMatch
+from suppliers.uploads import UploadLimits, analyse_upload, start_upload
+from tests.conftest import sign_in
+from tests.web.api_world import World, build_world
+
+PUBLIC = "public"  # anyone, signed in or not
+SIGN_IN = "sign-in"  # the sign-in page: a signed-in user is sent home
+SIGNED_IN = "signed in"  # any signed-in user
+COMPANY = "company"  # users of a member company (not the leads or admins)
+OWN_NEED = "own need"  # the need of the user's company; leads and admins see all
+OWN_TOKEN = "own token"  # the user's own token only
+LEADS = "leads"  # leads and admins
+ADMINS = "admins"  # admins only
+OWN_STATEMENT = "own statement"  # the statement of the user's company; leads and admins see all
+SUPPLIER_LINK = "supplier link"  # anyone holding a valid signed link; any other link is refused
+
+ROUTES = {
+    "/": PUBLIC,  # sends each one on: a visitor to the sign-in page
+    "/healthz": PUBLIC,
+    "/login": SIGN_IN,
+    "/logout": SIGNED_IN,
+    "/language/<code>": PUBLIC,
+    "/static/<filename>": PUBLIC,
+    "/guide/": PUBLIC,
+    "/guide/<name>": PUBLIC,
+    "/guide/images/<filename>": PUBLIC,
+    "/account/tokens": SIGNED_IN,
+    "/account/tokens/<token_id>/revoke": OWN_TOKEN,
+    "/needs/": SIGNED_IN,
+    "/needs/new": COMPANY,
+    "/needs/<need_id>": OWN_NEED,
+    "/needs/<need_id>/edit": OWN_NEED,
+    "/needs/<need_id>/cancel": OWN_NEED,
+    "/needs/<need_id>/match": LEADS,
+    "/needs/<need_id>/create-product": LEADS,
+    "/rounds/": LEADS,
+    "/rounds/rhythm": LEADS,
+    "/rounds/<round_id>/cutoff": LEADS,
+    "/rounds/<round_id>/close": LEADS,
+    "/rounds/jobs/<job_id>": LEADS,
+    "/batches/": LEADS,
+    "/batches/<batch_id>": LEADS,
+    "/batches/<batch_id>/scenarios": LEADS,
+    "/batches/<batch_id>/frontier": LEADS,
+    "/batches/<batch_id>/approve": LEADS,
+    "/batches/<batch_id>/reject": LEADS,
+    "/catalog/products": SIGNED_IN,
+    "/catalog/products/<product_id>": SIGNED_IN,
+    "/catalog/products/new": LEADS,
+    "/catalog/products/<product_id>/edit": LEADS,
+    "/catalog/products/<product_id>/merge": LEADS,
+    "/catalog/suppliers": SIGNED_IN,
+    "/catalog/suppliers/<supplier_id>": SIGNED_IN,
+    "/catalog/suppliers/new": LEADS,
+    "/catalog/suppliers/<supplier_id>/edit": LEADS,
+    "/catalog/suggest": SIGNED_IN,
+    "/catalog/offers/new": LEADS,
+    "/catalog/offers/<offer_id>/edit": LEADS,
+    "/catalog/offers/<offer_id>/deactivate": LEADS,
+    "/catalog/offers/<offer_id>/reactivate": LEADS,
+    "/catalog/imports/new": LEADS,
+    "/catalog/imports/<upload_id>": LEADS,
+    "/catalog/imports/<upload_id>/progress": LEADS,
+    "/catalog/imports/<upload_id>/mapping": LEADS,
+    "/catalog/imports/<upload_id>/confirm": LEADS,
+    "/catalog/imports/<upload_id>/undo": LEADS,
+    "/catalog/matches": LEADS,
+    "/catalog/matches/<match_id>": LEADS,
+    "/admin/members": ADMINS,
+    "/admin/members/new": ADMINS,
+    "/admin/members/<member_id>": ADMINS,
+    "/admin/members/<member_id>/sites/new": ADMINS,
+    "/admin/sites/<site_id>": ADMINS,
+    "/admin/sites/<site_id>/close": ADMINS,
+    "/admin/sites/<site_id>/open": ADMINS,
+    "/admin/users": ADMINS,
+    "/admin/users/new": ADMINS,
+    "/admin/users/<user_id>": ADMINS,
+    "/orders/": LEADS,
+    "/orders/vat": LEADS,
+    "/orders/vat/<category_id>": LEADS,
+    "/orders/<order_id>": LEADS,
+    "/orders/<order_id>.pdf": LEADS,
+    "/orders/<order_id>.csv": LEADS,
+    "/orders/<order_id>/sent": LEADS,
+    "/orders/<order_id>/resend": LEADS,
+    "/orders/<order_id>/accept": LEADS,
+    "/orders/<order_id>/refuse": LEADS,
+    "/orders/<order_id>/close": LEADS,
+    "/orders/<order_id>/deliveries": LEADS,
+    "/batches/<batch_id>/orders/send": LEADS,
+    "/batches/<batch_id>/statements": LEADS,
+    "/batches/<batch_id>/statements.csv": LEADS,
+    "/statements/<batch_id>/<member_id>": OWN_STATEMENT,
+    "/statements/<batch_id>/<member_id>.pdf": OWN_STATEMENT,
+    "/statements/<batch_id>/<member_id>.csv": OWN_STATEMENT,
+    "/audit": LEADS,
+    "/s/<number>/<token>": SUPPLIER_LINK,
+}
+
+# A GET that is allowed answers 200, except these: the home page sends each user on to their
+# own page, and the health check answers 503 while no scheduler has beaten (none runs here).
+GET_ANSWERS = {"/": 302, "/healthz": 503}
+
+ROLES = ("anonymous", "member", "other_member", "lead", "admin")
+OK = "ok"  # allowed: 200 for a GET, anything but 401/403/404/5xx for a POST
+LOGIN = "sign-in page"  # 302 to the sign-in page, which then comes back here
+HOME = "home"  # 302 elsewhere (a signed-in user on the sign-in page)
+OWN, OTHER = "own", "other"  # the member's company's object, another company's
+
+
+def expected(kind: str, role: str, whose: str | None) -> str | int:
+    """What `role` gets on a route of `kind`, for the member's (OWN) or the other company's
+    (OTHER) object when the route takes one."""
+    if kind == SUPPLIER_LINK:
+        return 403  # the link below was not signed by the application
+    if role == "anonymous":
+        return {PUBLIC: OK, SIGN_IN: OK}.get(kind, LOGIN)
+    if kind in (PUBLIC, SIGNED_IN):
+        return OK
+    if kind == SIGN_IN:
+        return HOME
+    if kind == COMPANY:
+        return OK if role in ("member", "other_member") else 403
+    if kind == LEADS:
+        return OK if role in ("lead", "admin") else 403
+    if kind == ADMINS:
+        return OK if role == "admin" else 403
+    owner = "member" if whose == OWN else "other_member"
+    if kind == OWN_NEED:
+        return OK if role in (owner, "lead", "admin") else 404
+    if kind == OWN_TOKEN:
+        return OK if role == owner else 404
+    if kind == OWN_STATEMENT:  # the statement asked for is the member's company's
+        return OK if role in ("member", "lead", "admin") else 404
+    raise AssertionError(f"unknown kind {kind}")
+
+
+def page_routes(app) -> list[tuple[str, frozenset[str]]]:
+    """(rule with its parameters named, methods) for every route outside /api/."""
+    found: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/"):
+            continue
+        named = re.sub(r"<(?:[^<>:]+:)?([^<>:]+)>", r"<\1>", rule.rule)  # <int:id> -> <id>
+        found.setdefault(named, set()).update(rule.methods - {"HEAD", "OPTIONS"})
+    return [(named, frozenset(methods)) for named, methods in sorted(found.items())]
+
+
+@dataclass
+class Objects:
+    world: World
+    tokens: dict[str, int]
+    upload_id: int
+    match_id: int
+    order_id: int
+    category_id: int
+
+
+def build_objects(session, make, engine) -> Objects:  # type: ignore[no-untyped-def]
+    from persistence import make_session_factory
+
+    world = build_world(session, make)
+    tokens = {
+        name: session.scalar(select(ApiToken.id).where(ApiToken.user_id == getattr(world, name).id))
+        for name in ("member", "other_member")
+    }
+    limits = UploadLimits(max_bytes=1024 * 1024)
+    data = "référence;désignation;prix\nREF-1;Ramette A4;2,10\n".encode()
+    upload = start_upload(session, world.offer.supplier_id, "tarifs.csv", data, limits, actor=None)
+    match = ProductMatch(offer_id=world.offer.id, text="Ramette A4 recyclée", candidates=[])
+    session.add(match)
+    session.commit()
+    analyse_upload(make_session_factory(engine), upload.id, limits)
+    order_id = _order(session, world)
+    return Objects(world, tokens, upload.id, match.id, order_id, world.offer.product.category_id)
+
+
+def _order(session, world) -> int:  # type: ignore[no-untyped-def]
+    """The member's need allocated in the batch, and the batch's purchase order."""
+    from decimal import Decimal
+
+    from purchasing.models import Allocation, PurchaseOrder, PurchaseOrderLine
+
+    session.add(
+        Allocation(
+            batch_id=world.batch.id,
+            need_id=world.need.id,
+            offer_id=world.offer.id,
+            quantity=Decimal(10),
+            packs=Decimal(10),
+            unit_price=Decimal("2.10"),
+            goods_total=Decimal("21.00"),
+        )
+    )
+    today = world.open_round.opens_at.date()
+    order = PurchaseOrder(
+        number="BC-2026-0001",
+        year=2026,
+        sequence=1,
+        batch_id=world.batch.id,
+        supplier_id=world.offer.supplier_id,
+        ordered_on=today,
+        expected_on=today,
+        total_excl_vat=Decimal("21.00"),
+        total_incl_vat=Decimal("25.20"),
+        link_nonce="0123456789abcdef",
+    )
+    order.lines.append(
+        PurchaseOrderLine(
+            offer_id=world.offer.id,
+            quantity=Decimal(10),
+            packs=10,
+            unit_price=Decimal("2.10"),
+            vat_rate=Decimal("0.20"),
+            line_total=Decimal("21.00"),
+        )
+    )
+    session.add(order)
+    session.commit()
+    return order.id
+
+
+def url(named: str, objects: Objects, whose: str | None) -> str:
+    world = objects.world
+    values = {
+        "code": "fr",
+        "name": "membre",
+        "need_id": (world.need if whose == OWN else world.other_need).id,
+        "token_id": objects.tokens["member" if whose == OWN else "other_member"],
+        "round_id": world.open_round.id,
+        "job_id": world.job_id,
+        "batch_id": world.batch.id,
+        "product_id": world.offer.product_id,
+        "supplier_id": world.offer.supplier_id,
+        "offer_id": world.offer.id,
+        "upload_id": objects.upload_id,
+        "match_id": objects.match_id,
+        "member_id": world.member.member_id,
+        "site_id": world.member.member.sites[0].id,
+        "user_id": world.member.id,
+        "order_id": objects.order_id,
+        "category_id": objects.category_id,
+        "number": "BC-2026-0001",
+        "token": "not-a-signed-token",
+    }
+    if named == "/static/<filename>":
+        return "/static/style.css"
+    if named == "/guide/images/<filename>":
+        return "/guide/images/membre-besoin.png"
+    for name, value in values.items():
+        named = named.replace(f"<{name}>", str(value))
+    assert "<" not in named, f"no value for a parameter of {named}"
+    return named
+
+
+def verdict(method: str, named: str, answer) -> str | int:  # type: ignore[no-untyped-def]
+    """The answer as the table states it."""
+    status = answer.status_code
+    if status == 302:
+        target = urlsplit(answer.location)
+        if target.path == "/login" and "next" in parse_qs(target.query):
+            return LOGIN
+    if method == "GET":
+        if status == GET_ANSWERS.get(named, 200):
+            return OK
+        return HOME if status == 302 else status
+    return OK if status not in (401, 403, 404, 405) and status < 500 else status
+
+
+def test_every_page_route_is_in_the_table(app):
+    routes = {named for named, _methods in page_routes(app)}
+    assert routes - set(ROUTES) == set(), "say who may open the new pages in ROUTES"
+    assert set(ROUTES) - routes == set(), "these pages are gone: remove them from ROUTES"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_each_role_gets_what_the_table_says_on_every_page(app, session, make, engine):
+    app.config["IMPORT_ANALYSIS_INLINE"] = True
+    objects = build_objects(session, make, engine)
+    users = {role: getattr(objects.world, role) for role in ROLES if role != "anonymous"}
+    clients = {role: app.test_client() for role in ROLES}
+    for role, user in users.items():
+        sign_in(clients[role], user)
+
+    routes = page_routes(app)
+    wrong = []
+    # Every GET first, so that the empty forms posted afterwards (a need cancelled, a round
+    # closed, a site closed) change nothing the pages were expected to show.
+    for method in ("GET", "POST"):
+        for named, methods in routes:
+            kind = ROUTES[named]
+            takes_object = "<need_id>" in named or "<token_id>" in named
+            for whose in (OWN, OTHER) if takes_object else (None,):
+                for role in ROLES:
+                    answer = clients[role].open(url(named, objects, whose), method=method, data={})
+                    want = expected(kind, role, whose) if method in methods else 405
+                    if method == "POST" and want == HOME:
+                        want = OK  # a POST is only checked to be allowed
+                    got = verdict(method, named, answer)
+                    answer.close()
+                    if got != want:
+                        wrong.append(
+                            f"{method} {named} ({whose or '-'}) as {role}: "
+                            f"{answer.status_code} {answer.location or ''}, expected {want}"
+                        )
+                    if role in users and named == "/logout" and answer.status_code == 302:
+                        sign_in(clients[role], users[role])  # signed out: sign in again
+    assert wrong == [], "\n".join(wrong)
