@@ -27,7 +27,7 @@ pytestmark = pytest.mark.browser
 AXE = (Path(__file__).parent / "vendor" / "axe" / "axe.min.js").read_text(encoding="utf-8")
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Pages that answer something other than a page for a person: JSON, files, redirects.
-NOT_PAGES = {"catalog.suggest", "rounds.job_status", "static", "language", "home"}
+NOT_PAGES = {"catalog.suggest", "rounds.job_status", "static", "language", "home", "healthz"}
 NOT_PAGES |= {
     "orders.pdf",
     "orders.csv",
