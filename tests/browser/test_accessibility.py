@@ -1,6 +1,6 @@
 """Every page of the demo cooperative, as each role sees it, checked by axe-core (WCAG 2.1 A and
 AA rules): no serious or critical violation; and every member page at 360 px wide without
-scrolling sideways.
+scrolling sideways, every control at least 44 px high.
 
 The pages are found from the application's URL map (every GET page; those with an id are
 visited with an object of the demo), so a new page is checked without being listed here.
@@ -130,6 +130,13 @@ def test_no_serious_accessibility_violation_on_any_page_for_any_role(
                 scrolled = page.evaluate("document.documentElement.scrollWidth")
                 if scrolled > width:
                     found.append(f"{role} {path}: {scrolled} px wide at {width} px")
+                small = page.evaluate(
+                    "() => [...document.querySelectorAll("
+                    "'button, .button, input:not([type=hidden]), select, textarea')]"
+                    ".filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)"
+                    ".map(e => e.outerHTML.slice(0, 60))"
+                )
+                found += [f"{role} {path}: touch target under 44 px: {e}" for e in small[:3]]
             checked += 1
         context.close()
     assert found == [], "\n".join(found)
