@@ -22,7 +22,7 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from persistence import utcnow
@@ -140,6 +140,7 @@ def send_orders(
             .where(PurchaseOrder.batch_id == batch.id, PurchaseOrder.status == "draft")
             .options(selectinload(PurchaseOrder.emails), selectinload(PurchaseOrder.supplier))
             .order_by(PurchaseOrder.sequence)
+            .execution_options(populate_existing=True)
         )
     )
     to_send = [order for order in orders if _pending(order) is None]
@@ -174,7 +175,13 @@ def resend_order(
     batch = batch_for(session, order.batch_id)
     if batch.status not in ("approved", "ordered", "closed"):
         raise Conflict(Message(N_("Only the orders of an approved batch can be sent.")))
-    if any(e.status in ("queued", "waiting") for e in order.emails):
+    # Asked of the database: the e-mail may have gone meanwhile, sent by the scheduler.
+    on_its_way = session.scalar(
+        select(func.count(OrderEmail.id)).where(
+            OrderEmail.order_id == order.id, OrderEmail.status.in_(("queued", "waiting"))
+        )
+    )
+    if on_its_way:
         raise Conflict(Message(N_("This order's e-mail is already on its way.")))
     _check_recipients([order])
     email = _queue(session, order, link_for(order), actor)
