@@ -61,7 +61,7 @@ class SmtpServer:
             "COACHAT_SMTP_PORT": str(self.port),
             "COACHAT_SMTP_SECURITY": "none",
             "COACHAT_SMTP_SENDER": "achats@cooperative.example",
-            "COACHAT_SMTP_TIMEOUT": "5",
+            "COACHAT_SMTP_TIMEOUT": "30",
         }
 
 
@@ -72,3 +72,24 @@ def attachments(message: Message) -> dict[str, bytes]:
         if name:
             found[name] = part.get_payload(decode=True)
     return found
+
+
+def send_all(sessions: Any, attempts: int = 4) -> int:
+    """Works the queued jobs, then the e-mails a busy machine left waiting (a timeout is a
+    temporary failure), as the scheduler would later; returns how many jobs ran."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from persistence import utcnow
+    from purchasing.jobs import work_jobs
+    from purchasing.models import OrderEmail
+
+    done = work_jobs(sessions)
+    for attempt in range(1, attempts + 1):
+        with sessions() as session:
+            waiting = session.scalar(select(OrderEmail.id).where(OrderEmail.status == "waiting"))
+        if waiting is None:
+            break
+        done += work_jobs(sessions, now=utcnow() + timedelta(hours=4 * attempt))
+    return done

@@ -23,7 +23,7 @@ from purchasing.demo import DEMO_PASSWORD, load_demo
 from purchasing.jobs import work_jobs
 from purchasing.models import Allocation, Batch, Need, PurchaseOrder, PurchaseOrderLine
 from tests.browser.pages import sign_in
-from tests.smtp_server import SmtpServer, attachments
+from tests.smtp_server import SmtpServer, attachments, send_all
 
 pytestmark = pytest.mark.browser
 
@@ -124,8 +124,7 @@ def test_the_whole_cycle_from_need_to_delivery(
     # The orders go by e-mail, with their PDF and CSV, to the local SMTP server.
     lead.get_by_role("button", name="Envoyer les bons de commande par e-mail").click()
     expect(lead.locator(".flash").first).to_contain_text("en cours d’envoi")
-    while work_jobs(sessions):
-        pass
+    send_all(sessions)
     ours = next(m for m in mail_server.inbox.messages if number in m["Subject"])
     assert set(attachments(ours)) == {f"{number}.pdf", f"{number}.csv"}
     body = ours.get_body(preferencelist=("plain",)).get_content()

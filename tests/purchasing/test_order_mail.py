@@ -15,7 +15,7 @@ from purchasing.jobs import work_jobs
 from purchasing.mail import MAX_ATTEMPTS, EmailOff, resend_order, send_orders, smtp_settings
 from purchasing.models import Batch, Need, OrderEmail, PurchaseOrder
 from tests.purchasing.orders_setup import approved_batch, closed_batch
-from tests.smtp_server import SmtpServer, attachments
+from tests.smtp_server import SmtpServer, attachments, send_all
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_each_order_arrives_once_with_its_pdf_and_csv(session, make, sessions, s
     approved = approved_batch(session, make, sessions)
     assert len(_send(session, approved)) == 2
     assert _send(session, approved) == []  # asking twice sends once
-    assert work_jobs(sessions) == 2
+    assert send_all(sessions) >= 2
     assert work_jobs(sessions) == 0
     assert len(smtp.inbox.messages) == 2
     first = smtp.inbox.messages[0]
@@ -82,7 +82,8 @@ def test_the_send_waits_and_retries_while_the_server_is_down(session, make, sess
     assert work_jobs(sessions) == 0  # not before its time
     down.start()
     try:
-        assert work_jobs(sessions, now=utcnow() + timedelta(minutes=2)) == 2
+        assert work_jobs(sessions, now=utcnow() + timedelta(minutes=2)) >= 2
+        send_all(sessions)
         assert len(down.inbox.messages) == 2
     finally:
         down.stop()
@@ -108,14 +109,14 @@ def test_a_server_that_refuses_is_tried_again_then_the_email_fails(session, make
     order = approved.orders(session)[0]
     resend_order(session, order.id, actor=approved.lead, link_for=link, settings=smtp_settings())
     session.commit()
-    work_jobs(sessions)
+    send_all(sessions)
     assert len(smtp.inbox.messages) == 1
 
 
 def test_sending_again_is_an_explicit_act_in_the_audit_trail(session, make, sessions, smtp):
     approved = approved_batch(session, make, sessions)
     _send(session, approved)
-    work_jobs(sessions)
+    send_all(sessions)
     order = approved.orders(session)[0]
     resend_order(session, order.id, actor=approved.lead, link_for=link, settings=smtp_settings())
     session.commit()
@@ -124,7 +125,7 @@ def test_sending_again_is_an_explicit_act_in_the_audit_trail(session, make, sess
             session, order.id, actor=approved.lead, link_for=link, settings=smtp_settings()
         )
     session.rollback()
-    work_jobs(sessions)
+    send_all(sessions)
     assert len(smtp.inbox.messages) == 3
     resends = session.scalar(
         select(func.count(AuditEvent.id)).where(AuditEvent.action == "order.resend")

@@ -17,7 +17,7 @@ from purchasing.mail import smtp_settings
 from purchasing.models import Delivery, OrderEmail, PurchaseOrder
 from purchasing.orders import mark_sent_by_hand
 from tests.purchasing.orders_setup import approved_batch, closed_batch
-from tests.smtp_server import SmtpServer
+from tests.smtp_server import SmtpServer, send_all
 
 SECRET = "test-secret-key-0123456789"
 
@@ -270,7 +270,7 @@ def test_the_command_line_lists_sends_and_writes_orders(
         )
         assert sent.exit_code == 0, sent.output
         assert "queued for commandes@papeterie.example" in sent.output
-        work_jobs(sessions)
+        send_all(sessions)
         assert len(server.inbox.messages) == 2
     finally:
         server.stop()
