@@ -40,7 +40,7 @@ typecheck: venv-dev
 	$(BIN)/mypy optimizer purchasing persistence
 
 pytest: venv-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

@@ -45,6 +45,32 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+_WORKER_DATABASES: dict[str, str] = {}
+
+
+def _worker_database(url: str) -> str:
+    """With tests run in parallel (pytest-xdist), each worker has a PostgreSQL database of its
+    own, created on first use next to the one COACHAT_TEST_POSTGRES_URL names."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return url
+    if worker not in _WORKER_DATABASES:
+        from sqlalchemy.engine import make_url
+
+        base = make_url(url)
+        name = f"{base.database}_{worker}"
+        admin = create_engine_for(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).scalar()
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        _WORKER_DATABASES[worker] = base.set(database=name).render_as_string(hide_password=False)
+    return _WORKER_DATABASES[worker]
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
@@ -52,7 +78,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     if not POSTGRES_URL:
         unavailable("COACHAT_TEST_POSTGRES_URL is not set")
-    yield POSTGRES_URL
+    yield _worker_database(POSTGRES_URL)
 
 
 @pytest.fixture
