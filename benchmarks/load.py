@@ -428,6 +428,33 @@ def check_database(url: str, stats: Stats) -> dict[str, int]:
 # --- the run -----------------------------------------------------------------------------------
 
 
+def cpu_seconds(processes: Processes) -> dict[str, float]:
+    """CPU time (user + system, children included) each part has used so far: the processes
+    this script started (by process group), PostgreSQL's (children of its postmaster) and the
+    simulated members (this process)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    groups = {process.pid: name for name, process in processes.started}
+    postmaster = 0
+    if processes.postgres_data is not None:
+        with suppress(OSError, ValueError):
+            postmaster = int((processes.postgres_data / "postmaster.pid").read_text().split()[0])
+    used: dict[str, float] = {"members (this process)": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError):
+            text = stat.read_text()
+            pid = int(text.split(" ", 1)[0])
+            fields = text.rsplit(")", 1)[1].split()
+            parent, group = int(fields[1]), int(fields[2])
+            seconds = sum(int(value) for value in fields[11:15]) / tick
+            if pid == os.getpid():
+                used["members (this process)"] += seconds
+            elif group in groups:
+                used[groups[group]] = used.get(groups[group], 0.0) + seconds
+            elif postmaster and (pid == postmaster or parent == postmaster):
+                used["postgres"] = used.get("postgres", 0.0) + seconds
+    return used
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
@@ -463,6 +490,7 @@ def run(arguments: argparse.Namespace, processes: Processes) -> int:
     wait_for_http(port, processes)
 
     stats = Stats()
+    cpu_before = cpu_seconds(processes)
     started = time.monotonic()
     stop_at = started + arguments.seconds
     threads = [
@@ -476,6 +504,7 @@ def run(arguments: argparse.Namespace, processes: Processes) -> int:
     for thread in threads:
         thread.join(timeout=max(1.0, stop_at - time.monotonic() + 35))
     elapsed = time.monotonic() - started
+    cpu_after = cpu_seconds(processes)
     processes.check_alive()
 
     # The batch is proposed once its first scenario is optimised.
@@ -506,6 +535,11 @@ def run(arguments: argparse.Namespace, processes: Processes) -> int:
             f"  {page:<28} {len(values):>6}  p50 {percentile(values, 0.5):>5.0f} ms  "
             f"p95 {percentile(values, 0.95):>5.0f} ms"
         )
+    cores = os.cpu_count() or 1
+    print(f"CPU used        {elapsed * cores:.0f} s available ({cores} cores x {elapsed:.0f} s):")
+    for name in sorted(cpu_after):
+        used = cpu_after[name] - cpu_before.get(name, 0.0)
+        print(f"  {name:<28} {used:>6.1f} s")
     cancelled = sum(1 for _q, c in stats.confirmed.values() if c)
     print(
         f"needs confirmed {len(stats.confirmed)} ({cancelled} cancelled), "

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 import optimizer
@@ -304,30 +304,75 @@ class YearTotals:
     batches: int
 
 
+def _year_batches(member_id: int, start: datetime) -> Select[int]:
+    return (
+        select(Batch.id)
+        .join(Allocation, Allocation.batch_id == Batch.id)
+        .join(Need, Need.id == Allocation.need_id)
+        .where(
+            Need.member_id == member_id,
+            Batch.status.in_(("approved", "ordered", "closed")),
+            Batch.decided_at >= start,
+        )
+        .distinct()
+    )
+
+
+def _year_fingerprint(session: Session, member_id: int, start: datetime) -> tuple[Any, ...]:
+    """What a member's year totals are computed from, in one row: it changes whenever a batch,
+    one of its orders, one of the member's needs or allocations in it changes (versions only
+    grow, received quantities and counts are summed, instants are to the microsecond)."""
+    batches = _year_batches(member_id, start).subquery()
+    allocations = session.execute(
+        select(
+            func.count(Allocation.id),
+            func.sum(Allocation.quantity),
+            func.sum(Allocation.goods_total),
+            func.sum(Allocation.fee_share + Allocation.delivery_share),
+            func.sum(Allocation.received_quantity),
+            func.count(Allocation.received_quantity),
+            func.sum(Need.version),
+            func.sum(Batch.version),
+            func.max(Batch.decided_at),
+            func.max(Batch.id),
+        )
+        .join(Need, Need.id == Allocation.need_id)
+        .join(Batch, Batch.id == Allocation.batch_id)
+        .where(Need.member_id == member_id, Allocation.batch_id.in_(select(batches.c.id)))
+    ).one()
+    orders = session.execute(
+        select(func.count(PurchaseOrder.id), func.sum(PurchaseOrder.version)).where(
+            PurchaseOrder.batch_id.in_(select(batches.c.id))
+        )
+    ).one()
+    return (*allocations, *orders)
+
+
+_YEAR_TOTALS: dict[tuple[str, int, int], tuple[tuple[Any, ...], YearTotals]] = {}
+"""Each member's year totals as last computed by this process, with their fingerprint: the
+member's dashboard shows them on every visit, and they change only when a batch does."""
+
+
 def year_totals(session: Session, member_id: int, today: date | None = None) -> YearTotals:
     today = today or cooperative_today()
     start = datetime(today.year, 1, 1, tzinfo=utcnow().tzinfo)
-    batch_ids = list(
-        session.scalars(
-            select(Batch.id)
-            .join(Allocation, Allocation.batch_id == Batch.id)
-            .join(Need, Need.id == Allocation.need_id)
-            .where(
-                Need.member_id == member_id,
-                Batch.status.in_(("approved", "ordered", "closed")),
-                Batch.decided_at >= start,
-            )
-            .distinct()
-            .order_by(Batch.id)
-        )
-    )
+    key = (str(session.get_bind().engine.url), member_id, today.year)
+    fingerprint = _year_fingerprint(session, member_id, start)
+    known = _YEAR_TOTALS.get(key)
+    if known is not None and known[0] == fingerprint:
+        return known[1]
+    batch_ids = list(session.scalars(_year_batches(member_id, start).order_by(Batch.id)))
     paid = saved = co2 = ZERO
     for batch_id in batch_ids:
         statement = statement_for(session, batch_id, member_id)
         paid += statement.total
         saved += statement.savings
         co2 += statement.co2_avoided_kg
-    return YearTotals(today.year, paid, saved, co2, len(batch_ids))
+    totals = YearTotals(today.year, paid, saved, co2, len(batch_ids))
+    if len(_YEAR_TOTALS) > 10_000:
+        _YEAR_TOTALS.clear()
+    _YEAR_TOTALS[key] = (fingerprint, totals)
+    return totals
 
 
 @dataclass(frozen=True)
@@ -364,7 +409,13 @@ def need_paths(session: Session, needs: list[Need]) -> dict[int, NeedPath]:
     for allocation in session.scalars(
         select(Allocation)
         .where(Allocation.need_id.in_(ids))
-        .options(selectinload(Allocation.batch), selectinload(Allocation.offer))
+        .options(
+            # Only the dates: a batch's problem and results are large and not needed here.
+            selectinload(Allocation.batch).load_only(
+                Batch.id, Batch.status, Batch.decided_at, Batch.version
+            ),
+            selectinload(Allocation.offer),
+        )
     ):
         allocations[allocation.need_id].append(allocation)
     batch_ids = {a.batch_id for rows in allocations.values() for a in rows}

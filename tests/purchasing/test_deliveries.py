@@ -151,6 +151,21 @@ def test_the_statement_follows_what_was_received(session, sent):
     assert totals.paid == after.total and totals.saved == after.savings
 
 
+def test_year_totals_shown_before_a_delivery_follow_it(session, sent):
+    """The dashboard's totals are kept between visits: a delivery recorded since must show."""
+    paper, _soap = sent.orders(session)
+    second = sent.members[1]
+    before = year_totals(session, second.id)
+    assert before.paid == statement_for(session, sent.batch.id, second.id).total
+    assert year_totals(session, second.id) == before
+    _receive(session, paper, _site(second), received="24", damaged="6")
+    close_order(session, paper.id, actor=sent.lead)
+    session.commit()
+    after = year_totals(session, second.id)
+    assert after.paid == statement_for(session, sent.batch.id, second.id).total
+    assert after.paid < before.paid
+
+
 def test_a_need_shows_its_path_with_dates(session, sent):
     paper = sent.orders(session)[0]
     first = sent.members[0]

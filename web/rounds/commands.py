@@ -83,11 +83,23 @@ def rounds_close(round_id: int | None, no_optimize: bool, acting_email: str | No
     show_default=True,
     help="Seconds between checks for a due round.",
 )
-def scheduler(tick: float) -> None:
+@click.option(
+    "--nice",
+    type=click.IntRange(0, 19),
+    default=10,
+    show_default=True,
+    help="How much to lower the process's CPU priority, so that pages stay quick while it "
+    "optimizes a batch on the same machine (0: as the web server).",
+)
+def scheduler(tick: float, nice: int) -> None:
     """Run the one scheduler process: closes rounds at their cut-off, reminds members, works
     the background jobs. Stop it with Ctrl-C."""
+    import os
+
     from purchasing.scheduler import Rhythms, serve
 
+    if nice:
+        os.nice(nice)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     click.echo("coachat scheduler running; press Ctrl-C to stop.")
