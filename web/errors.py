@@ -6,7 +6,10 @@ Use cases raise `NotFound`, `Conflict`, `Invalid` or another `Refused` with a tr
 
 - `NotFound` → the 404 page (a missing object and one the user may not see look the same);
 - `Conflict` → the 409 page with its message (the object changed state meanwhile);
-- `Invalid` or any other `Refused` not caught by a form → the 422 page with its message.
+- `Invalid` or any other `Refused` not caught by a form → the 422 page with its message;
+- the database not answering (stopped, restarting, unreachable) → the 503 page, which says so
+  and asks to try again, with `Retry-After`; the connection pool checks each connection before
+  use, so the next request after the database is back succeeds without a restart.
 
 Every error response rolls the request's changes back (see `web.db`). Under `/api/` the same
 errors are answered in JSON by `web.api.errors`, whatever raised them.
@@ -20,10 +23,11 @@ from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
-from flask import Flask, flash, redirect, render_template, request
-from flask_babel import ngettext
+from flask import Flask, current_app, flash, g, redirect, render_template, request
+from flask_babel import gettext, ngettext
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from purchasing.errors import Conflict, Invalid, NotFound, Refused
@@ -45,6 +49,9 @@ def init_app(app: Flask) -> None:
     ]
     for error, handler in handlers:
         app.register_error_handler(error, _json_under_api(handler))
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InterfaceError, _database_unavailable)
+    app.register_error_handler(InternalServerError, _internal)
 
 
 def in_api() -> bool:
@@ -162,6 +169,35 @@ def _too_many(_error: Exception) -> tuple[str, int]:
         "error",
     )
     return render_template("auth/login.html", form=LoginForm()), 429
+
+
+DATABASE_RETRY_SECONDS = 30
+
+
+def _database_unavailable(error: Exception) -> Any:
+    """The database did not answer: a page that says so without needing it (shown as to a
+    signed-out visitor, as the user cannot be read), or the API's JSON error."""
+    current_app.logger.error("database unavailable: %s", error)
+    g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+    headers = {"Retry-After": str(DATABASE_RETRY_SECONDS)}
+    if in_api():
+        from web.api import errors as api_errors
+
+        response = api_errors.body(503, gettext(api_errors.CODES[503][1]))
+        response.headers.update(headers)
+        return response
+    return render_template("error.html", code=503, reason="database"), 503, headers
+
+
+def _internal(error: InternalServerError) -> Any:
+    """An unexpected error; one from the database at commit time is the database's 503."""
+    if isinstance(error.original_exception, OperationalError | InterfaceError):
+        return _database_unavailable(error.original_exception)
+    if in_api():
+        from web.api import errors as api_errors
+
+        return api_errors.http_error(error)
+    return error
 
 
 def _http_error(error: HTTPException) -> HTTPException:

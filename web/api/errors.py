@@ -29,6 +29,10 @@ CODES = {
     415: ("malformed", N_("The request is malformed.")),
     422: ("invalid", N_("Some values are not valid.")),
     500: ("internal", N_("Something went wrong on our side; nothing was changed.")),
+    503: (
+        "unavailable",
+        N_("The database is not answering at the moment; try again in a minute."),
+    ),
 }
 
 # marshmallow's own messages, so that they are translated like ours.
