@@ -8,6 +8,14 @@ again later with a growing delay, then `failed` after `MAX_ATTEMPTS`, which the 
 
 Sending is idempotent: asking twice queues one e-mail, and a job for an e-mail already sent
 sends nothing. Sending again is an explicit act (`resend_order`), recorded in the audit trail.
+
+A sender can be stopped at any instant (a killed process, a machine that goes down). Before the
+message itself goes to the SMTP server, once the server has greeted and accepted the sender
+and the recipient, the moment is committed (`handed_over_at`). An attempt stopped before that
+instant sent nothing and is simply made again. One stopped after it, before the server's
+answer was recorded, may have gone: the e-mail becomes `uncertain` and is never sent again
+without the lead, who checks with the supplier and sends it again on purpose if needed, as a
+purchase order sent twice can be delivered twice.
 """
 
 from __future__ import annotations
@@ -18,14 +26,15 @@ import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy as email_policy
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr, make_msgid, parseaddr
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from persistence import utcnow
+from persistence import unit_of_work, utcnow
 from persistence.audit import SCHEDULER, Actor, record_event
 from persistence.jobs import Job, JobFailed, Progress, active_job, enqueue
 from purchasing.batches import batch_for
@@ -88,7 +97,9 @@ def smtp_settings(environ: Mapping[str, str] | None = None) -> SmtpSettings | No
 
 
 def _pending(order: PurchaseOrder) -> OrderEmail | None:
-    return next((e for e in order.emails if e.status in ("queued", "waiting", "sent")), None)
+    return next(
+        (e for e in order.emails if e.status in ("queued", "waiting", "sent", "uncertain")), None
+    )
 
 
 def _queue(session: Session, order: PurchaseOrder, link: str, actor: Actor | None) -> OrderEmail:
@@ -236,25 +247,60 @@ def order_message(
     return message
 
 
-def deliver(settings: SmtpSettings, message: EmailMessage) -> None:
-    """Hands the message to the SMTP server; raises `smtplib.SMTPException` or `OSError`."""
+class HandedOver(Exception):
+    """The SMTP conversation broke after the message started to go: it may have arrived."""
+
+
+def deliver(
+    settings: SmtpSettings,
+    message: EmailMessage,
+    handing_over: Callable[[], None] = lambda: None,
+) -> None:
+    """Hands the message to the SMTP server; raises `smtplib.SMTPException` or `OSError` when
+    nothing went, and `HandedOver` when the conversation broke while the message was going.
+    `handing_over` is called once the server accepted the sender and the recipients, just
+    before the message itself goes."""
     if settings.security == "tls":
         context = ssl.create_default_context()
         with smtplib.SMTP_SSL(
             settings.host, settings.port, timeout=settings.timeout, context=context
         ) as server:
-            _login_and_send(server, settings, message)
+            _login_and_send(server, settings, message, handing_over)
         return
     with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as server:
         if settings.security == "starttls":
             server.starttls(context=ssl.create_default_context())
-        _login_and_send(server, settings, message)
+        _login_and_send(server, settings, message, handing_over)
 
 
-def _login_and_send(server: smtplib.SMTP, settings: SmtpSettings, message: EmailMessage) -> None:
+def _login_and_send(
+    server: smtplib.SMTP,
+    settings: SmtpSettings,
+    message: EmailMessage,
+    handing_over: Callable[[], None],
+) -> None:
     if settings.user:
         server.login(settings.user, settings.password)
-    server.send_message(message)
+    sender = str(message["From"])
+    recipients = [str(message["To"])]
+    # send_message's steps, with the instant before the message goes in between.
+    server.ehlo_or_helo_if_needed()
+    code, answer = server.mail(parseaddr(sender)[1])
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, answer, sender)
+    for recipient in recipients:
+        code, answer = server.rcpt(parseaddr(recipient)[1])
+        if code not in (250, 251):
+            raise smtplib.SMTPRecipientsRefused({recipient: (code, answer)})
+    handing_over()
+    try:
+        code, answer = server.data(message.as_bytes(policy=email_policy.SMTP))
+    except smtplib.SMTPResponseException:
+        raise  # the server answered: it refused the message, nothing went
+    except (smtplib.SMTPException, OSError) as error:
+        raise HandedOver(f"{type(error).__name__}: {error}") from error
+    if code != 250:
+        raise smtplib.SMTPDataError(code, answer)
 
 
 def send_order_email_job(session: Session, job: Job, progress: Progress) -> dict[str, Any]:
@@ -267,6 +313,9 @@ def send_order_email_job(session: Session, job: Job, progress: Progress) -> dict
     if email.status not in ("queued", "waiting"):
         return {"status": email.status}
     now = utcnow()
+    if email.handed_over_at is not None:
+        # An attempt was stopped while the message was going: it may have arrived.
+        return _uncertain(email, "the sender stopped while the SMTP server was receiving it")
     settings = smtp_settings()
     # Progress commits from another session: it is told before this job writes anything.
     progress(20, "sending")
@@ -274,9 +323,24 @@ def send_order_email_job(session: Session, job: Job, progress: Progress) -> dict
         email.attempts += 1
         return _not_sent(email, "e-mail is off (COACHAT_SMTP_HOST is not set)", now)
     message = order_message(session, email, settings, now)
+    email_id = email.id
+
+    def handing_over() -> None:
+        # Committed apart, before the message goes: a sender stopped from now on may have
+        # sent it. The job's own transaction has written nothing yet (SQLite locks).
+        with unit_of_work(progress.sessions) as apart:
+            apart.execute(
+                update(OrderEmail).where(OrderEmail.id == email_id).values(handed_over_at=utcnow())
+            )
+
     try:
-        deliver(settings, message)
+        deliver(settings, message, handing_over)
+    except HandedOver as error:
+        email.attempts += 1
+        return _uncertain(email, str(error))
     except (smtplib.SMTPException, OSError) as error:
+        session.refresh(email, ["handed_over_at"])
+        email.handed_over_at = None  # refused before or by the server: nothing went
         email.attempts += 1
         return _not_sent(email, f"{type(error).__name__}: {error}", now)
     email.attempts += 1
@@ -289,6 +353,13 @@ def send_order_email_job(session: Session, job: Job, progress: Progress) -> dict
     mark_sent(session, email.order, actor=asked_by or SCHEDULER, now=now)
     session.flush()
     return {"status": "sent", "to": email.recipient}
+
+
+def _uncertain(email: OrderEmail, error: str) -> dict[str, Any]:
+    email.status = "uncertain"
+    email.last_error = error[:2000]
+    email.next_attempt_at = None
+    return {"status": "uncertain", "error": email.last_error}
 
 
 def _not_sent(email: OrderEmail, error: str, now: datetime) -> dict[str, Any]:

@@ -43,7 +43,7 @@ BATCH_STATUSES = ("proposed", "approved", "ordered", "closed", "rejected")
 NOTICE_AUDIENCES = ("members", "leads")
 ORDER_STATUSES = ("draft", "sent", "confirmed", "received", "cancelled")
 SUPPLIER_ANSWERS = ("", "confirmed", "changed", "change_accepted", "change_refused")
-EMAIL_STATUSES = ("queued", "waiting", "sent", "failed")
+EMAIL_STATUSES = ("queued", "waiting", "sent", "failed", "uncertain")
 COMMENT_MAX = 2000
 
 
@@ -487,7 +487,10 @@ class PurchaseOrderLine(Base):
 
 class OrderEmail(Base):
     """One sending of a purchase order by e-mail: queued, waiting after a temporary failure
-    (tried again at `next_attempt_at`), sent once, or failed after too many attempts."""
+    (tried again at `next_attempt_at`), sent once, failed after too many attempts, or
+    uncertain: the sender stopped while the SMTP server was receiving it, so it may have gone
+    (never sent again without the lead). `handed_over_at` is when the message itself started
+    to go to the server."""
 
     __tablename__ = "order_email"
     __table_args__ = (
@@ -506,6 +509,7 @@ class OrderEmail(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     message_id: Mapped[str] = mapped_column(String(200), default="")
+    handed_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

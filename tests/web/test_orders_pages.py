@@ -94,6 +94,28 @@ def test_the_lead_sends_the_orders_and_the_page_says_when_the_server_is_down(
     assert "/s/" + order.number + "/" in email.link
 
 
+def test_an_email_interrupted_while_going_out_says_so_and_offers_to_send_again(
+    app, client, signed_in, session, make, sessions
+):
+    app.config["SMTP"] = smtp_settings(SmtpServer().environment())
+    approved = approved_batch(session, make, sessions)
+    order = _orders(session, approved.batch.id)[0]
+    session.add(
+        OrderEmail(
+            order_id=order.id,
+            recipient="commandes@papeterie.example",
+            status="uncertain",
+            attempts=1,
+            last_error="the sender stopped while the SMTP server was receiving it",
+        )
+    )
+    signed_in(approved.lead)
+    page = text(client.get(f"/orders/{order.id}"))
+    assert "le courriel est peut-être arrivé" in page
+    assert "demandez au fournisseur si le bon est arrivé" in page
+    assert "Renvoyer l’e-mail" in page
+
+
 def test_the_orders_of_a_batch_not_approved_are_not_sent(
     app, client, signed_in, session, make, sessions
 ):

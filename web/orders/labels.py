@@ -23,6 +23,7 @@ EMAIL_STATUS_LABELS = {
     "waiting": _l("e-mail waiting for another attempt"),
     "sent": _l("e-mail sent"),
     "failed": _l("e-mail failed"),
+    "uncertain": _l("e-mail interrupted while going out: it may have arrived"),
 }
 ACTION_LABELS = {
     "round.close": _l("closed a round"),
