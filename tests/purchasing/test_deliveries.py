@@ -94,6 +94,8 @@ def test_the_batch_closes_when_all_its_orders_are_received(session, sent):
         ({"received": "25"}, "lines.0.received"),
         ({"received": "abc"}, "lines.0.received"),
         ({"substituted": "3"}, "lines.0.substituted"),
+        ({"received": "1000000000", "note": "a typing slip"}, "lines.0.received"),
+        ({"missing": "1.2345"}, "lines.0.missing"),
         ({}, "lines"),
     ],
 )
