@@ -48,9 +48,10 @@ class DecimalString(fields.Field):  # type: ignore[type-arg]
             raise ValidationError(N_("Not a valid number.")) from None
 
 
-def Id(**kwargs: Any) -> fields.Integer:
-    """An object's id: a whole number the database can hold."""
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+def Id(*, strict: bool = True, **kwargs: Any) -> fields.Integer:
+    """An object's id: a whole number the database can hold. In a JSON body it is a number;
+    in a query string (`strict=False`) its digits."""
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class PageArgs(Schema):
