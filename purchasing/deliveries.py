@@ -28,10 +28,13 @@ from purchasing.models import (
     Batch,
     Delivery,
     DeliveryLine,
+    DeliverySite,
     PurchaseOrder,
+    PurchaseOrderLine,
 )
-from purchasing.orders import allocations_of, order_by_id
+from purchasing.orders import allocations_of, order_by_id, sites_of
 from purchasing.parsing import parse_date, parse_decimal
+from suppliers.checks import MAX_QUANTITY, fits
 
 ZERO = Decimal(0)
 UNITS = Decimal("0.001")
@@ -93,6 +96,50 @@ def _total(sums: dict[str, Decimal]) -> Decimal:
     return sum(sums.values(), ZERO)
 
 
+@dataclass(frozen=True)
+class LineReception:
+    """Where one order line stands at one site: units expected, and those recorded by kind."""
+
+    line: PurchaseOrderLine
+    expected: Decimal
+    done: dict[str, Decimal]
+
+    @property
+    def remaining(self) -> Decimal:
+        """Units still expected (never below zero: a surplus recorded with a note counts too)."""
+        return max(self.expected - _total(self.done), ZERO)
+
+
+@dataclass(frozen=True)
+class SiteReception:
+    """What an order delivers to one site, line by line."""
+
+    site: DeliverySite
+    lines: tuple[LineReception, ...]
+
+
+def reception_by_site(session: Session, order: PurchaseOrder) -> list[SiteReception]:
+    """For each site the order delivers to (by member, then site), each line expected there
+    with the units expected and those already recorded."""
+    expected = expected_by_site(session, order)
+    accounted = accounted_by_site(order)
+    return [
+        SiteReception(
+            site=site,
+            lines=tuple(
+                LineReception(
+                    line=line,
+                    expected=expected[(site.id, line.id)],
+                    done=accounted.get((site.id, line.id), dict.fromkeys(KINDS, ZERO)),
+                )
+                for line in order.lines
+                if (site.id, line.id) in expected
+            ),
+        )
+        for site in sites_of(session, order)
+    ]
+
+
 def _must_be_receivable(order: PurchaseOrder) -> None:
     if order.status == "draft":
         raise Conflict(Message(N_("This order was not sent: it cannot be received yet.")))
@@ -108,8 +155,9 @@ def record_delivery(
     actor: Actor | None,
     now: datetime | None = None,
 ) -> Delivery:
-    """Records what arrived at one site for an order. Quantities cannot be negative; more than
-    is still expected needs a note, and so does a substitute. Flushes; the caller commits."""
+    """Records what arrived at one site for an order. Quantities cannot be negative and are
+    counted to the thousandth; more than is still expected needs a note, and so does a
+    substitute. Flushes; the caller commits."""
     order = order_by_id(session, order_id)
     _must_be_receivable(order)
     now = now or utcnow()
@@ -149,7 +197,9 @@ def record_delivery(
             elif number < 0:
                 errors[f"lines.{index}.{kind}"] = Message(N_("The quantity cannot be negative."))
             else:
-                amounts[kind] = number
+                fits(errors, f"lines.{index}.{kind}", number, 3, MAX_QUANTITY)
+                if f"lines.{index}.{kind}" not in errors:
+                    amounts[kind] = number
         if len(amounts) != len(KINDS):
             continue
         line_note = " ".join(typed.note.split())

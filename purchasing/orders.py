@@ -16,12 +16,13 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from persistence import utcnow
 from persistence.audit import Actor, record_event
+from persistence.pages import Page, paginate
 from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import (
@@ -221,8 +222,9 @@ def order_by_number(session: Session, number: str) -> PurchaseOrder:
     return order_by_id(session, found)
 
 
-def orders(session: Session, batch_id: int | None = None) -> list[PurchaseOrder]:
-    """Purchase orders, newest first (those of one batch when `batch_id` is given)."""
+def _orders_query(
+    batch_id: int | None = None, supplier_id: int | None = None, status: str | None = None
+) -> Select[PurchaseOrder]:
     query = (
         select(PurchaseOrder)
         .options(selectinload(PurchaseOrder.supplier), selectinload(PurchaseOrder.emails))
@@ -230,7 +232,30 @@ def orders(session: Session, batch_id: int | None = None) -> list[PurchaseOrder]
     )
     if batch_id is not None:
         query = query.where(PurchaseOrder.batch_id == batch_id)
-    return list(session.scalars(query))
+    if supplier_id is not None:
+        query = query.where(PurchaseOrder.supplier_id == supplier_id)
+    if status:
+        query = query.where(PurchaseOrder.status == status)
+    return query
+
+
+def orders(session: Session, batch_id: int | None = None) -> list[PurchaseOrder]:
+    """Purchase orders, newest first (those of one batch when `batch_id` is given)."""
+    return list(session.scalars(_orders_query(batch_id)))
+
+
+def orders_page(
+    session: Session,
+    *,
+    batch_id: int | None = None,
+    supplier_id: int | None = None,
+    status: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page[PurchaseOrder]:
+    """A page of the purchase orders, newest first: all of them, or those of one batch, one
+    supplier or one status."""
+    return paginate(session, _orders_query(batch_id, supplier_id, status), page, per_page)
 
 
 def allocations_of(session: Session, order: PurchaseOrder) -> list[Allocation]:

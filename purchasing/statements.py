@@ -30,8 +30,8 @@ from persistence import utcnow
 from purchasing.clock import cooperative_today
 from purchasing.deliveries import expected_units
 from purchasing.documents import Party, StatementDocument, StatementLineData
-from purchasing.errors import N_, Message, NotFound
-from purchasing.models import Allocation, Batch, Member, Need, PurchaseOrder, Round
+from purchasing.errors import N_, Invalid, Message, NotFound
+from purchasing.models import Allocation, Batch, Member, Need, PurchaseOrder, Round, User
 from purchasing.order_document import buyer
 from suppliers.models import Offer
 
@@ -221,6 +221,21 @@ def statement_for(session: Session, batch_id: int, member_id: int) -> Statement:
         alone_co2_kg=max(alone_co2, co2),
         provisional=not all(line.settled for line in lines),
     )
+
+
+def visible_statement(
+    session: Session, viewer: User, batch_id: int, member_id: int | None = None
+) -> Statement:
+    """The statement of `member_id` for the batch, as `viewer` may read it: a member reads its
+    own company's (another company's is not found), a lead any member's. Without `member_id`,
+    the viewer's own company's; a lead of no company must name one (`Invalid` on
+    `member_id`)."""
+    wanted = member_id if member_id is not None else viewer.member_id
+    if wanted is None:
+        raise Invalid({"member_id": Message(N_("Name the member company of the statement."))})
+    if not viewer.is_lead and wanted != viewer.member_id:
+        raise NotFound(Message(N_("No such statement.")))
+    return statement_for(session, batch_id, wanted)
 
 
 def members_of_batch(session: Session, batch_id: int) -> list[Member]:

@@ -14,12 +14,19 @@ from purchasing.deliveries import (
     DeliveryLineValues,
     DeliveryValues,
     close_order,
+    reception_by_site,
     record_delivery,
 )
-from purchasing.errors import Conflict, Invalid
+from purchasing.errors import Conflict, Invalid, NotFound
 from purchasing.models import Batch, Delivery, Need, PurchaseOrder
 from purchasing.orders import mark_sent_by_hand
-from purchasing.statements import need_paths, statement_for, statements_of_batch, year_totals
+from purchasing.statements import (
+    need_paths,
+    statement_for,
+    statements_of_batch,
+    visible_statement,
+    year_totals,
+)
 from tests.purchasing.orders_setup import approved_batch
 
 
@@ -94,6 +101,8 @@ def test_the_batch_closes_when_all_its_orders_are_received(session, sent):
         ({"received": "25"}, "lines.0.received"),
         ({"received": "abc"}, "lines.0.received"),
         ({"substituted": "3"}, "lines.0.substituted"),
+        ({"received": "1000000000", "note": "a typing slip"}, "lines.0.received"),
+        ({"missing": "1.2345"}, "lines.0.missing"),
         ({}, "lines"),
     ],
 )
@@ -119,6 +128,35 @@ def test_more_than_ordered_is_accepted_with_a_note(session, sent):
         actor=None,
     )
     session.commit()
+
+
+def test_each_site_shows_what_it_expects_and_what_was_recorded(session, sent):
+    paper = sent.orders(session)[0]
+    first, second = sent.members
+    _receive(session, paper, _site(second), received="25", damaged="2")
+    session.commit()
+    reception = reception_by_site(session, paper)
+    assert [place.site.id for place in reception] == [_site(first), _site(second)]
+    (untouched,) = reception[0].lines
+    assert (untouched.expected, untouched.remaining) == (Decimal(20), Decimal(20))
+    (partly,) = reception[1].lines
+    assert partly.line.id == paper.lines[0].id
+    assert partly.done["received"] == 25 and partly.done["damaged"] == 2
+    assert (partly.expected, partly.remaining) == (Decimal(30), Decimal(3))
+
+
+def test_a_member_reads_its_companys_statement_and_a_lead_anyones(session, sent):
+    first, second = sent.members
+    member = sent.users[0]
+    batch = sent.batch.id
+    assert visible_statement(session, member, batch).member.id == first.id
+    assert visible_statement(session, member, batch, first.id).member.id == first.id
+    with pytest.raises(NotFound):
+        visible_statement(session, member, batch, second.id)
+    assert visible_statement(session, sent.lead, batch, second.id).member.id == second.id
+    with pytest.raises(Invalid) as unnamed:
+        visible_statement(session, sent.lead, batch)
+    assert set(unnamed.value.errors) == {"member_id"}
 
 
 def test_an_order_not_sent_cannot_be_received(session, make, sessions):

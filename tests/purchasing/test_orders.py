@@ -17,6 +17,7 @@ from purchasing.orders import (
     mark_sent_by_hand,
     next_sequence,
     order_totals,
+    orders_page,
     set_vat_rate,
     totals_of,
 )
@@ -44,6 +45,21 @@ def test_approving_a_batch_makes_one_order_per_supplier(session, make, sessions)
         select(func.count(AuditEvent.id)).where(AuditEvent.action == "order.create")
     )
     assert created == 2
+
+
+def test_orders_are_read_a_page_at_a_time_by_batch_supplier_or_status(session, make, sessions):
+    approved = approved_batch(session, make, sessions)
+    paper, soap = approved.orders(session)
+    first = orders_page(session, per_page=1)
+    assert [o.id for o in first.items] == [soap.id] and (first.total, first.pages) == (2, 2)
+    assert [o.id for o in orders_page(session, page=2, per_page=1).items] == [paper.id]
+    papeterie = approved.suppliers[0].id
+    assert [o.id for o in orders_page(session, supplier_id=papeterie).items] == [paper.id]
+    assert orders_page(session, batch_id=approved.batch.id).total == 2
+    assert orders_page(session, batch_id=approved.batch.id + 1).total == 0
+    mark_sent_by_hand(session, paper.id, actor=approved.lead)
+    assert [o.id for o in orders_page(session, status="sent").items] == [paper.id]
+    assert [o.id for o in orders_page(session, status="draft").items] == [soap.id]
 
 
 def test_totals_add_up_to_the_cent_with_vat_by_rate():

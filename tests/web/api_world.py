@@ -1,16 +1,27 @@
 """A small cooperative for the API's tests: two member companies, a lead, an admin, a catalog,
-an open round, a closed one with its batch, and a personal token for each person."""
+an open round, a closed one with its batch, and a personal token for each person; and, when a
+test asks for it, the batch's purchase order for the member's need."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from persistence import utcnow
 from persistence.jobs import enqueue
-from purchasing.models import Batch, Need, Round, Scenario, User
+from purchasing.models import (
+    Allocation,
+    Batch,
+    Need,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Round,
+    Scenario,
+    User,
+)
 from purchasing.policies import ScenarioPolicy
 from purchasing.tokens import create_token
 from suppliers.models import Offer
@@ -29,6 +40,7 @@ class World:
     closed_round: Round
     batch: Batch
     job_id: int
+    order_id: int | None = None
     tokens: dict[str, str] = field(default_factory=dict)
 
     def headers(self, who: str, language: str = "fr") -> dict[str, str]:
@@ -75,3 +87,45 @@ def build_world(session: Session, make) -> World:  # type: ignore[no-untyped-def
         world.tokens[name] = create_token(session, f"{name} script", 90, actor=user).secret
     session.commit()
     return world
+
+
+def add_order(session: Session, world: World) -> int:
+    """The member's need allocated in the batch, and the batch's purchase order (not sent)."""
+    session.add(
+        Allocation(
+            batch_id=world.batch.id,
+            need_id=world.need.id,
+            offer_id=world.offer.id,
+            quantity=Decimal(10),
+            packs=Decimal(10),
+            unit_price=Decimal("2.10"),
+            goods_total=Decimal("21.00"),
+        )
+    )
+    today = world.open_round.opens_at.date()
+    order = PurchaseOrder(
+        number="BC-2026-0001",
+        year=2026,
+        sequence=1,
+        batch_id=world.batch.id,
+        supplier_id=world.offer.supplier_id,
+        ordered_on=today,
+        expected_on=today,
+        total_excl_vat=Decimal("21.00"),
+        total_incl_vat=Decimal("25.20"),
+        link_nonce="0123456789abcdef",
+    )
+    order.lines.append(
+        PurchaseOrderLine(
+            offer_id=world.offer.id,
+            quantity=Decimal(10),
+            packs=10,
+            unit_price=Decimal("2.10"),
+            vat_rate=Decimal("0.20"),
+            line_total=Decimal("21.00"),
+        )
+    )
+    session.add(order)
+    session.commit()
+    world.order_id = order.id
+    return order.id

@@ -77,6 +77,20 @@ def test_a_member_sees_and_changes_only_its_companys_needs(client, world, sessio
     assert every["total"] == 2 and every["pages"] == 2 and len(every["items"]) == 1
 
 
+def test_lists_are_filtered_by_the_ids_written_in_the_query_string(client, world):
+    member = world.member.member_id
+    needs = client.get(f"/api/v1/needs?member_id={member}", headers=world.headers("lead"))
+    assert needs.status_code == 200, needs.get_json()
+    assert [need["id"] for need in needs.get_json()["items"]] == [world.need.id]
+    offers = client.get(
+        f"/api/v1/offers?product_id={world.offer.product_id}", headers=world.headers("member")
+    )
+    assert offers.status_code == 200, offers.get_json()
+    assert [offer["id"] for offer in offers.get_json()["items"]] == [world.offer.id]
+    wrong = client.get("/api/v1/needs?member_id=1.5", headers=world.headers("lead"))
+    assert wrong.status_code == 422 and "member_id" in wrong.get_json()["error"]["fields"]
+
+
 def test_a_member_submits_changes_and_cancels_a_need_with_the_audit_trail(
     client, world, session, today
 ):

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.api_world import World, build_world
+from tests.web.api_world import World, add_order, build_world
 
 PUBLIC = "public"  # anyone, without a token
 MEMBERS = "members"  # members and leads
 OWN_NEED = "own need"  # the member's company's need, and leads
+OWN_STATEMENT = "own statement"  # the member's company's statement, and leads
 LEADS = "leads"  # leads and admins
 
 ROUTES = {
@@ -45,6 +46,21 @@ ROUTES = {
     ("POST", "/api/v1/offers"): LEADS,
     ("GET", "/api/v1/offers/<offer_id>"): MEMBERS,
     ("PUT", "/api/v1/offers/<offer_id>"): LEADS,
+    ("GET", "/api/v1/orders"): LEADS,
+    ("GET", "/api/v1/orders/<order_id>"): LEADS,
+    ("GET", "/api/v1/orders/<order_id>.pdf"): LEADS,
+    ("GET", "/api/v1/orders/<order_id>.csv"): LEADS,
+    ("POST", "/api/v1/batches/<batch_id>/orders/send"): LEADS,
+    ("POST", "/api/v1/orders/<order_id>/resend"): LEADS,
+    ("POST", "/api/v1/orders/<order_id>/sent"): LEADS,
+    ("POST", "/api/v1/orders/<order_id>/accept"): LEADS,
+    ("POST", "/api/v1/orders/<order_id>/refuse"): LEADS,
+    ("POST", "/api/v1/orders/<order_id>/close"): LEADS,
+    ("GET", "/api/v1/orders/<order_id>/deliveries"): LEADS,
+    ("POST", "/api/v1/orders/<order_id>/deliveries"): LEADS,
+    ("GET", "/api/v1/statements/<batch_id>"): OWN_STATEMENT,
+    ("GET", "/api/v1/statements/<batch_id>.pdf"): OWN_STATEMENT,
+    ("GET", "/api/v1/statements/<batch_id>.csv"): OWN_STATEMENT,
 }
 
 ALLOWED = "allowed"  # past the role check: 2xx, or a refusal about the request itself
@@ -55,6 +71,8 @@ EXPECTED = {
               "lead": ALLOWED, "admin": ALLOWED},
     OWN_NEED: {"anonymous": 401, "other_member": 404, "member": ALLOWED,
                "lead": ALLOWED, "admin": ALLOWED},
+    OWN_STATEMENT: {"anonymous": 401, "other_member": 404, "member": ALLOWED,
+                    "lead": ALLOWED, "admin": ALLOWED},
     LEADS: {"anonymous": 401, "other_member": 403, "member": 403,
             "lead": ALLOWED, "admin": ALLOWED},
 }  # fmt: skip
@@ -85,6 +103,7 @@ def url(named: str, world: World) -> str:
         "product_id": world.offer.product_id,
         "supplier_id": world.offer.supplier_id,
         "offer_id": world.offer.id,
+        "order_id": world.order_id,
     }
     for name, value in values.items():
         named = named.replace(f"<{name}>", str(value))
@@ -101,6 +120,7 @@ def test_every_api_route_is_in_the_table(app):
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_each_role_gets_what_the_table_says_on_every_api_route(app, client, session, make):
     world = build_world(session, make)
+    add_order(session, world)  # allocates the member's need: its company has a statement
     wrong = []
     for method, named, _rule in api_routes(app):
         kind = ROUTES[(method, named)]
@@ -117,4 +137,6 @@ def test_each_role_gets_what_the_table_says_on_every_api_route(app, client, sess
                 wrong.append(f"{method} {named} as {role}: {status}, expected {expected}")
             if status >= 400:
                 assert set(answer.get_json()["error"]) == {"code", "message", "fields"}
+            elif status == 200 and named.endswith((".pdf", ".csv")):
+                assert answer.headers["Content-Disposition"].startswith("attachment")
     assert wrong == []

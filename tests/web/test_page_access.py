@@ -20,7 +20,7 @@ from purchasing.models import ApiToken
 from suppliers.models import ProductMatch
 from suppliers.uploads import UploadLimits, analyse_upload, start_upload
 from tests.conftest import sign_in
-from tests.web.api_world import World, build_world
+from tests.web.api_world import World, add_order, build_world
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGN_IN = "sign-in"  # the sign-in page: a signed-in user is sent home
@@ -191,53 +191,8 @@ def build_objects(session, make, engine) -> Objects:  # type: ignore[no-untyped-
     session.add(match)
     session.commit()
     analyse_upload(make_session_factory(engine), upload.id, limits)
-    order_id = _order(session, world)
+    order_id = add_order(session, world)
     return Objects(world, tokens, upload.id, match.id, order_id, world.offer.product.category_id)
-
-
-def _order(session, world) -> int:  # type: ignore[no-untyped-def]
-    """The member's need allocated in the batch, and the batch's purchase order."""
-    from decimal import Decimal
-
-    from purchasing.models import Allocation, PurchaseOrder, PurchaseOrderLine
-
-    session.add(
-        Allocation(
-            batch_id=world.batch.id,
-            need_id=world.need.id,
-            offer_id=world.offer.id,
-            quantity=Decimal(10),
-            packs=Decimal(10),
-            unit_price=Decimal("2.10"),
-            goods_total=Decimal("21.00"),
-        )
-    )
-    today = world.open_round.opens_at.date()
-    order = PurchaseOrder(
-        number="BC-2026-0001",
-        year=2026,
-        sequence=1,
-        batch_id=world.batch.id,
-        supplier_id=world.offer.supplier_id,
-        ordered_on=today,
-        expected_on=today,
-        total_excl_vat=Decimal("21.00"),
-        total_incl_vat=Decimal("25.20"),
-        link_nonce="0123456789abcdef",
-    )
-    order.lines.append(
-        PurchaseOrderLine(
-            offer_id=world.offer.id,
-            quantity=Decimal(10),
-            packs=10,
-            unit_price=Decimal("2.10"),
-            vat_rate=Decimal("0.20"),
-            line_total=Decimal("21.00"),
-        )
-    )
-    session.add(order)
-    session.commit()
-    return order.id
 
 
 def url(named: str, objects: Objects, whose: str | None) -> str:

@@ -1,11 +1,14 @@
-"""The JSON API (`/api/v1`): needs, rounds, batches and the catalog for programs, with personal
-tokens instead of a browser's session.
+"""The JSON API (`/api/v1`): needs, rounds, batches, purchase orders and deliveries, statements
+and the catalog for programs, with personal tokens instead of a browser's session.
 
 One module per resource attaches its views to `blueprint`. The schemas that validate each
 request are those the OpenAPI document (`/api/v1/openapi.json`) is generated from.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask
 from flask_smorest import Api, Blueprint
@@ -31,14 +34,22 @@ blueprint = Blueprint(
     "api",
     __name__,
     url_prefix=PREFIX,
-    description="coachat's JSON API: needs, rounds, batches, catalog.",
+    description="coachat's JSON API: needs, rounds, batches, purchase orders, deliveries, "
+    "statements, catalog.",
 )
+
+
+def answers(status: int, description: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Documents an error the operation answers when a rule refuses it, with the one error
+    body (the other errors are the document's default answer)."""
+    return blueprint.alt_response(status, schema=ErrorSchema, description=description)  # type: ignore[no-any-return]
+
 
 DESCRIPTION = """\
 Every request carries a personal token, created on the page *API tokens* of your account:
-`Authorization: Bearer coa_…`. A member's token reads and changes its company's needs and
-reads the catalog; a purchasing lead's token also runs the rounds and batches and keeps the
-offers.
+`Authorization: Bearer coa_…`. A member's token reads and changes its company's needs, reads
+its company's statements and the catalog; a purchasing lead's token also runs the rounds and
+batches, sends the purchase orders, records their deliveries and keeps the offers.
 
 Money and quantities are strings with a decimal point (`"12.50"`), dates are ISO dates
 (`2027-01-15`) and times are UTC ISO 8601. Lists are paginated (`page`, `per_page` up to 100)
@@ -49,7 +60,17 @@ and give `total` and `pages`. Errors have one shape, `{"error": {"code", "messag
 
 def init_app(app: Flask) -> None:
     from web import csrf
-    from web.api import auth, batches, catalog, docs, needs, rounds  # noqa: F401 - views
+    from web.api import (  # noqa: F401 - views
+        auth,
+        batches,
+        catalog,
+        deliveries,
+        docs,
+        needs,
+        orders,
+        rounds,
+        statements,
+    )
 
     app.config.update(
         API_TITLE="coachat",

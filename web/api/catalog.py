@@ -133,8 +133,8 @@ class TextArgs(PageArgs):
 
 
 class OfferFilterArgs(PageArgs):
-    product_id = Id()
-    supplier_id = Id()
+    product_id = Id(strict=False)
+    supplier_id = Id(strict=False)
 
 
 def _values(data: dict[str, Any]) -> OfferValues:

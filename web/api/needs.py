@@ -53,8 +53,10 @@ NeedPage = page_of(NeedSchema, "NeedPage")
 
 class NeedFilterArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(NEED_STATUSES))
-    member_id = Id(metadata={"description": "Leads only: the needs of one member company."})
-    product_id = Id()
+    member_id = Id(
+        strict=False, metadata={"description": "Leads only: the needs of one member company."}
+    )
+    product_id = Id(strict=False)
 
 
 class NeedIn(Schema):

@@ -4,10 +4,11 @@ list, and the one shape of an error."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, missing, validate
 
 from purchasing.errors import N_
 
@@ -48,9 +49,22 @@ class DecimalString(fields.Field):  # type: ignore[type-arg]
             raise ValidationError(N_("Not a valid number.")) from None
 
 
-def Id(**kwargs: Any) -> fields.Integer:
-    """An object's id: a whole number the database can hold."""
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+class Derived(fields.Nested):
+    """A nested object worked out from the object dumped (`derive(obj)`), documented by its
+    schema: an order's totals, the links to its documents."""
+
+    def __init__(self, nested: type[Schema], derive: Callable[[Any], Any], **kwargs: Any):
+        super().__init__(nested, **kwargs)
+        self.derive = derive
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = missing) -> Any:
+        return self.derive(obj)
+
+
+def Id(*, strict: bool = True, **kwargs: Any) -> fields.Integer:
+    """An object's id: a whole number the database can hold. In a JSON body it is a number;
+    in a query string (`strict=False`) its digits."""
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class PageArgs(Schema):

@@ -22,9 +22,8 @@ from purchasing.deliveries import (
     KINDS,
     DeliveryLineValues,
     DeliveryValues,
-    accounted_by_site,
     close_order,
-    expected_by_site,
+    reception_by_site,
     record_delivery,
 )
 from purchasing.errors import Conflict, Invalid, Refused
@@ -41,7 +40,6 @@ from purchasing.orders import (
     orders,
     refuse_change,
     set_vat_rate,
-    sites_of,
 )
 from web import db
 from web.access import role_required
@@ -92,27 +90,13 @@ def index():  # type: ignore[no-untyped-def]
 def _order_page(order_id: int, *, errors: dict[str, str] | None = None, status: int = 200) -> Any:
     session = db.session()
     order = order_by_id(session, order_id)
-    expected = expected_by_site(session, order)
-    accounted = accounted_by_site(order)
-    sites = sites_of(session, order)
-    rows = {
-        site.id: [
-            {
-                "line": line,
-                "expected": expected.get((site.id, line.id)),
-                "done": accounted.get((site.id, line.id), {}),
-            }
-            for line in order.lines
-            if (site.id, line.id) in expected
-        ]
-        for site in sites
-    }
+    reception = reception_by_site(session, order)
     return render_template(
         "orders/show.html",
         order=order,
         totals=order_totals(order),
-        sites=sites,
-        rows=rows,
+        sites=[place.site for place in reception],
+        rows={place.site.id: place.lines for place in reception},
         kinds=KINDS,
         errors=errors or {},
         typed=request.form if request.method == "POST" else {},

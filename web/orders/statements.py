@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, render_template
+from flask import Response, render_template
 from flask_login import current_user, login_required
 
 from purchasing.documents import statement_csv, statement_pdf, statements_csv
@@ -13,8 +13,8 @@ from purchasing.models import Need
 from purchasing.statements import (
     need_paths,
     statement_document,
-    statement_for,
     statements_of_batch,
+    visible_statement,
     year_totals,
 )
 from web import db
@@ -22,16 +22,10 @@ from web.access import role_required
 from web.orders import blueprint
 
 
-def _may_see(member_id: int) -> None:
-    if not (current_user.is_lead or current_user.member_id == member_id):
-        abort(404)
-
-
 @blueprint.get("/statements/<int:batch_id>/<int:member_id>")
 @login_required
 def statement(batch_id: int, member_id: int):  # type: ignore[no-untyped-def]
-    _may_see(member_id)
-    found = statement_for(db.session(), batch_id, member_id)
+    found = visible_statement(db.session(), current_user, batch_id, member_id)
     return render_template("orders/statement.html", statement=found)
 
 
@@ -44,16 +38,18 @@ def _file(data: bytes, name: str, mime: str) -> Response:
 @blueprint.get("/statements/<int:batch_id>/<int:member_id>.pdf")
 @login_required
 def statement_as_pdf(batch_id: int, member_id: int):  # type: ignore[no-untyped-def]
-    _may_see(member_id)
-    document = statement_document(statement_for(db.session(), batch_id, member_id))
+    document = statement_document(
+        visible_statement(db.session(), current_user, batch_id, member_id)
+    )
     return _file(statement_pdf(document), f"releve-{batch_id}-{member_id}.pdf", "application/pdf")
 
 
 @blueprint.get("/statements/<int:batch_id>/<int:member_id>.csv")
 @login_required
 def statement_as_csv(batch_id: int, member_id: int):  # type: ignore[no-untyped-def]
-    _may_see(member_id)
-    document = statement_document(statement_for(db.session(), batch_id, member_id))
+    document = statement_document(
+        visible_statement(db.session(), current_user, batch_id, member_id)
+    )
     return _file(
         statement_csv(document), f"releve-{batch_id}-{member_id}.csv", "text/csv; charset=utf-8"
     )
