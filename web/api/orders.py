@@ -133,7 +133,9 @@ class TotalsSchema(Schema):
 
 class EmailSchema(Schema):
     """One sending of an order by e-mail, done by the scheduler: queued, waiting after a
-    temporary failure (tried again at `next_attempt_at`), sent, or failed for good."""
+    temporary failure (tried again at `next_attempt_at`), sent, failed for good, or uncertain
+    (interrupted while the SMTP server received it: it may have arrived, and is sent again only
+    when the lead asks)."""
 
     id = fields.Integer(required=True)
     order_id = fields.Integer(required=True)
