@@ -17,6 +17,7 @@ from purchasing.statements import (
     statements_of_batch,
     year_totals,
 )
+from purchasing.transport_review import member_transport
 from web import db
 from web.access import role_required
 from web.orders import blueprint
@@ -31,8 +32,11 @@ def _may_see(member_id: int) -> None:
 @login_required
 def statement(batch_id: int, member_id: int):  # type: ignore[no-untyped-def]
     _may_see(member_id)
-    found = statement_for(db.session(), batch_id, member_id)
-    return render_template("orders/statement.html", statement=found)
+    session = db.session()
+    found = statement_for(session, batch_id, member_id)
+    chosen = found.batch.chosen
+    transport = member_transport(session, chosen.result, member_id) if chosen else None
+    return render_template("orders/statement.html", statement=found, transport=transport)
 
 
 def _file(data: bytes, name: str, mime: str) -> Response:
