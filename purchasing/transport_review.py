@@ -97,6 +97,11 @@ class Transport:
     def co2_avoided_kg(self) -> Decimal:
         return self.alone_co2_kg - self.co2_kg
 
+    @property
+    def source_is_default(self) -> bool:
+        """Whether the source is the optimizer's own note, which the interface translates."""
+        return self.source == DEFAULT_SOURCE
+
 
 @dataclass(frozen=True)
 class MemberTransport:
@@ -114,6 +119,11 @@ class MemberTransport:
     @property
     def co2_avoided_kg(self) -> Decimal:
         return self.alone_co2_kg - self.co2_kg
+
+    @property
+    def source_is_default(self) -> bool:
+        """Whether the source is the optimizer's own note, which the interface translates."""
+        return self.source == DEFAULT_SOURCE
 
 
 @dataclass
@@ -271,3 +281,12 @@ def member_transport(
         co2_kg=_decimal(member.get("co2_kg")),
         alone_co2_kg=_decimal(member.get("alone_co2_kg")),
     )
+
+
+def closed_with_point(session: Session, problem: Mapping[str, Any]) -> Place | None:
+    """The collection point a batch was closed with (its stored problem's), if any: the one
+    its scenarios can have suppliers deliver to."""
+    point = problem.get("collection_point")
+    if not point:
+        return None
+    return _place(_names(session, [], point), point)

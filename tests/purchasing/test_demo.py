@@ -93,7 +93,10 @@ def test_the_demo_shows_the_loop_received_waiting_and_open(session, today):
     load_demo(session, today)
     closed, waiting = sorted(batches(session), key=lambda batch: batch.id)
     assert closed.status == "closed" and waiting.status == "proposed"
-    assert [s.computed for s in waiting.scenarios] == [True, True]
+    assert [s.computed for s in waiting.scenarios] == [True, True, True]
+    delivered = waiting.scenarios[2].result["transport"]
+    assert delivered["collection_point"] == waiting.problem["collection_point"]
+    assert any(tour["kind"] == "pickup" for tour in delivered["tours"])
     orders = session.scalars(select(PurchaseOrder).where(PurchaseOrder.batch_id == closed.id))
     assert {order.status for order in orders} <= {"received", "confirmed"}
     statements = statements_of_batch(session, closed.id)
