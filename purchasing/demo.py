@@ -34,7 +34,7 @@ DEMO_ACCOUNTS = (
     ("member", "membre@demo.coachat.fr", "Claire Thiébaut"),
 )
 SEED = 54
-COLLECTION_POINT_MEMBER = 4  # Recyclerie du Plateau, Vandœuvre-lès-Nancy
+COLLECTION_POINT_MEMBER = "Recyclerie du Plateau"  # in Vandœuvre-lès-Nancy
 DEMO_RHYTHM = "0 10 * * 1"
 
 
@@ -172,9 +172,8 @@ def load_demo(session: Session, today: date) -> DemoReport:
     session.add_all(users)
     session.flush()
     # The ressourcerie has room: suppliers may deliver there and members fetch their goods.
-    declare_collection_point(
-        session, members[COLLECTION_POINT_MEMBER].sites[0].id, actor=DEMO_LOADER
-    )
+    depot = next(member for member in members if member.name == COLLECTION_POINT_MEMBER)
+    declare_collection_point(session, depot.sites[0].id, actor=DEMO_LOADER)
 
     needs = _needs(rng, members, products, users, today)
     # Everyday needs went through the whole loop three weeks ago, a third of these wait in a
