@@ -114,8 +114,10 @@ class Road:
         """The round trip from ``start`` (a supplier, or a site for a pick-up) through
         ``sites``."""
         origin = self.supplier_at.get(start) if kind == "delivery" else self.site_at.get(start)
-        known = sorted({s for s in sites if self.site_at.get(s) is not None and s != start})
-        unknown = sorted({s for s in sites if s not in known and s != start})
+        # Suppliers and sites are named apart: a site may have its supplier's id.
+        home = start if kind == "pickup" else None
+        known = sorted({s for s in sites if self.site_at.get(s) is not None and s != home})
+        unknown = sorted({s for s in sites if s not in known and s != home})
         if origin is None:
             return Tour(kind, by, start, tuple(known + unknown), Decimal(0), Decimal(0))
         located = [self.site_at[s] for s in known]

@@ -20,6 +20,7 @@ from persistence.audit import Actor, record_event
 from persistence.jobs import Job, active_job, enqueue
 from persistence.pages import Page, paginate
 from purchasing.clock import cooperative_today
+from purchasing.collection_point import NO_COLLECTION_POINT, collection_point
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import COMMENT_MAX, Allocation, Batch, Need, Scenario
 from purchasing.orders import create_orders
@@ -108,9 +109,18 @@ def request_scenario(
     session: Session, batch_id: int, policy: ScenarioPolicy, *, actor: Actor | None
 ) -> Scenario:
     """Queues a scenario of the batch under `policy`; the same policy asked again gives the
-    scenario already there. Flushes; the caller commits."""
+    scenario already there. Suppliers can deliver to the collection point the batch was closed
+    with, not to one declared since. Flushes; the caller commits."""
     batch = batch_for(session, batch_id)
     _must_be_open(batch)
+    if policy.deliver_to_collection_point and not (batch.problem or {}).get("collection_point"):
+        text = NO_COLLECTION_POINT
+        if collection_point(session) is not None:
+            text = N_(
+                "This batch was closed before the cooperative declared its collection point: "
+                "suppliers can deliver there from the next round."
+            )
+        raise Invalid({"deliver_to_collection_point": Message(text)})
     for scenario in batch.scenarios:
         if scenario.policy_key == policy.key:
             return scenario

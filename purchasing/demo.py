@@ -3,7 +3,9 @@
 Loading is deterministic (a fixed random seed, dates counted from the day of loading) and
 idempotent: a database that already holds the demo is left as it is. The cooperative comes with
 its history (`purchasing.demo_history`): a round taken through the whole loop, a batch waiting
-for approval with two scenarios, and the open round.
+for approval with three scenarios (the last one delivered to the collection point), and the open
+round. The ressourcerie's premises in Vandœuvre, near the middle of the cooperative, are its
+collection point.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from persistence.audit import DEMO_LOADER, record_event
+from purchasing.collection_point import declare_collection_point
 from purchasing.demo_data import CATEGORIES, FREE_TEXT_NEEDS, MEMBERS, PRODUCTS, SUPPLIERS
 from purchasing.demo_history import past_needs, play_history
 from purchasing.models import DeliverySite, Member, Need, User
@@ -31,6 +34,7 @@ DEMO_ACCOUNTS = (
     ("member", "membre@demo.coachat.fr", "Claire Thiébaut"),
 )
 SEED = 54
+COLLECTION_POINT_MEMBER = "Recyclerie du Plateau"  # in Vandœuvre-lès-Nancy
 DEMO_RHYTHM = "0 10 * * 1"
 
 
@@ -167,6 +171,9 @@ def load_demo(session: Session, today: date) -> DemoReport:
     users = _users(members)
     session.add_all(users)
     session.flush()
+    # The ressourcerie has room: suppliers may deliver there and members fetch their goods.
+    depot = next(member for member in members if member.name == COLLECTION_POINT_MEMBER)
+    declare_collection_point(session, depot.sites[0].id, actor=DEMO_LOADER)
 
     needs = _needs(rng, members, products, users, today)
     # Everyday needs went through the whole loop three weeks ago, a third of these wait in a

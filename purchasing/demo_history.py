@@ -1,6 +1,6 @@
 """The demo cooperative's history, played with the same use cases as the pages: a past round
 whose batch was approved, ordered, confirmed and received (with one discrepancy), a batch
-waiting for approval with two scenarios, and the open round.
+waiting for approval with three scenarios, and the open round.
 
 Played as the demo's purchasing lead would have, so that the batch page, the orders and the
 audit trail show who did what. Dates are counted back from the day of loading.
@@ -106,7 +106,8 @@ def play_history(
     session: Session, lead: User, past: Sequence[Need], waiting: Sequence[Need], today: date
 ) -> None:
     """Takes `past` needs through the whole loop three weeks ago and `waiting` needs to a
-    batch closed two days ago that waits for approval with two scenarios."""
+    batch closed two days ago that waits for approval with three scenarios: the default policy,
+    a greener one, and the default delivered to the collection point."""
     start = _at(today - timedelta(days=24), 9)
     ensure_open_round(session, start)
     _add(session, past, start + timedelta(hours=2))
@@ -140,6 +141,8 @@ def play_history(
     request_scenario(
         session, batch.id, read_policy({"cost": "35", "delay": "5", "eco": "60"}), actor=lead
     )
+    delivered = {"cost": "60", "delay": "10", "eco": "30", "deliver_to_collection_point": "on"}
+    request_scenario(session, batch.id, read_policy(delivered), actor=lead)
     _compute(session, batch_for(session, batch.id))
 
 

@@ -57,9 +57,13 @@ def _problem(batch: Batch, policy_json: dict[str, Any]) -> tuple[optimizer.Probl
     except optimizer.InvalidProblem as error:
         raise JobFailed(f"the batch's data cannot be optimised: {error}") from None
     policy = policy_from_json(policy_json)
-    return problem.replace_policy(
-        policy.for_optimizer(problem.policy.order_date, problem.policy)
-    ), policy.time_limit
+    try:
+        chosen = problem.replace_policy(
+            policy.for_optimizer(problem.policy.order_date, problem.policy)
+        )
+    except optimizer.InvalidProblem as error:  # a collection point the batch was closed without
+        raise JobFailed(f"the scenario cannot be optimised: {error}") from None
+    return chosen, policy.time_limit
 
 
 def optimize_scenario_job(session: Session, job: Job, progress: Progress) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -79,10 +80,22 @@ class Member(Base):
 
 
 class DeliverySite(Base):
-    """An address where a member takes deliveries."""
+    """An address where a member takes deliveries.
+
+    One site of the cooperative may be its collection point: shared premises where suppliers
+    can deliver the whole batch and members fetch their goods (at most one, by the index)."""
 
     __tablename__ = "delivery_site"
-    __table_args__ = (UniqueConstraint("member_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("member_id", "name"),
+        Index(
+            "uq_delivery_site_one_collection_point",
+            "collection_point",
+            unique=True,
+            sqlite_where=text("collection_point"),
+            postgresql_where=text("collection_point"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
@@ -93,6 +106,7 @@ class DeliverySite(Base):
     latitude: Mapped[float] = mapped_column()
     longitude: Mapped[float] = mapped_column()
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    collection_point: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     member: Mapped[Member] = relationship(back_populates="sites")
 

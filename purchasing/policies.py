@@ -37,21 +37,26 @@ class ScenarioPolicy:
     min_social_economy_share: int | None = None
     single_supplier_per_need: bool = False
     time_limit: int = DEFAULT_TIME_LIMIT
+    deliver_to_collection_point: bool = False
 
     def as_json(self) -> dict[str, Any]:
         def text(value: Decimal | None) -> str | None:
             return None if value is None else f"{value.normalize():f}"
 
+        rules: dict[str, Any] = {
+            "min_average_eco": text(self.min_average_eco),
+            "budget_cap": text(self.budget_cap),
+            "max_suppliers_per_product": self.max_suppliers_per_product,
+            "min_local_share": self.min_local_share,
+            "min_social_economy_share": self.min_social_economy_share,
+            "single_supplier_per_need": self.single_supplier_per_need,
+        }
+        # Only when asked, so that the policies kept before the option keep their keys.
+        if self.deliver_to_collection_point:
+            rules["deliver_to_collection_point"] = True
         return {
             "weights": {"cost": self.cost, "delay": self.delay, "eco": self.eco},
-            "rules": {
-                "min_average_eco": text(self.min_average_eco),
-                "budget_cap": text(self.budget_cap),
-                "max_suppliers_per_product": self.max_suppliers_per_product,
-                "min_local_share": self.min_local_share,
-                "min_social_economy_share": self.min_social_economy_share,
-                "single_supplier_per_need": self.single_supplier_per_need,
-            },
+            "rules": rules,
             "time_limit": self.time_limit,
         }
 
@@ -62,7 +67,8 @@ class ScenarioPolicy:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     def for_optimizer(self, order_date: date, base: optimizer.Policy) -> optimizer.Policy:
-        """The optimizer's policy: these weights and rules with `base`'s rates."""
+        """The optimizer's policy: these weights, rules and delivery choice with `base`'s rates
+        and emission factor."""
         return optimizer.Policy(
             order_date=order_date,
             weights=optimizer.Weights(float(self.cost), float(self.delay), float(self.eco)),
@@ -82,6 +88,8 @@ class ScenarioPolicy:
             ),
             delivery_cost_per_unit_km=base.delivery_cost_per_unit_km,
             co2_kg_per_km=base.co2_kg_per_km,
+            co2_source=base.co2_source,
+            deliver_to_collection_point=self.deliver_to_collection_point,
         )
 
 
@@ -106,7 +114,8 @@ def read_policy(raw: Mapping[str, object]) -> ScenarioPolicy:
 
     `raw` holds strings as a form sends them (or numbers): cost, delay, eco (percent),
     min_average_eco, budget_cap, max_suppliers_per_product, min_local_share,
-    min_social_economy_share (percent), single_supplier_per_need, time_limit (seconds)."""
+    min_social_economy_share (percent), single_supplier_per_need, time_limit (seconds),
+    deliver_to_collection_point (suppliers deliver to the cooperative's collection point)."""
     errors: dict[str, Message] = {}
     weight_message = Message(N_("A weight is a whole number from 0 to 100."))
     weights = {
@@ -176,6 +185,7 @@ def read_policy(raw: Mapping[str, object]) -> ScenarioPolicy:
         min_social_economy_share=social,
         single_supplier_per_need=_flag(raw.get("single_supplier_per_need")),
         time_limit=time_limit or DEFAULT_TIME_LIMIT,
+        deliver_to_collection_point=_flag(raw.get("deliver_to_collection_point")),
     )
 
 
@@ -195,5 +205,6 @@ def policy_from_json(data: Mapping[str, Any]) -> ScenarioPolicy:
             "min_social_economy_share": rules.get("min_social_economy_share"),
             "single_supplier_per_need": rules.get("single_supplier_per_need", False),
             "time_limit": data.get("time_limit", DEFAULT_TIME_LIMIT),
+            "deliver_to_collection_point": rules.get("deliver_to_collection_point", False),
         }
     )

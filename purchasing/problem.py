@@ -1,4 +1,5 @@
-"""The optimizer's view of the cooperative: open needs, active offers with their eco scores.
+"""The optimizer's view of the cooperative: open needs, active offers with their eco scores,
+the delivery sites and the cooperative's collection point.
 
 This is where the catalog's eco score reaches the optimizer: each offer carries the score the
 lead sees on its page (labels valid on the order date, social economy, recycled content,
@@ -14,6 +15,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 import optimizer
+from purchasing.collection_point import NO_COLLECTION_POINT, NoCollectionPoint, collection_point
+from purchasing.errors import Message
 from purchasing.geography import cooperative_centroid, delivery_points
 from purchasing.models import DeliverySite, Need
 from suppliers.eco import GeoPoint, distance_km
@@ -44,7 +47,14 @@ def build_problem(
     session: Session, needs: Sequence[Need], policy: optimizer.Policy
 ) -> optimizer.Problem:
     """The optimizer problem for `needs`: offers of their products valid on the order date,
-    their suppliers with fees and flags, delivery sites, and per-unit delivery costs."""
+    their suppliers with fees and flags, delivery sites and the collection point, and per-unit
+    delivery costs (to the collection point too, for the scenarios delivered there).
+
+    Raises `NoCollectionPoint` when `policy` has suppliers deliver to a collection point the
+    cooperative has not declared."""
+    point = collection_point(session)
+    if policy.deliver_to_collection_point and point is None:
+        raise NoCollectionPoint(Message(NO_COLLECTION_POINT))
     products = {need.product_id for need in needs}
     offers = list(
         session.scalars(
@@ -67,7 +77,9 @@ def build_problem(
     points = delivery_points(session)
     centre = cooperative_centroid(session)
     suppliers = {offer.supplier.id: offer.supplier for offer in offers}
-    site_ids = sorted({need.delivery_site_id for need in needs})
+    site_ids = sorted(
+        {need.delivery_site_id for need in needs} | ({point.id} if point is not None else set())
+    )
     sites = {
         site.id: site
         for site in session.scalars(select(DeliverySite).where(DeliverySite.id.in_(site_ids)))
@@ -138,6 +150,7 @@ def build_problem(
             for site in sites.values()
             if supplier.delivery_cost_per_km > 0
         ),
+        collection_point=str(point.id) if point is not None else None,
     )
 
 

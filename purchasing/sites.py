@@ -120,8 +120,19 @@ def open_needs_at(session: Session, site_id: int) -> int:
 def set_site_active(
     session: Session, site_id: int, active: bool, *, actor: Actor | None
 ) -> DeliverySite:
-    """Closes or reopens a site; a site with open needs, or a member's last open site, stays."""
+    """Closes or reopens a site; a site with open needs, a member's last open site, or the
+    collection point, stays."""
     site = site_by_id(session, site_id)
+    if not active and site.collection_point:
+        raise Conflict(
+            Message(
+                N_(
+                    "%(name)s is the cooperative's collection point: declare another one, or "
+                    "clear it, before closing the site."
+                ),
+                {"name": site.name},
+            )
+        )
     if not active:
         waiting = open_needs_at(session, site.id)
         if waiting:

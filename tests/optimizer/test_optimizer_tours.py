@@ -59,6 +59,21 @@ def test_three_sites_on_a_line_are_one_round_trip() -> None:
     assert sum(m.co2_kg for m in solution.members) == tour.co2_kg
 
 
+def test_a_site_named_like_its_supplier_is_still_on_the_tour() -> None:
+    # ids come from two tables of the database: supplier 1 may well deliver to site 1
+    site = Site("1", on_the_equator(0.1))
+    need = make_need("n-1", site="1", member="m-1")
+    problem = make_problem([need], [make_offer(supplier="1")], sites=[site])
+    supplier = Supplier("1", location=on_the_equator(0.0))
+    problem = Problem(problem.needs, problem.offers, (supplier,), problem.policy, problem.sites)
+    solution = solve(problem)
+    (tour,) = solution.tours
+    assert tour.stops == ("1",)
+    assert float(tour.km) == pytest.approx(2 * 0.1 * DEGREE_KM, abs=1e-3)
+    (member,) = solution.members
+    assert member.alone_tours[0].km == tour.km and member.co2_kg == tour.co2_kg
+
+
 def test_a_triangle_is_the_three_sides() -> None:
     start, b, c = Location(0.0, 0.0), Location(0.0, 0.1), Location(0.1, 0.0)
     km, order = round_trip(start, [b, c])

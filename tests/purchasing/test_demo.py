@@ -8,7 +8,7 @@ from persistence import Base, create_engine_for, make_session_factory
 from purchasing.accounts import authenticate
 from purchasing.clock import COOPERATIVE_TIMEZONE
 from purchasing.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
-from purchasing.models import Member, Need, User
+from purchasing.models import DeliverySite, Member, Need, User
 from suppliers.models import Category, Offer, Product, Supplier
 from suppliers.siret import siret_is_valid
 
@@ -93,7 +93,12 @@ def test_the_demo_shows_the_loop_received_waiting_and_open(session, today):
     load_demo(session, today)
     closed, waiting = sorted(batches(session), key=lambda batch: batch.id)
     assert closed.status == "closed" and waiting.status == "proposed"
-    assert [s.computed for s in waiting.scenarios] == [True, True]
+    assert [s.computed for s in waiting.scenarios] == [True, True, True]
+    delivered = waiting.scenarios[2].result["transport"]
+    assert delivered["collection_point"] == waiting.problem["collection_point"]
+    assert any(tour["kind"] == "pickup" for tour in delivered["tours"])
+    point = session.get(DeliverySite, int(delivered["collection_point"]))
+    assert (point.member.name, point.town) == ("Recyclerie du Plateau", "Vandœuvre-lès-Nancy")
     orders = session.scalars(select(PurchaseOrder).where(PurchaseOrder.batch_id == closed.id))
     assert {order.status for order in orders} <= {"received", "confirmed"}
     statements = statements_of_batch(session, closed.id)

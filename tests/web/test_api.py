@@ -200,6 +200,13 @@ def test_a_lead_runs_the_round_and_the_batch(client, world, session):
     detail = client.get(batch_url + "/scenarios/2", headers=headers).get_json()
     assert detail["policy"]["weights"] == {"cost": 20, "delay": 10, "eco": 80}
     assert detail["indicators"] is None
+    no_point = client.post(
+        batch_url + "/scenarios", json={"deliver_to_collection_point": True}, headers=headers
+    )
+    assert no_point.status_code == 422
+    assert (
+        "point de collecte" in no_point.get_json()["error"]["fields"]["deliver_to_collection_point"]
+    )
     assert client.post(batch_url + "/frontier", headers=headers).status_code == 202
     early = client.post(batch_url + "/approve", json={"scenario": 1}, headers=headers)
     assert early.status_code == 409

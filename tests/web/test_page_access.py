@@ -92,6 +92,8 @@ ROUTES = {
     "/admin/sites/<site_id>": ADMINS,
     "/admin/sites/<site_id>/close": ADMINS,
     "/admin/sites/<site_id>/open": ADMINS,
+    "/admin/sites/<site_id>/collection-point": ADMINS,
+    "/admin/collection-point/clear": ADMINS,
     "/admin/users": ADMINS,
     "/admin/users/new": ADMINS,
     "/admin/users/<user_id>": ADMINS,

@@ -8,6 +8,7 @@ from flask_login import current_user, login_user
 
 from purchasing import accounts
 from purchasing.accounts import MemberValues, UserValues
+from purchasing.collection_point import collection_point
 from purchasing.errors import Invalid
 from purchasing.parsing import parse_decimal
 from web import db
@@ -21,7 +22,12 @@ from web.labels import ROLE_LABELS
 @blueprint.get("/members")
 @role_required("admin")
 def members():
-    return render_template("admin/members.html", members=accounts.members(db.session()))
+    session = db.session()
+    return render_template(
+        "admin/members.html",
+        members=accounts.members(session),
+        collection_point=collection_point(session),
+    )
 
 
 def _coordinate(field) -> float:

@@ -1,4 +1,5 @@
-"""The admin keeps each member's delivery sites: adds, changes, closes and reopens them."""
+"""The admin keeps each member's delivery sites: adds, changes, closes and reopens them, and
+declares which one is the cooperative's collection point."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from purchasing import accounts
+from purchasing.collection_point import clear_collection_point, declare_collection_point
 from purchasing.errors import Conflict, Invalid
 from purchasing.sites import add_site, read_site, set_site_active, site_by_id, update_site
 from web import db
@@ -65,3 +67,27 @@ def _set_active(site_id: int, active: bool):  # type: ignore[no-untyped-def]
     else:
         flash(_("Delivery site %(name)s closed.", name=found.name))
     return redirect(back)
+
+
+@blueprint.post("/sites/<int:site_id>/collection-point")
+@role_required("admin")
+def declare_point(site_id: int):  # type: ignore[no-untyped-def]
+    session = db.session()
+    found = site_by_id(session, site_id)
+    back = url_for("admin.member", member_id=found.member_id, _anchor="sites")
+    try:
+        declare_collection_point(session, site_id, actor=current_user)
+    except Conflict as error:
+        return refusal(error, back)
+    flash(_("%(name)s is now the cooperative's collection point.", name=found.name))
+    return redirect(back)
+
+
+@blueprint.post("/collection-point/clear")
+@role_required("admin")
+def clear_point():  # type: ignore[no-untyped-def]
+    cleared = clear_collection_point(db.session(), actor=current_user)
+    if cleared is None:
+        return redirect(url_for("admin.members"))
+    flash(_("%(name)s is no longer the collection point.", name=cleared.name))
+    return redirect(url_for("admin.member", member_id=cleared.member_id, _anchor="sites"))

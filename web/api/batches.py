@@ -46,6 +46,12 @@ class PolicyIn(Schema):
         strict=True, allow_none=True, validate=validate.Range(min=0, max=100)
     )
     single_supplier_per_need = fields.Boolean(load_default=False)
+    deliver_to_collection_point = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Suppliers deliver to the collection point the batch was closed with."
+        },
+    )
     time_limit = fields.Integer(
         strict=True, validate=validate.Range(min=1, max=600), load_default=30
     )

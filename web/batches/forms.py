@@ -34,10 +34,12 @@ class ScenarioForm(FlaskForm):
     min_social_economy_share = StringField(_l("Minimum share from the social economy (%)"))
     single_supplier_per_need = BooleanField(_l("One supplier per need"))
     time_limit = StringField(_l("Time limit (seconds)"))
+    deliver_to_collection_point = BooleanField(_l("Suppliers deliver to the collection point"))
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {name: (self[name].data or "") for name in POLICY_FIELDS}
         values["single_supplier_per_need"] = bool(self.single_supplier_per_need.data)
+        values["deliver_to_collection_point"] = bool(self.deliver_to_collection_point.data)
         return values
 
 
@@ -60,6 +62,7 @@ def policy_form_data(policy: dict[str, Any]) -> dict[str, Any]:
         "min_social_economy_share": text(rules.get("min_social_economy_share")),
         "single_supplier_per_need": bool(rules.get("single_supplier_per_need")),
         "time_limit": text(policy.get("time_limit", 30)),
+        "deliver_to_collection_point": bool(rules.get("deliver_to_collection_point")),
     }
 
 

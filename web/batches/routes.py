@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from purchasing import batch_review
+from purchasing import batch_review, transport_review
 from purchasing.batches import (
     approve_batch,
     batch_for,
@@ -140,6 +140,7 @@ def _batch_page(
     in_order = [reviews[number] for number in sorted(reviews)]
     comparison = batch_review.compare(in_order) if len(in_order) > 1 else None
     shown = reviews.get(selected) if selected is not None else None
+    chosen = next((s for s in batch.scenarios if s.number == selected), None)
     return render_template(
         "batches/show.html",
         batch=batch,
@@ -152,6 +153,10 @@ def _batch_page(
         frontier_rows=_frontier_rows(batch),
         rule_texts={s.number: _rule_texts(s.policy or {}) for s in batch.scenarios},
         savings_chart=_savings_chart(shown),
+        transport=transport_review.transport_of(session, chosen.result)
+        if shown is not None and chosen is not None
+        else None,
+        batch_point=transport_review.closed_with_point(session, batch.problem or {}),
         awaiting=batch_review.awaiting_match(session, batch),
         scenario_form=scenario_form,
         reject_form=reject_form or RejectForm(),
@@ -190,6 +195,8 @@ def _rule_texts(policy: dict[str, Any]) -> list[str]:
         )
     if rules.get("single_supplier_per_need"):
         texts.append(_("one supplier per need"))
+    if rules.get("deliver_to_collection_point"):
+        texts.append(_("delivered to the collection point"))
     return texts
 
 

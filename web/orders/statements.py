@@ -17,6 +17,7 @@ from purchasing.statements import (
     visible_statement,
     year_totals,
 )
+from purchasing.transport_review import member_transport
 from web import db
 from web.access import role_required
 from web.orders import blueprint
@@ -25,8 +26,11 @@ from web.orders import blueprint
 @blueprint.get("/statements/<int:batch_id>/<int:member_id>")
 @login_required
 def statement(batch_id: int, member_id: int):  # type: ignore[no-untyped-def]
-    found = visible_statement(db.session(), current_user, batch_id, member_id)
-    return render_template("orders/statement.html", statement=found)
+    session = db.session()
+    found = visible_statement(session, current_user, batch_id, member_id)
+    chosen = found.batch.chosen
+    transport = member_transport(session, chosen.result, member_id) if chosen else None
+    return render_template("orders/statement.html", statement=found, transport=transport)
 
 
 def _file(data: bytes, name: str, mime: str) -> Response:

@@ -1,0 +1,292 @@
+"""What a scenario's transport CO2 is made of, with names instead of ids, so that anyone can
+check it: the emission factor and its source, the collection point if suppliers deliver there,
+each round trip (who drives, from where, the stops in visiting order, km, CO2), and the same
+purchase bought alone.
+
+For the lead, every tour of the batch. For a member, the tours that carry its goods with its
+share of each (a supplier's tour is shared among the members it serves by the value of the
+goods each receives, as the optimizer shares it), its own pick-ups at the collection point,
+and the round trips each supplier would have made to it alone. Other members' stops are shown
+by their town only: a member sees the road, not who else bought.
+
+It reads and changes nothing; keys the optimizer may leave out are read as absent.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from optimizer.money import split_exactly
+from purchasing.errors import N_
+from purchasing.models import DeliverySite, Member
+from suppliers.models import Supplier
+
+ZERO = Decimal(0)
+GRAM = Decimal("0.001")
+
+DEFAULT_SOURCE = N_(
+    "order of magnitude for a diesel light commercial van (about 0.25 kg CO2e per km); "
+    "set it from ADEME Base Empreinte for your vehicles"
+)
+"""The optimizer's own note on its default factor (`optimizer.problem.CO2_SOURCE`), here to be
+translated."""
+
+
+def _decimal(value: object) -> Decimal:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else ZERO
+    except InvalidOperation:
+        return ZERO
+
+
+def _id(value: object) -> int | None:
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdigit() else None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A delivery site on a tour: its name, its member's, its town; `own` when the reader may
+    see its name: the reader's own site or the collection point (every site, for the lead)."""
+
+    site_id: int
+    site: str
+    member: str
+    town: str
+    own: bool = True
+
+
+@dataclass(frozen=True)
+class Tour:
+    """One round trip: a supplier's delivery (from the supplier) or a member's pick-up (from
+    one of its sites to the collection point). `share_kg` is the reader's part of its CO2 on
+    a member's statement (None on the lead's page)."""
+
+    kind: str
+    by: str
+    start: str
+    start_town: str
+    stops: tuple[Place, ...]
+    km: Decimal
+    co2_kg: Decimal
+    share_kg: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Transport:
+    """How a scenario's transport CO2 is counted. `source` is the factor's source as the
+    optimizer gave it (`DEFAULT_SOURCE`, translated by the interface, unless set otherwise)."""
+
+    co2_kg_per_km: Decimal
+    source: str
+    collection_point: Place | None
+    tours: tuple[Tour, ...]
+    km: Decimal
+    co2_kg: Decimal
+    alone_km: Decimal
+    alone_co2_kg: Decimal
+
+    @property
+    def co2_avoided_kg(self) -> Decimal:
+        return self.alone_co2_kg - self.co2_kg
+
+    @property
+    def source_is_default(self) -> bool:
+        """Whether the source is the optimizer's own note, which the interface translates."""
+        return self.source == DEFAULT_SOURCE
+
+
+@dataclass(frozen=True)
+class MemberTransport:
+    """One member's part of a scenario's transport: its share of the tours that carry its
+    goods, its pick-ups, and the tours of the same purchase bought alone."""
+
+    co2_kg_per_km: Decimal
+    source: str
+    collection_point: Place | None
+    tours: tuple[Tour, ...]
+    alone_tours: tuple[Tour, ...]
+    co2_kg: Decimal
+    alone_co2_kg: Decimal
+
+    @property
+    def co2_avoided_kg(self) -> Decimal:
+        return self.alone_co2_kg - self.co2_kg
+
+    @property
+    def source_is_default(self) -> bool:
+        """Whether the source is the optimizer's own note, which the interface translates."""
+        return self.source == DEFAULT_SOURCE
+
+
+@dataclass
+class _Names:
+    sites: dict[int, DeliverySite]
+    suppliers: dict[int, Supplier]
+    members: dict[int, str]
+    point: int | None
+
+
+def _names(session: Session, tours: Iterable[Mapping[str, Any]], point: object) -> _Names:
+    site_ids: set[int] = set()
+    supplier_ids: set[int] = set()
+    member_ids: set[int] = set()
+    for tour in tours:
+        site_ids |= {n for stop in tour.get("stops") or [] if (n := _id(stop)) is not None}
+        by, start = _id(tour.get("by")), _id(tour.get("start"))
+        if tour.get("kind") == "pickup":
+            member_ids |= {by} if by is not None else set()
+            site_ids |= {start} if start is not None else set()
+        else:
+            supplier_ids |= {by} if by is not None else set()
+    point_id = _id(point)
+    if point_id is not None:
+        site_ids.add(point_id)
+    sites = {
+        site.id: site
+        for site in session.scalars(
+            select(DeliverySite)
+            .where(DeliverySite.id.in_(site_ids))
+            .options(selectinload(DeliverySite.member))
+        )
+    }
+    suppliers = {
+        supplier.id: supplier
+        for supplier in session.scalars(select(Supplier).where(Supplier.id.in_(supplier_ids)))
+    }
+    members = dict(
+        session.execute(select(Member.id, Member.name).where(Member.id.in_(member_ids))).all()
+    )
+    return _Names(sites, suppliers, {number: name for number, name in members.items()}, point_id)
+
+
+def _place(names: _Names, key: object, reader: int | None = None) -> Place:
+    site = names.sites.get(_id(key) or 0)
+    if site is None:
+        return Place(0, f"#{key}", "", "", reader is None)
+    own = reader is None or site.member_id == reader or site.id == names.point
+    return Place(site.id, site.name, site.member.name, site.town, own)
+
+
+def _tour(
+    names: _Names, raw: Mapping[str, Any], reader: int | None, share: Decimal | None = None
+) -> Tour:
+    stops = tuple(_place(names, stop, reader) for stop in raw.get("stops") or [])
+    if raw.get("kind") == "pickup":
+        start = _place(names, raw.get("start"), reader)
+        by = names.members.get(_id(raw.get("by")) or 0, f"#{raw.get('by')}")
+        start_name, start_town = start.site, start.town
+    else:
+        supplier = names.suppliers.get(_id(raw.get("by")) or 0)
+        by = supplier.name if supplier is not None else f"#{raw.get('by')}"
+        start_name, start_town = by, supplier.town if supplier is not None else ""
+    return Tour(
+        kind=str(raw.get("kind") or "delivery"),
+        by=by,
+        start=start_name,
+        start_town=start_town,
+        stops=stops,
+        km=_decimal(raw.get("km")),
+        co2_kg=_decimal(raw.get("co2_kg")),
+        share_kg=share,
+    )
+
+
+def _in_order(tours: Sequence[Tour]) -> tuple[Tour, ...]:
+    """Deliveries first, by supplier, then pick-ups, by member."""
+    return tuple(sorted(tours, key=lambda t: (t.kind != "delivery", t.by.casefold(), t.start)))
+
+
+def transport_of(session: Session, result: Mapping[str, Any]) -> Transport | None:
+    """The scenario's transport for the lead; None for a result that has none."""
+    raw = result.get("transport")
+    if not isinstance(raw, Mapping):
+        return None
+    tours = list(raw.get("tours") or [])
+    names = _names(session, tours, raw.get("collection_point"))
+    indicators = result.get("indicators") or {}
+    point = raw.get("collection_point")
+    return Transport(
+        co2_kg_per_km=_decimal(raw.get("co2_kg_per_km")),
+        source=str(raw.get("co2_source") or DEFAULT_SOURCE),
+        collection_point=_place(names, point) if point else None,
+        tours=_in_order([_tour(names, tour, None) for tour in tours]),
+        km=_decimal(indicators.get("transport_km")),
+        co2_kg=_decimal(indicators.get("transport_co2_kg")),
+        alone_km=_decimal(indicators.get("alone_km")),
+        alone_co2_kg=_decimal(indicators.get("alone_co2_kg")),
+    )
+
+
+def tour_shares(result: Mapping[str, Any]) -> dict[tuple[str, str], Decimal]:
+    """Each member's share of each supplier's delivery tour, by (supplier, member) ids: the
+    tour's CO2 split by the value of the goods each allocation receives (its units when it
+    has no value), to the gram, as the optimizer splits it."""
+    parts: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for allocation in result.get("allocations") or []:
+        parts[str(allocation.get("supplier"))].append(allocation)
+    shares: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for tour in (result.get("transport") or {}).get("tours") or []:
+        if tour.get("kind") != "delivery":
+            continue
+        served = parts.get(str(tour.get("by")), [])
+        weights = [
+            goods if (goods := _decimal(part.get("goods"))) > 0 else _decimal(part.get("quantity"))
+            for part in served
+        ]
+        split = split_exactly(_decimal(tour.get("co2_kg")), weights, GRAM)
+        for part, kg in zip(served, split, strict=True):
+            shares[(str(tour.get("by")), str(part.get("member")))] += kg
+    return dict(shares)
+
+
+def member_transport(
+    session: Session, result: Mapping[str, Any], member_id: int
+) -> MemberTransport | None:
+    """The member's part of the scenario's transport; None when the result has no transport
+    or does not concern the member."""
+    raw = result.get("transport")
+    member = next(
+        (row for row in result.get("members") or [] if str(row.get("member")) == str(member_id)),
+        None,
+    )
+    if not isinstance(raw, Mapping) or member is None:
+        return None
+    shares = tour_shares(result)
+    key = str(member_id)
+    mine: list[tuple[Mapping[str, Any], Decimal]] = []
+    for tour in raw.get("tours") or []:
+        by = str(tour.get("by"))
+        if tour.get("kind") == "pickup" and by == key:
+            mine.append((tour, _decimal(tour.get("co2_kg"))))  # a pick-up is the member's own
+        elif tour.get("kind") == "delivery" and (by, key) in shares:
+            mine.append((tour, shares[(by, key)]))
+    alone = list(member.get("alone_tours") or [])
+    names = _names(session, [tour for tour, _ in mine] + alone, raw.get("collection_point"))
+    point = raw.get("collection_point")
+    tours = [_tour(names, tour, member_id, share) for tour, share in mine]
+    return MemberTransport(
+        co2_kg_per_km=_decimal(raw.get("co2_kg_per_km")),
+        source=str(raw.get("co2_source") or DEFAULT_SOURCE),
+        collection_point=_place(names, point) if point else None,
+        tours=_in_order(tours),
+        alone_tours=_in_order([_tour(names, tour, member_id) for tour in alone]),
+        co2_kg=_decimal(member.get("co2_kg")),
+        alone_co2_kg=_decimal(member.get("alone_co2_kg")),
+    )
+
+
+def closed_with_point(session: Session, problem: Mapping[str, Any]) -> Place | None:
+    """The collection point a batch was closed with (its stored problem's), if any: the one
+    its scenarios can have suppliers deliver to."""
+    point = problem.get("collection_point")
+    if not point:
+        return None
+    return _place(_names(session, [], point), point)
