@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_CEILING, Decimal
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from persistence import utcnow
 from purchasing.models import Need, Round
@@ -120,17 +120,22 @@ def pool_of(product: Product, offers: list[Offer], pooled: Decimal, members: int
     )
 
 
-def pools(session: Session, product_ids: set[int] | None = None) -> list[ProductPool]:
-    """The open round's pool for each product (or only `product_ids`), by product name."""
+def pools(
+    session: Session, product_ids: set[int] | Select[int | None] | None = None
+) -> list[ProductPool]:
+    """The open round's pool for each product (or only `product_ids`, a set or a query), by
+    product name. Three queries whatever the number of products: the member's dashboard
+    shows it on every visit."""
     query = (
-        select(Need.product_id, func.sum(Need.quantity), func.count(func.distinct(Need.member_id)))
-        .where(Need.status == "submitted", Need.product_id.is_not(None))
-        .group_by(Need.product_id)
+        select(Product, func.sum(Need.quantity), func.count(func.distinct(Need.member_id)))
+        .join(Need, Need.product_id == Product.id)
+        .where(Need.status == "submitted")
+        .group_by(Product.id)
     )
     if product_ids is not None:
-        if not product_ids:
+        if isinstance(product_ids, set) and not product_ids:
             return []
-        query = query.where(Need.product_id.in_(product_ids))
+        query = query.where(Product.id.in_(product_ids))
     totals = {row[0]: (Decimal(row[1]), int(row[2])) for row in session.execute(query)}
     if not totals:
         return []
@@ -138,30 +143,31 @@ def pools(session: Session, product_ids: set[int] | None = None) -> list[Product
     for offer in session.scalars(
         select(Offer)
         .join(Supplier)
-        .where(Offer.product_id.in_(totals), Offer.active.is_(True), Supplier.active.is_(True))
-        .options(selectinload(Offer.tiers), selectinload(Offer.supplier))
+        .where(
+            Offer.product_id.in_([product.id for product in totals]),
+            Offer.active.is_(True),
+            Supplier.active.is_(True),
+        )
+        .options(selectinload(Offer.tiers), contains_eager(Offer.supplier))
         .order_by(Offer.id)
     ):
         offers[offer.product_id].append(offer)
-    products = session.scalars(select(Product).where(Product.id.in_(totals)))
     return sorted(
-        (pool_of(product, offers[product.id], *totals[product.id]) for product in products),
+        (pool_of(product, offers[product.id], *found) for product, found in totals.items()),
         key=lambda pool: pool.product.casefold(),
     )
 
 
 def member_pools(session: Session, member_id: int) -> list[ProductPool]:
     """The pools of the products a member asks for in the open round."""
-    mine = set(
-        session.scalars(
-            select(Need.product_id).where(
-                Need.member_id == member_id,
-                Need.status == "submitted",
-                Need.product_id.is_not(None),
-            )
-        )
+    return pools(
+        session,
+        select(Need.product_id).where(
+            Need.member_id == member_id,
+            Need.status == "submitted",
+            Need.product_id.is_not(None),
+        ),
     )
-    return pools(session, {product_id for product_id in mine if product_id is not None})
 
 
 def summary(session: Session) -> RoundSummary:

@@ -337,30 +337,31 @@ def _year_fingerprint(session: Session, member_id: int, start: datetime) -> tupl
     """What a member's year totals are computed from, in one row: it changes whenever a batch,
     one of its orders, one of the member's needs or allocations in it changes (versions only
     grow, received quantities and counts are summed, instants are to the microsecond)."""
-    batches = _year_batches(member_id, start).subquery()
-    allocations = session.execute(
-        select(
-            func.count(Allocation.id),
-            func.sum(Allocation.quantity),
-            func.sum(Allocation.goods_total),
-            func.sum(Allocation.fee_share + Allocation.delivery_share),
-            func.sum(Allocation.received_quantity),
-            func.count(Allocation.received_quantity),
-            func.sum(Need.version),
-            func.sum(Batch.version),
-            func.max(Batch.decided_at),
-            func.max(Batch.id),
-        )
-        .join(Need, Need.id == Allocation.need_id)
-        .join(Batch, Batch.id == Allocation.batch_id)
-        .where(Need.member_id == member_id, Allocation.batch_id.in_(select(batches.c.id)))
-    ).one()
-    orders = session.execute(
-        select(func.count(PurchaseOrder.id), func.sum(PurchaseOrder.version)).where(
-            PurchaseOrder.batch_id.in_(select(batches.c.id))
-        )
-    ).one()
-    return (*allocations, *orders)
+    batches = select(_year_batches(member_id, start).subquery().c.id)
+    in_batches = PurchaseOrder.batch_id.in_(batches)
+    orders = select(func.count(PurchaseOrder.id)).where(in_batches).scalar_subquery()
+    versions = select(func.sum(PurchaseOrder.version)).where(in_batches).scalar_subquery()
+    return tuple(
+        session.execute(
+            select(
+                func.count(Allocation.id),
+                func.sum(Allocation.quantity),
+                func.sum(Allocation.goods_total),
+                func.sum(Allocation.fee_share + Allocation.delivery_share),
+                func.sum(Allocation.received_quantity),
+                func.count(Allocation.received_quantity),
+                func.sum(Need.version),
+                func.sum(Batch.version),
+                func.max(Batch.decided_at),
+                func.max(Batch.id),
+                orders,
+                versions,
+            )
+            .join(Need, Need.id == Allocation.need_id)
+            .join(Batch, Batch.id == Allocation.batch_id)
+            .where(Need.member_id == member_id, Allocation.batch_id.in_(batches))
+        ).one()
+    )
 
 
 _YEAR_TOTALS: dict[tuple[str, int, int], tuple[tuple[Any, ...], YearTotals]] = {}
@@ -435,18 +436,22 @@ def need_paths(session: Session, needs: list[Need]) -> dict[int, NeedPath]:
         allocations[allocation.need_id].append(allocation)
     batch_ids = {a.batch_id for rows in allocations.values() for a in rows}
     orders: dict[tuple[int, int], PurchaseOrder] = {}
-    for order in session.scalars(
-        select(PurchaseOrder)
-        .where(PurchaseOrder.batch_id.in_(batch_ids))
-        .options(selectinload(PurchaseOrder.lines), selectinload(PurchaseOrder.deliveries))
-    ):
+    batches_orders = (
+        session.scalars(
+            select(PurchaseOrder)
+            .where(PurchaseOrder.batch_id.in_(batch_ids))
+            .options(selectinload(PurchaseOrder.lines), selectinload(PurchaseOrder.deliveries))
+        )
+        if batch_ids
+        else ()
+    )
+    for order in batches_orders:
         for line in order.lines:
             orders[(order.batch_id, line.offer_id)] = order
+    # The open round is usually in the session already: `get` reads it without a query.
     rounds = {
-        r.id: r
-        for r in session.scalars(
-            select(Round).where(Round.id.in_({n.round_id for n in needs if n.round_id}))
-        )
+        round_id: session.get(Round, round_id)
+        for round_id in {n.round_id for n in needs if n.round_id}
     }
     paths = {}
     for need in needs:
