@@ -1,14 +1,16 @@
 """A bounded load test: members submit, change and cancel needs while a round closes.
 
-    .venv/bin/python benchmarks/load.py [--seconds 30] [--members 50] [--workers 3]
+    .venv/bin/python benchmarks/load.py [--seconds 30] [--members 50] [--workers 3] [--ramp 5]
 
 Starts a throwaway PostgreSQL on 127.0.0.1 (the recipe of scripts/test-postgres.sh; or uses
 DATABASE_URL when it names an existing, empty PostgreSQL database), migrates it, loads the demo
 cooperative, then starts gunicorn (`--workers 3`) and the scheduler process (`--tick 1`).
-Simulated members (threads, each with its own cookie and CSRF token) sign in as the demo
-members, submit needs through the need form, change and cancel some, and pause between actions
-as a person does. A third of the way through, the open round's cut-off is set a few seconds
-ahead in the database: the scheduler closes the round under load and optimises its batch.
+Simulated members (threads, each with its own cookie and CSRF token) arrive one after the other
+over the first `--ramp` seconds (as people open the page, not all in the same millisecond; 0:
+all at once), sign in as the demo members, submit needs through the need form, change and
+cancel some, and pause between actions as a person does. A third of the way through, the open
+round's cut-off is set a few seconds ahead in the database: the scheduler closes the round under
+load and optimises its batch.
 
 Prints the requests, the errors, the latency percentiles, and what the database holds
 afterwards: needs the server confirmed but lost, needs counted twice (in two batches, or a batch
@@ -238,7 +240,10 @@ class Catalog:
     today: str
 
 
-def member_loop(number: int, port: int, catalog: Catalog, stats: Stats, stop_at: float) -> None:
+def member_loop(
+    number: int, port: int, catalog: Catalog, stats: Stats, stop_at: float, arrive_in: float
+) -> None:
+    time.sleep(arrive_in)
     rng = random.Random(number)
     account = ACCOUNTS[number % len(ACCOUNTS)]
     browser = Browser(port, stats)
@@ -494,7 +499,11 @@ def run(arguments: argparse.Namespace, processes: Processes) -> int:
     started = time.monotonic()
     stop_at = started + arguments.seconds
     threads = [
-        threading.Thread(target=member_loop, args=(n, port, catalog, stats, stop_at), daemon=True)
+        threading.Thread(
+            target=member_loop,
+            args=(n, port, catalog, stats, stop_at, n * arguments.ramp / arguments.members),
+            daemon=True,
+        )
         for n in range(arguments.members)
     ]
     for thread in threads:
@@ -519,7 +528,7 @@ def run(arguments: argparse.Namespace, processes: Processes) -> int:
     latencies = [seconds * 1000 for seconds in stats.latencies]
     print(
         f"members {arguments.members}, {arguments.seconds:g} s, "
-        f"{arguments.workers} gunicorn workers"
+        f"{arguments.workers} gunicorn workers, arriving over {arguments.ramp:g} s"
     )
     print(f"requests        {len(latencies)} ({len(latencies) / elapsed:.0f}/s)")
     print(f"errors          {len(stats.errors)}  (goal 0)")
@@ -573,6 +582,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--ramp", type=float, default=5.0, help="seconds over which members arrive")
     arguments = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="coachat-load."))
     processes = Processes(folder)

@@ -7,6 +7,8 @@ Use cases raise `NotFound`, `Conflict`, `Invalid` or another `Refused` with a tr
 - `NotFound` → the 404 page (a missing object and one the user may not see look the same);
 - `Conflict` → the 409 page with its message (the object changed state meanwhile);
 - `Invalid` or any other `Refused` not caught by a form → the 422 page with its message;
+- two requests changing the same object at once (the second one's version is stale) → the
+  409 page: the object changed meanwhile, nothing of the second request was kept;
 - the database not answering (stopped, restarting, unreachable) → the 503 page, which says so
   and asks to try again, with `Retry-After`; the connection pool checks each connection before
   use, so the next request after the database is back succeeds without a restart.
@@ -27,10 +29,11 @@ from flask import Flask, current_app, flash, g, redirect, render_template, reque
 from flask_babel import gettext, ngettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
-from purchasing.errors import Conflict, Invalid, NotFound, Refused
+from purchasing.errors import N_, Conflict, Invalid, Message, NotFound, Refused
 from web import db
 from web.i18n import translate
 
@@ -49,6 +52,7 @@ def init_app(app: Flask) -> None:
     ]
     for error, handler in handlers:
         app.register_error_handler(error, _json_under_api(handler))
+    app.register_error_handler(StaleDataError, _changed_meanwhile)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(InterfaceError, _database_unavailable)
     app.register_error_handler(InternalServerError, _internal)
@@ -172,6 +176,14 @@ def _too_many(_error: Exception) -> tuple[str, int]:
 
 
 DATABASE_RETRY_SECONDS = 30
+CHANGED_MEANWHILE = N_(
+    "Someone changed this at the same moment: nothing was saved. Reload the page and try again."
+)
+
+
+def _changed_meanwhile(_error: Exception) -> Any:
+    """Another request changed the same object first (its version moved): a conflict."""
+    return _json_under_api(_conflict)(Conflict(Message(CHANGED_MEANWHILE)))
 
 
 def _database_unavailable(error: Exception) -> Any:
@@ -193,6 +205,8 @@ def _internal(error: InternalServerError) -> Any:
     """An unexpected error; one from the database at commit time is the database's 503."""
     if isinstance(error.original_exception, OperationalError | InterfaceError):
         return _database_unavailable(error.original_exception)
+    if isinstance(error.original_exception, StaleDataError):
+        return _changed_meanwhile(error.original_exception)
     if in_api():
         from web.api import errors as api_errors
 

@@ -264,3 +264,45 @@ def test_an_unreachable_database_is_a_503_page_and_a_503_json_error():
     assert answer.status_code == 503 and answer.headers["Retry-After"] == "30"
     assert answer.get_json()["error"]["code"] == "unavailable"
     app.extensions["coachat.engine"].dispose()
+
+
+def test_two_requests_changing_one_object_at_once_the_second_gets_a_409_and_keeps_nothing(
+    app, client, session, make
+):
+    """The second of two concurrent changes finds the version moved (StaleDataError): a 409
+    page (JSON under /api/) saying so, and nothing of that request is kept."""
+    from flask_login import login_user
+    from sqlalchemy import update
+
+    from purchasing.models import Need as NeedRow
+    from web import db
+
+    member = make.member()
+    user = make.user("member", member=member)
+    need = make.need(member, quantity="5")
+    session.commit()
+
+    def change_after_someone_else() -> str:
+        mine = db.session().get(NeedRow, need.id)
+        login_user(user)
+        # Someone else's change commits between this request's read and its write.
+        engine = app.extensions["coachat.engine"]
+        with engine.begin() as other:
+            other.execute(
+                update(NeedRow.__table__)
+                .where(NeedRow.__table__.c.id == need.id)
+                .values(quantity=7, version=NeedRow.__table__.c.version + 1)
+            )
+        mine.quantity = Decimal(9)
+        db.session().flush()
+        return "saved"
+
+    app.add_url_rule("/test-stale", view_func=change_after_someone_else)
+    app.add_url_rule("/api/v1/test-stale", "api_stale", view_func=change_after_someone_else)
+    page = client.get("/test-stale", headers={"Accept-Language": "fr"})
+    assert page.status_code == 409
+    assert "en même temps" in page.get_data(as_text=True)
+    answer = client.get("/api/v1/test-stale")
+    assert answer.status_code == 409 and answer.get_json()["error"]["code"] == "conflict"
+    session.expire_all()
+    assert session.get(Need, need.id).quantity == Decimal(7)
