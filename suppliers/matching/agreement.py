@@ -17,12 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
+from suppliers.errors import N_, Message
 from suppliers.matching.normalize import (
     DIMENSIONS,
     GENERIC_BRANDS,
     Quantities,
     normalize,
-    parse_quantities,
+    quantities_of,
     split_reference,
 )
 
@@ -97,7 +98,7 @@ def codes(words: list[str]) -> set[str]:
         w for w in words if w in CODE_WORDS or (_CODE.fullmatch(w) and not _MEASURED.fullmatch(w))
     }
     for word, following in pairwise(words):
-        if word.isalpha() and len(word) <= 5 and following.isdigit():
+        if word.isalpha() and 2 <= len(word) <= 5 and following.isdigit():
             found.add(word + following)
         elif word.isdigit() and following.isalpha() and len(following) <= 3:
             # "603 xl" for "603XL"
@@ -132,33 +133,38 @@ class Traits:
 
     @classmethod
     def read(cls, text: str, brands: frozenset[str]) -> Traits:
-        words = normalize(text).split()
+        """The traits of a normalised text (see `normalize`)."""
+        words = text.split()
         return cls(
             frozenset(w for w in words if w in brands),
             frozenset(COLOURS[w] for w in words if w in COLOURS),
             frozenset(codes(words)),
             frozenset(w for w in words if w.isdigit()),
-            parse_quantities(text),
+            quantities_of(words),
         )
 
-    def conflicts(self, other: Traits) -> list[str]:
-        """What the two texts state differently: a brand, a colour, a model code, a size or a
-        pack that both give, with nothing in common."""
+    def conflicts(self, other: Traits) -> list[Message]:
+        """What the two texts state differently: a brand, a colour, a model code, a size, a unit
+        or a pack that both give, with nothing in common."""
         found = []
         if _differ(self.brands, other.brands):
-            found.append(
-                f"brand {'/'.join(sorted(self.brands))} ≠ {'/'.join(sorted(other.brands))}"
-            )
+            found.append(_difference(N_("brand %(mine)s ≠ %(theirs)s"), self.brands, other.brands))
         if _differ(self.colours, other.colours):
             found.append(
-                f"colour {'/'.join(sorted(self.colours))} ≠ {'/'.join(sorted(other.colours))}"
+                _difference(N_("colour %(mine)s ≠ %(theirs)s"), self.colours, other.colours)
             )
         if self.codes and other.codes and not _codes_agree(set(self.codes), set(other.codes)):
-            found.append(f"code {'/'.join(sorted(self.codes))} ≠ {'/'.join(sorted(other.codes))}")
+            found.append(
+                _difference(N_("model code %(mine)s ≠ %(theirs)s"), self.codes, other.codes)
+            )
         if _differ(self.numbers, other.numbers):
             # a size written alone ("taille 48", "pointure 41")
             found.append(
-                f"number {'/'.join(sorted(self.numbers))} ≠ {'/'.join(sorted(other.numbers))}"
+                _difference(N_("number %(mine)s ≠ %(theirs)s"), self.numbers, other.numbers)
             )
         found.extend(self.quantities.conflicts(other.quantities))
         return found
+
+
+def _difference(text: str, mine: Iterable[str], theirs: Iterable[str]) -> Message:
+    return Message(text, {"mine": "/".join(sorted(mine)), "theirs": "/".join(sorted(theirs))})

@@ -141,6 +141,7 @@ class TermIndex:
                 # a named reference is all a product needs to be recognised
                 information[i] = max(information[i], self.idf[word] ** 2)
         self.vocabulary = Vocabulary(Counter({w: len(d) for w, d in postings.items()}))
+        self.grams = GramWeights(self.vocabulary.frequency, self.size)
         self.postings: dict[str, NDArray[np.int32]] = {}
         self.product_share: dict[str, NDArray[np.float64]] = {}
         for word, docs in postings.items():
@@ -206,3 +207,53 @@ class Similarity:
         if len(hits) > count:
             hits = hits[np.argpartition(-self.scores[hits], count - 1)[:count]]
         return hits
+
+
+#: length of the character n-grams compared between a query and a product
+GRAM = 3
+
+
+def grams(text: str) -> frozenset[str]:
+    """The character trigrams of a normalised text, each word padded with spaces so that its
+    beginning and end count: "kingtson" shares " ki", "kin", "ing" and "on " with "kingston"."""
+    found = set()
+    for word in text.split():
+        padded = f" {word} "
+        found.update(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
+    return frozenset(found)
+
+
+class GramWeights:
+    """Inverse document frequency of character trigrams, learned from the catalog's words.
+
+    A trigram's document frequency is counted through the words that hold it (a word's products
+    counted once per word), which is close to counting products and far cheaper for a large
+    catalog. Rare trigrams ("ngs" of "kingston") say more than common ones ("ier" of "papier").
+    """
+
+    def __init__(self, frequency: Counter[str], size: int) -> None:
+        counts: Counter[str] = Counter()
+        for word, products in frequency.items():
+            for gram in grams(word):
+                counts[gram] += products
+        self.idf = {
+            gram: math.log((1 + size) / (1 + min(count, size))) + 1.0
+            for gram, count in counts.items()
+        }
+        self.unknown = math.log(1 + size) + 1.0
+
+    def weight(self, gram: str) -> float:
+        return self.idf.get(gram, self.unknown) ** 2
+
+    def information(self, text_grams: frozenset[str]) -> float:
+        return sum(self.weight(g) for g in text_grams)
+
+    def similarity(
+        self, query: frozenset[str], query_information: float, product: frozenset[str]
+    ) -> float:
+        """IDF-weighted cosine of two trigram sets (0-1)."""
+        shared = query & product
+        if not shared or not query_information:
+            return 0.0
+        common = sum(self.weight(g) for g in shared)
+        return common / math.sqrt(query_information * self.information(product))

@@ -19,6 +19,8 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from suppliers.errors import N_, Message
+
 # unit spelling -> (canonical unit, factor to the canonical unit)
 _UNITS: dict[str, tuple[str, Decimal]] = {}
 
@@ -64,6 +66,10 @@ DIMENSIONS = {
     "pct": "percent",
     "f": "sheets",
 }
+
+#: dimensions in which a product is sold by its amount: a text measured in one of them and a text
+#: measured only in another name two products ("sucre 1 kg" is not "sirop 1 L")
+AMOUNTS = frozenset({"mass", "volume"})
 
 #: nouns counted by a number in a product's name: "3 plis", "6 prises", "96 p."
 _COUNTED = {
@@ -467,15 +473,39 @@ class Quantities:
     sizes: dict[str, frozenset[str]] = field(default_factory=dict)
     pack: int | None = None
 
-    def conflicts(self, other: Quantities) -> list[str]:
-        """What the two texts state differently: a dimension both give with no common value."""
+    def conflicts(self, other: Quantities) -> list[Message]:
+        """What the two texts state differently: a dimension both give with no common value, an
+        amount measured in another unit (a mass against a volume), another pack count."""
         found = []
         for dimension, values in self.sizes.items():
             theirs = other.sizes.get(dimension)
             if theirs and not values & theirs:
-                found.append(f"{dimension} {'/'.join(sorted(values))} ≠ {'/'.join(sorted(theirs))}")
+                found.append(
+                    Message(
+                        N_("size %(mine)s ≠ %(theirs)s"),
+                        {"mine": "/".join(sorted(values)), "theirs": "/".join(sorted(theirs))},
+                    )
+                )
+        mine_amounts = AMOUNTS & set(self.sizes)
+        their_amounts = AMOUNTS & set(other.sizes)
+        if mine_amounts and their_amounts and not mine_amounts & their_amounts:
+            found.append(
+                Message(
+                    N_("unit %(mine)s ≠ %(theirs)s"),
+                    {
+                        "mine": "/".join(sorted(v for d in mine_amounts for v in self.sizes[d])),
+                        "theirs": "/".join(
+                            sorted(v for d in their_amounts for v in other.sizes[d])
+                        ),
+                    },
+                )
+            )
         if self.pack and other.pack and self.pack != other.pack:
-            found.append(f"pack x{self.pack} ≠ x{other.pack}")
+            found.append(
+                Message(
+                    N_("pack x%(mine)d ≠ x%(theirs)d"), {"mine": self.pack, "theirs": other.pack}
+                )
+            )
         return found
 
     def agrees_with(self, other: Quantities) -> bool | None:
@@ -491,9 +521,14 @@ class Quantities:
 
 def parse_quantities(text: str) -> Quantities:
     """Sizes and pack count stated in a product text (raw or already normalised)."""
+    return quantities_of(normalize(text).split())
+
+
+def quantities_of(words: list[str]) -> Quantities:
+    """Sizes and pack count stated by the words of a normalised text."""
     sizes: dict[str, set[str]] = {}
     pack: int | None = None
-    for word in normalize(text).split():
+    for word in words:
         if m := _PACK.fullmatch(word):
             pack = int(m[1]) if pack is None else pack
         elif _BOX.fullmatch(word):
