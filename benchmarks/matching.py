@@ -267,15 +267,24 @@ def speed(size: int, count: int, sample: int) -> None:
         same_name.setdefault(name, set()).add(i)
 
     print(f"\n== Speed: {count} queries, catalog of {size} lines, top 5")
-    start = time.perf_counter()
+    # processor time too: on a shared machine, the clock also counts the other processes' turns
+    start, processor = time.perf_counter(), time.process_time()
     matcher = ProductMatcher(enumerate(names))
     built = time.perf_counter() - start
-    start = time.perf_counter()
+    built_processor = time.process_time() - processor
+    start, processor = time.perf_counter(), time.process_time()
     rankings = matcher.rank_many(queries, top=5)
     ranked = time.perf_counter() - start
-    print(f"index built in     {built:6.2f} s")
-    print(f"queries ranked in  {ranked:6.2f} s  ({1000 * ranked / count:.2f} ms per query)")
-    print(f"total              {built + ranked:6.2f} s   (goal < 20 s)")
+    ranked_processor = time.process_time() - processor
+    print(f"index built in     {built:6.2f} s  ({built_processor:.2f} s of processor time)")
+    print(
+        f"queries ranked in  {ranked:6.2f} s  ({ranked_processor:.2f} s of processor time, "
+        f"{1000 * ranked / count:.2f} ms per query)"
+    )
+    print(
+        f"total              {built + ranked:6.2f} s  "
+        f"({built_processor + ranked_processor:.2f} s of processor time; goal < 20 s)"
+    )
 
     def found(ranking: list[Match], target: int) -> bool:
         return any(m.key in same_name[names[target]] for m in ranking)

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from suppliers.errors import N_, Message
@@ -24,7 +25,6 @@ from suppliers.matching.normalize import (
     Quantities,
     normalize,
     quantities_of,
-    split_reference,
 )
 
 #: colour words (normalised) and the colour they name
@@ -67,28 +67,41 @@ CODE_WORDS = frozenset({"aa", "aaa"})
 
 
 def learn_brands(names: Iterable[str]) -> frozenset[str]:
-    """Words the catalog writes as brands: capitalised inside a name, never in lower case."""
+    """Words the catalog writes as brands: capitalised inside a name, never in lower case.
+
+    The names are given without their supplier references (`split_reference`)."""
     capitalised: Counter[str] = Counter()
     lower: Counter[str] = Counter()
     for name in names:
-        name = split_reference(name)[0]
         if name.upper() == name:
             continue  # a name in capitals says nothing of which words are names
         for segment in _SEGMENTS.split(name):
-            words = _WORDS.findall(segment)
-            for i, word in enumerate(words):
-                written = normalize(word).split()
-                if word.islower():
-                    lower.update(written)
-                elif (i > 0 and word[:1].isupper()) or (
-                    word.isupper() and len(words) <= 2 and len(word) >= 3
-                ):
-                    capitalised.update(written)
+            lower_words, capitalised_words = _segment_words(segment)
+            lower.update(lower_words)
+            capitalised.update(capitalised_words)
     return frozenset(
         word
         for word in capitalised
         if not lower[word] and word.isalpha() and len(word) >= 3 and word not in GENERIC_BRANDS
     )
+
+
+@lru_cache(maxsize=65536)
+def _segment_words(segment: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The normalised words a segment of a name writes in lower case, and those it writes as a
+    name would: capitalised after its first word, or in capitals in a segment of one or two
+    words ("VARTA - Piles")."""
+    lower: list[str] = []
+    capitalised: list[str] = []
+    words = _WORDS.findall(segment)
+    for i, word in enumerate(words):
+        if word.islower():
+            lower.extend(normalize(word).split())
+        elif (i > 0 and word[:1].isupper()) or (
+            word.isupper() and len(words) <= 2 and len(word) >= 3
+        ):
+            capitalised.extend(normalize(word).split())
+    return tuple(lower), tuple(capitalised)
 
 
 def codes(words: list[str]) -> set[str]:

@@ -216,11 +216,13 @@ GRAM = 3
 def grams(text: str) -> frozenset[str]:
     """The character trigrams of a normalised text, each word padded with spaces so that its
     beginning and end count: "kingtson" shares " ki", "kin", "ing" and "on " with "kingston"."""
-    found = set()
-    for word in text.split():
-        padded = f" {word} "
-        found.update(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
-    return frozenset(found)
+    return frozenset().union(*(_word_grams(word) for word in text.split()))
+
+
+@lru_cache(maxsize=65536)
+def _word_grams(word: str) -> frozenset[str]:
+    padded = f" {word} "
+    return frozenset(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
 
 
 class GramWeights:
@@ -236,24 +238,30 @@ class GramWeights:
         for word, products in frequency.items():
             for gram in grams(word):
                 counts[gram] += products
-        self.idf = {
-            gram: math.log((1 + size) / (1 + min(count, size))) + 1.0
+        #: squared IDF of each trigram, the weight it has in a text's information
+        self.squared = {
+            gram: (math.log((1 + size) / (1 + min(count, size))) + 1.0) ** 2
             for gram, count in counts.items()
         }
-        self.unknown = math.log(1 + size) + 1.0
+        self.unknown = (math.log(1 + size) + 1.0) ** 2
 
     def weight(self, gram: str) -> float:
-        return self.idf.get(gram, self.unknown) ** 2
+        return self.squared.get(gram, self.unknown)
 
     def information(self, text_grams: frozenset[str]) -> float:
-        return sum(self.weight(g) for g in text_grams)
+        squared, unknown = self.squared, self.unknown
+        return sum([squared.get(g, unknown) for g in text_grams])
 
     def similarity(
-        self, query: frozenset[str], query_information: float, product: frozenset[str]
+        self,
+        query: frozenset[str],
+        query_information: float,
+        product: frozenset[str],
+        product_information: float,
     ) -> float:
-        """IDF-weighted cosine of two trigram sets (0-1)."""
+        """IDF-weighted cosine of two trigram sets (0-1), given the information of each."""
         shared = query & product
-        if not shared or not query_information:
+        if not shared or not query_information or not product_information:
             return 0.0
-        common = sum(self.weight(g) for g in shared)
-        return common / math.sqrt(query_information * self.information(product))
+        common = self.information(shared)
+        return common / math.sqrt(query_information * product_information)

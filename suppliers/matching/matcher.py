@@ -152,9 +152,9 @@ class ProductMatcher:
         self._reference_words = [frozenset(r.split()) for r in self.references]
         self.index = TermIndex(self.normalized, self.references)
         self.candidates = candidates
-        self.brands = learn_brands(self.names)
+        self.brands = learn_brands(rest for rest, _ in split)
         self._traits: dict[int, Traits] = {}
-        self._grams: dict[int, frozenset[str]] = {}
+        self._grams: dict[int, tuple[frozenset[str], float]] = {}
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -220,10 +220,11 @@ class ProductMatcher:
         for i in order:
             row = int(rows[i])
             conflicts = tuple(wanted.conflicts(self.traits(row)))
-            product_grams = self._grams.get(row)
-            if product_grams is None:
-                product_grams = self._grams[row] = grams(self.normalized[row])
-            alike = weights.similarity(query_grams, query_information, product_grams)
+            product = self._grams.get(row)
+            if product is None:
+                product_grams = grams(self.normalized[row])
+                product = self._grams[row] = (product_grams, weights.information(product_grams))
+            alike = weights.similarity(query_grams, query_information, *product)
             blended = (1 - GRAM_WEIGHT) * float(scores[i]) + GRAM_WEIGHT * 100 * alike
             score = max(0.0, blended - CONFLICT_PENALTY * len(conflicts))
             checked.append((-round(score, 1), row, conflicts))

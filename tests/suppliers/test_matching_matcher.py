@@ -200,8 +200,9 @@ def test_a_rare_trigram_counts_more_than_a_common_one():
     query = grams("papier kingtson")
     information = weights.information(query)
     # the typed brand, misspelt, outweighs the word every product shares
-    assert weights.similarity(query, information, grams("cle usb kingston 32go")) > (
-        weights.similarity(query, information, grams("papier blanc a4"))
+    kingston, paper = grams("cle usb kingston 32go"), grams("papier blanc a4")
+    assert weights.similarity(query, information, kingston, weights.information(kingston)) > (
+        weights.similarity(query, information, paper, weights.information(paper))
     )
 
 
