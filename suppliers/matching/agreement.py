@@ -107,9 +107,7 @@ def _segment_words(segment: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def codes(words: list[str]) -> set[str]:
     """Model codes of a normalised text: letters and digits together ("pg545", "a4", "lr6"),
     and a short word followed by a number, glued ("hp 303" gives "hp303")."""
-    found = {
-        w for w in words if w in CODE_WORDS or (_CODE.fullmatch(w) and not _MEASURED.fullmatch(w))
-    }
+    found = {w for w in words if _is_code(w)}
     for word, following in pairwise(words):
         if word.isalpha() and 2 <= len(word) <= 5 and following.isdigit():
             found.add(word + following)
@@ -117,6 +115,11 @@ def codes(words: list[str]) -> set[str]:
             # "603 xl" for "603XL"
             found.add(word + following)
     return found
+
+
+@lru_cache(maxsize=65536)
+def _is_code(word: str) -> bool:
+    return word in CODE_WORDS or bool(_CODE.fullmatch(word) and not _MEASURED.fullmatch(word))
 
 
 def _codes_agree(mine: set[str], theirs: set[str]) -> bool:

@@ -231,12 +231,14 @@ class GramWeights:
     A trigram's document frequency is counted through the words that hold it (a word's products
     counted once per word), which is close to counting products and far cheaper for a large
     catalog. Rare trigrams ("ngs" of "kingston") say more than common ones ("ier" of "papier").
+    A text's information is the sum of its words' (each word's trigrams weighing their IDF
+    squared), read once per word.
     """
 
     def __init__(self, frequency: Counter[str], size: int) -> None:
         counts: Counter[str] = Counter()
         for word, products in frequency.items():
-            for gram in grams(word):
+            for gram in _word_grams(word):
                 counts[gram] += products
         #: squared IDF of each trigram, the weight it has in a text's information
         self.squared = {
@@ -244,13 +246,25 @@ class GramWeights:
             for gram, count in counts.items()
         }
         self.unknown = (math.log(1 + size) + 1.0) ** 2
+        self._words: dict[str, float] = {}
 
     def weight(self, gram: str) -> float:
         return self.squared.get(gram, self.unknown)
 
-    def information(self, text_grams: frozenset[str]) -> float:
+    def information(self, text_grams: Iterable[str]) -> float:
         squared, unknown = self.squared, self.unknown
         return sum([squared.get(g, unknown) for g in text_grams])
+
+    def text(self, text: str) -> tuple[frozenset[str], float]:
+        """The trigrams of a normalised text and their information."""
+        words = text.split()
+        information = 0.0
+        for word in words:
+            known = self._words.get(word)
+            if known is None:
+                known = self._words[word] = self.information(_word_grams(word))
+            information += known
+        return frozenset().union(*(_word_grams(word) for word in words)), information
 
     def similarity(
         self,
@@ -264,4 +278,4 @@ class GramWeights:
         if not shared or not query_information or not product_information:
             return 0.0
         common = self.information(shared)
-        return common / math.sqrt(query_information * product_information)
+        return min(1.0, common / math.sqrt(query_information * product_information))

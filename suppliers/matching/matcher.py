@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 
 from suppliers.errors import N_, Message
 from suppliers.matching.agreement import Traits, learn_brands
-from suppliers.matching.index import Term, TermIndex, grams
+from suppliers.matching.index import Term, TermIndex
 from suppliers.matching.normalize import normalize, parse_quantities, split_reference
 
 #: share of each view in the score; they add up to 1
@@ -149,12 +149,13 @@ class ProductMatcher:
         split = [split_reference(name) for name in self.names]
         self.normalized = [normalize(rest) for rest, _ in split]
         self.references = [normalize(reference) for _, reference in split]
-        self._reference_words = [frozenset(r.split()) for r in self.references]
+        self._reference_words = {
+            row: frozenset(r.split()) for row, r in enumerate(self.references) if r
+        }
         self.index = TermIndex(self.normalized, self.references)
         self.candidates = candidates
         self.brands = learn_brands(rest for rest, _ in split)
         self._traits: dict[int, Traits] = {}
-        self._grams: dict[int, tuple[frozenset[str], float]] = {}
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -214,51 +215,56 @@ class ProductMatcher:
         order = np.lexsort((rows, -scores))[: max(top, CHECKED)]
         wanted = Traits.read(text, self.brands)
         weights = self.index.grams
-        query_grams = grams(text)
-        query_information = weights.information(query_grams)
+        query_grams, query_information = weights.text(text)
         checked = []
         for i in order:
             row = int(rows[i])
             conflicts = tuple(wanted.conflicts(self.traits(row)))
-            product = self._grams.get(row)
-            if product is None:
-                product_grams = grams(self.normalized[row])
-                product = self._grams[row] = (product_grams, weights.information(product_grams))
-            alike = weights.similarity(query_grams, query_information, *product)
+            # read again each time from the words' trigrams, which are kept: a cache per product
+            # would hold a set for each of a large catalog's products
+            alike = weights.similarity(
+                query_grams, query_information, *weights.text(self.normalized[row])
+            )
             blended = (1 - GRAM_WEIGHT) * float(scores[i]) + GRAM_WEIGHT * 100 * alike
             score = max(0.0, blended - CONFLICT_PENALTY * len(conflicts))
             checked.append((-round(score, 1), row, conflicts))
         checked.sort()
         best = checked[:top]
+        asked = self._asked(terms)
         matches = []
         for place, (negative, row, conflicts) in enumerate(best):
             if place == 0:
                 gap = -negative + checked[1][0] if len(checked) > 1 else 100.0
             else:
                 gap = best[0][0] - negative
-            missing, extra = self._evidence(terms, row)
+            missing, extra = self._evidence(asked, row)
             evidence = Evidence(missing, extra, round(gap, 1))
             matches.append(Match(self.keys[row], self.names[row], -negative, conflicts, evidence))
         return matches
 
-    def _evidence(self, terms: Sequence[tuple[str, list[Term]]], row: int) -> tuple[float, float]:
+    def _asked(self, terms: Sequence[tuple[str, list[Term]]]) -> list[tuple[float, frozenset[str]]]:
+        """The query's catalog words, each with its information and the words standing for it."""
+        idf = self.index.idf
+        return [
+            (
+                max((t.weight * idf[t.word]) ** 2 for t in stand_ins),
+                frozenset(t.word for t in stand_ins),
+            )
+            for _, stand_ins in terms
+            if stand_ins
+        ]
+
+    def _evidence(self, asked: list[tuple[float, frozenset[str]]], row: int) -> tuple[float, float]:
         """The shares of the query's information the product lacks and of the product's
         information the query does not mention (see `Evidence`)."""
         idf = self.index.idf
         words = set(self.normalized[row].split())
-        asked: set[str] = set()
-        information = missing = 0.0
-        for _, stand_ins in terms:
-            if not stand_ins:
-                continue
-            weight = max((t.weight * idf[t.word]) ** 2 for t in stand_ins)
-            information += weight
-            asked.update(t.word for t in stand_ins)
-            references = self._reference_words[row]
-            if not any(t.word in words or t.word in references for t in stand_ins):
-                missing += weight
+        found = words | self._reference_words.get(row, frozenset())
+        information = sum(weight for weight, _ in asked)
+        missing = sum(weight for weight, stand_ins in asked if not stand_ins & found)
+        mentioned = frozenset().union(*(stand_ins for _, stand_ins in asked))
         stated = sum(idf[w] ** 2 for w in words)
-        extra = sum(idf[w] ** 2 for w in words - asked)
+        extra = sum(idf[w] ** 2 for w in words - mentioned)
         return (
             round(missing / information, 3) if information else 0.0,
             round(extra / stated, 3) if stated else 0.0,
@@ -292,7 +298,7 @@ class Decision:
 #: --tune`): `AUTO`, on the confidence, is the lowest at which no query for a product taken out of
 #: the catalog, nor any wrongly matched query, is matched automatically; `REVIEW`, on the score,
 #: the highest at which at most 5 % of right matches are taken for new products
-AUTO = 53.3
+AUTO = 53.5
 REVIEW = 57.0
 GAP = 4.0
 

@@ -529,13 +529,28 @@ def quantities_of(words: list[str]) -> Quantities:
     sizes: dict[str, set[str]] = {}
     pack: int | None = None
     for word in words:
-        if m := _PACK.fullmatch(word):
-            pack = int(m[1]) if pack is None else pack
-        elif _BOX.fullmatch(word):
-            sizes.setdefault("dimensions", set()).add(word.removesuffix("mm"))
-        elif m := _SIZE.fullmatch(word):
-            sizes.setdefault(DIMENSIONS[m[2]], set()).add(word)
-        elif m := _COUNT.fullmatch(word):
-            # "3 plis", "96 pages": a count of something the product is made of
-            sizes.setdefault(m[2], set()).add(word)
+        found = _quantity(word)
+        if found is None:
+            continue
+        kind, value = found
+        if kind == "pack":
+            pack = int(value) if pack is None else pack
+        else:
+            sizes.setdefault(kind, set()).add(value)
     return Quantities({k: frozenset(v) for k, v in sizes.items()}, pack)
+
+
+@lru_cache(maxsize=65536)
+def _quantity(word: str) -> tuple[str, str] | None:
+    """What a normalised word states, if a quantity: ("pack", "24"), ("mass", "80g"),
+    ("dimensions", "210x297"), ("page", "96page"); read once per word, as catalogs repeat them."""
+    if m := _PACK.fullmatch(word):
+        return "pack", m[1]
+    if _BOX.fullmatch(word):
+        return "dimensions", word.removesuffix("mm")
+    if m := _SIZE.fullmatch(word):
+        return DIMENSIONS[m[2]], word
+    if m := _COUNT.fullmatch(word):
+        # "3 plis", "96 pages": a count of something the product is made of
+        return m[2], word
+    return None
