@@ -11,9 +11,13 @@ The score blends three views so that no single blind spot decides:
 - `token_sort_ratio`, which compares the whole texts and so ranks a one-word name below a precise
   one.
 
-The best candidates are then checked for agreement (`agreement.Traits`): a brand, a colour, a
-model code, a size or a pack that the text and the product both state, differently, costs
-`CONFLICT_PENALTY` points each, so that the product agreeing with the text comes first.
+The best candidates are scored again with an IDF-weighted character trigram view
+(`index.GramWeights`, `GRAM_WEIGHT` of the score) and checked for agreement (`agreement.Traits`):
+a brand, a colour, a model code, a size, a unit or a pack that the text and the product both
+state, differently, costs `CONFLICT_PENALTY` points each, so that the product agreeing with the
+text comes first. Each match then says how sure it is (`Match.confidence`, `Sureness`): its score
+less what the query asked that the product lacks, what the product states beyond what a member
+leaves out, and a runner-up close behind.
 
 `classify` turns a ranking into a decision: match automatically, ask someone, or treat the text as
 a product the catalog does not have.
