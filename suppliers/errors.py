@@ -7,6 +7,7 @@ interface shows every refusal the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 
@@ -16,14 +17,56 @@ def N_(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Euros:
+    """An amount in a message, written as the reader's language writes money."""
+
+    amount: Decimal
+
+    def __str__(self) -> str:
+        return f"{self.amount:.2f} €"
+
+
+@dataclass(frozen=True)
 class Message:
-    """A message template (English, translated by the interface) and its parameters."""
+    """A message template (English, translated by the interface) and its parameters.
+
+    A parameter may itself be a `Message` (a unit's name, translated with the text) or `Euros`.
+    """
 
     text: str
     params: dict[str, Any] = field(default_factory=dict)
 
     def render(self) -> str:
-        return self.text % self.params if self.params else self.text
+        if not self.params:
+            return self.text
+        return self.text % {
+            name: value.render() if isinstance(value, Message) else value
+            for name, value in self.params.items()
+        }
+
+    def to_data(self) -> dict[str, Any]:
+        """The message as JSON data, to be stored and translated when shown (`from_data`)."""
+        params: dict[str, Any] = {}
+        for name, value in self.params.items():
+            if isinstance(value, Message):
+                params[name] = {"message": value.to_data()}
+            elif isinstance(value, Euros):
+                params[name] = {"euros": str(value.amount)}
+            else:
+                params[name] = value
+        return {"text": self.text, "params": params}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Message:
+        params: dict[str, Any] = {}
+        for name, value in data.get("params", {}).items():
+            if isinstance(value, dict) and "message" in value:
+                params[name] = cls.from_data(value["message"])
+            elif isinstance(value, dict) and "euros" in value:
+                params[name] = Euros(Decimal(value["euros"]))
+            else:
+                params[name] = value
+        return cls(data["text"], params)
 
 
 class Refused(Exception):

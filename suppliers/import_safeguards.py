@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suppliers.catalog_file import CatalogRow
-from suppliers.catalog_file.values import french
+from suppliers.errors import N_, Euros, Message
 from suppliers.matching import parse_quantities
 from suppliers.models import Offer, PriceTier, Product
 
@@ -24,15 +24,16 @@ from suppliers.models import Offer, PriceTier, Product
 #: offers is taken for another product, or another unit
 PRICE_RATIO = Decimal(3)
 
-UNIT_NAMES = {
-    "unit": "à l'unité",
-    "ream": "à la ramette",
-    "box": "à la boîte",
-    "pack": "au paquet",
-    "roll": "au rouleau",
-    "kg": "au kilo",
-    "l": "au litre",
-    "m": "au mètre",
+#: how a line or a product is sold, as a doubt says it
+SOLD_BY = {
+    "unit": N_("by the unit"),
+    "ream": N_("by the ream"),
+    "box": N_("by the box"),
+    "pack": N_("by the pack"),
+    "roll": N_("by the roll"),
+    "kg": N_("by the kilo"),
+    "l": N_("by the litre"),
+    "m": N_("by the metre"),
 }
 
 
@@ -76,12 +77,12 @@ def product_facts(session: Session) -> dict[int, ProductFacts]:
     }
 
 
-def _euros(value: Decimal) -> str:
-    return f"{french(value, places=2)} €"
+def _sold_by(unit: str) -> Message:
+    return Message(SOLD_BY.get(unit, unit))
 
 
-def line_doubts(row: CatalogRow, product: ProductFacts) -> list[str]:
-    """Why this line may not be the product, in French; empty when nothing contradicts it.
+def line_doubts(row: CatalogRow, product: ProductFacts) -> list[Message]:
+    """Why this line may not be the product; empty when nothing contradicts it.
 
     - Its unit price is more than three times above or below the median first-tier price of
       the product's active offers: it is likely sold by another unit or another pack.
@@ -97,19 +98,34 @@ def line_doubts(row: CatalogRow, product: ProductFacts) -> list[str]:
     )
     if reference is not None and reference > 0 and far:
         offers = len(product.prices)
+        if offers == 1:
+            text = N_("unit price %(price)s far from the product's other offer (%(median)s)")
+        else:
+            text = N_(
+                "unit price %(price)s far from the product's other offers "
+                "(median %(median)s of %(offers)d offers)"
+            )
         doubts.append(
-            f"prix unitaire {_euros(price)} loin de celui des autres offres de ce produit "
-            f"(médiane {_euros(reference)} sur {offers} offre{'s' if offers > 1 else ''})"
+            Message(text, {"price": Euros(price), "median": Euros(reference), "offers": offers})
         )
     if row.unit is not None and row.unit != product.unit:
         doubts.append(
-            f"ligne vendue {UNIT_NAMES.get(row.unit, row.unit)}, produit vendu "
-            f"{UNIT_NAMES.get(product.unit, product.unit)}"
+            Message(
+                N_("line sold %(line_unit)s, product sold %(product_unit)s"),
+                {"line_unit": _sold_by(row.unit), "product_unit": _sold_by(product.unit)},
+            )
         )
     pack = parse_quantities(row.name).pack
     if pack is not None and pack > 1:
         if product.pack is not None and product.pack != pack:
-            doubts.append(f"ligne par lot de {pack}, produit par lot de {product.pack}")
+            doubts.append(
+                Message(
+                    N_("line in lots of %(pack)d, product in lots of %(product_pack)d"),
+                    {"pack": pack, "product_pack": product.pack},
+                )
+            )
         elif product.pack is None and product.unit == "unit":
-            doubts.append(f"ligne par lot de {pack}, produit vendu à l'unité")
+            doubts.append(
+                Message(N_("line in lots of %(pack)d, product sold by the unit"), {"pack": pack})
+            )
     return doubts

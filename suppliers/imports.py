@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from persistence.audit import Actor, record_event
 from suppliers.catalog_file import CatalogFile, CatalogRow, read_catalog
 from suppliers.duplicates import find_duplicate_suppliers
+from suppliers.errors import N_, Message
 from suppliers.import_safeguards import ProductFacts, line_doubts, product_facts
 from suppliers.import_undo import offer_state
 from suppliers.matching import ProductMatcher, Verdict, classify
@@ -35,14 +36,15 @@ class ProductChoice:
     """Which catalog product an imported line is for, and how sure we are.
 
     `verdict`: `known` (the supplier reference is already in the catalog), `auto` (matched above
-    the threshold), `review` (matched, but the lead should confirm), `new` (a new product).
+    the threshold), `review` (matched, but the lead should confirm), `new` (a new product);
+    `reasons` say why a line is not matched automatically.
     """
 
     verdict: str
     product_id: int | None
     product_name: str
     score: float | None
-    reason: str
+    reasons: tuple[Message, ...]
     candidates: tuple[tuple[int, str, float], ...] = ()
 
 
@@ -122,7 +124,7 @@ class ImportPlan:
                     "verdict": line.product.verdict,
                     "product": line.product.product_name,
                     "score": line.product.score,
-                    "reason": line.product.reason,
+                    "reasons": [reason.to_data() for reason in line.product.reasons],
                 }
                 for line in self.lines[:PREVIEW_LINES]
             ],
@@ -183,24 +185,30 @@ def choose_product(
     candidates = tuple((int(m.key), m.name, round(m.score, 1)) for m in matches)  # type: ignore[call-overload]
     if decision.verdict == Verdict.NEW or decision.match is None:
         return ProductChoice(
-            "new", None, text, None, "aucun produit du catalogue assez ressemblant", candidates
+            "new",
+            None,
+            text,
+            None,
+            (Message(N_("no catalog product is close enough")),),
+            candidates,
         )
     best = decision.match
     verdict = str(decision.verdict)
-    # the reason is shown to the lead, in the catalog's language like the file's messages
-    reason = "" if verdict == "auto" else f"ressemblance incertaine (score {best.score:g})"
+    reasons: tuple[Message, ...] = ()
+    if verdict != "auto":
+        reasons = (decision.reason,)
     known = facts.get(int(best.key)) if facts is not None and row is not None else None  # type: ignore[call-overload]
     if known is not None and row is not None:
         doubts = line_doubts(row, known)
         if doubts:
             verdict = "review"
-            reason = "; ".join(doubts)
+            reasons = tuple(doubts)
     return ProductChoice(
         verdict,
         int(best.key),  # type: ignore[call-overload]
         best.name,
         round(best.score, 1),
-        reason,
+        reasons,
         candidates,
     )
 
@@ -253,7 +261,7 @@ def plan_import(
         seen.add(key)
         offer = existing.get(key)
         if offer is not None:
-            choice = ProductChoice("known", offer.product_id, offer.product.name, None, "")
+            choice = ProductChoice("known", offer.product_id, offer.product.name, None, ())
             plan.lines.append(PlannedLine(row, "update", offer.id, choice))
         else:
             choice = choose_product(matcher, row.name, row, facts)
@@ -367,7 +375,7 @@ def apply_import(session: Session, plan: ImportPlan, *, actor: Actor | None) -> 
                         {"product_id": pid, "name": name, "score": score}
                         for pid, name, score in choice.candidates
                     ],
-                    reason=choice.reason[:300],
+                    reasons=[reason.to_data() for reason in choice.reasons],
                 )
             )
     deactivated = []

@@ -218,7 +218,8 @@ class ProductMatch(Base):
     offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"), unique=True)
     text: Mapped[str] = mapped_column(String(300))
     candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    reason: Mapped[str] = mapped_column(String(300), default="")
+    #: why the line waits for the lead: messages as `suppliers.errors.Message.to_data` stores them
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     decided_by_id: Mapped[int | None] = mapped_column(Integer)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

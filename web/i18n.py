@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from flask import Flask, current_app, request
 from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
 
-from purchasing.errors import Message
+from purchasing.errors import Euros, Message
 
 babel = Babel()
 
@@ -56,8 +57,23 @@ def quantity(value: Decimal | int | None) -> str:
 
 
 def translate(message: Message) -> str:
-    """A domain message in the reader's language."""
-    return gettext(message.text, **message.params)
+    """A domain message in the reader's language; a message given as a parameter is translated
+    too, and an amount is written as the reader's language writes money."""
+    params = {name: _shown(value) for name, value in message.params.items()}
+    return gettext(message.text, **params)
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, Message):
+        return translate(value)
+    if isinstance(value, Euros):
+        return unit_price(value.amount)
+    return value
+
+
+def translate_stored(messages: list[dict[str, Any]]) -> str:
+    """Messages stored as JSON data (`Message.to_data`), translated and joined."""
+    return "; ".join(translate(Message.from_data(data)) for data in messages)
 
 
 def init_app(app: Flask) -> None:
@@ -69,4 +85,5 @@ def init_app(app: Flask) -> None:
         date=lambda value, fmt="medium": format_date(value, fmt) if value else "—",
         datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "—",
     )
+    app.jinja_env.filters.update(reasons=translate_stored)
     app.jinja_env.globals.update(current_locale=lambda: str(get_locale()))

@@ -15,15 +15,16 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
+from suppliers.errors import N_, Message
 from suppliers.matching.normalize import (
     DIMENSIONS,
     GENERIC_BRANDS,
     Quantities,
     normalize,
-    parse_quantities,
-    split_reference,
+    quantities_of,
 )
 
 #: colour words (normalised) and the colour they name
@@ -66,23 +67,18 @@ CODE_WORDS = frozenset({"aa", "aaa"})
 
 
 def learn_brands(names: Iterable[str]) -> frozenset[str]:
-    """Words the catalog writes as brands: capitalised inside a name, never in lower case."""
+    """Words the catalog writes as brands: capitalised inside a name, never in lower case.
+
+    The names are given without their supplier references (`split_reference`)."""
     capitalised: Counter[str] = Counter()
     lower: Counter[str] = Counter()
     for name in names:
-        name = split_reference(name)[0]
         if name.upper() == name:
             continue  # a name in capitals says nothing of which words are names
         for segment in _SEGMENTS.split(name):
-            words = _WORDS.findall(segment)
-            for i, word in enumerate(words):
-                written = normalize(word).split()
-                if word.islower():
-                    lower.update(written)
-                elif (i > 0 and word[:1].isupper()) or (
-                    word.isupper() and len(words) <= 2 and len(word) >= 3
-                ):
-                    capitalised.update(written)
+            lower_words, capitalised_words = _segment_words(segment)
+            lower.update(lower_words)
+            capitalised.update(capitalised_words)
     return frozenset(
         word
         for word in capitalised
@@ -90,19 +86,40 @@ def learn_brands(names: Iterable[str]) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=65536)
+def _segment_words(segment: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The normalised words a segment of a name writes in lower case, and those it writes as a
+    name would: capitalised after its first word, or in capitals in a segment of one or two
+    words ("VARTA - Piles")."""
+    lower: list[str] = []
+    capitalised: list[str] = []
+    words = _WORDS.findall(segment)
+    for i, word in enumerate(words):
+        if word.islower():
+            lower.extend(normalize(word).split())
+        elif (i > 0 and word[:1].isupper()) or (
+            word.isupper() and len(words) <= 2 and len(word) >= 3
+        ):
+            capitalised.extend(normalize(word).split())
+    return tuple(lower), tuple(capitalised)
+
+
 def codes(words: list[str]) -> set[str]:
     """Model codes of a normalised text: letters and digits together ("pg545", "a4", "lr6"),
     and a short word followed by a number, glued ("hp 303" gives "hp303")."""
-    found = {
-        w for w in words if w in CODE_WORDS or (_CODE.fullmatch(w) and not _MEASURED.fullmatch(w))
-    }
+    found = {w for w in words if _is_code(w)}
     for word, following in pairwise(words):
-        if word.isalpha() and len(word) <= 5 and following.isdigit():
+        if word.isalpha() and 2 <= len(word) <= 5 and following.isdigit():
             found.add(word + following)
         elif word.isdigit() and following.isalpha() and len(following) <= 3:
             # "603 xl" for "603XL"
             found.add(word + following)
     return found
+
+
+@lru_cache(maxsize=65536)
+def _is_code(word: str) -> bool:
+    return word in CODE_WORDS or bool(_CODE.fullmatch(word) and not _MEASURED.fullmatch(word))
 
 
 def _codes_agree(mine: set[str], theirs: set[str]) -> bool:
@@ -132,33 +149,38 @@ class Traits:
 
     @classmethod
     def read(cls, text: str, brands: frozenset[str]) -> Traits:
-        words = normalize(text).split()
+        """The traits of a normalised text (see `normalize`)."""
+        words = text.split()
         return cls(
             frozenset(w for w in words if w in brands),
             frozenset(COLOURS[w] for w in words if w in COLOURS),
             frozenset(codes(words)),
             frozenset(w for w in words if w.isdigit()),
-            parse_quantities(text),
+            quantities_of(words),
         )
 
-    def conflicts(self, other: Traits) -> list[str]:
-        """What the two texts state differently: a brand, a colour, a model code, a size or a
-        pack that both give, with nothing in common."""
+    def conflicts(self, other: Traits) -> list[Message]:
+        """What the two texts state differently: a brand, a colour, a model code, a size, a unit
+        or a pack that both give, with nothing in common."""
         found = []
         if _differ(self.brands, other.brands):
-            found.append(
-                f"brand {'/'.join(sorted(self.brands))} ≠ {'/'.join(sorted(other.brands))}"
-            )
+            found.append(_difference(N_("brand %(mine)s ≠ %(theirs)s"), self.brands, other.brands))
         if _differ(self.colours, other.colours):
             found.append(
-                f"colour {'/'.join(sorted(self.colours))} ≠ {'/'.join(sorted(other.colours))}"
+                _difference(N_("colour %(mine)s ≠ %(theirs)s"), self.colours, other.colours)
             )
         if self.codes and other.codes and not _codes_agree(set(self.codes), set(other.codes)):
-            found.append(f"code {'/'.join(sorted(self.codes))} ≠ {'/'.join(sorted(other.codes))}")
+            found.append(
+                _difference(N_("model code %(mine)s ≠ %(theirs)s"), self.codes, other.codes)
+            )
         if _differ(self.numbers, other.numbers):
             # a size written alone ("taille 48", "pointure 41")
             found.append(
-                f"number {'/'.join(sorted(self.numbers))} ≠ {'/'.join(sorted(other.numbers))}"
+                _difference(N_("number %(mine)s ≠ %(theirs)s"), self.numbers, other.numbers)
             )
         found.extend(self.quantities.conflicts(other.quantities))
         return found
+
+
+def _difference(text: str, mine: Iterable[str], theirs: Iterable[str]) -> Message:
+    return Message(text, {"mine": "/".join(sorted(mine)), "theirs": "/".join(sorted(theirs))})

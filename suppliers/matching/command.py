@@ -175,7 +175,10 @@ def _as_json(query: str, matches: list[Match]) -> str:
     return json.dumps(
         {
             "query": query,
-            "matches": [{"line": m.key, "name": m.name, "score": m.score} for m in matches],
+            "matches": [
+                {"line": m.key, "name": m.name, "score": m.score, "confidence": m.confidence}
+                for m in matches
+            ],
         },
         ensure_ascii=False,
     )
@@ -184,7 +187,8 @@ def _as_json(query: str, matches: list[Match]) -> str:
 def _as_text(query: str, matches: list[Match]) -> str:
     lines = [query]
     for rank, m in enumerate(matches, start=1):
-        lines.append(f"  {rank}. {m.score:5.1f}  line {m.key:<6} {m.name}")
+        sure = f"{m.confidence:5.1f}" if m.confidence is not None else "    -"
+        lines.append(f"  {rank}. {m.score:5.1f}  sure {sure}  line {m.key:<6} {m.name}")
     if not matches:
         lines.append("  (no match)")
     return "\n".join(lines)

@@ -141,6 +141,7 @@ class TermIndex:
                 # a named reference is all a product needs to be recognised
                 information[i] = max(information[i], self.idf[word] ** 2)
         self.vocabulary = Vocabulary(Counter({w: len(d) for w, d in postings.items()}))
+        self.grams = GramWeights(self.vocabulary.frequency, self.size)
         self.postings: dict[str, NDArray[np.int32]] = {}
         self.product_share: dict[str, NDArray[np.float64]] = {}
         for word, docs in postings.items():
@@ -206,3 +207,75 @@ class Similarity:
         if len(hits) > count:
             hits = hits[np.argpartition(-self.scores[hits], count - 1)[:count]]
         return hits
+
+
+#: length of the character n-grams compared between a query and a product
+GRAM = 3
+
+
+def grams(text: str) -> frozenset[str]:
+    """The character trigrams of a normalised text, each word padded with spaces so that its
+    beginning and end count: "kingtson" shares " ki", "kin", "ing" and "on " with "kingston"."""
+    return frozenset().union(*(_word_grams(word) for word in text.split()))
+
+
+@lru_cache(maxsize=65536)
+def _word_grams(word: str) -> frozenset[str]:
+    padded = f" {word} "
+    return frozenset(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
+
+
+class GramWeights:
+    """Inverse document frequency of character trigrams, learned from the catalog's words.
+
+    A trigram's document frequency is counted through the words that hold it (a word's products
+    counted once per word), which is close to counting products and far cheaper for a large
+    catalog. Rare trigrams ("ngs" of "kingston") say more than common ones ("ier" of "papier").
+    A text's information is the sum of its words' (each word's trigrams weighing their IDF
+    squared), read once per word.
+    """
+
+    def __init__(self, frequency: Counter[str], size: int) -> None:
+        counts: Counter[str] = Counter()
+        for word, products in frequency.items():
+            for gram in _word_grams(word):
+                counts[gram] += products
+        #: squared IDF of each trigram, the weight it has in a text's information
+        self.squared = {
+            gram: (math.log((1 + size) / (1 + min(count, size))) + 1.0) ** 2
+            for gram, count in counts.items()
+        }
+        self.unknown = (math.log(1 + size) + 1.0) ** 2
+        self._words: dict[str, float] = {}
+
+    def weight(self, gram: str) -> float:
+        return self.squared.get(gram, self.unknown)
+
+    def information(self, text_grams: Iterable[str]) -> float:
+        squared, unknown = self.squared, self.unknown
+        return sum([squared.get(g, unknown) for g in text_grams])
+
+    def text(self, text: str) -> tuple[frozenset[str], float]:
+        """The trigrams of a normalised text and their information."""
+        words = text.split()
+        information = 0.0
+        for word in words:
+            known = self._words.get(word)
+            if known is None:
+                known = self._words[word] = self.information(_word_grams(word))
+            information += known
+        return frozenset().union(*(_word_grams(word) for word in words)), information
+
+    def similarity(
+        self,
+        query: frozenset[str],
+        query_information: float,
+        product: frozenset[str],
+        product_information: float,
+    ) -> float:
+        """IDF-weighted cosine of two trigram sets (0-1), given the information of each."""
+        shared = query & product
+        if not shared or not query_information or not product_information:
+            return 0.0
+        common = self.information(shared)
+        return min(1.0, common / math.sqrt(query_information * product_information))

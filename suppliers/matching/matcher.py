@@ -11,9 +11,13 @@ The score blends three views so that no single blind spot decides:
 - `token_sort_ratio`, which compares the whole texts and so ranks a one-word name below a precise
   one.
 
-The best candidates are then checked for agreement (`agreement.Traits`): a brand, a colour, a
-model code, a size or a pack that the text and the product both state, differently, costs
-`CONFLICT_PENALTY` points each, so that the product agreeing with the text comes first.
+The best candidates are scored again with an IDF-weighted character trigram view
+(`index.GramWeights`, `GRAM_WEIGHT` of the score) and checked for agreement (`agreement.Traits`):
+a brand, a colour, a model code, a size, a unit or a pack that the text and the product both
+state, differently, costs `CONFLICT_PENALTY` points each, so that the product agreeing with the
+text comes first. Each match then says how sure it is (`Match.confidence`, `Sureness`): its score
+less what the query asked that the product lacks, what the product states beyond what a member
+leaves out, and a runner-up close behind.
 
 `classify` turns a ranking into a decision: match automatically, ask someone, or treat the text as
 a product the catalog does not have.
@@ -28,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from suppliers.errors import N_, Message
 from suppliers.matching.agreement import Traits, learn_brands
 from suppliers.matching.index import Term, TermIndex
 from suppliers.matching.normalize import normalize, parse_quantities, split_reference
@@ -36,6 +41,9 @@ from suppliers.matching.normalize import normalize, parse_quantities, split_refe
 COVERAGE_WEIGHT = 0.6
 SET_WEIGHT = 0.2
 SORT_WEIGHT = 0.2
+#: share of the IDF-weighted character trigram view in the score of the best candidates, taken
+#: from the three views above in proportion
+GRAM_WEIGHT = 0.2
 #: products handed from the index to rapidfuzz for each query
 CANDIDATES = 60
 #: best-scored products checked for conflicts with the query, and the points each conflict costs
@@ -44,14 +52,77 @@ CONFLICT_PENALTY = 8.0
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """How a product's words stand against a query's, each from 0 to 1, and how far ahead of
+    the next product it is (points; negative for a product behind the best).
+
+    - ``missing``: the share of the information of the query's catalog words (IDF squared) the
+      product lacks: "citron" asked, "eucalyptus" offered. Words the catalog never uses are
+      typos or noise and do not count.
+    - ``extra``: the share of the product's information the query does not mention.
+    """
+
+    missing: float = 0.0
+    extra: float = 0.0
+    gap: float = 100.0
+
+
+@dataclass(frozen=True)
+class Sureness:
+    """How sure a match is, from 0 to 100: its score, less what the query asked that the
+    product lacks, what the product states that the query did not ask beyond the usual, and a
+    runner-up close behind.
+
+    A product taken out of the catalog leaves its siblings: the same paper, recycled; the same
+    power strip, with a switch. They resemble the query as much as the right product would, but
+    lack a word it asked ("citron" for "eucalyptus"), or state more than a member would leave
+    out, and their own siblings are close behind.
+    """
+
+    #: confidence lost when the product lacks all the information of the query's catalog words
+    missing: float = 120.0
+    #: confidence lost when the query mentions none of the product's information, beyond
+    #: `extra_allowed`: a member names a product in fewer words than the catalog
+    extra: float = 120.0
+    extra_allowed: float = 0.3
+    #: a runner-up this many points behind or more leaves the confidence as it is; each point
+    #: closer costs `runner_up`
+    close: float = 20.0
+    runner_up: float = 2.0
+
+    def __call__(self, score: float, evidence: Evidence) -> float:
+        return max(
+            0.0,
+            score
+            - self.missing * evidence.missing
+            - self.extra * max(0.0, evidence.extra - self.extra_allowed)
+            - self.runner_up * max(0.0, self.close - evidence.gap),
+        )
+
+
+#: the weights of the matcher's confidence, chosen on the tuning set only (see
+#: `benchmarks/matching.py --tune`)
+SURENESS = Sureness()
+
+
+@dataclass(frozen=True)
 class Match:
-    """A catalog product proposed for a text, with its score from 0 (nothing alike) to 100, and
-    what the text and the product state differently (see `agreement.Traits.conflicts`)."""
+    """A catalog product proposed for a text, with its score from 0 (nothing alike) to 100,
+    what the text and the product state differently (see `agreement.Traits.conflicts`), and how
+    sure the match is (`Sureness`; without evidence, the score less the runner-up's closeness,
+    judged by `classify`)."""
 
     key: Hashable
     name: str
     score: float
-    conflicts: tuple[str, ...] = field(default=(), compare=False)
+    conflicts: tuple[Message, ...] = field(default=(), compare=False)
+    evidence: Evidence | None = field(default=None, compare=False)
+
+    @property
+    def confidence(self) -> float | None:
+        if self.evidence is None:
+            return None
+        return round(SURENESS(self.score, self.evidence), 1)
 
 
 def _written(word: str, stand_ins: Sequence[Term]) -> str:
@@ -81,10 +152,13 @@ class ProductMatcher:
         self.names = [name for _, name in pairs]
         split = [split_reference(name) for name in self.names]
         self.normalized = [normalize(rest) for rest, _ in split]
-        references = [normalize(reference) for _, reference in split]
-        self.index = TermIndex(self.normalized, references)
+        self.references = [normalize(reference) for _, reference in split]
+        self._reference_words = {
+            row: frozenset(r.split()) for row, r in enumerate(self.references) if r
+        }
+        self.index = TermIndex(self.normalized, self.references)
         self.candidates = candidates
-        self.brands = learn_brands(self.names)
+        self.brands = learn_brands(rest for rest, _ in split)
         self._traits: dict[int, Traits] = {}
 
     def __len__(self) -> int:
@@ -144,17 +218,61 @@ class ProductMatcher:
         )
         order = np.lexsort((rows, -scores))[: max(top, CHECKED)]
         wanted = Traits.read(text, self.brands)
+        weights = self.index.grams
+        query_grams, query_information = weights.text(text)
         checked = []
         for i in order:
             row = int(rows[i])
             conflicts = tuple(wanted.conflicts(self.traits(row)))
-            score = max(0.0, float(scores[i]) - CONFLICT_PENALTY * len(conflicts))
+            # read again each time from the words' trigrams, which are kept: a cache per product
+            # would hold a set for each of a large catalog's products
+            alike = weights.similarity(
+                query_grams, query_information, *weights.text(self.normalized[row])
+            )
+            blended = (1 - GRAM_WEIGHT) * float(scores[i]) + GRAM_WEIGHT * 100 * alike
+            score = max(0.0, blended - CONFLICT_PENALTY * len(conflicts))
             checked.append((-round(score, 1), row, conflicts))
         checked.sort()
+        best = checked[:top]
+        asked = self._asked(terms)
+        matches = []
+        for place, (negative, row, conflicts) in enumerate(best):
+            if place == 0:
+                gap = -negative + checked[1][0] if len(checked) > 1 else 100.0
+            else:
+                gap = best[0][0] - negative
+            missing, extra = self._evidence(asked, row)
+            evidence = Evidence(missing, extra, round(gap, 1))
+            matches.append(Match(self.keys[row], self.names[row], -negative, conflicts, evidence))
+        return matches
+
+    def _asked(self, terms: Sequence[tuple[str, list[Term]]]) -> list[tuple[float, frozenset[str]]]:
+        """The query's catalog words, each with its information and the words standing for it."""
+        idf = self.index.idf
         return [
-            Match(self.keys[row], self.names[row], -negative, conflicts)
-            for negative, row, conflicts in checked[:top]
+            (
+                max((t.weight * idf[t.word]) ** 2 for t in stand_ins),
+                frozenset(t.word for t in stand_ins),
+            )
+            for _, stand_ins in terms
+            if stand_ins
         ]
+
+    def _evidence(self, asked: list[tuple[float, frozenset[str]]], row: int) -> tuple[float, float]:
+        """The shares of the query's information the product lacks and of the product's
+        information the query does not mention (see `Evidence`)."""
+        idf = self.index.idf
+        words = set(self.normalized[row].split())
+        found = words | self._reference_words.get(row, frozenset())
+        information = sum(weight for weight, _ in asked)
+        missing = sum(weight for weight, stand_ins in asked if not stand_ins & found)
+        mentioned = frozenset().union(*(stand_ins for _, stand_ins in asked))
+        stated = sum(idf[w] ** 2 for w in words)
+        extra = sum(idf[w] ** 2 for w in words - mentioned)
+        return (
+            round(missing / information, 3) if information else 0.0,
+            round(extra / stated, 3) if stated else 0.0,
+        )
 
     def rank_many(
         self, queries: Iterable[str], top: int = 5, exhaustive: bool = False
@@ -177,14 +295,15 @@ class Decision:
 
     verdict: Verdict
     match: Match | None
-    reason: str
+    reason: Message
 
 
-#: default thresholds of `classify`, chosen on the tuning set (see benchmarks/matching.py): the
-#: lowest automatic threshold at which no query for a product taken out of the catalog is matched
-#: automatically
-AUTO = 88.0
-REVIEW = 60.0
+#: default thresholds of `classify`, chosen on the tuning set only (see `benchmarks/matching.py
+#: --tune`): `AUTO`, on the confidence, is the lowest at which no query for a product taken out of
+#: the catalog, nor any wrongly matched query, is matched automatically; `REVIEW`, on the score,
+#: the highest at which at most 5 % of right matches are taken for new products
+AUTO = 53.5
+REVIEW = 57.0
 GAP = 4.0
 
 
@@ -198,40 +317,74 @@ def classify(
 ) -> Decision:
     """Decide whether the best match is the product the `query` text means.
 
-    - Above `auto`, ahead of the runner-up by at least `gap` points, and with no size or pack
-      that contradicts the text: the match is taken without asking.
-    - Between `review` and `auto`, or above `auto` with a runner-up too close: someone confirms.
-    - Below `review`: the catalog does not have it; it is a new product.
-    - A size or pack count stated differently on both sides ("80 g" against "90 g") means another
-      product: it moves the verdict one step down (auto to review, review to new). Sizes are
-      only compared when the query is given.
+    - Confident at `auto` or above (`Match.confidence`), ahead of the runner-up by at least
+      `gap` points, and with no brand, model code, colour, size, unit or pack that contradicts
+      the text: the match is taken without asking.
+    - A score below `review`: nothing in the catalog resembles the text enough; it is a new
+      product.
+    - Otherwise someone confirms.
+    - Something stated differently on both sides ("80 g" against "90 g", "Kusmi" against
+      "Lipton") means another product: it moves the verdict one step down (auto to review,
+      review to new). Sizes are compared here when the query is given and the matcher found no
+      conflict itself.
     """
     if not matches:
-        return Decision(Verdict.NEW, None, "nothing in the catalog resembles it")
+        return Decision(Verdict.NEW, None, Message(N_("nothing in the catalog resembles it")))
     best = matches[0]
     conflicts = list(best.conflicts)
     if query is not None and not conflicts:
         conflicts = parse_quantities(query).conflicts(parse_quantities(best.name))
     runner_up = matches[1] if len(matches) > 1 else None
-    close = runner_up is not None and best.score - runner_up.score < gap
+    ahead = best.score - runner_up.score if runner_up is not None else 100.0
+    confidence = best.confidence
+    if confidence is None:
+        confidence = SURENESS(best.score, Evidence(gap=ahead))
+    sure = {"confidence": f"{confidence:g}"}
     if best.score < review:
         return Decision(
-            Verdict.NEW, best, f"best score {best.score:g} is below the review threshold {review:g}"
+            Verdict.NEW,
+            best,
+            Message(
+                N_("score %(score)s is below %(threshold)s"),
+                {"score": f"{best.score:g}", "threshold": f"{review:g}"},
+            ),
         )
-    if best.score >= auto and not close and not conflicts:
-        return Decision(Verdict.AUTO, best, f"score {best.score:g}, sizes agree or are not given")
+    taken = confidence >= auto and ahead >= gap
+    if taken and not conflicts:
+        return Decision(Verdict.AUTO, best, Message(N_("confidence %(confidence)s"), sure))
     if conflicts:
-        detail = "; ".join(conflicts)
-        if best.score >= auto:
-            return Decision(Verdict.REVIEW, best, f"score {best.score:g} but {detail}")
-        return Decision(Verdict.NEW, best, f"score {best.score:g} and {detail}")
-    if close and runner_up is not None:
+        # one placeholder per conflict, each a message of its own
+        detail = Message(
+            "; ".join(f"%(c{i})s" for i in range(len(conflicts))),
+            {f"c{i}": conflict for i, conflict in enumerate(conflicts)},
+        )
+        if taken:
+            return Decision(
+                Verdict.REVIEW,
+                best,
+                Message(
+                    N_("confidence %(confidence)s but %(conflicts)s"),
+                    {**sure, "conflicts": detail},
+                ),
+            )
+        return Decision(
+            Verdict.NEW,
+            best,
+            Message(
+                N_("confidence %(confidence)s and %(conflicts)s"), {**sure, "conflicts": detail}
+            ),
+        )
+    if runner_up is not None and ahead < SURENESS.close:
         return Decision(
             Verdict.REVIEW,
             best,
-            f"score {best.score:g}, runner-up {runner_up.name!r} only "
-            f"{best.score - runner_up.score:.1f} points behind",
+            Message(
+                N_("confidence %(confidence)s, runner-up “%(name)s” only %(gap)s points behind"),
+                {**sure, "name": runner_up.name, "gap": f"{ahead:.1f}"},
+            ),
         )
     return Decision(
-        Verdict.REVIEW, best, f"score {best.score:g} is between {review:g} and {auto:g}"
+        Verdict.REVIEW,
+        best,
+        Message(N_("confidence %(confidence)s is below %(auto)s"), {**sure, "auto": f"{auto:g}"}),
     )

@@ -19,6 +19,8 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from suppliers.errors import N_, Message
+
 # unit spelling -> (canonical unit, factor to the canonical unit)
 _UNITS: dict[str, tuple[str, Decimal]] = {}
 
@@ -64,6 +66,10 @@ DIMENSIONS = {
     "pct": "percent",
     "f": "sheets",
 }
+
+#: dimensions in which a product is sold by its amount: a text measured in one of them and a text
+#: measured only in another name two products ("sucre 1 kg" is not "sirop 1 L")
+AMOUNTS = frozenset({"mass", "volume"})
 
 #: nouns counted by a number in a product's name: "3 plis", "6 prises", "96 p."
 _COUNTED = {
@@ -467,15 +473,39 @@ class Quantities:
     sizes: dict[str, frozenset[str]] = field(default_factory=dict)
     pack: int | None = None
 
-    def conflicts(self, other: Quantities) -> list[str]:
-        """What the two texts state differently: a dimension both give with no common value."""
+    def conflicts(self, other: Quantities) -> list[Message]:
+        """What the two texts state differently: a dimension both give with no common value, an
+        amount measured in another unit (a mass against a volume), another pack count."""
         found = []
         for dimension, values in self.sizes.items():
             theirs = other.sizes.get(dimension)
             if theirs and not values & theirs:
-                found.append(f"{dimension} {'/'.join(sorted(values))} ≠ {'/'.join(sorted(theirs))}")
+                found.append(
+                    Message(
+                        N_("size %(mine)s ≠ %(theirs)s"),
+                        {"mine": "/".join(sorted(values)), "theirs": "/".join(sorted(theirs))},
+                    )
+                )
+        mine_amounts = AMOUNTS & set(self.sizes)
+        their_amounts = AMOUNTS & set(other.sizes)
+        if mine_amounts and their_amounts and not mine_amounts & their_amounts:
+            found.append(
+                Message(
+                    N_("unit %(mine)s ≠ %(theirs)s"),
+                    {
+                        "mine": "/".join(sorted(v for d in mine_amounts for v in self.sizes[d])),
+                        "theirs": "/".join(
+                            sorted(v for d in their_amounts for v in other.sizes[d])
+                        ),
+                    },
+                )
+            )
         if self.pack and other.pack and self.pack != other.pack:
-            found.append(f"pack x{self.pack} ≠ x{other.pack}")
+            found.append(
+                Message(
+                    N_("pack x%(mine)d ≠ x%(theirs)d"), {"mine": self.pack, "theirs": other.pack}
+                )
+            )
         return found
 
     def agrees_with(self, other: Quantities) -> bool | None:
@@ -491,16 +521,36 @@ class Quantities:
 
 def parse_quantities(text: str) -> Quantities:
     """Sizes and pack count stated in a product text (raw or already normalised)."""
+    return quantities_of(normalize(text).split())
+
+
+def quantities_of(words: list[str]) -> Quantities:
+    """Sizes and pack count stated by the words of a normalised text."""
     sizes: dict[str, set[str]] = {}
     pack: int | None = None
-    for word in normalize(text).split():
-        if m := _PACK.fullmatch(word):
-            pack = int(m[1]) if pack is None else pack
-        elif _BOX.fullmatch(word):
-            sizes.setdefault("dimensions", set()).add(word.removesuffix("mm"))
-        elif m := _SIZE.fullmatch(word):
-            sizes.setdefault(DIMENSIONS[m[2]], set()).add(word)
-        elif m := _COUNT.fullmatch(word):
-            # "3 plis", "96 pages": a count of something the product is made of
-            sizes.setdefault(m[2], set()).add(word)
+    for word in words:
+        found = _quantity(word)
+        if found is None:
+            continue
+        kind, value = found
+        if kind == "pack":
+            pack = int(value) if pack is None else pack
+        else:
+            sizes.setdefault(kind, set()).add(value)
     return Quantities({k: frozenset(v) for k, v in sizes.items()}, pack)
+
+
+@lru_cache(maxsize=65536)
+def _quantity(word: str) -> tuple[str, str] | None:
+    """What a normalised word states, if a quantity: ("pack", "24"), ("mass", "80g"),
+    ("dimensions", "210x297"), ("page", "96page"); read once per word, as catalogs repeat them."""
+    if m := _PACK.fullmatch(word):
+        return "pack", m[1]
+    if _BOX.fullmatch(word):
+        return "dimensions", word.removesuffix("mm")
+    if m := _SIZE.fullmatch(word):
+        return DIMENSIONS[m[2]], word
+    if m := _COUNT.fullmatch(word):
+        # "3 plis", "96 pages": a count of something the product is made of
+        return m[2], word
+    return None

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from persistence.audit import AuditEvent
+from suppliers.errors import Euros, Message
 from suppliers.import_undo import UndoRefused, undo_import
 from suppliers.imports import apply_import, plan_import
 from suppliers.models import CatalogUpload, Offer, Product, ProductMatch
@@ -49,8 +50,12 @@ def test_a_unit_price_far_below_the_products_other_offers_goes_to_review(
     choice = only_line(session, supplier, "K-5;Enveloppes kraft C5 - boîte de 500;boîte;1;0,45")
     assert choice.product_id == envelopes_by_the_box.id
     assert choice.verdict == "review"
-    assert "prix unitaire 0,45 €" in choice.reason
-    assert "médiane 11,50 €" in choice.reason
+    (reason,) = choice.reasons
+    assert reason.params == {"price": Euros(Decimal("0.45")), "median": Euros(Decimal("11.50")),
+                             "offers": 3}  # fmt: skip
+    assert reason.render() == (
+        "unit price 0.45 € far from the product's other offers (median 11.50 € of 3 offers)"
+    )
 
 
 def test_a_unit_price_far_above_the_products_other_offers_goes_to_review(
@@ -58,7 +63,8 @@ def test_a_unit_price_far_above_the_products_other_offers_goes_to_review(
 ):
     supplier = make.supplier("Papeterie Stanislas")
     choice = only_line(session, supplier, "K-5;Enveloppes kraft C5 - boîte de 500;boîte;1;40,00")
-    assert choice.verdict == "review" and "médiane 11,50 €" in choice.reason
+    assert choice.verdict == "review"
+    assert choice.reasons[0].params["median"] == Euros(Decimal("11.50"))
 
 
 def test_a_price_in_line_with_the_other_offers_is_matched_automatically(
@@ -75,7 +81,7 @@ def test_a_box_of_500_against_a_product_sold_by_the_unit_goes_to_review(session,
     choice = only_line(session, supplier, "K-5;Enveloppes kraft C5 - boîte de 500;;1;11,00")
     assert choice.product_id == single.id
     assert choice.verdict == "review"
-    assert choice.reason == "ligne par lot de 500, produit vendu à l'unité"
+    assert [r.render() for r in choice.reasons] == ["line in lots of 500, product sold by the unit"]
 
 
 def test_a_line_sold_by_the_box_against_a_product_sold_by_the_unit_goes_to_review(session, make):
@@ -83,7 +89,7 @@ def test_a_line_sold_by_the_box_against_a_product_sold_by_the_unit_goes_to_revie
     supplier = make.supplier("Papeterie Stanislas")
     choice = only_line(session, supplier, "K-5;Enveloppes kraft C5;boîte;1;11,00")
     assert choice.verdict == "review"
-    assert "ligne vendue à la boîte, produit vendu à l'unité" in choice.reason
+    assert "line sold by the box, product sold by the unit" in [r.render() for r in choice.reasons]
     same_unit = only_line(session, supplier, "K-5;Enveloppes kraft C5;unité;1;0,05")
     assert same_unit.verdict == "auto"
 
@@ -100,8 +106,14 @@ def test_the_doubtful_line_waits_in_the_review_queue_with_its_reason(
     )
     apply_import(session, plan, actor=None)
     match = session.scalars(select(ProductMatch)).one()
-    assert "prix unitaire 0,45 €" in match.reason
-    assert plan.summary()["lines"][0]["reason"] == match.reason
+    assert [Message.from_data(r) for r in match.reasons] == [
+        Message(
+            "unit price %(price)s far from the product's other offers "
+            "(median %(median)s of %(offers)d offers)",
+            {"price": Euros(Decimal("0.45")), "median": Euros(Decimal("11.50")), "offers": 3},
+        )
+    ]
+    assert plan.summary()["lines"][0]["reasons"] == match.reasons
 
 
 @pytest.fixture

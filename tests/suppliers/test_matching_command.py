@@ -35,8 +35,15 @@ def test_json_gives_one_object_per_query_in_input_order(tmp_path, queries, capsy
     results = run_json(capsys, "--catalog", str(catalog), "--queries", str(queries), "--top", "2")
     assert [r["query"] for r in results] == ["gobelets 200ml", "sac poubelle 50l noir"]
     first = results[0]["matches"][0]
-    assert first == {"line": 3, "name": NAMES[2], "score": first["score"]}
+    assert first == {
+        "line": 3,
+        "name": NAMES[2],
+        "score": first["score"],
+        "confidence": first["confidence"],
+    }
     assert isinstance(first["score"], float) and 0 <= first["score"] <= 100
+    # how sure the match is: never more than the score
+    assert isinstance(first["confidence"], float) and 0 <= first["confidence"] <= first["score"]
     # at most --top matches, and only products sharing a word with the query
     assert [len(r["matches"]) for r in results] == [1, 2]
 
@@ -67,6 +74,7 @@ def test_a_csv_catalog_is_read_by_its_name_column(
         "line": 4,
         "name": NAMES[2],
         "score": results[0]["matches"][0]["score"],
+        "confidence": results[0]["matches"][0]["confidence"],
     }
 
 

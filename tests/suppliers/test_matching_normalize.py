@@ -80,9 +80,9 @@ def test_quantities_read_back_sizes_and_pack():
 
 def test_different_sizes_of_one_dimension_conflict():
     eighty, ninety = parse_quantities("papier 80 g"), parse_quantities("papier 0,09 kg")
-    assert eighty.conflicts(ninety) == ["mass 80g ≠ 90g"]
+    assert [c.render() for c in eighty.conflicts(ninety)] == ["size 80g ≠ 90g"]
     assert eighty.agrees_with(parse_quantities("ramette 80g")) is True
-    assert eighty.agrees_with(parse_quantities("eau 50 cl")) is None
+    assert eighty.agrees_with(parse_quantities("cable 2 m")) is None
 
 
 def test_different_pack_counts_conflict():

@@ -135,6 +135,27 @@ def test_the_lead_resolves_a_doubtful_match(lead_app, signed_in, make, supplier,
     assert "Ramette A4 recyclée" not in client.get("/catalog/matches").get_data(as_text=True)
 
 
+def test_the_preview_and_the_review_queue_say_in_french_why_a_line_waits(
+    lead_app, signed_in, make, supplier, session
+):
+    envelopes = make.product("Enveloppes kraft C5 - boîte de 500", unit="box")
+    for price in ("10.00", "11.50", "13.00"):
+        make.offer(envelopes, price=price)
+    data = "Réf.;Désignation;Unité;Prix HT\nK-5;Enveloppes kraft C5 - boîte de 500;boîte;0,45\n"
+    client = signed_in(make.user("lead"))
+    response = upload(client, supplier, data.encode())
+    why = (
+        "prix unitaire 0,45 € loin de celui des autres offres de ce produit "
+        "(médiane 11,50 € sur 3 offres)"
+    )
+    preview = client.get(response.location).get_data(as_text=True)
+    assert why in preview.replace("\u202f", " ").replace("\xa0", " ")
+    upload_id = session.scalar(select(CatalogUpload.id))
+    client.post(f"/catalog/imports/{upload_id}/confirm")
+    page = client.get("/catalog/matches").get_data(as_text=True)
+    assert "Pourquoi" in page and why in page.replace("\u202f", " ").replace("\xa0", " ")
+
+
 def test_the_command_line_imports_all_or_nothing(
     database_url, make, supplier, session, tmp_path, monkeypatch
 ):
