@@ -188,7 +188,11 @@ def _changed_meanwhile(_error: Exception) -> Any:
 
 def _database_unavailable(error: Exception) -> Any:
     """The database did not answer: a page that says so without needing it (shown as to a
-    signed-out visitor, as the user cannot be read), or the API's JSON error."""
+    signed-out visitor, as the user cannot be read), or the API's JSON error. SQLite calls a
+    schema that is not migrated an operational error too: that one is a server error."""
+    if "no such table" in str(error) or "no such column" in str(error):
+        current_app.logger.error("database schema not up to date: %s", error)
+        return _internal(InternalServerError(original_exception=None))
     current_app.logger.error("database unavailable: %s", error)
     g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
     headers = {"Retry-After": str(DATABASE_RETRY_SECONDS)}

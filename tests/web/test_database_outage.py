@@ -306,3 +306,22 @@ def test_two_requests_changing_one_object_at_once_the_second_gets_a_409_and_keep
     assert answer.status_code == 409 and answer.get_json()["error"]["code"] == "conflict"
     session.expire_all()
     assert session.get(Need, need.id).quantity == Decimal(7)
+
+
+def test_a_database_not_migrated_is_a_server_error_not_an_outage(tmp_path):
+    """SQLite reports a missing table as an operational error too: not a 503 to retry."""
+    from web import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+            "SECRET_KEY": "test-secret-key-0123456789",
+        }
+    )
+    page = app.test_client().post(
+        "/login", data={"email": "membre@example.org", "password": PASSWORD}
+    )
+    assert page.status_code == 500 and "Retry-After" not in page.headers
+    app.extensions["coachat.engine"].dispose()
