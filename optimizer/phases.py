@@ -58,6 +58,7 @@ _SEARCH = 0.6  # share of a part's time for the supplier search, when the part f
 _SEARCH_ALONE = 30.0  # seconds for the supplier search without a time limit
 _SEARCH_LARGE = 0.9  # share for the search on a part of more than _LARGE flow variables
 _LARGE = 20_000
+_HAND_OFF_SECONDS = 5e-5  # per variable and constraint, to hand a model to HiGHS and back
 _SEARCH_ABOVE = 5_000  # smaller parts are solved by HiGHS alone in well under a second
 _POOLING = 0.25  # share of a part's time for improving the greedy start at most
 _WORST = (Status.OPTIMAL, Status.FEASIBLE, Status.APPROXIMATE, Status.TIME_LIMIT, Status.ERROR)
@@ -258,9 +259,13 @@ def _search_suppliers(model: Model, deadline: float | None, threads: int) -> flo
     to order from (:mod:`optimizer.suppliers_search`); returns the Lagrangian lower bound of
     the part's cost phase."""
     now = time.perf_counter()
-    # on a large part the solver's root node alone outlasts the budget: the search gets it
+    # on a large part the solver's root node alone outlasts the budget: the search gets it,
+    # less the time to hand the model to the solver and read its answer back
     share = _SEARCH if len(model.flow) <= _LARGE else _SEARCH_LARGE
-    until = now + (share * (deadline - now) if deadline is not None else _SEARCH_ALONE)
+    until = now + _SEARCH_ALONE
+    if deadline is not None:
+        size = model.lp.numVariables() + model.lp.numConstraints()
+        until = min(now + share * (deadline - now), deadline - _HAND_OFF_SECONDS * size)
     with stdout_silenced():  # highspy prints a banner when a solver is created
         choice = choose_suppliers(model, until, threads)
     if choice.cost < _start_cost(model) - 1e-12:
