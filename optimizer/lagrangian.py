@@ -29,6 +29,7 @@ from optimizer.model import Model
 
 _COARSE_UNITS = 2_000  # units of the covering knapsack during the iterations, at most
 _STALL = 25  # iterations without a better bound before the step is halved
+_TARGET = 0.02  # the step aims at most this far above the best bound
 
 
 @dataclass
@@ -231,7 +232,10 @@ def relax(
         norm = float(gradient @ gradient)
         if norm <= 1e-12:
             break
-        u = np.clip(u + step * max(upper - lower, 1e-9) / norm * gradient, 0.0, shape.penalty)
+        # Polyak's step towards the best cost found, or a little above the best bound when that
+        # cost is still far (a poor first answer would make the steps wild)
+        target = min(upper, best + _TARGET * abs(best))
+        u = np.clip(u + step * max(target - lower, 1e-9) / norm * gradient, 0.0, shape.penalty)
     # the best multipliers valued with the knapsack in whole units
     value, _, _ = filling(shape, best_u)
     opened, bound = _subproblem(shape, best_u, value, 1.0)

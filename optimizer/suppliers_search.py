@@ -33,10 +33,10 @@ from typing import cast
 import highspy
 import numpy as np
 
-from optimizer.lagrangian import Shape, filling, fixed_suppliers, relax, shape_of
+from optimizer.lagrangian import Shape, cover, filling, fixed_suppliers, relax, shape_of
 from optimizer.model import Model
 
-_KICKS = 8  # kicks in a row that find nothing better before the solver gets the time left
+_KICKS = 30  # kicks in a row that find nothing better before the solver gets the time left
 _PRICED_PER_ROUND = 60  # moves priced exactly before the search gives up improving
 _RELAXATION = 0.35  # share of the search's time for the Lagrangian relaxation, at most
 _FIXING = 0.08  # share kept for the reduced-cost fixing
@@ -311,10 +311,11 @@ def _descend(
     duals = transport.duals.copy()
     while improved and time.perf_counter() < deadline and cost > bound * (1 + 1e-7):
         improved = False
-        # the moves the transportation duals rank best, then those that ignore capacities
+        # the moves the transportation duals rank and those that ignore capacities (close
+        # to the truth when capacities are loose), in the order of their estimates
         candidates = _dual_moves(shape, opened, duals, need)
         if costs is not None:
-            candidates += _estimated_moves(costs, shape.fee, opened)
+            candidates = sorted(candidates + _estimated_moves(costs, shape.fee, opened))
         # then the plain moves, in the order of the Lagrangian's values
         candidates += [(0.0, int(i), -1) for i in np.argsort(-value) if opened[i]]
         candidates += [(0.0, -1, int(j)) for j in np.argsort(value) if not opened[j]]
@@ -356,9 +357,10 @@ def _local_search(
     deadline: float,
     bound: float,
 ) -> tuple[float, np.ndarray, np.ndarray]:
-    """Descents from the best set found, each from a kick (one supplier swapped at random,
-    from a fixed seed) once the previous descent is stuck, until ``deadline``, the bound, or
-    a few kicks in a row that find nothing better (an iterated local search)."""
+    """Descents from the best set found, each from a kick once the previous descent is stuck
+    (in turn, one supplier swapped at random, and the relaxation's choice under values
+    perturbed at random, both from a fixed seed), until ``deadline``, the bound, or kicks in a
+    row that find nothing better (an iterated local search)."""
     best = _descend(transport, shape, opened, cost, flows, value, deadline, bound)
     rng = np.random.default_rng(1)
     capacity = np.bincount(shape.offer_supplier, shape.capacity, minlength=len(shape.suppliers))
@@ -366,13 +368,16 @@ def _local_search(
     stuck = 0
     while time.perf_counter() < deadline and best[0] > bound * (1 + 1e-7) and stuck < _KICKS:
         stuck += 1
-        kicked = best[2].copy()
-        inside = np.flatnonzero(kicked & (shape.fee > 0))
-        outside = np.flatnonzero(~kicked)
-        if inside.size == 0 or outside.size == 0:
-            break
-        kicked[rng.choice(inside)] = False
-        kicked[rng.choice(outside)] = True
+        if stuck % 2 == 0:
+            kicked = _noisy_choice(shape, value, rng)
+        else:
+            kicked = best[2].copy()
+            inside = np.flatnonzero(kicked & (shape.fee > 0))
+            outside = np.flatnonzero(~kicked)
+            if inside.size == 0 or outside.size == 0:
+                break
+            kicked[rng.choice(inside)] = False
+            kicked[rng.choice(outside)] = True
         if float(capacity[kicked].sum()) < need:
             continue
         kick_cost, kick_flows = transport.price(kicked)
@@ -380,6 +385,21 @@ def _local_search(
         if found[0] < best[0] - 1e-9 * max(1.0, abs(best[0])):
             best, stuck = found, 0
     return best
+
+
+def _noisy_choice(shape: Shape, value: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The suppliers the Lagrangian subproblem would open were each supplier's value off by a
+    random amount (a sixth of the typical value, normally distributed), completed to cover
+    the demand: a choice close to the relaxation's but not the same, to restart from."""
+    scale = float(np.median(np.abs(value))) or 1.0
+    noisy = value + rng.normal(0.0, scale / 6, value.size)
+    if shape.one_product:
+        # a unit left uncovered costs more than any supplier: the choice covers the demand
+        dearest = float(np.abs(noisy).sum()) + 1.0
+        opened, _ = cover(noisy, shape.supplier_capacity, float(shape.demand.sum()), dearest)
+    else:
+        opened = noisy < 0
+    return covering(shape, opened | (shape.fee <= 0), noisy)
 
 
 def apply_choice(model: Model, choice: Choice) -> None:
