@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from optimizer_factories import make_need, make_offer, make_problem, make_supplier
 
-from optimizer import Problem, Site, SolveOptions, Status, solve
+from optimizer import Problem, Site, SolveOptions, Status, phases, solve
 from optimizer.delivery import DeliveryTable
 from optimizer.groups import build_groups
 from optimizer.jsonio import problem_from_dict
@@ -162,3 +162,50 @@ def test_a_choice_short_of_capacity_is_completed_before_it_is_priced() -> None:
     value = np.array([{"w1": -1.0, "w2": -1.0, "warehouse": 5.0}[s] for s in shape.suppliers])
     completed = covering(shape, only_w1, value)
     assert [s for s, on in zip(shape.suppliers, completed, strict=True) if on] == ["w1", "w2"]
+
+
+@pytest.mark.parametrize(("suppliers", "sites", "ratio", "seed"), CASES)
+def test_the_search_hands_its_answer_and_fixings_to_the_solver(
+    suppliers: int, sites: int, ratio: float, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a small part gets the search too, which the solver then completes from its start
+    monkeypatch.setattr(phases, "_SEARCH_ABOVE", 0)
+    bench = benchmark()
+    data = bench.generate(suppliers, sites, ratio, seed)
+    optimum = float(bench.highs_alone(data, 60, 1, 0.0)["objective"])
+    problem = problem_from_dict(data)
+    solution = solve(
+        problem, SolveOptions(time_limit=30, gap=0.0, explain=False, compare_alone=False)
+    )
+    report = solution.report
+    assert report.status is Status.OPTIMAL
+    assert report.objective is not None and report.bound is not None
+    cost = float(solution.indicators.total_cost)
+    assert report.bound * cost / report.objective <= optimum + 0.005 * len(solution.allocations)
+    assert cost == pytest.approx(optimum, abs=0.005 * len(solution.allocations) + 1e-6)
+    assert report.gap == pytest.approx((report.objective - report.bound) / report.objective)
+
+
+def test_without_time_for_the_solver_the_search_answers_with_its_own_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(phases, "_SEARCH_ABOVE", 0)
+    monkeypatch.setattr(phases, "_ROOT_SECONDS", 1e6)  # the solver never has time enough
+    bench = benchmark()
+    data = bench.generate(10, 40, 3.0, 3)
+    optimum = float(bench.highs_alone(data, 60, 1, 0.0)["objective"])
+    solution = solve(
+        problem_from_dict(data),
+        SolveOptions(time_limit=5, gap=0.0, explain=False, compare_alone=False),
+    )
+    report = solution.report
+    assert report.solver_seconds is None  # HiGHS was not called on the part
+    assert report.objective is not None and report.bound is not None
+    # in euros, each allocation's delivery rounded to the cent
+    cost = float(solution.indicators.total_cost)
+    cents = 0.005 * len(solution.allocations) + 1e-6
+    assert report.bound * cost / report.objective <= optimum + cents
+    assert cost >= optimum - cents
+    if report.gap is not None and report.gap > 1e-6:
+        assert report.status is Status.TIME_LIMIT
+        assert "Lagrangian bound" in report.message
