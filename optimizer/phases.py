@@ -61,6 +61,8 @@ _SEARCH_ALONE = 30.0  # seconds for the supplier search without a time limit
 # the shared 2-core machine, presolve and hand-off not interruptible); with less time left,
 # the search keeps the time and the solver is not called
 _ROOT_SECONDS = 2e-4
+_KICKS = 3  # restarts of the local search in a row that find nothing better, when it stops
+_UNTIL_DEADLINE = 1_000_000
 _SETTLE_SECONDS = 1e-5  # per variable and constraint, to set the model's values after it
 _SEARCH_ABOVE = 5_000  # smaller parts are solved by HiGHS alone in well under a second
 _POOLING = 0.25  # share of a part's time for improving the greedy start at most
@@ -270,14 +272,15 @@ def _search_suppliers(model: Model, deadline: float | None, threads: int) -> flo
     now = time.perf_counter()
     # on a large part the solver's root node alone outlasts the budget: the search gets it,
     # less the time to hand the model to the solver and read its answer back
-    until = now + _SEARCH_ALONE
+    until, kicks = now + _SEARCH_ALONE, _KICKS
     if deadline is not None:
         size = model.lp.numVariables() + model.lp.numConstraints()
         until = now + _SEARCH * (deadline - now)
         if deadline - until < _ROOT_SECONDS * size:
-            until = deadline - _SETTLE_SECONDS * size
+            # the solver will not be called: the search restarts until the time is spent
+            until, kicks = deadline - _SETTLE_SECONDS * size, _UNTIL_DEADLINE
     with stdout_silenced():  # highspy prints a banner when a solver is created
-        choice = choose_suppliers(model, until, threads)
+        choice = choose_suppliers(model, until, threads, kicks)
     if choice.cost < _start_cost(model) - 1e-12:
         apply_choice(model, choice)
         settle(model)

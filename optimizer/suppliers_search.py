@@ -5,23 +5,18 @@ order from are chosen, is a transportation problem: every offer sells in packs o
 single price, without minimum order, from a supplier that charges a fee it never waives, the
 needs' quantities are whole, and no hard rule is set. Then the hard part is the fees (a supplier
 is worth its fee only for the groups it serves), and the branch-and-bound lacks a good
-incumbent on large instances. Two classic tools give it one, and a bound:
+incumbent on large instances. This module gives it one:
 
-- a Lagrangian relaxation of the demand rows (Cornuéjols, Sridharan and Thizy 1991): for
-  multipliers ``u`` on the groups' demand, each supplier is worth ordering from when its fee
-  plus the best filling of its offers' capacities with units of negative reduced cost
-  ``cost - u`` is negative; with one product the total capacity row stays in the subproblem
-  (a 0-1 covering knapsack), which is what makes the bound strong when capacities are tight;
-  the relaxation's value is a lower bound of the part's optimum, and the multipliers follow a
-  subgradient method with Polyak's step;
-- a local search over the set of suppliers ordered from (close one, open one, swap two; moves
-  ranked by an estimate that ignores capacities, as in Whitaker's fast interchange, then
-  priced exactly by solving their transportation problem with HiGHS's dual simplex, warm
-  started from the previous set's basis), started from the best choice the relaxation made,
-  and restarted from seeded random swaps while they find something better.
-
-The bound also fixes suppliers (reduced-cost fixing) before the branch-and-bound gets the time
-left: a supplier whose opening (closing) alone lifts the relaxation above the best cost found.
+- the Lagrangian relaxation of :mod:`optimizer.lagrangian` gives a bound, and each choice of
+  suppliers it makes is priced exactly by solving its transportation problem with HiGHS's
+  dual simplex, warm started from the previous set's basis;
+- a local search over the set of suppliers ordered from (close one, open one, swap two) ranks
+  its moves by two optimistic estimates, the transportation problem's duals and Whitaker's
+  fast interchange (which ignores capacities), prices them exactly, and takes the first that
+  lowers the cost; when stuck, it restarts from a random swap or from the relaxation's choice
+  under perturbed values, from a fixed seed, while such kicks find something better;
+- the bound then fixes suppliers (reduced-cost fixing) before the branch-and-bound gets the
+  time left.
 """
 
 from __future__ import annotations
@@ -36,7 +31,7 @@ import numpy as np
 from optimizer.lagrangian import Shape, cover, filling, fixed_suppliers, relax, shape_of
 from optimizer.model import Model
 
-_KICKS = 30  # kicks in a row that find nothing better before the solver gets the time left
+_KICKS = 8  # kicks in a row that find nothing better before the solver gets the time left
 _PRICED_PER_ROUND = 60  # moves priced exactly before the search gives up improving
 _RELAXATION = 0.35  # share of the search's time for the Lagrangian relaxation, at most
 _FIXING = 0.08  # share kept for the reduced-cost fixing
@@ -132,7 +127,9 @@ class Choice:
     kept: list[str]
 
 
-def choose_suppliers(model: Model, deadline: float, threads: int = 1) -> Choice:
+def choose_suppliers(
+    model: Model, deadline: float, threads: int = 1, kicks: int = _KICKS
+) -> Choice:
     """The best set of suppliers found by the Lagrangian and the local search before
     ``deadline``, starting from the suppliers the model's current start orders from: its cost
     in objective units (the part's weighted cost, unmet units at their penalty), the flows in
@@ -173,6 +170,7 @@ def choose_suppliers(model: Model, deadline: float, threads: int = 1) -> Choice:
         value,
         deadline - (fixing - time.perf_counter()),
         relaxation.bound,
+        kicks,
     )
     closed, kept = fixed_suppliers(shape, relaxation, best_cost, deadline)
     return Choice(
@@ -356,6 +354,7 @@ def _local_search(
     value: np.ndarray,
     deadline: float,
     bound: float,
+    kicks: int = _KICKS,
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """Descents from the best set found, each from a kick once the previous descent is stuck
     (in turn, one supplier swapped at random, and the relaxation's choice under values
@@ -366,7 +365,7 @@ def _local_search(
     capacity = np.bincount(shape.offer_supplier, shape.capacity, minlength=len(shape.suppliers))
     need = float(shape.demand.sum()) if shape.one_product else 0.0
     stuck = 0
-    while time.perf_counter() < deadline and best[0] > bound * (1 + 1e-7) and stuck < _KICKS:
+    while time.perf_counter() < deadline and best[0] > bound * (1 + 1e-7) and stuck < kicks:
         stuck += 1
         if stuck % 2 == 0:
             kicked = _noisy_choice(shape, value, rng)
