@@ -31,7 +31,7 @@ import numpy as np
 from optimizer.lagrangian import Shape, cover, filling, fixed_suppliers, relax, shape_of
 from optimizer.model import Model
 
-_KICKS = 8  # kicks in a row that find nothing better before the solver gets the time left
+_KICKS = 8  # restarts in a row that find nothing better before the search stops
 _PRICED_PER_ROUND = 60  # moves priced exactly before the search gives up improving
 _RELAXATION = 0.35  # share of the search's time for the Lagrangian relaxation, at most
 _FIXING = 0.08  # share kept for the reduced-cost fixing
@@ -152,7 +152,7 @@ def choose_suppliers(
         return cost
 
     # until the relaxation has values, the suppliers completing a choice are the largest
-    value_of = -shape.supplier_capacity
+    value_of = np.zeros(len(shape.suppliers))
 
     price(start)
     # the relaxation converges within a few hundred iterations: a third of the time at most
@@ -193,7 +193,8 @@ def covering(shape: Shape, opened: np.ndarray, value: np.ndarray) -> np.ndarray:
     if float(capacity[opened].sum()) >= need:
         return opened
     opened = opened.copy()
-    for s in np.argsort(value / np.maximum(capacity, 1e-9)):
+    # least value per unit of capacity first, the largest first among equals
+    for s in np.lexsort((-capacity, value / np.maximum(capacity, 1e-9))):
         if not opened[s]:
             opened[s] = True
             if float(capacity[opened].sum()) >= need:
