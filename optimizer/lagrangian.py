@@ -112,6 +112,8 @@ def filling(shape: Shape, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     order = np.lexsort((reduced[negative], offer_of))
     arcs = negative[order]
     offer_of = offer_of[order]
+    # a group could receive its tolerance too, but every unit costs something (price, delivery,
+    # delay, eco), so some optimum receives no more than the demand: the bound holds for it
     room = shape.demand[shape.arc_group[arcs]]
     cumulative = np.cumsum(room)
     counts = np.bincount(offer_of, minlength=len(shape.offers))
