@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import highspy
 import numpy as np
@@ -116,8 +117,9 @@ def textbook_arrays(
 
 def highs_alone(
     data: dict[str, object], time_limit: float, threads: int, gap: float
-) -> dict[str, float | str]:
-    """HiGHS on the textbook strong formulation: objective, bound and seconds."""
+) -> dict[str, Any]:
+    """HiGHS on the textbook strong formulation: objective, bound, seconds, status and which
+    facilities are open."""
     f, s, d, c = textbook_arrays(data)
     m, n = c.shape
     started = time.perf_counter()
@@ -155,11 +157,13 @@ def highs_alone(
     h.addRows(rows, np.full(rows, -inf), np.zeros(rows), 2 * rows, starts, index, value)
     h.run()
     info = h.getInfo()
+    values = np.array(h.getSolution().col_value)
     return {
         "objective": float(info.objective_function_value),
         "bound": float(info.mip_dual_bound),
         "seconds": time.perf_counter() - started,
         "status": h.modelStatusToString(h.getModelStatus()),
+        "open": [bool(v > 0.5) for v in values[:m]] if values.size else [],
     }
 
 

@@ -26,6 +26,7 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -141,9 +142,12 @@ def generate(size: str, seed: int = 7) -> Problem:
 
 
 def run_one(
-    size: str, threads: int, time_limit: float | None, gap: float | None
+    size: str, threads: int, time_limit: float | None, gap: float | None, detail: bool = False
 ) -> dict[str, object]:
-    """Generates and solves one size in this process and returns its figures."""
+    """Generates and solves one size in this process and returns its figures. With
+    ``detail``, the same problem is solved again without the explanations and the members-alone
+    comparison, which tells what those cost, and the ratios to the time inside HiGHS are
+    given."""
     _, _, _, _, _, _, default_limit, default_gap = SIZES[size]
     started = time.perf_counter()
     problem = generate(size)
@@ -157,6 +161,20 @@ def run_one(
     solution = solve(problem, options)
     total = time.perf_counter() - started
     r = solution.report
+    figures: dict[str, object] = {}
+    if detail:
+        started = time.perf_counter()
+        plain = solve(problem, replace(options, explain=False, compare_alone=False)).report
+        bare = time.perf_counter() - started
+        inside = plain.solver_seconds or 0.0
+        figures = {
+            "without_explain_alone_s": round(bare, 2),
+            "explain_alone_s": round(total - bare, 2),
+            "without_inside_highs_s": round(inside, 2),
+            "read_back_s": round(bare - plain.build_seconds - plain.solve_seconds, 2),
+            "without_over_highs": round(bare / inside, 2) if inside else None,
+            "total_over_highs": round(total / (r.solver_seconds or inside), 2) if inside else None,
+        }
     return {
         "size": size,
         "needs": len(problem.needs),
@@ -175,6 +193,7 @@ def run_one(
         "unserved": solution.indicators.needs_unmet + solution.indicators.needs_partial,
         "total_cost": str(solution.indicators.total_cost),
         "savings": str(solution.indicators.savings),
+        **figures,
     }
 
 
@@ -185,10 +204,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=None)
     parser.add_argument("--gap", type=float, default=None)
+    parser.add_argument(
+        "--detail",
+        action="store_true",
+        help="solve again without explanations and members alone, and compare with HiGHS's time",
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(run_one(args.one, args.threads, args.time_limit, args.gap)))
+        print(json.dumps(run_one(args.one, args.threads, args.time_limit, args.gap, args.detail)))
         return 0
     sizes = list(args.sizes) + (args.size_list.split(",") if args.size_list else [])
     sizes = [s.strip().upper() for s in sizes] or ["S"]
@@ -200,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         extra += ["--time-limit", str(args.time_limit)]
     if args.gap is not None:
         extra += ["--gap", str(args.gap)]
+    if args.detail:
+        extra.append("--detail")
     for size in sizes:
         done = subprocess.run(
             [sys.executable, __file__, "--one", size, *extra],

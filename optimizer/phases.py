@@ -56,8 +56,14 @@ from optimizer.suppliers_search import apply_choice, choose_suppliers
 _SLACK = 1e-6
 _SEARCH = 0.6  # share of a part's time for the supplier search, when the part fits it
 _SEARCH_ALONE = 30.0  # seconds for the supplier search without a time limit
-_SEARCH_LARGE = 0.9  # share for the search on a part of more than _LARGE flow variables
-_LARGE = 20_000
+# seconds per variable and constraint for HiGHS to take a model, solve its root node's linear
+# relaxation and give the answer back, at the least (100 x 1,000 facility location: 40 s on
+# the shared 2-core machine, presolve and hand-off not interruptible); with less time left,
+# the search keeps the time and the solver is not called
+_ROOT_SECONDS = 2e-4
+_KICKS = 3  # restarts of the local search in a row that find nothing better, when it stops
+_UNTIL_DEADLINE = 1_000_000
+_SETTLE_SECONDS = 1e-5  # per variable and constraint, to set the model's values after it
 _SEARCH_ABOVE = 5_000  # smaller parts are solved by HiGHS alone in well under a second
 _POOLING = 0.25  # share of a part's time for improving the greedy start at most
 _WORST = (Status.OPTIMAL, Status.FEASIBLE, Status.APPROXIMATE, Status.TIME_LIMIT, Status.ERROR)
@@ -241,7 +247,13 @@ def _solve_part(
     hold_served(model, [(members, most_unmet[c]) for c, members in sorted(clusters.items())])
     built += time.perf_counter() - building
     limit = None if deadline is None else max(0.05, deadline - time.perf_counter())
-    if proven is not None and _gap_of(model, proven) <= options.gap:
+    size = model.lp.numVariables() + model.lp.numConstraints()
+    if proven is not None and (
+        _gap_of(model, proven) <= options.gap
+        or (limit is not None and limit < _ROOT_SECONDS * size)
+    ):
+        # proven within the gap, or too little time left for the solver to get through its
+        # root node (it would only hand the start back): the search's answer and bound stand
         cost = _report_without_solver(model, options, proven)
     else:
         cost = run_solver(model, replace(options, time_limit=limit), 0.0)
@@ -258,11 +270,17 @@ def _search_suppliers(model: Model, deadline: float | None, threads: int) -> flo
     to order from (:mod:`optimizer.suppliers_search`); returns the Lagrangian lower bound of
     the part's cost phase."""
     now = time.perf_counter()
-    # on a large part the solver's root node alone outlasts the budget: the search gets it
-    share = _SEARCH if len(model.flow) <= _LARGE else _SEARCH_LARGE
-    until = now + (share * (deadline - now) if deadline is not None else _SEARCH_ALONE)
+    # on a large part the solver's root node alone outlasts the budget: the search gets it,
+    # less the time to hand the model to the solver and read its answer back
+    until, kicks = now + _SEARCH_ALONE, _KICKS
+    if deadline is not None:
+        size = model.lp.numVariables() + model.lp.numConstraints()
+        until = now + _SEARCH * (deadline - now)
+        if deadline - until < _ROOT_SECONDS * size:
+            # the solver will not be called: the search restarts until the time is spent
+            until, kicks = deadline - _SETTLE_SECONDS * size, _UNTIL_DEADLINE
     with stdout_silenced():  # highspy prints a banner when a solver is created
-        choice = choose_suppliers(model, until, threads)
+        choice = choose_suppliers(model, until, threads, kicks)
     if choice.cost < _start_cost(model) - 1e-12:
         apply_choice(model, choice)
         settle(model)
@@ -292,14 +310,24 @@ def _gap_of(model: Model, bound: float) -> float:
 
 
 def _report_without_solver(model: Model, options: SolveOptions, bound: float) -> SolverReport:
-    """The report of a part whose start is proven within the gap by the Lagrangian bound."""
+    """The report of a part whose start the solver did not get: proven within the gap by the
+    Lagrangian bound, or stopped by the time limit (too little time left for the solver)."""
     objective = model.lp.objective
     assert objective is not None
     value = float(objective.value() or 0.0)
     lp = model.lp
-    gap = relative_gap(value, min(bound, value))
+    gap = relative_gap(value, min(bound, value)) or 0.0
+    status, message = Status.OPTIMAL, "proven by the Lagrangian bound of the supplier search"
+    if gap > 1e-6:
+        status = Status.FEASIBLE
+    if gap > options.gap:
+        status = Status.TIME_LIMIT
+        message = (
+            "stopped by the time limit in the supplier search, with too little time left for "
+            "the solver's root node: the bound is the search's Lagrangian bound"
+        )
     return SolverReport(
-        status=Status.OPTIMAL if gap is not None and gap <= 1e-6 else Status.FEASIBLE,
+        status=status,
         solver=options.solver,
         objective=value,
         bound=min(bound, value),
@@ -310,7 +338,7 @@ def _report_without_solver(model: Model, options: SolveOptions, bound: float) ->
         integer_variables=sum(1 for v in lp.variables() if v.cat == "Integer"),
         constraints=lp.numConstraints(),
         groups=len(model.groups),
-        message="proven by the Lagrangian bound of the supplier search",
+        message=message,
     )
 
 

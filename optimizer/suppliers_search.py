@@ -5,92 +5,36 @@ order from are chosen, is a transportation problem: every offer sells in packs o
 single price, without minimum order, from a supplier that charges a fee it never waives, the
 needs' quantities are whole, and no hard rule is set. Then the hard part is the fees (a supplier
 is worth its fee only for the groups it serves), and the branch-and-bound lacks a good
-incumbent on large instances. Two classic tools give it one, and a bound:
+incumbent on large instances. This module gives it one:
 
-- a Lagrangian relaxation of the demand rows (Cornuéjols, Sridharan and Thizy 1991): for
-  multipliers ``u`` on the groups' demand, each supplier is worth ordering from when its fee
-  plus the best filling of its offers' capacities with units of negative reduced cost
-  ``cost - u`` is negative; with one product the total capacity row stays in the subproblem
-  (a 0-1 covering knapsack), which is what makes the bound strong when capacities are tight;
-  the relaxation's value is a lower bound of the part's optimum, and the multipliers follow a
-  subgradient method with Polyak's step;
-- a local search over the set of suppliers ordered from (close one, open one, swap two; moves
-  ranked by an estimate that ignores capacities, as in Whitaker's fast interchange, then
-  priced exactly by solving their transportation problem with HiGHS's dual simplex, warm
-  started from the previous set's basis), started from the best choice the relaxation made,
-  and restarted from seeded random swaps while they find something better.
-
-The bound also fixes suppliers (reduced-cost fixing) before the branch-and-bound gets the time
-left: a supplier whose opening (closing) alone lifts the relaxation above the best cost found.
+- the Lagrangian relaxation of :mod:`optimizer.lagrangian` gives a bound, and each choice of
+  suppliers it makes is priced exactly by solving its transportation problem with HiGHS's
+  dual simplex, warm started from the previous set's basis;
+- a local search over the set of suppliers ordered from (close one, open one, swap two) ranks
+  its moves by two optimistic estimates, the transportation problem's duals and Whitaker's
+  fast interchange (which ignores capacities), prices them exactly, and takes the first that
+  lowers the cost; when stuck, it restarts from a random swap or from the relaxation's choice
+  under perturbed values, from a fixed seed, while such kicks find something better;
+- the bound then fixes suppliers (reduced-cost fixing) before the branch-and-bound gets the
+  time left.
 """
 
 from __future__ import annotations
 
-import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
 import highspy
 import numpy as np
 
+from optimizer.lagrangian import Shape, cover, filling, fixed_suppliers, relax, shape_of
 from optimizer.model import Model
 
-_KICKS = 8  # kicks in a row that find nothing better before the solver gets the time left
+_KICKS = 8  # restarts in a row that find nothing better before the search stops
 _PRICED_PER_ROUND = 60  # moves priced exactly before the search gives up improving
-
-
-@dataclass
-class _Shape:
-    """The part as arrays: arcs (group, offer) with their cost per unit, demands, capacities,
-    and the suppliers' fees, all in objective units."""
-
-    keys: list[tuple[int, int]]
-    arc_group: np.ndarray
-    arc_offer: np.ndarray
-    arc_cost: np.ndarray
-    demand: np.ndarray
-    penalty: np.ndarray
-    offers: list[int]
-    capacity: np.ndarray
-    offer_supplier: np.ndarray
-    suppliers: list[str]
-    fee: np.ndarray
-    one_product: bool
-
-
-def _shape(model: Model) -> _Shape:
-    scales = model.scales
-    offers = list(model.offers)
-    column = {o: i for i, o in enumerate(offers)}
-    suppliers = sorted({model.offer(o).supplier for o in offers})
-    index = {s: i for i, s in enumerate(suppliers)}
-    fees = {s.id: float(s.delivery_fee) for s in model.problem.suppliers}
-    keys = list(model.flow)
-    cost = []
-    for g, o in keys:
-        offer = model.offer(o)
-        per_unit = scales.per_unit(
-            g, model.shipping[g, o], offer.lead_time_days, float(offer.eco_score)
-        )
-        cost.append(per_unit + scales.per_euro * float(offer.tiers[0].unit_price))
-    return _Shape(
-        keys=keys,
-        arc_group=np.array([g for g, _ in keys], dtype=np.int64),
-        arc_offer=np.array([column[o] for _, o in keys], dtype=np.int64),
-        arc_cost=np.array(cost),
-        demand=np.array([float(group.demand) for group in model.groups]),
-        penalty=np.array([scales.unmet_penalty[g] for g in range(len(model.groups))]),
-        offers=offers,
-        capacity=np.array([model.limit[o] for o in offers]),
-        offer_supplier=np.array([index[model.offer(o).supplier] for o in offers], dtype=np.int64),
-        suppliers=suppliers,
-        fee=np.array(
-            [scales.per_euro * fees[s] if s in model.supplier_used else 0.0 for s in suppliers]
-        ),
-        one_product=len({group.product for group in model.groups}) == 1,
-    )
+_RELAXATION = 0.35  # share of the search's time for the Lagrangian relaxation, at most
+_FIXING = 0.08  # share kept for the reduced-cost fixing
 
 
 class _Transport:
@@ -99,7 +43,7 @@ class _Transport:
     penalty. Opening and closing a supplier changes its offers' capacity rows only, so each
     solve starts from the previous basis."""
 
-    def __init__(self, shape: _Shape, threads: int) -> None:
+    def __init__(self, shape: Shape, threads: int) -> None:
         self.shape = shape
         arcs, groups, offers = len(shape.keys), len(shape.demand), len(shape.offers)
         h = highspy.Highs()  # type: ignore[no-untyped-call]
@@ -146,6 +90,7 @@ class _Transport:
         self.highs = h
         self.groups = groups
         self.open = np.ones(len(shape.suppliers), dtype=bool)
+        self.duals = np.zeros(groups + offers)
 
     def price(self, open_: np.ndarray) -> tuple[float, np.ndarray]:
         """The cost (fees included) of ordering from the ``open_`` suppliers, and the flows."""
@@ -163,7 +108,9 @@ class _Transport:
             )
             self.open = open_.copy()
         self.highs.run()
-        values = np.array(self.highs.getSolution().col_value)
+        solution = self.highs.getSolution()
+        values = np.array(solution.col_value)
+        self.duals = np.array(solution.row_dual)
         objective = float(self.highs.getInfo().objective_function_value)
         return objective + float(shape.fee[open_].sum()), values
 
@@ -180,135 +127,14 @@ class Choice:
     kept: list[str]
 
 
-def _cover(
-    value: np.ndarray, capacity: np.ndarray, demand: float, unmet_cost: float
-) -> tuple[np.ndarray, float]:
-    """The suppliers to open in the Lagrangian subproblem with the total capacity row
-    (``sum capacity[s] * open[s] + unmet >= demand``): every supplier of negative value, then
-    the cheapest cover of the demand left by a 0-1 knapsack (dynamic programming over whole
-    units, capacities rounded up and the demand down, which keeps it a relaxation), units not
-    covered costing ``unmet_cost`` each. Returns the suppliers and the subproblem's value."""
-    opened = value < 0
-    base = float(value[opened].sum())
-    need = demand - float(capacity[opened].sum())
-    if need < 1.0:
-        return opened, base
-    units = math.floor(need + 1e-9)
-    items = np.flatnonzero(~opened)
-    if items.size == 0 or units > 200_000 or items.size * units > 50_000_000:
-        return opened, base  # too large to cover exactly: the plain bound still holds
-    weight = np.ceil(capacity[items] - 1e-9).astype(np.int64)
-    cost = value[items]
-    best = np.full(units + 1, np.inf)
-    best[0] = 0.0
-    reach = np.arange(units + 1)
-    used = np.zeros((items.size, units + 1), dtype=bool)
-    for k in range(items.size):
-        candidate = best[np.maximum(0, reach - weight[k])] + cost[k]
-        better = candidate < best
-        used[k] = better
-        best = np.where(better, candidate, best)
-    total = best + unmet_cost * (units - reach)
-    covered = int(np.argmin(total))
-    left = covered
-    for k in range(items.size - 1, -1, -1):
-        if used[k, left]:
-            opened[items[k]] = True
-            left = max(0, left - int(weight[k]))
-    return opened, base + float(total[covered])
-
-
-def _lagrangian(
-    shape: _Shape,
-    upper: float,
-    deadline: float,
-    price: Callable[[np.ndarray], float],
-    iterations: int = 3000,
-) -> tuple[float, np.ndarray, np.ndarray]:
-    """Subgradient on the demand multipliers: the best lower bound found, the multipliers
-    that gave it, and each supplier's value (fee plus best filling) under them. When the part
-    has one product, the subproblem keeps the total capacity row (a much stronger bound when
-    capacities are tight). Each new choice of suppliers is priced by ``price`` (which returns
-    its exact cost), and the best cost found steers the step."""
-    demand, cost = shape.demand, shape.arc_cost
-    groups = len(demand)
-    # start from each group's cheapest unit with its supplier's fee spread over the offer's
-    # capacity, close to the linear relaxation's prices
-    per_unit_fee = shape.fee[shape.offer_supplier] / np.maximum(shape.capacity, 1.0)
-    cheapest = np.full(groups, np.inf)
-    np.minimum.at(cheapest, shape.arc_group, cost + per_unit_fee[shape.arc_offer])
-    u = np.minimum(np.where(np.isfinite(cheapest), cheapest, shape.penalty), shape.penalty)
-    best, best_value, best_u = -math.inf, np.zeros(len(shape.suppliers)), u
-    step, stalled = 2.0, 0
-    bound_d = demand[shape.arc_group]
-    supplier_capacity = np.bincount(
-        shape.offer_supplier, shape.capacity, minlength=len(shape.suppliers)
-    )
-    total_demand = float(demand.sum())
-    priced: set[bytes] = set()
-    pricing, began = 0.0, time.perf_counter()
-    best_opened = np.zeros(len(shape.suppliers), dtype=bool)
-    for _ in range(iterations):
-        if time.perf_counter() > deadline:
-            break
-        reduced = cost - u[shape.arc_group]
-        negative = reduced < 0
-        order = np.lexsort((reduced, shape.arc_offer))
-        room = np.where(negative, bound_d, 0.0)[order]
-        offer_of = shape.arc_offer[order]
-        cumulative = np.cumsum(room)
-        counts = np.bincount(offer_of, minlength=len(shape.offers))
-        begins = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        before = np.concatenate([[0.0], cumulative])[begins][offer_of]
-        used = cumulative - room - before
-        take_sorted = np.clip(shape.capacity[offer_of] - used, 0.0, room)
-        take = np.empty_like(take_sorted)
-        take[order] = take_sorted
-        offer_value = np.bincount(shape.arc_offer, reduced * take, minlength=len(shape.offers))
-        value = shape.fee + np.bincount(
-            shape.offer_supplier, offer_value, minlength=len(shape.suppliers)
-        )
-        if shape.one_product:
-            unmet_cost = float(np.min(shape.penalty - u))
-            opened, sub = _cover(value, supplier_capacity, total_demand, max(unmet_cost, 0.0))
-        else:
-            opened = value < 0
-            sub = float(np.minimum(value, 0.0).sum())
-        lower = float(u @ demand) + sub
-        if lower > best + 1e-12:
-            best, best_value, best_u, best_opened, stalled = lower, value, u, opened, 0
-        else:
-            stalled += 1
-            if stalled >= 20:
-                step, stalled = step / 2, 0
-                if step < 1e-4:
-                    break
-        key = opened.tobytes()
-        if key not in priced and pricing < 0.3 * (time.perf_counter() - began):
-            # pricing a choice takes a transportation solve: a third of the time at most
-            priced.add(key)
-            clock = time.perf_counter()
-            upper = min(upper, price(opened))
-            pricing += time.perf_counter() - clock
-        if best >= upper * (1 - 1e-7):
-            break
-        x = take * opened[shape.offer_supplier[shape.arc_offer]]
-        gradient = demand - np.bincount(shape.arc_group, x, minlength=groups)
-        norm = float(gradient @ gradient)
-        if norm <= 1e-12:
-            break
-        u = np.clip(u + step * max(upper - lower, 1e-9) / norm * gradient, 0.0, shape.penalty)
-    if best_opened.tobytes() not in priced:
-        price(best_opened)
-    return best, best_u, best_value
-
-
-def choose_suppliers(model: Model, deadline: float, threads: int = 1) -> Choice:
+def choose_suppliers(
+    model: Model, deadline: float, threads: int = 1, kicks: int = _KICKS
+) -> Choice:
     """The best set of suppliers found by the Lagrangian and the local search before
     ``deadline``, starting from the suppliers the model's current start orders from: its cost
     in objective units (the part's weighted cost, unmet units at their penalty), the flows in
     the order of ``model.flow``, and the Lagrangian bound."""
-    shape = _shape(model)
+    shape = shape_of(model)
     transport = _Transport(shape, threads)
     start = np.array(
         [
@@ -319,24 +145,22 @@ def choose_suppliers(model: Model, deadline: float, threads: int = 1) -> Choice:
     found: dict[str, object] = {}
 
     def price(opened: np.ndarray) -> float:
-        cost, flows = transport.price(opened | (shape.fee <= 0))
+        opened = covering(shape, opened | (shape.fee <= 0), value_of)
+        cost, flows = transport.price(opened)
         if "cost" not in found or cost < cast(float, found["cost"]):
-            found.update(cost=cost, flows=flows, opened=opened | (shape.fee <= 0))
+            found.update(cost=cost, flows=flows, opened=opened)
         return cost
 
+    # until the relaxation has values, the suppliers completing a choice are the largest
+    value_of = np.zeros(len(shape.suppliers))
+
     price(start)
-    share = time.perf_counter() + 0.5 * max(0.0, deadline - time.perf_counter())
-    bound, u, value = _lagrangian(shape, cast(float, found["cost"]), share, price)
-    # the Lagrangian's last choice, completed with the most attractive suppliers until the
-    # open capacity covers the demand
-    chosen = value < 0
-    total = float(shape.demand.sum())
-    capacity_of = np.bincount(shape.offer_supplier, shape.capacity, minlength=len(shape.suppliers))
-    for s in np.argsort(value / np.maximum(capacity_of, 1e-9)):
-        if float(capacity_of[chosen].sum()) >= total:
-            break
-        chosen[s] = True
-    price(chosen)
+    # the relaxation converges within a few hundred iterations: a third of the time at most
+    share = time.perf_counter() + _RELAXATION * max(0.0, deadline - time.perf_counter())
+    relaxation = relax(shape, cast(float, found["cost"]), share, price)
+    value = value_of = relaxation.value
+    price(relaxation.opened)
+    fixing = time.perf_counter() + _FIXING * max(0.0, deadline - time.perf_counter())
     best_cost, best_flows, _ = _local_search(
         transport,
         shape,
@@ -344,20 +168,74 @@ def choose_suppliers(model: Model, deadline: float, threads: int = 1) -> Choice:
         cast(float, found["cost"]),
         cast(np.ndarray, found["flows"]),
         value,
-        deadline,
-        bound,
+        deadline - (fixing - time.perf_counter()),
+        relaxation.bound,
+        kicks,
     )
-    # reduced-cost fixing: without the capacity row, the relaxation at ``u`` is worth
-    # ``plain``; opening a supplier it leaves closed adds its value, closing one it opens
-    # subtracts it, so a supplier whose change alone passes the best cost is fixed
-    plain = float(u @ shape.demand + np.minimum(value, 0.0).sum())
-    margin = best_cost + 1e-9 * max(1.0, abs(best_cost))
-    closed = [shape.suppliers[i] for i in np.flatnonzero(plain + value > margin)]
-    kept = [shape.suppliers[i] for i in np.flatnonzero(plain - value > margin)]
-    return Choice(best_cost, best_flows, bound, closed, kept)
+    closed, kept = fixed_suppliers(shape, relaxation, best_cost, deadline)
+    return Choice(
+        best_cost,
+        best_flows,
+        relaxation.bound,
+        [shape.suppliers[i] for i in np.flatnonzero(closed)],
+        [shape.suppliers[i] for i in np.flatnonzero(kept)],
+    )
 
 
-def _assignment_costs(shape: _Shape) -> np.ndarray | None:
+def covering(shape: Shape, opened: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """``opened`` completed, when its suppliers' capacity falls short of the demand of a part
+    of one product, with the suppliers of least ``value`` per unit of capacity until it
+    covers the demand (a short choice would leave units unmet at their penalty)."""
+    if not shape.one_product:
+        return opened
+    capacity = shape.supplier_capacity
+    need = float(shape.demand.sum())
+    if float(capacity[opened].sum()) >= need:
+        return opened
+    opened = opened.copy()
+    # least value per unit of capacity first, the largest first among equals
+    for s in np.lexsort((-capacity, value / np.maximum(capacity, 1e-9))):
+        if not opened[s]:
+            opened[s] = True
+            if float(capacity[opened].sum()) >= need:
+                break
+    return opened
+
+
+def _dual_moves(
+    shape: Shape, opened: np.ndarray, duals: np.ndarray, need: float
+) -> list[tuple[float, int, int]]:
+    """Moves (close ``i``, open ``j``, or swap them; -1 for none) that keep the open capacity
+    above ``need``, ranked by a first-order estimate from the transportation problem's duals:
+    opening ``j`` saves its best filling at the groups' dual prices, less its fee; closing
+    ``i`` saves its fee and loses its capacity at its dual price (both optimistic)."""
+    groups = len(shape.demand)
+    prices, capacity_prices = duals[:groups], np.abs(duals[groups:])
+    opening, _, _ = filling(shape, prices)
+    lost = np.bincount(
+        shape.offer_supplier, capacity_prices * shape.capacity, minlength=len(shape.suppliers)
+    )
+    closing = lost - shape.fee
+    capacity = shape.supplier_capacity
+    slack = float(capacity[opened].sum()) - need
+    inside = np.flatnonzero(opened & (shape.fee > 0))
+    outside = np.flatnonzero(~opened)
+    moves = [(float(closing[i]), int(i), -1) for i in inside if capacity[i] <= slack + 1e-9]
+    moves += [(float(opening[j]), -1, int(j)) for j in outside]
+    if inside.size and outside.size:
+        pairs = closing[inside][:, None] + opening[outside][None, :]
+        feasible = capacity[outside][None, :] - capacity[inside][:, None] >= -slack - 1e-9
+        pairs = np.where(feasible, pairs, np.inf)
+        flat = np.argsort(pairs, axis=None)[: 2 * _PRICED_PER_ROUND]
+        for k in flat:
+            a, b = divmod(int(k), outside.size)
+            if np.isfinite(pairs[a, b]):
+                moves.append((float(pairs[a, b]), int(inside[a]), int(outside[b])))
+    moves.sort()
+    return moves
+
+
+def _assignment_costs(shape: Shape) -> np.ndarray | None:
     """Serving each group's whole demand from each supplier's cheapest offer, ignoring
     capacities (infinite where the supplier cannot serve the group), or None when the matrix
     would be too large to estimate moves with."""
@@ -411,7 +289,7 @@ def _estimated_moves(
 
 def _descend(
     transport: _Transport,
-    shape: _Shape,
+    shape: Shape,
     opened: np.ndarray,
     cost: float,
     flows: np.ndarray,
@@ -428,9 +306,15 @@ def _descend(
     need = float(shape.demand.sum()) if shape.one_product else 0.0
     tried: set[bytes] = set()
     improved = True
+    transport.price(opened)
+    duals = transport.duals.copy()
     while improved and time.perf_counter() < deadline and cost > bound * (1 + 1e-7):
         improved = False
-        candidates = [] if costs is None else _estimated_moves(costs, shape.fee, opened)
+        # the moves the transportation duals rank and those that ignore capacities (close
+        # to the truth when capacities are loose), in the order of their estimates
+        candidates = _dual_moves(shape, opened, duals, need)
+        if costs is not None:
+            candidates = sorted(candidates + _estimated_moves(costs, shape.fee, opened))
         # then the plain moves, in the order of the Lagrangian's values
         candidates += [(0.0, int(i), -1) for i in np.argsort(-value) if opened[i]]
         candidates += [(0.0, -1, int(j)) for j in np.argsort(value) if not opened[j]]
@@ -457,37 +341,43 @@ def _descend(
             trial_cost, trial_flows = transport.price(trial)
             if trial_cost < cost - 1e-9 * max(1.0, abs(cost)):
                 opened, cost, flows, improved = trial, trial_cost, trial_flows, True
+                duals = transport.duals.copy()
                 break
     return cost, flows, opened
 
 
 def _local_search(
     transport: _Transport,
-    shape: _Shape,
+    shape: Shape,
     opened: np.ndarray,
     cost: float,
     flows: np.ndarray,
     value: np.ndarray,
     deadline: float,
     bound: float,
+    kicks: int = _KICKS,
 ) -> tuple[float, np.ndarray, np.ndarray]:
-    """Descents from the best set found, each from a kick (one supplier swapped at random,
-    from a fixed seed) once the previous descent is stuck, until ``deadline``, the bound, or
-    a few kicks in a row that find nothing better (an iterated local search)."""
+    """Descents from the best set found, each from a kick once the previous descent is stuck
+    (in turn, one supplier swapped at random, and the relaxation's choice under values
+    perturbed at random, both from a fixed seed), until ``deadline``, the bound, or kicks in a
+    row that find nothing better (an iterated local search)."""
     best = _descend(transport, shape, opened, cost, flows, value, deadline, bound)
     rng = np.random.default_rng(1)
     capacity = np.bincount(shape.offer_supplier, shape.capacity, minlength=len(shape.suppliers))
     need = float(shape.demand.sum()) if shape.one_product else 0.0
     stuck = 0
-    while time.perf_counter() < deadline and best[0] > bound * (1 + 1e-7) and stuck < _KICKS:
+    while time.perf_counter() < deadline and best[0] > bound * (1 + 1e-7) and stuck < kicks:
         stuck += 1
-        kicked = best[2].copy()
-        inside = np.flatnonzero(kicked & (shape.fee > 0))
-        outside = np.flatnonzero(~kicked)
-        if inside.size == 0 or outside.size == 0:
-            break
-        kicked[rng.choice(inside)] = False
-        kicked[rng.choice(outside)] = True
+        if stuck % 2 == 0:
+            kicked = _noisy_choice(shape, value, rng)
+        else:
+            kicked = best[2].copy()
+            inside = np.flatnonzero(kicked & (shape.fee > 0))
+            outside = np.flatnonzero(~kicked)
+            if inside.size == 0 or outside.size == 0:
+                break
+            kicked[rng.choice(inside)] = False
+            kicked[rng.choice(outside)] = True
         if float(capacity[kicked].sum()) < need:
             continue
         kick_cost, kick_flows = transport.price(kicked)
@@ -495,6 +385,21 @@ def _local_search(
         if found[0] < best[0] - 1e-9 * max(1.0, abs(best[0])):
             best, stuck = found, 0
     return best
+
+
+def _noisy_choice(shape: Shape, value: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The suppliers the Lagrangian subproblem would open were each supplier's value off by a
+    random amount (a sixth of the typical value, normally distributed), completed to cover
+    the demand: a choice close to the relaxation's but not the same, to restart from."""
+    scale = float(np.median(np.abs(value))) or 1.0
+    noisy = value + rng.normal(0.0, scale / 6, value.size)
+    if shape.one_product:
+        # a unit left uncovered costs more than any supplier: the choice covers the demand
+        dearest = float(np.abs(noisy).sum()) + 1.0
+        opened, _ = cover(noisy, shape.supplier_capacity, float(shape.demand.sum()), dearest)
+    else:
+        opened = noisy < 0
+    return covering(shape, opened | (shape.fee <= 0), noisy)
 
 
 def apply_choice(model: Model, choice: Choice) -> None:
