@@ -94,12 +94,18 @@ def rounds_close(round_id: int | None, no_optimize: bool, acting_email: str | No
 def scheduler(tick: float, nice: int) -> None:
     """Run the one scheduler process: closes rounds at their cut-off, reminds members, works
     the background jobs. Stop it with Ctrl-C."""
+    import contextlib
     import os
+    from pathlib import Path
 
     from purchasing.scheduler import Rhythms, serve
 
     if nice:
         os.nice(nice)
+        # Linux schedules each session as a group, whose own nice value weighs against the
+        # web server's: lowered too (best effort; a container's CPU weight does the same).
+        with contextlib.suppress(OSError):
+            Path("/proc/self/autogroup").write_text(str(nice))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     click.echo("coachat scheduler running; press Ctrl-C to stop.")
