@@ -81,4 +81,8 @@
   });
   input.addEventListener("blur", () => setTimeout(() => { items = []; render(); }, 150));
   if (chosen) chosen.dataset.freeText = chosen.dataset.freeText || chosen.textContent;
+  // Typed before this script ran (a slow page): suggest for it now rather than wait for a key.
+  if (document.activeElement === input && !hidden.value && input.value.trim().length >= 2) {
+    input.dispatchEvent(new Event("input"));
+  }
 })();
