@@ -25,4 +25,4 @@ RUN pip install --no-cache-dir --config-settings editable_mode=compat -e . \
 USER 1000
 EXPOSE 8000
 # Migrate, then serve; SECRET_KEY and DATABASE_URL come from the environment.
-CMD ["sh", "-c", "coachat db upgrade && exec gunicorn --workers 3 --bind 0.0.0.0:8000 --access-logfile - 'web:create_app()'"]
+CMD ["sh", "-c", "coachat db upgrade && exec gunicorn --workers 5 --bind 0.0.0.0:8000 --access-logfile - 'web:create_app()'"]

@@ -1,10 +1,10 @@
 """A bounded load test: members submit, change and cancel needs while a round closes.
 
-    .venv/bin/python benchmarks/load.py [--seconds 30] [--members 50] [--workers 3] [--ramp 5]
+    .venv/bin/python benchmarks/load.py [--seconds 30] [--members 50] [--workers 5] [--ramp 5]
 
 Starts a throwaway PostgreSQL on 127.0.0.1 (the recipe of scripts/test-postgres.sh; or uses
 DATABASE_URL when it names an existing, empty PostgreSQL database), migrates it, loads the demo
-cooperative, then starts gunicorn (`--workers 3`) and the scheduler process (`--tick 1`).
+cooperative, then starts gunicorn (`--workers 5`) and the scheduler process (`--tick 1`).
 Simulated members (threads, each with its own cookie and CSRF token) arrive one after the other
 over the first `--ramp` seconds (as people open the page, not all in the same millisecond; 0:
 all at once), sign in as the demo members, submit needs through the need form, change and
@@ -581,7 +581,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--members", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--ramp", type=float, default=5.0, help="seconds over which members arrive")
     arguments = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="coachat-load."))
