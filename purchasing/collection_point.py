@@ -10,6 +10,7 @@ point on the map, so the optimizer counts the suppliers' trips to it and the mem
 from __future__ import annotations
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from persistence.audit import Actor, record_event
@@ -20,6 +21,11 @@ from purchasing.sites import site_by_id
 NO_COLLECTION_POINT = N_(
     "The cooperative has no collection point: an admin declares one among the members' "
     "delivery sites."
+)
+
+
+DECLARED_MEANWHILE = N_(
+    "Another site was made the collection point at the same moment: reload the page to see it."
 )
 
 
@@ -71,8 +77,13 @@ def declare_collection_point(
             .execution_options(synchronize_session="fetch")
         )
         session.flush()
-    site.collection_point = True
-    session.flush()
+    try:
+        with session.begin_nested():
+            site.collection_point = True
+            session.flush()
+    except IntegrityError:
+        # Another admin made another site the point meanwhile: the index kept it the only one.
+        raise Conflict(Message(DECLARED_MEANWHILE)) from None
     record_event(
         session,
         "site.collection_point",

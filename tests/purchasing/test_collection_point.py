@@ -214,3 +214,40 @@ def test_a_scenario_delivered_to_no_collection_point_is_refused(session, make, s
         )
         == 0
     )
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_two_admins_declaring_two_sites_at_once_the_second_is_told(engine, session, make):
+    """Real concurrent transactions: the first declaration holds; the second, which waited on
+    the index, gets a message instead of a server error, and leaves nothing half-done."""
+    import threading
+
+    first_site = _depot(make, session, name="Dépôt nord")
+    second_site = _depot(make, session, name="Dépôt sud")
+    session.commit()
+    sessions = make_session_factory(engine)
+    first, second = sessions(), sessions()
+    declare_collection_point(first, first_site.id, actor=None)  # flushed, not committed
+    outcome: dict[str, object] = {}
+
+    def declare_second() -> None:
+        try:
+            declare_collection_point(second, second_site.id, actor=None)
+            second.commit()
+            outcome["result"] = "declared"
+        except Conflict as refused:
+            second.rollback()
+            outcome["result"] = refused
+
+    waiting = threading.Thread(target=declare_second)
+    waiting.start()
+    waiting.join(timeout=1.0)
+    assert waiting.is_alive(), "the second declaration should wait on the first one's row"
+    first.commit()
+    waiting.join(timeout=30)
+    first.close()
+    second.close()
+    assert isinstance(outcome["result"], Conflict)
+    session.expire_all()
+    assert collection_point(session).id == first_site.id
+    assert len(_events(session, "site.collection_point")) == 1
