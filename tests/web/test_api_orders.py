@@ -133,6 +133,7 @@ def test_without_email_sending_is_refused_and_the_lead_records_an_order_sent_by_
     refused = client.post(f"/api/v1/batches/{approved.batch.id}/orders/send", headers=token("lead"))
     assert refused.status_code == 422
     assert error(refused)["message"].startswith("E-mail is off")
+    assert error(refused)["code"] == "refused" and error(refused)["fields"] == {}
     resend = client.post(f"/api/v1/orders/{paper.id}/resend", headers=token("lead"))
     assert resend.status_code == 422
     assert session.scalar(select(func.count(OrderEmail.id))) == 0

@@ -55,8 +55,10 @@ SCHEMA_MESSAGES = (
 )
 
 
-def body(status: int, message: str, fields: Mapping[str, str] | None = None) -> Response:
-    code = CODES.get(status, ("refused" if status < 500 else "internal", ""))[0]
+def body(
+    status: int, message: str, fields: Mapping[str, str] | None = None, code: str = ""
+) -> Response:
+    code = code or CODES.get(status, ("refused" if status < 500 else "internal", ""))[0]
     response = jsonify({"error": {"code": code, "message": message, "fields": dict(fields or {})}})
     response.status_code = status
     if status == 401:
@@ -65,7 +67,8 @@ def body(status: int, message: str, fields: Mapping[str, str] | None = None) -> 
 
 
 def refusal(error: Refused) -> Response:
-    """A use case refused: 404, 409, or 422 naming each field."""
+    """A use case refused: 404, 409, 422 `invalid` naming each field, or 422 `refused` when a
+    rule refuses the request as a whole."""
     if isinstance(error, NotFound):
         return body(404, translate(error.message))
     if isinstance(error, Conflict):
@@ -73,7 +76,8 @@ def refusal(error: Refused) -> Response:
     if isinstance(error, Invalid):
         fields = {name: translate(message) for name, message in error.errors.items()}
         return body(422, gettext(CODES[422][1]), fields)
-    return body(422, translate(error.message))
+    # A rule refused the request as a whole (e-mail is off, a state forbids it): no field.
+    return body(422, translate(error.message), code="refused")
 
 
 def http_error(error: HTTPException) -> Response:
