@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -88,11 +89,9 @@ def check_schema(data: object, name: str = "problem") -> None:
     checked = data
     if isinstance(data, dict) and _plain_delivery_costs(data.get("delivery_costs")):
         checked = {**data, "delivery_costs": []}
-    try:
+    with suppress(fastjsonschema.JsonSchemaException):
         _compiled(name)(checked)
         return
-    except fastjsonschema.JsonSchemaException:
-        pass
     validator = jsonschema.Draft202012Validator(schema(name))
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:

@@ -11,6 +11,7 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -226,11 +227,9 @@ def order_csv(document: OrderDocument) -> bytes:
 def _printable(text: str) -> str:
     """Text the PDF's standard fonts can show (Windows-1252): other characters are replaced by
     their closest plain letters."""
-    try:
+    with suppress(UnicodeEncodeError):
         text.encode("cp1252")
         return text
-    except UnicodeEncodeError:
-        pass
     out = []
     for char in text:
         try:
