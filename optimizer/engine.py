@@ -37,6 +37,7 @@ from optimizer.solution import (
 )
 from optimizer.solve import SolveOptions, SolverReport, Status, relative_gap
 from optimizer.tours import Tour, alone_tours, pooled_tours
+from optimizer.vans import counted_km
 
 _TENTH = Decimal("0.1")
 _GRAM = Decimal("0.001")
@@ -59,6 +60,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
     flows = read_flows(model, purchases, quantum)
     portions, outcomes = split_groups(model, flows, quantum)
     report = priced_at_real_sites(model, report, portions, options)
+    tours = batch_tours(problem, _stops(model, portions))
+    report = priced_along_tours(model, report, tours, options)
     unmet = [
         sum((outcomes[need.id].unmet for need in group.needs), Decimal(0)) for group in model.groups
     ]
@@ -72,7 +75,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
             for need in group.needs:
                 if outcomes[need.id].unmet > 0:
                     reasons[need.id] = reason
-    return _assemble(problem, model, report, purchases, portions, outcomes, reasons, options)
+    return _assemble(problem, model, report, purchases, portions, outcomes, reasons, options, tours)
 
 
 def priced_at_real_sites(
@@ -95,6 +98,44 @@ def priced_at_real_sites(
             real = float(model.delivery.cost_per_unit(supplier, portion.need.site))
             extra += float(portion.quantity) * (real - model.shipping[portion.group, portion.offer])
     objective = report.objective + model.scales.per_euro * max(0.0, extra)
+    note = (
+        f"sites pooled in {pooled} group(s): the model priced their delivery at the cheapest "
+        f"site, the answer is priced at the real sites, and the bound holds for the exact problem"
+    )
+    return _restated(report, objective, note, options)
+
+
+def priced_along_tours(
+    model: Model, report: SolverReport, tours: list[Tour], options: SolveOptions
+) -> SolverReport:
+    """The report for the exact problem when delivery tours are priced by the km.
+
+    The model counts each supplier's van as a round trip to the farthest site it serves, which
+    no tour through those sites beats (:mod:`optimizer.vans`): its bound is a bound for the
+    tours as priced. The objective is recomputed with the tours found, and the gap and status
+    follow from it, as for pooled sites."""
+    if not model.reach or report.objective is None:
+        return report
+    counted = counted_km(model)
+    extra = sum(
+        float(tour.km) - counted.get(tour.by, 0.0) for tour in tours if tour.kind == "delivery"
+    )
+    price = float(model.problem.policy.delivery_cost_per_km)
+    objective = report.objective + model.scales.per_euro * price * extra
+    note = (
+        "delivery priced along each supplier's tour: the model counted each van's round trip "
+        "to its farthest stop (no tour is shorter), the answer is priced along the tour found, "
+        "and the bound holds for the tours as priced"
+    )
+    return _restated(report, objective, note, options)
+
+
+def _restated(
+    report: SolverReport, objective: float, note: str, options: SolveOptions
+) -> SolverReport:
+    """``report`` with the exact problem's objective: the gap to the model's bound, the status
+    that gap allows (``approximate`` when the solver finished but the answer is outside the
+    requested gap), and the note added to the message."""
     gap = relative_gap(objective, report.bound)
     status = report.status
     if status in (Status.OPTIMAL, Status.FEASIBLE, Status.TIME_LIMIT) and gap is not None:
@@ -104,10 +145,6 @@ def priced_at_real_sites(
             status = Status.FEASIBLE
         elif status is not Status.TIME_LIMIT:
             status = Status.APPROXIMATE
-    note = (
-        f"sites pooled in {pooled} group(s): the model priced their delivery at the cheapest "
-        f"site, the answer is priced at the real sites, and the bound holds for the exact problem"
-    )
     message = "; ".join(m for m in (report.message, note) if m)
     return replace(report, status=status, objective=objective, gap=gap, message=message)
 
@@ -118,7 +155,7 @@ def _unsolved(
     outcomes = {n.id: Outcome(Decimal(0), Decimal(0), n.quantity) for n in problem.needs}
     reasons = {n.id: hopeless.get(n.id, Reason.NOT_SOLVED) for n in problem.needs}
     options = SolveOptions(explain=False, compare_alone=False)
-    return _assemble(problem, model, report, {}, [], outcomes, reasons, options)
+    return _assemble(problem, model, report, {}, [], outcomes, reasons, options, [])
 
 
 def _assemble(
@@ -130,6 +167,7 @@ def _assemble(
     outcomes: dict[str, Outcome],
     reasons: dict[str, Reason],
     options: SolveOptions,
+    tours: list[Tour],
 ) -> Solution:
     delivery = model.delivery
     suppliers = {s.id: s for s in problem.suppliers}
@@ -170,6 +208,9 @@ def _assemble(
     of_supplier: dict[str, list[int]] = defaultdict(list)
     for i, portion in enumerate(portions):
         of_supplier[model.offer(portion.offer).supplier].append(i)
+    road_share = _tour_shares(problem, portions, of_supplier, goods, tours)
+    for i, cents in road_share.items():
+        shipping[i] += cents
     orders = []
     for supplier_id in sorted(lines):
         supplier = suppliers[supplier_id]
@@ -226,14 +267,20 @@ def _assemble(
         )
     allocations.sort(key=lambda a: (a.need, a.offer))
     needs = _need_results(problem, outcomes, reasons)
-    tours = batch_tours(problem, allocations)
-    totals = _member_totals(problem, allocations, needs, delivery, options.compare_alone, tours)
+    shares = {
+        (portions[i].need.id, model.offer(portions[i].offer).id): cents
+        for i, cents in road_share.items()
+    }
+    totals = _member_totals(
+        problem, allocations, needs, delivery, options.compare_alone, tours, shares
+    )
     indicators = _indicators(model, purchases, orders, allocations, totals, needs, tours)
     policy = problem.policy
     basis = TransportBasis(
         co2_kg_per_km=policy.co2_kg_per_km,
         co2_source=policy.co2_source,
         collection_point=problem.collection_point if policy.deliver_to_collection_point else None,
+        delivery_cost_per_km=policy.delivery_cost_per_km,
     )
     return Solution(
         report, tuple(orders), tuple(allocations), needs, totals, indicators, tuple(tours), basis
@@ -265,19 +312,58 @@ def _need_results(
     return tuple(results)
 
 
-def batch_tours(problem: Problem, allocations: list[Allocation]) -> list[Tour]:
+def _stops(model: Model, portions: list[Portion]) -> list[tuple[str, str, str]]:
+    """Who delivers to whom: (supplier, member, site) for each portion."""
+    return [
+        (model.offer(p.offer).supplier, p.need.member, p.need.site)
+        for p in portions
+        if p.quantity > 0
+    ]
+
+
+def batch_tours(problem: Problem, stops: list[tuple[str, str, str]]) -> list[Tour]:
     """The batch's round trips: each supplier's delivery through the sites it serves (or to
-    the collection point, with each member's pick-up from its sites)."""
-    sites = {n.id: n.site for n in problem.needs}
+    the collection point, with each member's pick-up from its sites); ``stops`` are
+    (supplier, member, site)."""
     point = problem.collection_point if problem.policy.deliver_to_collection_point else None
     deliveries: dict[str, set[str]] = defaultdict(set)
     pickups: dict[str, set[str]] = defaultdict(set)
-    for allocation in allocations:
-        site = sites[allocation.need]
-        deliveries[allocation.supplier].add(site if point is None else point)
+    for supplier, member, site in stops:
+        deliveries[supplier].add(site if point is None else point)
         if point is not None:
-            pickups[allocation.member].add(site)
+            pickups[member].add(site)
     return pooled_tours(problem, deliveries, pickups)
+
+
+def _tour_shares(
+    problem: Problem,
+    portions: list[Portion],
+    of_supplier: dict[str, list[int]],
+    goods: list[Decimal],
+    tours: list[Tour],
+) -> dict[int, Decimal]:
+    """Each portion's share of its supplier's tour cost, in cents. A tour is shared by the
+    members it serves in proportion to their own round trip from that supplier (what each
+    would have driven alone), then within a member by the goods value of its portions."""
+    shares: dict[int, Decimal] = {}
+    for tour in tours:
+        if tour.kind != "delivery" or tour.cost <= 0:
+            continue
+        parts: dict[str, list[int]] = defaultdict(list)
+        for i in of_supplier.get(tour.by, []):
+            if portions[i].quantity > 0:
+                parts[portions[i].need.member].append(i)
+        members = sorted(parts)
+        own = [
+            alone_tours(problem, m, {tour.by: {portions[i].need.site for i in parts[m]}})[0].km
+            for m in members
+        ]
+        for member, cents in zip(members, split_exactly(tour.cost, own), strict=True):
+            mine = parts[member]
+            weights = [goods[i] if goods[i] > 0 else portions[i].quantity for i in mine]
+            for i, part in zip(mine, split_exactly(cents, weights), strict=True):
+                shares[i] = part
+    return shares
 
 
 def _member_totals(
@@ -287,10 +373,12 @@ def _member_totals(
     delivery: DeliveryTable,
     compare_alone: bool,
     tours: list[Tour],
+    road_shares: dict[tuple[str, str], Decimal],
 ) -> tuple[MemberTotal, ...]:
     """Each member's costs, its share of the batch's transport CO2 (a delivery tour's CO2
     shared by the goods value each member receives from it; a pick-up is its own), and what
-    the same purchase would cost and emit alone."""
+    the same purchase would cost and emit alone (with, when tours are priced, its own round
+    trip from each supplier, never less than its share of the pooled tour)."""
     sites = {n.id: n.site for n in problem.needs}
     of_member: dict[str, list[Allocation]] = defaultdict(list)
     of_supplier: dict[str, list[Allocation]] = defaultdict(list)
@@ -323,7 +411,15 @@ def _member_totals(
         alone_co2 = sum((t.co2_kg for t in trips), Decimal(0))
         alone = goods + fees + shipping
         if compare_alone:
-            alone = alone_cost(problem, parts, sites, delivery, catalog)
+            # per unit, alone; the tours apart: each supplier's own round trip to the member
+            road: dict[str, Decimal] = defaultdict(Decimal)
+            per_unit = []
+            for allocation in parts:
+                share = road_shares.get((allocation.need, allocation.offer), Decimal(0))
+                road[allocation.supplier] += share
+                per_unit.append(replace(allocation, delivery=allocation.delivery - share))
+            alone = alone_cost(problem, per_unit, sites, delivery, catalog)
+            alone += sum((max(trip.cost, road[trip.by]) for trip in trips), Decimal(0))
         totals.append(
             MemberTotal(
                 member=member,

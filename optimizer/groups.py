@@ -2,9 +2,9 @@
 
 Two needs are the same to the model when they are for the same product, admit exactly the same
 offers at the same price-ceiling tier, and cost the same to deliver from each of them (needs at
-the same site, or at sites equally far). The model then grows with products x offers x delivery
-profiles in use, not with the number of needs; for very large batches, sites are pooled (see
-:func:`build_groups`).
+the same site, or at sites that cost the same and, when tours are priced by the km, are equally
+far). The model then grows with products x offers x delivery profiles in use, not with the
+number of needs; for very large batches, sites are pooled (see :func:`build_groups`).
 """
 
 from __future__ import annotations
@@ -141,8 +141,16 @@ def build_groups(
     profile_of: dict[tuple[Decimal, ...], int] = {}
     site_class: dict[str, int] = {}
     site_costs: dict[str, list[float]] = {}
+    # when tours are priced by the km, sites alike are also equally far from every supplier
+    policy = problem.policy
+    by_road = policy.delivery_cost_per_km > 0 and not policy.deliver_to_collection_point
     for site in sorted({need.site for need, _ in admitted}):
         profile = tuple(delivery.cost_per_unit(supplier, site) for supplier in used)
+        if by_road:
+            profile += tuple(
+                Decimal(-1) if (km := delivery.km(supplier, site)) is None else Decimal(repr(km))
+                for supplier in used
+            )
         site_class[site] = profile_of.setdefault(profile, len(profile_of))
         site_costs[site] = [float(cost) for cost in profile]
     column = {supplier: i for i, supplier in enumerate(used)}

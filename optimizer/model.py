@@ -26,6 +26,7 @@ from optimizer.groups import Group
 from optimizer.normalise import Scales, scales_for
 from optimizer.problem import Problem, Supplier
 from optimizer.rules import apply_rules
+from optimizer.vans import van_trips
 from optimizer.variables import (
     Model,
     Terms,
@@ -295,6 +296,7 @@ def set_objective(model: Model) -> None:
     for o in model.offers:
         terms.extend((var, coef * per_euro) for var, coef in model.goods_terms(o))
     terms.extend((var, coef * per_euro) for var, coef in model.fee_terms())
+    terms.extend((var, coef * per_euro) for var, coef in model.van_terms)
     for (g, o), var in model.flow.items():
         offer = model.offer(o)
         weight = scales.per_unit(
@@ -314,7 +316,7 @@ def shaped_like_facility_location(model: Model) -> bool:
     """Whether what remains to decide once the suppliers are chosen is a transportation
     problem: packs of one at a single price, no minimum order, fees never waived, whole
     quantities, no price ceiling and no hard rule (see :mod:`optimizer.suppliers_search`)."""
-    if model.problem.policy.rules.any or model.tier_on or model.fee_waived:
+    if model.problem.policy.rules.any or model.tier_on or model.fee_waived or model.reach:
         return False
     if not model.supplier_used or not model.flow:
         return False
@@ -351,6 +353,8 @@ def build_model(
     minimum_quantity(model)
     supplier_fee_paid_once(model)
     price_ceiling(model)
+    if fees:
+        van_trips(model)
     if shaped_like_facility_location(model):
         # elsewhere the extra rows slow the solver more than their bound helps
         served_only_by_offers_bought(model)

@@ -2,7 +2,8 @@
 
 **Parts.** Groups that share an offer are linked (capacity, packs, tiers and minimum orders are
 per offer), and so are groups whose offers come from the same supplier charging a fee (the fee
-is paid once per order and waived on the order's total). Groups of the same product are linked
+is paid once per order and waived on the order's total), or from the same supplier whose van's
+tour has a price (see :mod:`optimizer.vans`). Groups of the same product are linked
 when the number of suppliers per product is limited. The connected parts of these links are
 independent problems: each is solved on its own, smallest first, and the answers are put
 together. A rule on the whole batch (minimum average eco score, budget cap, minimum local or
@@ -52,6 +53,7 @@ from optimizer.solve import (
 )
 from optimizer.start import greedy_start, settle
 from optimizer.suppliers_search import apply_choice, choose_suppliers
+from optimizer.vans import van_suppliers
 
 _SLACK = 1e-6
 _SEARCH = 0.6  # share of a part's time for the supplier search, when the part fits it
@@ -106,7 +108,11 @@ def connected(problem: Problem, groups: list[Group], through_fees: bool) -> list
             g = parent[g]
         return g
 
-    charging = {s.id for s in problem.suppliers if charges_fee(s)} if through_fees else set()
+    charging = (
+        {s.id for s in problem.suppliers if charges_fee(s)} | van_suppliers(problem)
+        if through_fees
+        else set()
+    )
     per_product = rules.max_suppliers_per_product is not None
     first: dict[tuple[str, object], int] = {}
     for g, group in enumerate(groups):
@@ -419,6 +425,9 @@ def _merge(
         model.tier_qty.update(piece.tier_qty)
         model.supplier_used.update(piece.supplier_used)
         model.fee_waived.update(piece.fee_waived)
+        model.reach.update(piece.reach)
+        model.reach_km.update(piece.reach_km)
+        model.reach_level.update({(part[j], s): far for (j, s), far in piece.reach_level.items()})
         for j, var in enumerate(piece.unmet):
             unmet[part[j]] = var
         for o, served in piece.arcs_of_offer.items():

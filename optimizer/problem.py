@@ -303,8 +303,9 @@ class Rules:
 @dataclass(frozen=True, slots=True)
 class Policy:
     """The lead's choices for one run: the order date, the weights, the rules, the rates that
-    turn distances into delivery cost (euros per unit and km) and transport CO2 (kg CO2e per
-    km driven, with the source of that factor), and whether suppliers deliver to the
+    turn distances into delivery cost (euros per unit and km; and, when the lead prices
+    delivery by the road, euros per km of each supplier's delivery tour) and transport CO2 (kg
+    CO2e per km driven, with the source of that factor), and whether suppliers deliver to the
     cooperative's collection point rather than to each site."""
 
     order_date: date
@@ -314,6 +315,7 @@ class Policy:
     co2_kg_per_km: Decimal = Decimal("0.25")
     co2_source: str = CO2_SOURCE
     deliver_to_collection_point: bool = False
+    delivery_cost_per_km: Decimal = Decimal(0)
 
     def __post_init__(self) -> None:
         if not isinstance(self.order_date, date):
@@ -324,6 +326,11 @@ class Policy:
             _non_negative("delivery_cost_per_unit_km", self.delivery_cost_per_unit_km),
         )
         _set(self, "co2_kg_per_km", _non_negative("co2_kg_per_km", self.co2_kg_per_km))
+        _set(
+            self,
+            "delivery_cost_per_km",
+            _non_negative("delivery_cost_per_km", self.delivery_cost_per_km),
+        )
 
 
 def _unique(kind: str, items: Sequence[Site | Supplier | Offer | Need]) -> None:

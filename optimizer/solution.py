@@ -145,12 +145,14 @@ class Indicators:
 
 @dataclass(frozen=True, slots=True)
 class TransportBasis:
-    """What the transport CO2 is computed from: the emission factor and its source, and the
-    collection point the suppliers deliver to (None: they deliver to each site)."""
+    """What the transport CO2 is computed from: the emission factor and its source, the
+    collection point the suppliers deliver to (None: they deliver to each site), and the price
+    of a km of a supplier's delivery tour (0: delivery is priced per unit only)."""
 
     co2_kg_per_km: Decimal = Decimal("0.25")
     co2_source: str = ""
     collection_point: str | None = None
+    delivery_cost_per_km: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ import time
 from collections import defaultdict
 
 from optimizer.model import Model
+from optimizer.vans import settle_vans
 
 
 def greedy_start(model: Model, deadline: float | None = None) -> None:
@@ -229,8 +230,9 @@ def _late(deadline: float | None) -> bool:
 
 
 def settle(model: Model) -> None:
-    """Completes a start from its flows and packs: the unmet demand of each group, and each
-    supplier's fee switch and waiver from the goods its offers' packs are worth."""
+    """Completes a start from its flows and packs: the unmet demand of each group, each
+    supplier's fee switch and waiver from the goods its offers' packs are worth, and how far
+    its van goes when tours are priced."""
     received: dict[int, float] = defaultdict(float)
     for (g, _), var in model.flow.items():
         received[g] += var.varValue or 0.0
@@ -255,6 +257,7 @@ def settle(model: Model) -> None:
             threshold = thresholds[s]
             waived = used.varValue and threshold is not None and goods[s] >= float(threshold)
             model.fee_waived[s].varValue = 1.0 if waived else 0.0
+    settle_vans(model)
 
 
 def _packs_alone(model: Model, g: int, o: int, room: float) -> int:

@@ -27,6 +27,7 @@ from optimizer.problem import Location, Problem
 
 _KM = Decimal("0.001")
 _GRAM = Decimal("0.001")
+_CENT = Decimal("0.01")
 _TWO_OPT_MOVES = 4  # improving moves per stop at most
 _LONG_TOUR = 60  # stops beyond which 2-opt gets a fixed number of moves
 _LONG_TOUR_MOVES = 30
@@ -37,7 +38,8 @@ class Tour:
     """One round trip: ``kind`` is ``delivery`` (a supplier's van, ``by`` the supplier) or
     ``pickup`` (a member fetching its goods at the collection point, ``by`` the member);
     ``start`` is where it leaves from and comes back to, ``stops`` the sites in visiting
-    order."""
+    order; ``cost`` is what a delivery costs at the policy's price per km (a pick-up is the
+    member's own trip: 0)."""
 
     kind: str
     by: str
@@ -45,6 +47,7 @@ class Tour:
     stops: tuple[str, ...]
     km: Decimal
     co2_kg: Decimal
+    cost: Decimal = Decimal(0)
 
 
 def _km_matrix(points: Sequence[Location]) -> np.ndarray:
@@ -109,6 +112,7 @@ class Road:
         self.supplier_at = {s.id: s.location for s in problem.suppliers}
         self.site_at = {s.id: s.location for s in problem.sites}
         self.factor = problem.policy.co2_kg_per_km
+        self.per_km = problem.policy.delivery_cost_per_km
 
     def tour(self, kind: str, by: str, start: str, sites: Sequence[str]) -> Tour:
         """The round trip from ``start`` (a supplier, or a site for a pick-up) through
@@ -124,7 +128,9 @@ class Road:
         km, order = round_trip(origin, [loc for loc in located if loc is not None])
         length = Decimal(repr(km)).quantize(_KM)
         stops = tuple([known[i] for i in order] + unknown)
-        return Tour(kind, by, start, stops, length, (length * self.factor).quantize(_GRAM))
+        co2 = (length * self.factor).quantize(_GRAM)
+        cost = (length * self.per_km).quantize(_CENT) if kind == "delivery" else Decimal(0)
+        return Tour(kind, by, start, stops, length, co2, cost)
 
 
 def pooled_tours(

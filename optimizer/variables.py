@@ -39,6 +39,12 @@ class Model:
     arcs_of_offer: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     shipping: dict[tuple[int, int], float] = field(default_factory=dict)
     shortfall: list[LpVariable] = field(default_factory=list)
+    # delivery tours priced by the km (optimizer.vans): reach switches per supplier and level,
+    # the km each counts, each group's level per supplier, the cost in euros
+    reach: dict[tuple[str, float], LpVariable] = field(default_factory=dict)
+    reach_km: dict[tuple[str, float], float] = field(default_factory=dict)
+    reach_level: dict[tuple[int, str], float] = field(default_factory=dict)
+    van_terms: Terms = field(default_factory=list)
     # the models whose variables this one holds (a PuLP variable needs its model alive)
     parts: list[pulp.LpProblem] = field(default_factory=list)
 
@@ -81,11 +87,12 @@ class Model:
         return terms
 
     def cost_terms(self) -> Terms:
-        """Goods, fees and delivery: what the batch costs, excluding VAT."""
+        """Goods, fees and delivery (per unit, and the tours as the model counts them): what
+        the batch costs, excluding VAT."""
         terms: Terms = []
         for o in self.offers:
             terms.extend(self.goods_terms(o))
-        return terms + self.fee_terms() + self.delivery_terms()
+        return terms + self.fee_terms() + self.delivery_terms() + self.van_terms
 
     @property
     def _supplier_fee(self) -> dict[str, Decimal]:
