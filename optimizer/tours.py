@@ -11,7 +11,8 @@ a location adds nothing). The tour through several sites is a good one, not alwa
 shortest: nearest neighbour from the supplier, then 2-opt (reverse a stretch of the tour while
 that shortens it), which is exact for up to three stops and within a few per cent on the small
 tours of a batch. Transport CO2 is the kilometres times the policy's emission factor
-(``co2_kg_per_km``, whose source the policy names).
+(``co2_kg_per_km``, whose source the policy names); when the lead prices delivery by the road, a
+delivery tour costs its kilometres times ``delivery_cost_per_km`` (see :mod:`optimizer.vans`).
 """
 
 from __future__ import annotations

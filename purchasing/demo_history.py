@@ -143,6 +143,8 @@ def play_history(
     )
     delivered = {"cost": "60", "delay": "10", "eco": "30", "deliver_to_collection_point": "on"}
     request_scenario(session, batch.id, read_policy(delivered), actor=lead)
+    by_road = {"cost": "60", "delay": "10", "eco": "30", "delivery_cost_per_km": "0,90"}
+    request_scenario(session, batch.id, read_policy(by_road), actor=lead)
     _compute(session, batch_for(session, batch.id))
 
 

@@ -21,11 +21,15 @@ from purchasing.parsing import parse_decimal
 DEFAULT_TIME_LIMIT = 30
 MAX_TIME_LIMIT = 600
 MAX_BUDGET = Decimal("100000000")
+MAX_PER_KM = Decimal("100")
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
 class ScenarioPolicy:
-    """Weights in percent (only their proportions matter), the hard rules, a time limit."""
+    """Weights in percent (only their proportions matter), the hard rules, a time limit, and
+    how delivery is priced: to the collection point or to each site, and, when set, euros per
+    km of each supplier's delivery tour (None: the cooperative's per-unit rates only)."""
 
     cost: int = 60
     delay: int = 10
@@ -38,6 +42,7 @@ class ScenarioPolicy:
     single_supplier_per_need: bool = False
     time_limit: int = DEFAULT_TIME_LIMIT
     deliver_to_collection_point: bool = False
+    delivery_cost_per_km: Decimal | None = None
 
     def as_json(self) -> dict[str, Any]:
         def text(value: Decimal | None) -> str | None:
@@ -54,6 +59,8 @@ class ScenarioPolicy:
         # Only when asked, so that the policies kept before the option keep their keys.
         if self.deliver_to_collection_point:
             rules["deliver_to_collection_point"] = True
+        if self.delivery_cost_per_km is not None:
+            rules["delivery_cost_per_km"] = text(self.delivery_cost_per_km)
         return {
             "weights": {"cost": self.cost, "delay": self.delay, "eco": self.eco},
             "rules": rules,
@@ -67,8 +74,8 @@ class ScenarioPolicy:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     def for_optimizer(self, order_date: date, base: optimizer.Policy) -> optimizer.Policy:
-        """The optimizer's policy: these weights, rules and delivery choice with `base`'s rates
-        and emission factor."""
+        """The optimizer's policy: these weights, rules and delivery choices with `base`'s rates
+        (its price per km unless this policy sets one) and emission factor."""
         return optimizer.Policy(
             order_date=order_date,
             weights=optimizer.Weights(float(self.cost), float(self.delay), float(self.eco)),
@@ -90,6 +97,9 @@ class ScenarioPolicy:
             co2_kg_per_km=base.co2_kg_per_km,
             co2_source=base.co2_source,
             deliver_to_collection_point=self.deliver_to_collection_point,
+            delivery_cost_per_km=base.delivery_cost_per_km
+            if self.delivery_cost_per_km is None
+            else self.delivery_cost_per_km,
         )
 
 
@@ -115,7 +125,8 @@ def read_policy(raw: Mapping[str, object]) -> ScenarioPolicy:
     `raw` holds strings as a form sends them (or numbers): cost, delay, eco (percent),
     min_average_eco, budget_cap, max_suppliers_per_product, min_local_share,
     min_social_economy_share (percent), single_supplier_per_need, time_limit (seconds),
-    deliver_to_collection_point (suppliers deliver to the cooperative's collection point)."""
+    deliver_to_collection_point (suppliers deliver to the cooperative's collection point),
+    delivery_cost_per_km (euros per km of each supplier's delivery tour; empty: none)."""
     errors: dict[str, Message] = {}
     weight_message = Message(N_("A weight is a whole number from 0 to 100."))
     weights = {
@@ -142,6 +153,16 @@ def read_policy(raw: Mapping[str, object]) -> ScenarioPolicy:
                 N_("The budget cap is an amount in euros, zero or more.")
             )
             budget = None
+
+    per_km: Decimal | None = None
+    if raw.get("delivery_cost_per_km") not in (None, ""):
+        per_km = parse_decimal(raw.get("delivery_cost_per_km"))
+        if per_km is None or not 0 <= per_km <= MAX_PER_KM or per_km != per_km.quantize(CENT):
+            errors["delivery_cost_per_km"] = Message(
+                N_("The price per km is an amount in euros from 0 to %(maximum)s, to the cent."),
+                {"maximum": f"{MAX_PER_KM}"},
+            )
+            per_km = None
 
     max_suppliers = _whole(
         errors,
@@ -186,6 +207,7 @@ def read_policy(raw: Mapping[str, object]) -> ScenarioPolicy:
         single_supplier_per_need=_flag(raw.get("single_supplier_per_need")),
         time_limit=time_limit or DEFAULT_TIME_LIMIT,
         deliver_to_collection_point=_flag(raw.get("deliver_to_collection_point")),
+        delivery_cost_per_km=per_km,
     )
 
 
@@ -206,5 +228,6 @@ def policy_from_json(data: Mapping[str, Any]) -> ScenarioPolicy:
             "single_supplier_per_need": rules.get("single_supplier_per_need", False),
             "time_limit": data.get("time_limit", DEFAULT_TIME_LIMIT),
             "deliver_to_collection_point": rules.get("deliver_to_collection_point", False),
+            "delivery_cost_per_km": rules.get("delivery_cost_per_km"),
         }
     )

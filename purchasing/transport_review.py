@@ -77,12 +77,15 @@ class Tour:
     km: Decimal
     co2_kg: Decimal
     share_kg: Decimal | None = None
+    cost: Decimal = ZERO
 
 
 @dataclass(frozen=True)
 class Transport:
     """How a scenario's transport CO2 is counted. `source` is the factor's source as the
-    optimizer gave it (`DEFAULT_SOURCE`, translated by the interface, unless set otherwise)."""
+    optimizer gave it (`DEFAULT_SOURCE`, translated by the interface, unless set otherwise);
+    `delivery_cost_per_km` the price of a km of a supplier's round trip (0: delivery priced per
+    unit only)."""
 
     co2_kg_per_km: Decimal
     source: str
@@ -92,6 +95,7 @@ class Transport:
     co2_kg: Decimal
     alone_km: Decimal
     alone_co2_kg: Decimal
+    delivery_cost_per_km: Decimal = ZERO
 
     @property
     def co2_avoided_kg(self) -> Decimal:
@@ -115,6 +119,7 @@ class MemberTransport:
     alone_tours: tuple[Tour, ...]
     co2_kg: Decimal
     alone_co2_kg: Decimal
+    delivery_cost_per_km: Decimal = ZERO
 
     @property
     def co2_avoided_kg(self) -> Decimal:
@@ -196,6 +201,7 @@ def _tour(
         km=_decimal(raw.get("km")),
         co2_kg=_decimal(raw.get("co2_kg")),
         share_kg=share,
+        cost=_decimal(raw.get("cost")),
     )
 
 
@@ -222,6 +228,7 @@ def transport_of(session: Session, result: Mapping[str, Any]) -> Transport | Non
         co2_kg=_decimal(indicators.get("transport_co2_kg")),
         alone_km=_decimal(indicators.get("alone_km")),
         alone_co2_kg=_decimal(indicators.get("alone_co2_kg")),
+        delivery_cost_per_km=_decimal(raw.get("delivery_cost_per_km")),
     )
 
 
@@ -280,6 +287,7 @@ def member_transport(
         alone_tours=_in_order([_tour(names, tour, member_id) for tour in alone]),
         co2_kg=_decimal(member.get("co2_kg")),
         alone_co2_kg=_decimal(member.get("alone_co2_kg")),
+        delivery_cost_per_km=_decimal(raw.get("delivery_cost_per_km")),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import func, select
 
 from persistence import Base, create_engine_for, make_session_factory
@@ -93,12 +95,22 @@ def test_the_demo_shows_the_loop_received_waiting_and_open(session, today):
     load_demo(session, today)
     closed, waiting = sorted(batches(session), key=lambda batch: batch.id)
     assert closed.status == "closed" and waiting.status == "proposed"
-    assert [s.computed for s in waiting.scenarios] == [True, True, True]
+    assert [s.computed for s in waiting.scenarios] == [True, True, True, True]
     delivered = waiting.scenarios[2].result["transport"]
     assert delivered["collection_point"] == waiting.problem["collection_point"]
     assert any(tour["kind"] == "pickup" for tour in delivered["tours"])
     point = session.get(DeliverySite, int(delivered["collection_point"]))
     assert (point.member.name, point.town) == ("Recyclerie du Plateau", "Vandœuvre-lès-Nancy")
+    by_road = waiting.scenarios[3].result
+    assert Decimal(by_road["transport"]["delivery_cost_per_km"]) == Decimal("0.90")
+    tours = by_road["transport"]["tours"]
+    assert tours and all(
+        Decimal(t["cost"]) == (Decimal(t["km"]) * Decimal("0.90")).quantize(Decimal("0.01"))
+        for t in tours
+    )
+    for tour in tours:
+        order = next(o for o in by_road["orders"] if o["supplier"] == tour["by"])
+        assert Decimal(order["delivery"]) >= Decimal(tour["cost"]) > 0
     orders = session.scalars(select(PurchaseOrder).where(PurchaseOrder.batch_id == closed.id))
     assert {order.status for order in orders} <= {"received", "confirmed"}
     statements = statements_of_batch(session, closed.id)

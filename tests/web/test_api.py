@@ -207,6 +207,17 @@ def test_a_lead_runs_the_round_and_the_batch(client, world, session):
     assert (
         "point de collecte" in no_point.get_json()["error"]["fields"]["deliver_to_collection_point"]
     )
+    negative = client.post(
+        batch_url + "/scenarios", json={"delivery_cost_per_km": "150"}, headers=headers
+    )
+    assert negative.status_code == 422
+    assert "prix au km" in negative.get_json()["error"]["fields"]["delivery_cost_per_km"]
+    by_road = client.post(
+        batch_url + "/scenarios", json={"delivery_cost_per_km": "0.90"}, headers=headers
+    )
+    assert by_road.status_code == 202 and by_road.get_json()["number"] == 3
+    kept = client.get(batch_url + "/scenarios/3", headers=headers).get_json()
+    assert kept["policy"]["rules"]["delivery_cost_per_km"] == "0.9"
     assert client.post(batch_url + "/frontier", headers=headers).status_code == 202
     early = client.post(batch_url + "/approve", json={"scenario": 1}, headers=headers)
     assert early.status_code == 409

@@ -55,6 +55,13 @@ class PolicyIn(Schema):
     time_limit = fields.Integer(
         strict=True, validate=validate.Range(min=1, max=600), load_default=30
     )
+    delivery_cost_per_km = DecimalString(
+        allow_none=True,
+        metadata={
+            "description": "Euros per km of each supplier's delivery round trip, shared among "
+            "the members it serves; absent or null: delivery is priced per unit only."
+        },
+    )
 
 
 class PolicySchema(Schema):

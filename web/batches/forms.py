@@ -18,6 +18,7 @@ POLICY_FIELDS = (
     "min_local_share",
     "min_social_economy_share",
     "time_limit",
+    "delivery_cost_per_km",
 )
 
 
@@ -35,6 +36,7 @@ class ScenarioForm(FlaskForm):
     single_supplier_per_need = BooleanField(_l("One supplier per need"))
     time_limit = StringField(_l("Time limit (seconds)"))
     deliver_to_collection_point = BooleanField(_l("Suppliers deliver to the collection point"))
+    delivery_cost_per_km = StringField(_l("Price of a delivery round trip (€ per km)"))
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {name: (self[name].data or "") for name in POLICY_FIELDS}
@@ -63,6 +65,7 @@ def policy_form_data(policy: dict[str, Any]) -> dict[str, Any]:
         "single_supplier_per_need": bool(rules.get("single_supplier_per_need")),
         "time_limit": text(policy.get("time_limit", 30)),
         "deliver_to_collection_point": bool(rules.get("deliver_to_collection_point")),
+        "delivery_cost_per_km": text(rules.get("delivery_cost_per_km")),
     }
 
 

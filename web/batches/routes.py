@@ -197,6 +197,13 @@ def _rule_texts(policy: dict[str, Any]) -> list[str]:
         texts.append(_("one supplier per need"))
     if rules.get("deliver_to_collection_point"):
         texts.append(_("delivered to the collection point"))
+    if rules.get("delivery_cost_per_km") is not None:
+        texts.append(
+            _(
+                "delivery round trips at %(value)s per km",
+                value=money(Decimal(rules["delivery_cost_per_km"])),
+            )
+        )
     return texts
 
 
