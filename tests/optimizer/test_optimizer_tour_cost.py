@@ -200,3 +200,16 @@ def test_a_negative_or_unreadable_price_per_km_is_refused() -> None:
     with pytest.raises(InvalidProblem) as refused:
         load_problem(json.dumps(data))
     assert "delivery_cost_per_km" in refused.value.path
+
+
+def test_a_need_whose_round_trip_costs_more_than_its_goods_is_still_served() -> None:
+    # 10 units at 1.00, one degree (111 km) away, at 5 euros per km: a 1,112 euro round trip
+    site = Site("far", equator(1.0))
+    problem = make_problem([make_need("n1", site="far")], [make_offer()], sites=[site])
+    problem = priced(replace(problem, suppliers=(Supplier("s1", location=equator(0.0)),)), "5")
+    solution = solve(problem)
+    (need,) = solution.needs
+    assert need.status == "served"
+    assert solution.orders[0].delivery == km_cost(2.0, 5.0).quantize(CENT)
+    assert solution.report.status is Status.OPTIMAL
+    assert "fewer than possible" not in solution.report.message
