@@ -15,7 +15,7 @@ SOLVE_STATUS_LABELS = {
     "optimal": _l("optimal"),
     "feasible": _l("good, not proven best"),
     "time_limit": _l("stopped at the time limit"),
-    "approximate": _l("approximate: no proven gap for the exact problem"),
+    "approximate": _l("approximate: further from the proven bound than asked (see the gap)"),
     "error": _l("solver error"),
 }
 NEED_OUTCOME_LABELS = {
