@@ -7,7 +7,9 @@ except in CI (CI=true) where a missing backend is a failure.
 
 from __future__ import annotations
 
+import html
 import os
+import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,7 +19,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 from sqlalchemy import Engine, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 import purchasing.models  # noqa: F401 - registers the tables
 import suppliers.models  # noqa: F401
@@ -90,6 +92,12 @@ def engine(database_url: str) -> Iterator[Engine]:
     Base.metadata.create_all(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    """A session factory on the test database, for jobs and other transactions of their own."""
+    return make_session_factory(engine)
 
 
 @pytest.fixture
@@ -236,6 +244,12 @@ def app(database_url: str, engine: Engine) -> Any:
 @pytest.fixture
 def client(app: Any) -> Any:
     return app.test_client()
+
+
+def page_words(response) -> str:
+    """A page's text as a reader reads it: no tags, entities decoded, spaces collapsed."""
+    page = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    return " ".join(html.unescape(page).replace("\u00a0", " ").split())
 
 
 def sign_in(client: Any, user: User) -> None:

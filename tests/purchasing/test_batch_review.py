@@ -6,9 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pytest
-
-from persistence import make_session_factory
 from persistence.jobs import Job
 from purchasing import batch_review
 from purchasing.batches import REASONS, request_frontier, request_scenario
@@ -72,11 +69,6 @@ def with_green_scenario(session, sessions, coop: Cooperative) -> Batch:
     assert work_jobs(sessions) == 1
     session.expire_all()
     return session.get(Batch, coop.batch_id)
-
-
-@pytest.fixture
-def sessions(engine):
-    return make_session_factory(engine)
 
 
 def test_a_scenario_reads_with_names_by_supplier_and_by_member(session, make, sessions):

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from persistence import make_session_factory
 from persistence.audit import AuditEvent
 from persistence.jobs import Job
 from purchasing.batches import approve_batch, reject_batch, request_frontier, request_scenario
@@ -17,11 +16,6 @@ from purchasing.jobs import work_jobs
 from purchasing.models import Allocation, Batch, Need
 from purchasing.policies import read_policy
 from purchasing.rounds import close_round
-
-
-@pytest.fixture
-def sessions(engine):
-    return make_session_factory(engine)
 
 
 def _closed_batch(session, make, sessions, today, **need_values):

@@ -152,11 +152,6 @@ def test_the_policy_keeps_the_choice_and_older_policies_keep_their_keys(today):
     assert not plain.for_optimizer(today, base).deliver_to_collection_point
 
 
-@pytest.fixture
-def sessions(engine):
-    return make_session_factory(engine)
-
-
 def _closed_batch(session, make, sessions):
     """Two members in Nancy buying the same paper from a supplier in Metz."""
     paper = make.product()

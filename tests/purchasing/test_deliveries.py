@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from persistence import make_session_factory
 from persistence.audit import AuditEvent
 from purchasing.deliveries import (
     DeliveryLineValues,
@@ -28,11 +27,6 @@ from purchasing.statements import (
     year_totals,
 )
 from tests.purchasing.orders_setup import approved_batch
-
-
-@pytest.fixture
-def sessions(engine):
-    return make_session_factory(engine)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from persistence import make_session_factory
 from persistence.audit import AuditEvent
 from purchasing.confirmations import (
     ChangeValues,
@@ -25,11 +24,6 @@ from purchasing.orders import accept_change, mark_sent_by_hand, refuse_change
 from tests.purchasing.orders_setup import approved_batch
 
 SECRET = "test-secret-key-0123456789"
-
-
-@pytest.fixture
-def sessions(engine):
-    return make_session_factory(engine)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from persistence import make_session_factory, utcnow
+from persistence import utcnow
 from persistence.audit import AuditEvent
 from purchasing.batches import batch_for
 from purchasing.errors import Conflict, Invalid
@@ -16,11 +16,6 @@ from purchasing.mail import MAX_ATTEMPTS, EmailOff, resend_order, send_orders, s
 from purchasing.models import Batch, Need, OrderEmail, PurchaseOrder
 from tests.purchasing.orders_setup import approved_batch, closed_batch
 from tests.smtp_server import SmtpServer, attachments, send_all
-
-
-@pytest.fixture
-def sessions(engine):
-    return make_session_factory(engine)
 
 
 @pytest.fixture

@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select, update
 
-from persistence import make_session_factory, utcnow
+from persistence import utcnow
 from persistence.audit import AuditEvent
 from persistence.jobs import Job
 from purchasing.jobs import work_jobs
@@ -56,11 +55,6 @@ class SlowInbox(Inbox):
         while not self.release.is_set():
             await asyncio.sleep(0.02)
         return answer
-
-
-@pytest.fixture
-def sessions(engine):
-    return make_session_factory(engine)
 
 
 def _sender(database_url: str, environment: dict[str, str]) -> subprocess.Popen[str]:

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from persistence import make_session_factory
 from persistence.audit import AuditEvent
 from purchasing.clock import cooperative_today
 from purchasing.errors import Conflict, Invalid
@@ -22,11 +21,6 @@ from purchasing.orders import (
     totals_of,
 )
 from tests.purchasing.orders_setup import approved_batch
-
-
-@pytest.fixture
-def sessions(engine):
-    return make_session_factory(engine)
 
 
 def test_approving_a_batch_makes_one_order_per_supplier(session, make, sessions):

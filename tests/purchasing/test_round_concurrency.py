@@ -29,11 +29,6 @@ from purchasing.needs import cancel_need, submit_need, update_need
 from purchasing.rounds import close_round, ensure_open_round
 
 
-@pytest.fixture
-def sessions(engine):
-    return make_session_factory(engine)
-
-
 def _cooperative(session, make, needs=40):
     members = [make.member() for _ in range(4)]
     users = [make.user("member", member=member) for member in members]

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 
 from optimizer.problem import CO2_SOURCE
-from persistence import make_session_factory
 from purchasing.batches import request_scenario
 from purchasing.collection_point import declare_collection_point
 from purchasing.jobs import work_jobs
@@ -22,11 +21,6 @@ from purchasing.transport_review import (
     tour_shares,
     transport_of,
 )
-
-
-@pytest.fixture
-def sessions(engine):
-    return make_session_factory(engine)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from persistence import make_session_factory, utcnow
+from persistence import utcnow
 from persistence.audit import AuditEvent
 from persistence.jobs import Job
 from purchasing.clock import cooperative_today
@@ -22,11 +22,6 @@ from tests.purchasing.orders_setup import Approved, approved_batch
 from tests.smtp_server import SmtpServer
 
 SECRET = "test-secret-key-0123456789"
-
-
-@pytest.fixture
-def sessions(engine):
-    return make_session_factory(engine)
 
 
 class Tokens:

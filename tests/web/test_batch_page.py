@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from persistence import make_session_factory
 from persistence.jobs import Job
 from purchasing.batches import approve_batch, reject_batch
 from purchasing.jobs import work_jobs
@@ -20,11 +19,6 @@ from tests.purchasing.test_batch_review import a_closed_batch
 from web.batches import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture
-def sessions(engine):
-    return make_session_factory(engine)
 
 
 @pytest.fixture

@@ -4,32 +4,17 @@ statement show the round trips behind the transport CO2."""
 
 from __future__ import annotations
 
-import html
-import re
-
-import pytest
 from sqlalchemy import func, select
 
-from persistence import make_session_factory
 from persistence.audit import AuditEvent
 from purchasing.batches import approve_batch
 from purchasing.collection_point import collection_point, declare_collection_point
 from purchasing.jobs import work_jobs
 from purchasing.models import Batch, DeliverySite, Scenario
-from tests.conftest import sign_in
+from tests.conftest import page_words, sign_in
 from tests.purchasing.orders_setup import approved_batch, closed_batch
 
 POLICY = {"cost": "60", "delay": "10", "eco": "30", "time_limit": "30"}
-
-
-@pytest.fixture
-def sessions(engine):
-    return make_session_factory(engine)
-
-
-def text(response) -> str:
-    page = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
-    return " ".join(html.unescape(page).replace("\u00a0", " ").split())
 
 
 def _depot(session, make) -> DeliverySite:
@@ -50,18 +35,20 @@ def _depot(session, make) -> DeliverySite:
 def test_the_admin_declares_and_clears_the_collection_point(session, make, signed_in):
     depot = _depot(session, make)
     client = signed_in(make.user("admin"))
-    assert "Aucun point de collecte n'est déclaré" in text(client.get("/admin/members"))
+    assert "Aucun point de collecte n'est déclaré" in page_words(client.get("/admin/members"))
     answer = client.post(f"/admin/sites/{depot.id}/collection-point", follow_redirects=True)
-    shown = text(answer)
+    shown = page_words(answer)
     assert "Dépôt partagé est désormais le point de collecte de la coopérative." in shown
     assert "point de collecte Fermer Ne plus en faire le point de collecte" in shown
-    listed = text(client.get("/admin/members"))
+    listed = page_words(client.get("/admin/members"))
     assert "Les fournisseurs peuvent livrer tout un lot à Dépôt partagé (Recyclerie" in listed
     assert "17 rue de Nancy 54500 Vandœuvre-lès-Nancy" in listed
     refused = client.post(f"/admin/sites/{depot.id}/close", follow_redirects=True)
-    assert "est le point de collecte de la coopérative : déclarez-en un autre" in text(refused)
+    assert "est le point de collecte de la coopérative : déclarez-en un autre" in page_words(
+        refused
+    )
     cleared = client.post("/admin/collection-point/clear", follow_redirects=True)
-    assert "Dépôt partagé n'est plus le point de collecte." in text(cleared)
+    assert "Dépôt partagé n'est plus le point de collecte." in page_words(cleared)
     session.expire_all()
     assert collection_point(session) is None
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == depot.id))
@@ -73,8 +60,9 @@ def test_a_closed_site_is_refused_as_collection_point_and_nothing_changes(sessio
     depot.active = False
     client = signed_in(make.user("admin"))
     refused = client.post(f"/admin/sites/{depot.id}/collection-point", follow_redirects=True)
-    assert "Dépôt partagé est fermé : seul un site ouvert peut être le point de collecte." in text(
-        refused
+    assert (
+        "Dépôt partagé est fermé : seul un site ouvert peut être le point de collecte."
+        in page_words(refused)
     )
     session.expire_all()
     assert collection_point(session) is None
@@ -105,7 +93,7 @@ def test_without_a_collection_point_the_scenario_is_refused_on_the_form(
         f"/batches/{batch.id}/scenarios", data=POLICY | {"deliver_to_collection_point": "y"}
     )
     assert answer.status_code == 422
-    shown = text(answer)
+    shown = page_words(answer)
     assert "La coopérative n'a pas de point de collecte : un administrateur en déclare un" in shown
     assert "Ce lot a été clos sans point de collecte" in shown
     assert 'aria-invalid="true"' in answer.get_data(as_text=True)
@@ -120,7 +108,7 @@ def test_the_lead_has_suppliers_deliver_to_the_point_and_reads_the_round_trips(
     declare_collection_point(session, depot.id, actor=None)
     batch, lead, *_ = closed_batch(session, make, sessions)
     client = signed_in(lead)
-    page = text(client.get(f"/batches/{batch.id}"))
+    page = page_words(client.get(f"/batches/{batch.id}"))
     # the first scenario delivers to each site; the lead reads how its CO2 is counted
     assert "Transport : d'où vient le CO2" in page
     assert "Livraison sur le site de chaque membre" in page
@@ -134,7 +122,7 @@ def test_the_lead_has_suppliers_deliver_to_the_point_and_reads_the_round_trips(
     )
     assert asked.status_code == 302
     assert work_jobs(sessions) == 1
-    page = text(client.get(f"/batches/{batch.id}?scenario=2"))
+    page = page_words(client.get(f"/batches/{batch.id}?scenario=2"))
     assert "livré au point de collecte" in page
     assert "Livraison au point de collecte, Dépôt partagé · Recyclerie du Plateau" in page
     assert "Retrait par Atelier Vélo" in page and "Retrait par Épicerie du Coin" in page
@@ -151,7 +139,7 @@ def test_a_member_reads_its_share_of_each_round_trip_on_its_statement(session, m
     first, _second = approved.members
     client = app.test_client()
     sign_in(client, approved.users[0])
-    page = text(client.get(f"/statements/{approved.batch.id}/{first.id}"))
+    page = page_words(client.get(f"/statements/{approved.batch.id}/{first.id}"))
     assert "Votre CO2 de transport, tournée par tournée" in page
     assert "Livraison par Papeterie de l'Est" in page
     assert "Droguerie Verte" not in page.split("tournée par tournée")[1]  # not its goods
@@ -179,6 +167,6 @@ def test_the_statement_of_a_batch_delivered_to_the_point_shows_the_pick_up(
     session.commit()
     member = app.test_client()
     sign_in(member, users[0])
-    page = text(member.get(f"/statements/{batch.id}/{members[0].id}"))
+    page = page_words(member.get(f"/statements/{batch.id}/{members[0].id}"))
     assert "Livraison au point de collecte, Dépôt partagé · Recyclerie du Plateau" in page
     assert "Retrait par Atelier Vélo Siège (Nancy) Dépôt partagé · Recyclerie du Plateau" in page

@@ -9,7 +9,6 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from persistence import make_session_factory
 from persistence.audit import AuditEvent
 from purchasing.confirmations import answer_token
 from purchasing.jobs import work_jobs
@@ -20,11 +19,6 @@ from tests.purchasing.orders_setup import approved_batch, closed_batch
 from tests.smtp_server import SmtpServer, send_all
 
 SECRET = "test-secret-key-0123456789"
-
-
-@pytest.fixture
-def sessions(engine):
-    return make_session_factory(engine)
 
 
 def text(response) -> str:

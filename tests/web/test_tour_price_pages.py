@@ -4,33 +4,20 @@ cost, and a member's statement its share and its round trips alone."""
 
 from __future__ import annotations
 
-import html
-import re
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
-from persistence import make_session_factory
 from purchasing.batches import approve_batch
 from purchasing.errors import Invalid
 from purchasing.jobs import work_jobs
 from purchasing.models import Batch, Scenario
 from purchasing.policies import policy_from_json, read_policy
-from tests.conftest import sign_in
+from tests.conftest import page_words, sign_in
 from tests.purchasing.orders_setup import closed_batch
 
 POLICY = {"cost": "60", "delay": "10", "eco": "30", "time_limit": "30"}
-
-
-@pytest.fixture
-def sessions(engine):
-    return make_session_factory(engine)
-
-
-def text(response) -> str:
-    page = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
-    return " ".join(html.unescape(page).replace("\u00a0", " ").split())
 
 
 def french(amount: str) -> str:
@@ -62,7 +49,9 @@ def test_the_lead_prices_the_round_trips_and_reads_each_tours_cost(
         f"/batches/{batch.id}/scenarios", data=POLICY | {"delivery_cost_per_km": "-2"}
     )
     assert refused.status_code == 422
-    assert "Le prix au km est un montant en euros de 0 à 100, au centime près." in text(refused)
+    assert "Le prix au km est un montant en euros de 0 à 100, au centime près." in page_words(
+        refused
+    )
     session.expire_all()
     assert session.scalar(select(func.count(Scenario.id))) == 1
 
@@ -85,7 +74,7 @@ def test_the_lead_prices_the_round_trips_and_reads_each_tours_cost(
         assert Decimal(tour["cost"]) == (Decimal(tour["km"]) * Decimal("0.80")).quantize(
             Decimal("0.01")
         )
-    page = text(client.get(f"/batches/{batch.id}?scenario=2"))
+    page = page_words(client.get(f"/batches/{batch.id}?scenario=2"))
     assert "tournées de livraison à 0,80 € le km" in page
     assert "Prix de la livraison 0,80 € par km de la tournée de chaque fournisseur" in page
     assert "Coût de la tournée" in page
@@ -103,7 +92,7 @@ def test_a_member_reads_its_share_and_its_round_trips_alone(session, make, sessi
     session.commit()
     member = app.test_client()
     sign_in(member, users[0])
-    page = text(member.get(f"/statements/{batch.id}/{members[0].id}"))
+    page = page_words(member.get(f"/statements/{batch.id}/{members[0].id}"))
     assert "Prix de la livraison 1,00 € par km" in page
     assert "Coût de la tournée" in page
     session.expire_all()
