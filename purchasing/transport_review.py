@@ -80,8 +80,25 @@ class Tour:
     cost: Decimal = ZERO
 
 
+class _Counted:
+    """What the lead's and a member's view of the transport both tell."""
+
+    source: str
+    co2_kg: Decimal
+    alone_co2_kg: Decimal
+
+    @property
+    def co2_avoided_kg(self) -> Decimal:
+        return self.alone_co2_kg - self.co2_kg
+
+    @property
+    def source_is_default(self) -> bool:
+        """Whether the source is the optimizer's own note, which the interface translates."""
+        return self.source == DEFAULT_SOURCE
+
+
 @dataclass(frozen=True)
-class Transport:
+class Transport(_Counted):
     """How a scenario's transport CO2 is counted. `source` is the factor's source as the
     optimizer gave it (`DEFAULT_SOURCE`, translated by the interface, unless set otherwise);
     `delivery_cost_per_km` the price of a km of a supplier's round trip (0: delivery priced per
@@ -97,18 +114,9 @@ class Transport:
     alone_co2_kg: Decimal
     delivery_cost_per_km: Decimal = ZERO
 
-    @property
-    def co2_avoided_kg(self) -> Decimal:
-        return self.alone_co2_kg - self.co2_kg
-
-    @property
-    def source_is_default(self) -> bool:
-        """Whether the source is the optimizer's own note, which the interface translates."""
-        return self.source == DEFAULT_SOURCE
-
 
 @dataclass(frozen=True)
-class MemberTransport:
+class MemberTransport(_Counted):
     """One member's part of a scenario's transport: its share of the tours that carry its
     goods, its pick-ups, and the tours of the same purchase bought alone."""
 
@@ -120,15 +128,6 @@ class MemberTransport:
     co2_kg: Decimal
     alone_co2_kg: Decimal
     delivery_cost_per_km: Decimal = ZERO
-
-    @property
-    def co2_avoided_kg(self) -> Decimal:
-        return self.alone_co2_kg - self.co2_kg
-
-    @property
-    def source_is_default(self) -> bool:
-        """Whether the source is the optimizer's own note, which the interface translates."""
-        return self.source == DEFAULT_SOURCE
 
 
 @dataclass
