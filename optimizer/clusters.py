@@ -1,0 +1,384 @@
+"""A bound and a better start for a part, from its clusters solved one by one with fees aside.
+
+A part is linked by its suppliers' fees; without them, it falls apart into *clusters* (groups
+sharing offers: one product, usually). Everything but the fees belongs to one cluster: flows,
+unmet demand, packs, tiers, and the shortfall that holds the demand served. So:
+
+- the cost phase of a part is at least the sum over its clusters of the least cost of each
+  cluster with the fees left out (a fee is never negative: a waiver needs the fee's switch
+  on). Each cluster is a small mixed-integer program, which HiGHS closes in a few milliseconds,
+  where the whole part leaves it at its root node with a relaxation that prices pack rounding
+  and tiers wrong in every cluster at once. The rows that hold a cluster's columns together
+  with a supplier's switch are relaxed to the switch's most permissive bound (the switch is
+  on), and the waiver rows, which add up goods of several clusters, are left out: each cluster
+  is a relaxation of its part of the model, and its bound, or the bound of its linear
+  relaxation when the time is up, a lower bound of what that part costs;
+- each cluster's answer replaces the start's in that cluster when that lowers the start's
+  weighted cost with the fees it changes (a new supplier's fee, a waiver lost or reached).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+
+from optimizer.start import set_tiers, settle
+from optimizer.variables import Model
+
+_INF = math.inf
+_FEASIBLE = 1e-6  # the solver's own feasibility tolerance, for checking a start
+_ENOUGH = 0.25  # share of the gap asked for left to the clusters not solved one by one
+
+
+@dataclass
+class _Cluster:
+    """One cluster's columns (indices into the part's columns) and its rows, relaxed."""
+
+    columns: list[int] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    index: list[int] = field(default_factory=list)
+    value: list[float] = field(default_factory=list)
+    lower: list[float] = field(default_factory=list)
+    upper: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterBound:
+    """The part's cost phase is at least ``bound``; ``solved`` of the ``clusters`` were solved
+    as mixed-integer programs (the others count with their linear relaxation); ``improved``:
+    whether the start was replaced in some cluster."""
+
+    bound: float
+    solved: int
+    clusters: int
+    improved: bool
+
+
+class _Matrix:
+    """The part's model as arrays: columns with bounds, cost and integrality, rows by row."""
+
+    def __init__(self, model: Model) -> None:
+        lp = model.lp
+        self.variables = lp.variables()
+        self.column = {var.id: j for j, var in enumerate(self.variables)}
+        n = len(self.variables)
+        self.cost = np.zeros(n)
+        objective = lp.objective
+        assert objective is not None
+        for var, coefficient in objective.items():
+            self.cost[self.column[var.id]] = coefficient
+        self.lower = np.array([-_INF if v.lowBound is None else v.lowBound for v in self.variables])
+        self.upper = np.array([_INF if v.upBound is None else v.upBound for v in self.variables])
+        self.integer = np.array([v.cat != "Continuous" for v in self.variables])
+        self.rows: list[tuple[list[int], list[float], float, float]] = []
+        for constraint in lp.constraints():
+            columns, values = [], []
+            for var, coefficient in constraint.items():
+                if coefficient:
+                    columns.append(self.column[var.id])
+                    values.append(coefficient)
+            lb, ub = constraint.getLb(), constraint.getUb()
+            self.rows.append(
+                (columns, values, -_INF if lb is None else lb, _INF if ub is None else ub)
+            )
+
+    def values(self) -> np.ndarray:
+        return np.array([v.varValue or 0.0 for v in self.variables])
+
+    def feasible(self, x: np.ndarray) -> bool:
+        """Whether ``x`` satisfies every row, bound and integrality, within the tolerance."""
+        if np.any(x < self.lower - _FEASIBLE) or np.any(x > self.upper + _FEASIBLE):
+            return False
+        if np.any(np.abs(x[self.integer] - np.round(x[self.integer])) > _FEASIBLE):
+            return False
+        for columns, values, lo, hi in self.rows:
+            activity = float(np.dot(x[columns], values))
+            if activity < lo - _FEASIBLE or activity > hi + _FEASIBLE:
+                return False
+        return True
+
+
+def _owners(model: Model, matrix: _Matrix, clusters: list[list[int]]) -> np.ndarray | None:
+    """The cluster of each column, -1 for the suppliers' fee switches and waivers; None when a
+    column belongs to neither (a rule's own variables)."""
+    owner = np.full(len(matrix.variables), -2)
+    cluster_of = {g: c for c, members in enumerate(clusters) for g in members}
+    column = matrix.column
+    for (g, _), var in model.flow.items():
+        owner[column[var.id]] = cluster_of[g]
+    for g, var in enumerate(model.unmet):
+        owner[column[var.id]] = cluster_of[g]
+    for o in model.offers:
+        c = cluster_of[model.arcs_of_offer[o][0][0]]
+        owner[column[model.packs[o].id]] = c
+        for k in model.tiers_in_model(o):
+            owner[column[model.tier_on[o, k].id]] = c
+            owner[column[model.tier_qty[o, k].id]] = c
+    for c, var in enumerate(model.shortfall):
+        owner[column[var.id]] = c
+    for var in (*model.supplier_used.values(), *model.fee_waived.values()):
+        owner[column[var.id]] = -1
+    if np.any(owner == -2):
+        return None
+    return owner
+
+
+def _split(matrix: _Matrix, owner: np.ndarray, count: int) -> list[_Cluster]:
+    """Each cluster's columns and rows; a row that also holds fee switches is relaxed to their
+    most permissive values, a row spanning clusters (a waiver's) is left out."""
+    parts = [_Cluster() for _ in range(count)]
+    local = np.zeros(len(owner), dtype=np.int64)
+    for j, c in enumerate(owner):
+        if c >= 0:
+            local[j] = len(parts[c].columns)
+            parts[c].columns.append(j)
+    lower, upper = matrix.lower, matrix.upper
+    for columns, values, lo, hi in matrix.rows:
+        mine = owner[columns]
+        inside = mine[mine >= 0]
+        if len(inside) == 0 or np.any(inside != inside[0]):
+            continue
+        part = parts[inside[0]]
+        part.starts.append(len(part.index))
+        for j, a, c in zip(columns, values, mine, strict=True):
+            if c >= 0:
+                part.index.append(int(local[j]))
+                part.value.append(a)
+            else:
+                # lo <= inside + a x_j <= hi for some x_j within its bounds
+                low, high = sorted((a * lower[j], a * upper[j]))
+                lo, hi = lo - high, hi - low
+        part.lower.append(lo)
+        part.upper.append(hi)
+    return parts
+
+
+def _highs(threads: int) -> highspy.Highs:
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", threads)
+    h.setOptionValue("random_seed", 1)
+    return h
+
+
+def _load(h: highspy.Highs, matrix: _Matrix, parts: list[_Cluster], integer: bool) -> None:
+    """Puts ``parts`` side by side in ``h``, columns in the order of the parts."""
+    columns = np.array([j for part in parts for j in part.columns], dtype=np.int64)
+    n = len(columns)
+    h.addVars(n, matrix.lower[columns], matrix.upper[columns])
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), matrix.cost[columns])
+    if integer:
+        ints = np.nonzero(matrix.integer[columns])[0].astype(np.int32)
+        if len(ints):
+            kind = np.full(len(ints), highspy.HighsVarType.kInteger)
+            h.changeColsIntegrality(len(ints), ints, kind)
+    starts: list[np.ndarray] = []
+    index: list[np.ndarray] = []
+    offset = nonzeros = 0
+    for part in parts:
+        starts.append(np.array(part.starts, dtype=np.int64) + nonzeros)
+        index.append(np.array(part.index, dtype=np.int64) + offset)
+        offset += len(part.columns)
+        nonzeros += len(part.index)
+    rows = sum(len(part.lower) for part in parts)
+    if rows:
+        h.addRows(
+            rows,
+            np.concatenate([np.array(part.lower, dtype=float) for part in parts]),
+            np.concatenate([np.array(part.upper, dtype=float) for part in parts]),
+            nonzeros,
+            np.concatenate(starts).astype(np.int32),
+            np.concatenate(index).astype(np.int32),
+            np.concatenate([np.array(part.value, dtype=float) for part in parts]),
+        )
+
+
+def _relaxations(matrix: _Matrix, parts: list[_Cluster], threads: int) -> list[float] | None:
+    """Each cluster's linear relaxation's least cost (one solve for all), or None."""
+    h = _highs(threads)
+    _load(h, matrix, parts, integer=False)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    x = np.array(h.getSolution().col_value)
+    values, at = [], 0
+    for part in parts:
+        size = len(part.columns)
+        values.append(float(np.dot(matrix.cost[part.columns], x[at : at + size])))
+        at += size
+    return values
+
+
+class _Fees:
+    """Each supplier's goods and whether it is ordered from, for the start's fees."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        suppliers = {s.id: s for s in model.problem.suppliers}
+        self.fee = {s: float(suppliers[s].delivery_fee) for s in model.supplier_used}
+        self.waiver = {
+            s: float(w) for s in self.fee if (w := suppliers[s].fee_waived_above) is not None
+        }
+        self.goods: dict[str, float] = defaultdict(float)
+        self.orders: dict[str, int] = defaultdict(int)
+
+    def order(self, o: int, packs: int) -> tuple[float, int]:
+        if packs <= 0:
+            return 0.0, 0
+        offer = self.model.offer(o)
+        quantity = offer.pack_size * packs
+        return float(quantity * offer.tiers[offer.tier_for(quantity)].unit_price), 1
+
+    def paid(self, s: str, goods: float, orders: int) -> float:
+        fee = self.fee.get(s)
+        if fee is None or orders == 0:
+            return 0.0
+        waiver = self.waiver.get(s)
+        return 0.0 if waiver is not None and goods >= waiver - 1e-9 else fee
+
+    def change(self, o: int, before: int, after: int, sign: int = 1) -> None:
+        s = self.model.offer(o).supplier
+        for packs, way in ((before, -sign), (after, sign)):
+            goods, orders = self.order(o, packs)
+            self.goods[s] += way * goods
+            self.orders[s] += way * orders
+
+    def total(self, suppliers: set[str]) -> float:
+        return sum(self.paid(s, self.goods[s], self.orders[s]) for s in suppliers)
+
+
+def cluster_bound(
+    model: Model,
+    clusters: list[list[int]],
+    deadline: float | None,
+    threads: int,
+    gap: float,
+) -> ClusterBound | None:
+    """Solves each cluster of ``model`` (lists of its groups, in the order of its shortfall
+    variables) with the fees aside, within a tenth of ``gap``, until ``deadline``; improves the
+    start with their answers; returns the part's bound, or None when the model holds variables
+    of a rule."""
+    matrix = _Matrix(model)
+    owner = _owners(model, matrix, clusters)
+    if owner is None:
+        return None
+    parts = _split(matrix, owner, len(clusters))
+    relaxed = _relaxations(matrix, parts, threads)
+    if relaxed is None:
+        return None
+    x = matrix.values()
+    at_start = [float(np.dot(matrix.cost[p.columns], x[p.columns])) for p in parts]
+    # the clusters where the start is furthest from its relaxation first, until what the others
+    # could still gain is a small part of the gap asked for
+    room = [max(0.0, at_start[c] - relaxed[c]) for c in range(len(parts))]
+    order = sorted(range(len(parts)), key=lambda c: (-room[c], c))
+    enough = _ENOUGH * gap * abs(float(np.dot(matrix.cost, x)))
+    unproven = sum(room)
+    bounds = list(relaxed)
+    answers: dict[int, np.ndarray] = {}
+    solved = 0
+    for c in order:
+        left = None if deadline is None else deadline - time.perf_counter()
+        if (left is not None and left <= 0) or unproven <= enough:
+            break
+        unproven -= room[c]
+        h = _highs(threads)
+        h.setOptionValue("mip_rel_gap", gap / 10)
+        # the answer becomes part of a start that must pass the solver's own tolerance
+        h.setOptionValue("mip_feasibility_tolerance", _FEASIBLE / 100)
+        h.setOptionValue("primal_feasibility_tolerance", _FEASIBLE / 100)
+        if left is not None:
+            h.setOptionValue("time_limit", left)
+        _load(h, matrix, [parts[c]], integer=True)
+        h.run()
+        info = h.getInfo()
+        if math.isfinite(info.mip_dual_bound):
+            bounds[c] = max(bounds[c], info.mip_dual_bound - 1e-9 * max(1.0, abs(bounds[c])))
+        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            solved += 1
+        if math.isfinite(info.objective_function_value):
+            answers[c] = np.array(h.getSolution().col_value)
+    improved = _improve_start(model, matrix, parts, answers, at_start)
+    return ClusterBound(bound=sum(bounds), solved=solved, clusters=len(parts), improved=improved)
+
+
+def _improve_start(
+    model: Model,
+    matrix: _Matrix,
+    parts: list[_Cluster],
+    answers: dict[int, np.ndarray],
+    at_start: list[float],
+) -> bool:
+    """Replaces the start in each cluster whose answer lowers the weighted cost, fees
+    included; keeps the start when the result would not be feasible."""
+    x = matrix.values()
+    integer = matrix.integer
+    fees = _Fees(model)
+    packs_column = {o: matrix.column[model.packs[o].id] for o in model.offers}
+    offers_of: dict[int, list[int]] = defaultdict(list)
+    cluster_of_column = {j: c for c, part in enumerate(parts) for j in part.columns}
+    for o, j in packs_column.items():
+        offers_of[cluster_of_column[j]].append(o)
+    for o, j in packs_column.items():
+        fees.change(o, 0, round(x[j]))
+    per_euro = model.scales.per_euro
+    changed: list[int] = []
+    for c, answer in sorted(answers.items()):
+        part = parts[c]
+        value = np.where(integer[part.columns], np.round(answer), answer)
+        value = np.clip(value, matrix.lower[part.columns], matrix.upper[part.columns])
+        gain = at_start[c] - float(np.dot(matrix.cost[part.columns], value))
+        if gain <= 1e-12:
+            continue
+        suppliers = {model.offer(o).supplier for o in offers_of[c]}
+        before = fees.total(suppliers)
+        moves = [
+            (o, round(x[packs_column[o]]), round(value[part.columns.index(packs_column[o])]))
+            for o in offers_of[c]
+        ]
+        for o, old, new in moves:
+            fees.change(o, old, new)
+        if gain - per_euro * (fees.total(suppliers) - before) <= 1e-12:
+            for o, old, new in moves:
+                fees.change(o, new, old)
+            continue
+        x[part.columns] = value
+        changed.extend(offers_of[c])
+    if not changed:
+        return False
+    saved = matrix.values()
+    for var, value in zip(matrix.variables, x, strict=True):
+        var.varValue = float(value)
+    for o in changed:
+        # an answer may hold a tier switch on without buying anything: off, as in a start
+        set_tiers(model, o)
+        _whole_packs(model, o)
+    settle(model)
+    _hold(model)
+    if matrix.feasible(matrix.values()):
+        return True
+    for var, value in zip(matrix.variables, saved, strict=True):
+        var.varValue = float(value)
+    return False
+
+
+def _whole_packs(model: Model, o: int) -> None:
+    """Makes offer ``o``'s flows add up to its whole packs exactly: the solver's answer may be
+    off by its tolerance, which rounding the packs then leaves in the largest flow."""
+    flows = [model.flow[g, o] for g, _ in model.arcs_of_offer[o]]
+    bought = float(model.offer(o).pack_size) * round(model.packs[o].varValue or 0.0)
+    largest = max(flows, key=lambda var: var.varValue or 0.0)
+    off = bought - sum(var.varValue or 0.0 for var in flows)
+    largest.varValue = max(0.0, (largest.varValue or 0.0) + off)
+
+
+def _hold(model: Model) -> None:
+    """Sets each cluster's shortfall from its unmet demand and the level it is held at."""
+    for members, level, short in zip(model.held, model.held_levels, model.shortfall, strict=True):
+        unmet = sum(model.unmet[j].varValue or 0.0 for j in members)
+        short.varValue = max(0.0, unmet - level)
