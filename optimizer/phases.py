@@ -390,7 +390,7 @@ def hold_served(model: Model, clusters: list[tuple[list[int], float]]) -> None:
         extra.append((short, max(model.scales.unmet_penalty[j] for j in members)))
     model.shortfall = shortfall
     model.held = [members for members, _ in clusters]
-    model.held_levels = [level for _, level in clusters]
+    model.held_levels = [level + _SLACK for _, level in clusters]
     objective = model.lp.objective
     assert objective is not None
     model.lp.setObjective(objective + pulp.lpSum_vars_coefs(extra))

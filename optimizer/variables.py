@@ -39,7 +39,7 @@ class Model:
     arcs_of_offer: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     shipping: dict[tuple[int, int], float] = field(default_factory=dict)
     shortfall: list[LpVariable] = field(default_factory=list)
-    # each shortfall's cluster (groups) and the unmet demand it is held at
+    # each shortfall's cluster (groups) and the unmet demand it is held at (the row's bound)
     held: list[list[int]] = field(default_factory=list)
     held_levels: list[float] = field(default_factory=list)
     # the models whose variables this one holds (a PuLP variable needs its model alive)
