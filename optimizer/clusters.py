@@ -303,24 +303,45 @@ def cluster_bound(
         if (left is not None and left <= 0) or unproven <= enough:
             break
         unproven -= room[c]
-        h = _highs(threads, quick=True)
-        h.setOptionValue("mip_rel_gap", gap / 10)
-        # the answer becomes part of a start that must pass the solver's own tolerance
-        h.setOptionValue("mip_feasibility_tolerance", _FEASIBLE / 100)
-        h.setOptionValue("primal_feasibility_tolerance", _FEASIBLE / 100)
-        if left is not None:
-            h.setOptionValue("time_limit", left)
-        _load(h, matrix, [parts[c]], integer=True)
-        h.run()
-        info = h.getInfo()
-        if math.isfinite(info.mip_dual_bound):
-            bounds[c] = max(bounds[c], info.mip_dual_bound - 1e-9 * max(1.0, abs(bounds[c])))
-        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-            solved += 1
-        if math.isfinite(info.objective_function_value):
-            answers[c] = np.array(h.getSolution().col_value)
+        bound, optimal, answer = _solve(matrix, parts[c], threads, gap, left)
+        if bound is not None:
+            bounds[c] = max(bounds[c], bound - 1e-9 * max(1.0, abs(bounds[c])))
+        solved += optimal
+        if answer is not None:
+            answers[c] = answer
     improved = _improve_start(model, matrix, parts, answers, at_start)
+    improved = _close_suppliers(model, matrix, parts, threads, gap, deadline) or improved
     return ClusterBound(bound=sum(bounds), solved=solved, clusters=len(parts), improved=improved)
+
+
+def _solve(
+    matrix: _Matrix,
+    part: _Cluster,
+    threads: int,
+    gap: float,
+    left: float | None,
+    closed: tuple[int, ...] = (),
+) -> tuple[float | None, bool, np.ndarray | None]:
+    """One cluster as a mixed-integer program, the columns ``closed`` (local indices) held at
+    zero: its bound, whether it is proven optimal, and its answer (None when it has none)."""
+    h = _highs(threads, quick=True)
+    h.setOptionValue("mip_rel_gap", gap / 10)
+    # the answer becomes part of a start that must pass the solver's own tolerance
+    h.setOptionValue("mip_feasibility_tolerance", _FEASIBLE / 100)
+    h.setOptionValue("primal_feasibility_tolerance", _FEASIBLE / 100)
+    if left is not None:
+        h.setOptionValue("time_limit", max(left, 0.01))
+    _load(h, matrix, [part], integer=True)
+    for j in closed:
+        h.changeColBounds(j, 0.0, 0.0)
+    h.run()
+    info = h.getInfo()
+    bound = info.mip_dual_bound if math.isfinite(info.mip_dual_bound) else None
+    optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    answer = None
+    if math.isfinite(info.objective_function_value):
+        answer = np.array(h.getSolution().col_value)
+    return bound, optimal, answer
 
 
 def _improve_start(
@@ -365,6 +386,12 @@ def _improve_start(
             continue
         x[part.columns] = value
         changed.extend(offers_of[c])
+    return _apply(model, matrix, x, changed)
+
+
+def _apply(model: Model, matrix: _Matrix, x: np.ndarray, changed: list[int]) -> bool:
+    """Sets the start to ``x``, whose offers ``changed`` come from clusters' answers, when it
+    is feasible and cheaper; whether it did."""
     if not changed:
         return False
     saved = matrix.values()
@@ -382,6 +409,68 @@ def _improve_start(
     for var, value in zip(matrix.variables, saved, strict=True):
         var.varValue = float(value)
     return False
+
+
+def _close_suppliers(
+    model: Model,
+    matrix: _Matrix,
+    parts: list[_Cluster],
+    threads: int,
+    gap: float,
+    deadline: float | None,
+) -> bool:
+    """For each supplier whose fee the start pays, dearest fee first: its clusters solved again
+    without its offers; taken when what they then cost more is less than the fees saved."""
+    x = matrix.values()
+    fees = _Fees(model)
+    packs_column = {o: matrix.column[model.packs[o].id] for o in model.offers}
+    cluster_of = {j: c for c, part in enumerate(parts) for j in part.columns}
+    local = {j: i for part in parts for i, j in enumerate(part.columns)}
+    offers_of: dict[int, list[int]] = defaultdict(list)
+    for o, j in packs_column.items():
+        offers_of[cluster_of[j]].append(o)
+        fees.change(o, 0, round(x[j]))
+    paid = [s for s in fees.fee if fees.paid(s, fees.goods[s], fees.orders[s]) > 0]
+    per_euro = model.scales.per_euro
+    changed: list[int] = []
+    for supplier in sorted(paid, key=lambda s: (-fees.fee[s], s)):
+        if fees.paid(supplier, fees.goods[supplier], fees.orders[supplier]) <= 0:
+            continue
+        mine = [o for o in model.offers if model.offer(o).supplier == supplier]
+        clusters = sorted({cluster_of[packs_column[o]] for o in mine if round(x[packs_column[o]])})
+        extra, values = 0.0, {}
+        for c in clusters:
+            left = None if deadline is None else deadline - time.perf_counter()
+            if left is not None and left <= 0:
+                return _apply(model, matrix, x, changed)
+            part = parts[c]
+            closed = tuple(local[packs_column[o]] for o in mine if cluster_of[packs_column[o]] == c)
+            _, _, answer = _solve(matrix, part, threads, gap, left, closed)
+            if answer is None:
+                break
+            value = np.where(matrix.integer[part.columns], np.round(answer), answer)
+            value = np.clip(value, matrix.lower[part.columns], matrix.upper[part.columns])
+            extra += float(np.dot(matrix.cost[part.columns], value - x[part.columns]))
+            values[c] = value
+        if len(values) < len(clusters):
+            continue
+        moves = [
+            (o, round(x[packs_column[o]]), round(values[c][local[packs_column[o]]]))
+            for c in clusters
+            for o in offers_of[c]
+        ]
+        touched = {model.offer(o).supplier for o, _, _ in moves}
+        before = fees.total(touched)
+        for o, old, new in moves:
+            fees.change(o, old, new)
+        if extra + per_euro * (fees.total(touched) - before) >= -1e-12:
+            for o, old, new in moves:
+                fees.change(o, new, old)
+            continue
+        for c, value in values.items():
+            x[parts[c].columns] = value
+            changed.extend(offers_of[c])
+    return _apply(model, matrix, x, changed)
 
 
 def _whole_packs(model: Model, o: int) -> None:
