@@ -205,14 +205,17 @@ def _solve_part(
     own = [groups[g] for g in part]
     own_scales = scales.subset(part)
     model = build_model(problem, own, delivery, scales=own_scales)
-    shaped = shaped_like_facility_location(model) and len(model.flow) > _SEARCH_ABOVE
-    # a part shaped like facility location gets a supplier search instead of pooling moves
-    pooling = _POOLING / 10 if shaped else _POOLING
-    greedy_start(model, None if budget is None else started + budget * pooling)
+    large = len(model.flow) > _SEARCH_ABOVE
+    shaped = shaped_like_facility_location(model) and large
     clusters: dict[int, list[int]] = defaultdict(list)
     for j, g in enumerate(part):
         clusters[cluster_of[g]].append(j)
     ruled = problem.policy.rules.any
+    by_cluster = not shaped and not ruled and large and len(clusters) > 1
+    # a part shaped like facility location gets a supplier search instead of pooling moves,
+    # a part solved cluster by cluster those clusters' answers
+    pooling = _POOLING / 10 if shaped else _POOLING / 4 if by_cluster else _POOLING
+    greedy_start(model, None if budget is None else started + budget * pooling)
     short = sorted(
         c
         for c, members in clusters.items()
@@ -252,7 +255,7 @@ def _solve_part(
     hold_served(model, [(members, most_unmet[c]) for c, members in held])
     built += time.perf_counter() - building
     source = _LAGRANGIAN
-    if proven is None and not ruled and len(held) > 1 and len(model.flow) > _SEARCH_ABOVE:
+    if by_cluster:
         now = time.perf_counter()
         until = None if deadline is None else now + _CLUSTERS * (deadline - now)
         split = cluster_bound(
