@@ -212,9 +212,8 @@ def _solve_part(
         clusters[cluster_of[g]].append(j)
     ruled = problem.policy.rules.any
     by_cluster = not shaped and not ruled and large and len(clusters) > 1
-    # a part shaped like facility location gets a supplier search instead of pooling moves,
-    # a part solved cluster by cluster those clusters' answers
-    pooling = _POOLING / 10 if shaped else _POOLING / 4 if by_cluster else _POOLING
+    # a part shaped like facility location gets a supplier search instead of pooling moves
+    pooling = _POOLING / 10 if shaped else _POOLING
     greedy_start(model, None if budget is None else started + budget * pooling)
     short = sorted(
         c
