@@ -6,9 +6,9 @@ unmet demand, packs, tiers, and the shortfall that holds the demand served. So:
 
 - the cost phase of a part is at least the sum over its clusters of the least cost of each
   cluster with the fees left out (a fee is never negative: a waiver needs the fee's switch
-  on). Each cluster is a small mixed-integer program, which HiGHS closes in a few milliseconds,
-  where the whole part leaves it at its root node with a relaxation that prices pack rounding
-  and tiers wrong in every cluster at once. The rows that hold a cluster's columns together
+  on). Each cluster is a small mixed-integer program, which HiGHS closes in 10 ms to a second,
+  where on the whole part it stays at its root node with a relaxation that prices pack
+  rounding and tiers wrong in every cluster at once. The rows that hold a cluster's columns together
   with a supplier's switch are relaxed to the switch's most permissive bound (the switch is
   on), and the waiver rows, which add up goods of several clusters, are left out: each cluster
   is a relaxation of its part of the model, and its bound, or the bound of its linear
