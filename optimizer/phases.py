@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 
 import pulp
 
+from optimizer.clusters import cluster_bound
 from optimizer.delivery import DeliveryTable
 from optimizer.groups import Group
 from optimizer.model import (
@@ -68,6 +69,9 @@ _UNTIL_DEADLINE = 1_000_000
 _SETTLE_SECONDS = 1e-5  # per variable and constraint, to set the model's values after it
 _SEARCH_ABOVE = 5_000  # smaller parts are solved by HiGHS alone in well under a second
 _POOLING = 0.25  # share of a part's time for improving the greedy start at most
+_CLUSTERS = 0.7  # share of a part's time left for solving its clusters one by one, at most
+_LAGRANGIAN = "the Lagrangian bound of the supplier search"
+_CLUSTERED = "the clusters' bound (each cluster solved with the fees aside)"
 _WORST = (Status.OPTIMAL, Status.FEASIBLE, Status.APPROXIMATE, Status.TIME_LIMIT, Status.ERROR)
 
 
@@ -207,14 +211,16 @@ def _solve_part(
     own = [groups[g] for g in part]
     own_scales = scales.subset(part)
     model = build_model(problem, own, delivery, scales=own_scales)
-    shaped = shaped_like_facility_location(model) and len(model.flow) > _SEARCH_ABOVE
-    # a part shaped like facility location gets a supplier search instead of pooling moves
-    pooling = _POOLING / 10 if shaped else _POOLING
-    greedy_start(model, None if budget is None else started + budget * pooling)
+    large = len(model.flow) > _SEARCH_ABOVE
+    shaped = shaped_like_facility_location(model) and large
     clusters: dict[int, list[int]] = defaultdict(list)
     for j, g in enumerate(part):
         clusters[cluster_of[g]].append(j)
     ruled = problem.policy.rules.any
+    by_cluster = not shaped and not ruled and large and len(clusters) > 1
+    # a part shaped like facility location gets a supplier search instead of pooling moves
+    pooling = _POOLING / 10 if shaped else _POOLING
+    greedy_start(model, None if budget is None else started + budget * pooling)
     short = sorted(
         c
         for c, members in clusters.items()
@@ -250,8 +256,18 @@ def _solve_part(
                 most_unmet[cluster_of[part[j]]] += first.unmet[k].varValue or 0.0
     building = time.perf_counter()
     settle(model)
-    hold_served(model, [(members, most_unmet[c]) for c, members in sorted(clusters.items())])
+    held = sorted(clusters.items())
+    hold_served(model, [(members, most_unmet[c]) for c, members in held])
     built += time.perf_counter() - building
+    source = _LAGRANGIAN
+    if by_cluster:
+        now = time.perf_counter()
+        until = None if deadline is None else now + _CLUSTERS * (deadline - now)
+        split = cluster_bound(
+            model, [members for _, members in held], until, options.threads, options.gap
+        )
+        if split is not None:
+            proven, source = split.bound, _CLUSTERED
     limit = None if deadline is None else max(0.05, deadline - time.perf_counter())
     size = model.lp.numVariables() + model.lp.numConstraints()
     if proven is not None and (
@@ -259,8 +275,8 @@ def _solve_part(
         or (limit is not None and limit < _ROOT_SECONDS * size)
     ):
         # proven within the gap, or too little time left for the solver to get through its
-        # root node (it would only hand the start back): the search's answer and bound stand
-        cost = _report_without_solver(model, options, proven)
+        # root node (it would only hand the start back): the answer and bound found stand
+        cost = _report_without_solver(model, options, proven, source)
     else:
         cost = run_solver(model, replace(options, time_limit=limit), 0.0)
         if proven is not None:
@@ -315,22 +331,26 @@ def _gap_of(model: Model, bound: float) -> float:
     return relative_gap(float(objective.value() or 0.0), bound) or 0.0
 
 
-def _report_without_solver(model: Model, options: SolveOptions, bound: float) -> SolverReport:
+def _report_without_solver(
+    model: Model, options: SolveOptions, bound: float, source: str = ""
+) -> SolverReport:
     """The report of a part whose start the solver did not get: proven within the gap by the
-    Lagrangian bound, or stopped by the time limit (too little time left for the solver)."""
+    bound from ``source`` (the supplier search's Lagrangian bound by default, or the clusters'),
+    or stopped by the time limit (too little time left for the solver)."""
+    source = source or _LAGRANGIAN
     objective = model.lp.objective
     assert objective is not None
     value = float(objective.value() or 0.0)
     lp = model.lp
     gap = relative_gap(value, min(bound, value)) or 0.0
-    status, message = Status.OPTIMAL, "proven by the Lagrangian bound of the supplier search"
+    status, message = Status.OPTIMAL, f"proven by {source}"
     if gap > 1e-6:
         status = Status.FEASIBLE
     if gap > options.gap:
         status = Status.TIME_LIMIT
         message = (
-            "stopped by the time limit in the supplier search, with too little time left for "
-            "the solver's root node: the bound is the search's Lagrangian bound"
+            "stopped by the time limit, with too little time left for the solver's root "
+            f"node: the bound is {source}"
         )
     return SolverReport(
         status=status,
@@ -377,6 +397,8 @@ def hold_served(model: Model, clusters: list[tuple[list[int], float]]) -> None:
         short.varValue = max(0.0, sum(model.unmet[j].varValue or 0.0 for j in members) - level)
         extra.append((short, max(model.scales.unmet_penalty[j] for j in members)))
     model.shortfall = shortfall
+    model.held = [members for members, _ in clusters]
+    model.held_levels = [level + _SLACK for _, level in clusters]
     objective = model.lp.objective
     assert objective is not None
     model.lp.setObjective(objective + pulp.lpSum_vars_coefs(extra))

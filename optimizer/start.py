@@ -48,17 +48,23 @@ def greedy_start(model: Model, deadline: float | None = None) -> None:
         for g, units in served.items():
             flows[g, o] += units
     for o in model.offers:
-        packs = bought[o]
-        model.packs[o].varValue = packs
-        offer = model.offer(o)
-        reached = offer.tier_for(offer.pack_size * packs) if packs else None
-        for k in model.tiers_in_model(o):
-            on = reached == k
-            model.tier_on[o, k].varValue = 1.0 if on else 0.0
-            model.tier_qty[o, k].varValue = packs * float(offer.pack_size) if on else 0.0
+        model.packs[o].varValue = bought[o]
+        set_tiers(model, o)
     for key, value in flows.items():
         model.flow[key].varValue = value
     settle(model)
+
+
+def set_tiers(model: Model, o: int) -> None:
+    """Sets offer ``o``'s tier switches and quantities from its packs: the whole order in the
+    tier it reaches, the other tiers off."""
+    offer = model.offer(o)
+    packs = round(model.packs[o].varValue or 0.0)
+    reached = offer.tier_for(offer.pack_size * packs) if packs else None
+    for k in model.tiers_in_model(o):
+        on = reached == k
+        model.tier_on[o, k].varValue = 1.0 if on else 0.0
+        model.tier_qty[o, k].varValue = packs * float(offer.pack_size) if on else 0.0
 
 
 def _order(model: Model, o: int, groups: list[int]) -> tuple[int, dict[int, float]]:

@@ -45,6 +45,9 @@ class Model:
     reach_km: dict[tuple[str, float], float] = field(default_factory=dict)
     reach_level: dict[tuple[int, str], float] = field(default_factory=dict)
     van_terms: Terms = field(default_factory=list)
+    # each shortfall's cluster (groups) and the unmet demand it is held at (the row's bound)
+    held: list[list[int]] = field(default_factory=list)
+    held_levels: list[float] = field(default_factory=list)
     # the models whose variables this one holds (a PuLP variable needs its model alive)
     parts: list[pulp.LpProblem] = field(default_factory=list)
 
