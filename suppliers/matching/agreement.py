@@ -108,6 +108,8 @@ def codes(words: list[str]) -> set[str]:
     """Model codes of a normalised text: letters and digits together ("pg545", "a4", "lr6"),
     and a short word followed by a number, glued ("hp 303" gives "hp303")."""
     found = {w for w in words if _is_code(w)}
+    if not any(map(str.isdigit, words)):
+        return found  # no number written apart to glue
     for word, following in pairwise(words):
         if word.isalpha() and 2 <= len(word) <= 5 and following.isdigit():
             found.add(word + following)
@@ -152,11 +154,23 @@ class Traits:
         """The traits of a normalised text (see `normalize`)."""
         words = text.split()
         return cls(
-            frozenset(w for w in words if w in brands),
-            frozenset(COLOURS[w] for w in words if w in COLOURS),
+            brands.intersection(words),
+            frozenset(COLOURS[w] for w in COLOURS.keys() & words),
             frozenset(codes(words)),
-            frozenset(w for w in words if w.isdigit()),
-            quantities_of(words),
+            frozenset(filter(str.isdigit, words)),
+            # only a word holding a digit states a quantity
+            quantities_of([w for w in words if not w.isalpha()]),
+        )
+
+    def __bool__(self) -> bool:
+        """Whether the text states anything that can conflict with another's."""
+        return bool(
+            self.brands
+            or self.colours
+            or self.codes
+            or self.numbers
+            or self.quantities.sizes
+            or self.quantities.pack
         )
 
     def conflicts(self, other: Traits) -> list[Message]:

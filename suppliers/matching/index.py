@@ -57,8 +57,34 @@ class Vocabulary:
         self.frequency = frequency
         self.sorted = sorted(frequency)
         # codes and quantities are not misspelt versions of each other: "80g" is not "90g"
-        self.words = [w for w in self.sorted if w.isalpha() and len(w) >= 3]
+        self.by_length: defaultdict[int, list[str]] = defaultdict(list)
+        for word in self.sorted:
+            if word.isalpha() and len(word) >= 3:
+                self.by_length[len(word)].append(word)
         self.lookup = lru_cache(maxsize=65536)(self._lookup)
+
+    def _alike(self, word: str) -> list[tuple[str, float]]:
+        """The `EXPANSIONS` vocabulary words most like `word` (OSA similarity at least
+        `SIMILAR`), ties in alphabetical order.
+
+        Only words of a close length can be alike: a similarity of 0.75 allows one edit in four
+        letters, and each letter more or less is an edit."""
+        alike: list[tuple[str, float]] = []
+        shortest = math.floor(SIMILAR * len(word))
+        longest = math.ceil(len(word) / SIMILAR)
+        for length in range(shortest, longest + 1):
+            alike += [
+                (candidate, similarity)
+                for candidate, similarity, _ in process.extract(
+                    word,
+                    self.by_length.get(length, ()),
+                    scorer=OSA.normalized_similarity,
+                    score_cutoff=SIMILAR,
+                    limit=EXPANSIONS,
+                )
+            ]
+        alike.sort(key=lambda found: (-found[1], found[0]))
+        return alike[:EXPANSIONS]
 
     def __contains__(self, word: str) -> bool:
         return word in self.frequency
@@ -91,13 +117,7 @@ class Vocabulary:
             found[candidate] = PREFIX_WEIGHT
         if len(word) >= 4:
             # OSA counts a swap of two letters as one slip, as a typist makes it
-            for candidate, similarity, _ in process.extract(
-                word,
-                self.words,
-                scorer=OSA.normalized_similarity,
-                score_cutoff=SIMILAR,
-                limit=EXPANSIONS,
-            ):
+            for candidate, similarity in self._alike(word):
                 found[candidate] = max(found.get(candidate, 0.0), similarity)
         best = sorted(found.items(), key=lambda item: (-item[1], -self.frequency[item[0]]))
         return tuple(Term(w, s) for w, s in best[:EXPANSIONS])
@@ -122,32 +142,49 @@ class TermIndex:
         when a query names them but do not count in its information otherwise."""
         self.size = len(documents)
         self.query_share = query_share
-        postings: defaultdict[str, list[int]] = defaultdict(list)
-        words_of = []
-        for i, text in enumerate(documents):
-            words = set(text.split())
-            words_of.append(words)
-            codes = set(references[i].split()) if references else set()
-            for word in words | codes:
-                postings[word].append(i)
+        # one entry per (product, word) pair, the words of names first, then those of references
+        ids: dict[str, int] = {}
+        word_ids: list[int] = []
+        rows: list[int] = []
+        for row, text in enumerate(documents):
+            for word in set(text.split()):
+                word_ids.append(ids.setdefault(word, len(ids)))
+                rows.append(row)
+        named = len(word_ids)
+        for row, codes_text in enumerate(references):
+            for word in set(codes_text.split()) - set(documents[row].split()):
+                word_ids.append(ids.setdefault(word, len(ids)))
+                rows.append(row)
+        words = list(ids)
+        occurrences = np.array(word_ids, dtype=np.int32)
+        products = np.array(rows, dtype=np.int32)
+        frequency = np.bincount(occurrences, minlength=len(words))
         self.idf = {
-            word: math.log((1 + self.size) / (1 + len(docs))) + 1.0
-            for word, docs in postings.items()
+            word: math.log((1 + self.size) / (1 + int(count))) + 1.0
+            for word, count in zip(words, frequency, strict=True)
         }
         self.unknown_idf = math.log(1 + self.size) + 1.0
-        information = np.array([sum(self.idf[w] ** 2 for w in words) or 1.0 for words in words_of])
-        for i, codes_text in enumerate(references):
-            for word in set(codes_text.split()) - words_of[i]:
-                # a named reference is all a product needs to be recognised
-                information[i] = max(information[i], self.idf[word] ** 2)
-        self.vocabulary = Vocabulary(Counter({w: len(d) for w, d in postings.items()}))
+        squared = np.array([self.idf[word] ** 2 for word in words])
+        #: the information of each product's name: its words' IDF squared
+        self.stated = np.bincount(
+            products[:named], weights=squared[occurrences[:named]], minlength=self.size
+        )
+        information = np.where(self.stated > 0, self.stated, 1.0)
+        # a named reference is all a product needs to be recognised
+        np.maximum.at(information, products[named:], squared[occurrences[named:]])
+        self.vocabulary = Vocabulary(Counter(dict(zip(words, frequency.tolist(), strict=True))))
         self.grams = GramWeights(self.vocabulary.frequency, self.size)
+        # the postings of all words in one array, word after word, each word's in catalog order
+        order = np.lexsort((products, occurrences))
+        postings = products[order]
+        shares = squared[occurrences[order]] / information[postings]
+        ends = np.cumsum(frequency).tolist()
+        starts = [0, *ends[:-1]]
         self.postings: dict[str, NDArray[np.int32]] = {}
         self.product_share: dict[str, NDArray[np.float64]] = {}
-        for word, docs in postings.items():
-            ids = np.array(docs, dtype=np.int32)
-            self.postings[word] = ids
-            self.product_share[word] = self.idf[word] ** 2 / information[ids]
+        for word, start, end in zip(words, starts, ends, strict=True):
+            self.postings[word] = postings[start:end]
+            self.product_share[word] = shares[start:end]
 
     def terms(self, words: Iterable[str]) -> list[tuple[str, list[Term]]]:
         """Each query word with the catalog words that stand for it."""
@@ -157,6 +194,7 @@ class TermIndex:
         """Similarity of the query to every product (0-1), indexed by product."""
         ids: list[NDArray[np.int32]] = []
         query_parts: list[float] = []
+        term_weights: list[float] = []
         lengths: list[int] = []
         product_parts: list[NDArray[np.float64]] = []
         query_information = 0.0
@@ -172,41 +210,55 @@ class TermIndex:
                 postings = self.postings[term.word]
                 ids.append(postings)
                 query_parts.append(information)
+                term_weights.append(term.weight)
                 lengths.append(len(postings))
-                product_parts.append(self.product_share[term.word] * term.weight)
+                product_parts.append(self.product_share[term.word])
             query_information += best
         if not ids:
             return Similarity(np.zeros(self.size), np.zeros(0, dtype=np.int32), 0)
-        weights = np.repeat(
-            np.array(query_parts) * (self.query_share / query_information), lengths
-        ) + (1 - self.query_share) * np.concatenate(product_parts)
+        product_shares = np.concatenate(product_parts)
+        if any(weight != 1.0 for weight in term_weights):
+            product_shares *= np.repeat(term_weights, lengths)
+        weights = (
+            np.repeat(np.array(query_parts) * (self.query_share / query_information), lengths)
+            + (1 - self.query_share) * product_shares
+        )
         touched = np.concatenate(ids)
-        scores = np.bincount(touched, weights=weights, minlength=self.size)
-        return Similarity(np.minimum(scores, 1.0), touched, len(ids))
+        sums = np.bincount(touched, weights=weights, minlength=self.size)
+        return Similarity(sums, touched, len(ids))
 
 
 @dataclass(frozen=True)
 class Similarity:
-    """A query's similarity to every product, and which products share a word with it."""
+    """A query's similarity to every product, and which products share a word with it.
 
-    scores: NDArray[np.float64]
+    ``sums`` may pass 1 when several catalog words stand for one query word: `of` caps them, for
+    the products asked only, rather than passing over the whole catalog for every query.
+    """
+
+    sums: NDArray[np.float64]
     touched: NDArray[np.int32]
     terms: int
 
+    def of(self, rows: NDArray[np.intp] | NDArray[np.int32]) -> NDArray[np.float64]:
+        """The similarity of the given products (0-1)."""
+        return np.minimum(self.sums[rows], 1.0)
+
     def best(self, count: int) -> NDArray[np.intp]:
-        """Indices of the `count` most similar products (fewer if fewer share a word)."""
-        values = self.scores[self.touched]
+        """Indices of the `count` most similar products (fewer if fewer share a word), in
+        catalog order when they are not cut."""
+        values = self.of(self.touched)
         # a product is touched once per shared word, so the best count x terms touches hold at
         # least `count` products; looking at touches only avoids a pass over the whole catalog
         enough = count * self.terms
         if len(values) > enough:
             threshold = np.partition(values, -enough)[-enough]
-            hits = np.flatnonzero(self.scores >= threshold)
+            hits = np.unique(self.touched[values >= threshold])
         else:
             hits = np.unique(self.touched)
         if len(hits) > count:
-            hits = hits[np.argpartition(-self.scores[hits], count - 1)[:count]]
-        return hits
+            hits = hits[np.argpartition(-self.of(hits), count - 1)[:count]]
+        return hits.astype(np.intp)
 
 
 #: length of the character n-grams compared between a query and a product
@@ -258,13 +310,17 @@ class GramWeights:
     def text(self, text: str) -> tuple[frozenset[str], float]:
         """The trigrams of a normalised text and their information."""
         words = text.split()
+        return frozenset().union(*map(_word_grams, words)), self.words_information(words)
+
+    def words_information(self, words: Iterable[str]) -> float:
+        """The information of a text's trigrams, word by word."""
         information = 0.0
         for word in words:
             known = self._words.get(word)
             if known is None:
                 known = self._words[word] = self.information(_word_grams(word))
             information += known
-        return frozenset().union(*(_word_grams(word) for word in words)), information
+        return information
 
     def similarity(
         self,
@@ -279,3 +335,31 @@ class GramWeights:
             return 0.0
         common = self.information(shared)
         return min(1.0, common / math.sqrt(query_information * product_information))
+
+
+class QueryGrams:
+    """The trigrams of one query, compared with product names one after the other.
+
+    What a product word shares with the query is kept for the query: the candidates of a query
+    repeat most of their words.
+    """
+
+    def __init__(self, weights: GramWeights, text: str) -> None:
+        self.weights = weights
+        self.grams, self.information = weights.text(text)
+        self._shared: dict[str, frozenset[str]] = {}
+
+    def similarity(self, text: str) -> float:
+        """IDF-weighted cosine of the query's trigrams and those of a normalised text (0-1)."""
+        words = text.split()
+        shared: set[str] = set()
+        for word in words:
+            found = self._shared.get(word)
+            if found is None:
+                found = self._shared[word] = self.grams & _word_grams(word)
+            shared |= found
+        information = self.weights.words_information(words)
+        if not shared or not self.information or not information:
+            return 0.0
+        common = self.weights.information(shared)
+        return min(1.0, common / math.sqrt(self.information * information))

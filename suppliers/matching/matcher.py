@@ -34,7 +34,7 @@ from rapidfuzz import fuzz, process
 
 from suppliers.errors import N_, Message
 from suppliers.matching.agreement import Traits, learn_brands
-from suppliers.matching.index import Term, TermIndex
+from suppliers.matching.index import QueryGrams, Term, TermIndex
 from suppliers.matching.normalize import normalize, parse_quantities, split_reference
 
 #: share of each view in the score; they add up to 1
@@ -125,6 +125,23 @@ class Match:
         return round(SURENESS(self.score, self.evidence), 1)
 
 
+class Asked:
+    """What a query asks for in the catalog's words: each word's information (its stand-ins'
+    best IDF squared) and the catalog words standing for it."""
+
+    def __init__(self, idf: dict[str, float], terms: Sequence[tuple[str, list[Term]]]) -> None:
+        self.words = [
+            (
+                max((t.weight * idf[t.word]) ** 2 for t in stand_ins),
+                frozenset(t.word for t in stand_ins),
+            )
+            for _, stand_ins in terms
+            if stand_ins
+        ]
+        self.information = sum(weight for weight, _ in self.words)
+        self.mentioned = frozenset().union(*(stand_ins for _, stand_ins in self.words))
+
+
 def _written(word: str, stand_ins: Sequence[Term]) -> str:
     """How a query word is written for rapidfuzz: as the catalog writes it when it has a stand-in
     ("poub" -> "poubelle"), as its parts when it was glued ("hp303" -> "hp 303")."""
@@ -212,29 +229,24 @@ class ProductMatcher:
             workers=-1 if exhaustive else 1,
         )[0]
         scores = (
-            COVERAGE_WEIGHT * 100 * similarity.scores[rows]
-            + SET_WEIGHT * ratios
-            + SORT_WEIGHT * sorts
+            COVERAGE_WEIGHT * 100 * similarity.of(rows) + SET_WEIGHT * ratios + SORT_WEIGHT * sorts
         )
         order = np.lexsort((rows, -scores))[: max(top, CHECKED)]
         wanted = Traits.read(text, self.brands)
-        weights = self.index.grams
-        query_grams, query_information = weights.text(text)
+        query_grams = QueryGrams(self.index.grams, text)
         checked = []
         for i in order:
             row = int(rows[i])
-            conflicts = tuple(wanted.conflicts(self.traits(row)))
+            conflicts = tuple(wanted.conflicts(self.traits(row))) if wanted else ()
             # read again each time from the words' trigrams, which are kept: a cache per product
             # would hold a set for each of a large catalog's products
-            alike = weights.similarity(
-                query_grams, query_information, *weights.text(self.normalized[row])
-            )
+            alike = query_grams.similarity(self.normalized[row])
             blended = (1 - GRAM_WEIGHT) * float(scores[i]) + GRAM_WEIGHT * 100 * alike
             score = max(0.0, blended - CONFLICT_PENALTY * len(conflicts))
             checked.append((-round(score, 1), row, conflicts))
         checked.sort()
         best = checked[:top]
-        asked = self._asked(terms)
+        asked = Asked(self.index.idf, terms)
         matches = []
         for place, (negative, row, conflicts) in enumerate(best):
             if place == 0:
@@ -246,31 +258,17 @@ class ProductMatcher:
             matches.append(Match(self.keys[row], self.names[row], -negative, conflicts, evidence))
         return matches
 
-    def _asked(self, terms: Sequence[tuple[str, list[Term]]]) -> list[tuple[float, frozenset[str]]]:
-        """The query's catalog words, each with its information and the words standing for it."""
-        idf = self.index.idf
-        return [
-            (
-                max((t.weight * idf[t.word]) ** 2 for t in stand_ins),
-                frozenset(t.word for t in stand_ins),
-            )
-            for _, stand_ins in terms
-            if stand_ins
-        ]
-
-    def _evidence(self, asked: list[tuple[float, frozenset[str]]], row: int) -> tuple[float, float]:
+    def _evidence(self, asked: Asked, row: int) -> tuple[float, float]:
         """The shares of the query's information the product lacks and of the product's
         information the query does not mention (see `Evidence`)."""
         idf = self.index.idf
         words = set(self.normalized[row].split())
         found = words | self._reference_words.get(row, frozenset())
-        information = sum(weight for weight, _ in asked)
-        missing = sum(weight for weight, stand_ins in asked if not stand_ins & found)
-        mentioned = frozenset().union(*(stand_ins for _, stand_ins in asked))
-        stated = sum(idf[w] ** 2 for w in words)
-        extra = sum(idf[w] ** 2 for w in words - mentioned)
+        missing = sum(weight for weight, stand_ins in asked.words if stand_ins.isdisjoint(found))
+        stated = float(self.index.stated[row])
+        extra = sum(idf[w] ** 2 for w in words - asked.mentioned)
         return (
-            round(missing / information, 3) if information else 0.0,
+            round(missing / asked.information, 3) if asked.information else 0.0,
             round(extra / stated, 3) if stated else 0.0,
         )
 
