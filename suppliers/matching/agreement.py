@@ -12,7 +12,6 @@ Brands are learned from the catalog: a word the catalog writes capitalised insid
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -70,19 +69,20 @@ def learn_brands(names: Iterable[str]) -> frozenset[str]:
     """Words the catalog writes as brands: capitalised inside a name, never in lower case.
 
     The names are given without their supplier references (`split_reference`)."""
-    capitalised: Counter[str] = Counter()
-    lower: Counter[str] = Counter()
+    segments: set[str] = set()
     for name in names:
-        if name.upper() == name:
-            continue  # a name in capitals says nothing of which words are names
-        for segment in _SEGMENTS.split(name):
-            lower_words, capitalised_words = _segment_words(segment)
-            lower.update(lower_words)
-            capitalised.update(capitalised_words)
+        if not name.isupper():  # a name in capitals says nothing of which words are names
+            segments.update(_SEGMENTS.split(name))
+    capitalised: set[str] = set()
+    lower: set[str] = set()
+    for segment in segments:
+        lower_words, capitalised_words = _segment_words(segment)
+        lower.update(lower_words)
+        capitalised.update(capitalised_words)
     return frozenset(
         word
-        for word in capitalised
-        if not lower[word] and word.isalpha() and len(word) >= 3 and word not in GENERIC_BRANDS
+        for word in capitalised - lower
+        if word.isalpha() and len(word) >= 3 and word not in GENERIC_BRANDS
     )
 
 

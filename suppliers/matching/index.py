@@ -18,11 +18,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from suppliers.matching.grams import GramWeights
 
 #: a vocabulary word must look this much like an unknown query word to stand in for it (0-1)
 SIMILAR = 0.75
@@ -180,23 +183,27 @@ class TermIndex:
         shares = squared[occurrences[order]] / information[postings]
         ends = np.cumsum(frequency).tolist()
         starts = [0, *ends[:-1]]
+        largest = np.maximum.reduceat(shares, starts).tolist() if words else []
         self.postings: dict[str, NDArray[np.int32]] = {}
         self.product_share: dict[str, NDArray[np.float64]] = {}
-        for word, start, end in zip(words, starts, ends, strict=True):
+        #: the largest share a word has of a product's information
+        self.largest_share: dict[str, float] = {}
+        for word, start, end, top in zip(words, starts, ends, largest, strict=True):
             self.postings[word] = postings[start:end]
             self.product_share[word] = shares[start:end]
+            self.largest_share[word] = top
 
     def terms(self, words: Iterable[str]) -> list[tuple[str, list[Term]]]:
         """Each query word with the catalog words that stand for it."""
         return [(w, list(self.vocabulary.lookup(w))) for w in dict.fromkeys(words)]
 
     def similarity(self, terms: Sequence[tuple[str, list[Term]]]) -> Similarity:
-        """Similarity of the query to every product (0-1), indexed by product."""
-        ids: list[NDArray[np.int32]] = []
+        """Similarity of the query to the products (0-1)."""
+        postings: list[NDArray[np.int32]] = []
         query_parts: list[float] = []
-        term_weights: list[float] = []
-        lengths: list[int] = []
+        stand_in_weights: list[float] = []
         product_parts: list[NDArray[np.float64]] = []
+        largest_shares: list[float] = []
         query_information = 0.0
         for _, stand_ins in terms:
             if not stand_ins:
@@ -207,159 +214,95 @@ class TermIndex:
             for term in stand_ins:
                 information = (term.weight * self.idf[term.word]) ** 2
                 best = max(best, information)
-                postings = self.postings[term.word]
-                ids.append(postings)
+                postings.append(self.postings[term.word])
                 query_parts.append(information)
-                term_weights.append(term.weight)
-                lengths.append(len(postings))
+                stand_in_weights.append(term.weight)
                 product_parts.append(self.product_share[term.word])
+                largest_shares.append(term.weight * self.largest_share[term.word])
             query_information += best
-        if not ids:
-            return Similarity(np.zeros(self.size), np.zeros(0, dtype=np.int32), 0)
-        product_shares = np.concatenate(product_parts)
-        if any(weight != 1.0 for weight in term_weights):
-            product_shares *= np.repeat(term_weights, lengths)
+        if not postings:
+            return Similarity(np.zeros(self.size), [], [])
+        lengths = [len(p) for p in postings]
+        shares = np.concatenate(product_parts)
+        if any(weight != 1.0 for weight in stand_in_weights):
+            shares *= np.repeat(stand_in_weights, lengths)
+        share = self.query_share / query_information
         weights = (
-            np.repeat(np.array(query_parts) * (self.query_share / query_information), lengths)
-            + (1 - self.query_share) * product_shares
+            np.repeat(np.array(query_parts) * share, lengths) + (1 - self.query_share) * shares
         )
-        touched = np.concatenate(ids)
-        sums = np.bincount(touched, weights=weights, minlength=self.size)
-        return Similarity(sums, touched, len(ids))
+        sums = np.bincount(np.concatenate(postings), weights=weights, minlength=self.size)
+        bounds = [
+            part * share + (1 - self.query_share) * largest
+            for part, largest in zip(query_parts, largest_shares, strict=True)
+        ]
+        return Similarity(sums, postings, bounds)
 
 
 @dataclass(frozen=True)
 class Similarity:
-    """A query's similarity to every product, and which products share a word with it.
+    """A query's similarity to the products (0-1), and for each catalog word standing for a
+    query word (a term) the products holding it and the most it adds to one of them."""
 
-    ``sums`` may pass 1 when several catalog words stand for one query word: `of` caps them, for
-    the products asked only, rather than passing over the whole catalog for every query.
-    """
-
+    #: the similarity of each product, indexed by product, before it is capped at 1 (several
+    #: catalog words may stand for one query word)
     sums: NDArray[np.float64]
-    touched: NDArray[np.int32]
-    terms: int
+    postings: list[NDArray[np.int32]]
+    bounds: list[float]
 
-    def of(self, rows: NDArray[np.intp] | NDArray[np.int32]) -> NDArray[np.float64]:
-        """The similarity of the given products (0-1)."""
+    def everywhere(self) -> NDArray[np.float64]:
+        """The similarity of every product, indexed by product."""
+        return np.minimum(self.sums, 1.0)
+
+    def of(self, rows: NDArray[np.intp]) -> NDArray[np.float64]:
+        """The similarity of the given products."""
         return np.minimum(self.sums[rows], 1.0)
 
     def best(self, count: int) -> NDArray[np.intp]:
-        """Indices of the `count` most similar products (fewer if fewer share a word), in
-        catalog order when they are not cut."""
-        values = self.of(self.touched)
-        # a product is touched once per shared word, so the best count x terms touches hold at
-        # least `count` products; looking at touches only avoids a pass over the whole catalog
-        enough = count * self.terms
-        if len(values) > enough:
-            threshold = np.partition(values, -enough)[-enough]
-            hits = np.unique(self.touched[values >= threshold])
-        else:
-            hits = np.unique(self.touched)
-        if len(hits) > count:
-            hits = hits[np.argpartition(-self.of(hits), count - 1)[:count]]
-        return hits.astype(np.intp)
+        """The `count` most similar products (fewer if fewer share a term), in catalog order;
+        among products as similar, the first in the catalog.
+
+        The terms held by most products (common words: "papier", "a4") add little to any of
+        them. The products holding one of the rarer terms are looked at first; if the common
+        terms together cannot lift a product holding none of the rarer ones up to the
+        `count`-th of those, the products holding only common terms are never looked at.
+        """
+        rarest_first = sorted(range(len(self.postings)), key=lambda t: len(self.postings[t]))
+        # the most the terms after the k rarest add to a product, for each k
+        rest = [*reversed([*accumulate(self.bounds[t] for t in reversed(rarest_first))]), 0.0]
+        for held in range(1, len(rarest_first) + 1):
+            last = held == len(rarest_first)
+            if rest[held] >= 1.0 and not last:
+                continue  # any product may still be the best
+            touched = np.concatenate([self.postings[t] for t in rarest_first[:held]])
+            if len(touched) < count and not last:
+                continue
+            rows = _distinct(touched)
+            values = self.of(rows)
+            if last or rest[held] < _kth(values, count) * (1 - 1e-9):
+                return _best(rows, values, count)
+        return np.zeros(0, dtype=np.intp)
 
 
-#: length of the character n-grams compared between a query and a product
-GRAM = 3
+def _distinct(rows: NDArray[np.int32]) -> NDArray[np.intp]:
+    """The rows, each once, in ascending order."""
+    rows = np.sort(rows).astype(np.intp)
+    return rows[np.concatenate(([True], rows[1:] != rows[:-1]))]
 
 
-def grams(text: str) -> frozenset[str]:
-    """The character trigrams of a normalised text, each word padded with spaces so that its
-    beginning and end count: "kingtson" shares " ki", "kin", "ing" and "on " with "kingston"."""
-    return frozenset().union(*(_word_grams(word) for word in text.split()))
+def _kth(values: NDArray[np.float64], count: int) -> float:
+    """The `count`-th largest value, 0 if there are fewer."""
+    if len(values) < count:
+        return 0.0
+    return float(np.partition(values, -count)[-count])
 
 
-@lru_cache(maxsize=65536)
-def _word_grams(word: str) -> frozenset[str]:
-    padded = f" {word} "
-    return frozenset(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
-
-
-class GramWeights:
-    """Inverse document frequency of character trigrams, learned from the catalog's words.
-
-    A trigram's document frequency is counted through the words that hold it (a word's products
-    counted once per word), which is close to counting products and far cheaper for a large
-    catalog. Rare trigrams ("ngs" of "kingston") say more than common ones ("ier" of "papier").
-    A text's information is the sum of its words' (each word's trigrams weighing their IDF
-    squared), read once per word.
-    """
-
-    def __init__(self, frequency: Counter[str], size: int) -> None:
-        counts: Counter[str] = Counter()
-        for word, products in frequency.items():
-            for gram in _word_grams(word):
-                counts[gram] += products
-        #: squared IDF of each trigram, the weight it has in a text's information
-        self.squared = {
-            gram: (math.log((1 + size) / (1 + min(count, size))) + 1.0) ** 2
-            for gram, count in counts.items()
-        }
-        self.unknown = (math.log(1 + size) + 1.0) ** 2
-        self._words: dict[str, float] = {}
-
-    def weight(self, gram: str) -> float:
-        return self.squared.get(gram, self.unknown)
-
-    def information(self, text_grams: Iterable[str]) -> float:
-        squared, unknown = self.squared, self.unknown
-        return sum([squared.get(g, unknown) for g in text_grams])
-
-    def text(self, text: str) -> tuple[frozenset[str], float]:
-        """The trigrams of a normalised text and their information."""
-        words = text.split()
-        return frozenset().union(*map(_word_grams, words)), self.words_information(words)
-
-    def words_information(self, words: Iterable[str]) -> float:
-        """The information of a text's trigrams, word by word."""
-        information = 0.0
-        for word in words:
-            known = self._words.get(word)
-            if known is None:
-                known = self._words[word] = self.information(_word_grams(word))
-            information += known
-        return information
-
-    def similarity(
-        self,
-        query: frozenset[str],
-        query_information: float,
-        product: frozenset[str],
-        product_information: float,
-    ) -> float:
-        """IDF-weighted cosine of two trigram sets (0-1), given the information of each."""
-        shared = query & product
-        if not shared or not query_information or not product_information:
-            return 0.0
-        common = self.information(shared)
-        return min(1.0, common / math.sqrt(query_information * product_information))
-
-
-class QueryGrams:
-    """The trigrams of one query, compared with product names one after the other.
-
-    What a product word shares with the query is kept for the query: the candidates of a query
-    repeat most of their words.
-    """
-
-    def __init__(self, weights: GramWeights, text: str) -> None:
-        self.weights = weights
-        self.grams, self.information = weights.text(text)
-        self._shared: dict[str, frozenset[str]] = {}
-
-    def similarity(self, text: str) -> float:
-        """IDF-weighted cosine of the query's trigrams and those of a normalised text (0-1)."""
-        words = text.split()
-        shared: set[str] = set()
-        for word in words:
-            found = self._shared.get(word)
-            if found is None:
-                found = self._shared[word] = self.grams & _word_grams(word)
-            shared |= found
-        information = self.weights.words_information(words)
-        if not shared or not self.information or not information:
-            return 0.0
-        common = self.weights.information(shared)
-        return min(1.0, common / math.sqrt(self.information * information))
+def _best(rows: NDArray[np.intp], values: NDArray[np.float64], count: int) -> NDArray[np.intp]:
+    """The `count` rows of largest value, the first rows among equal values, in row order;
+    `rows` are in ascending order."""
+    if len(rows) <= count:
+        return rows
+    threshold = _kth(values, count)
+    above = values > threshold
+    tied = np.flatnonzero(values == threshold)[: count - int(above.sum())]
+    above[tied] = True
+    return rows[above]

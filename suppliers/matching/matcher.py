@@ -12,7 +12,7 @@ The score blends three views so that no single blind spot decides:
   one.
 
 The best candidates are scored again with an IDF-weighted character trigram view
-(`index.GramWeights`, `GRAM_WEIGHT` of the score) and checked for agreement (`agreement.Traits`):
+(`grams.GramWeights`, `GRAM_WEIGHT` of the score) and checked for agreement (`agreement.Traits`):
 a brand, a colour, a model code, a size, a unit or a pack that the text and the product both
 state, differently, costs `CONFLICT_PENALTY` points each, so that the product agreeing with the
 text comes first. Each match then says how sure it is (`Match.confidence`, `Sureness`): its score
@@ -34,7 +34,8 @@ from rapidfuzz import fuzz, process
 
 from suppliers.errors import N_, Message
 from suppliers.matching.agreement import Traits, learn_brands
-from suppliers.matching.index import QueryGrams, Term, TermIndex
+from suppliers.matching.grams import QueryGrams
+from suppliers.matching.index import Term, TermIndex
 from suppliers.matching.normalize import normalize, parse_quantities, split_reference
 
 #: share of each view in the score; they add up to 1
@@ -208,9 +209,11 @@ class ProductMatcher:
         similarity = self.index.similarity(terms)
         if exhaustive:
             rows = np.arange(len(self.keys))
+            coverage = similarity.everywhere()
             choices: Sequence[str] = self.normalized
         else:
             rows = similarity.best(self.candidates)
+            coverage = similarity.of(rows)
             choices = [self.normalized[i] for i in rows]
         if len(rows) == 0:
             return []
@@ -228,9 +231,7 @@ class ProductMatcher:
             dtype=np.float32,
             workers=-1 if exhaustive else 1,
         )[0]
-        scores = (
-            COVERAGE_WEIGHT * 100 * similarity.of(rows) + SET_WEIGHT * ratios + SORT_WEIGHT * sorts
-        )
+        scores = COVERAGE_WEIGHT * 100 * coverage + SET_WEIGHT * ratios + SORT_WEIGHT * sorts
         order = np.lexsort((rows, -scores))[: max(top, CHECKED)]
         wanted = Traits.read(text, self.brands)
         query_grams = QueryGrams(self.index.grams, text)
