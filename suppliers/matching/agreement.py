@@ -124,8 +124,10 @@ def _is_code(word: str) -> bool:
     return word in CODE_WORDS or bool(_CODE.fullmatch(word) and not _MEASURED.fullmatch(word))
 
 
-def _codes_agree(mine: set[str], theirs: set[str]) -> bool:
+def _codes_agree(mine: frozenset[str], theirs: frozenset[str]) -> bool:
     # "s1" and "s1p" are one code written in two ways; "aa" and "aaa" are two battery sizes
+    if not mine.isdisjoint(theirs):
+        return True
     return any(
         a == b or (any(c.isdigit() for c in a + b) and (a.startswith(b) or b.startswith(a)))
         for a in mine
@@ -136,7 +138,7 @@ def _codes_agree(mine: set[str], theirs: set[str]) -> bool:
 def _differ(mine: frozenset[str], theirs: frozenset[str]) -> bool:
     """Each side states something the other does not: "Kusmi Earl Grey" against "Lipton Earl
     Grey", "tableau blanc, vert" against "tableau blanc, bleu"."""
-    return bool(mine - theirs) and bool(theirs - mine)
+    return not mine <= theirs and not theirs <= mine
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ class Traits:
         words = text.split()
         return cls(
             brands.intersection(words),
-            frozenset(COLOURS[w] for w in COLOURS.keys() & words),
+            frozenset(map(COLOURS.__getitem__, COLOURS.keys() & words)),
             frozenset(codes(words)),
             frozenset(filter(str.isdigit, words)),
             # only a word holding a digit states a quantity
@@ -183,7 +185,7 @@ class Traits:
             found.append(
                 _difference(N_("colour %(mine)s ≠ %(theirs)s"), self.colours, other.colours)
             )
-        if self.codes and other.codes and not _codes_agree(set(self.codes), set(other.codes)):
+        if self.codes and other.codes and not _codes_agree(self.codes, other.codes):
             found.append(
                 _difference(N_("model code %(mine)s ≠ %(theirs)s"), self.codes, other.codes)
             )

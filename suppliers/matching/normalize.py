@@ -506,8 +506,8 @@ class Quantities:
                         {"mine": "/".join(sorted(values)), "theirs": "/".join(sorted(theirs))},
                     )
                 )
-        mine_amounts = AMOUNTS & set(self.sizes)
-        their_amounts = AMOUNTS & set(other.sizes)
+        mine_amounts = AMOUNTS.intersection(self.sizes)
+        their_amounts = AMOUNTS.intersection(other.sizes)
         if mine_amounts and their_amounts and not mine_amounts & their_amounts:
             found.append(
                 Message(
@@ -548,8 +548,7 @@ def quantities_of(words: list[str]) -> Quantities:
     """Sizes and pack count stated by the words of a normalised text."""
     sizes: dict[str, set[str]] = {}
     pack: int | None = None
-    for word in words:
-        found = _quantity(word)
+    for found in map(_quantity, words):
         if found is None:
             continue
         kind, value = found
