@@ -98,6 +98,7 @@ class QueryGrams:
     def __init__(self, weights: GramWeights, text: str) -> None:
         self.weights = weights
         self.grams, self.information = weights.text(text)
+        self._weight = {gram: weights.weight(gram) for gram in self.grams}
         self._shared: dict[str, frozenset[str]] = {}
 
     def similarity(self, text: str) -> float:
@@ -112,5 +113,5 @@ class QueryGrams:
         information = self.weights.words_information(words)
         if not shared or not self.information or not information:
             return 0.0
-        common = self.weights.information(shared)
+        common = sum(map(self._weight.__getitem__, shared))
         return min(1.0, common / math.sqrt(self.information * information))

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, chain
 
 import numpy as np
 from numpy.typing import NDArray
@@ -146,21 +146,19 @@ class TermIndex:
         self.size = len(documents)
         self.query_share = query_share
         # one entry per (product, word) pair, the words of names first, then those of references
-        ids: dict[str, int] = {}
-        word_ids: list[int] = []
-        rows: list[int] = []
-        for row, text in enumerate(documents):
-            for word in set(text.split()):
-                word_ids.append(ids.setdefault(word, len(ids)))
-                rows.append(row)
-        named = len(word_ids)
-        for row, codes_text in enumerate(references):
-            for word in set(codes_text.split()) - set(documents[row].split()):
-                word_ids.append(ids.setdefault(word, len(ids)))
-                rows.append(row)
-        words = list(ids)
-        occurrences = np.array(word_ids, dtype=np.int32)
-        products = np.array(rows, dtype=np.int32)
+        words_of = [set(text.split()) for text in documents]
+        codes_of = [set(codes.split()) - words_of[row] for row, codes in enumerate(references)]
+        pairs = [*chain.from_iterable(words_of), *chain.from_iterable(codes_of)]
+        words = list(dict.fromkeys(pairs))
+        ids = {word: i for i, word in enumerate(words)}
+        occurrences = np.fromiter(map(ids.__getitem__, pairs), dtype=np.int32, count=len(pairs))
+        products = np.concatenate(
+            [
+                np.repeat(np.arange(self.size, dtype=np.int32), [len(w) for w in words_of]),
+                np.repeat(np.arange(len(codes_of), dtype=np.int32), [len(c) for c in codes_of]),
+            ]
+        )
+        named = sum(map(len, words_of))
         frequency = np.bincount(occurrences, minlength=len(words))
         self.idf = {
             word: math.log((1 + self.size) / (1 + int(count))) + 1.0
@@ -285,8 +283,8 @@ class Similarity:
 
 def _distinct(rows: NDArray[np.int32]) -> NDArray[np.intp]:
     """The rows, each once, in ascending order."""
-    rows = np.sort(rows).astype(np.intp)
-    return rows[np.concatenate(([True], rows[1:] != rows[:-1]))]
+    ordered = np.sort(rows).astype(np.intp)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def _kth(values: NDArray[np.float64], count: int) -> float:

@@ -214,7 +214,7 @@ class ProductMatcher:
         else:
             rows = similarity.best(self.candidates)
             coverage = similarity.of(rows)
-            choices = [self.normalized[i] for i in rows]
+            choices = [self.normalized[i] for i in rows.tolist()]
         if len(rows) == 0:
             return []
         ratios = process.cdist(
@@ -236,13 +236,12 @@ class ProductMatcher:
         wanted = Traits.read(text, self.brands)
         query_grams = QueryGrams(self.index.grams, text)
         checked = []
-        for i in order:
-            row = int(rows[i])
+        for row, ranked in zip(rows[order].tolist(), scores[order].tolist(), strict=True):
             conflicts = tuple(wanted.conflicts(self.traits(row))) if wanted else ()
             # read again each time from the words' trigrams, which are kept: a cache per product
             # would hold a set for each of a large catalog's products
             alike = query_grams.similarity(self.normalized[row])
-            blended = (1 - GRAM_WEIGHT) * float(scores[i]) + GRAM_WEIGHT * 100 * alike
+            blended = (1 - GRAM_WEIGHT) * ranked + GRAM_WEIGHT * 100 * alike
             score = max(0.0, blended - CONFLICT_PENALTY * len(conflicts))
             checked.append((-round(score, 1), row, conflicts))
         checked.sort()
