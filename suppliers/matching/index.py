@@ -173,6 +173,7 @@ class TermIndex:
         information = np.where(self.stated > 0, self.stated, 1.0)
         # a named reference is all a product needs to be recognised
         np.maximum.at(information, products[named:], squared[occurrences[named:]])
+        self.optional = _optional_words(words, occurrences[:named], products[:named], self.size)
         self.vocabulary = Vocabulary(Counter(dict(zip(words, frequency.tolist(), strict=True))))
         self.grams = GramWeights(self.vocabulary.frequency, self.size)
         # the postings of all words in one array, word after word, each word's in catalog order
@@ -279,6 +280,30 @@ class Similarity:
             if last or rest[held] < _kth(values, count) * (1 - 1e-9):
                 return _best(rows, values, count)
         return np.zeros(0, dtype=np.intp)
+
+
+def _optional_words(
+    words: list[str], occurrences: NDArray[np.int32], products: NDArray[np.int32], size: int
+) -> frozenset[str]:
+    """Words some product's name holds when the catalog also sells that product without them:
+    "recyclé" when both "Film à bulles 120 cm x 10 m" and "... recyclé" are sold.
+
+    `occurrences` and `products` give each (product, word) pair of the names, product after
+    product. Each word set is summed up as the exclusive-or of random 64-bit codes of its words,
+    so that a name less one of its words is looked up without building it.
+    """
+    if not len(occurrences):
+        return frozenset()
+    codes = np.random.default_rng(0).integers(0, 2**63, size=len(words), dtype=np.int64)
+    held = codes[occurrences]
+    counts = np.bincount(products, minlength=size)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    named = counts > 0
+    signatures = np.zeros(size, dtype=np.int64)
+    signatures[named] = np.bitwise_xor.reduceat(held, starts[named])
+    without = signatures[products] ^ held
+    sold = np.isin(without, signatures[named])
+    return frozenset(words[i] for i in np.unique(occurrences[sold]).tolist())
 
 
 def _distinct(rows: NDArray[np.int32]) -> NDArray[np.intp]:

@@ -61,11 +61,18 @@ class Evidence:
       product lacks: "citron" asked, "eucalyptus" offered. Words the catalog never uses are
       typos or noise and do not count.
     - ``extra``: the share of the product's information the query does not mention.
+    - ``optional``: the share of the product's information in words the query does not mention
+      and the catalog sells products without (`TermIndex.optional`): "recyclé" offered for
+      "papier toilette lotus 2 plis", when the catalog sells papers with and without it.
+    - ``contested``: catalog words the query asks that the product lacks and another of the
+      best products holds: "froid" asked, "blanc chaud" offered and "blanc froid" close by.
     """
 
     missing: float = 0.0
     extra: float = 0.0
     gap: float = 100.0
+    optional: float = 0.0
+    contested: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,15 +88,18 @@ class Sureness:
     """
 
     #: confidence lost when the product lacks all the information of the query's catalog words
-    missing: float = 120.0
+    missing: float = 0.0
     #: confidence lost when the query mentions none of the product's information, beyond
     #: `extra_allowed`: a member names a product in fewer words than the catalog
-    extra: float = 120.0
+    extra: float = 40.0
     extra_allowed: float = 0.3
     #: a runner-up this many points behind or more leaves the confidence as it is; each point
     #: closer costs `runner_up`
     close: float = 20.0
     runner_up: float = 2.0
+    #: confidence lost when all the product's information is in optional words the query does
+    #: not mention
+    optional: float = 200.0
 
     def __call__(self, score: float, evidence: Evidence) -> float:
         return max(
@@ -97,7 +107,8 @@ class Sureness:
             score
             - self.missing * evidence.missing
             - self.extra * max(0.0, evidence.extra - self.extra_allowed)
-            - self.runner_up * max(0.0, self.close - evidence.gap),
+            - self.runner_up * max(0.0, self.close - evidence.gap)
+            - self.optional * evidence.optional,
         )
 
 
@@ -247,29 +258,43 @@ class ProductMatcher:
         checked.sort()
         best = checked[:top]
         asked = Asked(self.index.idf, terms)
+        words_of = {row: frozenset(self.normalized[row].split()) for _, row, _ in checked}
         matches = []
         for place, (negative, row, conflicts) in enumerate(best):
             if place == 0:
                 gap = -negative + checked[1][0] if len(checked) > 1 else 100.0
             else:
                 gap = best[0][0] - negative
-            missing, extra = self._evidence(asked, row)
-            evidence = Evidence(missing, extra, round(gap, 1))
+            others = frozenset().union(*(w for other, w in words_of.items() if other != row))
+            evidence = self._evidence(asked, row, round(gap, 1), others)
             matches.append(Match(self.keys[row], self.names[row], -negative, conflicts, evidence))
         return matches
 
-    def _evidence(self, asked: Asked, row: int) -> tuple[float, float]:
-        """The shares of the query's information the product lacks and of the product's
-        information the query does not mention (see `Evidence`)."""
+    def _evidence(
+        self, asked: Asked, row: int, gap: float, others: frozenset[str] = frozenset()
+    ) -> Evidence:
+        """How the product's words stand against the query's (see `Evidence`), given the words
+        of the other best products."""
         idf = self.index.idf
         words = set(self.normalized[row].split())
         found = words | self._reference_words.get(row, frozenset())
-        missing = sum(weight for weight, stand_ins in asked.words if stand_ins.isdisjoint(found))
+        lacking = [
+            (weight, stand_ins) for weight, stand_ins in asked.words if stand_ins.isdisjoint(found)
+        ]
+        missing = sum(weight for weight, _ in lacking)
         stated = float(self.index.stated[row])
-        extra = sum(idf[w] ** 2 for w in words - asked.mentioned)
-        return (
+        unmentioned = words - asked.mentioned
+        extra = sum(idf[w] ** 2 for w in unmentioned)
+        optional = sum(idf[w] ** 2 for w in unmentioned & self.index.optional)
+        contested = tuple(
+            sorted(stand_ins & others)[0] for _, stand_ins in lacking if stand_ins & others
+        )
+        return Evidence(
             round(missing / asked.information, 3) if asked.information else 0.0,
             round(extra / stated, 3) if stated else 0.0,
+            gap,
+            round(optional / stated, 3) if stated else 0.0,
+            contested,
         )
 
     def rank_many(
@@ -300,9 +325,9 @@ class Decision:
 #: --tune`): `AUTO`, on the confidence, is the lowest at which no query for a product taken out of
 #: the catalog, nor any wrongly matched query, is matched automatically; `REVIEW`, on the score,
 #: the highest at which at most 5 % of right matches are taken for new products
-AUTO = 53.5
+AUTO = 53.3
 REVIEW = 57.0
-GAP = 4.0
+GAP = 2.0
 
 
 def classify(
@@ -316,8 +341,9 @@ def classify(
     """Decide whether the best match is the product the `query` text means.
 
     - Confident at `auto` or above (`Match.confidence`), ahead of the runner-up by at least
-      `gap` points, and with no brand, model code, colour, size, unit or pack that contradicts
-      the text: the match is taken without asking.
+      `gap` points, with no brand, model code, colour, size, unit or pack that contradicts
+      the text, and holding every catalog word of the text that another of the best products
+      holds (`Evidence.contested`): the match is taken without asking.
     - A score below `review`: nothing in the catalog resembles the text enough; it is a new
       product.
     - Otherwise someone confirms.
@@ -348,7 +374,8 @@ def classify(
             ),
         )
     taken = confidence >= auto and ahead >= gap
-    if taken and not conflicts:
+    contested = best.evidence.contested if best.evidence is not None else ()
+    if taken and not conflicts and not contested:
         return Decision(Verdict.AUTO, best, Message(N_("confidence %(confidence)s"), sure))
     if conflicts:
         # one placeholder per conflict, each a message of its own
@@ -370,6 +397,18 @@ def classify(
             best,
             Message(
                 N_("confidence %(confidence)s and %(conflicts)s"), {**sure, "conflicts": detail}
+            ),
+        )
+    if taken:
+        return Decision(
+            Verdict.REVIEW,
+            best,
+            Message(
+                N_(
+                    "confidence %(confidence)s but the text asks for “%(words)s”, which another "
+                    "product has and this one lacks"
+                ),
+                {**sure, "words": "/".join(contested)},
             ),
         )
     if runner_up is not None and ahead < SURENESS.close:
