@@ -235,11 +235,12 @@ def tune(labelled: LabelledSet) -> None:
         (8.0, 12.0, 16.0, 20.0),  # close
         (0.5, 1.0, 2.0),  # runner_up
         (0.0, 50.0, 100.0, 200.0, 300.0),  # optional
+        (0.0, 20.0, 40.0, 80.0),  # unread
         (2.0, 3.0, 4.0),  # gap
     )
     best: tuple[int, Sureness, float, float] | None = None
-    for missing, extra, allowed, close, runner_up, optional, gap in grid:
-        weights = Sureness(missing, extra, allowed, close, runner_up, optional)
+    for missing, extra, allowed, close, runner_up, optional, unread, gap in grid:
+        weights = Sureness(missing, extra, allowed, close, runner_up, optional, unread)
         eligible = [
             (o.kind, weights(o.match.score, o.match.evidence))  # type: ignore[arg-type]
             for o in found

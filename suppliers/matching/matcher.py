@@ -66,6 +66,8 @@ class Evidence:
       "papier toilette lotus 2 plis", when the catalog sells papers with and without it.
     - ``contested``: catalog words the query asks that the product lacks and another of the
       best products holds: "froid" asked, "blanc chaud" offered and "blanc froid" close by.
+    - ``unread``: the share of the query's words the catalog does not know, even misspelt:
+      what they ask cannot be checked.
     """
 
     missing: float = 0.0
@@ -73,6 +75,7 @@ class Evidence:
     gap: float = 100.0
     optional: float = 0.0
     contested: tuple[str, ...] = ()
+    unread: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,8 @@ class Sureness:
     #: confidence lost when all the product's information is in optional words the query does
     #: not mention
     optional: float = 200.0
+    #: confidence lost when the catalog knows none of the query's words
+    unread: float = 0.0
 
     def __call__(self, score: float, evidence: Evidence) -> float:
         return max(
@@ -108,7 +113,8 @@ class Sureness:
             - self.missing * evidence.missing
             - self.extra * max(0.0, evidence.extra - self.extra_allowed)
             - self.runner_up * max(0.0, self.close - evidence.gap)
-            - self.optional * evidence.optional,
+            - self.optional * evidence.optional
+            - self.unread * evidence.unread,
         )
 
 
@@ -151,6 +157,8 @@ class Asked:
             if stand_ins
         ]
         self.information = sum(weight for weight, _ in self.words)
+        #: the share of the query's words without a catalog word standing for them
+        self.unread = round(1 - len(self.words) / len(terms), 3) if terms else 0.0
         self.mentioned = frozenset().union(*(stand_ins for _, stand_ins in self.words))
 
 
@@ -295,6 +303,7 @@ class ProductMatcher:
             gap,
             round(optional / stated, 3) if stated else 0.0,
             contested,
+            asked.unread,
         )
 
     def rank_many(
