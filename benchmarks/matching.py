@@ -204,7 +204,9 @@ def outcomes(labelled: LabelledSet) -> list[Outcome]:
             parse_quantities(text).conflicts(parse_quantities(best.name))
         )
         ahead = best.score - ranking[1].score if len(ranking) > 1 else 100.0
-        contested = best.evidence is not None and bool(best.evidence.contested)
+        contested = best.evidence is not None and bool(
+            best.evidence.contested or best.evidence.unknown_names
+        )
         return Outcome(kind, best, conflicting, ahead, contested)
 
     found = []

@@ -28,6 +28,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -68,6 +69,8 @@ class Evidence:
       best products holds: "froid" asked, "blanc chaud" offered and "blanc froid" close by.
     - ``unread``: the share of the query's words the catalog does not know, even misspelt:
       what they ask cannot be checked.
+    - ``unknown_names``: those words that could be a name (three letters or more), when the
+      product has a brand the query does not name: "kusmi earl grey" offered Lipton's tea.
     """
 
     missing: float = 0.0
@@ -76,6 +79,7 @@ class Evidence:
     optional: float = 0.0
     contested: tuple[str, ...] = ()
     unread: float = 0.0
+    unknown_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ class Sureness:
     #: not mention
     optional: float = 200.0
     #: confidence lost when the catalog knows none of the query's words
-    unread: float = 0.0
+    unread: float = 20.0
 
     def __call__(self, score: float, evidence: Evidence) -> float:
         return max(
@@ -159,6 +163,10 @@ class Asked:
         self.information = sum(weight for weight, _ in self.words)
         #: the share of the query's words without a catalog word standing for them
         self.unread = round(1 - len(self.words) / len(terms), 3) if terms else 0.0
+        #: the words the catalog does not know that could be names
+        self.unknown_names = tuple(
+            word for word, stand_ins in terms if not stand_ins and word.isalpha() and len(word) >= 3
+        )
         self.mentioned = frozenset().union(*(stand_ins for _, stand_ins in self.words))
 
 
@@ -266,23 +274,24 @@ class ProductMatcher:
         checked.sort()
         best = checked[:top]
         asked = Asked(self.index.idf, terms)
-        words_of = {row: frozenset(self.normalized[row].split()) for _, row, _ in checked}
+        # what the best products hold, a product's own words included: it lacks those it is
+        # asked about, so that only the others can hold them
+        held = frozenset(chain.from_iterable(self.normalized[row].split() for _, row, _ in checked))
         matches = []
         for place, (negative, row, conflicts) in enumerate(best):
             if place == 0:
                 gap = -negative + checked[1][0] if len(checked) > 1 else 100.0
             else:
                 gap = best[0][0] - negative
-            others = frozenset().union(*(w for other, w in words_of.items() if other != row))
-            evidence = self._evidence(asked, row, round(gap, 1), others)
+            evidence = self._evidence(asked, row, round(gap, 1), held)
             matches.append(Match(self.keys[row], self.names[row], -negative, conflicts, evidence))
         return matches
 
     def _evidence(
-        self, asked: Asked, row: int, gap: float, others: frozenset[str] = frozenset()
+        self, asked: Asked, row: int, gap: float, held: frozenset[str] = frozenset()
     ) -> Evidence:
         """How the product's words stand against the query's (see `Evidence`), given the words
-        of the other best products."""
+        the best products hold."""
         idf = self.index.idf
         words = set(self.normalized[row].split())
         found = words | self._reference_words.get(row, frozenset())
@@ -295,8 +304,9 @@ class ProductMatcher:
         extra = sum(idf[w] ** 2 for w in unmentioned)
         optional = sum(idf[w] ** 2 for w in unmentioned & self.index.optional)
         contested = tuple(
-            sorted(stand_ins & others)[0] for _, stand_ins in lacking if stand_ins & others
+            sorted(stand_ins & held)[0] for _, stand_ins in lacking if stand_ins & held
         )
+        unnamed_brand = not self.traits(row).brands <= asked.mentioned
         return Evidence(
             round(missing / asked.information, 3) if asked.information else 0.0,
             round(extra / stated, 3) if stated else 0.0,
@@ -304,6 +314,7 @@ class ProductMatcher:
             round(optional / stated, 3) if stated else 0.0,
             contested,
             asked.unread,
+            asked.unknown_names if unnamed_brand else (),
         )
 
     def rank_many(
@@ -334,7 +345,7 @@ class Decision:
 #: --tune`): `AUTO`, on the confidence, is the lowest at which no query for a product taken out of
 #: the catalog, nor any wrongly matched query, is matched automatically; `REVIEW`, on the score,
 #: the highest at which at most 5 % of right matches are taken for new products
-AUTO = 53.3
+AUTO = 49.0
 REVIEW = 57.0
 GAP = 2.0
 
@@ -384,7 +395,8 @@ def classify(
         )
     taken = confidence >= auto and ahead >= gap
     contested = best.evidence.contested if best.evidence is not None else ()
-    if taken and not conflicts and not contested:
+    unknown = best.evidence.unknown_names if best.evidence is not None else ()
+    if taken and not conflicts and not contested and not unknown:
         return Decision(Verdict.AUTO, best, Message(N_("confidence %(confidence)s"), sure))
     if conflicts:
         # one placeholder per conflict, each a message of its own
@@ -408,7 +420,7 @@ def classify(
                 N_("confidence %(confidence)s and %(conflicts)s"), {**sure, "conflicts": detail}
             ),
         )
-    if taken:
+    if taken and contested:
         return Decision(
             Verdict.REVIEW,
             best,
@@ -418,6 +430,18 @@ def classify(
                     "product has and this one lacks"
                 ),
                 {**sure, "words": "/".join(contested)},
+            ),
+        )
+    if taken:
+        return Decision(
+            Verdict.REVIEW,
+            best,
+            Message(
+                N_(
+                    "confidence %(confidence)s but the text names “%(words)s”, unknown to the "
+                    "catalog, and not this product's brand"
+                ),
+                {**sure, "words": "/".join(unknown)},
             ),
         )
     if runner_up is not None and ahead < SURENESS.close:
