@@ -152,16 +152,22 @@ class Traits:
     quantities: Quantities
 
     @classmethod
-    def read(cls, text: str, brands: frozenset[str]) -> Traits:
-        """The traits of a normalised text (see `normalize`)."""
+    def read(cls, text: str, brands: frozenset[str], against: Traits | None = None) -> Traits:
+        """The traits of a normalised text (see `normalize`); given the traits it is to be
+        compared `against`, only those they state, as the others cannot conflict."""
         words = text.split()
+        quantities = against is None or bool(against.quantities.sizes or against.quantities.pack)
         return cls(
-            brands.intersection(words),
-            frozenset(map(COLOURS.__getitem__, COLOURS.keys() & words)),
-            frozenset(codes(words)),
-            frozenset(filter(str.isdigit, words)),
+            brands.intersection(words) if against is None or against.brands else frozenset(),
+            frozenset(map(COLOURS.__getitem__, COLOURS.keys() & words))
+            if against is None or against.colours
+            else frozenset(),
+            frozenset(codes(words)) if against is None or against.codes else frozenset(),
+            frozenset(filter(str.isdigit, words))
+            if against is None or against.numbers
+            else frozenset(),
             # only a word holding a digit states a quantity
-            quantities_of([w for w in words if not w.isalpha()]),
+            quantities_of([w for w in words if not w.isalpha()]) if quantities else Quantities(),
         )
 
     def __bool__(self) -> bool:

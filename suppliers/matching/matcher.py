@@ -204,7 +204,6 @@ class ProductMatcher:
         self.index = TermIndex(self.normalized, self.references)
         self.candidates = candidates
         self.brands = learn_brands(rest for rest, _ in split)
-        self._traits: dict[int, Traits] = {}
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -215,13 +214,6 @@ class ProductMatcher:
         terms = self.index.terms(normalize(text).split())
         words = [_written(word, stand_ins) for word, stand_ins in terms]
         return " ".join(words), terms
-
-    def traits(self, row: int) -> Traits:
-        """Brands, colours, codes, sizes and pack of a product, read once."""
-        found = self._traits.get(row)
-        if found is None:
-            found = self._traits[row] = Traits.read(self.normalized[row], self.brands)
-        return found
 
     def rank(self, query: str, top: int = 5, exhaustive: bool = False) -> list[Match]:
         """The `top` best products for the query, best first.
@@ -264,7 +256,11 @@ class ProductMatcher:
         query_grams = QueryGrams(self.index.grams, text)
         checked = []
         for row, ranked in zip(rows[order].tolist(), scores[order].tolist(), strict=True):
-            conflicts = tuple(wanted.conflicts(self.traits(row))) if wanted else ()
+            conflicts = (
+                tuple(wanted.conflicts(Traits.read(self.normalized[row], self.brands, wanted)))
+                if wanted
+                else ()
+            )
             # read again each time from the words' trigrams, which are kept: a cache per product
             # would hold a set for each of a large catalog's products
             alike = query_grams.similarity(self.normalized[row])
@@ -306,7 +302,7 @@ class ProductMatcher:
         contested = tuple(
             sorted(stand_ins & held)[0] for _, stand_ins in lacking if stand_ins & held
         )
-        unnamed_brand = not self.traits(row).brands <= asked.mentioned
+        unnamed_brand = not self.brands.intersection(words) <= asked.mentioned
         return Evidence(
             round(missing / asked.information, 3) if asked.information else 0.0,
             round(extra / stated, 3) if stated else 0.0,
