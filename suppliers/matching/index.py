@@ -56,13 +56,16 @@ class Term:
 class Vocabulary:
     """The words of a catalog, searchable by prefix and by edit distance."""
 
-    def __init__(self, frequency: Counter[str]) -> None:
+    def __init__(self, frequency: Counter[str], references: Iterable[str] = ()) -> None:
+        """The catalog's words and how many products hold each; the words only found in supplier
+        `references` are looked up as typed, never as a misspelling."""
         self.frequency = frequency
         self.sorted = sorted(frequency)
+        only_references = set(references)
         # codes and quantities are not misspelt versions of each other: "80g" is not "90g"
         self.by_length: defaultdict[int, list[str]] = defaultdict(list)
         for word in self.sorted:
-            if word.isalpha() and len(word) >= 3:
+            if word.isalpha() and len(word) >= 3 and word not in only_references:
                 self.by_length[len(word)].append(word)
         self.lookup = lru_cache(maxsize=65536)(self._lookup)
 
@@ -174,7 +177,10 @@ class TermIndex:
         # a named reference is all a product needs to be recognised
         np.maximum.at(information, products[named:], squared[occurrences[named:]])
         self.optional = _optional_words(words, occurrences[:named], products[:named], self.size)
-        self.vocabulary = Vocabulary(Counter(dict(zip(words, frequency.tolist(), strict=True))))
+        self.vocabulary = Vocabulary(
+            Counter(dict(zip(words, frequency.tolist(), strict=True))),
+            (words[i] for i in np.setdiff1d(occurrences[named:], occurrences[:named]).tolist()),
+        )
         self.grams = GramWeights(self.vocabulary.frequency, self.size)
         # the postings of all words in one array, word after word, each word's in catalog order
         order = np.lexsort((products, occurrences))
