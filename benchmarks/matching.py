@@ -51,7 +51,7 @@ from suppliers.matching import (  # noqa: E402
     classify,
     parse_quantities,
 )
-from suppliers.matching.matcher import Sureness  # noqa: E402
+from suppliers.matching.confidence import Sureness  # noqa: E402
 
 DATA = ROOT / "suppliers" / "data" / "matching"
 

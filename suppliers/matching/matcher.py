@@ -1,4 +1,4 @@
-"""Ranking catalog products for a text, and deciding what a ranking means.
+"""Ranking catalog products for a text.
 
 `ProductMatcher` ranks in two steps: an IDF-weighted word index selects the products sharing the
 most telling words with the query, then rapidfuzz scores those candidates on the normalised text.
@@ -19,13 +19,12 @@ text comes first. Each match then says how sure it is (`Match.confidence`, `Sure
 less what the query asked that the product lacks, what the product states beyond what a member
 leaves out, and a runner-up close behind.
 
-`classify` turns a ranking into a decision: match automatically, ask someone, or treat the text as
-a product the catalog does not have.
+`deciding.classify` turns a ranking into a decision: match automatically, ask someone, or treat
+the text as a product the catalog does not have.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -33,11 +32,12 @@ from itertools import chain
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from suppliers.errors import N_, Message
+from suppliers.errors import Message
 from suppliers.matching.agreement import Traits, learn_brands
+from suppliers.matching.confidence import SURENESS, Evidence
 from suppliers.matching.grams import QueryGrams
 from suppliers.matching.index import Term, TermIndex
-from suppliers.matching.normalize import normalize, parse_quantities, split_reference
+from suppliers.matching.normalize import normalize, split_reference
 
 #: share of each view in the score; they add up to 1
 COVERAGE_WEIGHT = 0.6
@@ -51,80 +51,6 @@ CANDIDATES = 60
 #: best-scored products checked for conflicts with the query, and the points each conflict costs
 CHECKED = 10
 CONFLICT_PENALTY = 8.0
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """How a product's words stand against a query's, each from 0 to 1, and how far ahead of
-    the next product it is (points; negative for a product behind the best).
-
-    - ``missing``: the share of the information of the query's catalog words (IDF squared) the
-      product lacks: "citron" asked, "eucalyptus" offered. Words the catalog never uses are
-      typos or noise and do not count.
-    - ``extra``: the share of the product's information the query does not mention.
-    - ``optional``: the share of the product's information in words the query does not mention
-      and the catalog sells products without (`TermIndex.optional`): "recyclé" offered for
-      "papier toilette lotus 2 plis", when the catalog sells papers with and without it.
-    - ``contested``: catalog words the query asks that the product lacks and another of the
-      best products holds: "froid" asked, "blanc chaud" offered and "blanc froid" close by.
-    - ``unread``: the share of the query's words the catalog does not know, even misspelt:
-      what they ask cannot be checked.
-    - ``unknown_names``: those words that could be a name (three letters or more), when the
-      product has a brand the query does not name: "kusmi earl grey" offered Lipton's tea.
-    """
-
-    missing: float = 0.0
-    extra: float = 0.0
-    gap: float = 100.0
-    optional: float = 0.0
-    contested: tuple[str, ...] = ()
-    unread: float = 0.0
-    unknown_names: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Sureness:
-    """How sure a match is, from 0 to 100: its score, less what the query asked that the
-    product lacks, what the product states that the query did not ask beyond the usual, and a
-    runner-up close behind.
-
-    A product taken out of the catalog leaves its siblings: the same paper, recycled; the same
-    power strip, with a switch. They resemble the query as much as the right product would, but
-    lack a word it asked ("citron" for "eucalyptus"), or state more than a member would leave
-    out, and their own siblings are close behind.
-    """
-
-    #: confidence lost when the product lacks all the information of the query's catalog words
-    missing: float = 0.0
-    #: confidence lost when the query mentions none of the product's information, beyond
-    #: `extra_allowed`: a member names a product in fewer words than the catalog
-    extra: float = 40.0
-    extra_allowed: float = 0.3
-    #: a runner-up this many points behind or more leaves the confidence as it is; each point
-    #: closer costs `runner_up`
-    close: float = 20.0
-    runner_up: float = 2.0
-    #: confidence lost when all the product's information is in optional words the query does
-    #: not mention
-    optional: float = 200.0
-    #: confidence lost when the catalog knows none of the query's words
-    unread: float = 20.0
-
-    def __call__(self, score: float, evidence: Evidence) -> float:
-        return max(
-            0.0,
-            score
-            - self.missing * evidence.missing
-            - self.extra * max(0.0, evidence.extra - self.extra_allowed)
-            - self.runner_up * max(0.0, self.close - evidence.gap)
-            - self.optional * evidence.optional
-            - self.unread * evidence.unread,
-        )
-
-
-#: the weights of the matcher's confidence, chosen on the tuning set only (see
-#: `benchmarks/matching.py --tune`)
-SURENESS = Sureness()
 
 
 @dataclass(frozen=True)
@@ -318,139 +244,3 @@ class ProductMatcher:
     ) -> list[list[Match]]:
         """`rank` for each query, in order."""
         return [self.rank(query, top, exhaustive) for query in queries]
-
-
-class Verdict(enum.StrEnum):
-    """What to do with a text given its best matches."""
-
-    AUTO = "auto"
-    REVIEW = "review"
-    NEW = "new"
-
-
-@dataclass(frozen=True)
-class Decision:
-    """A verdict, the product it is about (if any) and why, in words a purchasing lead reads."""
-
-    verdict: Verdict
-    match: Match | None
-    reason: Message
-
-
-#: default thresholds of `classify`, chosen on the tuning set only (see `benchmarks/matching.py
-#: --tune`): `AUTO`, on the confidence, is the lowest at which no query for a product taken out of
-#: the catalog, nor any wrongly matched query, is matched automatically; `REVIEW`, on the score,
-#: the highest at which at most 5 % of right matches are taken for new products
-AUTO = 49.0
-REVIEW = 57.0
-GAP = 2.0
-
-
-def classify(
-    matches: Sequence[Match],
-    *,
-    query: str | None = None,
-    auto: float = AUTO,
-    review: float = REVIEW,
-    gap: float = GAP,
-) -> Decision:
-    """Decide whether the best match is the product the `query` text means.
-
-    - Confident at `auto` or above (`Match.confidence`), ahead of the runner-up by at least
-      `gap` points, with no brand, model code, colour, size, unit or pack that contradicts
-      the text, and holding every catalog word of the text that another of the best products
-      holds (`Evidence.contested`): the match is taken without asking.
-    - A score below `review`: nothing in the catalog resembles the text enough; it is a new
-      product.
-    - Otherwise someone confirms.
-    - Something stated differently on both sides ("80 g" against "90 g", "Kusmi" against
-      "Lipton") means another product: it moves the verdict one step down (auto to review,
-      review to new). Sizes are compared here when the query is given and the matcher found no
-      conflict itself.
-    """
-    if not matches:
-        return Decision(Verdict.NEW, None, Message(N_("nothing in the catalog resembles it")))
-    best = matches[0]
-    conflicts = list(best.conflicts)
-    if query is not None and not conflicts:
-        conflicts = parse_quantities(query).conflicts(parse_quantities(best.name))
-    runner_up = matches[1] if len(matches) > 1 else None
-    ahead = best.score - runner_up.score if runner_up is not None else 100.0
-    confidence = best.confidence
-    if confidence is None:
-        confidence = SURENESS(best.score, Evidence(gap=ahead))
-    sure = {"confidence": f"{confidence:g}"}
-    if best.score < review:
-        return Decision(
-            Verdict.NEW,
-            best,
-            Message(
-                N_("score %(score)s is below %(threshold)s"),
-                {"score": f"{best.score:g}", "threshold": f"{review:g}"},
-            ),
-        )
-    taken = confidence >= auto and ahead >= gap
-    contested = best.evidence.contested if best.evidence is not None else ()
-    unknown = best.evidence.unknown_names if best.evidence is not None else ()
-    if taken and not conflicts and not contested and not unknown:
-        return Decision(Verdict.AUTO, best, Message(N_("confidence %(confidence)s"), sure))
-    if conflicts:
-        # one placeholder per conflict, each a message of its own
-        detail = Message(
-            "; ".join(f"%(c{i})s" for i in range(len(conflicts))),
-            {f"c{i}": conflict for i, conflict in enumerate(conflicts)},
-        )
-        if taken:
-            return Decision(
-                Verdict.REVIEW,
-                best,
-                Message(
-                    N_("confidence %(confidence)s but %(conflicts)s"),
-                    {**sure, "conflicts": detail},
-                ),
-            )
-        return Decision(
-            Verdict.NEW,
-            best,
-            Message(
-                N_("confidence %(confidence)s and %(conflicts)s"), {**sure, "conflicts": detail}
-            ),
-        )
-    if taken and contested:
-        return Decision(
-            Verdict.REVIEW,
-            best,
-            Message(
-                N_(
-                    "confidence %(confidence)s but the text asks for “%(words)s”, which another "
-                    "product has and this one lacks"
-                ),
-                {**sure, "words": "/".join(contested)},
-            ),
-        )
-    if taken:
-        return Decision(
-            Verdict.REVIEW,
-            best,
-            Message(
-                N_(
-                    "confidence %(confidence)s but the text names “%(words)s”, unknown to the "
-                    "catalog, and not this product's brand"
-                ),
-                {**sure, "words": "/".join(unknown)},
-            ),
-        )
-    if runner_up is not None and ahead < SURENESS.close:
-        return Decision(
-            Verdict.REVIEW,
-            best,
-            Message(
-                N_("confidence %(confidence)s, runner-up “%(name)s” only %(gap)s points behind"),
-                {**sure, "name": runner_up.name, "gap": f"{ahead:.1f}"},
-            ),
-        )
-    return Decision(
-        Verdict.REVIEW,
-        best,
-        Message(N_("confidence %(confidence)s is below %(auto)s"), {**sure, "auto": f"{auto:g}"}),
-    )

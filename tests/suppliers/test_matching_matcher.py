@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from suppliers.matching import Match, ProductMatcher, Verdict, classify
+from suppliers.matching.confidence import SURENESS, Evidence
 from suppliers.matching.grams import grams
-from suppliers.matching.matcher import SURENESS, Evidence
 
 DATA = Path(__file__).resolve().parents[2] / "suppliers" / "data" / "matching"
 
