@@ -42,14 +42,15 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Sureness:
-    """How sure a match is, from 0 to 100: its score, less what the query asked that the
-    product lacks, what the product states that the query did not ask beyond the usual, and a
-    runner-up close behind.
+    """How sure a match is, from 0 to 100: its score, less what the product states that the
+    query did not ask (optional words above all), what the query says that the catalog cannot
+    read, and a runner-up close behind.
 
     A product taken out of the catalog leaves its siblings: the same paper, recycled; the same
     power strip, with a switch. They resemble the query as much as the right product would, but
-    lack a word it asked ("citron" for "eucalyptus"), or state more than a member would leave
-    out, and their own siblings are close behind.
+    state an option the member did not ask for, and their own siblings are close behind. A
+    sibling lacking a word the query asks is told apart by the contested words instead
+    (`deciding.classify`), which is why the information lacking weighs nothing by default.
     """
 
     #: confidence lost when the product lacks all the information of the query's catalog words
