@@ -187,7 +187,7 @@ class TermIndex:
         postings = products[order]
         shares = squared[occurrences[order]] / information[postings]
         ends = np.cumsum(frequency).tolist()
-        starts = [0, *ends[:-1]]
+        starts = [0, *ends[:-1]] if ends else []
         largest = np.maximum.reduceat(shares, starts).tolist() if words else []
         self.postings: dict[str, NDArray[np.int32]] = {}
         self.product_share: dict[str, NDArray[np.float64]] = {}

@@ -291,3 +291,9 @@ def test_an_unknown_word_may_be_the_brand_the_product_lacks():
     assert ranking[0].evidence is not None and ranking[0].evidence.unknown_names == ("kusmi",)
     named = matcher.rank("lipton earl grey x100")
     assert named[0].evidence is not None and named[0].evidence.unknown_names == ()
+
+
+def test_an_empty_catalog_proposes_nothing():
+    matcher = ProductMatcher([])
+    assert matcher.rank("cahier A4") == []
+    assert classify(matcher.rank("cahier A4")).verdict == Verdict.NEW
