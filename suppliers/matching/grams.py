@@ -98,7 +98,8 @@ class QueryGrams:
     def __init__(self, weights: GramWeights, text: str) -> None:
         self.weights = weights
         self.grams, self.information = weights.text(text)
-        self._weight = {gram: weights.weight(gram) for gram in self.grams}
+        squared, unknown = weights.squared, weights.unknown
+        self._weight = {gram: squared.get(gram, unknown) for gram in self.grams}
         self._shared: dict[str, frozenset[str]] = {}
 
     def similarity(self, text: str) -> float:
