@@ -45,14 +45,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from make_matching_data import SEED, typed_copy, variant_catalog  # noqa: E402
 
 from suppliers.matching import (  # noqa: E402
-    GAP,
     Match,
     ProductMatcher,
     Verdict,
     classify,
     parse_quantities,
 )
-from suppliers.matching.matcher import Sureness  # noqa: E402
+from suppliers.matching.confidence import Sureness  # noqa: E402
 
 DATA = ROOT / "suppliers" / "data" / "matching"
 
@@ -193,6 +192,7 @@ class Outcome:
     match: Match
     conflicting: bool
     ahead: float
+    contested: bool
 
 
 def outcomes(labelled: LabelledSet) -> list[Outcome]:
@@ -204,7 +204,10 @@ def outcomes(labelled: LabelledSet) -> list[Outcome]:
             parse_quantities(text).conflicts(parse_quantities(best.name))
         )
         ahead = best.score - ranking[1].score if len(ranking) > 1 else 100.0
-        return Outcome(kind, best, conflicting, ahead)
+        contested = best.evidence is not None and bool(
+            best.evidence.contested or best.evidence.unknown_names
+        )
+        return Outcome(kind, best, conflicting, ahead, contested)
 
     found = []
     matcher = ProductMatcher(labelled.catalog)
@@ -228,31 +231,34 @@ def tune(labelled: LabelledSet) -> None:
     found = outcomes(labelled)
     rights = sum(o.kind == "right" for o in found)
     grid = itertools.product(
-        (0.0, 40.0, 80.0, 120.0, 160.0, 200.0),  # missing
-        (0.0, 40.0, 80.0, 120.0, 160.0, 200.0),  # extra
+        (0.0, 40.0, 80.0, 120.0, 160.0),  # missing
+        (0.0, 40.0, 80.0, 120.0, 160.0),  # extra
         (0.2, 0.3, 0.4),  # extra_allowed
-        (4.0, 8.0, 12.0, 16.0, 20.0),  # close
+        (8.0, 12.0, 16.0, 20.0),  # close
         (0.5, 1.0, 2.0),  # runner_up
+        (0.0, 50.0, 100.0, 200.0, 300.0),  # optional
+        (0.0, 20.0, 40.0, 80.0),  # unread
+        (2.0, 3.0, 4.0),  # gap
     )
-    best: tuple[int, Sureness, float] | None = None
-    for missing, extra, allowed, close, runner_up in grid:
-        weights = Sureness(missing, extra, allowed, close, runner_up)
+    best: tuple[int, Sureness, float, float] | None = None
+    for missing, extra, allowed, close, runner_up, optional, unread, gap in grid:
+        weights = Sureness(missing, extra, allowed, close, runner_up, optional, unread)
         eligible = [
             (o.kind, weights(o.match.score, o.match.evidence))  # type: ignore[arg-type]
             for o in found
-            if not o.conflicting and o.ahead >= GAP
+            if not o.conflicting and not o.contested and o.ahead >= gap
         ]
         auto = round(max((c for kind, c in eligible if kind != "right"), default=0.0) + 0.1, 1)
         taken = sum(kind == "right" and c >= auto for kind, c in eligible)
         if best is None or taken > best[0]:
-            best = (taken, weights, auto)
+            best = (taken, weights, auto, gap)
     assert best is not None
-    taken, weights, auto = best
+    taken, weights, auto, gap = best
     scores = sorted(o.match.score for o in found if o.kind == "right")
     review = scores[int(0.05 * len(scores))] // 1
     print(f"\n== Tuning on the {labelled.title}")
     print(f"confidence weights {weights}")
-    print(f"thresholds         auto {auto:g}, review {review:g}")
+    print(f"thresholds         auto {auto:g}, review {review:g}, gap {gap:g}")
     print(f"right matches taken automatically: {percent(taken, rights)}")
 
 

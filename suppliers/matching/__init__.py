@@ -4,16 +4,8 @@
 `classify` decides what a ranking means (take it, have it reviewed, or treat it as a new product).
 """
 
-from suppliers.matching.matcher import (
-    AUTO,
-    GAP,
-    REVIEW,
-    Decision,
-    Match,
-    ProductMatcher,
-    Verdict,
-    classify,
-)
+from suppliers.matching.deciding import AUTO, GAP, REVIEW, Decision, Verdict, classify
+from suppliers.matching.matcher import Match, ProductMatcher
 from suppliers.matching.normalize import Quantities, normalize, parse_quantities, split_reference
 
 __all__ = [

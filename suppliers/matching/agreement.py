@@ -12,7 +12,6 @@ Brands are learned from the catalog: a word the catalog writes capitalised insid
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -70,19 +69,20 @@ def learn_brands(names: Iterable[str]) -> frozenset[str]:
     """Words the catalog writes as brands: capitalised inside a name, never in lower case.
 
     The names are given without their supplier references (`split_reference`)."""
-    capitalised: Counter[str] = Counter()
-    lower: Counter[str] = Counter()
+    segments: set[str] = set()
     for name in names:
-        if name.upper() == name:
-            continue  # a name in capitals says nothing of which words are names
-        for segment in _SEGMENTS.split(name):
-            lower_words, capitalised_words = _segment_words(segment)
-            lower.update(lower_words)
-            capitalised.update(capitalised_words)
+        if not name.isupper():  # a name in capitals says nothing of which words are names
+            segments.update(_SEGMENTS.split(name))
+    capitalised: set[str] = set()
+    lower: set[str] = set()
+    for segment in segments:
+        lower_words, capitalised_words = _segment_words(segment)
+        lower.update(lower_words)
+        capitalised.update(capitalised_words)
     return frozenset(
         word
-        for word in capitalised
-        if not lower[word] and word.isalpha() and len(word) >= 3 and word not in GENERIC_BRANDS
+        for word in capitalised - lower
+        if word.isalpha() and len(word) >= 3 and word not in GENERIC_BRANDS
     )
 
 
@@ -108,6 +108,8 @@ def codes(words: list[str]) -> set[str]:
     """Model codes of a normalised text: letters and digits together ("pg545", "a4", "lr6"),
     and a short word followed by a number, glued ("hp 303" gives "hp303")."""
     found = {w for w in words if _is_code(w)}
+    if not any(map(str.isdigit, words)):
+        return found  # no number written apart to glue
     for word, following in pairwise(words):
         if word.isalpha() and 2 <= len(word) <= 5 and following.isdigit():
             found.add(word + following)
@@ -122,8 +124,10 @@ def _is_code(word: str) -> bool:
     return word in CODE_WORDS or bool(_CODE.fullmatch(word) and not _MEASURED.fullmatch(word))
 
 
-def _codes_agree(mine: set[str], theirs: set[str]) -> bool:
+def _codes_agree(mine: frozenset[str], theirs: frozenset[str]) -> bool:
     # "s1" and "s1p" are one code written in two ways; "aa" and "aaa" are two battery sizes
+    if not mine.isdisjoint(theirs):
+        return True
     return any(
         a == b or (any(c.isdigit() for c in a + b) and (a.startswith(b) or b.startswith(a)))
         for a in mine
@@ -134,7 +138,7 @@ def _codes_agree(mine: set[str], theirs: set[str]) -> bool:
 def _differ(mine: frozenset[str], theirs: frozenset[str]) -> bool:
     """Each side states something the other does not: "Kusmi Earl Grey" against "Lipton Earl
     Grey", "tableau blanc, vert" against "tableau blanc, bleu"."""
-    return bool(mine - theirs) and bool(theirs - mine)
+    return not mine <= theirs and not theirs <= mine
 
 
 @dataclass(frozen=True)
@@ -148,15 +152,33 @@ class Traits:
     quantities: Quantities
 
     @classmethod
-    def read(cls, text: str, brands: frozenset[str]) -> Traits:
-        """The traits of a normalised text (see `normalize`)."""
+    def read(cls, text: str, brands: frozenset[str], against: Traits | None = None) -> Traits:
+        """The traits of a normalised text (see `normalize`); given the traits it is to be
+        compared `against`, only those they state, as the others cannot conflict."""
         words = text.split()
+        quantities = against is None or bool(against.quantities.sizes or against.quantities.pack)
         return cls(
-            frozenset(w for w in words if w in brands),
-            frozenset(COLOURS[w] for w in words if w in COLOURS),
-            frozenset(codes(words)),
-            frozenset(w for w in words if w.isdigit()),
-            quantities_of(words),
+            brands.intersection(words) if against is None or against.brands else frozenset(),
+            frozenset(map(COLOURS.__getitem__, COLOURS.keys() & words))
+            if against is None or against.colours
+            else frozenset(),
+            frozenset(codes(words)) if against is None or against.codes else frozenset(),
+            frozenset(filter(str.isdigit, words))
+            if against is None or against.numbers
+            else frozenset(),
+            # only a word holding a digit states a quantity
+            quantities_of([w for w in words if not w.isalpha()]) if quantities else Quantities(),
+        )
+
+    def __bool__(self) -> bool:
+        """Whether the text states anything that can conflict with another's."""
+        return bool(
+            self.brands
+            or self.colours
+            or self.codes
+            or self.numbers
+            or self.quantities.sizes
+            or self.quantities.pack
         )
 
     def conflicts(self, other: Traits) -> list[Message]:
@@ -169,7 +191,7 @@ class Traits:
             found.append(
                 _difference(N_("colour %(mine)s ≠ %(theirs)s"), self.colours, other.colours)
             )
-        if self.codes and other.codes and not _codes_agree(set(self.codes), set(other.codes)):
+        if self.codes and other.codes and not _codes_agree(self.codes, other.codes):
             found.append(
                 _difference(N_("model code %(mine)s ≠ %(theirs)s"), self.codes, other.codes)
             )

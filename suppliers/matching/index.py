@@ -18,11 +18,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, chain
 
 import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from suppliers.matching.grams import GramWeights
 
 #: a vocabulary word must look this much like an unknown query word to stand in for it (0-1)
 SIMILAR = 0.75
@@ -53,12 +56,41 @@ class Term:
 class Vocabulary:
     """The words of a catalog, searchable by prefix and by edit distance."""
 
-    def __init__(self, frequency: Counter[str]) -> None:
+    def __init__(self, frequency: Counter[str], references: Iterable[str] = ()) -> None:
+        """The catalog's words and how many products hold each; the words only found in supplier
+        `references` are looked up as typed, never as a misspelling."""
         self.frequency = frequency
         self.sorted = sorted(frequency)
+        only_references = set(references)
         # codes and quantities are not misspelt versions of each other: "80g" is not "90g"
-        self.words = [w for w in self.sorted if w.isalpha() and len(w) >= 3]
+        self.by_length: defaultdict[int, list[str]] = defaultdict(list)
+        for word in self.sorted:
+            if word.isalpha() and len(word) >= 3 and word not in only_references:
+                self.by_length[len(word)].append(word)
         self.lookup = lru_cache(maxsize=65536)(self._lookup)
+
+    def _alike(self, word: str) -> list[tuple[str, float]]:
+        """The `EXPANSIONS` vocabulary words most like `word` (OSA similarity at least
+        `SIMILAR`), ties in alphabetical order.
+
+        Only words of a close length can be alike: a similarity of 0.75 allows one edit in four
+        letters, and each letter more or less is an edit."""
+        alike: list[tuple[str, float]] = []
+        shortest = math.floor(SIMILAR * len(word))
+        longest = math.ceil(len(word) / SIMILAR)
+        for length in range(shortest, longest + 1):
+            alike += [
+                (candidate, similarity)
+                for candidate, similarity, _ in process.extract(
+                    word,
+                    self.by_length.get(length, ()),
+                    scorer=OSA.normalized_similarity,
+                    score_cutoff=SIMILAR,
+                    limit=EXPANSIONS,
+                )
+            ]
+        alike.sort(key=lambda found: (-found[1], found[0]))
+        return alike[:EXPANSIONS]
 
     def __contains__(self, word: str) -> bool:
         return word in self.frequency
@@ -91,13 +123,7 @@ class Vocabulary:
             found[candidate] = PREFIX_WEIGHT
         if len(word) >= 4:
             # OSA counts a swap of two letters as one slip, as a typist makes it
-            for candidate, similarity, _ in process.extract(
-                word,
-                self.words,
-                scorer=OSA.normalized_similarity,
-                score_cutoff=SIMILAR,
-                limit=EXPANSIONS,
-            ):
+            for candidate, similarity in self._alike(word):
                 found[candidate] = max(found.get(candidate, 0.0), similarity)
         best = sorted(found.items(), key=lambda item: (-item[1], -self.frequency[item[0]]))
         return tuple(Term(w, s) for w, s in best[:EXPANSIONS])
@@ -122,43 +148,67 @@ class TermIndex:
         when a query names them but do not count in its information otherwise."""
         self.size = len(documents)
         self.query_share = query_share
-        postings: defaultdict[str, list[int]] = defaultdict(list)
-        words_of = []
-        for i, text in enumerate(documents):
-            words = set(text.split())
-            words_of.append(words)
-            codes = set(references[i].split()) if references else set()
-            for word in words | codes:
-                postings[word].append(i)
+        # one entry per (product, word) pair, the words of names first, then those of references
+        words_of = [set(text.split()) for text in documents]
+        codes_of = [set(codes.split()) - words_of[row] for row, codes in enumerate(references)]
+        pairs = [*chain.from_iterable(words_of), *chain.from_iterable(codes_of)]
+        words = list(dict.fromkeys(pairs))
+        ids = {word: i for i, word in enumerate(words)}
+        occurrences = np.fromiter(map(ids.__getitem__, pairs), dtype=np.int32, count=len(pairs))
+        products = np.concatenate(
+            [
+                np.repeat(np.arange(self.size, dtype=np.int32), [len(w) for w in words_of]),
+                np.repeat(np.arange(len(codes_of), dtype=np.int32), [len(c) for c in codes_of]),
+            ]
+        )
+        named = sum(map(len, words_of))
+        frequency = np.bincount(occurrences, minlength=len(words))
         self.idf = {
-            word: math.log((1 + self.size) / (1 + len(docs))) + 1.0
-            for word, docs in postings.items()
+            word: math.log((1 + self.size) / (1 + int(count))) + 1.0
+            for word, count in zip(words, frequency, strict=True)
         }
         self.unknown_idf = math.log(1 + self.size) + 1.0
-        information = np.array([sum(self.idf[w] ** 2 for w in words) or 1.0 for words in words_of])
-        for i, codes_text in enumerate(references):
-            for word in set(codes_text.split()) - words_of[i]:
-                # a named reference is all a product needs to be recognised
-                information[i] = max(information[i], self.idf[word] ** 2)
-        self.vocabulary = Vocabulary(Counter({w: len(d) for w, d in postings.items()}))
+        squared = np.array([self.idf[word] ** 2 for word in words])
+        #: the information of each product's name: its words' IDF squared
+        self.stated = np.bincount(
+            products[:named], weights=squared[occurrences[:named]], minlength=self.size
+        )
+        information = np.where(self.stated > 0, self.stated, 1.0)
+        # a named reference is all a product needs to be recognised
+        np.maximum.at(information, products[named:], squared[occurrences[named:]])
+        self.optional = _optional_words(words, occurrences[:named], products[:named], self.size)
+        self.vocabulary = Vocabulary(
+            Counter(dict(zip(words, frequency.tolist(), strict=True))),
+            (words[i] for i in np.setdiff1d(occurrences[named:], occurrences[:named]).tolist()),
+        )
         self.grams = GramWeights(self.vocabulary.frequency, self.size)
+        # the postings of all words in one array, word after word, each word's in catalog order
+        order = np.lexsort((products, occurrences))
+        postings = products[order]
+        shares = squared[occurrences[order]] / information[postings]
+        ends = np.cumsum(frequency).tolist()
+        starts = [0, *ends[:-1]] if ends else []
+        largest = np.maximum.reduceat(shares, starts).tolist() if words else []
         self.postings: dict[str, NDArray[np.int32]] = {}
         self.product_share: dict[str, NDArray[np.float64]] = {}
-        for word, docs in postings.items():
-            ids = np.array(docs, dtype=np.int32)
-            self.postings[word] = ids
-            self.product_share[word] = self.idf[word] ** 2 / information[ids]
+        #: the largest share a word has of a product's information
+        self.largest_share: dict[str, float] = {}
+        for word, start, end, top in zip(words, starts, ends, largest, strict=True):
+            self.postings[word] = postings[start:end]
+            self.product_share[word] = shares[start:end]
+            self.largest_share[word] = top
 
     def terms(self, words: Iterable[str]) -> list[tuple[str, list[Term]]]:
         """Each query word with the catalog words that stand for it."""
         return [(w, list(self.vocabulary.lookup(w))) for w in dict.fromkeys(words)]
 
     def similarity(self, terms: Sequence[tuple[str, list[Term]]]) -> Similarity:
-        """Similarity of the query to every product (0-1), indexed by product."""
-        ids: list[NDArray[np.int32]] = []
+        """Similarity of the query to the products (0-1)."""
+        postings: list[NDArray[np.int32]] = []
         query_parts: list[float] = []
-        lengths: list[int] = []
+        stand_in_weights: list[float] = []
         product_parts: list[NDArray[np.float64]] = []
+        largest_shares: list[float] = []
         query_information = 0.0
         for _, stand_ins in terms:
             if not stand_ins:
@@ -169,113 +219,119 @@ class TermIndex:
             for term in stand_ins:
                 information = (term.weight * self.idf[term.word]) ** 2
                 best = max(best, information)
-                postings = self.postings[term.word]
-                ids.append(postings)
+                postings.append(self.postings[term.word])
                 query_parts.append(information)
-                lengths.append(len(postings))
-                product_parts.append(self.product_share[term.word] * term.weight)
+                stand_in_weights.append(term.weight)
+                product_parts.append(self.product_share[term.word])
+                largest_shares.append(term.weight * self.largest_share[term.word])
             query_information += best
-        if not ids:
-            return Similarity(np.zeros(self.size), np.zeros(0, dtype=np.int32), 0)
-        weights = np.repeat(
-            np.array(query_parts) * (self.query_share / query_information), lengths
-        ) + (1 - self.query_share) * np.concatenate(product_parts)
-        touched = np.concatenate(ids)
-        scores = np.bincount(touched, weights=weights, minlength=self.size)
-        return Similarity(np.minimum(scores, 1.0), touched, len(ids))
+        if not postings:
+            return Similarity(np.zeros(self.size), [], [])
+        lengths = [len(p) for p in postings]
+        shares = np.concatenate(product_parts)
+        if any(weight != 1.0 for weight in stand_in_weights):
+            shares *= np.repeat(stand_in_weights, lengths)
+        share = self.query_share / query_information
+        weights = (
+            np.repeat(np.array(query_parts) * share, lengths) + (1 - self.query_share) * shares
+        )
+        sums = np.bincount(np.concatenate(postings), weights=weights, minlength=self.size)
+        bounds = [
+            part * share + (1 - self.query_share) * largest
+            for part, largest in zip(query_parts, largest_shares, strict=True)
+        ]
+        return Similarity(sums, postings, bounds)
 
 
 @dataclass(frozen=True)
 class Similarity:
-    """A query's similarity to every product, and which products share a word with it."""
+    """A query's similarity to the products (0-1), and for each catalog word standing for a
+    query word (a term) the products holding it and the most it adds to one of them."""
 
-    scores: NDArray[np.float64]
-    touched: NDArray[np.int32]
-    terms: int
+    #: the similarity of each product, indexed by product, before it is capped at 1 (several
+    #: catalog words may stand for one query word)
+    sums: NDArray[np.float64]
+    postings: list[NDArray[np.int32]]
+    bounds: list[float]
+
+    def everywhere(self) -> NDArray[np.float64]:
+        """The similarity of every product, indexed by product."""
+        return np.minimum(self.sums, 1.0)
+
+    def of(self, rows: NDArray[np.intp]) -> NDArray[np.float64]:
+        """The similarity of the given products."""
+        return np.minimum(self.sums[rows], 1.0)
 
     def best(self, count: int) -> NDArray[np.intp]:
-        """Indices of the `count` most similar products (fewer if fewer share a word)."""
-        values = self.scores[self.touched]
-        # a product is touched once per shared word, so the best count x terms touches hold at
-        # least `count` products; looking at touches only avoids a pass over the whole catalog
-        enough = count * self.terms
-        if len(values) > enough:
-            threshold = np.partition(values, -enough)[-enough]
-            hits = np.flatnonzero(self.scores >= threshold)
-        else:
-            hits = np.unique(self.touched)
-        if len(hits) > count:
-            hits = hits[np.argpartition(-self.scores[hits], count - 1)[:count]]
-        return hits
+        """The `count` most similar products (fewer if fewer share a term), in catalog order;
+        among products as similar, the first in the catalog.
+
+        The terms held by most products (common words: "papier", "a4") add little to any of
+        them. The products holding one of the rarer terms are looked at first; if the common
+        terms together cannot lift a product holding none of the rarer ones up to the
+        `count`-th of those, the products holding only common terms are never looked at.
+        """
+        rarest_first = sorted(range(len(self.postings)), key=lambda t: len(self.postings[t]))
+        # the most the terms after the k rarest add to a product, for each k
+        rest = [*reversed([*accumulate(self.bounds[t] for t in reversed(rarest_first))]), 0.0]
+        for held in range(1, len(rarest_first) + 1):
+            last = held == len(rarest_first)
+            if rest[held] >= 1.0 and not last:
+                continue  # any product may still be the best
+            touched = np.concatenate([self.postings[t] for t in rarest_first[:held]])
+            if len(touched) < count and not last:
+                continue
+            rows = _distinct(touched)
+            values = self.of(rows)
+            if last or rest[held] < _kth(values, count) * (1 - 1e-9):
+                return _best(rows, values, count)
+        return np.zeros(0, dtype=np.intp)
 
 
-#: length of the character n-grams compared between a query and a product
-GRAM = 3
+def _optional_words(
+    words: list[str], occurrences: NDArray[np.int32], products: NDArray[np.int32], size: int
+) -> frozenset[str]:
+    """Words some product's name holds when the catalog also sells that product without them:
+    "recyclé" when both "Film à bulles 120 cm x 10 m" and "... recyclé" are sold.
 
-
-def grams(text: str) -> frozenset[str]:
-    """The character trigrams of a normalised text, each word padded with spaces so that its
-    beginning and end count: "kingtson" shares " ki", "kin", "ing" and "on " with "kingston"."""
-    return frozenset().union(*(_word_grams(word) for word in text.split()))
-
-
-@lru_cache(maxsize=65536)
-def _word_grams(word: str) -> frozenset[str]:
-    padded = f" {word} "
-    return frozenset(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
-
-
-class GramWeights:
-    """Inverse document frequency of character trigrams, learned from the catalog's words.
-
-    A trigram's document frequency is counted through the words that hold it (a word's products
-    counted once per word), which is close to counting products and far cheaper for a large
-    catalog. Rare trigrams ("ngs" of "kingston") say more than common ones ("ier" of "papier").
-    A text's information is the sum of its words' (each word's trigrams weighing their IDF
-    squared), read once per word.
+    `occurrences` and `products` give each (product, word) pair of the names, product after
+    product. Each word set is summed up as the exclusive-or of random 64-bit codes of its words,
+    so that a name less one of its words is looked up without building it.
     """
+    if not len(occurrences):
+        return frozenset()
+    codes = np.random.default_rng(0).integers(0, 2**63, size=len(words), dtype=np.int64)
+    held = codes[occurrences]
+    counts = np.bincount(products, minlength=size)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    named = counts > 0
+    signatures = np.zeros(size, dtype=np.int64)
+    signatures[named] = np.bitwise_xor.reduceat(held, starts[named])
+    without = signatures[products] ^ held
+    sold = np.isin(without, signatures[named])
+    return frozenset(words[i] for i in np.unique(occurrences[sold]).tolist())
 
-    def __init__(self, frequency: Counter[str], size: int) -> None:
-        counts: Counter[str] = Counter()
-        for word, products in frequency.items():
-            for gram in _word_grams(word):
-                counts[gram] += products
-        #: squared IDF of each trigram, the weight it has in a text's information
-        self.squared = {
-            gram: (math.log((1 + size) / (1 + min(count, size))) + 1.0) ** 2
-            for gram, count in counts.items()
-        }
-        self.unknown = (math.log(1 + size) + 1.0) ** 2
-        self._words: dict[str, float] = {}
 
-    def weight(self, gram: str) -> float:
-        return self.squared.get(gram, self.unknown)
+def _distinct(rows: NDArray[np.int32]) -> NDArray[np.intp]:
+    """The rows, each once, in ascending order."""
+    ordered = np.sort(rows).astype(np.intp)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
-    def information(self, text_grams: Iterable[str]) -> float:
-        squared, unknown = self.squared, self.unknown
-        return sum([squared.get(g, unknown) for g in text_grams])
 
-    def text(self, text: str) -> tuple[frozenset[str], float]:
-        """The trigrams of a normalised text and their information."""
-        words = text.split()
-        information = 0.0
-        for word in words:
-            known = self._words.get(word)
-            if known is None:
-                known = self._words[word] = self.information(_word_grams(word))
-            information += known
-        return frozenset().union(*(_word_grams(word) for word in words)), information
+def _kth(values: NDArray[np.float64], count: int) -> float:
+    """The `count`-th largest value, 0 if there are fewer."""
+    if len(values) < count:
+        return 0.0
+    return float(np.partition(values, -count)[-count])
 
-    def similarity(
-        self,
-        query: frozenset[str],
-        query_information: float,
-        product: frozenset[str],
-        product_information: float,
-    ) -> float:
-        """IDF-weighted cosine of two trigram sets (0-1), given the information of each."""
-        shared = query & product
-        if not shared or not query_information or not product_information:
-            return 0.0
-        common = self.information(shared)
-        return min(1.0, common / math.sqrt(query_information * product_information))
+
+def _best(rows: NDArray[np.intp], values: NDArray[np.float64], count: int) -> NDArray[np.intp]:
+    """The `count` rows of largest value, the first rows among equal values, in row order;
+    `rows` are in ascending order."""
+    if len(rows) <= count:
+        return rows
+    threshold = _kth(values, count)
+    above = values > threshold
+    tied = np.flatnonzero(values == threshold)[: count - int(above.sum())]
+    above[tied] = True
+    return rows[above]

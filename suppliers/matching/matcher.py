@@ -1,4 +1,4 @@
-"""Ranking catalog products for a text, and deciding what a ranking means.
+"""Ranking catalog products for a text.
 
 `ProductMatcher` ranks in two steps: an IDF-weighted word index selects the products sharing the
 most telling words with the query, then rapidfuzz scores those candidates on the normalised text.
@@ -12,30 +12,32 @@ The score blends three views so that no single blind spot decides:
   one.
 
 The best candidates are scored again with an IDF-weighted character trigram view
-(`index.GramWeights`, `GRAM_WEIGHT` of the score) and checked for agreement (`agreement.Traits`):
+(`grams.GramWeights`, `GRAM_WEIGHT` of the score) and checked for agreement (`agreement.Traits`):
 a brand, a colour, a model code, a size, a unit or a pack that the text and the product both
 state, differently, costs `CONFLICT_PENALTY` points each, so that the product agreeing with the
 text comes first. Each match then says how sure it is (`Match.confidence`, `Sureness`): its score
 less what the query asked that the product lacks, what the product states beyond what a member
 leaves out, and a runner-up close behind.
 
-`classify` turns a ranking into a decision: match automatically, ask someone, or treat the text as
-a product the catalog does not have.
+`deciding.classify` turns a ranking into a decision: match automatically, ask someone, or treat
+the text as a product the catalog does not have.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from suppliers.errors import N_, Message
+from suppliers.errors import Message
 from suppliers.matching.agreement import Traits, learn_brands
+from suppliers.matching.confidence import SURENESS, Evidence
+from suppliers.matching.grams import QueryGrams
 from suppliers.matching.index import Term, TermIndex
-from suppliers.matching.normalize import normalize, parse_quantities, split_reference
+from suppliers.matching.normalize import normalize, split_reference
 
 #: share of each view in the score; they add up to 1
 COVERAGE_WEIGHT = 0.6
@@ -49,60 +51,6 @@ CANDIDATES = 60
 #: best-scored products checked for conflicts with the query, and the points each conflict costs
 CHECKED = 10
 CONFLICT_PENALTY = 8.0
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """How a product's words stand against a query's, each from 0 to 1, and how far ahead of
-    the next product it is (points; negative for a product behind the best).
-
-    - ``missing``: the share of the information of the query's catalog words (IDF squared) the
-      product lacks: "citron" asked, "eucalyptus" offered. Words the catalog never uses are
-      typos or noise and do not count.
-    - ``extra``: the share of the product's information the query does not mention.
-    """
-
-    missing: float = 0.0
-    extra: float = 0.0
-    gap: float = 100.0
-
-
-@dataclass(frozen=True)
-class Sureness:
-    """How sure a match is, from 0 to 100: its score, less what the query asked that the
-    product lacks, what the product states that the query did not ask beyond the usual, and a
-    runner-up close behind.
-
-    A product taken out of the catalog leaves its siblings: the same paper, recycled; the same
-    power strip, with a switch. They resemble the query as much as the right product would, but
-    lack a word it asked ("citron" for "eucalyptus"), or state more than a member would leave
-    out, and their own siblings are close behind.
-    """
-
-    #: confidence lost when the product lacks all the information of the query's catalog words
-    missing: float = 120.0
-    #: confidence lost when the query mentions none of the product's information, beyond
-    #: `extra_allowed`: a member names a product in fewer words than the catalog
-    extra: float = 120.0
-    extra_allowed: float = 0.3
-    #: a runner-up this many points behind or more leaves the confidence as it is; each point
-    #: closer costs `runner_up`
-    close: float = 20.0
-    runner_up: float = 2.0
-
-    def __call__(self, score: float, evidence: Evidence) -> float:
-        return max(
-            0.0,
-            score
-            - self.missing * evidence.missing
-            - self.extra * max(0.0, evidence.extra - self.extra_allowed)
-            - self.runner_up * max(0.0, self.close - evidence.gap),
-        )
-
-
-#: the weights of the matcher's confidence, chosen on the tuning set only (see
-#: `benchmarks/matching.py --tune`)
-SURENESS = Sureness()
 
 
 @dataclass(frozen=True)
@@ -123,6 +71,29 @@ class Match:
         if self.evidence is None:
             return None
         return round(SURENESS(self.score, self.evidence), 1)
+
+
+class Asked:
+    """What a query asks for in the catalog's words: each word's information (its stand-ins'
+    best IDF squared) and the catalog words standing for it."""
+
+    def __init__(self, idf: dict[str, float], terms: Sequence[tuple[str, list[Term]]]) -> None:
+        self.words = [
+            (
+                max((t.weight * idf[t.word]) ** 2 for t in stand_ins),
+                frozenset(t.word for t in stand_ins),
+            )
+            for _, stand_ins in terms
+            if stand_ins
+        ]
+        self.information = sum(weight for weight, _ in self.words)
+        #: the share of the query's words without a catalog word standing for them
+        self.unread = round(1 - len(self.words) / len(terms), 3) if terms else 0.0
+        #: the words the catalog does not know that could be names
+        self.unknown_names = tuple(
+            word for word, stand_ins in terms if not stand_ins and word.isalpha() and len(word) >= 3
+        )
+        self.mentioned = frozenset().union(*(stand_ins for _, stand_ins in self.words))
 
 
 def _written(word: str, stand_ins: Sequence[Term]) -> str:
@@ -159,7 +130,6 @@ class ProductMatcher:
         self.index = TermIndex(self.normalized, self.references)
         self.candidates = candidates
         self.brands = learn_brands(rest for rest, _ in split)
-        self._traits: dict[int, Traits] = {}
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -170,13 +140,6 @@ class ProductMatcher:
         terms = self.index.terms(normalize(text).split())
         words = [_written(word, stand_ins) for word, stand_ins in terms]
         return " ".join(words), terms
-
-    def traits(self, row: int) -> Traits:
-        """Brands, colours, codes, sizes and pack of a product, read once."""
-        found = self._traits.get(row)
-        if found is None:
-            found = self._traits[row] = Traits.read(self.normalized[row], self.brands)
-        return found
 
     def rank(self, query: str, top: int = 5, exhaustive: bool = False) -> list[Match]:
         """The `top` best products for the query, best first.
@@ -191,10 +154,12 @@ class ProductMatcher:
         similarity = self.index.similarity(terms)
         if exhaustive:
             rows = np.arange(len(self.keys))
+            coverage = similarity.everywhere()
             choices: Sequence[str] = self.normalized
         else:
             rows = similarity.best(self.candidates)
-            choices = [self.normalized[i] for i in rows]
+            coverage = similarity.of(rows)
+            choices = [self.normalized[i] for i in rows.tolist()]
         if len(rows) == 0:
             return []
         ratios = process.cdist(
@@ -211,67 +176,67 @@ class ProductMatcher:
             dtype=np.float32,
             workers=-1 if exhaustive else 1,
         )[0]
-        scores = (
-            COVERAGE_WEIGHT * 100 * similarity.scores[rows]
-            + SET_WEIGHT * ratios
-            + SORT_WEIGHT * sorts
-        )
+        scores = COVERAGE_WEIGHT * 100 * coverage + SET_WEIGHT * ratios + SORT_WEIGHT * sorts
         order = np.lexsort((rows, -scores))[: max(top, CHECKED)]
         wanted = Traits.read(text, self.brands)
-        weights = self.index.grams
-        query_grams, query_information = weights.text(text)
+        query_grams = QueryGrams(self.index.grams, text)
         checked = []
-        for i in order:
-            row = int(rows[i])
-            conflicts = tuple(wanted.conflicts(self.traits(row)))
+        for row, ranked in zip(rows[order].tolist(), scores[order].tolist(), strict=True):
+            conflicts = (
+                tuple(wanted.conflicts(Traits.read(self.normalized[row], self.brands, wanted)))
+                if wanted
+                else ()
+            )
             # read again each time from the words' trigrams, which are kept: a cache per product
             # would hold a set for each of a large catalog's products
-            alike = weights.similarity(
-                query_grams, query_information, *weights.text(self.normalized[row])
-            )
-            blended = (1 - GRAM_WEIGHT) * float(scores[i]) + GRAM_WEIGHT * 100 * alike
+            alike = query_grams.similarity(self.normalized[row])
+            blended = (1 - GRAM_WEIGHT) * ranked + GRAM_WEIGHT * 100 * alike
             score = max(0.0, blended - CONFLICT_PENALTY * len(conflicts))
             checked.append((-round(score, 1), row, conflicts))
         checked.sort()
         best = checked[:top]
-        asked = self._asked(terms)
+        asked = Asked(self.index.idf, terms)
+        # what the best products hold, a product's own words included: it lacks those it is
+        # asked about, so that only the others can hold them
+        held = frozenset(chain.from_iterable(self.normalized[row].split() for _, row, _ in checked))
         matches = []
         for place, (negative, row, conflicts) in enumerate(best):
             if place == 0:
                 gap = -negative + checked[1][0] if len(checked) > 1 else 100.0
             else:
                 gap = best[0][0] - negative
-            missing, extra = self._evidence(asked, row)
-            evidence = Evidence(missing, extra, round(gap, 1))
+            evidence = self._evidence(asked, row, round(gap, 1), held)
             matches.append(Match(self.keys[row], self.names[row], -negative, conflicts, evidence))
         return matches
 
-    def _asked(self, terms: Sequence[tuple[str, list[Term]]]) -> list[tuple[float, frozenset[str]]]:
-        """The query's catalog words, each with its information and the words standing for it."""
-        idf = self.index.idf
-        return [
-            (
-                max((t.weight * idf[t.word]) ** 2 for t in stand_ins),
-                frozenset(t.word for t in stand_ins),
-            )
-            for _, stand_ins in terms
-            if stand_ins
-        ]
-
-    def _evidence(self, asked: list[tuple[float, frozenset[str]]], row: int) -> tuple[float, float]:
-        """The shares of the query's information the product lacks and of the product's
-        information the query does not mention (see `Evidence`)."""
+    def _evidence(
+        self, asked: Asked, row: int, gap: float, held: frozenset[str] = frozenset()
+    ) -> Evidence:
+        """How the product's words stand against the query's (see `Evidence`), given the words
+        the best products hold."""
         idf = self.index.idf
         words = set(self.normalized[row].split())
         found = words | self._reference_words.get(row, frozenset())
-        information = sum(weight for weight, _ in asked)
-        missing = sum(weight for weight, stand_ins in asked if not stand_ins & found)
-        mentioned = frozenset().union(*(stand_ins for _, stand_ins in asked))
-        stated = sum(idf[w] ** 2 for w in words)
-        extra = sum(idf[w] ** 2 for w in words - mentioned)
-        return (
-            round(missing / information, 3) if information else 0.0,
+        lacking = [
+            (weight, stand_ins) for weight, stand_ins in asked.words if stand_ins.isdisjoint(found)
+        ]
+        missing = sum(weight for weight, _ in lacking)
+        stated = float(self.index.stated[row])
+        unmentioned = words - asked.mentioned
+        extra = sum(idf[w] ** 2 for w in unmentioned)
+        optional = sum(idf[w] ** 2 for w in unmentioned & self.index.optional)
+        contested = tuple(
+            sorted(stand_ins & held)[0] for _, stand_ins in lacking if stand_ins & held
+        )
+        unnamed_brand = not self.brands.intersection(words) <= asked.mentioned
+        return Evidence(
+            round(missing / asked.information, 3) if asked.information else 0.0,
             round(extra / stated, 3) if stated else 0.0,
+            gap,
+            round(optional / stated, 3) if stated else 0.0,
+            contested,
+            asked.unread,
+            asked.unknown_names if unnamed_brand else (),
         )
 
     def rank_many(
@@ -279,112 +244,3 @@ class ProductMatcher:
     ) -> list[list[Match]]:
         """`rank` for each query, in order."""
         return [self.rank(query, top, exhaustive) for query in queries]
-
-
-class Verdict(enum.StrEnum):
-    """What to do with a text given its best matches."""
-
-    AUTO = "auto"
-    REVIEW = "review"
-    NEW = "new"
-
-
-@dataclass(frozen=True)
-class Decision:
-    """A verdict, the product it is about (if any) and why, in words a purchasing lead reads."""
-
-    verdict: Verdict
-    match: Match | None
-    reason: Message
-
-
-#: default thresholds of `classify`, chosen on the tuning set only (see `benchmarks/matching.py
-#: --tune`): `AUTO`, on the confidence, is the lowest at which no query for a product taken out of
-#: the catalog, nor any wrongly matched query, is matched automatically; `REVIEW`, on the score,
-#: the highest at which at most 5 % of right matches are taken for new products
-AUTO = 53.5
-REVIEW = 57.0
-GAP = 4.0
-
-
-def classify(
-    matches: Sequence[Match],
-    *,
-    query: str | None = None,
-    auto: float = AUTO,
-    review: float = REVIEW,
-    gap: float = GAP,
-) -> Decision:
-    """Decide whether the best match is the product the `query` text means.
-
-    - Confident at `auto` or above (`Match.confidence`), ahead of the runner-up by at least
-      `gap` points, and with no brand, model code, colour, size, unit or pack that contradicts
-      the text: the match is taken without asking.
-    - A score below `review`: nothing in the catalog resembles the text enough; it is a new
-      product.
-    - Otherwise someone confirms.
-    - Something stated differently on both sides ("80 g" against "90 g", "Kusmi" against
-      "Lipton") means another product: it moves the verdict one step down (auto to review,
-      review to new). Sizes are compared here when the query is given and the matcher found no
-      conflict itself.
-    """
-    if not matches:
-        return Decision(Verdict.NEW, None, Message(N_("nothing in the catalog resembles it")))
-    best = matches[0]
-    conflicts = list(best.conflicts)
-    if query is not None and not conflicts:
-        conflicts = parse_quantities(query).conflicts(parse_quantities(best.name))
-    runner_up = matches[1] if len(matches) > 1 else None
-    ahead = best.score - runner_up.score if runner_up is not None else 100.0
-    confidence = best.confidence
-    if confidence is None:
-        confidence = SURENESS(best.score, Evidence(gap=ahead))
-    sure = {"confidence": f"{confidence:g}"}
-    if best.score < review:
-        return Decision(
-            Verdict.NEW,
-            best,
-            Message(
-                N_("score %(score)s is below %(threshold)s"),
-                {"score": f"{best.score:g}", "threshold": f"{review:g}"},
-            ),
-        )
-    taken = confidence >= auto and ahead >= gap
-    if taken and not conflicts:
-        return Decision(Verdict.AUTO, best, Message(N_("confidence %(confidence)s"), sure))
-    if conflicts:
-        # one placeholder per conflict, each a message of its own
-        detail = Message(
-            "; ".join(f"%(c{i})s" for i in range(len(conflicts))),
-            {f"c{i}": conflict for i, conflict in enumerate(conflicts)},
-        )
-        if taken:
-            return Decision(
-                Verdict.REVIEW,
-                best,
-                Message(
-                    N_("confidence %(confidence)s but %(conflicts)s"),
-                    {**sure, "conflicts": detail},
-                ),
-            )
-        return Decision(
-            Verdict.NEW,
-            best,
-            Message(
-                N_("confidence %(confidence)s and %(conflicts)s"), {**sure, "conflicts": detail}
-            ),
-        )
-    if runner_up is not None and ahead < SURENESS.close:
-        return Decision(
-            Verdict.REVIEW,
-            best,
-            Message(
-                N_("confidence %(confidence)s, runner-up “%(name)s” only %(gap)s points behind"),
-                {**sure, "name": runner_up.name, "gap": f"{ahead:.1f}"},
-            ),
-        )
-    return Decision(
-        Verdict.REVIEW,
-        best,
-        Message(N_("confidence %(confidence)s is below %(auto)s"), {**sure, "auto": f"{auto:g}"}),
-    )

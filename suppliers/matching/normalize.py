@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import chain
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -133,12 +134,17 @@ _PACK_WORDS = re.compile(
     r"\s+(?:de\s+)?x?(\d+)(?![0-9a-zA-Z.])"
 )
 _TIMES_COUNT = re.compile(r"(?<![a-z0-9.])[x×*]\s*(\d+)(?![0-9a-z.])")
+_TIMES_NUMBER = re.compile(r"\d\s*[x×*]|[x×*]\s*\d")
 _COUNT_TIMES = re.compile(r"(?<![a-z0-9.])(\d+)\s*[x×*](?=\s|$)")
 _CODE = re.compile(r"(?<![a-z0-9])[a-z0-9]+(?:[-/.][a-z0-9]+)+(?![a-z0-9])")
 _ONE_LETTER_PREFIX = re.compile(r"(?<![a-z0-9])([a-z])-([a-z]{2,})")
 _PADDED_CODE = re.compile(r"(?<![a-z0-9])([a-z]+)0+(\d)")
 _DIGIT = re.compile(r"\d")
+_SPACES = re.compile(r"\s+")
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+_SEPARATOR = re.compile(r"[-/.]")
 _COMBINING = re.compile("[\u0300-\u036f]")
+_MICRON = re.compile("μm?")
 _INCHES = re.compile(r"(\d)\s*(?:\"|''|pouces?(?![a-z]))")
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _NOT_WORD = re.compile(r"[^a-z0-9.%]+")
@@ -293,6 +299,13 @@ def format_number(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+@lru_cache(maxsize=4096)
+def _plain(number: str) -> str:
+    """A written number ("080", "1.50") the way the normalised form writes it ("80", "1.5")."""
+    return format_number(_number(number))
+
+
+@lru_cache(maxsize=4096)
 def _measure(value: str, unit: str) -> str:
     canonical, factor = _UNITS[unit]
     amount = format_number(_number(value) * factor)
@@ -308,7 +321,7 @@ def _pack_of_measure(match: re.Match[str]) -> str:
 def _dimensions(match: re.Match[str]) -> str:
     # sides keep the unit they were written in: members type "40x40" for a "40 x 40 cm" cloth;
     # the capital X keeps the pack patterns off it until the text is lowered again
-    return "X".join(format_number(_number(side)) for side in match.groups()[:3] if side)
+    return "X".join(_plain(side) for side in match.groups()[:3] if side)
 
 
 def _unit_slip(match: re.Match[str]) -> str:
@@ -329,11 +342,11 @@ def _unit_meant(word: str) -> str | None:
 
 def _code(match: re.Match[str]) -> str:
     text = match[0]
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+    if _DECIMAL.fullmatch(text):
         return text
     if any(c.isdigit() for c in text) and any(c.isalpha() for c in text):
-        return re.sub(r"[-/.]", "", text)
-    return re.sub(r"[-/.]", " ", text)
+        return _SEPARATOR.sub("", text)
+    return _SEPARATOR.sub(" ", text)
 
 
 def fold(text: str) -> str:
@@ -341,9 +354,9 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
     # a bare µ after a number is a micron ("30 µ"); µm stays one unit
-    return re.sub(r"μm?", "um", text.casefold())
+    return _MICRON.sub("um", text) if "μ" in text else text
 
 
 def _singular(word: str) -> str:
@@ -367,18 +380,25 @@ _REFERENCE = re.compile(
 )
 
 
+#: what `_REFERENCE` needs to find in a text, in lower case
+_REFERENCE_WORDS = ("ref", "réf", "code", "sku")
+
+
 def split_reference(text: str) -> tuple[str, str]:
     """A product text without its supplier reference ("Réf. 3JBW60"), and the reference.
 
     A reference identifies one supplier's item: it selects the product when a member types it,
     but when they do not it should not count as a difference.
     """
+    folded = text.casefold()
+    if not any(word in folded for word in _REFERENCE_WORDS):
+        return text, ""
     match = _REFERENCE.search(text)
     # "Réf." always introduces a reference; "code" does so only before something with a digit
-    if not match or (match[1].lower() in ("code", "sku") and not re.search(r"\d", match[2])):
+    if not match or (match[1].lower() in ("code", "sku") and not _DIGIT.search(match[2])):
         return text, ""
     rest = (text[: match.start()] + " " + text[match.end() :]).strip(" -,;")
-    return re.sub(r"\s+", " ", rest), match[2].rstrip("._-/")
+    return _SPACES.sub(" ", rest), match[2].rstrip("._-/")
 
 
 @lru_cache(maxsize=65536)
@@ -391,7 +411,8 @@ def normalize(text: str) -> str:
     codes are glued (``KTC-D320/1G`` is ``ktcd3201g``); simple plurals become singular.
     """
     text = fold(text)
-    text = _DECIMAL_COMMA.sub(".", text)
+    if "," in text:
+        text = _DECIMAL_COMMA.sub(".", text)
     for needed, pattern, replacement in _PHRASES:
         if needed in text:
             text = pattern.sub(replacement, text)
@@ -411,24 +432,23 @@ def normalize(text: str) -> str:
     text = _NOT_WORD.sub(" ", text.lower())
     if "." in text:
         text = _STRAY_DOT.sub(" ", text)
-    return " ".join(w for raw in text.split() for w in _word(raw))
+    return " ".join(chain.from_iterable(map(_word, text.split())))
 
 
 def _quantities(text: str) -> str:
     """Quantities, sizes and packs written one way."""
     # each pattern only runs on texts holding the character it needs: most names hold few
-    if "g" in text:
+    if "g" in text and ("/" in text or "m2" in text):
         text = _GRAMMAGE.sub(lambda m: (m[1] or m[2]) + "g", text)
     text = _UNIT_SLIP.sub(_unit_slip, text)
     if '"' in text or "'" in text or "pouce" in text:
         text = _INCHES.sub(r"\1 pouce", text)
-    times = "x" in text or "×" in text or "*" in text
+    # a pack or a size in two dimensions puts a times sign next to a number
+    times = ("x" in text or "×" in text or "*" in text) and bool(_TIMES_NUMBER.search(text))
     if times:
         text = _DIMENSIONS.sub(_dimensions, text)
         text = _PACK_OF_MEASURE.sub(_pack_of_measure, text)
-        text = _BARE_DIMENSIONS.sub(
-            lambda m: "X".join(format_number(_number(g)) for g in m.groups() if g), text
-        )
+        text = _BARE_DIMENSIONS.sub(lambda m: "X".join(_plain(g) for g in m.groups() if g), text)
     if "/" in text or "-" in text:
         text = _FRACTION.sub(r"\1S\2", text)
     text = _COUNTED_WORDS.sub(lambda m: f"{m[1]}{_COUNTED[m[2]]}", text)
@@ -486,8 +506,8 @@ class Quantities:
                         {"mine": "/".join(sorted(values)), "theirs": "/".join(sorted(theirs))},
                     )
                 )
-        mine_amounts = AMOUNTS & set(self.sizes)
-        their_amounts = AMOUNTS & set(other.sizes)
+        mine_amounts = AMOUNTS.intersection(self.sizes)
+        their_amounts = AMOUNTS.intersection(other.sizes)
         if mine_amounts and their_amounts and not mine_amounts & their_amounts:
             found.append(
                 Message(
@@ -528,8 +548,7 @@ def quantities_of(words: list[str]) -> Quantities:
     """Sizes and pack count stated by the words of a normalised text."""
     sizes: dict[str, set[str]] = {}
     pack: int | None = None
-    for word in words:
-        found = _quantity(word)
+    for found in map(_quantity, words):
         if found is None:
             continue
         kind, value = found

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from suppliers.matching import Match, ProductMatcher, Verdict, classify
-from suppliers.matching.index import grams
-from suppliers.matching.matcher import SURENESS, Evidence
+from suppliers.matching.confidence import SURENESS, Evidence
+from suppliers.matching.grams import grams
 
 DATA = Path(__file__).resolve().parents[2] / "suppliers" / "data" / "matching"
 
@@ -255,3 +255,45 @@ def test_a_word_asked_that_the_product_lacks_lowers_the_confidence():
     assert other.confidence < asked.confidence
     decision = classify([other], query="nettoyant multi-usages starwax citron")
     assert decision.verdict != Verdict.AUTO
+
+
+def test_a_word_asked_that_a_close_product_holds_sends_the_match_to_review():
+    matcher = ProductMatcher(
+        [(1, "Ampoule LED E27 blanc chaud"), (2, "Ampoule LED E14 blanc froid"),
+         (3, "Stylo bille bleu")]
+    )  # fmt: skip
+    ranking = matcher.rank("ampoule led e27 blanc froid")
+    assert ranking[0].key == 1
+    assert ranking[0].evidence is not None and ranking[0].evidence.contested == ("froid",)
+    decision = classify(ranking, query="ampoule led e27 blanc froid")
+    assert decision.verdict != Verdict.AUTO
+    assert "froid" in decision.reason.render()
+
+
+def test_a_word_sold_with_and_without_is_optional():
+    matcher = ProductMatcher(
+        [(1, "Film à bulles 50 cm x 10 m"), (2, "Film à bulles 50 cm x 10 m recyclé"),
+         (3, "Film à bulles 100 cm x 10 m recyclé")]
+    )  # fmt: skip
+    assert matcher.index.optional == {"recycle"}
+    unasked = matcher.rank("film a bulles 100 cm 10 m", top=1)[0]
+    asked = matcher.rank("film a bulles 100 cm 10 m recycle", top=1)[0]
+    assert unasked.key == asked.key == 3
+    assert unasked.evidence is not None and unasked.evidence.optional > 0
+    assert asked.evidence is not None and asked.evidence.optional == 0
+    assert unasked.confidence is not None and asked.confidence is not None
+    assert unasked.confidence < asked.confidence
+
+
+def test_an_unknown_word_may_be_the_brand_the_product_lacks():
+    matcher = ProductMatcher([k for k in AGREEMENT_CATALOG if k[0] != 2])
+    ranking = matcher.rank("kusmi earl grey x100")
+    assert ranking[0].evidence is not None and ranking[0].evidence.unknown_names == ("kusmi",)
+    named = matcher.rank("lipton earl grey x100")
+    assert named[0].evidence is not None and named[0].evidence.unknown_names == ()
+
+
+def test_an_empty_catalog_proposes_nothing():
+    matcher = ProductMatcher([])
+    assert matcher.rank("cahier A4") == []
+    assert classify(matcher.rank("cahier A4")).verdict == Verdict.NEW
