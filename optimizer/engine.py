@@ -36,7 +36,7 @@ from optimizer.solution import (
     TransportBasis,
 )
 from optimizer.solve import SolveOptions, SolverReport, Status, relative_gap
-from optimizer.tours import Tour, alone_tours, pooled_tours
+from optimizer.tours import Road, Tour, alone_tours, pooled_tours
 from optimizer.vans import counted_km
 
 _TENTH = Decimal("0.1")
@@ -346,6 +346,7 @@ def _tour_shares(
     members it serves in proportion to their own round trip from that supplier (what each
     would have driven alone), then within a member by the goods value of its portions."""
     shares: dict[int, Decimal] = {}
+    road = Road(problem)
     for tour in tours:
         if tour.kind != "delivery" or tour.cost <= 0:
             continue
@@ -355,7 +356,9 @@ def _tour_shares(
                 parts[portions[i].need.member].append(i)
         members = sorted(parts)
         own = [
-            alone_tours(problem, m, {tour.by: {portions[i].need.site for i in parts[m]}})[0].km
+            road.tour(
+                "delivery", tour.by, tour.by, sorted({portions[i].need.site for i in parts[m]})
+            ).km
             for m in members
         ]
         for member, cents in zip(members, split_exactly(tour.cost, own), strict=True):
