@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from optimizer.problem import Problem
@@ -33,6 +34,12 @@ class DeliveryTable:
         if start is None or end is None:
             return None
         return start.km_to(end)
+
+    def van_km(self, supplier: str, sites: Sequence[str]) -> list[float]:
+        """How far the supplier's van goes to each of ``sites`` it can place (to the collection
+        point instead when the lead has suppliers deliver there)."""
+        places = sites if self._point is None else [self._point]
+        return [km for site in places if (km := self.km(supplier, site)) is not None]
 
     def cost_per_unit(self, supplier: str, site: str) -> Decimal:
         """What delivering one unit from the supplier to the site costs in this batch (to the

@@ -142,8 +142,7 @@ def build_groups(
     site_class: dict[str, int] = {}
     site_costs: dict[str, list[float]] = {}
     # when tours are priced by the km, sites alike are also equally far from every supplier
-    policy = problem.policy
-    by_road = policy.delivery_cost_per_km > 0 and not policy.deliver_to_collection_point
+    by_road = problem.policy.prices_tours and not problem.policy.deliver_to_collection_point
     for site in sorted({need.site for need, _ in admitted}):
         profile = tuple(delivery.cost_per_unit(supplier, site) for supplier in used)
         if by_road:

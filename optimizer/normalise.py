@@ -18,8 +18,8 @@ criterion whose range is zero (every offer alike) is divided by the batch value 
 Delivery fees count as cost at the same scale. The penalty per unit of demand left unmet is
 above anything serving that unit could cost, including the dearest fee plus minimum order (or
 pack) and, when tours are priced by the km, the van's round trip, among the offers that could
-serve it; it only holds the demand served at the most the
-first phase found possible (see :mod:`optimizer.phases`).
+serve it; it only holds the demand served at the most the first phase found possible (see
+:mod:`optimizer.phases`).
 """
 
 from __future__ import annotations
@@ -69,7 +69,6 @@ def scales_for(problem: Problem, groups: list[Group], delivery: DeliveryTable) -
     weights = problem.policy.weights.shares()
     fees = {s.id: float(s.delivery_fee) for s in problem.suppliers}
     per_km = float(problem.policy.delivery_cost_per_km)
-    point = problem.collection_point if problem.policy.deliver_to_collection_point else None
     references, cost_range, delay_range, eco_range, value = [], 0.0, 0.0, 0.0, 0.0
     per_group: list[tuple[float, float, float, int, float]] = []
     for group in groups:
@@ -105,7 +104,7 @@ def scales_for(problem: Problem, groups: list[Group], delivery: DeliveryTable) -
         fixed = max(
             fees[o.supplier]
             + float(o.tiers[0].unit_price) * float(max(o.pack_size, o.smallest_order))
-            + (_round_trip(delivery, o.supplier, group, point) * per_km if per_km else 0.0)
+            + (_round_trip(delivery, o.supplier, group) * per_km if per_km else 0.0)
             for o in offers
         )
         per_group.append((dearest, fixed, reference, slowest, demand))
@@ -132,8 +131,7 @@ def scales_for(problem: Problem, groups: list[Group], delivery: DeliveryTable) -
     )
 
 
-def _round_trip(delivery: DeliveryTable, supplier: str, group: Group, point: str | None) -> float:
+def _round_trip(delivery: DeliveryTable, supplier: str, group: Group) -> float:
     """The km of the supplier's round trip to the farthest of the group's sites (or to the
     collection point)."""
-    sites = [point] if point is not None else [site for site, _ in group.sites]
-    return 2.0 * max((delivery.km(supplier, site) or 0.0 for site in sites), default=0.0)
+    return 2.0 * max(delivery.van_km(supplier, [site for site, _ in group.sites]), default=0.0)

@@ -317,6 +317,11 @@ class Policy:
     deliver_to_collection_point: bool = False
     delivery_cost_per_km: Decimal = Decimal(0)
 
+    @property
+    def prices_tours(self) -> bool:
+        """Whether each supplier's delivery round trip has a price (the lead's choice)."""
+        return self.delivery_cost_per_km > 0
+
     def __post_init__(self) -> None:
         if not isinstance(self.order_date, date):
             raise InvalidProblem("order_date", f"must be a date, got {self.order_date!r}")

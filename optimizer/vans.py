@@ -30,15 +30,10 @@ _SAME_KM = 6  # distances equal to the millimetre are one level
 _SERVED = 1e-6
 
 
-def prices_tours(problem: Problem) -> bool:
-    """Whether delivery is priced along each supplier's tour (the lead's choice)."""
-    return problem.policy.delivery_cost_per_km > 0
-
-
 def van_suppliers(problem: Problem) -> set[str]:
     """The suppliers whose van's tour has a price: those with a location, when tours are
     priced."""
-    if not prices_tours(problem):
+    if not problem.policy.prices_tours:
         return set()
     return {s.id for s in problem.suppliers if s.location is not None}
 
@@ -49,7 +44,6 @@ def van_trips(model: Model) -> None:
     vans = van_suppliers(problem)
     if not vans:
         return
-    point = problem.collection_point if problem.policy.deliver_to_collection_point else None
     delivery = model.delivery
     level_of: dict[tuple[int, str], float] = {}
     levels: dict[str, set[float]] = defaultdict(set)
@@ -58,8 +52,7 @@ def van_trips(model: Model) -> None:
             supplier = model.offer(arc.offer).supplier
             if supplier not in vans or (g, supplier) in level_of:
                 continue
-            sites = [point] if point is not None else [site for site, _ in group.sites]
-            known = [km for site in sites if (km := delivery.km(supplier, site)) is not None]
+            known = delivery.van_km(supplier, [site for site, _ in group.sites])
             # sites pooled in one group: the nearest, so that the count stays a lower bound
             far = round(min(known), _SAME_KM) if known else 0.0
             level_of[g, supplier] = far

@@ -86,6 +86,12 @@ class _Counted:
     source: str
     co2_kg: Decimal
     alone_co2_kg: Decimal
+    delivery_cost_per_km: Decimal
+
+    @property
+    def tours_priced(self) -> bool:
+        """Whether each delivery round trip has a price (the lead's price per km)."""
+        return self.delivery_cost_per_km > 0
 
     @property
     def co2_avoided_kg(self) -> Decimal:
