@@ -11,16 +11,20 @@ ROOT = Path(__file__).resolve().parent.parent
 # What each package may import from the project's own packages.
 ALLOWED = {
     "persistence": set(),
+    "infrastructure": set(),
     "optimizer": set(),
-    "suppliers": {"persistence"},
-    "purchasing": {"persistence", "suppliers", "optimizer"},
-    "web": {"persistence", "suppliers", "purchasing", "optimizer"},
+    "suppliers": {"persistence", "infrastructure"},
+    "purchasing": {"persistence", "infrastructure", "suppliers", "optimizer"},
+    "money": {"persistence", "infrastructure", "suppliers", "purchasing", "optimizer"},
+    "web": {"persistence", "infrastructure", "suppliers", "purchasing", "money", "optimizer"},
 }
 THIRD_PARTY_FORBIDDEN = {
     "optimizer": {"flask", "flask_babel", "flask_login", "flask_wtf", "sqlalchemy", "werkzeug"},
     "suppliers": {"flask", "flask_babel", "flask_login", "flask_wtf", "werkzeug"},
     "purchasing": {"flask", "flask_babel", "flask_login", "flask_wtf", "werkzeug"},
     "persistence": {"flask", "flask_babel", "flask_login", "flask_wtf", "werkzeug"},
+    "infrastructure": {"flask", "flask_babel", "flask_login", "flask_wtf", "werkzeug", "sqlalchemy"},
+    "money": {"flask", "flask_babel", "flask_login", "flask_wtf", "werkzeug"},
 }
 
 
