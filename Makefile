@@ -50,6 +50,6 @@ clean:
 # After changing user-facing text: refresh the catalog, translate the new French entries, compile.
 translations-update: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext --no-location --omit-header \
-		--sort-output -o web/translations/messages.pot web purchasing suppliers
+		--sort-output -o web/translations/messages.pot web purchasing suppliers money scheduling demo
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --omit-header \
 		--ignore-obsolete
