@@ -44,18 +44,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     login_manager.init_app(app)
-    for blueprint in (
-        auth,
-        account,
-        needs,
-        rounds,
-        batches,
-        orders,
-        statements,
-        answers,
-        catalog,
-        admin,
-    ) + (audit, guide):
+    features = [auth, account, needs, rounds, batches, orders, statements, answers, catalog]
+    for blueprint in [*features, admin, audit, guide]:
         app.register_blueprint(blueprint)
     api.init_app(app)
     health.init_app(app)
