@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from persistence import by_name
 from persistence.audit import Actor, record_event
 from suppliers.errors import N_, Conflict, Invalid, Message, NotFound
 from suppliers.models import UNITS, Category, Offer, Product
@@ -155,3 +156,15 @@ def merge_offers(session: Session, kept_id: int, merged_id: int, *, actor: Actor
         offers=moved,
     )
     return int(moved or 0)
+
+
+def products_to_offer(session: Session, current_id: int = 0) -> list[Product]:
+    """The products an offer can be for: the active ones, and the one it is for already even if
+    it was made inactive since, by name."""
+    return list(
+        session.scalars(
+            select(Product)
+            .where(Product.active.is_(True) | (Product.id == current_id))
+            .order_by(by_name(Product.name))
+        )
+    )

@@ -156,3 +156,16 @@ def prices_paid(session: Session, need_ids: list[int]) -> dict[int, PricePaid]:
             unit = (Decimal(goods) / Decimal(quantity)).quantize(Decimal("0.0001"))
             paid[need_id] = PricePaid(Decimal(quantity), unit, Decimal(total))
     return paid
+
+
+def needs_waiting_match(session: Session, limit: int = 50) -> list[Need]:
+    """Submitted needs typed as free text, which the lead matches to a catalog product before
+    they can be pooled, oldest first."""
+    return list(
+        session.scalars(
+            select(Need)
+            .where(Need.status == "submitted", Need.product_id.is_(None))
+            .order_by(Need.id)
+            .limit(limit)
+        )
+    )

@@ -157,3 +157,14 @@ def set_site_active(
         session, "site.open" if active else "site.close", "delivery_site", site.id, actor=actor
     )
     return site
+
+
+def open_sites_of(session: Session, member_id: int) -> list[DeliverySite]:
+    """The member's open delivery sites, where a new need can be delivered."""
+    return list(
+        session.scalars(
+            select(DeliverySite)
+            .where(DeliverySite.member_id == member_id, DeliverySite.active.is_(True))
+            .order_by(DeliverySite.id)
+        )
+    )

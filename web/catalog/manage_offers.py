@@ -8,13 +8,12 @@ from flask import flash, redirect, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from persistence import by_name
 from suppliers import catalog, offers
 from suppliers.errors import Invalid, NotFound
-from suppliers.models import Offer, Product
+from suppliers.models import Offer
 from suppliers.offers import VAT_RATES, OfferValues, TierValues
+from suppliers.products import products_to_offer
 from web import db
 from web.access import role_required
 from web.catalog import blueprint
@@ -82,11 +81,7 @@ def _offer_choices(form: OfferForm, existing: Offer | None) -> None:
     session = db.session()
     form.supplier_id.choices = [(s.id, s.name) for s in catalog.suppliers(session)]
     current = existing.product_id if existing is not None else 0
-    products = session.scalars(
-        select(Product)
-        .where(Product.active.is_(True) | (Product.id == current))
-        .order_by(by_name(Product.name))
-    )
+    products = products_to_offer(session, current)
     form.product_id.choices = [(0, "—")] + [(p.id, p.name) for p in products]
     form.vat_rate.choices = [
         (_rate_key(rate), f"{format_decimal(rate * 100, format='#,##0.#')} %") for rate in VAT_RATES

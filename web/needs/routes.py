@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Conflict, Invalid, Message
-from purchasing.models import Member, Need
+from purchasing.models import Need
 from purchasing.needs.needs import (
     cancel_need,
     match_need,
@@ -21,6 +21,7 @@ from purchasing.needs.needs import (
 from purchasing.needs.needs_list import needs_page, prices_paid, read_filter
 from purchasing.needs.products import create_product_for_need
 from purchasing.people.accounts import members as members_list
+from purchasing.people.sites import open_sites_of
 from purchasing.rounds.open_round import member_pools, too_late
 from purchasing.rounds.rounds import open_round
 from scheduling.jobs import notices_for
@@ -47,10 +48,8 @@ def _member_only() -> int:
 
 
 def _prepare(form: NeedForm, member_id: int) -> None:
-    sites = db.session().get(Member, member_id).sites  # type: ignore[union-attr]
-    form.delivery_site_id.choices = [
-        (str(site.id), f"{site.name} — {site.town}") for site in sites if site.active
-    ]
+    sites = open_sites_of(db.session(), member_id)
+    form.delivery_site_id.choices = [(str(site.id), f"{site.name} — {site.town}") for site in sites]
     form.unit.choices = [(code, str(UNIT_LABELS[code])) for code in UNITS]
 
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from persistence.jobs import Job, active_job
 from purchasing.batches.batches import batches
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
-from purchasing.models import Need
+from purchasing.needs.needs_list import needs_waiting_match
 from purchasing.rounds.open_round import pools, summary
 from purchasing.rounds.rhythm import read_cron
 from purchasing.rounds.rounds import (
@@ -43,14 +42,7 @@ def _home(rhythm_form: RhythmForm | None = None, cutoff_form: CutoffForm | None 
     except Invalid:
         preview = ""
     closing = active_job(session, "close_round", round_id=current.id) if current else None
-    waiting_match = list(
-        session.scalars(
-            select(Need)
-            .where(Need.status == "submitted", Need.product_id.is_(None))
-            .order_by(Need.id)
-            .limit(50)
-        )
-    )
+    waiting_match = needs_waiting_match(session)
     return render_template(
         "rounds/home.html",
         schedule=schedule,
