@@ -106,9 +106,11 @@ class Party:
             rows.append(f"SIREN {self.siren}")
         if self.vat_number:
             rows.append(f"TVA intracommunautaire {self.vat_number}")
-        contact = " · ".join(part for part in (self.contact, self.email, self.phone) if part)
-        if contact:
-            rows.append(contact)
+        if self.contact:
+            rows.append(self.contact)
+        reach = " · ".join(part for part in (self.email, self.phone) if part)
+        if reach:
+            rows.append(reach)
         return rows
 
     def summary(self) -> str:
