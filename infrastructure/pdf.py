@@ -76,7 +76,7 @@ def logo_kind(data: bytes) -> str | None:
 
 def _logo_image(data: bytes) -> Image.Image:
     """The logo in colours an sRGB PDF/A shows as they are (a CMYK JPEG is turned to RGB)."""
-    image = Image.open(io.BytesIO(data))
+    image: Image.Image = Image.open(io.BytesIO(data))
     if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
         image = image.convert("RGB")
     return image
@@ -87,8 +87,8 @@ class ArchivePdf(FPDF):
 
     def __init__(self, title: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4", enforce_compliance=COMPLIANCE)
-        for style, name in FONT_FILES.items():
-            self.add_font(FONT, style, FONTS / name)
+        for style in ("", "B"):
+            self.add_font(FONT, style, FONTS / FONT_FILES[style])
         self.set_auto_page_break(auto=True, margin=15)
         self.set_title(printable(title))
         self.set_creator("coachat")
@@ -97,6 +97,13 @@ class ArchivePdf(FPDF):
         self.below_logo = 0.0
         self.add_page()
         self.set_font(FONT, size=9)
+
+    def set_font(self, family: str | None = None, style: str = "", size: float = 0) -> None:  # type: ignore[override]
+        """As fpdf2's; the oblique font file is read on its first use only, as reading a font
+        file takes a tenth of a second and most documents never slant a word."""
+        if family == FONT and style == "I" and f"{FONT.lower()}I" not in self.fonts:
+            self.add_font(FONT, "I", FONTS / FONT_FILES["I"])
+        super().set_font(family, style, size)
 
     def text_line(self, text: str, *, size: float = 9, style: str = "", height: float = 5) -> None:
         self.set_font(FONT, style=style, size=size)

@@ -63,6 +63,8 @@ IDENTITY_FIELDS = (
     "email",
     "phone",
 )
+# What the money side reads: bank details and terms.
+MONEY_FIELDS = ("iban", "bic", "sepa_creditor_id", "payment_terms_days", "late_penalty_rate")
 
 
 @dataclass(frozen=True)
@@ -232,13 +234,23 @@ def read_cooperative(raw: Mapping[str, object]) -> CooperativeValues:
     if errors:
         raise Invalid(errors)
     return CooperativeValues(
-        **texts,
-        **numbers,
-        **bank,
-        **terms,
+        name=texts["name"],
+        legal_form=texts["legal_form"],
+        siren=numbers["siren"],
+        siret=numbers["siret"],
+        vat_number=numbers["vat_number"],
+        address=texts["address"],
+        postcode=texts["postcode"],
+        town=texts["town"],
         country=country,
+        contact_name=texts["contact_name"],
         email=email,
         phone=phone,
+        iban=bank["iban"],
+        bic=bank["bic"],
+        sepa_creditor_id=bank["sepa_creditor_id"],
+        payment_terms_days=terms["payment_terms_days"],
+        late_penalty_rate=terms["late_penalty_rate"],
         logo=logo,
         logo_type=logo_type,
         remove_logo=bool(raw.get("remove_logo")),
@@ -264,11 +276,7 @@ def update_cooperative(
         record = Cooperative(id=1, name=values.name)
         session.add(record)
     changed = []
-    for name in (*IDENTITY_FIELDS, "iban", "bic", "sepa_creditor_id"):
-        if getattr(record, name, None) != getattr(values, name):
-            changed.append(name)
-            setattr(record, name, getattr(values, name))
-    for name in ("payment_terms_days", "late_penalty_rate"):
+    for name in (*IDENTITY_FIELDS, *MONEY_FIELDS):
         if getattr(record, name, None) != getattr(values, name):
             changed.append(name)
             setattr(record, name, getattr(values, name))

@@ -218,6 +218,8 @@ def test_a_statement_pdf_is_pdf_a3_with_its_fonts_embedded():
         savings=Decimal("7.20"),
         co2_kg=Decimal("1.2"),
         alone_co2_kg=Decimal("3.4"),
+        provisional=True,
+        notes=("Savon liquide 5 L : 2 reçus sur 3 commandés.",),
     )
     data = statement_pdf(document)
     assert_pdf_a3(data)
