@@ -11,7 +11,7 @@ from decimal import ROUND_FLOOR, Decimal
 from optimizer.groups import Reason
 from optimizer.model import Model
 from optimizer.money import split_exactly
-from optimizer.problem import Need, Problem
+from optimizer.problem import Need
 
 
 @dataclass(frozen=True, slots=True)
