@@ -156,7 +156,7 @@ def _check_step(session: Session, product: Product, step: Decimal, needs_off_ste
             {
                 "shipping_step": Message(
                     N_(
-                        "%(count)d needs still to be pooled are not a whole number of this "
+                        "Needs still to be pooled (%(count)d) are not a whole number of this "
                         "step: change or cancel them first."
                     ),
                     {"count": needs_off_step},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -121,11 +122,12 @@ def test_a_member_cannot_open_or_change_another_companys_need(
 def test_a_need_can_be_changed_then_cancelled_until_it_is_pooled(
     signed_in, make, member_user, product, session, today
 ):
-    need = make.need(member_user.member, product)
+    coffee = make.product("Café en grains", unit="kg", shipping_step=Decimal("0.5"))
+    need = make.need(member_user.member, coffee)
     pooled = make.need(member_user.member, product, status="pooled")
     client = signed_in(member_user)
     response = client.post(
-        f"/needs/{need.id}/edit", data=form(product, member_user, today, quantity="12,5")
+        f"/needs/{need.id}/edit", data=form(coffee, member_user, today, quantity="12,5")
     )
     assert response.status_code == 302
     assert client.post(f"/needs/{need.id}/cancel").status_code == 302
