@@ -12,7 +12,7 @@ from sqlalchemy import select
 from optimizer import Policy
 from purchasing.batches.batches import approve_batch
 from purchasing.errors import Invalid
-from purchasing.models import Allocation, Batch, PurchaseOrder
+from purchasing.models import Allocation, PurchaseOrder
 from purchasing.orders.confirmations import ChangeValues, answer_token, propose_change
 from purchasing.orders.deliveries import (
     DeliveryLineValues,
@@ -44,7 +44,7 @@ def cleaner_batch(session, make, sessions, *, same_site=False):
     approve_batch(session, result.batch_id, "1", actor=lead)
     session.commit()
     (order,) = session.scalars(select(PurchaseOrder))
-    return session.get(Batch, result.batch_id), order, lead, (first, second)
+    return order, lead, (first, second)
 
 
 def allocated(session):
@@ -69,7 +69,7 @@ def test_tolerances_are_whole_bottles(session, make, today):
 def test_eight_packs_of_six_go_to_the_two_needs_in_whole_bottles(session, make, sessions):
     # 45 asked, 3 more accepted: eight packs (48); the 3 bottles of surplus go to the one
     # tolerance that takes them: 9 and 39 bottles (before: 9.45 and 38.55, packs 1.575/6.425)
-    batch, order, _lead, (first, second) = cleaner_batch(session, make, sessions)
+    order, _lead, _members = cleaner_batch(session, make, sessions)
     assert allocated(session) == [(9, Decimal("1.5")), (39, Decimal("6.5"))]
     (line,) = order.lines
     assert (line.quantity, line.packs) == (48, 8)
@@ -81,7 +81,7 @@ def test_eight_packs_of_six_go_to_the_two_needs_in_whole_bottles(session, make, 
 def test_a_suppliers_cut_is_shared_in_whole_bottles(session, make, sessions):
     # the supplier can deliver 42 of 48: 42 x 9/48 = 7.875 and 42 x 39/48 = 34.125; whole
     # bottles by largest remainder give 8 and 34 (before: 7.998 and 34.002 expected at sites)
-    batch, order, lead, (first, second) = cleaner_batch(session, make, sessions)
+    order, lead, (first, second) = cleaner_batch(session, make, sessions)
     mark_sent_by_hand(session, order.id, actor=lead)
     (line,) = order.lines
     token = answer_token(order, SECRET)
@@ -109,7 +109,7 @@ def test_units_received_at_a_site_are_shared_in_proportion_in_whole_bottles(
 ):
     # both needs at one site, 42 bottles arrive of 48: 7.875 and 34.125, so 8 and 34 (before:
     # the first need took its 9 in full and the second the 33 left)
-    batch, order, lead, (member, _same) = cleaner_batch(session, make, sessions, same_site=True)
+    order, lead, (member, _same) = cleaner_batch(session, make, sessions, same_site=True)
     mark_sent_by_hand(session, order.id, actor=lead)
     (line,) = order.lines
     site = member.sites[0].id
