@@ -399,33 +399,35 @@ def accept_change(session: Session, order_id: int, *, actor: Actor | None) -> Pu
     if order.supplier_answer != "changed":
         raise Conflict(Message(N_("The supplier proposed no change to this order.")))
     allocations = allocations_of(session, order)
-    for line in order.lines:
-        if line.proposed_quantity is None or line.proposed_quantity == line.quantity:
-            continue
-        shares = [a for a in allocations if a.offer_id == line.offer_id]
-        _cut_shares(shares, line.proposed_quantity, line.offer.product.shipping_step)
-        line.quantity = line.proposed_quantity
-        pack = line.offer.pack_size
-        line.packs = int((line.quantity / pack).to_integral_value(rounding="ROUND_CEILING"))
-        line.unit_price = line.offer.unit_price_for(line.quantity) if line.quantity else ZERO
-        for share in shares:
-            share.unit_price = line.unit_price
-            share.goods_total = to_cents(share.quantity * line.unit_price)
-    if order.proposed_date is not None:
-        order.expected_on = order.proposed_date
-    _reprice(order)
-    for allocation in [a for a in allocations if a.quantity <= 0]:
-        # nothing of this order comes for the need: its share goes (an allocation holds units)
-        allocations.remove(allocation)
-        need = allocation.need
-        need.status_reason = N_("the supplier cannot deliver it")
-        session.delete(allocation)
-        session.flush()
+    with session.no_autoflush:  # a share cut to nothing is deleted, never written as zero
+        for line in order.lines:
+            if line.proposed_quantity is None or line.proposed_quantity == line.quantity:
+                continue
+            shares = [a for a in allocations if a.offer_id == line.offer_id]
+            _cut_shares(shares, line.proposed_quantity, line.offer.product.shipping_step)
+            line.quantity = line.proposed_quantity
+            pack = line.offer.pack_size
+            line.packs = int((line.quantity / pack).to_integral_value(rounding="ROUND_CEILING"))
+            line.unit_price = line.offer.unit_price_for(line.quantity) if line.quantity else ZERO
+            for share in shares:
+                share.unit_price = line.unit_price
+                share.goods_total = to_cents(share.quantity * line.unit_price)
+        if order.proposed_date is not None:
+            order.expected_on = order.proposed_date
+        _reprice(order)
+        gone = [a for a in allocations if a.quantity <= 0]
+        for allocation in gone:
+            # nothing of this order comes for the need: its share goes (an allocation holds units)
+            allocations.remove(allocation)
+            allocation.need.status_reason = N_("the supplier cannot deliver it")
+            session.delete(allocation)
+    session.flush()
+    for allocation in gone:
         other = select(Allocation.id).where(
-            Allocation.need_id == need.id, Allocation.batch_id == order.batch_id
+            Allocation.need_id == allocation.need_id, Allocation.batch_id == order.batch_id
         )
         if session.scalar(other) is None:
-            need.status = "unfulfilled"
+            allocation.need.status = "unfulfilled"
     _share_fee(allocations, order.delivery_fee)
     order.supplier_answer = "change_accepted"
     order.status = "confirmed" if order.status == "sent" else order.status
