@@ -86,6 +86,8 @@ def test_free_text_is_kept_when_nothing_in_the_catalog_fits(
         ({"tolerance_percent": "150"}, "entre 0 et 100"),
         ({"price_ceiling": "-1"}, "plafond"),
         ({"delivery_site_id": "999999"}, "sites de livraison"),
+        # reams are counted: 2,5 reams cannot be shipped
+        ({"quantity": "2,5"}, "se compte à l’unité (il se livre par 1) : saisissez un nombre"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_stores_nothing(
@@ -205,3 +207,17 @@ def test_the_dashboard_counts_the_companys_needs_by_status(signed_in, make, memb
         )
     )
     assert cards["envoyé"] == "2" and cards["annulé"] == "1" and cards["mutualisé"] == "0"
+
+
+def test_bulk_is_asked_in_whole_shipping_steps(signed_in, make, member_user, session, today):
+    coffee = make.product("Café en grains", unit="kg", shipping_step=Decimal("0.5"))
+    client = signed_in(member_user)
+    refused = client.post("/needs/new", data=form(coffee, member_user, today, quantity="2,25"))
+    assert refused.status_code == 422
+    assert "Café en grains se livre par 0,5 : saisissez un multiple de 0,5" in refused.get_data(
+        as_text=True
+    )
+    assert count_needs(session) == 0
+    taken = client.post("/needs/new", data=form(coffee, member_user, today, quantity="2,5"))
+    assert taken.status_code == 302
+    assert count_needs(session) == 1
