@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -57,7 +58,9 @@ class Product(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
     unit: Mapped[str] = mapped_column(String(10), default="unit")
-    shipping_step: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(1))
+    shipping_step: Mapped[Decimal] = mapped_column(
+        Quantity(), default=Decimal(1), server_default=text("1")
+    )
     description: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

@@ -25,20 +25,18 @@ THOUSANDTH = '0.001'
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('product', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                'shipping_step',
-                sa.Numeric(precision=14, scale=3),
-                server_default=sa.text('1'),
-                nullable=False,
-            )
-        )
-        batch_op.create_check_constraint(
-            op.f('ck_product_shipping_step_positive'), 'shipping_step > 0'
-        )
-    with op.batch_alter_table('product', schema=None) as batch_op:
-        batch_op.alter_column('shipping_step', server_default=None)
+    # A plain ADD COLUMN, not a batch copy of the table: on SQLite the copy would drop a table
+    # that needs and offers refer to.
+    op.add_column(
+        'product',
+        sa.Column(
+            'shipping_step',
+            sa.Numeric(precision=14, scale=3),
+            sa.CheckConstraint('shipping_step > 0', name=op.f('ck_product_shipping_step_positive')),
+            server_default=sa.text('1'),
+            nullable=False,
+        ),
+    )
     bind = op.get_bind()
     fractional = sa.text(
         'UPDATE product SET shipping_step = :step WHERE id IN ('
