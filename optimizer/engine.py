@@ -11,7 +11,6 @@ from optimizer.allocate import (
     Outcome,
     Portion,
     Purchase,
-    quantum_of,
     read_flows,
     read_purchases,
     split_groups,
@@ -56,9 +55,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
     if report.status is Status.ERROR:
         return _unsolved(problem, model, report, hopeless)
     purchases = read_purchases(model)
-    quantum = quantum_of(problem)
-    flows = read_flows(model, purchases, quantum)
-    portions, outcomes = split_groups(model, flows, quantum)
+    flows = read_flows(model, purchases)
+    portions, outcomes = split_groups(model, flows)
     report = priced_at_real_sites(model, report, portions, options)
     tours = batch_tours(problem, _stops(model, portions))
     report = priced_along_tours(model, report, tours, options)

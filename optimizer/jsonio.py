@@ -25,6 +25,7 @@ from optimizer.problem import (
     Policy,
     PriceTier,
     Problem,
+    Product,
     Rules,
     Site,
     Supplier,
@@ -185,6 +186,10 @@ def _need(d: Json, place: str) -> Need:
     )
 
 
+def _product(d: Json, place: str) -> Product:
+    return Product(d["id"], _decimal(d["shipping_step"]))
+
+
 def _delivery_cost(d: Json, place: str) -> DeliveryCost:
     return DeliveryCost(d["supplier"], d["site"], _decimal(d["cost_per_unit"]))
 
@@ -241,6 +246,7 @@ def problem_from_dict(data: object) -> Problem:
         sites=_each("sites", d["sites"], _site),
         delivery_costs=_each("delivery_costs", d.get("delivery_costs", []), _delivery_cost),
         collection_point=d.get("collection_point"),
+        products=_each("products", d.get("products", []), _product),
     )
 
 

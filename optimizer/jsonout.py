@@ -112,6 +112,9 @@ def problem_to_dict(problem: Problem) -> Json:
             }
             for n in problem.needs
         ],
+        "products": [
+            {"id": p.id, "shipping_step": _num(p.shipping_step)} for p in problem.products
+        ],
         "delivery_costs": [
             {"supplier": c.supplier, "site": c.site, "cost_per_unit": _num(c.cost_per_unit)}
             for c in problem.delivery_costs
