@@ -37,7 +37,7 @@ lint: venv-dev
 	$(BIN)/hadolint Dockerfile
 
 typecheck: venv-dev
-	$(BIN)/mypy optimizer purchasing persistence infrastructure money
+	$(BIN)/mypy optimizer purchasing persistence infrastructure money scheduling demo
 
 pytest: venv-dev
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
@@ -50,6 +50,6 @@ clean:
 # After changing user-facing text: refresh the catalog, translate the new French entries, compile.
 translations-update: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext --no-location --omit-header \
-		--sort-output -o web/translations/messages.pot web purchasing suppliers
+		--sort-output -o web/translations/messages.pot web purchasing suppliers money scheduling demo
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --omit-header \
 		--ignore-obsolete

@@ -28,13 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, insert, select
 
+from demo.demo import load_demo
 from persistence import create_engine_for, make_session_factory, unit_of_work
 from persistence.migrate import upgrade
 from purchasing.clock import cooperative_today
-from purchasing.demo import load_demo
-from purchasing.jobs import work_jobs
 from purchasing.models import Batch, DeliverySite, Member, Need
-from purchasing.rounds import close_round
+from purchasing.rounds.rounds import close_round
+from scheduling.jobs import work_jobs
 from suppliers.models import Offer, Product
 
 

@@ -14,10 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from demo.demo import DEMO_PASSWORD, load_demo
 from persistence import create_engine_for, make_session_factory
 from persistence.migrate import upgrade
 from purchasing.clock import cooperative_today
-from purchasing.demo import DEMO_PASSWORD, load_demo
 
 QUERIES = [
     "ram", "ramette", "ramette recyc", "papier a4 recycle 80g", "papie toilette",

@@ -34,7 +34,9 @@ def neutralised(cell: object) -> str:
     return text
 
 
-def csv_text(rows: Iterable[Sequence[object]], *, delimiter: str = ";", lineterminator: str = "\r\n") -> str:
+def csv_text(
+    rows: Iterable[Sequence[object]], *, delimiter: str = ";", lineterminator: str = "\r\n"
+) -> str:
     """The rows as CSV text, each cell neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator=lineterminator)

@@ -1,0 +1,2 @@
+"""The demand side: member companies and their people, needs, pooling rounds and batches,
+purchase orders and deliveries, members' statements. Shared here: the models, errors, clock."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from purchasing.demo import DEMO_PASSWORD
+from demo.demo import DEMO_PASSWORD
 
 ARGS = [
     "--no-sandbox",

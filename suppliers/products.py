@@ -3,7 +3,7 @@
 A product's unit is what its offers' prices and its needs' quantities are counted in: it can
 change only while nothing counts in it yet. Merging two products moves everything of the one
 merged into the one kept; the supply side moves the offers, the demand side its needs (see
-`purchasing.products`).
+`purchasing.needs.products`).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ import suppliers.models  # noqa: F401
 from persistence import Base, create_engine_for, make_session_factory
 from purchasing.clock import cooperative_today
 from purchasing.models import DeliverySite, Member, Need, User
-from purchasing.passwords import hash_password
+from purchasing.people.passwords import hash_password
 from suppliers.models import Category, Offer, PriceTier, Product, Supplier
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -125,7 +125,7 @@ class Factory:
         return self.count
 
     def _siret(self) -> str:
-        from purchasing.demo import _siret
+        from demo.demo import _siret
 
         return _siret(self._next(), 999)
 

@@ -82,8 +82,8 @@ def send_all(sessions: Any, attempts: int = 4) -> int:
     from sqlalchemy import select
 
     from persistence import utcnow
-    from purchasing.jobs import work_jobs
     from purchasing.models import OrderEmail
+    from scheduling.jobs import work_jobs
 
     done = work_jobs(sessions)
     for attempt in range(1, attempts + 1):

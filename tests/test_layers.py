@@ -1,4 +1,7 @@
-"""Dependencies point one way: web → purchasing → suppliers, purchasing → optimizer."""
+"""Dependencies point one way, package by package and room by room:
+web → demo, scheduling → money → purchasing → suppliers → infrastructure, persistence, and
+purchasing → optimizer. Every package and subpackage is named here; a new one fails the test
+until it says what it may import."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("persistence", "infrastructure", "optimizer", "suppliers", "purchasing", "money")
+PACKAGES += ("scheduling", "demo", "web")
 # What each package may import from the project's own packages.
 ALLOWED = {
     "persistence": set(),
@@ -16,35 +21,106 @@ ALLOWED = {
     "suppliers": {"persistence", "infrastructure"},
     "purchasing": {"persistence", "infrastructure", "suppliers", "optimizer"},
     "money": {"persistence", "infrastructure", "suppliers", "purchasing", "optimizer"},
-    "web": {"persistence", "infrastructure", "suppliers", "purchasing", "money", "optimizer"},
+    "scheduling": {
+        "persistence",
+        "infrastructure",
+        "suppliers",
+        "purchasing",
+        "money",
+        "optimizer",
+    },
+    "demo": {"persistence", "infrastructure", "suppliers", "purchasing", "money", "optimizer"}
+    | {"scheduling"},
+    "web": set(PACKAGES) - {"web"},
 }
+# The rooms of the demand side, and which other rooms each may use ("" is the hall: models,
+# errors, the clock, parsing, geography, the audit trail, which every room may use).
+PURCHASING_ROOMS = {
+    "": set(),
+    "people": {""},
+    "needs": {""},
+    "rounds": {"", "people", "needs"},
+    "orders": {"", "people"},
+    "batches": {"", "people", "needs", "rounds", "orders"},
+    "statements": {"", "orders", "batches"},
+}
+WEB_FRAMEWORKS = {"flask", "flask_babel", "flask_login", "flask_wtf", "werkzeug"}
 THIRD_PARTY_FORBIDDEN = {
-    "optimizer": {"flask", "flask_babel", "flask_login", "flask_wtf", "sqlalchemy", "werkzeug"},
-    "suppliers": {"flask", "flask_babel", "flask_login", "flask_wtf", "werkzeug"},
-    "purchasing": {"flask", "flask_babel", "flask_login", "flask_wtf", "werkzeug"},
-    "persistence": {"flask", "flask_babel", "flask_login", "flask_wtf", "werkzeug"},
-    "infrastructure": {"flask", "flask_babel", "flask_login", "flask_wtf", "werkzeug", "sqlalchemy"},
-    "money": {"flask", "flask_babel", "flask_login", "flask_wtf", "werkzeug"},
+    "optimizer": WEB_FRAMEWORKS | {"sqlalchemy"},
+    "infrastructure": WEB_FRAMEWORKS | {"sqlalchemy"},
+    "suppliers": WEB_FRAMEWORKS,
+    "purchasing": WEB_FRAMEWORKS,
+    "money": WEB_FRAMEWORKS,
+    "persistence": WEB_FRAMEWORKS,
+    "scheduling": WEB_FRAMEWORKS,
+    "demo": WEB_FRAMEWORKS,
 }
 
 
-def imported_tops(path: Path) -> set[str]:
+def imported_modules(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(), str(path))
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 
-@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_every_package_is_named():
+    found = {
+        path.parent.name
+        for path in ROOT.glob("*/__init__.py")
+        if path.parent.name not in ("tests", "migrations", "benchmarks", "scripts")
+    }
+    assert found == set(PACKAGES)
+    rooms = {path.parent.name for path in (ROOT / "purchasing").glob("*/__init__.py")}
+    assert rooms == set(PURCHASING_ROOMS) - {""}
+
+
+@pytest.mark.parametrize("package", PACKAGES)
 def test_a_package_imports_only_what_lies_below_it(package):
-    ours = set(ALLOWED)
     for path in sorted((ROOT / package).rglob("*.py")):
-        imported = imported_tops(path)
-        wrong = (imported & ours) - ALLOWED[package] - {package}
+        imported = imported_modules(path)
+        tops = {name.split(".")[0] for name in imported}
+        wrong = (tops & set(PACKAGES)) - ALLOWED[package] - {package}
         assert not wrong, f"{path.relative_to(ROOT)} imports {sorted(wrong)}"
-        frameworks = imported & THIRD_PARTY_FORBIDDEN.get(package, set())
+        frameworks = tops & THIRD_PARTY_FORBIDDEN.get(package, set())
         assert not frameworks, f"{path.relative_to(ROOT)} imports {sorted(frameworks)}"
+
+
+def _room(module: str) -> str | None:
+    """The room of a `purchasing.…` module name: "" for the hall, None for the package itself."""
+    parts = module.split(".")
+    if parts[0] != "purchasing" or len(parts) < 2:
+        return None
+    return parts[1] if parts[1] in PURCHASING_ROOMS else ""
+
+
+@pytest.mark.parametrize("room", sorted(PURCHASING_ROOMS))
+def test_a_room_of_the_demand_side_uses_only_the_rooms_it_names(room):
+    folder = ROOT / "purchasing" / room if room else ROOT / "purchasing"
+    paths = sorted(folder.rglob("*.py")) if room else sorted(folder.glob("*.py"))
+    for path in paths:
+        used = {_room(name) for name in imported_modules(path)} - {None, room}
+        wrong = used - PURCHASING_ROOMS[room]
+        assert not wrong, f"{path.relative_to(ROOT)} uses the rooms {sorted(wrong)}"
+
+
+def test_the_hall_of_the_demand_side_stays_small():
+    modules = [p for p in (ROOT / "purchasing").glob("*.py") if p.name != "__init__.py"]
+    assert len(modules) <= 12, sorted(p.name for p in modules)
+
+
+def test_no_page_or_endpoint_imports_another_features_views():
+    """Features share code through the domain or a shared web module, never a feature's views."""
+    for path in sorted((ROOT / "web").rglob("*.py")):
+        feature = path.relative_to(ROOT / "web").parts[0]
+        for name in imported_modules(path):
+            parts = name.split(".")
+            if parts[0] == "web" and len(parts) > 2 and parts[1] != feature:
+                assert parts[2] not in ("routes", "views"), (
+                    f"{path.relative_to(ROOT)} imports {name}"
+                )

@@ -21,6 +21,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web import api, health
     from web.account import blueprint as account
     from web.admin import blueprint as admin
+    from web.answers import blueprint as answers
+    from web.audit import blueprint as audit
     from web.auth import blueprint as auth
     from web.batches import blueprint as batches
     from web.catalog import blueprint as catalog
@@ -28,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.needs import blueprint as needs
     from web.orders import blueprint as orders
     from web.rounds import blueprint as rounds
+    from web.statements import blueprint as statements
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(from_environment())
@@ -41,7 +44,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     login_manager.init_app(app)
-    for blueprint in (auth, account, needs, rounds, batches, orders, catalog, admin, guide):
+    features = [auth, account, needs, rounds, batches, orders, statements, answers, catalog]
+    for blueprint in [*features, admin, audit, guide]:
         app.register_blueprint(blueprint)
     api.init_app(app)
     health.init_app(app)
@@ -58,7 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.post("/language/<code>")
     def language(code: str):  # type: ignore[no-untyped-def]
-        from purchasing.accounts import set_language
+        from purchasing.people.accounts import set_language
 
         response = redirect(same_site_path(request.form.get("next")))
         if code in app.config["LANGUAGES"]:

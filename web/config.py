@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from purchasing.mail import smtp_settings
+from infrastructure.smtp import smtp_settings
 
 INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 
@@ -82,4 +82,5 @@ def from_environment(
         "RATELIMIT_STORAGE_URI": env.get("COACHAT_RATELIMIT_STORAGE", "memory://"),
         "PROXY_COUNT": int(env.get("COACHAT_PROXIES", "0")),
         "SMTP": smtp_settings(env),
+        "BASE_URL": (env.get("COACHAT_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
     }

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from persistence import utcnow
 from persistence.jobs import last_beat
-from purchasing.scheduler import SCHEDULER_HEARTBEAT
+from scheduling.scheduler import SCHEDULER_HEARTBEAT
 from web import db
 
 SCHEDULER_LATE_AFTER = timedelta(minutes=2)

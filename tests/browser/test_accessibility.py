@@ -14,12 +14,12 @@ import pytest
 from playwright.sync_api import Browser
 from sqlalchemy import select
 
+from demo.demo import DEMO_PASSWORD, load_demo
 from persistence import make_session_factory
 from purchasing.clock import cooperative_today
-from purchasing.demo import DEMO_PASSWORD, load_demo
-from purchasing.jobs import work_jobs
 from purchasing.models import Batch, Member, Need, PurchaseOrder, User
-from purchasing.rounds import close_round
+from purchasing.rounds.rounds import close_round
+from scheduling.jobs import work_jobs
 from suppliers.models import CatalogUpload, Offer, Product, Supplier
 
 pytestmark = pytest.mark.browser
@@ -31,9 +31,9 @@ NOT_PAGES = {"catalog.suggest", "rounds.job_status", "static", "language", "home
 NOT_PAGES |= {
     "orders.pdf",
     "orders.csv",
-    "orders.statement_as_pdf",
-    "orders.statement_as_csv",
-    "orders.batch_statements_csv",
+    "statements.statement_as_pdf",
+    "statements.statement_as_csv",
+    "statements.batch_statements_csv",
 }
 ROLES = {
     "anonymous": None,

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from persistence import make_session_factory
-from purchasing.jobs import work_jobs
 from purchasing.models import Batch
+from scheduling.jobs import work_jobs
 from tests.browser.pages import sign_in
 from tests.conftest import Factory
 from tests.purchasing.test_batch_review import a_closed_batch

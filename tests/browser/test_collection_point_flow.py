@@ -9,10 +9,10 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from persistence import make_session_factory
-from purchasing.batches import approve_batch
-from purchasing.jobs import work_jobs
+from purchasing.batches.batches import approve_batch
 from purchasing.models import Batch, DeliverySite
-from purchasing.rounds import close_round
+from purchasing.rounds.rounds import close_round
+from scheduling.jobs import work_jobs
 from tests.browser.pages import sign_in
 from tests.conftest import Factory
 

@@ -17,11 +17,11 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from demo.demo import DEMO_PASSWORD, load_demo
 from persistence import create_engine_for, make_session_factory
 from purchasing.clock import cooperative_today
-from purchasing.demo import DEMO_PASSWORD, load_demo
-from purchasing.jobs import work_jobs
 from purchasing.models import Allocation, Batch, Need, PurchaseOrder, PurchaseOrderLine
+from scheduling.jobs import work_jobs
 from tests.browser.pages import sign_in
 from tests.smtp_server import SmtpServer, attachments, send_all
 

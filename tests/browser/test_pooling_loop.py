@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from persistence import utcnow
 from purchasing.models import Batch, Round
-from purchasing.rounds import ensure_open_round
-from purchasing.scheduler import Rhythms, build_scheduler, dispose_engines
+from purchasing.rounds.rounds import ensure_open_round
+from scheduling.scheduler import Rhythms, build_scheduler, dispose_engines
 from suppliers.models import PriceTier
 from tests.browser.pages import sign_in
 from tests.conftest import Factory

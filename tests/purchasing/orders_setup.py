@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from purchasing.batches import approve_batch
-from purchasing.jobs import work_jobs
+from purchasing.batches.batches import approve_batch
 from purchasing.models import Batch, Member, Need, PurchaseOrder, User
-from purchasing.rounds import close_round
+from purchasing.rounds.rounds import close_round
+from scheduling.jobs import work_jobs
 from suppliers.models import Supplier
 
 

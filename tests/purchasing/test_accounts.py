@@ -6,15 +6,15 @@ from dataclasses import replace
 
 import pytest
 
-from purchasing.accounts import (
+from purchasing.errors import Invalid
+from purchasing.models import AuditEvent
+from purchasing.people.accounts import (
     MemberValues,
     UserValues,
     authenticate,
     create_member,
     create_user,
 )
-from purchasing.errors import Invalid
-from purchasing.models import AuditEvent
 from suppliers.siret import siren_is_valid, siret_is_valid, vat_number_is_valid
 
 GOOD_PASSWORD = "lilas ruisseau 42 compost"
@@ -113,7 +113,7 @@ def test_sign_in_is_case_insensitive_on_the_email_and_audited_on_creation(sessio
 
 def test_sign_in_does_the_same_work_whether_the_account_exists_or_not(session, make, monkeypatch):
     """The time a refusal takes must not tell whether an account exists or is active."""
-    from purchasing import accounts
+    from purchasing.people import accounts
 
     make.user("member", email="known@example.org")
     make.user("member", email="gone@example.org", active=False)
@@ -173,7 +173,7 @@ def test_a_password_that_repeats_the_e_mail_is_refused(session, make):
 
 
 def test_an_admin_neither_demotes_nor_deactivates_themselves(session, make):
-    from purchasing.accounts import update_user
+    from purchasing.people.accounts import update_user
 
     admin = make.user("admin", email="admin@example.org", name="Admin")
     make.user("admin", email="other@example.org")
@@ -188,7 +188,7 @@ def test_an_admin_neither_demotes_nor_deactivates_themselves(session, make):
 
 
 def test_the_last_active_admin_stays_an_active_admin(session, make):
-    from purchasing.accounts import update_user
+    from purchasing.people.accounts import update_user
 
     admin = make.user("admin", email="admin@example.org", name="Admin")
     make.user("admin", email="former@example.org", active=False)
@@ -205,7 +205,7 @@ def test_the_last_active_admin_stays_an_active_admin(session, make):
 
 
 def test_a_password_change_ends_the_users_sessions(session, make):
-    from purchasing.accounts import update_user
+    from purchasing.people.accounts import update_user
 
     user = make.user("member")
     before = user.auth_generation

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from persistence.jobs import Job
-from purchasing import batch_review
-from purchasing.batches import REASONS, request_frontier, request_scenario
-from purchasing.jobs import work_jobs
+from purchasing.batches import batch_review
+from purchasing.batches.batches import REASONS, request_frontier, request_scenario
 from purchasing.models import Batch, Member, Need
-from purchasing.policies import read_policy
-from purchasing.rounds import close_round
+from purchasing.rounds.policies import read_policy
+from purchasing.rounds.rounds import close_round
+from scheduling.jobs import work_jobs
 from tests.conftest import Factory
 
 GREEN = {"cost": "10", "delay": "0", "eco": "90"}

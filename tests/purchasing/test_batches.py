@@ -10,12 +10,17 @@ from sqlalchemy import func, select
 
 from persistence.audit import AuditEvent
 from persistence.jobs import Job
-from purchasing.batches import approve_batch, reject_batch, request_frontier, request_scenario
+from purchasing.batches.batches import (
+    approve_batch,
+    reject_batch,
+    request_frontier,
+    request_scenario,
+)
 from purchasing.errors import Conflict, Invalid
-from purchasing.jobs import work_jobs
 from purchasing.models import Allocation, Batch, Need
-from purchasing.policies import read_policy
-from purchasing.rounds import close_round
+from purchasing.rounds.policies import read_policy
+from purchasing.rounds.rounds import close_round
+from scheduling.jobs import work_jobs
 
 
 def _closed_batch(session, make, sessions, today, **need_values):

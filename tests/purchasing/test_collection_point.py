@@ -12,20 +12,20 @@ from sqlalchemy.exc import IntegrityError
 import optimizer
 from persistence import make_session_factory
 from persistence.audit import AuditEvent
-from purchasing.batches import request_scenario
-from purchasing.collection_point import (
+from purchasing.batches.batches import request_scenario
+from purchasing.errors import Conflict, Invalid
+from purchasing.models import Batch, DeliverySite
+from purchasing.people.collection_point import (
     NoCollectionPoint,
     clear_collection_point,
     collection_point,
     declare_collection_point,
 )
-from purchasing.errors import Conflict, Invalid
-from purchasing.jobs import work_jobs
-from purchasing.models import Batch, DeliverySite
-from purchasing.policies import ScenarioPolicy, policy_from_json, read_policy
-from purchasing.problem import build_problem, open_needs
-from purchasing.rounds import close_round
-from purchasing.sites import set_site_active
+from purchasing.people.sites import set_site_active
+from purchasing.rounds.policies import ScenarioPolicy, policy_from_json, read_policy
+from purchasing.rounds.problem import build_problem, open_needs
+from purchasing.rounds.rounds import close_round
+from scheduling.jobs import work_jobs
 
 
 def _depot(make, session, **values):

@@ -9,17 +9,17 @@ import pytest
 from sqlalchemy import func, select
 
 from persistence.audit import AuditEvent
-from purchasing.deliveries import (
+from purchasing.errors import Conflict, Invalid, NotFound
+from purchasing.models import Batch, Delivery, Need, PurchaseOrder
+from purchasing.orders.deliveries import (
     DeliveryLineValues,
     DeliveryValues,
     close_order,
     reception_by_site,
     record_delivery,
 )
-from purchasing.errors import Conflict, Invalid, NotFound
-from purchasing.models import Batch, Delivery, Need, PurchaseOrder
-from purchasing.orders import mark_sent_by_hand
-from purchasing.statements import (
+from purchasing.orders.orders import mark_sent_by_hand
+from purchasing.statements.statements import (
     need_paths,
     statement_for,
     statements_of_batch,

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from demo.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from persistence import Base, create_engine_for, make_session_factory
-from purchasing.accounts import authenticate
 from purchasing.clock import COOPERATIVE_TIMEZONE
-from purchasing.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from purchasing.models import DeliverySite, Member, Need, User
+from purchasing.people.accounts import authenticate
 from suppliers.models import Category, Offer, Product, Supplier
 from suppliers.siret import siret_is_valid
 
@@ -37,7 +37,7 @@ def test_the_demo_loads_a_realistic_cooperative_once(session, today):
 
 
 def test_the_demo_cooperative_pools_every_monday_and_its_first_round_is_open(session, today):
-    from purchasing.rounds import open_round, pooling_schedule
+    from purchasing.rounds.rounds import open_round, pooling_schedule
 
     load_demo(session, today)
     assert pooling_schedule(session).cron == "0 10 * * 1"
@@ -88,9 +88,9 @@ def test_the_open_rounds_needs_are_submitted_and_in_the_future(session, today):
 
 
 def test_the_demo_shows_the_loop_received_waiting_and_open(session, today):
-    from purchasing.batches import batches
+    from purchasing.batches.batches import batches
     from purchasing.models import PurchaseOrder
-    from purchasing.statements import statements_of_batch
+    from purchasing.statements.statements import statements_of_batch
 
     load_demo(session, today)
     closed, waiting = sorted(batches(session), key=lambda batch: batch.id)

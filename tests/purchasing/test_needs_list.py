@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from purchasing.errors import Invalid
-from purchasing.needs_list import NeedFilter, needs_page, read_filter
+from purchasing.needs.needs_list import NeedFilter, needs_page, read_filter
 
 
 def test_the_lead_filters_by_member_product_and_status_a_page_at_a_time(session, make):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from purchasing.open_round import member_pools, pools, summary, too_late
-from purchasing.rounds import ensure_open_round
+from purchasing.rounds.open_round import member_pools, pools, summary, too_late
+from purchasing.rounds.rounds import ensure_open_round
 from suppliers.models import PriceTier
 
 

@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from persistence.audit import AuditEvent
-from purchasing.confirmations import (
+from purchasing.errors import Conflict, Invalid
+from purchasing.models import Allocation, PurchaseOrder
+from purchasing.orders.confirmations import (
     ChangeValues,
     LinkRefused,
     answer_token,
@@ -18,9 +20,7 @@ from purchasing.confirmations import (
     order_for_link,
     propose_change,
 )
-from purchasing.errors import Conflict, Invalid
-from purchasing.models import Allocation, PurchaseOrder
-from purchasing.orders import accept_change, mark_sent_by_hand, refuse_change
+from purchasing.orders.orders import accept_change, mark_sent_by_hand, refuse_change
 from tests.purchasing.orders_setup import approved_batch
 
 SECRET = "test-secret-key-0123456789"

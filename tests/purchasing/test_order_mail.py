@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from persistence import utcnow
 from persistence.audit import AuditEvent
-from purchasing.batches import batch_for
+from purchasing.batches.batches import batch_for
 from purchasing.errors import Conflict, Invalid
-from purchasing.jobs import work_jobs
-from purchasing.mail import MAX_ATTEMPTS, EmailOff, resend_order, send_orders, smtp_settings
 from purchasing.models import Batch, Need, OrderEmail, PurchaseOrder
+from purchasing.orders.mail import MAX_ATTEMPTS, EmailOff, resend_order, send_orders, smtp_settings
+from scheduling.jobs import work_jobs
 from tests.purchasing.orders_setup import approved_batch, closed_batch
 from tests.smtp_server import SmtpServer, attachments, send_all
 

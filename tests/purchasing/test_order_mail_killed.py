@@ -27,16 +27,16 @@ from sqlalchemy import func, select, update
 from persistence import utcnow
 from persistence.audit import AuditEvent
 from persistence.jobs import Job
-from purchasing.jobs import work_jobs
-from purchasing.mail import resend_order, send_orders, smtp_settings
 from purchasing.models import OrderEmail, PurchaseOrder
+from purchasing.orders.mail import resend_order, send_orders, smtp_settings
+from scheduling.jobs import work_jobs
 from tests.purchasing.orders_setup import approved_batch
 from tests.smtp_server import Inbox, SmtpServer
 
 _SEND_IN_A_PROCESS = """
 import sys
 from persistence import create_engine_for, make_session_factory
-from purchasing.jobs import work_jobs
+from scheduling.jobs import work_jobs
 work_jobs(make_session_factory(create_engine_for(sys.argv[1])))
 """
 

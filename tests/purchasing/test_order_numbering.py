@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from persistence import make_session_factory
-from purchasing.batches import approve_batch
+from purchasing.batches.batches import approve_batch
 from purchasing.clock import cooperative_today
-from purchasing.jobs import work_jobs
 from purchasing.models import PurchaseOrder
-from purchasing.rounds import close_round
+from purchasing.rounds.rounds import close_round
+from scheduling.jobs import work_jobs
 
 
 def _proposed_batches(session, make, sessions, count):

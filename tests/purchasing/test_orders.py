@@ -11,7 +11,7 @@ from persistence.audit import AuditEvent
 from purchasing.clock import cooperative_today
 from purchasing.errors import Conflict, Invalid
 from purchasing.models import Need, OrderCounter, PurchaseOrder
-from purchasing.orders import (
+from purchasing.orders.orders import (
     create_orders,
     mark_sent_by_hand,
     next_sequence,
@@ -125,7 +125,7 @@ def _pdf_text(data: bytes) -> str:
 def test_the_order_pdf_reads_back_with_its_number_lines_and_totals(
     session, make, sessions, monkeypatch
 ):
-    from purchasing.order_document import order_files
+    from purchasing.orders.order_document import order_files
 
     monkeypatch.setenv("COACHAT_COOPERATIVE_NAME", "Coopérative Grand Est")
     monkeypatch.setenv("COACHAT_COOPERATIVE_SIRET", "81200000000015")
@@ -140,7 +140,7 @@ def test_the_order_pdf_reads_back_with_its_number_lines_and_totals(
     assert "PAP-A4" in text and "Ramette A4 recyclée 80 g" in text
     assert "207,50 €" in text
     totals = order_totals(order)
-    from purchasing.orders import money_text
+    from infrastructure.documents import money_text
 
     assert f"Total HT {money_text(totals.excl_vat)} €" in text
     assert f"Total TTC {money_text(totals.incl_vat)} €" in text
@@ -150,7 +150,7 @@ def test_the_order_pdf_reads_back_with_its_number_lines_and_totals(
 
 
 def test_the_order_csv_opens_in_a_french_spreadsheet(session, make, sessions):
-    from purchasing.order_document import order_files
+    from purchasing.orders.order_document import order_files
 
     approved = approved_batch(session, make, sessions)
     order = approved.orders(session)[0]

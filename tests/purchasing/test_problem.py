@@ -6,9 +6,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import optimizer
-from purchasing.demo import load_demo
+from demo.demo import load_demo
 from purchasing.geography import delivery_points
-from purchasing.problem import build_problem, open_needs
+from purchasing.rounds.problem import build_problem, open_needs
 from suppliers.eco_display import offer_eco
 from suppliers.models import Offer
 

@@ -23,10 +23,10 @@ from sqlalchemy.exc import OperationalError
 from persistence import create_engine_for, make_session_factory, unit_of_work, utcnow
 from purchasing.clock import cooperative_today
 from purchasing.errors import Conflict
-from purchasing.jobs import close_due_rounds, work_jobs
 from purchasing.models import Batch, Need, Round, User
-from purchasing.needs import cancel_need, submit_need, update_need
-from purchasing.rounds import close_round, ensure_open_round
+from purchasing.needs.needs import cancel_need, submit_need, update_need
+from purchasing.rounds.rounds import close_round, ensure_open_round
+from scheduling.jobs import close_due_rounds, work_jobs
 
 
 def _cooperative(session, make, needs=40):
@@ -178,7 +178,7 @@ def test_the_lead_and_the_schedule_close_at_the_same_moment(engine, session, mak
 _CLOSE_IN_A_PROCESS = """
 import sys
 from persistence import create_engine_for, make_session_factory
-from purchasing.jobs import close_due_rounds
+from scheduling.jobs import close_due_rounds
 engine = create_engine_for(sys.argv[1])
 print(close_due_rounds(make_session_factory(engine)), flush=True)
 """

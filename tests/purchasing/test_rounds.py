@@ -11,7 +11,7 @@ from persistence import utcnow
 from persistence.jobs import Job
 from purchasing.errors import Conflict, Invalid
 from purchasing.models import Batch, Need, Round
-from purchasing.rounds import (
+from purchasing.rounds.rounds import (
     close_round,
     ensure_open_round,
     open_round,

@@ -8,10 +8,10 @@ from datetime import timedelta
 from sqlalchemy import func, inspect, select
 
 from persistence import make_session_factory, utcnow
-from purchasing.jobs import close_due_rounds, remind_members
 from purchasing.models import Batch, Notice, Round
-from purchasing.rounds import ensure_open_round, set_rhythm
-from purchasing.scheduler import Rhythms, build_scheduler, dispose_engines
+from purchasing.rounds.rounds import ensure_open_round, set_rhythm
+from scheduling.jobs import close_due_rounds, remind_members
+from scheduling.scheduler import Rhythms, build_scheduler, dispose_engines
 
 
 def _wait_for(condition, seconds=60.0):

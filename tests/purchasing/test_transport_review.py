@@ -9,18 +9,18 @@ from decimal import Decimal
 import pytest
 
 from optimizer.problem import CO2_SOURCE
-from purchasing.batches import request_scenario
-from purchasing.collection_point import declare_collection_point
-from purchasing.jobs import work_jobs
-from purchasing.models import Batch, DeliverySite
-from purchasing.policies import read_policy
-from purchasing.rounds import close_round
-from purchasing.transport_review import (
+from purchasing.batches.batches import request_scenario
+from purchasing.batches.transport_review import (
     DEFAULT_SOURCE,
     member_transport,
     tour_shares,
     transport_of,
 )
+from purchasing.models import Batch, DeliverySite
+from purchasing.people.collection_point import declare_collection_point
+from purchasing.rounds.policies import read_policy
+from purchasing.rounds.rounds import close_round
+from scheduling.jobs import work_jobs
 
 
 @pytest.fixture

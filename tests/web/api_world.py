@@ -22,8 +22,8 @@ from purchasing.models import (
     Scenario,
     User,
 )
-from purchasing.policies import ScenarioPolicy
-from purchasing.tokens import create_token
+from purchasing.people.tokens import create_token
+from purchasing.rounds.policies import ScenarioPolicy
 from suppliers.models import Offer
 
 

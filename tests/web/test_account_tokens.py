@@ -50,7 +50,7 @@ def test_a_token_needs_a_name_and_someone_elses_token_cannot_be_revoked(signed_i
     session.expire_all()
     assert session.scalars(select(ApiToken)).all() == []
 
-    from purchasing.tokens import create_token
+    from purchasing.people.tokens import create_token
 
     theirs = create_token(session, "theirs", 90, actor=other).token
     session.commit()

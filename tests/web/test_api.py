@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from persistence import utcnow
 from purchasing.models import ApiToken, AuditEvent, Need
-from purchasing.tokens import revoke_token
+from purchasing.people.tokens import revoke_token
 from tests.web.api_world import World, build_world
 
 

@@ -13,11 +13,11 @@ from persistence import utcnow
 from persistence.audit import AuditEvent
 from persistence.jobs import Job
 from purchasing.clock import cooperative_today
-from purchasing.confirmations import ChangeValues, answer_token, propose_change
-from purchasing.mail import smtp_settings
 from purchasing.models import Batch, Delivery, OrderEmail, PurchaseOrder, Round
-from purchasing.orders import mark_sent_by_hand
-from purchasing.tokens import create_token
+from purchasing.orders.confirmations import ChangeValues, answer_token, propose_change
+from purchasing.orders.mail import smtp_settings
+from purchasing.orders.orders import mark_sent_by_hand
+from purchasing.people.tokens import create_token
 from tests.purchasing.orders_setup import Approved, approved_batch
 from tests.smtp_server import SmtpServer
 

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from persistence.jobs import Job
-from purchasing.batches import approve_batch, reject_batch
-from purchasing.jobs import work_jobs
+from purchasing.batches.batches import approve_batch, reject_batch
 from purchasing.models import Allocation, Batch, Need, Scenario
+from scheduling.jobs import work_jobs
 from tests.conftest import sign_in
 from tests.purchasing.test_batch_review import a_closed_batch
 from web.batches import charts

@@ -87,7 +87,7 @@ def test_the_scheduler_process_closes_a_due_round_and_stops_on_ctrl_c(database_u
     from datetime import timedelta
 
     from persistence import utcnow
-    from purchasing.rounds import ensure_open_round
+    from purchasing.rounds.rounds import ensure_open_round
 
     make.need(make.member(), make.offer().product)
     opened = ensure_open_round(session)

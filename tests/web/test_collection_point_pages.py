@@ -7,10 +7,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from persistence.audit import AuditEvent
-from purchasing.batches import approve_batch
-from purchasing.collection_point import collection_point, declare_collection_point
-from purchasing.jobs import work_jobs
+from purchasing.batches.batches import approve_batch
 from purchasing.models import Batch, DeliverySite, Scenario
+from purchasing.people.collection_point import collection_point, declare_collection_point
+from scheduling.jobs import work_jobs
 from tests.conftest import page_words, sign_in
 from tests.purchasing.orders_setup import approved_batch, closed_batch
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from persistence import make_session_factory, utcnow
 from persistence.jobs import Heartbeat, beat
-from purchasing.scheduler import SCHEDULER_HEARTBEAT
+from scheduling.scheduler import SCHEDULER_HEARTBEAT
 
 
 def test_healthy_once_the_scheduler_beats(client, engine, session):

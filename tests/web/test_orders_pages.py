@@ -10,11 +10,11 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from persistence.audit import AuditEvent
-from purchasing.confirmations import answer_token
-from purchasing.jobs import work_jobs
-from purchasing.mail import smtp_settings
 from purchasing.models import Delivery, OrderEmail, PurchaseOrder
-from purchasing.orders import mark_sent_by_hand
+from purchasing.orders.confirmations import answer_token
+from purchasing.orders.mail import smtp_settings
+from purchasing.orders.orders import mark_sent_by_hand
+from scheduling.jobs import work_jobs
 from tests.purchasing.orders_setup import approved_batch, closed_batch
 from tests.smtp_server import SmtpServer, send_all
 

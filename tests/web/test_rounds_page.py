@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from persistence import make_session_factory, utcnow
 from persistence.jobs import Job
-from purchasing.jobs import work_jobs
 from purchasing.models import Batch, PoolingSchedule, Round
-from purchasing.rounds import ensure_open_round
+from purchasing.rounds.rounds import ensure_open_round
+from scheduling.jobs import work_jobs
 
 
 def test_the_lead_sees_the_open_round_and_its_pool(signed_in, make, session):
@@ -93,7 +93,7 @@ def test_a_member_sees_the_next_cutoff_and_a_reminder(signed_in, make, session):
     opened = ensure_open_round(session)
     opened.cutoff_at = utcnow() + timedelta(days=1)
     session.commit()
-    from purchasing.jobs import remind_members
+    from scheduling.jobs import remind_members
 
     remind_members(make_session_factory(session.get_bind()))
     page = signed_in(make.user("member", member=member)).get("/needs/").get_data(as_text=True)

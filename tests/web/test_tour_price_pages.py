@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from purchasing.batches import approve_batch
+from purchasing.batches.batches import approve_batch
 from purchasing.errors import Invalid
-from purchasing.jobs import work_jobs
 from purchasing.models import Batch, Scenario
-from purchasing.policies import policy_from_json, read_policy
+from purchasing.rounds.policies import policy_from_json, read_policy
+from scheduling.jobs import work_jobs
 from tests.conftest import page_words, sign_in
 from tests.purchasing.orders_setup import closed_batch
 

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from persistence import utcnow
 from purchasing.errors import Conflict, Invalid
-from purchasing.tokens import create_token, revoke_token, tokens_of
+from purchasing.people.tokens import create_token, revoke_token, tokens_of
 from web import db
 from web.account import blueprint
 from web.account.forms import TokenForm

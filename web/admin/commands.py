@@ -30,7 +30,7 @@ def users_create(
     acting_email: str | None,
 ) -> None:
     """Create an account."""
-    from purchasing.accounts import UserValues, create_user, member_by_siret
+    from purchasing.people.accounts import UserValues, create_user, member_by_siret
 
     if password is None:
         password = getpass.getpass("Password: ")

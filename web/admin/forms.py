@@ -27,7 +27,7 @@ class UserForm(FlaskForm):
 
 
 class SiteForm(FlaskForm):
-    """A member's delivery site; `purchasing.sites.read_site` checks it."""
+    """A member's delivery site; `purchasing.people.sites.read_site` checks it."""
 
     name = StringField(_l("Site name"))
     address = StringField(_l("Address"))

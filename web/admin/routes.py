@@ -6,11 +6,11 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from purchasing import accounts
-from purchasing.accounts import MemberValues, UserValues
-from purchasing.collection_point import collection_point
 from purchasing.errors import Invalid
 from purchasing.parsing import parse_decimal
+from purchasing.people import accounts
+from purchasing.people.accounts import MemberValues, UserValues
+from purchasing.people.collection_point import collection_point
 from web import db
 from web.access import role_required
 from web.admin import blueprint

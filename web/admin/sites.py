@@ -7,10 +7,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from purchasing import accounts
-from purchasing.collection_point import clear_collection_point, declare_collection_point
 from purchasing.errors import Conflict, Invalid
-from purchasing.sites import add_site, read_site, set_site_active, site_by_id, update_site
+from purchasing.people import accounts
+from purchasing.people.collection_point import clear_collection_point, declare_collection_point
+from purchasing.people.sites import add_site, read_site, set_site_active, site_by_id, update_site
 from web import db
 from web.access import role_required
 from web.admin import blueprint

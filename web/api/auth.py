@@ -13,7 +13,7 @@ from typing import Any
 from flask import abort, g, request
 
 from purchasing.models import User
-from purchasing.tokens import user_for_token
+from purchasing.people.tokens import user_for_token
 from web import db
 from web.api import blueprint
 

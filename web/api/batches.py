@@ -7,8 +7,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from purchasing import batch_review
-from purchasing.batches import (
+from purchasing.batches import batch_review
+from purchasing.batches.batches import (
     approve_batch,
     batch_for,
     batches_page,
@@ -19,7 +19,7 @@ from purchasing.batches import (
 )
 from purchasing.errors import N_, Invalid, Message, NotFound
 from purchasing.models import BATCH_STATUSES, Batch, Scenario
-from purchasing.policies import read_policy
+from purchasing.rounds.policies import read_policy
 from web import db
 from web.api import ID, blueprint
 from web.api.auth import caller, leads_only

@@ -10,7 +10,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from purchasing.deliveries import (
+from purchasing.models import ORDER_STATUSES, Delivery
+from purchasing.orders.deliveries import (
     KINDS,
     NOTE_MAX,
     DeliveryLineValues,
@@ -19,8 +20,7 @@ from purchasing.deliveries import (
     reception_by_site,
     record_delivery,
 )
-from purchasing.models import ORDER_STATUSES, Delivery
-from purchasing.orders import order_by_id
+from purchasing.orders.orders import order_by_id
 from web import db
 from web.api import ID, answers, blueprint
 from web.api.auth import caller, leads_only

@@ -10,8 +10,8 @@ from marshmallow import Schema, fields, validate
 
 from purchasing.clock import cooperative_today
 from purchasing.models import NEED_STATUSES, Need
-from purchasing.needs import cancel_need, submit_need, update_need, visible_need
-from purchasing.needs_list import needs_page, read_filter
+from purchasing.needs.needs import cancel_need, submit_need, update_need, visible_need
+from purchasing.needs.needs_list import needs_page, read_filter
 from suppliers.models import UNITS
 from web import db
 from web.api import ID, blueprint

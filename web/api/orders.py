@@ -10,11 +10,10 @@ from typing import Any
 from flask import Response, url_for
 from marshmallow import Schema, fields, validate
 
-from purchasing.deliveries import close_order
-from purchasing.mail import resend_order, send_orders
 from purchasing.models import EMAIL_STATUSES, ORDER_STATUSES, SUPPLIER_ANSWERS, PurchaseOrder
-from purchasing.order_document import order_files
-from purchasing.orders import (
+from purchasing.orders.deliveries import close_order
+from purchasing.orders.mail import resend_order, send_orders
+from purchasing.orders.orders import (
     accept_change,
     mark_sent_by_hand,
     order_by_id,
@@ -26,7 +25,7 @@ from web import db
 from web.api import ID, answers, blueprint
 from web.api.auth import caller, leads_only
 from web.api.schemas import DecimalString, Derived, Id, PageArgs, page_of
-from web.orders.routes import answer_link, smtp
+from web.outgoing import answer_link, order_file, smtp
 
 TAGS = ["orders"]
 SENDING_REFUSED = (
@@ -203,7 +202,7 @@ CSV = {"type": "string", "contentMediaType": "text/csv"}
 @blueprint.response(200, PDF, content_type="application/pdf", description="The order's PDF.")
 def order_pdf(order_id: int) -> Response:
     """The order as the supplier receives it, in PDF."""
-    return _download(order_id, "pdf")
+    return order_file(order_id, "pdf")
 
 
 @blueprint.route(f"/orders/<{ID}:order_id>.csv", tags=TAGS)
@@ -213,20 +212,7 @@ def order_pdf(order_id: int) -> Response:
 )
 def order_csv(order_id: int) -> Response:
     """The order as the supplier receives it, in CSV for a French spreadsheet."""
-    return _download(order_id, "csv")
-
-
-def _download(order_id: int, kind: str) -> Response:
-    session = db.session()
-    files = order_files(session, order_by_id(session, order_id))
-    data, name, mime = (
-        (files.pdf, files.pdf_name, "application/pdf")
-        if kind == "pdf"
-        else (files.csv, files.csv_name, "text/csv; charset=utf-8")
-    )
-    return Response(
-        data, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return order_file(order_id, "csv")
 
 
 @blueprint.route(f"/batches/<{ID}:batch_id>/orders/send", methods=["POST"], tags=TAGS)

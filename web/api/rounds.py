@@ -7,9 +7,9 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from purchasing.batches import job_by_id
+from purchasing.batches.batches import job_by_id
 from purchasing.models import ROUND_STATUSES, PoolingSchedule, Round
-from purchasing.rounds import (
+from purchasing.rounds.rounds import (
     pooling_schedule,
     request_close,
     round_by_id,

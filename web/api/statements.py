@@ -9,8 +9,8 @@ from typing import Any
 from flask import Response
 from marshmallow import Schema, fields
 
-from purchasing.documents import statement_csv, statement_pdf
-from purchasing.statements import Statement, statement_document, visible_statement
+from infrastructure.documents import statement_csv, statement_pdf
+from purchasing.statements.statements import Statement, statement_document, visible_statement
 from web import db
 from web.api import ID, blueprint
 from web.api.auth import caller, members_and_leads

@@ -6,8 +6,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin, current_user, login_required, login_user, logout_user
 
-from purchasing.accounts import authenticate, end_sessions, record_sign_in
 from purchasing.models import User
+from purchasing.people.accounts import authenticate, end_sessions, record_sign_in
 from web import db, login_manager
 from web.auth import blueprint
 from web.auth.forms import LoginForm

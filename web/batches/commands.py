@@ -21,7 +21,7 @@ def batches() -> None:
 )
 def batches_list(status: str | None) -> None:
     """The batches, newest first."""
-    from purchasing.batches import batches as all_batches
+    from purchasing.batches.batches import batches as all_batches
 
     with transaction(commit=False) as session:
         for batch in all_batches(session, status):
@@ -63,7 +63,7 @@ def _summary(batch) -> dict:  # type: ignore[no-untyped-def, type-arg]
 @click.option("--json", "as_json", is_flag=True, help="The whole batch as JSON.")
 def batches_show(batch_id: int, as_json: bool) -> None:
     """One batch: its scenarios and their indicators."""
-    from purchasing.batches import batch_for
+    from purchasing.batches.batches import batch_for
 
     with transaction(commit=False) as session:
         data = _summary(batch_for(session, batch_id))
@@ -105,7 +105,7 @@ def batches_show(batch_id: int, as_json: bool) -> None:
 @acting_as
 def batches_approve(batch_id: int, scenario_number: str, acting_email: str | None) -> None:
     """Approve one scenario of a batch: its allocations are written."""
-    from purchasing.batches import approve_batch
+    from purchasing.batches.batches import approve_batch
 
     with transaction() as session:
         batch = approve_batch(
@@ -120,7 +120,7 @@ def batches_approve(batch_id: int, scenario_number: str, acting_email: str | Non
 @acting_as
 def batches_reject(batch_id: int, comment: str, acting_email: str | None) -> None:
     """Reject a batch; its needs go back to the next round."""
-    from purchasing.batches import reject_batch
+    from purchasing.batches.batches import reject_batch
 
     with transaction() as session:
         batch = reject_batch(session, batch_id, comment, actor=actor(session, acting_email))

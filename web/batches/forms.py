@@ -23,7 +23,8 @@ POLICY_FIELDS = (
 
 
 class ScenarioForm(FlaskForm):
-    """Weights and hard rules of a scenario; `purchasing.policies.read_policy` checks them."""
+    """Weights and hard rules of a scenario; `purchasing.rounds.policies.read_policy` checks
+    them."""
 
     cost = StringField(_l("Cost weight (%)"))
     delay = StringField(_l("Delay weight (%)"))

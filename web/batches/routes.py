@@ -9,8 +9,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from purchasing import batch_review, transport_review
-from purchasing.batches import (
+from purchasing.batches import batch_review, transport_review
+from purchasing.batches.batches import (
     approve_batch,
     batch_for,
     batches,
@@ -20,7 +20,7 @@ from purchasing.batches import (
 )
 from purchasing.errors import Conflict, Invalid
 from purchasing.models import Batch
-from purchasing.policies import read_policy
+from purchasing.rounds.policies import read_policy
 from web import db
 from web.access import role_required
 from web.batches import blueprint, charts

@@ -8,7 +8,7 @@ from flask import Flask, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from purchasing.allocations import offers_in_use
+from purchasing.batches.allocations import offers_in_use
 from suppliers import catalog
 from suppliers.catalog_file import LABELS
 from suppliers.errors import N_, Message

@@ -6,7 +6,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from purchasing.products import change_product, merge_products
+from purchasing.needs.products import change_product, merge_products
 from suppliers import catalog
 from suppliers.errors import N_, Conflict, Invalid, Message
 from suppliers.models import UNITS

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from persistence import create_engine_for, make_session_factory, unit_of_work
 from persistence.audit import COMMAND_LINE, Actor
-from purchasing.accounts import user_by_email
 from purchasing.errors import Invalid, NotFound, Refused
+from purchasing.people.accounts import user_by_email
 from web.config import from_environment
 
 acting_as = click.option(

@@ -64,8 +64,8 @@ def demo() -> None:
 @demo.command("load")
 def demo_load() -> None:
     """Load the demo cooperative (does nothing if it is already there)."""
+    from demo.demo import load_demo
     from purchasing.clock import cooperative_today
-    from purchasing.demo import load_demo
 
     with transaction() as session:
         report = load_demo(session, cooperative_today())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -31,11 +32,14 @@ def run(host: str, port: int, no_scheduler: bool) -> None:
     the scheduler process beside them; Ctrl-C stops both."""
     from werkzeug.serving import run_simple
 
+    from demo.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, database_is_empty, load_demo
     from persistence.migrate import upgrade
     from purchasing.clock import cooperative_today
-    from purchasing.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, database_is_empty, load_demo
     from web import create_app
 
+    # Links in e-mails (the supplier's answer page) point here unless a deployment says where
+    # it is served; the scheduler process inherits it.
+    os.environ.setdefault("COACHAT_BASE_URL", f"http://{host}:{port}")
     try:
         settings = from_environment()
     except ConfigurationError as error:

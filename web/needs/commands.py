@@ -29,7 +29,7 @@ def needs_export_problem(
     import optimizer
     from optimizer.jsonout import dumps, problem_to_dict
     from purchasing.clock import cooperative_today
-    from purchasing.problem import build_problem, open_needs
+    from purchasing.rounds.problem import build_problem, open_needs
 
     day = order_date.date() if order_date is not None else cooperative_today()
     try:

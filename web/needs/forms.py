@@ -4,7 +4,8 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 
 
 class NeedForm(FlaskForm):
-    """What a member types; the purchasing service checks every value (see purchasing.needs)."""
+    """What a member types; the purchasing service checks every value (see
+    `purchasing.needs.needs`)."""
 
     product_id = HiddenField()
     free_text = StringField(_l("Product"))

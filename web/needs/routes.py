@@ -7,12 +7,10 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from purchasing.accounts import members as members_list
 from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Conflict, Invalid, Message
-from purchasing.jobs import notices_for
 from purchasing.models import Member, Need
-from purchasing.needs import (
+from purchasing.needs.needs import (
     cancel_need,
     match_need,
     status_counts,
@@ -20,10 +18,12 @@ from purchasing.needs import (
     update_need,
     visible_need,
 )
-from purchasing.needs_list import needs_page, prices_paid, read_filter
-from purchasing.open_round import member_pools, too_late
-from purchasing.products import create_product_for_need
-from purchasing.rounds import open_round
+from purchasing.needs.needs_list import needs_page, prices_paid, read_filter
+from purchasing.needs.products import create_product_for_need
+from purchasing.people.accounts import members as members_list
+from purchasing.rounds.open_round import member_pools, too_late
+from purchasing.rounds.rounds import open_round
+from scheduling.jobs import notices_for
 from suppliers import catalog
 from suppliers.models import UNITS
 from suppliers.products import read_product

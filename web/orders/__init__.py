@@ -1,8 +1,8 @@
-"""Purchase orders, deliveries and statements: the lead's orders and documents, the supplier's
-answer page (no account), each member's statement, and the audit trail."""
+"""Purchase orders and deliveries: the lead's orders, their documents and e-mails, the VAT rates
+of categories, and what arrived at each site."""
 
 from flask import Blueprint
 
 blueprint = Blueprint("orders", __name__, template_folder="templates")
 
-from web.orders import audit, routes, statements, supplier  # noqa: E402, F401 - views attach
+from web.orders import routes  # noqa: E402, F401 - views attach

@@ -3,7 +3,6 @@ with the same use cases as the pages."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -20,7 +19,7 @@ def orders() -> None:
 @click.option("--batch", "batch_id", type=int, help="Only the orders of this batch.")
 def orders_list(batch_id: int | None) -> None:
     """The purchase orders, newest first: number, batch, supplier, status, totals."""
-    from purchasing.orders import orders as all_orders
+    from purchasing.orders.orders import orders as all_orders
 
     with transaction(commit=False) as session:
         for order in all_orders(session, batch_id):
@@ -32,25 +31,15 @@ def orders_list(batch_id: int | None) -> None:
             )
 
 
-def _link_for(secret: str):  # type: ignore[no-untyped-def]
-    from purchasing.confirmations import answer_token
-
-    base = os.environ.get("COACHAT_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
-
-    def link(order) -> str:  # type: ignore[no-untyped-def]
-        return f"{base}/s/{order.number}/{answer_token(order, secret)}"
-
-    return link
-
-
 @orders.command("send")
 @click.option("--batch", "batch_id", type=int, required=True, help="The approved batch.")
 @acting_as
 def orders_send(batch_id: int, acting_email: str | None) -> None:
     """Queue the e-mail of each order of an approved batch not sent yet (the scheduler sends
     them). Links to the supplier's answer page start with COACHAT_BASE_URL."""
-    from purchasing.mail import send_orders
+    from purchasing.orders.mail import send_orders
     from web.config import from_environment
+    from web.outgoing import answer_link_for
 
     config = from_environment()
     with transaction() as session:
@@ -58,7 +47,7 @@ def orders_send(batch_id: int, acting_email: str | None) -> None:
             session,
             batch_id,
             actor=actor(session, acting_email),
-            link_for=_link_for(config["SECRET_KEY"]),
+            link_for=answer_link_for(config),
             settings=config["SMTP"],
         )
         for email in queued:
@@ -78,8 +67,8 @@ def orders_send(batch_id: int, acting_email: str | None) -> None:
 )
 def orders_pdf(order_id: int, output: Path) -> None:
     """Write a purchase order as PDF (or as CSV when the file name ends in .csv)."""
-    from purchasing.order_document import order_files
-    from purchasing.orders import order_by_id
+    from purchasing.orders.order_document import order_files
+    from purchasing.orders.orders import order_by_id
 
     with transaction(commit=False) as session:
         files = order_files(session, order_by_id(session, order_id))

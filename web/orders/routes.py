@@ -6,8 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import (
-    Response,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,8 +15,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from purchasing.confirmations import answer_token
-from purchasing.deliveries import (
+from purchasing.errors import Conflict, Invalid, Refused
+from purchasing.models import PurchaseOrder
+from purchasing.orders.deliveries import (
     KINDS,
     DeliveryLineValues,
     DeliveryValues,
@@ -26,11 +25,8 @@ from purchasing.deliveries import (
     reception_by_site,
     record_delivery,
 )
-from purchasing.errors import Conflict, Invalid, Refused
-from purchasing.mail import EmailOff, SmtpSettings, resend_order, send_orders
-from purchasing.models import PurchaseOrder
-from purchasing.order_document import order_files
-from purchasing.orders import (
+from purchasing.orders.mail import EmailOff, resend_order, send_orders
+from purchasing.orders.orders import (
     VAT_RATES,
     accept_change,
     categories,
@@ -45,18 +41,10 @@ from web import db
 from web.access import role_required
 from web.errors import refusal
 from web.i18n import translate
+from web.navigation import same_site_path
 from web.orders import blueprint
 from web.orders.labels import ANSWER_LABELS, EMAIL_STATUS_LABELS, ORDER_STATUS_LABELS
-
-
-def smtp() -> SmtpSettings | None:
-    return current_app.config.get("SMTP")  # type: ignore[no-any-return]
-
-
-def answer_link(order: PurchaseOrder) -> str:
-    """The supplier's answer link, signed with the application's secret."""
-    token = answer_token(order, current_app.config["SECRET_KEY"])
-    return url_for("orders.supplier_answer", number=order.number, token=token, _external=True)
+from web.outgoing import answer_link, order_file, smtp
 
 
 def labels() -> dict[str, Any]:
@@ -112,33 +100,19 @@ def show(order_id: int):  # type: ignore[no-untyped-def]
 @blueprint.get("/orders/<int:order_id>.pdf")
 @role_required("lead")
 def pdf(order_id: int):  # type: ignore[no-untyped-def]
-    return _download(order_id, "pdf")
+    return order_file(order_id, "pdf")
 
 
 @blueprint.get("/orders/<int:order_id>.csv")
 @role_required("lead")
 def csv(order_id: int):  # type: ignore[no-untyped-def]
-    return _download(order_id, "csv")
-
-
-def _download(order_id: int, kind: str) -> Response:
-    session = db.session()
-    order = order_by_id(session, order_id)
-    files = order_files(session, order)
-    data, name, mime = (
-        (files.pdf, files.pdf_name, "application/pdf")
-        if kind == "pdf"
-        else (files.csv, files.csv_name, "text/csv; charset=utf-8")
-    )
-    return Response(
-        data, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return order_file(order_id, "csv")
 
 
 def _back(order: PurchaseOrder | None = None, batch_id: int | None = None) -> str:
     target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return target
+    if target:
+        return same_site_path(target)
     if order is not None:
         return url_for("orders.show", order_id=order.id)
     return url_for("batches.show", batch_id=batch_id, _anchor="orders")

@@ -24,7 +24,7 @@ def _when(moment) -> str:  # type: ignore[no-untyped-def]
 @rounds.command("list")
 def rounds_list() -> None:
     """The rounds, newest first, with their cut-off (Paris time) and batch."""
-    from purchasing.rounds import rounds as all_rounds
+    from purchasing.rounds.rounds import rounds as all_rounds
 
     with transaction(commit=False) as session:
         for item in all_rounds(session):
@@ -41,8 +41,8 @@ def rounds_list() -> None:
 def rounds_close(round_id: int | None, no_optimize: bool, acting_email: str | None) -> None:
     """Close the open round now, then optimize its batch (as the scheduler would)."""
     from persistence import create_engine_for, make_session_factory
-    from purchasing.jobs import work_jobs
-    from purchasing.rounds import close_round
+    from purchasing.rounds.rounds import close_round
+    from scheduling.jobs import work_jobs
 
     with transaction() as session:
         result = close_round(session, round_id, actor=actor(session, acting_email))
@@ -65,7 +65,7 @@ def rounds_close(round_id: int | None, no_optimize: bool, acting_email: str | No
     finally:
         engine.dispose()
     with transaction(commit=False) as session:
-        from purchasing.batches import batch_for
+        from purchasing.batches.batches import batch_for
 
         batch = batch_for(session, result.batch_id)
         first = batch.scenarios[0]
@@ -98,7 +98,7 @@ def scheduler(tick: float, nice: int) -> None:
     import os
     from pathlib import Path
 
-    from purchasing.scheduler import Rhythms, serve
+    from scheduling.scheduler import Rhythms, serve
 
     if nice:
         os.nice(nice)

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 
-from purchasing.rhythm import DAY_NAMES, next_cutoffs, weekday_names
+from purchasing.rounds.rhythm import DAY_NAMES, next_cutoffs, weekday_names
 
 # A Sunday: day names are taken from it and the following days, in the reader's language.
 _SUNDAY = date(2026, 1, 4)

@@ -9,13 +9,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from persistence.jobs import Job, active_job
-from purchasing.batches import batches
+from purchasing.batches.batches import batches
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
-from purchasing.jobs import notices_for
 from purchasing.models import Need
-from purchasing.open_round import pools, summary
-from purchasing.rhythm import read_cron
-from purchasing.rounds import (
+from purchasing.rounds.open_round import pools, summary
+from purchasing.rounds.rhythm import read_cron
+from purchasing.rounds.rounds import (
     open_round,
     pooling_schedule,
     request_close,
@@ -23,6 +22,7 @@ from purchasing.rounds import (
     set_cutoff,
     set_rhythm,
 )
+from scheduling.jobs import notices_for
 from web import db
 from web.access import role_required
 from web.batches.labels import JOB_STEP_LABELS

@@ -1,0 +1,25 @@
+"""The actions of the audit trail, in words."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    "round.close": _l("closed a round"),
+    "batch.approve": _l("approved a batch"),
+    "batch.reject": _l("rejected a batch"),
+    "batch.close": _l("closed a batch"),
+    "order.create": _l("made a purchase order"),
+    "order.send": _l("sent a purchase order"),
+    "order.resend": _l("sent a purchase order again"),
+    "order.sent": _l("purchase order e-mailed"),
+    "order.sent_by_hand": _l("marked a purchase order sent"),
+    "order.confirm": _l("confirmed a purchase order"),
+    "order.change": _l("proposed a change to an order"),
+    "order.change_accept": _l("accepted a supplier's change"),
+    "order.change_refuse": _l("refused a supplier's change"),
+    "order.received": _l("received a purchase order"),
+    "order.close": _l("closed a purchase order"),
+    "delivery.record": _l("recorded a delivery"),
+    "category.vat_rate": _l("changed a VAT rate"),
+}
