@@ -80,8 +80,8 @@ class Party:
     """A company on a document: the seller, the buyer, or the place goods are shipped to.
 
     The SIREN identifies the legal entity (9 digits), the SIRET one of its establishments (the
-    SIREN and 5 digits); both carry a Luhn check digit and are checked, as is the VAT number.
-    A ship-to place needs only a name and an address.
+    SIREN and 5 digits); both carry a Luhn check digit and are checked, as is the VAT number,
+    and all three are kept without spaces. A ship-to place needs only a name and an address.
     """
 
     name: str
@@ -107,6 +107,10 @@ class Party:
                 )
         if self.vat_number and not eu_vat.is_valid(self.vat_number):
             raise ValueError(f"VAT number {self.vat_number!r} of {self.name} is not valid")
+        object.__setattr__(self, "siren", fr_siren.compact(self.siren))
+        object.__setattr__(self, "siret", fr_siret.compact(self.siret))
+        if self.vat_number:
+            object.__setattr__(self, "vat_number", eu_vat.compact(self.vat_number))
         if self.email and "@" not in self.email:
             raise ValueError(f"e-mail address {self.email!r} of {self.name} has no @")
 

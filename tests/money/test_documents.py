@@ -24,6 +24,18 @@ def test_the_default_invoice_and_credit_note_are_valid():
     assert make_credit_note().type_code == "381"
 
 
+def test_identifiers_are_kept_compact():
+    party = make_member(
+        siren="987 654 324", siret="987 654 324 00019", vat_number="fr 14 987654324"
+    )
+
+    assert (party.siren, party.siret, party.vat_number) == (
+        "987654324",
+        "98765432400019",
+        "FR14987654324",
+    )
+
+
 def test_bank_details_are_kept_compact():
     account = BankAccount("fr76 3000 6000 0112 3456 7890 189", "agrifrpp")
 
