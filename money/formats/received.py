@@ -94,7 +94,9 @@ def read_supplier_invoice(data: bytes, *, max_bytes: int = MAX_INVOICE_BYTES) ->
             f"the file is {len(data) / 1_000_000:.1f} MB, more than the "
             f"{max_bytes / 1_000_000:.0f} MB accepted for an invoice"
         )
-    embedded = b"%PDF-" in data[:1024]
+    # An XML file opens with its first tag; a PDF says so in its first kilobyte.
+    head = data[:1024]
+    embedded = not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and b"%PDF-" in head
     xml = _xml_in_pdf(bytes(data)) if embedded else bytes(data)
     root = parse_xml(xml, InvoiceRefused, max_bytes=max_bytes, what="an invoice")
     invoice = _read(root)

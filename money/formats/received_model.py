@@ -51,6 +51,7 @@ class Party:
 
     @property
     def identified(self) -> bool:
+        """Whether the party gives any legal identifier or VAT number."""
         return bool(self.siren or self.siret or self.vat_number or self.legal_id)
 
 
@@ -150,8 +151,10 @@ class ReceivedInvoice:
 
     @property
     def charges(self) -> tuple[AllowanceCharge, ...]:
+        """The document-level charges (BG-21), in document order."""
         return tuple(item for item in self.allowances_charges if item.is_charge)
 
     @property
     def allowances(self) -> tuple[AllowanceCharge, ...]:
+        """The document-level allowances (BG-20), in document order."""
         return tuple(item for item in self.allowances_charges if not item.is_charge)

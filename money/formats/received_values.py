@@ -93,6 +93,7 @@ def _date(iso: str, text: str, what: str) -> date:
 
 
 def required(text: str | None, what: str) -> str:
+    """A text the standard makes mandatory; refused when missing or empty."""
     if not text:
         raise InvoiceRefused(f"{what} is missing")
     return text
