@@ -155,6 +155,10 @@ def _cii_level(root: Any) -> str:
             "{*}ExchangedDocumentContext/{*}GuidelineSpecifiedDocumentContextParameter/{*}ID"
         )
         declared = clean(guideline.text) if guideline is not None else None
+        if declared is None:
+            raise InvoiceRefused(
+                "the CII declares no profile (GuidelineSpecifiedDocumentContextParameter)"
+            ) from None
         raise InvoiceRefused(
             f"the CII declares an unknown profile {quoted(declared, 80)} "
             "(GuidelineSpecifiedDocumentContextParameter)"

@@ -8,6 +8,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from money.formats.received_model import InvoiceRefused, ReceivedInvoice
+from money.formats.received_values import vat_label
 
 CENT = Decimal("0.01")
 TOLERANCE = CENT
@@ -120,9 +121,10 @@ def check_vat_breakdown(invoice: ReceivedInvoice) -> None:
         raise InvoiceRefused("the VAT breakdown gives the same category and rate twice")
     for key in computed:
         if key not in stated:
-            raise InvoiceRefused(f"{_label(*key)}: lines or charges use it, no breakdown is given")
+            label = vat_label(*key)
+            raise InvoiceRefused(f"{label}: lines or charges use it, no breakdown is given")
     for key, vat in stated.items():
-        label = _label(*key)
+        label = vat_label(*key)
         basis = computed.get(key)
         if basis is None:
             raise InvoiceRefused(f"{label}: a breakdown is given, no line or charge uses it")
@@ -144,8 +146,3 @@ def _cents(amount: Decimal) -> Decimal:
         return amount.quantize(CENT, rounding=ROUND_HALF_UP)
     except InvalidOperation:
         return amount
-
-
-def _label(category: str, rate: Decimal) -> str:
-    rate_text = format(rate.normalize(), "f")
-    return f"VAT at {rate_text} %" if category == "S" else f"VAT {category} at {rate_text} %"

@@ -29,6 +29,7 @@ from money.formats.received_values import (
     rate_at,
     required,
     vat_category_of,
+    vat_label,
 )
 from money.formats.xml_input import Fields, clean, quoted
 
@@ -193,8 +194,10 @@ def _vat(tax: Fields) -> VatBreakdown:
     return VatBreakdown(
         category=category,
         rate=rate,
-        basis=amount_at(tax, "BasisAmount", f"VAT {category} {rate} %: basis (BT-116)"),
-        vat_amount=amount_at(tax, "CalculatedAmount", f"VAT {category} {rate} %: VAT (BT-117)"),
+        basis=amount_at(tax, "BasisAmount", f"{vat_label(category, rate)}: the basis (BT-116)"),
+        vat_amount=amount_at(
+            tax, "CalculatedAmount", f"{vat_label(category, rate)}: the VAT (BT-117)"
+        ),
         exemption_reason=tax.text("ExemptionReason"),
     )
 

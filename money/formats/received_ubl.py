@@ -30,6 +30,7 @@ from money.formats.received_values import (
     required,
     ubl_date,
     vat_category_of,
+    vat_label,
 )
 from money.formats.xml_input import Fields, clean, quoted
 
@@ -195,12 +196,13 @@ def _vat_breakdown(document: Fields, currency: str) -> tuple[VatBreakdown, ...]:
         subtotal = Fields(element)
         category = vat_category_of(subtotal.text("TaxCategory/ID"), "VAT breakdown")
         rate = rate_at(subtotal, "TaxCategory/Percent", "VAT breakdown rate (BT-119)")
+        label = vat_label(category, rate)
         breakdown.append(
             VatBreakdown(
                 category=category,
                 rate=rate,
-                basis=amount_at(subtotal, "TaxableAmount", f"VAT {category} {rate} %: BT-116"),
-                vat_amount=amount_at(subtotal, "TaxAmount", f"VAT {category} {rate} %: BT-117"),
+                basis=amount_at(subtotal, "TaxableAmount", f"{label}: the basis (BT-116)"),
+                vat_amount=amount_at(subtotal, "TaxAmount", f"{label}: the VAT (BT-117)"),
                 exemption_reason=subtotal.text("TaxCategory/TaxExemptionReason"),
             )
         )

@@ -106,6 +106,12 @@ def vat_category_of(text: str | None, what: str) -> str:
     return text
 
 
+def vat_label(category: str, rate: Decimal) -> str:
+    """How a refusal names a VAT category and rate: "VAT at 20 %", "VAT Z at 0 %"."""
+    rate_text = format(rate.normalize(), "f")
+    return f"VAT at {rate_text} %" if category == "S" else f"VAT {category} at {rate_text} %"
+
+
 def party_of(
     role: str,
     name: str | None,

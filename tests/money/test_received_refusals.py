@@ -185,6 +185,7 @@ def test_an_unknown_or_order_profile_is_refused():
     assert "unknown profile 'urn:example:cooperative'" in refusal(
         cii(Invoice(profile="urn:example:cooperative"))
     )
+    assert "the CII declares no profile" in refusal(cii(Invoice(profile="")))
     assert "the profile 'comfort', not an invoice one" in refusal(
         cii(Invoice(profile="urn:order-x.eu:1p0:comfort"))
     )
