@@ -127,15 +127,27 @@ class Invoice:
     stated: dict[str, str] = field(default_factory=dict)
     prepaid: str = "0.00"
 
-    def but(self, **changes: object) -> Invoice:
-        return replace(self, **changes)  # type: ignore[arg-type]
-
 
 def _cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, ROUND_HALF_UP)
 
 
-def figures(invoice: Invoice) -> dict[str, object]:
+@dataclass(frozen=True)
+class Figures:
+    """What an invoice states."""
+
+    nets: dict[str, Decimal]
+    breakdown: list[tuple[str, str, Decimal, Decimal]]
+    line_total: Decimal
+    charges: Decimal
+    allowances: Decimal
+    basis_total: Decimal
+    vat_total: Decimal
+    grand: Decimal
+    due: Decimal
+
+
+def figures(invoice: Invoice) -> Figures:
     """What the invoice states: computed from its lines, then overridden by `stated`."""
     stated = invoice.stated
     nets = {line.line_id: Decimal(stated.get(f"line {line.line_id}", line.net))
@@ -159,11 +171,8 @@ def figures(invoice: Invoice) -> dict[str, object]:
     vat_total = Decimal(stated.get("vat_total", sum((b[3] for b in breakdown), Decimal(0))))
     grand = Decimal(stated.get("grand_total", basis_total + vat_total))
     due = Decimal(stated.get("due", grand - Decimal(invoice.prepaid)))
-    return {
-        "nets": nets, "breakdown": breakdown, "line_total": line_total, "charges": charges,
-        "allowances": allowances, "basis_total": basis_total, "vat_total": vat_total,
-        "grand": grand, "due": due,
-    }  # fmt: skip
+    return Figures(nets, breakdown, line_total, charges, allowances, basis_total, vat_total,
+                   grand, due)  # fmt: skip
 
 
 def _date102(iso: str) -> str:
@@ -240,10 +249,7 @@ def cii(invoice: Invoice = Invoice()) -> bytes:
     """The invoice in CII, as a Factur-X file embeds it."""
     f = figures(invoice)
     basic = invoice.profile == BASIC
-    lines = "".join(
-        _cii_line(line, f["nets"][line.line_id], basic)  # type: ignore[index]
-        for line in invoice.lines
-    )
+    lines = "".join(_cii_line(line, f.nets[line.line_id], basic) for line in invoice.lines)
     taxes = "".join(
         f"<ram:ApplicableTradeTax><ram:CalculatedAmount>{vat}</ram:CalculatedAmount>"
         f"<ram:TypeCode>VAT</ram:TypeCode>"
@@ -251,7 +257,7 @@ def cii(invoice: Invoice = Invoice()) -> bytes:
         + f"<ram:BasisAmount>{basis}</ram:BasisAmount><ram:CategoryCode>{category}"
         f"</ram:CategoryCode><ram:RateApplicablePercent>{rate}</ram:RateApplicablePercent>"
         "</ram:ApplicableTradeTax>"
-        for category, rate, basis, vat in f["breakdown"]  # type: ignore[attr-defined]
+        for category, rate, basis, vat in f.breakdown
     )
     adjustments = "".join(
         "<ram:SpecifiedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>"
@@ -321,14 +327,14 @@ def cii(invoice: Invoice = Invoice()) -> bytes:
         f"<ram:IBANID>{invoice.seller.iban}</ram:IBANID></ram:PayeePartyCreditorFinancialAccount>"
         f"</ram:SpecifiedTradeSettlementPaymentMeans>{taxes}{adjustments}{due_date}"
         "<ram:SpecifiedTradeSettlementHeaderMonetarySummation>"
-        f"<ram:LineTotalAmount>{f['line_total']}</ram:LineTotalAmount>"
-        f"<ram:ChargeTotalAmount>{f['charges']}</ram:ChargeTotalAmount>"
-        f"<ram:AllowanceTotalAmount>{f['allowances']}</ram:AllowanceTotalAmount>"
-        f"<ram:TaxBasisTotalAmount>{f['basis_total']}</ram:TaxBasisTotalAmount>"
-        f'<ram:TaxTotalAmount currencyID="{currency}">{f["vat_total"]}</ram:TaxTotalAmount>'
-        f"<ram:GrandTotalAmount>{f['grand']}</ram:GrandTotalAmount>"
+        f"<ram:LineTotalAmount>{f.line_total}</ram:LineTotalAmount>"
+        f"<ram:ChargeTotalAmount>{f.charges}</ram:ChargeTotalAmount>"
+        f"<ram:AllowanceTotalAmount>{f.allowances}</ram:AllowanceTotalAmount>"
+        f"<ram:TaxBasisTotalAmount>{f.basis_total}</ram:TaxBasisTotalAmount>"
+        f'<ram:TaxTotalAmount currencyID="{currency}">{f.vat_total}</ram:TaxTotalAmount>'
+        f"<ram:GrandTotalAmount>{f.grand}</ram:GrandTotalAmount>"
         f"<ram:TotalPrepaidAmount>{invoice.prepaid}</ram:TotalPrepaidAmount>"
-        f"<ram:DuePayableAmount>{f['due']}</ram:DuePayableAmount>"
+        f"<ram:DuePayableAmount>{f.due}</ram:DuePayableAmount>"
         f"</ram:SpecifiedTradeSettlementHeaderMonetarySummation>{preceding}"
         "</ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction>"
         "</rsm:CrossIndustryInvoice>\n"
@@ -380,7 +386,7 @@ def ubl(invoice: Invoice = Invoice(), *, customization: str = EN16931) -> bytes:
         f"<cac:{root}Line><cbc:ID>{line.line_id}</cbc:ID>"
         f'<cbc:{"Credited" if credit else "Invoiced"}Quantity unitCode="{line.unit}">'
         f"{line.quantity}</cbc:{'Credited' if credit else 'Invoiced'}Quantity>"
-        f"<cbc:LineExtensionAmount {amount}>{f['nets'][line.line_id]}</cbc:LineExtensionAmount>"  # type: ignore[index]
+        f"<cbc:LineExtensionAmount {amount}>{f.nets[line.line_id]}</cbc:LineExtensionAmount>"
         + (
             f"<cac:OrderLineReference><cbc:LineID>{line.order_line}</cbc:LineID>"
             "</cac:OrderLineReference>"
@@ -420,7 +426,7 @@ def ubl(invoice: Invoice = Invoice(), *, customization: str = EN16931) -> bytes:
         f"<cbc:TaxAmount {amount}>{vat}</cbc:TaxAmount>"
         + _ubl_tax_category("TaxCategory", category, rate)
         + "</cac:TaxSubtotal>"
-        for category, rate, basis, vat in f["breakdown"]  # type: ignore[attr-defined]
+        for category, rate, basis, vat in f.breakdown
     )
     due = (
         f"<cbc:DueDate>{invoice.due_date}</cbc:DueDate>" if invoice.due_date and not credit else ""
@@ -462,15 +468,15 @@ def ubl(invoice: Invoice = Invoice(), *, customization: str = EN16931) -> bytes:
         f"<cbc:ID>{invoice.seller.iban}</cbc:ID></cac:PayeeFinancialAccount></cac:PaymentMeans>"
         "<cac:PaymentTerms><cbc:Note>Paiement à 30 jours. Indemnité forfaitaire pour frais de "
         "recouvrement : 40 €.</cbc:Note></cac:PaymentTerms>"
-        f"{adjustments}<cac:TaxTotal><cbc:TaxAmount {amount}>{f['vat_total']}</cbc:TaxAmount>"
+        f"{adjustments}<cac:TaxTotal><cbc:TaxAmount {amount}>{f.vat_total}</cbc:TaxAmount>"
         f"{subtotals}</cac:TaxTotal><cac:LegalMonetaryTotal>"
-        f"<cbc:LineExtensionAmount {amount}>{f['line_total']}</cbc:LineExtensionAmount>"
-        f"<cbc:TaxExclusiveAmount {amount}>{f['basis_total']}</cbc:TaxExclusiveAmount>"
-        f"<cbc:TaxInclusiveAmount {amount}>{f['grand']}</cbc:TaxInclusiveAmount>"
-        f"<cbc:AllowanceTotalAmount {amount}>{f['allowances']}</cbc:AllowanceTotalAmount>"
-        f"<cbc:ChargeTotalAmount {amount}>{f['charges']}</cbc:ChargeTotalAmount>"
+        f"<cbc:LineExtensionAmount {amount}>{f.line_total}</cbc:LineExtensionAmount>"
+        f"<cbc:TaxExclusiveAmount {amount}>{f.basis_total}</cbc:TaxExclusiveAmount>"
+        f"<cbc:TaxInclusiveAmount {amount}>{f.grand}</cbc:TaxInclusiveAmount>"
+        f"<cbc:AllowanceTotalAmount {amount}>{f.allowances}</cbc:AllowanceTotalAmount>"
+        f"<cbc:ChargeTotalAmount {amount}>{f.charges}</cbc:ChargeTotalAmount>"
         f"<cbc:PrepaidAmount {amount}>{invoice.prepaid}</cbc:PrepaidAmount>"
-        f"<cbc:PayableAmount {amount}>{f['due']}</cbc:PayableAmount>"
+        f"<cbc:PayableAmount {amount}>{f.due}</cbc:PayableAmount>"
         f"</cac:LegalMonetaryTotal>{lines}</{root}>\n"
     ).encode()
 
