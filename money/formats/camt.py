@@ -223,6 +223,10 @@ def _statement(version: str, element: Any, group_created: str | None, number: in
             balances[code] = _balance(balance, f"{where}, balance {position} ({code})")
         if currency is None and balance.element("Amt") is not None:
             currency = clean(balance.element("Amt").get("Ccy"))
+    if currency is None and fields.elements("Ntry"):
+        # Without the account's currency nor a balance, the first entry's says it.
+        amount = fields.elements("Ntry")[0].find("{*}Amt")
+        currency = clean(amount.get("Ccy")) if amount is not None else None
     if currency is None or not CURRENCY.fullmatch(currency):
         raise StatementRefused(f"{where}: the account's currency is {quoted(currency)}")
     entries: list[BankEntry] = []

@@ -192,6 +192,14 @@ def test_two_identical_payments_in_one_statement_stay_two():
     assert entries[-1].fingerprint == entries[-2].fingerprint + "#2"
 
 
+def test_without_the_accounts_currency_the_balances_or_entries_say_it():
+    without = V08.replace(b"<Ccy>EUR</Ccy>", b"")
+    assert read_bank_statement(without).currency == "EUR"
+    statement = without.decode()
+    start, end = statement.index("      <Bal>"), statement.index("      <TxsSummry>")
+    assert read_bank_statement((statement[:start] + statement[end:]).encode()).currency == "EUR"
+
+
 def test_a_file_with_two_accounts_gives_two_statements():
     statement = V02[V02.index(b"    <Stmt>") : V02.index(b"  </BkToCstmrStmt>")]
     both = V02.replace(statement, statement * 2)
