@@ -202,6 +202,8 @@ def _version(root: Any) -> str:
 
 
 def _statement(version: str, element: Any, group_created: str | None, number: int) -> BankStatement:
+    """One account's statement: its header, balances (opening booked, else previous
+    closing; closing booked) and entries, the balances checked against the entries."""
     fields = Fields(element, stop=frozenset({"Ntry", "Bal"}))
     where = f"statement {number}"
     statement_id = fields.text("Id")
@@ -216,8 +218,8 @@ def _statement(version: str, element: Any, group_created: str | None, number: in
         raise StatementRefused(f"{where} has no creation date and time (CreDtTm)")
     balances: dict[str, Balance] = {}
     currency = fields.text("Acct/Ccy")
-    for position, element in enumerate(fields.elements("Bal"), start=1):
-        balance = Fields(element)
+    for position, node in enumerate(fields.elements("Bal"), start=1):
+        balance = Fields(node)
         code = balance.text("Tp/CdOrPrtry/Cd") or ""
         if code in ("OPBD", "PRCD", "CLBD"):
             balances[code] = _balance(balance, f"{where}, balance {position} ({code})")
