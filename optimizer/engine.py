@@ -471,4 +471,5 @@ def _indicators(
         needs_unmet=sum(1 for n in needs if n.status == "unmet"),
         transport_km=sum((t.km for t in tours), Decimal(0)),
         alone_km=sum((t.km for m in members for t in m.alone_tours), Decimal(0)),
+        suppliers_used=len({o.supplier for o in orders}),
     )

@@ -176,6 +176,7 @@ def result_to_dict(solution: Solution, frontier: Sequence[FrontierPoint] | None 
             "needs_unmet": ind.needs_unmet,
             "transport_km": _num(ind.transport_km),
             "alone_km": _num(ind.alone_km),
+            "suppliers_used": ind.suppliers_used,
         },
         "transport": {
             "co2_kg_per_km": _num(transport.co2_kg_per_km),

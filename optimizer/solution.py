@@ -114,7 +114,9 @@ class MemberTotal:
 @dataclass(frozen=True, slots=True)
 class Indicators:
     """Batch figures: cost excluding VAT, spend-weighted eco score, average lead time
-    (spend-weighted, days), transport CO2, and the comparison with members buying alone."""
+    (spend-weighted, days), transport CO2, the suppliers ordered from, and the comparison with
+    members buying alone. The one declaration of a batch's figures: the JSON result, the
+    lead's review and the API all read these."""
 
     goods: Decimal
     fees: Decimal
@@ -129,6 +131,7 @@ class Indicators:
     needs_unmet: int
     transport_km: Decimal = Decimal(0)
     alone_km: Decimal = Decimal(0)
+    suppliers_used: int = 0
 
     @property
     def total_cost(self) -> Decimal:

@@ -22,7 +22,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 import optimizer
-from infrastructure.documents import Party, StatementDocument, StatementLineData
+from infrastructure.documents import Party, StatementDocument, StatementLine
 from optimizer.alone import Catalog, alone_cost
 from optimizer.delivery import DeliveryTable
 from optimizer.jsonio import problem_from_dict
@@ -37,21 +37,6 @@ from suppliers.models import Offer
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class StatementLine:
-    need_id: int
-    product: str
-    supplier: str
-    order_number: str
-    ordered: Decimal
-    received: Decimal
-    unit: str
-    unit_price: Decimal
-    goods: Decimal
-    shares: Decimal
-    settled: bool
 
 
 @dataclass(frozen=True)
@@ -278,19 +263,7 @@ def statement_document(statement: Statement, now: datetime | None = None) -> Sta
         round_name=round_name,
         batch_id=statement.batch.id,
         issued_on=cooperative_today(now or utcnow()),
-        lines=tuple(
-            StatementLineData(
-                product=line.product,
-                supplier=line.supplier,
-                order_number=line.order_number,
-                ordered=line.ordered,
-                received=line.received if line.settled else ZERO,
-                unit=line.unit,
-                unit_price=line.unit_price,
-                goods=line.goods,
-            )
-            for line in statement.lines
-        ),
+        lines=statement.lines,
         goods=statement.goods,
         fees=statement.fees,
         total=statement.total,
