@@ -371,7 +371,7 @@ def _indicators_read(d: Fields, suppliers: int) -> Indicators:
         eco_score=d.optional_decimal("eco_score"),
         average_lead_days=d.optional_decimal("average_lead_days"),
         transport_co2_kg=d.decimal("transport_co2_kg"),
-        alone=d.decimal("alone_total"),
+        alone_total=d.decimal("alone_total"),
         alone_co2_kg=d.decimal("alone_co2_kg"),
         needs_served=d.whole("needs_served"),
         needs_partial=d.whole("needs_partial"),

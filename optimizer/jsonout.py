@@ -167,7 +167,7 @@ def result_to_dict(solution: Solution, frontier: Sequence[FrontierPoint] | None 
             "eco_score": _opt(ind.eco_score),
             "average_lead_days": _opt(ind.average_lead_days),
             "transport_co2_kg": _num(ind.transport_co2_kg),
-            "alone_total": _money(ind.alone),
+            "alone_total": _money(ind.alone_total),
             "savings": _money(ind.savings),
             "alone_co2_kg": _num(ind.alone_co2_kg),
             "co2_avoided_kg": _num(ind.co2_avoided_kg),

@@ -124,7 +124,7 @@ class Indicators:
     eco_score: Decimal | None
     average_lead_days: Decimal | None
     transport_co2_kg: Decimal
-    alone: Decimal
+    alone_total: Decimal
     alone_co2_kg: Decimal
     needs_served: int
     needs_partial: int
@@ -139,7 +139,7 @@ class Indicators:
 
     @property
     def savings(self) -> Decimal:
-        return self.alone - self.total_cost
+        return self.alone_total - self.total_cost
 
     @property
     def co2_avoided_kg(self) -> Decimal:
