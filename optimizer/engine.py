@@ -462,11 +462,12 @@ def _indicators(
         eco_score=(eco / spend).quantize(_TENTH) if spend else None,
         average_lead_days=(lead / spend).quantize(_TENTH) if spend else None,
         transport_co2_kg=co2,
-        alone=sum((m.alone for m in members), Decimal(0)),
+        alone_total=sum((m.alone for m in members), Decimal(0)),
         alone_co2_kg=sum((m.alone_co2_kg for m in members), Decimal(0)),
         needs_served=sum(1 for n in needs if n.status == "served"),
         needs_partial=sum(1 for n in needs if n.status == "partial"),
         needs_unmet=sum(1 for n in needs if n.status == "unmet"),
         transport_km=sum((t.km for t in tours), Decimal(0)),
         alone_km=sum((t.km for m in members for t in m.alone_tours), Decimal(0)),
+        suppliers_used=len({o.supplier for o in orders}),
     )

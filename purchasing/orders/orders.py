@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -35,6 +36,7 @@ from purchasing.models import (
     PurchaseOrder,
     PurchaseOrderLine,
 )
+from purchasing.results import read_result
 from suppliers.models import Category, Offer, Product
 
 CENT = Decimal("0.01")
@@ -108,7 +110,7 @@ def _reprice(order: PurchaseOrder) -> None:
 def create_orders(
     session: Session,
     batch: Batch,
-    result: dict[str, Any],
+    result: Mapping[str, Any],
     *,
     actor: Actor | None,
     now: datetime | None = None,
@@ -123,7 +125,8 @@ def create_orders(
     if existing:
         return existing
     today = cooperative_today(now or utcnow())
-    offer_ids = {int(line["offer"]) for o in result.get("orders", []) for line in o["lines"]}
+    planned = read_result(result).orders
+    offer_ids = {int(line.offer) for o in planned for line in o.lines}
     offers = {
         offer.id: offer
         for offer in session.scalars(
@@ -133,32 +136,32 @@ def create_orders(
         )
     }
     made = []
-    for raw in sorted(result.get("orders", []), key=lambda o: int(o["supplier"])):
-        lines = [line for line in raw["lines"] if int(line["offer"]) in offers]
+    for planned_order in sorted(planned, key=lambda o: int(o.supplier)):
+        lines = [line for line in planned_order.lines if int(line.offer) in offers]
         if not lines:
             continue
         sequence = next_sequence(session, today.year)
-        lead = max(offers[int(line["offer"])].lead_time_days for line in lines)
+        lead = max(offers[int(line.offer)].lead_time_days for line in lines)
         order = PurchaseOrder(
             number=order_number(today.year, sequence),
             year=today.year,
             sequence=sequence,
             batch_id=batch.id,
-            supplier_id=int(raw["supplier"]),
+            supplier_id=int(planned_order.supplier),
             status="draft",
             ordered_on=today,
             expected_on=today + timedelta(days=lead),
-            delivery_fee=to_cents(Decimal(raw["fee"]) + Decimal(raw["delivery"])),
+            delivery_fee=to_cents(planned_order.fee + planned_order.delivery),
             link_nonce=secrets.token_hex(8),
         )
-        for line in sorted(lines, key=lambda line: int(line["offer"])):
-            offer = offers[int(line["offer"])]
+        for line in sorted(lines, key=lambda line: int(line.offer)):
+            offer = offers[int(line.offer)]
             order.lines.append(
                 PurchaseOrderLine(
                     offer_id=offer.id,
-                    quantity=Decimal(line["quantity"]),
-                    packs=int(line["packs"]),
-                    unit_price=Decimal(line["unit_price"]),
+                    quantity=line.quantity,
+                    packs=line.packs,
+                    unit_price=line.unit_price,
                     vat_rate=offer.product.category.vat_rate,
                     line_total=ZERO,
                 )

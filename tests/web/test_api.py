@@ -199,7 +199,11 @@ def test_a_lead_runs_the_round_and_the_batch(client, world, session):
     scenario = client.post(batch_url + "/scenarios", json={"cost": 20, "eco": 80}, headers=headers)
     assert scenario.status_code == 202 and scenario.get_json()["number"] == 2
     detail = client.get(batch_url + "/scenarios/2", headers=headers).get_json()
-    assert detail["policy"]["weights"] == {"cost": 20, "delay": 10, "eco": 80}
+    assert detail["policy"]["weights"] == {
+        "cost": 20,
+        "delay": 0,
+        "eco": 80,
+    }  # a weight left out is 0
     assert detail["indicators"] is None
     no_point = client.post(
         batch_url + "/scenarios", json={"deliver_to_collection_point": True}, headers=headers
