@@ -17,6 +17,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 import optimizer
+from mailing.outbox import JOB_KIND as SEND_EMAIL
+from mailing.outbox import Purpose, retry_waiting_emails, send_email_job
 from optimizer.frontier import frontier
 from optimizer.jsonio import problem_from_dict
 from optimizer.jsonout import result_to_dict
@@ -28,11 +30,13 @@ from persistence.jobs import (
     JobFunction,
     Progress,
     recover_stale,
+    work_one,
     work_queued,
 )
 from purchasing.errors import Conflict
 from purchasing.models import Batch, Notice, Round, Scenario, User
-from purchasing.orders.mail import retry_waiting_emails, send_order_email_job
+from purchasing.orders.mail import ORDER_EMAIL
+from purchasing.orders.mail import PURPOSE as ORDER_EMAIL_PURPOSE
 from purchasing.rounds.policies import policy_from_json
 from purchasing.rounds.rounds import REMIND_BEFORE, close_round, due_round
 
@@ -110,11 +114,20 @@ def frontier_job(session: Session, job: Job, progress: Progress) -> dict[str, An
     return {"points": len(traced)}
 
 
+# What follows once an e-mail of each purpose has gone (money's invoices and reminders next).
+EMAIL_PURPOSES: dict[str, Purpose] = {ORDER_EMAIL_PURPOSE: ORDER_EMAIL}
+
+
+def send_email(session: Session, job: Job, progress: Progress) -> dict[str, Any]:
+    """Sends one queued e-mail, then does what its purpose says follows."""
+    return send_email_job(session, job, progress, EMAIL_PURPOSES)
+
+
 JOB_FUNCTIONS: dict[str, JobFunction] = {
     "close_round": close_round_job,
     "optimize_scenario": optimize_scenario_job,
     "frontier": frontier_job,
-    "send_order_email": send_order_email_job,
+    SEND_EMAIL: send_email,
 }
 
 
@@ -198,6 +211,12 @@ def work_jobs(
     if recovered:
         log.warning("jobs taken up again after an interruption: %s", recovered)
     return work_queued(sessions, JOB_FUNCTIONS, limit)
+
+
+def work_job(sessions: sessionmaker[Session], job_id: int) -> Job | None:
+    """Works the one job `job_id` (if still queued), leaving every other queued job to the
+    scheduler: what a command that queued a job and waits for it runs."""
+    return work_one(sessions, job_id, JOB_FUNCTIONS)
 
 
 def notices_for(session: Session, audience: str, now: datetime | None = None) -> list[Notice]:

@@ -7,12 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from infrastructure.smtp import smtp_settings
+from mailing.outbox import MAX_ATTEMPTS
 from persistence import utcnow
 from persistence.audit import AuditEvent
 from purchasing.batches.batches import batch_for
 from purchasing.errors import Conflict, Invalid
 from purchasing.models import Batch, Need, OrderEmail, PurchaseOrder
-from purchasing.orders.mail import MAX_ATTEMPTS, EmailOff, resend_order, send_orders, smtp_settings
+from purchasing.orders.mail import EmailOff, resend_order, send_orders
 from scheduling.jobs import work_jobs
 from tests.purchasing.orders_setup import approved_batch, closed_batch
 from tests.smtp_server import SmtpServer, attachments, send_all
