@@ -154,3 +154,24 @@ def test_a_supplier_without_an_address_stops_the_sending(session, make, sessions
     assert "Droguerie Verte" in refused.value.message.render()
     session.rollback()
     assert session.scalar(select(func.count(OrderEmail.id))) == 0
+
+
+def test_an_order_email_queued_before_contents_were_stored_is_composed_as_it_goes(
+    session, make, sessions, smtp
+):
+    approved = approved_batch(session, make, sessions)
+    queued = _send(session, approved)
+    for email in queued:  # as the migration leaves an e-mail still queued or waiting
+        email.outgoing.body = None
+        email.outgoing.subject = ""
+        email.outgoing.attachments = []
+    session.commit()
+    send_all(sessions)
+    assert len(smtp.inbox.messages) == 2
+    number = approved.orders(session)[0].number
+    first = smtp.inbox.messages[0]
+    assert first["Subject"].startswith(f"Bon de commande {number}")
+    assert set(attachments(first)) == {f"{number}.pdf", f"{number}.csv"}
+    assert f"https://coachat.example/s/{number}/token" in first.get_body(("plain",)).get_content()
+    session.expire_all()
+    assert {o.status for o in approved.orders(session)} == {"sent"}
