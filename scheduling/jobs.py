@@ -1,9 +1,10 @@
-"""The background work of the pooling loop, as the scheduler process runs it.
+"""The background work, as the scheduler process runs it: the pooling loop, e-mail, and the
+analysis of uploaded price lists.
 
 Each job function takes the job's session (one transaction, committed with the job's `done`
 state by `persistence.jobs.run_claimed`), the job and a progress callback, and calls the use
-cases of `rounds` and `batches`; the periodic tasks (closing due rounds, reminding members)
-each run in one unit of work of their own.
+cases of `rounds` and `batches`, the outbox or the catalog's uploads; the periodic tasks
+(closing due rounds, reminding members) each run in one unit of work of their own.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from purchasing.orders.mail import ORDER_EMAIL
 from purchasing.orders.mail import PURPOSE as ORDER_EMAIL_PURPOSE
 from purchasing.rounds.policies import policy_from_json
 from purchasing.rounds.rounds import REMIND_BEFORE, close_round, due_round
+from suppliers.uploads import ANALYSIS_JOB, UploadLimits, analyse_upload
 
 log = logging.getLogger("coachat.jobs")
 
@@ -114,6 +116,14 @@ def frontier_job(session: Session, job: Job, progress: Progress) -> dict[str, An
     return {"points": len(traced)}
 
 
+def analyse_upload_job(session: Session, job: Job, progress: Progress) -> dict[str, Any]:
+    """Analyses an uploaded price list; its progress and preview go on the upload's row."""
+    upload_id = int(job.params["upload_id"])
+    progress(5, "analysing")
+    analyse_upload(progress.sessions, upload_id, UploadLimits.from_json(job.params["limits"]))
+    return {"upload_id": upload_id}
+
+
 # What follows once an e-mail of each purpose has gone (money's invoices and reminders next).
 EMAIL_PURPOSES: dict[str, Purpose] = {ORDER_EMAIL_PURPOSE: ORDER_EMAIL}
 
@@ -128,6 +138,7 @@ JOB_FUNCTIONS: dict[str, JobFunction] = {
     "optimize_scenario": optimize_scenario_job,
     "frontier": frontier_job,
     SEND_EMAIL: send_email,
+    ANALYSIS_JOB: analyse_upload_job,
 }
 
 
