@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import threading
-
-from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from persistence.jobs import active_job
 from purchasing.batches.allocations import offers_in_use
+from scheduling.jobs import work_job
 from suppliers import catalog
 from suppliers.catalog_file import LABELS
 from suppliers.errors import N_, Message
 from suppliers.import_undo import UndoRefused, undo_import, undo_refusal
 from suppliers.reviews import ReviewRefused, pending_matches, resolve_match
 from suppliers.uploads import (
+    ANALYSIS_JOB,
     UploadLimits,
     UploadRefused,
-    analyse_upload,
     change_mapping,
     confirm_upload,
     start_upload,
@@ -34,19 +34,16 @@ def _limits() -> UploadLimits:
     return UploadLimits(max_bytes=current_app.config["MAX_UPLOAD_BYTES"])
 
 
-def _analyse_in_background(upload_id: int) -> None:
-    """Analysis runs beside the request so the page can show its progress; it starts once the
-    request's changes are committed, so that it finds them."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    sessions = app.extensions["coachat.sessions"]
-    limits = _limits()
-    if app.config.get("IMPORT_ANALYSIS_INLINE"):
-        db.after_commit(lambda: analyse_upload(sessions, upload_id, limits))
+def _analysis_queued(upload_id: int) -> None:
+    """The analysis is queued with the upload: the scheduler works it, and the page follows
+    its progress. `IMPORT_ANALYSIS_INLINE` works it here once the request has committed (a
+    single process without the scheduler, the tests)."""
+    if not current_app.config.get("IMPORT_ANALYSIS_INLINE"):
         return
-    thread = threading.Thread(
-        target=analyse_upload, args=(sessions, upload_id, limits), daemon=True
-    )
-    db.after_commit(thread.start)
+    job = active_job(db.session(), ANALYSIS_JOB, upload_id=upload_id)
+    if job is not None:
+        job_id, sessions = job.id, current_app.extensions["coachat.sessions"]
+        db.after_commit(lambda: work_job(sessions, job_id))
 
 
 @blueprint.route("/imports/new", methods=["GET", "POST"])
@@ -69,7 +66,7 @@ def import_new():
         except UploadRefused as refused:
             flash(translate(refused.message), "error")
             return render_template("catalog/imports/new.html", suppliers=suppliers), 422
-        _analyse_in_background(upload.id)
+        _analysis_queued(upload.id)
         return redirect(url_for("catalog.import_show", upload_id=upload.id))
     return render_template("catalog/imports/new.html", suppliers=suppliers)
 
@@ -109,10 +106,10 @@ def import_mapping(upload_id: int):
         if chosen is not None:
             mapping[field] = chosen if chosen in headers else None
     try:
-        change_mapping(session, upload.id, mapping, actor=current_user)
+        change_mapping(session, upload.id, mapping, _limits(), actor=current_user)
     except UploadRefused as refused:
         return refusal(refused, url_for("catalog.import_show", upload_id=upload.id))
-    _analyse_in_background(upload.id)
+    _analysis_queued(upload.id)
     return redirect(url_for("catalog.import_show", upload_id=upload.id))
 
 
