@@ -34,6 +34,7 @@ from purchasing.models import (
 )
 from purchasing.orders.orders import allocations_of, order_by_id, sites_of
 from purchasing.parsing import parse_date, parse_decimal
+from purchasing.permissions import RECORD_DELIVERIES, require
 from suppliers.checks import MAX_QUANTITY, fits
 
 ZERO = Decimal(0)
@@ -158,6 +159,7 @@ def record_delivery(
     """Records what arrived at one site for an order. Quantities cannot be negative and are
     counted to the thousandth; more than is still expected needs a note, and so does a
     substitute. Flushes; the caller commits."""
+    require(actor, RECORD_DELIVERIES)
     order = order_by_id(session, order_id)
     _must_be_receivable(order)
     now = now or utcnow()
@@ -257,6 +259,7 @@ def close_order(
 ) -> PurchaseOrder:
     """The lead closes an order although units are still expected: nothing more will come,
     and each need is settled with what it received. Flushes; the caller commits."""
+    require(actor, RECORD_DELIVERIES)
     order = order_by_id(session, order_id)
     _must_be_receivable(order)
     _apply(session, order, expected_by_site(session, order))

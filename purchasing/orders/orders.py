@@ -34,6 +34,7 @@ from purchasing.models import (
     PurchaseOrder,
     PurchaseOrderLine,
 )
+from purchasing.permissions import ANSWER_SUPPLIER, SEND_ORDERS, SET_VAT_RATES, require
 from suppliers.models import Category, Offer, Product
 
 CENT = Decimal("0.01")
@@ -116,6 +117,7 @@ def create_orders(
     with its lines at the tier the pool reached, its delivery fee, and the date it is expected
     (the order day plus the longest lead time). Idempotent: a batch that has orders gets no
     more. Flushes; the caller commits."""
+    require(actor, SEND_ORDERS)
     existing = list(
         session.scalars(select(PurchaseOrder).where(PurchaseOrder.batch_id == batch.id))
     )
@@ -300,6 +302,7 @@ def set_vat_rate(
 ) -> Category:
     """The lead sets a category's VAT rate; the lines of orders not yet sent follow it.
     Flushes; the caller commits."""
+    require(actor, SET_VAT_RATES)
     rate = read_vat_rate(raw_rate)
     category = session.get(Category, category_id)
     if category is None:
@@ -383,6 +386,7 @@ def mark_sent_by_hand(
 ) -> PurchaseOrder:
     """The lead sent the order without coachat's e-mail (downloaded and sent it): it is
     recorded as sent. Refused when it was sent already."""
+    require(actor, SEND_ORDERS)
     order = order_by_id(session, order_id)
     if not mark_sent(session, order, actor=actor, now=now, by_hand=True):
         raise Conflict(Message(N_("This purchase order was already sent.")))
@@ -393,6 +397,7 @@ def accept_change(session: Session, order_id: int, *, actor: Actor | None) -> Pu
     """The lead accepts what the supplier said it can deliver: each changed line takes the
     quantity proposed, at the tier that quantity reaches, and the members' shares of it are
     cut in proportion and re-priced (goods, fee and delivery shares to the cent)."""
+    require(actor, ANSWER_SUPPLIER)
     order = order_by_id(session, order_id)
     if order.supplier_answer != "changed":
         raise Conflict(Message(N_("The supplier proposed no change to this order.")))
@@ -433,6 +438,7 @@ def accept_change(session: Session, order_id: int, *, actor: Actor | None) -> Pu
 
 def refuse_change(session: Session, order_id: int, *, actor: Actor | None) -> PurchaseOrder:
     """The lead keeps the order as sent; the supplier's proposal stays on record."""
+    require(actor, ANSWER_SUPPLIER)
     order = order_by_id(session, order_id)
     if order.supplier_answer != "changed":
         raise Conflict(Message(N_("The supplier proposed no change to this order.")))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from purchasing.permissions import CHANGE_CATALOG, require
 from web.commands import acting_as, actor, transaction
 from web.config import from_environment
 
@@ -52,6 +53,7 @@ def catalog_import(
     settings = from_environment()
     with transaction(commit=not dry_run) as session:
         importer = actor(session, acting_email)
+        require(importer, CHANGE_CATALOG)  # the catalog's use cases know nothing of roles
         supplier = find_supplier(session, supplier_key)
         try:
             plan = plan_import(

@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from purchasing.needs.products import change_product, merge_products
+from purchasing.permissions import CHANGE_CATALOG
 from suppliers import catalog
 from suppliers.errors import N_, Conflict, Invalid, Message
 from suppliers.models import UNITS
 from suppliers.products import create_product, product_by_id, read_product
 from web import db
-from web.access import role_required
+from web.access import allowed_to
 from web.catalog import blueprint
 from web.catalog.editing import form_page
 from web.catalog.forms import MergeForm, ProductForm
@@ -31,7 +32,7 @@ def product_choices(form: ProductForm) -> None:
 
 @blueprint.route("/products/new", methods=["GET", "POST"])
 @blueprint.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def edit_product(product_id: int | None = None):  # type: ignore[no-untyped-def]
     session = db.session()
     existing = product_by_id(session, product_id) if product_id is not None else None
@@ -62,7 +63,7 @@ def edit_product(product_id: int | None = None):  # type: ignore[no-untyped-def]
 
 
 @blueprint.post("/products/<int:product_id>/merge")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def merge_product(product_id: int):  # type: ignore[no-untyped-def]
     form = MergeForm()
     choice = form.merged_id.data or ""

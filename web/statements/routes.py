@@ -65,14 +65,16 @@ def batch_statements(batch_id: int):  # type: ignore[no-untyped-def]
     return render_template(
         "statements/statements.html",
         batch_id=batch_id,
-        statements=statements_of_batch(db.session(), batch_id),
+        statements=statements_of_batch(db.session(), current_user, batch_id),
     )
 
 
 @blueprint.get("/batches/<int:batch_id>/statements.csv")
 @role_required("lead")
 def batch_statements_csv(batch_id: int):  # type: ignore[no-untyped-def]
-    documents = [statement_document(s) for s in statements_of_batch(db.session(), batch_id)]
+    documents = [
+        statement_document(s) for s in statements_of_batch(db.session(), current_user, batch_id)
+    ]
     return _file(
         statements_csv(documents), f"releves-lot-{batch_id}.csv", "text/csv; charset=utf-8"
     )
