@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -96,7 +97,7 @@ def catalog_import(
     )
 
 
-def _progress_printer():  # type: ignore[no-untyped-def]
+def _progress_printer() -> Callable[[int, int], None] | None:
     """Prints the rows checked so far on a terminal, for large files."""
     if not sys.stderr.isatty():
         return None

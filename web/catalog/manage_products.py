@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -33,7 +34,7 @@ def product_choices(form: ProductForm) -> None:
 @blueprint.route("/products/new", methods=["GET", "POST"])
 @blueprint.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
 @allowed_to(CHANGE_CATALOG)
-def edit_product(product_id: int | None = None):  # type: ignore[no-untyped-def]
+def edit_product(product_id: int | None = None) -> ResponseReturnValue:
     session = db.session()
     existing = product_by_id(session, product_id) if product_id is not None else None
     form = ProductForm(
@@ -64,7 +65,7 @@ def edit_product(product_id: int | None = None):  # type: ignore[no-untyped-def]
 
 @blueprint.post("/products/<int:product_id>/merge")
 @allowed_to(CHANGE_CATALOG)
-def merge_product(product_id: int):  # type: ignore[no-untyped-def]
+def merge_product(product_id: int) -> ResponseReturnValue:
     form = MergeForm()
     choice = form.merged_id.data or ""
     back = url_for("catalog.product", product_id=product_id)
