@@ -34,6 +34,7 @@ from purchasing.models import Batch, OrderEmail, PurchaseOrder, User
 from purchasing.orders.confirmations import link_expires_on
 from purchasing.orders.order_document import OrderFiles, buyer, issue_order, order_files
 from purchasing.orders.orders import mark_sent, order_by_id
+from purchasing.permissions import SEND_ORDERS, require
 
 PURPOSE = "purchase_order"
 LinkFor = Callable[[PurchaseOrder], str]
@@ -136,6 +137,7 @@ def send_orders(
     """Queues the e-mail of each of the batch's orders not sent or queued yet; returns the
     e-mails queued now (none when everything was asked for already). Refused when the batch
     is not approved or e-mail is off. Flushes; the caller commits."""
+    require(actor, SEND_ORDERS)
     batch = _batch(session, batch_id)
     if batch.status not in ("approved", "ordered"):
         raise Conflict(Message(N_("Only the orders of an approved batch can be sent.")))
@@ -176,6 +178,7 @@ def resend_order(
 ) -> OrderEmail:
     """Sends an order's e-mail once more, on purpose (the supplier lost it): recorded in the
     audit trail as a re-send. Refused while an e-mail of the order is still on its way."""
+    require(actor, SEND_ORDERS)
     order = order_by_id(session, order_id)
     if settings is None:
         raise EmailOff(Message(N_("E-mail is off: download the orders and send them yourself.")))

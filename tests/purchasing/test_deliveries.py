@@ -197,7 +197,7 @@ def test_the_statement_follows_what_was_received(session, sent):
     assert after.goods == Decimal("99.60") + Decimal("47.60")
     assert after.total == after.goods + after.fees
     assert after.alone_total >= after.total and after.savings == after.alone_total - after.total
-    everyone = statements_of_batch(session, sent.batch.id)
+    everyone = statements_of_batch(session, None, sent.batch.id)
     assert [s.member.name for s in everyone] == ["Atelier Vélo", "Épicerie du Coin"]
     fees = sum(s.fees for s in everyone)
     assert fees == sum(o.delivery_fee for o in sent.orders(session))

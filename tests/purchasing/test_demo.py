@@ -113,7 +113,7 @@ def test_the_demo_shows_the_loop_received_waiting_and_open(session, today):
         assert Decimal(order["delivery"]) >= Decimal(tour["cost"]) > 0
     orders = session.scalars(select(PurchaseOrder).where(PurchaseOrder.batch_id == closed.id))
     assert {order.status for order in orders} <= {"received", "confirmed"}
-    statements = statements_of_batch(session, closed.id)
+    statements = statements_of_batch(session, None, closed.id)
     assert statements and all(not s.provisional for s in statements)
     short = [line for s in statements for line in s.lines if line.received < line.ordered]
     assert len(short) == 1  # the one discrepancy: two units arrived damaged

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from persistence.jobs import active_job
 from purchasing.batches.allocations import offers_in_use
+from purchasing.permissions import CHANGE_CATALOG
 from scheduling.jobs import work_job
 from suppliers import catalog
 from suppliers.catalog_file import LABELS
@@ -24,7 +25,7 @@ from suppliers.uploads import (
     upload_by_id,
 )
 from web import db
-from web.access import role_required
+from web.access import allowed_to
 from web.catalog import blueprint
 from web.errors import refusal
 from web.i18n import translate
@@ -43,11 +44,15 @@ def _analysis_queued(upload_id: int) -> None:
     job = active_job(db.session(), ANALYSIS_JOB, upload_id=upload_id)
     if job is not None:
         job_id, sessions = job.id, current_app.extensions["coachat.sessions"]
-        db.after_commit(lambda: work_job(sessions, job_id))
+
+        def work() -> None:
+            work_job(sessions, job_id)
+
+        db.after_commit(work)
 
 
 @blueprint.route("/imports/new", methods=["GET", "POST"])
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def import_new():
     session = db.session()
     suppliers = catalog.suppliers(session)
@@ -72,7 +77,7 @@ def import_new():
 
 
 @blueprint.get("/imports/<int:upload_id>")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def import_show(upload_id: int):
     session = db.session()
     upload = upload_by_id(session, upload_id)
@@ -86,14 +91,14 @@ def import_show(upload_id: int):
 
 
 @blueprint.get("/imports/<int:upload_id>/progress")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def import_progress(upload_id: int):
     upload = upload_by_id(db.session(), upload_id)
     return jsonify(status=upload.status, done=upload.progress_done, total=upload.progress_total)
 
 
 @blueprint.post("/imports/<int:upload_id>/mapping")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def import_mapping(upload_id: int):
     session = db.session()
     upload = upload_by_id(session, upload_id)
@@ -114,7 +119,7 @@ def import_mapping(upload_id: int):
 
 
 @blueprint.post("/imports/<int:upload_id>/confirm")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def import_confirm(upload_id: int):
     try:
         _upload, result = confirm_upload(
@@ -143,7 +148,7 @@ def import_confirm(upload_id: int):
 
 
 @blueprint.post("/imports/<int:upload_id>/undo")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def import_undo(upload_id: int):
     session = db.session()
     try:
@@ -169,7 +174,7 @@ def import_undo(upload_id: int):
 
 
 @blueprint.get("/matches")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def matches():
     session = db.session()
     products = catalog.products(session, limit=5000)
@@ -179,7 +184,7 @@ def matches():
 
 
 @blueprint.post("/matches/<int:match_id>")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def match_resolve(match_id: int):
     session = db.session()
     choice = request.form.get("product_id", "")

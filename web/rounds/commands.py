@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 import click
 
@@ -15,7 +16,7 @@ def rounds() -> None:
     """Pooling rounds."""
 
 
-def _when(moment) -> str:  # type: ignore[no-untyped-def]
+def _when(moment: datetime | None) -> str:
     from purchasing.clock import COOPERATIVE_TIMEZONE
 
     return moment.astimezone(COOPERATIVE_TIMEZONE).strftime("%Y-%m-%d %H:%M") if moment else "-"
