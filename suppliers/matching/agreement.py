@@ -18,13 +18,9 @@ from functools import lru_cache
 from itertools import pairwise
 
 from suppliers.errors import N_, Message
-from suppliers.matching.normalize import (
-    DIMENSIONS,
-    GENERIC_BRANDS,
-    Quantities,
-    normalize,
-    quantities_of,
-)
+from suppliers.matching.normalize import Quantities, normalize, quantities_of
+from suppliers.matching.units import DIMENSIONS
+from suppliers.matching.vocabulary import GENERIC_BRANDS
 
 #: colour words (normalised) and the colour they name
 COLOURS = {

@@ -21,84 +21,16 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from suppliers.errors import N_, Message
+from suppliers.matching.units import _COUNTED, _UNITS, AMOUNTS, DIMENSIONS
+from suppliers.matching.vocabulary import (
+    _DOTTED,
+    _GENERIC_BRANDS,
+    _INVARIABLE,
+    _PHRASES,
+    _WORDS,
+    STOP_WORDS,
+)
 
-# unit spelling -> (canonical unit, factor to the canonical unit)
-_UNITS: dict[str, tuple[str, Decimal]] = {}
-
-
-def _units(canonical: str, factor: str, *spellings: str) -> None:
-    for spelling in spellings:
-        _UNITS[spelling] = (canonical, Decimal(factor))
-
-
-_units("g", "1", "g", "gr", "grs", "gramme", "grammes", "gram", "grams", "gsm")
-_units("g", "0.001", "mg")
-_units("g", "1000", "kg", "kgs", "kilo", "kilos", "kilogramme", "kilogrammes")
-_units("ml", "1", "ml", "millilitre", "millilitres")
-_units("ml", "10", "cl", "centilitre", "centilitres")
-_units("ml", "100", "dl")
-_units("ml", "1000", "l", "lt", "ltr", "litre", "litres", "liter", "liters")
-_units("mm", "1", "mm", "millimetre", "millimetres")
-_units("mm", "10", "cm", "centimetre", "centimetres")
-_units("mm", "1000", "m", "metre", "metres", "meter", "meters")
-_units("um", "1", "um", "micron", "microns", "microm")
-_units("w", "1", "w", "watt", "watts")
-_units("w", "1000", "kw")
-_units("v", "1", "v", "volt", "volts")
-_units("mah", "1", "mah")
-_units("go", "1", "go", "gb", "gigaoctet", "gigaoctets")
-_units("go", "1000", "to", "tb")
-_units("pouce", "1", "pouce", "pouces", "inch", "inches")
-_units("pct", "1", "%", "pct", "pourcent")
-_units("f", "1", "f", "ff", "fl", "fls", "flles", "feuille", "feuilles", "sheet", "sheets")
-_units("x", "1", "pcs", "pc", "pce", "pces", "piece", "pieces", "unite", "unites", "u")
-
-#: what a canonical unit measures; two sizes can only disagree within one dimension
-DIMENSIONS = {
-    "g": "mass",
-    "ml": "volume",
-    "mm": "length",
-    "um": "thickness",
-    "w": "power",
-    "v": "voltage",
-    "mah": "charge",
-    "go": "storage",
-    "pouce": "screen",
-    "pct": "percent",
-    "f": "sheets",
-}
-
-#: dimensions in which a product is sold by its amount: a text measured in one of them and a text
-#: measured only in another name two products ("sucre 1 kg" is not "sirop 1 L")
-AMOUNTS = frozenset({"mass", "volume"})
-
-#: nouns counted by a number in a product's name: "3 plis", "6 prises", "96 p."
-_COUNTED = {
-    "pli": "pli",
-    "plis": "pli",
-    "prise": "prise",
-    "prises": "prise",
-    "marche": "marche",
-    "marches": "marche",
-    "p": "page",
-    "pp": "page",
-    "page": "page",
-    "pages": "page",
-    "pers": "personne",
-    "personne": "personne",
-    "personnes": "personne",
-    "lavage": "lavage",
-    "lavages": "lavage",
-    "lav": "lavage",
-    "format": "format",
-    "formats": "format",
-    "dose": "dose",
-    "doses": "dose",
-    "place": "place",
-    "places": "place",
-    "tiroir": "tiroir",
-    "tiroirs": "tiroir",
-}
 _LONG_UNITS = [u for u in _UNITS if len(u) >= 4]
 _CLOTHING = r"(?:xs|s|m|l|xl|xxl|xxxl|[2-5]xl)"
 
@@ -150,140 +82,7 @@ _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _NOT_WORD = re.compile(r"[^a-z0-9.%]+")
 _STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 
-#: abbreviations that are only read as such when written with their dot ("ram." but "RAM 8 Go")
-_DOTTED = {
-    "ram": "ramette",
-    "rec": "recycle",
-    "recy": "recycle",
-    "pap": "papier",
-    "jet": "jetable",
-    "env": "enveloppe",
-    "compo": "compostable",
-    "biodeg": "biodegradable",
-    "ref": "reference",
-    "blc": "blanc",
-    "nr": "noir",
-    "sach": "sachet",
-    "ctn": "carton",
-}
-
-#: abbreviations and shop words that mean one thing however they are written
-_WORDS = {
-    "pqt": "paquet",
-    "bte": "boite",
-    "btes": "boite",
-    "blc": "blanc",
-    "rlx": "rouleau",
-    "rlt": "rouleau",
-    "rlo": "rouleau",
-    "flles": "feuille",
-    "ctn": "carton",
-    "biodeg": "biodegradable",
-    "recycl": "recycle",
-    "recyc": "recycle",
-    "ecolab": "ecolabel",
-    "tshirts": "tshirt",
-    "teeshirt": "tshirt",
-    "teeshirts": "tshirt",
-    "oeko": "oekotex",
-    "pq": "papier toilette",
-    "blanche": "blanc",
-    "noire": "noir",
-    "verte": "vert",
-    "grise": "gris",
-    "bleue": "bleu",
-    "violette": "violet",
-    "black": "noir",
-    "white": "blanc",
-    "accu": "rechargeable",
-    "accus": "rechargeable",
-    "dble": "double",
-    "gd": "grand",
-    "gds": "grand",
-    "gde": "grand",
-    "gdes": "grand",
-    "pts": "petit",
-    "pte": "petit",
-    "ptes": "petit",
-    "ss": "sans",
-}
-
-#: brand names used as common nouns: the common noun is added, the brand kept
-_GENERIC_BRANDS = {
-    "sopalin": "essuie tout",
-    "scotch": "ruban adhesif",
-    "postit": "note repositionnable",
-    "kleenex": "mouchoir",
-    "stabilo": "surligneur",
-    "tippex": "correcteur",
-    "velcro": "scratch",
-}
-
-#: brands members use as common nouns: never a sign of another brand
-GENERIC_BRANDS = frozenset(_GENERIC_BRANDS) | {"post", "it", "tipp", "ex"}
-
-#: (a word the text must contain, its spellings, the one spelling)
-_PHRASES = [
-    ("shirt", re.compile(r"(?<![a-z0-9])(?:tee|t)[\s-]+shirts?(?![a-z0-9])"), "tshirt"),
-    ("post", re.compile(r"(?<![a-z0-9])post[\s-]+its?(?![a-z0-9])"), "postit"),
-    ("tip", re.compile(r"(?<![a-z0-9])tipp?[\s-]+ex(?![a-z0-9])"), "tippex"),
-    ("oeko", re.compile(r"(?<![a-z0-9])oeko[\s-]+tex(?![a-z0-9])"), "oekotex"),
-    # "hydro-alcoolique", "hydro alcoolique" and "hydroalcoolique" are all written
-    ("", re.compile(r"(?<![a-z0-9])(hydro|micro|multi|anti|auto|poly)[\s-]+(?=[a-z]{3})"), r"\1"),
-    ("-", re.compile(r"(?<![a-z0-9])(eco|semi|extra|ultra|mini|maxi)-(?=[a-z]{3})"), r"\1"),
-]
-
 _ABBREVIATION = re.compile(r"(?<![a-z0-9])(" + "|".join(_DOTTED) + r")\.")
-
-STOP_WORDS = frozenset(
-    [
-        "de",
-        "du",
-        "des",
-        "d",
-        "la",
-        "le",
-        "les",
-        "l",
-        "un",
-        "une",
-        "a",
-        "au",
-        "aux",
-        "et",
-        "en",
-        "pour",
-        "avec",
-        "sur",
-        "the",
-        "of",
-        "for",
-        "and",
-        "with",
-        "in",
-        "x",
-    ]
-)
-
-#: words whose final s is not a plural mark; both sides would be cut alike, but keeping them
-#: leaves the normalised form readable
-_INVARIABLE = frozenset(
-    [
-        "plus",
-        "sans",
-        "sous",
-        "gris",
-        "bois",
-        "dos",
-        "prix",
-        "choix",
-        "noix",
-        "colis",
-        "tapis",
-        "souris",
-        "vis",
-    ]
-)
 
 
 def _number(text: str) -> Decimal:
