@@ -43,15 +43,15 @@ from optimizer.model import (
     shaped_like_facility_location,
 )
 from optimizer.normalise import Scales, scales_for
+from optimizer.part_models import copy_start, merge_parts
+from optimizer.part_reports import LAGRANGIAN, combine_reports, report_without_solver, with_bound
 from optimizer.problem import Problem, Rules
 from optimizer.solve import (
-    ModelSize,
     SolveOptions,
     SolverReport,
     Status,
     relative_gap,
     run_solver,
-    solver_report,
     stdout_silenced,
 )
 from optimizer.start import greedy_start, settle
@@ -72,9 +72,7 @@ _SETTLE_SECONDS = 1e-5  # per variable and constraint, to set the model's values
 _SEARCH_ABOVE = 5_000  # smaller parts are solved by HiGHS alone in well under a second
 _POOLING = 0.25  # share of a part's time for improving the greedy start at most
 _CLUSTERS = 0.7  # share of a part's time left for solving its clusters one by one, at most
-_LAGRANGIAN = "the Lagrangian bound of the supplier search"
 _CLUSTERED = "the clusters' bound (each cluster solved with the fees aside)"
-_WORST = (Status.OPTIMAL, Status.FEASIBLE, Status.APPROXIMATE, Status.TIME_LIMIT, Status.ERROR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +168,8 @@ def solve_in_parts(
         weight_left -= weight[i]
         solved[i] = result
     pieces = [(parts[i], solved[i].model) for i in range(len(parts))]
-    model = _merge(problem, groups, delivery, scales, pieces)
-    report = _combine(
+    model = merge_parts(problem, groups, delivery, scales, pieces)
+    report = combine_reports(
         [solved[i].cost for i in range(len(parts))],
         [r for i in range(len(parts)) if (r := solved[i].served) is not None],
         options,
@@ -245,13 +243,13 @@ def _solve_part(
             scales=own_scales.subset(chosen),
             phase="served",
         )
-        _copy_start(model, first, {j: k for k, j in enumerate(chosen)})
+        copy_start(model, first, {j: k for k, j in enumerate(chosen)})
         settle(first)
         built += time.perf_counter() - building
         limit = None if deadline is None else max(0.05, (deadline - time.perf_counter()) / 3)
         served = run_solver(first, replace(options, gap=0.0, time_limit=limit), 0.0)
         if served.status is not Status.ERROR:
-            _copy_start(first, model, dict(enumerate(chosen)))
+            copy_start(first, model, dict(enumerate(chosen)))
             for c in short:
                 most_unmet[c] = 0.0
             for k, j in enumerate(chosen):
@@ -261,7 +259,7 @@ def _solve_part(
     held = sorted(clusters.items())
     hold_served(model, [(members, most_unmet[c]) for c, members in held])
     built += time.perf_counter() - building
-    source = _LAGRANGIAN
+    source = LAGRANGIAN
     if by_cluster:
         now = time.perf_counter()
         until = None if deadline is None else now + _CLUSTERS * (deadline - now)
@@ -278,7 +276,7 @@ def _solve_part(
     ):
         # proven within the gap, or too little time left for the solver to get through its
         # root node (it would only hand the start back): the answer and bound found stand
-        cost = _report_without_solver(model, options, proven, source)
+        cost = report_without_solver(model, options, proven, source)
     else:
         cost = run_solver(model, replace(options, time_limit=limit), 0.0)
         if proven is not None:
@@ -333,47 +331,6 @@ def _gap_of(model: Model, bound: float) -> float:
     return relative_gap(float(objective.value() or 0.0), bound) or 0.0
 
 
-def _report_without_solver(
-    model: Model, options: SolveOptions, bound: float, source: str = ""
-) -> SolverReport:
-    """The report of a part whose start the solver did not get: proven within the gap by the
-    bound from ``source`` (the supplier search's Lagrangian bound by default, or the clusters'),
-    or stopped by the time limit (too little time left for the solver)."""
-    source = source or _LAGRANGIAN
-    objective = model.lp.objective
-    assert objective is not None
-    value = float(objective.value() or 0.0)
-    bound = min(bound, value)
-    gap = relative_gap(value, bound) or 0.0
-    status, message = Status.OPTIMAL, f"proven by {source}"
-    if gap > 1e-6:
-        status = Status.FEASIBLE
-    if gap > options.gap:
-        status = Status.TIME_LIMIT
-        message = (
-            "stopped by the time limit, with too little time left for the solver's root "
-            f"node: the bound is {source}"
-        )
-    return solver_report(
-        status, options, ModelSize.of(model), objective=value, bound=bound, message=message
-    )
-
-
-def with_bound(report: SolverReport, bound: float, options: SolveOptions) -> SolverReport:
-    """``report`` with a better lower bound found elsewhere, and the gap and status it gives."""
-    if report.objective is None or (report.bound is not None and report.bound >= bound):
-        return report
-    bound = min(bound, report.objective)
-    gap = relative_gap(report.objective, bound)
-    status = report.status
-    if gap is not None and status is not Status.ERROR:
-        if gap <= 1e-6:
-            status = Status.OPTIMAL
-        elif gap <= options.gap:
-            status = Status.FEASIBLE
-    return replace(report, bound=bound, gap=gap, status=status)
-
-
 def hold_served(model: Model, clusters: list[tuple[list[int], float]]) -> None:
     """Holds each cluster's unmet demand at most at the given level: units left unmet beyond
     it are ``shortfall``, priced in the objective at the cluster's highest unmet penalty, which
@@ -393,108 +350,3 @@ def hold_served(model: Model, clusters: list[tuple[list[int], float]]) -> None:
     objective = model.lp.objective
     assert objective is not None
     model.lp.setObjective(objective + pulp.lpSum_vars_coefs(extra))
-
-
-def _copy_start(source: Model, target: Model, groups: dict[int, int]) -> None:
-    """Sets ``target``'s variables to ``source``'s values, group ``g`` of ``source`` being group
-    ``groups[g]`` of ``target``, for the groups and offers both have."""
-    for (g, o), var in source.flow.items():
-        if g in groups:
-            target.flow[groups[g], o].varValue = max(0.0, var.varValue or 0.0)
-    for g, var in enumerate(source.unmet):
-        if g in groups:
-            target.unmet[groups[g]].varValue = max(0.0, var.varValue or 0.0)
-    for o, var in source.packs.items():
-        if o in target.packs:
-            target.packs[o].varValue = round(var.varValue or 0.0)
-    for key, var in source.tier_on.items():
-        if key in target.tier_on:
-            target.tier_on[key].varValue = round(var.varValue or 0.0)
-            target.tier_qty[key].varValue = max(0.0, source.tier_qty[key].varValue or 0.0)
-
-
-def _merge(
-    problem: Problem,
-    groups: list[Group],
-    delivery: DeliveryTable,
-    scales: Scales,
-    pieces: list[tuple[list[int], Model]],
-) -> Model:
-    """One model over all the groups, holding each part's variables."""
-    if len(pieces) == 1:
-        return pieces[0][1]
-    lp = pulp.LpProblem("coachat", pulp.const.LpMinimize)
-    limit = {o: top for _, piece in pieces for o, top in piece.limit.items()}
-    model = Model(problem, groups, delivery, scales, lp, sorted(limit), limit)
-    unmet: dict[int, pulp.LpVariable] = {}
-    arcs: dict[int, list[tuple[int, int]]] = {}
-    for part, piece in pieces:
-        model.parts.append(piece.lp)
-        for (j, o), var in piece.flow.items():
-            model.flow[part[j], o] = var
-            model.shipping[part[j], o] = piece.shipping[j, o]
-        model.packs.update(piece.packs)
-        model.tier_on.update(piece.tier_on)
-        model.tier_qty.update(piece.tier_qty)
-        model.supplier_used.update(piece.supplier_used)
-        model.fee_waived.update(piece.fee_waived)
-        model.reach.update(piece.reach)
-        model.reach_km.update(piece.reach_km)
-        model.reach_level.update({(part[j], s): far for (j, s), far in piece.reach_level.items()})
-        for j, var in enumerate(piece.unmet):
-            unmet[part[j]] = var
-        for o, served in piece.arcs_of_offer.items():
-            arcs[o] = [(part[j], tier) for j, tier in served]
-    model.unmet = [unmet[g] for g in range(len(groups))]
-    model.arcs_of_offer = arcs
-    return model
-
-
-def _combine(
-    costs: list[SolverReport],
-    served: list[SolverReport],
-    options: SolveOptions,
-    build_seconds: float,
-    solve_seconds: float,
-    groups: int,
-) -> SolverReport:
-    """One report for all the parts: the cost phases' objectives and bounds summed, the worst
-    status of every phase."""
-    reports = costs + served
-    status = max((r.status for r in reports), key=_WORST.index, default=Status.OPTIMAL)
-    errors = [r.message for r in costs if r.status is Status.ERROR]
-    short = [r.message for r in costs if r.status is not Status.ERROR and r.message]
-    if errors:
-        status = Status.ERROR
-    elif status is Status.ERROR:
-        status = Status.TIME_LIMIT  # a first phase without answer: served as much as the start
-    objective = bound = None
-    if all(r.objective is not None for r in costs):
-        objective = sum(r.objective or 0.0 for r in costs)
-    if all(r.bound is not None for r in costs):
-        bound = sum(r.bound or 0.0 for r in costs)
-    gap = relative_gap(objective, bound)
-    if status in (Status.OPTIMAL, Status.FEASIBLE) and gap is not None:
-        status = Status.OPTIMAL if gap <= 1e-6 else Status.FEASIBLE
-    inside = [r.solver_seconds for r in reports if r.solver_seconds is not None]
-    unproven = sum(1 for r in served if r.status is not Status.OPTIMAL)
-    notes = list(dict.fromkeys(errors)) + short
-    if unproven:
-        notes.append(f"most demand served not proven in {unproven} part(s)")
-    size = ModelSize(
-        variables=sum(r.variables for r in costs),
-        integer_variables=sum(r.integer_variables for r in costs),
-        constraints=sum(r.constraints for r in costs),
-        groups=groups,
-    )
-    return solver_report(
-        status,
-        options,
-        size,
-        objective=objective,
-        bound=bound,
-        build_seconds=build_seconds,
-        solve_seconds=solve_seconds,
-        message="; ".join(notes),
-        solver_seconds=sum(inside) if inside else None,
-    )
