@@ -9,6 +9,7 @@ from decimal import Decimal
 from persistence.jobs import Job
 from purchasing.batches import batch_review
 from purchasing.batches.batches import REASONS, request_frontier, request_scenario
+from purchasing.batches.comparison import compare
 from purchasing.models import Batch, Member, Need
 from purchasing.rounds.policies import read_policy
 from purchasing.rounds.rounds import close_round
@@ -137,7 +138,7 @@ def test_scenarios_compared_show_what_differs(session, make, sessions):
     coop = a_closed_batch(session, make, sessions)
     batch = with_green_scenario(session, sessions, coop)
     reviews = batch_review.review_scenarios(session, batch)
-    comparison = batch_review.compare([reviews[1], reviews[2]])
+    comparison = compare([reviews[1], reviews[2]])
 
     assert comparison.numbers == (1, 2)
     metrics = {row.name: row for row in comparison.metrics}

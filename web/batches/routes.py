@@ -19,6 +19,7 @@ from purchasing.batches.batches import (
     request_frontier,
     request_scenario,
 )
+from purchasing.batches.comparison import compare
 from purchasing.errors import Conflict, Invalid
 from purchasing.models import Batch
 from purchasing.rounds.policies import ScenarioPolicy, policy_from_json, read_policy
@@ -141,7 +142,7 @@ def _batch_page(
         base = first or policy_from_json(batch.policy or {})
         scenario_form = ScenarioForm(data=policy_form_data(base))
     in_order = [reviews[number] for number in sorted(reviews)]
-    comparison = batch_review.compare(in_order) if len(in_order) > 1 else None
+    comparison = compare(in_order) if len(in_order) > 1 else None
     shown = reviews.get(selected) if selected is not None else None
     chosen = next((s for s in batch.scenarios if s.number == selected), None)
     return render_template(
