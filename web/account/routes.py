@@ -50,7 +50,7 @@ def create():  # type: ignore[no-untyped-def]
     return page, status, {"Cache-Control": "no-store"}
 
 
-@blueprint.post("/tokens/<int:token_id>/revoke")
+@blueprint.post("/tokens/<id:token_id>/revoke")
 @login_required
 def revoke(token_id: int):  # type: ignore[no-untyped-def]
     try:

@@ -14,16 +14,19 @@ from web import db
 from web.access import role_required
 from web.audit import blueprint
 from web.audit.labels import ACTION_LABELS
+from web.params import id_arg
 
 PAGE_SIZE = 100
 
 
 def _filter() -> AuditFilter:
     args = request.args
-    person = args.get("person", "")
+    # A person is a user's id or the name of a process (the scheduler, the command line).
+    person = args.get("person", "").strip()
+    is_user = person[:1].isascii() and person[:1].isdigit()
     return AuditFilter(
-        person_id=int(person) if person.isdigit() else None,
-        process=person if person and not person.isdigit() else "",
+        person_id=id_arg("person") if is_user else None,
+        process=person if not is_user else "",
         action=args.get("action", ""),
         object_type=args.get("object", ""),
         object_id=args.get("object_id", ""),

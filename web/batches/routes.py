@@ -33,6 +33,7 @@ from web.batches.labels import (
 )
 from web.errors import errors_on_form, refusal
 from web.i18n import money
+from web.params import id_arg
 
 
 @blueprint.get("/")
@@ -45,13 +46,13 @@ def index():  # type: ignore[no-untyped-def]
     )
 
 
-@blueprint.get("/<int:batch_id>")
+@blueprint.get("/<id:batch_id>")
 @role_required("lead")
 def show(batch_id: int):  # type: ignore[no-untyped-def]
     return _batch_page(batch_id)
 
 
-@blueprint.post("/<int:batch_id>/scenarios")
+@blueprint.post("/<id:batch_id>/scenarios")
 @role_required("lead")
 def rerun(batch_id: int):  # type: ignore[no-untyped-def]
     form = ScenarioForm()
@@ -70,7 +71,7 @@ def rerun(batch_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("batches.show", batch_id=batch_id, scenario=scenario.number))
 
 
-@blueprint.post("/<int:batch_id>/frontier")
+@blueprint.post("/<id:batch_id>/frontier")
 @role_required("lead")
 def frontier(batch_id: int):  # type: ignore[no-untyped-def]
     try:
@@ -81,7 +82,7 @@ def frontier(batch_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("batches.show", batch_id=batch_id, _anchor="frontier"))
 
 
-@blueprint.post("/<int:batch_id>/approve")
+@blueprint.post("/<id:batch_id>/approve")
 @role_required("lead")
 def approve(batch_id: int):  # type: ignore[no-untyped-def]
     number = request.form.get("scenario", "")
@@ -95,7 +96,7 @@ def approve(batch_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("batches.show", batch_id=batch_id))
 
 
-@blueprint.post("/<int:batch_id>/reject")
+@blueprint.post("/<id:batch_id>/reject")
 @role_required("lead")
 def reject(batch_id: int):  # type: ignore[no-untyped-def]
     form = RejectForm()
@@ -114,10 +115,10 @@ def reject(batch_id: int):  # type: ignore[no-untyped-def]
 def _selected(batch: Batch, reviews: dict[int, batch_review.ScenarioReview]) -> int | None:
     """The scenario shown in detail: the one asked for, else the approved one, else the
     first computed."""
-    asked = request.args.get("scenario", "")
+    asked = id_arg("scenario")
     numbers = [scenario.number for scenario in batch.scenarios]
-    if asked.isdigit() and int(asked) in numbers:
-        return int(asked)
+    if asked in numbers:
+        return asked
     if batch.chosen is not None:
         return batch.chosen.number
     return min(reviews) if reviews else (numbers[0] if numbers else None)

@@ -6,6 +6,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from persistence.ids import parse_id
 from purchasing.needs.products import change_product, merge_products
 from suppliers import catalog
 from suppliers.errors import N_, Conflict, Invalid, Message
@@ -30,7 +31,7 @@ def product_choices(form: ProductForm) -> None:
 
 
 @blueprint.route("/products/new", methods=["GET", "POST"])
-@blueprint.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/products/<id:product_id>/edit", methods=["GET", "POST"])
 @role_required("lead")
 def edit_product(product_id: int | None = None):  # type: ignore[no-untyped-def]
     session = db.session()
@@ -61,16 +62,16 @@ def edit_product(product_id: int | None = None):  # type: ignore[no-untyped-def]
     return form_page("catalog/manage/product_form.html", form, product=existing)
 
 
-@blueprint.post("/products/<int:product_id>/merge")
+@blueprint.post("/products/<id:product_id>/merge")
 @role_required("lead")
 def merge_product(product_id: int):  # type: ignore[no-untyped-def]
     form = MergeForm()
-    choice = form.merged_id.data or ""
+    choice = parse_id(form.merged_id.data)
     back = url_for("catalog.product", product_id=product_id)
     try:
-        if not choice.isdigit():
+        if choice is None:
             raise Invalid({"merged_id": Message(N_("Choose another product to merge."))})
-        offers, needs = merge_products(db.session(), product_id, int(choice), actor=current_user)
+        offers, needs = merge_products(db.session(), product_id, choice, actor=current_user)
     except (Invalid, Conflict) as error:
         return refusal(error, back)
     flash(

@@ -97,7 +97,7 @@ def rhythm():  # type: ignore[no-untyped-def]
     return redirect(url_for("rounds.home"))
 
 
-@blueprint.post("/<int:round_id>/cutoff")
+@blueprint.post("/<id:round_id>/cutoff")
 @role_required("lead")
 def cutoff(round_id: int):  # type: ignore[no-untyped-def]
     form = CutoffForm()
@@ -114,7 +114,7 @@ def cutoff(round_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("rounds.home"))
 
 
-@blueprint.post("/<int:round_id>/close")
+@blueprint.post("/<id:round_id>/close")
 @role_required("lead")
 def close(round_id: int):  # type: ignore[no-untyped-def]
     try:
@@ -125,7 +125,7 @@ def close(round_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("rounds.home"))
 
 
-@blueprint.get("/jobs/<int:job_id>")
+@blueprint.get("/jobs/<id:job_id>")
 @role_required("lead")
 def job_status(job_id: int):  # type: ignore[no-untyped-def]
     """A background job's state as JSON: what `static/jobs.js` polls to update a page."""

@@ -23,7 +23,7 @@ from web.access import role_required
 from web.statements import blueprint
 
 
-@blueprint.get("/statements/<int:batch_id>/<int:member_id>")
+@blueprint.get("/statements/<id:batch_id>/<id:member_id>")
 @login_required
 def statement(batch_id: int, member_id: int):  # type: ignore[no-untyped-def]
     session = db.session()
@@ -39,7 +39,7 @@ def _file(data: bytes, name: str, mime: str) -> Response:
     )
 
 
-@blueprint.get("/statements/<int:batch_id>/<int:member_id>.pdf")
+@blueprint.get("/statements/<id:batch_id>/<id:member_id>.pdf")
 @login_required
 def statement_as_pdf(batch_id: int, member_id: int):  # type: ignore[no-untyped-def]
     document = statement_document(
@@ -48,7 +48,7 @@ def statement_as_pdf(batch_id: int, member_id: int):  # type: ignore[no-untyped-
     return _file(statement_pdf(document), f"releve-{batch_id}-{member_id}.pdf", "application/pdf")
 
 
-@blueprint.get("/statements/<int:batch_id>/<int:member_id>.csv")
+@blueprint.get("/statements/<id:batch_id>/<id:member_id>.csv")
 @login_required
 def statement_as_csv(batch_id: int, member_id: int):  # type: ignore[no-untyped-def]
     document = statement_document(
@@ -59,7 +59,7 @@ def statement_as_csv(batch_id: int, member_id: int):  # type: ignore[no-untyped-
     )
 
 
-@blueprint.get("/batches/<int:batch_id>/statements")
+@blueprint.get("/batches/<id:batch_id>/statements")
 @role_required("lead")
 def batch_statements(batch_id: int):  # type: ignore[no-untyped-def]
     return render_template(
@@ -69,7 +69,7 @@ def batch_statements(batch_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-@blueprint.get("/batches/<int:batch_id>/statements.csv")
+@blueprint.get("/batches/<id:batch_id>/statements.csv")
 @role_required("lead")
 def batch_statements_csv(batch_id: int):  # type: ignore[no-untyped-def]
     documents = [statement_document(s) for s in statements_of_batch(db.session(), batch_id)]
