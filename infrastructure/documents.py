@@ -7,16 +7,16 @@ documents are in French, the language of the cooperative's suppliers and account
 
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from fpdf import FPDF
+
+from infrastructure.csv_file import csv_bytes
 
 
 @dataclass(frozen=True)
@@ -196,14 +196,6 @@ def _csv_amount(amount: Decimal) -> str:
     return f"{amount:.2f}".replace(".", ",")
 
 
-def _csv(rows: Iterable[Sequence[object]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for row in rows:
-        writer.writerow(["" if cell is None else cell for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
 def order_csv(document: OrderDocument) -> bytes:
     """The order's lines, then its delivery fee and totals, one row each."""
     header: list[object] = [
@@ -251,7 +243,7 @@ def order_csv(document: OrderDocument) -> bytes:
                 [*head, reference, f"Livraison {site.member} – {site.site}", "",
                  number_text(units), "", "", "", ""]
             )  # fmt: skip
-    return _csv(rows)
+    return csv_bytes(rows)
 
 
 def _printable(text: str) -> str:
@@ -475,7 +467,7 @@ def _statement_rows(document: StatementDocument) -> list[list[object]]:
 
 
 def statement_csv(document: StatementDocument) -> bytes:
-    return _csv([STATEMENT_HEADER, *_statement_rows(document)])
+    return csv_bytes([STATEMENT_HEADER, *_statement_rows(document)])
 
 
 def statements_csv(documents: Sequence[StatementDocument]) -> bytes:
@@ -484,4 +476,4 @@ def statements_csv(documents: Sequence[StatementDocument]) -> bytes:
     rows: list[list[object]] = [STATEMENT_HEADER]
     for document in documents:
         rows.extend(_statement_rows(document))
-    return _csv(rows)
+    return csv_bytes(rows)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from flask import Response, render_template, request
 from flask_babel import format_datetime
 
+from infrastructure.csv_file import CONTENT_TYPE as CSV_CONTENT_TYPE
+from infrastructure.csv_file import csv_bytes
 from purchasing.audit_trail import AuditFilter, actions, audit_events, people
 from web import db
 from web.access import role_required
 from web.audit import blueprint
 from web.audit.labels import ACTION_LABELS
+from web.outgoing import download
 from web.params import id_arg
 
 PAGE_SIZE = 100
@@ -56,22 +57,16 @@ def audit():  # type: ignore[no-untyped-def]
 
 
 def _csv(events) -> Response:  # type: ignore[no-untyped-def]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Date", "Personne", "Action", "Objet", "Identifiant", "Détails"])
+    rows: list[list[object]] = [["Date", "Personne", "Action", "Objet", "Identifiant", "Détails"]]
     for row in events:
-        writer.writerow(
+        rows.append(
             [
                 format_datetime(row.event.at, "yyyy-MM-dd HH:mm:ss"),
                 row.who,
                 str(ACTION_LABELS.get(row.event.action, row.event.action)),
                 row.event.object_type,
-                row.event.object_id if row.event.object_id is not None else "",
+                row.event.object_id,
                 json.dumps(row.event.details, ensure_ascii=False, sort_keys=True),
             ]
         )
-    return Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="journal.csv"'},
-    )
+    return download(csv_bytes(rows), "journal.csv", CSV_CONTENT_TYPE, private=True)

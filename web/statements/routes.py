@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, render_template
+from flask import render_template
 from flask_login import current_user, login_required
 
+from infrastructure.csv_file import CONTENT_TYPE as CSV_CONTENT_TYPE
 from infrastructure.documents import statement_csv, statement_pdf, statements_csv
 from purchasing.batches.transport_review import member_transport
 from purchasing.models import Need
@@ -20,6 +21,7 @@ from purchasing.statements.statements import (
 )
 from web import db
 from web.access import role_required
+from web.outgoing import download
 from web.statements import blueprint
 
 
@@ -33,19 +35,14 @@ def statement(batch_id: int, member_id: int):  # type: ignore[no-untyped-def]
     return render_template("statements/statement.html", statement=found, transport=transport)
 
 
-def _file(data: bytes, name: str, mime: str) -> Response:
-    return Response(
-        data, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
-
-
 @blueprint.get("/statements/<id:batch_id>/<id:member_id>.pdf")
 @login_required
 def statement_as_pdf(batch_id: int, member_id: int):  # type: ignore[no-untyped-def]
     document = statement_document(
         visible_statement(db.session(), current_user, batch_id, member_id)
     )
-    return _file(statement_pdf(document), f"releve-{batch_id}-{member_id}.pdf", "application/pdf")
+    name = f"releve-{batch_id}-{member_id}.pdf"
+    return download(statement_pdf(document), name, "application/pdf", private=True)
 
 
 @blueprint.get("/statements/<id:batch_id>/<id:member_id>.csv")
@@ -54,9 +51,8 @@ def statement_as_csv(batch_id: int, member_id: int):  # type: ignore[no-untyped-
     document = statement_document(
         visible_statement(db.session(), current_user, batch_id, member_id)
     )
-    return _file(
-        statement_csv(document), f"releve-{batch_id}-{member_id}.csv", "text/csv; charset=utf-8"
-    )
+    name = f"releve-{batch_id}-{member_id}.csv"
+    return download(statement_csv(document), name, CSV_CONTENT_TYPE, private=True)
 
 
 @blueprint.get("/batches/<id:batch_id>/statements")
@@ -73,9 +69,8 @@ def batch_statements(batch_id: int):  # type: ignore[no-untyped-def]
 @role_required("lead")
 def batch_statements_csv(batch_id: int):  # type: ignore[no-untyped-def]
     documents = [statement_document(s) for s in statements_of_batch(db.session(), batch_id)]
-    return _file(
-        statements_csv(documents), f"releves-lot-{batch_id}.csv", "text/csv; charset=utf-8"
-    )
+    name = f"releves-lot-{batch_id}.csv"
+    return download(statements_csv(documents), name, CSV_CONTENT_TYPE, private=True)
 
 
 def member_value(needs: list[Need]) -> dict[str, Any]:
