@@ -7,7 +7,7 @@ import json
 
 import click
 
-from web.commands import acting_as, actor, transaction
+from web.commands import ID, acting_as, actor, transaction
 
 
 @click.group()
@@ -59,7 +59,7 @@ def _summary(batch) -> dict:  # type: ignore[no-untyped-def, type-arg]
 
 
 @batches.command("show")
-@click.argument("batch_id", type=int)
+@click.argument("batch_id", type=ID)
 @click.option("--json", "as_json", is_flag=True, help="The whole batch as JSON.")
 def batches_show(batch_id: int, as_json: bool) -> None:
     """One batch: its scenarios and their indicators."""
@@ -98,7 +98,7 @@ def batches_show(batch_id: int, as_json: bool) -> None:
 
 
 @batches.command("approve")
-@click.argument("batch_id", type=int)
+@click.argument("batch_id", type=ID)
 @click.option(
     "--scenario", "scenario_number", default="1", show_default=True, help="Scenario number."
 )
@@ -115,7 +115,7 @@ def batches_approve(batch_id: int, scenario_number: str, acting_email: str | Non
 
 
 @batches.command("reject")
-@click.argument("batch_id", type=int)
+@click.argument("batch_id", type=ID)
 @click.option("--comment", required=True, help="Why the batch is rejected.")
 @acting_as
 def batches_reject(batch_id: int, comment: str, acting_email: str | None) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import click
 
-from web.commands import transaction
+from web.commands import OutputFile, transaction
 
 
 @click.group()
@@ -15,15 +16,13 @@ def needs() -> None:
 
 
 @needs.command("export-problem")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
-)
+@click.option("-o", "--output", type=OutputFile(), help="File to write (default: stdout).")
 @click.option("--order-date", type=click.DateTime(["%Y-%m-%d"]), help="Default: today.")
 @click.option("--cost", default=0.6, show_default=True, help="Weight of cost.")
 @click.option("--delay", default=0.1, show_default=True, help="Weight of delivery delay.")
 @click.option("--eco", default=0.3, show_default=True, help="Weight of ecology.")
 def needs_export_problem(
-    output: str | None, order_date: datetime | None, cost: float, delay: float, eco: float
+    output: Path | None, order_date: datetime | None, cost: float, delay: float, eco: float
 ) -> None:
     """Write the open needs and the catalog as an optimizer problem (see docs/optimizer.md)."""
     import optimizer
