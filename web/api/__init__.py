@@ -70,6 +70,7 @@ def init_app(app: Flask) -> None:
         needs,
         orders,
         rounds,
+        sites,
         statements,
     )
 
