@@ -288,6 +288,13 @@ def test_the_openapi_document_and_its_page_are_public(client):
     assert "Set-Cookie" not in page.headers
 
 
+def test_the_api_documentation_page_renders_its_markdown(client):
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    assert "<code>Authorization: Bearer coa_…</code>" in page
+    assert "*API tokens*" not in page and "<em>API tokens</em>" in page
+    assert "`" not in page.split("<main>", 1)[1]
+
+
 def test_a_negative_quantity_is_answered_by_the_rule_not_by_how_to_write_a_number(
     client, world, today
 ):
