@@ -20,7 +20,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 from purchasing.clock import cooperative_today
 from purchasing.models import PurchaseOrder
-from tests.conftest import sign_in
+from tests.conftest import page_words, sign_in
 from tests.web.api_world import World, add_order, build_world
 from tests.web.test_api_access import api_routes
 from tests.web.test_api_access import url as api_url
@@ -237,3 +237,14 @@ def _body_properties(document: dict[str, Any], operation: dict[str, Any]) -> lis
     if "$ref" in schema:
         schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
     return list(schema.get("properties", {}))
+
+
+def test_an_odd_id_in_a_query_string_is_a_bad_request_that_says_which(signed_in, make):
+    client = signed_in(make.user("lead"))
+    answer = client.get("/orders/?batch=²")
+    assert answer.status_code == 400
+    assert "L'adresse demande « batch=² », qui n'est pas un nombre à partir de 1." in page_words(
+        answer
+    )
+    assert client.get("/audit?person=99999999999999999999").status_code == 400
+    assert client.get("/audit?person=scheduler").status_code == 200  # a process, by its name
