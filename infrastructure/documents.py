@@ -8,13 +8,12 @@ documents are in French, the language of the cooperative's suppliers and account
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from infrastructure.csv_file import csv_bytes
 from infrastructure.pdf import ArchivePdf
 
 
@@ -226,14 +225,6 @@ def _csv_amount(amount: Decimal) -> str:
     return f"{amount:.2f}".replace(".", ",")
 
 
-def _csv(rows: Iterable[Sequence[object]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for row in rows:
-        writer.writerow(["" if cell is None else cell for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
 def order_csv(document: OrderDocument) -> bytes:
     """The order's lines, then its delivery fee and totals, one row each."""
     header: list[object] = [
@@ -282,7 +273,7 @@ def order_csv(document: OrderDocument) -> bytes:
                 [*head, reference, f"Livraison {site.member} – {site.site}", "",
                  number_text(units), "", "", "", ""]
             )  # fmt: skip
-    return _csv(rows)
+    return csv_bytes(rows)
 
 
 def order_pdf(document: OrderDocument) -> bytes:
@@ -435,7 +426,7 @@ def _statement_rows(document: StatementDocument) -> list[list[object]]:
 
 
 def statement_csv(document: StatementDocument) -> bytes:
-    return _csv([STATEMENT_HEADER, *_statement_rows(document)])
+    return csv_bytes([STATEMENT_HEADER, *_statement_rows(document)])
 
 
 def statements_csv(documents: Sequence[StatementDocument]) -> bytes:
@@ -444,4 +435,4 @@ def statements_csv(documents: Sequence[StatementDocument]) -> bytes:
     rows: list[list[object]] = [STATEMENT_HEADER]
     for document in documents:
         rows.extend(_statement_rows(document))
-    return _csv(rows)
+    return csv_bytes(rows)

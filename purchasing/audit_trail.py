@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from persistence.audit import AuditEvent
+from persistence.ids import parse_id
 from purchasing.clock import COOPERATIVE_TIMEZONE
 from purchasing.errors import N_, Message
 from purchasing.models import User
@@ -58,8 +59,9 @@ def audit_events(
     if wanted.object_type:
         query = query.where(AuditEvent.object_type == wanted.object_type)
     if wanted.object_id:
-        if wanted.object_id.isdigit():
-            query = query.where(AuditEvent.object_id == int(wanted.object_id))
+        object_id = parse_id(wanted.object_id)
+        if object_id is not None:
+            query = query.where(AuditEvent.object_id == object_id)
         else:
             invalid["object_id"] = Message(N_("Enter a number."))
     for name, text, after in (("since", wanted.since, False), ("until", wanted.until, True)):

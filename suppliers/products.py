@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from persistence import by_name
 from persistence.audit import Actor, record_event
+from persistence.ids import parse_id
 from suppliers.errors import N_, Conflict, Invalid, Message, NotFound
 from suppliers.models import UNITS, Category, Offer, Product
 from suppliers.shipping import is_multiple, read_step
@@ -61,7 +62,8 @@ def read_product(
                 N_("The catalog already has a product named %(name)s."), {"name": same.name}
             )
     category_text = str(raw.get("category_id") or "").strip()
-    category = session.get(Category, int(category_text)) if category_text.isdigit() else None
+    category_id = parse_id(category_text)
+    category = session.get(Category, category_id) if category_id is not None else None
     if category is None:
         errors["category_id"] = Message(N_("Choose a category."))
     unit = str(raw.get("unit") or "").strip()

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from web import db, errors, i18n, labels, security
+from web import db, errors, i18n, labels, params, security
 from web.config import from_environment
 from web.navigation import same_site_path
 
@@ -38,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    params.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)

@@ -7,13 +7,13 @@ import click
 from web.admin import commands as admin_commands
 from web.batches import commands as batches_commands
 from web.catalog import commands as catalog_commands
-from web.commands import database, serve, tools
+from web.commands import Commands, database, serve, tools
 from web.needs import commands as needs_commands
 from web.orders import commands as orders_commands
 from web.rounds import commands as rounds_commands
 
 
-@click.group()
+@click.group(cls=Commands)
 def main() -> None:
     """coachat: grouped purchasing for a cooperative of small businesses."""
 

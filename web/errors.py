@@ -37,6 +37,7 @@ from werkzeug.wrappers import Response
 from purchasing.errors import N_, Conflict, Invalid, Message, NotAllowed, NotFound, Refused
 from web import db
 from web.i18n import translate
+from web.params import BadParameter
 
 
 def init_app(app: Flask) -> None:
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
         (NotAllowed, _not_allowed),
         (Refused, _refused),
         (CSRFError, _csrf),
+        (BadParameter, _bad_parameter),
         (403, _forbidden),
         (413, _too_large),
         (429, _too_many),
@@ -153,6 +155,10 @@ def _refused(error: Refused) -> tuple[str, int]:
 
 def _csrf(_error: CSRFError) -> tuple[str, int]:
     return _page(400, "csrf")
+
+
+def _bad_parameter(error: BadParameter) -> tuple[str, int]:
+    return _page(400, message=translate(error.message))
 
 
 def _forbidden(_error: Exception) -> tuple[str, int]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Response, current_app
 
+from infrastructure.csv_file import CONTENT_TYPE as CSV_CONTENT_TYPE
 from infrastructure.smtp import SmtpSettings
 from purchasing.models import PurchaseOrder
 from purchasing.orders.confirmations import answer_token
@@ -63,4 +64,4 @@ def order_file(order_id: int, kind: str) -> Response:
     files = order_files(session, order_by_id(session, order_id))
     if kind == "pdf":
         return download(files.pdf, files.pdf_name, "application/pdf")
-    return download(files.csv, files.csv_name, "text/csv; charset=utf-8")
+    return download(files.csv, files.csv_name, CSV_CONTENT_TYPE)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, Response, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
@@ -60,6 +60,23 @@ def init_app(app: Flask) -> None:
     )
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
+    app.after_request(_private_answers_are_not_kept)
+
+
+def _private_answers_are_not_kept(response: Response) -> Response:
+    """What a signed-in person or an API token reads (their needs, statements and their files,
+    tokens, account, and every other page behind the sign-in) is never kept by a browser's or a
+    proxy's cache, where the next user of the machine could find it."""
+    from flask_login import current_user
+
+    if request.endpoint in ("static", "guide.image"):
+        return response  # the same for everyone
+    signed_in = g.get("api_user") is not None or (
+        "_user_id" in session and current_user.is_authenticated
+    )
+    if signed_in:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def account_key() -> str:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from persistence import utcnow
 from persistence.audit import Actor, record_event
+from persistence.ids import parse_id
 from persistence.jobs import Job, active_job, enqueue
 from persistence.pages import Page, paginate
 from purchasing.clock import cooperative_today
@@ -86,9 +87,8 @@ def job_by_id(session: Session, job_id: int) -> Job:
 def scenario_of(batch: Batch, number: object) -> Scenario:
     """The batch's scenario numbered `number` (as typed); `Invalid` on `scenario` otherwise."""
     text = str(number or "").strip()
-    found = None
-    if text.isdigit():
-        found = next((s for s in batch.scenarios if s.number == int(text)), None)
+    wanted = parse_id(text)
+    found = next((s for s in batch.scenarios if s.number == wanted), None)
     if found is None:
         raise Invalid(
             {"scenario": Message(N_("This batch has no scenario %(number)s."), {"number": text})}

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from persistence.audit import record_event
+from persistence.ids import parse_id
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import COMMENT_MAX, DeliverySite, Need, User
 from purchasing.parsing import parse_date, parse_decimal
@@ -59,8 +60,8 @@ def read_need(
     product_id_raw = str(raw.get("product_id") or "").strip()
     free_text = str(raw.get("free_text") or "").strip()
     if product_id_raw:
-        if product_id_raw.isdigit():
-            product = session.get(Product, int(product_id_raw))
+        if (product_id := parse_id(product_id_raw)) is not None:
+            product = session.get(Product, product_id)
         if product is None or not product.active:
             errors["product_id"] = Message(N_("This product is not in the catalog."))
     elif not free_text:
@@ -109,8 +110,8 @@ def read_need(
 
     site: DeliverySite | None = None
     site_raw = str(raw.get("delivery_site_id") or "").strip()
-    if site_raw.isdigit():
-        site = session.get(DeliverySite, int(site_raw))
+    if (site_id := parse_id(site_raw)) is not None:
+        site = session.get(DeliverySite, site_id)
     if site is None or site.member_id != member_id or not site.active:
         errors["delivery_site_id"] = Message(N_("Choose one of your delivery sites."))
 

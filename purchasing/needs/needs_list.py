@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from persistence.ids import parse_id, parse_page
 from purchasing.errors import N_, Invalid, Message
 from purchasing.models import NEED_STATUSES, Allocation, Need, User
 from suppliers.models import Product
@@ -54,10 +55,10 @@ def read_filter(raw: Mapping[str, object]) -> NeedFilter:
         text = str(raw.get(name) or "").strip()
         if not text:
             return None
-        if not text.isdigit() or int(text) < 1:
+        value = parse_page(text) if name == "page" else parse_id(text)
+        if value is None:
             errors[name] = message
-            return None
-        return int(text)
+        return value
 
     member_id = number("member", Message(N_("Choose a member from the list.")))
     product_id = number("product", Message(N_("Choose a product from the list.")))

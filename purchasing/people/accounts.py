@@ -13,6 +13,7 @@ from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Invalid, Message, NotFound
 from purchasing.models import ROLES, DeliverySite, Member, User
 from purchasing.people.passwords import check_password, hash_password, password_weakness
+from purchasing.people.tokens import revoke_all_tokens
 from purchasing.permissions import MANAGE_MEMBERS, MANAGE_USERS, require
 from suppliers.siret import siret_is_valid
 
@@ -265,9 +266,15 @@ def update_user(session: Session, user_id: int, values: UserValues, *, actor: Ac
     user = user_by_id(session, user_id)
     _check_user(session, values, user_id)
     _check_admins_remain(session, user, values, actor)
+    reopened = values.active and not user.active
     if values.password is not None or not values.active:
         # A new password or a closed account ends the sessions opened before.
         user.auth_generation += 1
+    if values.password is not None or not values.active or reopened:
+        # ... and the API tokens with them: whoever the password was taken from loses both.
+        # Reopening an account revokes the tokens a closing of old may have left.
+        reason = "closed" if not values.active else "password" if values.password else "reopened"
+        revoke_all_tokens(session, user, reason, actor=actor)
     user.email = values.email.strip().lower()
     user.name = values.name.strip()
     user.role = values.role

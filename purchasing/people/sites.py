@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from persistence import by_name
 from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
-from purchasing.models import DeliverySite, Member, Need
+from purchasing.models import DeliverySite, Member, Need, User
 from purchasing.parsing import parse_decimal
 from purchasing.permissions import MANAGE_MEMBERS, require
 
@@ -172,3 +173,17 @@ def open_sites_of(session: Session, member_id: int) -> list[DeliverySite]:
             .order_by(DeliverySite.id)
         )
     )
+
+
+def sites_for(session: Session, user: User) -> list[DeliverySite]:
+    """The open delivery sites a need of `user` may name: their company's, or every member's
+    for a lead (who submits needs on a member's behalf), by member then name."""
+    query = (
+        select(DeliverySite)
+        .join(Member)
+        .where(DeliverySite.active.is_(True))
+        .order_by(by_name(Member.name), by_name(DeliverySite.name), DeliverySite.id)
+    )
+    if not user.is_lead:
+        query = query.where(DeliverySite.member_id == user.member_id)
+    return list(session.scalars(query))

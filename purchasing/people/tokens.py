@@ -2,7 +2,9 @@
 
 A token is a high-entropy random secret. Only its SHA-256 hash is stored, so a copy of the
 database does not give access to the API; its first characters are kept in clear so that the
-owner can tell tokens apart. A token works until it expires or is revoked.
+owner can tell tokens apart. A token works until it expires or is revoked; a new password or a
+closed account revokes every token of the account, as it ends its browser sessions, so that
+reopening the account does not bring the old tokens back.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from persistence import utcnow
-from persistence.audit import record_event
+from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import ApiToken, User
 from purchasing.permissions import MANAGE_OWN_TOKENS, require
@@ -118,6 +120,24 @@ def revoke_token(
     session.flush()
     record_event(session, "api_token.revoke", "api_token", token.id, actor=actor, name=token.name)
     return token
+
+
+def revoke_all_tokens(
+    session: Session, user: User, reason: str, *, actor: Actor | None, now: datetime | None = None
+) -> int:
+    """Every token of `user` still in use is revoked (`reason`: "password", "closed" or
+    "reopened"); returns how many."""
+    now = now or utcnow()
+    ended = active_tokens(session, user, now)
+    for token in ended:
+        token.revoked_at = now
+    session.flush()
+    for token in ended:
+        record_event(
+            session, "api_token.revoke", "api_token", token.id, actor=actor,
+            name=token.name, reason=reason,
+        )  # fmt: skip
+    return len(ended)
 
 
 def user_for_token(session: Session, secret: str, now: datetime | None = None) -> User | None:

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from suppliers.catalog_file.size import SizeProblem, check_workbook, limited
 from suppliers.catalog_file.values import Cell, is_blank
 
 DELIMITERS = (";", ",", "\t", "|")
@@ -165,7 +166,9 @@ def _read_csv(
         )
     table = Table(format="csv", encoding=encoding, delimiter=delimiter)
     try:
-        _fill(table, _csv_records(text, delimiter), keep)
+        _fill(table, limited(_csv_records(text, delimiter), filename), keep)
+    except SizeProblem as problem:
+        raise FileProblem(problem.code, problem.message) from None
     except csv.Error as error:
         raise FileProblem("unreadable", f"« {filename} » est un CSV illisible : {error}") from None
     return table
@@ -246,6 +249,14 @@ def _read_workbook(
     # A few megabytes of XLSX can unpack to gigabytes of XML; refuse before parsing.
     if unpacked > 40 * len(data) + 50_000_000:
         raise FileProblem("too_large", f"« {filename} » est trop volumineux une fois décompressé")
+    try:
+        check_workbook(archive, filename)
+    except SizeProblem as problem:
+        raise FileProblem(problem.code, problem.message) from None
+    except Exception as error:  # a damaged sheet: openpyxl would not read it either
+        raise FileProblem(
+            "unreadable", f"« {filename} » est un classeur Excel illisible ({error})"
+        ) from None
     import openpyxl  # imported here: CSV-only imports do not pay for it
 
     try:

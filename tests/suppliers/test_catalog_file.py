@@ -4,6 +4,9 @@ is imported until the file is right."""
 from __future__ import annotations
 
 import io
+import tracemalloc
+import zipfile
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -686,3 +689,74 @@ def test_text_that_is_not_a_number_is_refused(written: str):
 )
 def test_dates_are_read_day_first_iso_or_from_excel(written: object, day: date):
     assert parse_date(written) == day  # type: ignore[arg-type]
+
+
+def _peak_megabytes(read: Callable[[], CatalogFile]) -> tuple[CatalogFile, float]:
+    tracemalloc.start()
+    try:
+        catalog = read()
+        return catalog, tracemalloc.get_traced_memory()[1] / 1_048_576
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_price_list_wider_than_the_column_limit_is_refused_with_its_width():
+    catalog = read([["A1", "Ramette", "5", "4,20", *["x"] * 200]], [*HEADER, *["Colonne"] * 200])
+
+    assert [e.code for e in catalog.file_errors] == ["too_wide"]
+    assert "204 colonnes ou plus (ligne 1)" in catalog.file_errors[0].message
+    assert read(good_rows(3), [*HEADER, *["Note"] * 196]).ok  # 200 columns are accepted
+
+
+def test_a_million_columns_in_two_megabytes_are_refused_without_reading_them_whole():
+    data = ";".join(["Réf.", "Désignation", *["x"] * 1_000_000]).encode() + b"\r\nA1;Ramette\r\n"
+
+    catalog, peak = _peak_megabytes(lambda: read_catalog(data, "tarifs.csv"))
+
+    assert [e.code for e in catalog.file_errors] == ["too_wide"]
+    assert peak < 100
+
+
+def test_a_csv_with_more_cells_than_the_limit_is_refused(monkeypatch):
+    from suppliers.catalog_file import size
+
+    monkeypatch.setattr(size, "MAX_CELLS", 100)
+    catalog = read(good_rows(30))
+
+    assert [e.code for e in catalog.file_errors] == ["too_many_cells"]
+    assert read(good_rows(20)).ok  # 21 rows of 4 cells
+
+
+def _workbook_with_row(row_xml: str) -> bytes:
+    """A real workbook whose first sheet's data is replaced by `row_xml` then a price row."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_file([["A1", "Ramette", 5, 4.2]])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = content.decode()
+                start = text.index("<sheetData>") + len("<sheetData>")
+                content = (text[:start] + row_xml + text[start:]).encode()
+            target.writestr(item, content)
+    return buffer.getvalue()
+
+
+def test_a_small_workbook_with_300000_cells_in_one_row_is_refused_without_reading_it():
+    cells = "".join(f'<c t="n"><v>{n % 10}</v></c>' for n in range(300_000))
+    data = _workbook_with_row(f'<row r="1">{cells}</row>')
+    assert len(data) < 200_000
+
+    catalog, peak = _peak_megabytes(lambda: read_catalog(data, "tarifs.xlsx"))
+
+    assert [e.code for e in catalog.file_errors] == ["too_wide"]
+    assert peak < 100
+
+
+def test_a_workbook_with_one_cell_in_a_far_column_is_refused_as_too_wide():
+    data = _workbook_with_row('<row r="1"><c r="XFD1" t="n"><v>1</v></c></row>')
+
+    catalog = read_catalog(data, "tarifs.xlsx")
+
+    assert [e.code for e in catalog.file_errors] == ["too_wide"]
+    assert "16384 colonnes" in catalog.file_errors[0].message

@@ -57,3 +57,67 @@ def test_a_token_needs_a_name_and_someone_elses_token_cannot_be_revoked(signed_i
     assert client.post(f"/account/tokens/{theirs.id}/revoke").status_code == 404
     session.expire_all()
     assert session.get(ApiToken, theirs.id).revoked_at is None
+
+
+def _account_form(user, **changes):  # type: ignore[no-untyped-def]
+    form = {
+        "email": user.email,
+        "name": user.name,
+        "role": user.role,
+        "member_id": str(user.member_id or ""),
+        "active": "y",
+    }
+    return {key: value for key, value in {**form, **changes}.items() if value is not None}
+
+
+def test_a_new_password_or_a_closed_account_ends_the_api_tokens_and_reopening_does_not_revive_them(
+    signed_in, make, session
+):
+    from purchasing.people.tokens import create_token
+
+    user = make.user("member")
+    admin = make.user("admin")
+    first = create_token(session, "tableur", 90, actor=user).secret
+    client = signed_in(admin)
+    api = {"Authorization": f"Bearer {first}"}
+    assert client.get("/api/v1/needs", headers=api).status_code == 200
+
+    renamed = client.post(f"/admin/users/{user.id}", data=_account_form(user, name="Marie D."))
+    assert renamed.status_code == 302
+    assert client.get("/api/v1/needs", headers=api).status_code == 200  # no password changed
+
+    new_password = _account_form(user, password="un tout nouveau mot de passe")
+    assert client.post(f"/admin/users/{user.id}", data=new_password).status_code == 302
+    assert client.get("/api/v1/needs", headers=api).status_code == 401
+
+    second = create_token(session, "script", 30, actor=user).secret
+    session.commit()
+    api = {"Authorization": f"Bearer {second}"}
+    assert client.get("/api/v1/needs", headers=api).status_code == 200
+    closed = client.post(f"/admin/users/{user.id}", data=_account_form(user, active=None))
+    assert closed.status_code == 302
+    assert client.get("/api/v1/needs", headers=api).status_code == 401
+    reopened = client.post(f"/admin/users/{user.id}", data=_account_form(user))
+    assert reopened.status_code == 302
+    assert client.get("/api/v1/needs", headers=api).status_code == 401
+
+    session.expire_all()
+    reasons = session.scalars(
+        select(AuditEvent.details).where(AuditEvent.action == "api_token.revoke")
+    ).all()
+    assert [details["reason"] for details in reasons] == ["password", "closed"]
+
+
+def test_tokens_left_working_by_an_account_closed_before_are_revoked_when_it_reopens(
+    signed_in, make, session
+):
+    from purchasing.people.tokens import create_token
+
+    user = make.user("member")
+    admin = make.user("admin")
+    secret = create_token(session, "ancien", 90, actor=user).secret
+    user.active = False  # closed before tokens were revoked with the account
+    client = signed_in(admin)
+    assert client.post(f"/admin/users/{user.id}", data=_account_form(user)).status_code == 302
+    api = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/v1/needs", headers=api).status_code == 401

@@ -306,3 +306,52 @@ def test_a_fractional_quantity_of_a_counted_product_is_refused_naming_the_step(
     assert "il se livre par 1" in str(message)
     session.expire_all()
     assert session.scalar(select(func.count(Need.id)).where(Need.quantity == Decimal("2.5"))) == 0
+
+
+def test_the_api_documentation_page_renders_its_markdown(client):
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    assert "<code>Authorization: Bearer coa_…</code>" in page
+    assert "*API tokens*" not in page and "<em>API tokens</em>" in page
+    assert "`" not in page.split("<main>", 1)[1]
+
+
+def test_a_negative_quantity_is_answered_by_the_rule_not_by_how_to_write_a_number(
+    client, world, today
+):
+    for quantity in ("-4", "0"):
+        answer = client.post(
+            "/api/v1/needs",
+            json=need_body(world, today, quantity=quantity),
+            headers=world.headers("member", "en"),
+        )
+        assert answer.status_code == 422
+        assert answer.get_json()["error"]["fields"]["quantity"] == (
+            "The quantity must be more than zero."
+        )
+    ceiling = client.post(
+        "/api/v1/needs",
+        json=need_body(world, today, price_ceiling="-2.50"),
+        headers=world.headers("member", "en"),
+    )
+    assert ceiling.get_json()["error"]["fields"]["price_ceiling"] == "Must be zero or more."
+
+
+def test_a_member_lists_its_companys_open_sites_to_name_one_in_a_need(
+    client, world, session, today
+):
+    from purchasing.models import DeliverySite
+
+    mine = world.member.member
+    closed = DeliverySite(name="Ancien dépôt", town="Nancy", latitude=48.7, longitude=6.2)
+    closed.active = False
+    mine.sites.append(closed)
+    session.commit()
+    listed = client.get("/api/v1/sites", headers=world.headers("member"))
+    assert listed.status_code == 200
+    assert [(s["id"], s["member_id"]) for s in listed.get_json()] == [(mine.sites[0].id, mine.id)]
+    body = need_body(world, today, delivery_site_id=listed.get_json()[0]["id"])
+    assert (
+        client.post("/api/v1/needs", json=body, headers=world.headers("member")).status_code == 201
+    )
+    everyone = client.get("/api/v1/sites", headers=world.headers("lead")).get_json()
+    assert {s["member_id"] for s in everyone} == {mine.id, world.other_member.member_id}

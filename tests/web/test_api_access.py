@@ -61,6 +61,7 @@ ROUTES = {
     ("GET", "/api/v1/statements/<batch_id>"): OWN_STATEMENT,
     ("GET", "/api/v1/statements/<batch_id>.pdf"): OWN_STATEMENT,
     ("GET", "/api/v1/statements/<batch_id>.csv"): OWN_STATEMENT,
+    ("GET", "/api/v1/sites"): MEMBERS,
 }
 
 ALLOWED = "allowed"  # past the role check: 2xx, or a refusal about the request itself

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -60,3 +63,43 @@ def test_demo_load_twice_loads_once(tmp_path, monkeypatch):
     second = run(url, "demo", "load", monkeypatch=monkeypatch)
     assert "21 members" in first.output
     assert "already loaded" in second.output
+
+
+def _one_line_refusal(result) -> str:  # type: ignore[no-untyped-def]
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("coachat: "), result.stderr
+    return lines[0]
+
+
+def test_every_command_that_writes_a_file_refuses_a_missing_folder_in_one_line(
+    database_url, engine, monkeypatch, tmp_path
+):
+    problem = tmp_path / "problem.json"
+    example = (Path(__file__).parents[2] / "docs" / "optimizer.md").read_text(encoding="utf-8")
+    found = re.search(r"<!-- example-problem -->\s*```json\n(.*?)```", example, re.S)
+    assert found is not None
+    problem.write_text(found.group(1), encoding="utf-8")
+    missing = tmp_path / "missing-folder"
+    for args in (
+        ["orders", "pdf", "1", "-o", f"{missing}/po.csv"],
+        ["needs", "export-problem", "-o", f"{missing}/problem.json"],
+        ["backup", f"{missing}/coachat.db"],
+        ["optimize", str(problem), "-o", f"{missing}/result.json"],
+    ):
+        line = _one_line_refusal(run(database_url, *args, monkeypatch=monkeypatch))
+        assert "missing-folder" in line, (args, line)
+    assert not missing.exists()
+
+
+def test_an_id_the_database_cannot_hold_is_a_usage_error_in_one_line(
+    database_url, monkeypatch, tmp_path
+):
+    for args in (
+        ["orders", "pdf", "99999999999999999999", "-o", str(tmp_path / "po.pdf")],
+        ["orders", "list", "--batch", "²"],
+        ["batches", "show", "0"],
+    ):
+        line = _one_line_refusal(run(database_url, *args, monkeypatch=monkeypatch))
+        assert "is not an id" in line, line

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from purchasing.models import Need
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 
 
 @pytest.fixture
@@ -239,3 +239,42 @@ def test_the_language_switch_needs_a_csrf_token(csrf_app):
     switched = client.post("/language/en", data={"next": "/login", "csrf_token": token})
     assert switched.status_code == 302
     assert "Sign in" in client.get("/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_personal_pages_and_files_are_never_cached_and_static_files_may_be(app, session, make):
+    from tests.web.api_world import add_order, build_world
+
+    world = build_world(session, make)
+    add_order(session, world)
+    batch, member = world.batch.id, world.member.member_id
+    client = app.test_client()
+    sign_in(client, world.member)
+    for path in (
+        "/needs/",
+        f"/needs/{world.need.id}",
+        f"/needs/{world.need.id}/edit",
+        "/needs/new",
+        f"/statements/{batch}/{member}",
+        f"/statements/{batch}/{member}.pdf",
+        f"/statements/{batch}/{member}.csv",
+        "/account/tokens",
+    ):
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        assert answer.headers.get("Cache-Control") == "no-store", path
+    for path in ("/api/v1/needs", f"/api/v1/statements/{batch}", f"/api/v1/statements/{batch}.csv"):
+        answer = client.get(path, headers=world.headers("member"))
+        assert answer.status_code == 200, path
+        assert answer.headers.get("Cache-Control") == "no-store", path
+    static = client.get("/static/style.css")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_a_method_an_address_does_not_take_is_answered_with_the_methods_it_takes(client):
+    page = client.delete("/login")
+    assert page.status_code == 405 and set(page.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    api = client.put("/api/v1/rounds")
+    assert api.status_code == 405 and "GET" in api.headers["Allow"]
+    assert api.get_json()["error"]["code"] == "method_not_allowed"

@@ -51,7 +51,7 @@ def create() -> ResponseReturnValue:
     return page, status, {"Cache-Control": "no-store"}
 
 
-@blueprint.post("/tokens/<int:token_id>/revoke")
+@blueprint.post("/tokens/<id:token_id>/revoke")
 @login_required
 def revoke(token_id: int) -> ResponseReturnValue:
     try:

@@ -53,7 +53,7 @@ def _member_values(form: MemberForm) -> MemberValues:
 
 
 @blueprint.route("/members/new", methods=["GET", "POST"])
-@blueprint.route("/members/<int:member_id>", methods=["GET", "POST"])
+@blueprint.route("/members/<id:member_id>", methods=["GET", "POST"])
 @role_required("admin")
 def member(member_id: int | None = None):
     session = db.session()
@@ -85,7 +85,7 @@ def users():
 
 
 @blueprint.route("/users/new", methods=["GET", "POST"])
-@blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
+@blueprint.route("/users/<id:user_id>", methods=["GET", "POST"])
 @role_required("admin")
 def user(user_id: int | None = None):
     session = db.session()

@@ -19,8 +19,8 @@ from web.admin.forms import SiteForm
 from web.errors import errors_on_form, refusal
 
 
-@blueprint.route("/members/<int:member_id>/sites/new", methods=["GET", "POST"])
-@blueprint.route("/sites/<int:site_id>", methods=["GET", "POST"])
+@blueprint.route("/members/<id:member_id>/sites/new", methods=["GET", "POST"])
+@blueprint.route("/sites/<id:site_id>", methods=["GET", "POST"])
 @role_required("admin")
 def site(member_id: int | None = None, site_id: int | None = None) -> ResponseReturnValue:
     session = db.session()
@@ -43,13 +43,13 @@ def site(member_id: int | None = None, site_id: int | None = None) -> ResponseRe
     return render_template("admin/site.html", form=form, site=existing, member=member), status
 
 
-@blueprint.post("/sites/<int:site_id>/close")
+@blueprint.post("/sites/<id:site_id>/close")
 @role_required("admin")
 def close_site(site_id: int) -> ResponseReturnValue:
     return _set_active(site_id, False)
 
 
-@blueprint.post("/sites/<int:site_id>/open")
+@blueprint.post("/sites/<id:site_id>/open")
 @role_required("admin")
 def open_site(site_id: int) -> ResponseReturnValue:
     return _set_active(site_id, True)
@@ -70,7 +70,7 @@ def _set_active(site_id: int, active: bool) -> ResponseReturnValue:
     return redirect(back)
 
 
-@blueprint.post("/sites/<int:site_id>/collection-point")
+@blueprint.post("/sites/<id:site_id>/collection-point")
 @role_required("admin")
 def declare_point(site_id: int) -> ResponseReturnValue:
     session = db.session()

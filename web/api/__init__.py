@@ -16,8 +16,9 @@ from flask_smorest import Api, Blueprint
 from web.api.schemas import DecimalString, ErrorSchema
 
 PREFIX = "/api/v1"
-ID = "int(min=1, max=2147483647)"
-"""The URL converter of an id: numbers beyond what the database stores are not found."""
+ID = "id"
+"""The URL converter of an id (`web.params.IdConverter`): numbers beyond what the database
+stores are not found."""
 
 
 class CoachatApi(Api):
@@ -69,6 +70,7 @@ def init_app(app: Flask) -> None:
         needs,
         orders,
         rounds,
+        sites,
         statements,
     )
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import markdown
 from flask import Blueprint, current_app, render_template
+from markupsafe import Markup
 
 pages = Blueprint("api_docs", __name__, template_folder="templates")
 
@@ -24,4 +26,13 @@ def documentation() -> str:
         for method in METHODS
         if (operation := item.get(method))
     ]
-    return render_template("api/docs.html", spec=spec, operations=operations)
+    return render_template("api/docs.html", spec=spec, operations=operations, rendered=_rendered)
+
+
+def _rendered(text: str | None, *, inline: bool = False) -> Markup:
+    """A description of the OpenAPI document (Markdown, written in this code base) as HTML;
+    `inline`: one paragraph's content, for a line of a list."""
+    html = markdown.markdown(text or "")
+    if inline and html.count("<p>") == 1:
+        html = html.removeprefix("<p>").removesuffix("</p>")
+    return Markup(html)

@@ -94,7 +94,12 @@ def http_error(error: HTTPException) -> Response:
     if status == 400 and fields:
         fields = {}
     default = CODES.get(status, ("", error.description or ""))[1]
-    return body(status, gettext(default) if default else "", fields)
+    response = body(status, gettext(default) if default else "", fields)
+    if status == 405:  # which methods the address takes, as HTTP requires
+        response.headers.update(
+            {k: v for k, v in error.get_headers() if k == "Allow"}  # type: ignore[arg-type]
+        )
+    return response
 
 
 def _flatten(messages: Any, prefix: str, into: dict[str, str]) -> None:

@@ -64,7 +64,9 @@ class NeedIn(Schema):
 
     product_id = Id(allow_none=True)
     free_text = fields.String(validate=validate.Length(max=300))
-    quantity = DecimalString(required=True, metadata={"examples": ["40", "2.5"]})
+    quantity = DecimalString(
+        rules_check_sign=True, required=True, metadata={"examples": ["40", "2.5"]}
+    )
     unit = fields.String(
         validate=validate.OneOf(UNITS),
         metadata={"description": "Ignored when a product is named: the product's unit."},

@@ -10,20 +10,31 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, missing, validate
 
+from persistence.ids import MAX_ID
 from purchasing.errors import N_
 
-MAX_ID = 2_147_483_647
 MAX_PER_PAGE = 100
 DECIMAL = r"^-?[0-9]{1,12}(\.[0-9]{1,4})?$"
 POSITIVE_DECIMAL = r"^[0-9]{1,12}(\.[0-9]{1,4})?$"
+_SIGNED = re.compile(DECIMAL)
 
 
 class DecimalString(fields.Field):  # type: ignore[type-arg]
     """A decimal number written as a string with a decimal point (`"12.50"`), never a float:
-    money and quantities keep every cent."""
+    money and quantities keep every cent. Unless `signed`, a number below zero is refused for
+    what it is, or left to the use case's rule when `rules_check_sign`."""
 
-    def __init__(self, *, places: int | None = None, signed: bool = False, **kwargs: Any):
+    def __init__(
+        self,
+        *,
+        places: int | None = None,
+        signed: bool = False,
+        rules_check_sign: bool = False,
+        **kwargs: Any,
+    ):
         self.places = places
+        self.signed = signed
+        self.rules_check_sign = rules_check_sign
         metadata = kwargs.pop("metadata", {})
         metadata.setdefault("pattern", DECIMAL if signed else POSITIVE_DECIMAL)
         metadata.setdefault("examples", ["12.50"])
@@ -39,6 +50,14 @@ class DecimalString(fields.Field):  # type: ignore[type-arg]
         return f"{number:f}"
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        if not self.signed and isinstance(value, str) and _SIGNED.fullmatch(value):
+            # Well written but below zero: say what the number must be, not how to write it.
+            # Where the use case has its own rule for the number (a need's quantity is more
+            # than zero), that rule answers, as it does on the page.
+            if self.rules_check_sign:
+                return Decimal(value)
+            if Decimal(value) < 0:
+                raise ValidationError(N_("Must be zero or more."))
         if not isinstance(value, str) or not self.pattern.fullmatch(value):
             raise ValidationError(
                 N_('Write the number as a string with a decimal point, for example "12.50".')

@@ -9,12 +9,14 @@ from typing import Any
 from flask import Response
 from marshmallow import Schema, fields
 
+from infrastructure.csv_file import CONTENT_TYPE as CSV_CONTENT_TYPE
 from infrastructure.documents import statement_csv, statement_pdf
 from purchasing.statements.statements import Statement, statement_document, visible_statement
 from web import db
 from web.api import ID, blueprint
 from web.api.auth import caller, members_and_leads
 from web.api.schemas import DecimalString, Id
+from web.outgoing import download
 
 TAGS = ["statements"]
 
@@ -87,12 +89,6 @@ def show_statement(args: dict[str, Any], batch_id: int) -> Statement:
     return _statement(batch_id, args)
 
 
-def _file(data: bytes, name: str, mime: str) -> Response:
-    return Response(
-        data, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
-
-
 @blueprint.route(f"/statements/<{ID}:batch_id>.pdf", tags=TAGS)
 @members_and_leads
 @blueprint.arguments(StatementArgs, location="query")
@@ -106,7 +102,7 @@ def statement_as_pdf(args: dict[str, Any], batch_id: int) -> Response:
     """The statement as a PDF, as the member's page offers it."""
     found = _statement(batch_id, args)
     name = f"releve-{found.batch.id}-{found.member.id}.pdf"
-    return _file(statement_pdf(statement_document(found)), name, "application/pdf")
+    return download(statement_pdf(statement_document(found)), name, "application/pdf", private=True)
 
 
 @blueprint.route(f"/statements/<{ID}:batch_id>.csv", tags=TAGS)
@@ -122,4 +118,4 @@ def statement_as_csv(args: dict[str, Any], batch_id: int) -> Response:
     """The statement as a CSV for a French spreadsheet, as the member's page offers it."""
     found = _statement(batch_id, args)
     name = f"releve-{found.batch.id}-{found.member.id}.csv"
-    return _file(statement_csv(statement_document(found)), name, "text/csv; charset=utf-8")
+    return download(statement_csv(statement_document(found)), name, CSV_CONTENT_TYPE, private=True)

@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
 
+from infrastructure.csv_file import CONTENT_TYPE as CSV_CONTENT_TYPE
+from infrastructure.csv_file import csv_bytes
 from purchasing.audit_trail import AuditFilter, AuditRow, actions, audit_events, people
 from web import db
 from web.access import role_required
 from web.audit import blueprint
 from web.audit.labels import ACTION_LABELS
+from web.outgoing import download
+from web.params import id_arg
 
 PAGE_SIZE = 100
 
 
 def _filter() -> AuditFilter:
     args = request.args
-    person = args.get("person", "")
+    # A person is a user's id or the name of a process (the scheduler, the command line).
+    person = args.get("person", "").strip()
+    is_user = person[:1].isascii() and person[:1].isdigit()
     return AuditFilter(
-        person_id=int(person) if person.isdigit() else None,
-        process=person if person and not person.isdigit() else "",
+        person_id=id_arg("person") if is_user else None,
+        process=person if not is_user else "",
         action=args.get("action", ""),
         object_type=args.get("object", ""),
         object_id=args.get("object_id", ""),
@@ -54,22 +58,16 @@ def audit() -> ResponseReturnValue:
 
 
 def _csv(events: list[AuditRow]) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Date", "Personne", "Action", "Objet", "Identifiant", "Détails"])
+    rows: list[list[object]] = [["Date", "Personne", "Action", "Objet", "Identifiant", "Détails"]]
     for row in events:
-        writer.writerow(
+        rows.append(
             [
                 format_datetime(row.event.at, "yyyy-MM-dd HH:mm:ss"),
                 row.who,
                 str(ACTION_LABELS.get(row.event.action, row.event.action)),
                 row.event.object_type,
-                row.event.object_id if row.event.object_id is not None else "",
+                row.event.object_id,
                 json.dumps(row.event.details, ensure_ascii=False, sort_keys=True),
             ]
         )
-    return Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="journal.csv"'},
-    )
+    return download(csv_bytes(rows), "journal.csv", CSV_CONTENT_TYPE, private=True)

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin, current_user, login_required, login_user, logout_user
 
+from persistence.ids import parse_id
 from purchasing.models import User
 from purchasing.people.accounts import authenticate, end_sessions, record_sign_in
 from web import db, login_manager
@@ -34,9 +35,10 @@ def load_user(user_id: str) -> User | None:
     """The session's user, while the session belongs to the user's current generation: signing
     out or a new password raises it, which ends every session opened before."""
     number, _dot, generation = user_id.partition(".")
-    if not number.isdigit() or not generation.isdigit():
+    user_id_number = parse_id(number)
+    if user_id_number is None or not generation.isascii() or not generation.isdigit():
         return None
-    user = db.session().get(User, int(number))
+    user = db.session().get(User, user_id_number)
     if user is None or not user.active or user.auth_generation != int(generation):
         return None
     return user

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from purchasing.models import Batch
-from web.commands import acting_as, actor, transaction
+from web.commands import ID, acting_as, actor, transaction
 
 
 @click.group()
@@ -61,7 +61,7 @@ def _summary(batch: Batch) -> dict[str, Any]:
 
 
 @batches.command("show")
-@click.argument("batch_id", type=int)
+@click.argument("batch_id", type=ID)
 @click.option("--json", "as_json", is_flag=True, help="The whole batch as JSON.")
 def batches_show(batch_id: int, as_json: bool) -> None:
     """One batch: its scenarios and their indicators."""
@@ -131,7 +131,7 @@ def batches_scenario(batch_id: int, acting_email: str | None, **typed: object) -
 
 
 @batches.command("approve")
-@click.argument("batch_id", type=int)
+@click.argument("batch_id", type=ID)
 @click.option(
     "--scenario", "scenario_number", default="1", show_default=True, help="Scenario number."
 )
@@ -148,7 +148,7 @@ def batches_approve(batch_id: int, scenario_number: str, acting_email: str | Non
 
 
 @batches.command("reject")
-@click.argument("batch_id", type=int)
+@click.argument("batch_id", type=ID)
 @click.option("--comment", required=True, help="Why the batch is rejected.")
 @acting_as
 def batches_reject(batch_id: int, comment: str, acting_email: str | None) -> None:

@@ -35,6 +35,7 @@ from web.batches.labels import (
 )
 from web.errors import errors_on_form, refusal
 from web.i18n import money
+from web.params import id_arg
 
 
 @blueprint.get("/")
@@ -47,13 +48,13 @@ def index() -> ResponseReturnValue:
     )
 
 
-@blueprint.get("/<int:batch_id>")
+@blueprint.get("/<id:batch_id>")
 @role_required("lead")
 def show(batch_id: int) -> ResponseReturnValue:
     return _batch_page(batch_id)
 
 
-@blueprint.post("/<int:batch_id>/scenarios")
+@blueprint.post("/<id:batch_id>/scenarios")
 @role_required("lead")
 def rerun(batch_id: int) -> ResponseReturnValue:
     form = ScenarioForm()
@@ -72,7 +73,7 @@ def rerun(batch_id: int) -> ResponseReturnValue:
     return redirect(url_for("batches.show", batch_id=batch_id, scenario=scenario.number))
 
 
-@blueprint.post("/<int:batch_id>/frontier")
+@blueprint.post("/<id:batch_id>/frontier")
 @role_required("lead")
 def frontier(batch_id: int) -> ResponseReturnValue:
     try:
@@ -83,7 +84,7 @@ def frontier(batch_id: int) -> ResponseReturnValue:
     return redirect(url_for("batches.show", batch_id=batch_id, _anchor="frontier"))
 
 
-@blueprint.post("/<int:batch_id>/approve")
+@blueprint.post("/<id:batch_id>/approve")
 @role_required("lead")
 def approve(batch_id: int) -> ResponseReturnValue:
     number = request.form.get("scenario", "")
@@ -97,7 +98,7 @@ def approve(batch_id: int) -> ResponseReturnValue:
     return redirect(url_for("batches.show", batch_id=batch_id))
 
 
-@blueprint.post("/<int:batch_id>/reject")
+@blueprint.post("/<id:batch_id>/reject")
 @role_required("lead")
 def reject(batch_id: int) -> ResponseReturnValue:
     form = RejectForm()
@@ -116,10 +117,10 @@ def reject(batch_id: int) -> ResponseReturnValue:
 def _selected(batch: Batch, reviews: dict[int, batch_review.ScenarioReview]) -> int | None:
     """The scenario shown in detail: the one asked for, else the approved one, else the
     first computed."""
-    asked = request.args.get("scenario", "")
+    asked = id_arg("scenario")
     numbers = [scenario.number for scenario in batch.scenarios]
-    if asked.isdigit() and int(asked) in numbers:
-        return int(asked)
+    if asked in numbers:
+        return asked
     if batch.chosen is not None:
         return batch.chosen.number
     return min(reviews) if reviews else (numbers[0] if numbers else None)

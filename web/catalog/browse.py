@@ -10,14 +10,14 @@ from suppliers import catalog
 from web import db
 from web.catalog import blueprint
 from web.labels import UNIT_LABELS
+from web.params import id_arg
 
 
 @blueprint.get("/products")
 @login_required
 def products():
     text = request.args.get("q", "")[:100]
-    category = request.args.get("category", "")
-    category_id = int(category) if category.isdigit() else None
+    category_id = id_arg("category")
     session = db.session()
     return render_template(
         "catalog/products.html",
@@ -28,7 +28,7 @@ def products():
     )
 
 
-@blueprint.get("/products/<int:product_id>")
+@blueprint.get("/products/<id:product_id>")
 @login_required
 def product(product_id: int):
     session = db.session()
@@ -54,7 +54,7 @@ def suppliers():
     )
 
 
-@blueprint.get("/suppliers/<int:supplier_id>")
+@blueprint.get("/suppliers/<id:supplier_id>")
 @login_required
 def supplier(supplier_id: int):
     supplier, offers = catalog.supplier_offers(db.session(), supplier_id)

@@ -6,6 +6,7 @@ from flask import current_app, flash, jsonify, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from persistence.ids import parse_id
 from persistence.jobs import active_job
 from purchasing.batches.allocations import offers_in_use
 from purchasing.permissions import CHANGE_CATALOG
@@ -57,16 +58,16 @@ def import_new():
     session = db.session()
     suppliers = catalog.suppliers(session)
     if request.method == "POST":
-        supplier = request.form.get("supplier_id", "")
+        supplier = parse_id(request.form.get("supplier_id"))
         upload_file = request.files.get("file")
         try:
-            if not supplier.isdigit():
+            if supplier is None:
                 raise UploadRefused(Message(N_("Choose the supplier whose price list this is.")))
             if upload_file is None or not upload_file.filename:
                 raise UploadRefused(Message(N_("Choose a CSV or XLSX file.")))
             data = upload_file.read(_limits().max_bytes + 1)
             upload = start_upload(
-                session, int(supplier), upload_file.filename, data, _limits(), actor=current_user
+                session, supplier, upload_file.filename, data, _limits(), actor=current_user
             )
         except UploadRefused as refused:
             flash(translate(refused.message), "error")
@@ -76,7 +77,7 @@ def import_new():
     return render_template("catalog/imports/new.html", suppliers=suppliers)
 
 
-@blueprint.get("/imports/<int:upload_id>")
+@blueprint.get("/imports/<id:upload_id>")
 @allowed_to(CHANGE_CATALOG)
 def import_show(upload_id: int):
     session = db.session()
@@ -90,14 +91,14 @@ def import_show(upload_id: int):
     )
 
 
-@blueprint.get("/imports/<int:upload_id>/progress")
+@blueprint.get("/imports/<id:upload_id>/progress")
 @allowed_to(CHANGE_CATALOG)
 def import_progress(upload_id: int):
     upload = upload_by_id(db.session(), upload_id)
     return jsonify(status=upload.status, done=upload.progress_done, total=upload.progress_total)
 
 
-@blueprint.post("/imports/<int:upload_id>/mapping")
+@blueprint.post("/imports/<id:upload_id>/mapping")
 @allowed_to(CHANGE_CATALOG)
 def import_mapping(upload_id: int):
     session = db.session()
@@ -118,7 +119,7 @@ def import_mapping(upload_id: int):
     return redirect(url_for("catalog.import_show", upload_id=upload.id))
 
 
-@blueprint.post("/imports/<int:upload_id>/confirm")
+@blueprint.post("/imports/<id:upload_id>/confirm")
 @allowed_to(CHANGE_CATALOG)
 def import_confirm(upload_id: int):
     try:
@@ -147,7 +148,7 @@ def import_confirm(upload_id: int):
     return redirect(url_for("catalog.import_show", upload_id=upload_id))
 
 
-@blueprint.post("/imports/<int:upload_id>/undo")
+@blueprint.post("/imports/<id:upload_id>/undo")
 @allowed_to(CHANGE_CATALOG)
 def import_undo(upload_id: int):
     session = db.session()
@@ -183,7 +184,7 @@ def matches():
     )
 
 
-@blueprint.post("/matches/<int:match_id>")
+@blueprint.post("/matches/<id:match_id>")
 @allowed_to(CHANGE_CATALOG)
 def match_resolve(match_id: int):
     session = db.session()
@@ -191,8 +192,8 @@ def match_resolve(match_id: int):
     try:
         if choice == "new":
             resolve_match(session, match_id, None, actor=current_user)
-        elif choice.isdigit():
-            resolve_match(session, match_id, int(choice), actor=current_user)
+        elif (product_id := parse_id(choice)) is not None:
+            resolve_match(session, match_id, product_id, actor=current_user)
         else:
             raise ReviewRefused(Message(N_("Choose a product, or make it a new one.")))
     except ReviewRefused as refused:

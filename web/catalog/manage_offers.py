@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,10 +22,11 @@ from web.catalog.editing import form_page, given, pad
 from web.catalog.forms import OfferForm
 from web.errors import errors_on_form
 from web.i18n import translate
+from web.params import id_arg
 
 
 @blueprint.route("/offers/new", methods=["GET", "POST"])
-@blueprint.route("/offers/<int:offer_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/offers/<id:offer_id>/edit", methods=["GET", "POST"])
 @allowed_to(CHANGE_CATALOG)
 def edit_offer(offer_id: int | None = None):
     session = db.session()
@@ -35,8 +36,8 @@ def edit_offer(offer_id: int | None = None):
     list_errors: dict[str, str] = {}
     if not form.is_submitted():
         if existing is None:
-            form.supplier_id.data = request.args.get("supplier", type=int)
-            form.product_id.data = request.args.get("product", type=int)
+            form.supplier_id.data = id_arg("supplier")
+            form.product_id.data = id_arg("product")
         else:
             form.vat_rate.data = _rate_key(existing.vat_rate)
         pad(form.tiers, len(existing.tiers) if existing else 0)
@@ -62,7 +63,7 @@ def edit_offer(offer_id: int | None = None):
     )
 
 
-@blueprint.post("/offers/<int:offer_id>/deactivate")
+@blueprint.post("/offers/<id:offer_id>/deactivate")
 @allowed_to(CHANGE_CATALOG)
 def deactivate_offer(offer_id: int):
     offer = offers.deactivate_offer(db.session(), offer_id, actor=current_user)
@@ -70,7 +71,7 @@ def deactivate_offer(offer_id: int):
     return redirect(url_for("catalog.supplier", supplier_id=offer.supplier_id))
 
 
-@blueprint.post("/offers/<int:offer_id>/reactivate")
+@blueprint.post("/offers/<id:offer_id>/reactivate")
 @allowed_to(CHANGE_CATALOG)
 def reactivate_offer(offer_id: int):
     offer = offers.reactivate_offer(db.session(), offer_id, actor=current_user)

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from persistence.ids import parse_id
 from purchasing.needs.products import change_product, merge_products
 from purchasing.permissions import CHANGE_CATALOG
 from suppliers import catalog
@@ -33,7 +34,7 @@ def product_choices(form: ProductForm) -> None:
 
 
 @blueprint.route("/products/new", methods=["GET", "POST"])
-@blueprint.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/products/<id:product_id>/edit", methods=["GET", "POST"])
 @allowed_to(CHANGE_CATALOG)
 def edit_product(product_id: int | None = None) -> ResponseReturnValue:
     session = db.session()
@@ -65,16 +66,16 @@ def edit_product(product_id: int | None = None) -> ResponseReturnValue:
     return form_page("catalog/manage/product_form.html", form, product=existing)
 
 
-@blueprint.post("/products/<int:product_id>/merge")
+@blueprint.post("/products/<id:product_id>/merge")
 @allowed_to(CHANGE_CATALOG)
 def merge_product(product_id: int) -> ResponseReturnValue:
     form = MergeForm()
-    choice = form.merged_id.data or ""
+    choice = parse_id(form.merged_id.data)
     back = url_for("catalog.product", product_id=product_id)
     try:
-        if not choice.isdigit():
+        if choice is None:
             raise Invalid({"merged_id": Message(N_("Choose another product to merge."))})
-        offers, needs = merge_products(db.session(), product_id, int(choice), actor=current_user)
+        offers, needs = merge_products(db.session(), product_id, choice, actor=current_user)
     except (Invalid, Conflict) as error:
         return refusal(error, back)
     flash(

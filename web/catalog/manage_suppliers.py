@@ -25,7 +25,7 @@ from web.errors import errors_on_form
 
 
 @blueprint.route("/suppliers/new", methods=["GET", "POST"])
-@blueprint.route("/suppliers/<int:supplier_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/suppliers/<id:supplier_id>/edit", methods=["GET", "POST"])
 @allowed_to(CHANGE_CATALOG)
 def edit_supplier(supplier_id: int | None = None):
     session = db.session()

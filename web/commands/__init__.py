@@ -7,15 +7,19 @@ same use cases as the pages, and prints the result.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy.orm import Session
 
 from persistence import create_engine_for, make_session_factory, unit_of_work
 from persistence.audit import COMMAND_LINE, Actor
+from persistence.ids import parse_id
 from purchasing.errors import Invalid, NotFound, Refused
 from purchasing.people.accounts import user_by_email
 from web.config import from_environment
@@ -29,6 +33,53 @@ acting_as = click.option(
         "trail as theirs (default: the command line, which acts for the cooperative)."
     ),
 )
+
+
+class IdType(click.ParamType):  # type: ignore[type-arg]
+    """An id as the database stores it (see `persistence.ids`): anything else is a usage error."""
+
+    name = "id"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        found = parse_id(value)
+        if found is None:
+            self.fail(f"{value!r} is not an id (a whole number from 1).", param, ctx)
+        return found
+
+
+ID = IdType()
+
+
+class OutputFile(click.Path):
+    """A file to write: its folder must exist and be writable, checked before any work."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = Path(os.fsdecode(super().convert(value, param, ctx)))
+        folder = path.parent
+        if not folder.is_dir():
+            self.fail(f"the folder {str(folder)!r} does not exist.", param, ctx)
+        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            self.fail(f"{str(path)!r} cannot be written.", param, ctx)
+        return path
+
+
+class Commands(click.Group):
+    """The `coachat` group: a misused command (a bad argument, a file that cannot be read or
+    written) ends with one line saying what is wrong and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as error:
+            click.echo(f"coachat: {error.format_message()}", err=True)
+            ctx.exit(2)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"coachat: {where}{error.strerror or error}", err=True)
+            ctx.exit(2)
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from web.commands import transaction
+from web.commands import OutputFile, transaction
 from web.config import from_environment
 
 
@@ -26,7 +26,7 @@ def db_upgrade(revision: str) -> None:
 
 
 @click.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=OutputFile())
 def backup_command(file: Path) -> None:
     """Write a consistent copy of the database to FILE, even while coachat runs."""
     from persistence.backup import BackupFailed, backup
@@ -39,7 +39,7 @@ def backup_command(file: Path) -> None:
 
 
 @click.command("restore")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore_command(file: Path, yes: bool) -> None:
     """Replace the database's content with the backup in FILE (stop coachat first)."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import click
 
-from web.commands import transaction
+from web.commands import OutputFile, transaction
 
 
 @click.group()
@@ -15,15 +16,13 @@ def needs() -> None:
 
 
 @needs.command("export-problem")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
-)
+@click.option("-o", "--output", type=OutputFile(), help="File to write (default: stdout).")
 @click.option("--order-date", type=click.DateTime(["%Y-%m-%d"]), help="Default: today.")
 @click.option("--cost", help="Weight of cost, in percent (the three weights total 100).")
 @click.option("--delay", help="Weight of delivery delay, in percent.")
 @click.option("--eco", help="Weight of ecology, in percent.")
 def needs_export_problem(
-    output: str | None,
+    output: Path | None,
     order_date: datetime | None,
     cost: str | None,
     delay: str | None,

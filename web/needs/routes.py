@@ -7,6 +7,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from persistence.ids import parse_id
 from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Conflict, Invalid, Message
 from purchasing.models import Need
@@ -116,7 +117,7 @@ def _warn_if_too_late(need: Need) -> None:
         )
 
 
-@blueprint.get("/<int:need_id>")
+@blueprint.get("/<id:need_id>")
 @login_required
 def show(need_id: int):
     need = visible_need(db.session(), current_user, need_id)
@@ -136,7 +137,7 @@ def show(need_id: int):
     )
 
 
-@blueprint.post("/<int:need_id>/create-product")
+@blueprint.post("/<id:need_id>/create-product")
 @role_required("lead")
 def create_product(need_id: int):
     form = ProductForm()
@@ -157,22 +158,22 @@ def create_product(need_id: int):
     return redirect(back)
 
 
-@blueprint.post("/<int:need_id>/match")
+@blueprint.post("/<id:need_id>/match")
 @role_required("lead")
 def match(need_id: int):
     session = db.session()
-    choice = request.form.get("product_id", "")
+    choice = parse_id(request.form.get("product_id"))
     try:
-        if not choice.isdigit():
+        if choice is None:
             raise Invalid({"product_id": Message(N_("This product is not in the catalog."))})
-        match_need(session, need_id, int(choice), actor=current_user)
+        match_need(session, need_id, choice, actor=current_user)
     except (Invalid, Conflict) as error:
         return refusal(error, url_for("needs.show", need_id=need_id))
     flash(_("Need #%(id)d now names a catalog product: it will be pooled.", id=need_id))
     return redirect(url_for("needs.show", need_id=need_id))
 
 
-@blueprint.route("/<int:need_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/<id:need_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(need_id: int):
     need = visible_need(db.session(), current_user, need_id)
@@ -199,7 +200,7 @@ def edit(need_id: int):
     return render_template("needs/form.html", form=form, need=need), 200 if not form.errors else 422
 
 
-@blueprint.post("/<int:need_id>/cancel")
+@blueprint.post("/<id:need_id>/cancel")
 @login_required
 def cancel(need_id: int):
     session = db.session()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from web.commands import acting_as, actor, transaction
+from web.commands import ID, OutputFile, acting_as, actor, transaction
 
 
 @click.group()
@@ -16,7 +16,7 @@ def orders() -> None:
 
 
 @orders.command("list")
-@click.option("--batch", "batch_id", type=int, help="Only the orders of this batch.")
+@click.option("--batch", "batch_id", type=ID, help="Only the orders of this batch.")
 def orders_list(batch_id: int | None) -> None:
     """The purchase orders, newest first: number, batch, supplier, status, totals."""
     from purchasing.orders.orders import orders as all_orders
@@ -32,7 +32,7 @@ def orders_list(batch_id: int | None) -> None:
 
 
 @orders.command("send")
-@click.option("--batch", "batch_id", type=int, required=True, help="The approved batch.")
+@click.option("--batch", "batch_id", type=ID, required=True, help="The approved batch.")
 @acting_as
 def orders_send(batch_id: int, acting_email: str | None) -> None:
     """Queue the e-mail of each order of an approved batch not sent yet (the scheduler sends
@@ -57,11 +57,11 @@ def orders_send(batch_id: int, acting_email: str | None) -> None:
 
 
 @orders.command("pdf")
-@click.argument("order_id", type=int)
+@click.argument("order_id", type=ID)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     required=True,
     help="File to write (a name ending in .csv writes the CSV).",
 )

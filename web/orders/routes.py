@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from persistence.ids import parse_id
 from purchasing.errors import Conflict, Invalid, Refused
 from purchasing.models import PurchaseOrder
 from purchasing.orders.deliveries import (
@@ -46,6 +47,7 @@ from web.navigation import same_site_path
 from web.orders import blueprint
 from web.orders.labels import ANSWER_LABELS, EMAIL_STATUS_LABELS, ORDER_STATUS_LABELS
 from web.outgoing import answer_link, order_file, smtp
+from web.params import id_arg
 
 
 def labels() -> dict[str, Any]:
@@ -68,11 +70,11 @@ def _orders_context() -> dict[str, Any]:
 @blueprint.get("/orders/")
 @role_required("lead")
 def index() -> ResponseReturnValue:
-    batch = request.args.get("batch", "")
+    batch = id_arg("batch")
     return render_template(
         "orders/index.html",
-        orders=orders(db.session(), int(batch) if batch.isdigit() else None),
-        batch=batch,
+        orders=orders(db.session(), batch),
+        batch=str(batch or ""),
     )
 
 
@@ -92,19 +94,19 @@ def _order_page(order_id: int, *, errors: dict[str, str] | None = None, status: 
     ), status
 
 
-@blueprint.get("/orders/<int:order_id>")
+@blueprint.get("/orders/<id:order_id>")
 @role_required("lead")
 def show(order_id: int) -> ResponseReturnValue:
     return _order_page(order_id)
 
 
-@blueprint.get("/orders/<int:order_id>.pdf")
+@blueprint.get("/orders/<id:order_id>.pdf")
 @role_required("lead")
 def pdf(order_id: int) -> ResponseReturnValue:
     return order_file(order_id, "pdf")
 
 
-@blueprint.get("/orders/<int:order_id>.csv")
+@blueprint.get("/orders/<id:order_id>.csv")
 @role_required("lead")
 def csv(order_id: int) -> ResponseReturnValue:
     return order_file(order_id, "csv")
@@ -119,7 +121,7 @@ def _back(order: PurchaseOrder | None = None, batch_id: int | None = None) -> st
     return url_for("batches.show", batch_id=batch_id, _anchor="orders")
 
 
-@blueprint.post("/batches/<int:batch_id>/orders/send")
+@blueprint.post("/batches/<id:batch_id>/orders/send")
 @role_required("lead")
 def send(batch_id: int) -> ResponseReturnValue:
     try:
@@ -142,7 +144,7 @@ def send(batch_id: int) -> ResponseReturnValue:
     return redirect(_back(batch_id=batch_id))
 
 
-@blueprint.post("/orders/<int:order_id>/resend")
+@blueprint.post("/orders/<id:order_id>/resend")
 @role_required("lead")
 def resend(order_id: int) -> ResponseReturnValue:
     try:
@@ -166,13 +168,13 @@ def _simple(action: Any, order_id: int, done: str) -> Any:
     return redirect(_back(order_by_id(db.session(), order_id)))
 
 
-@blueprint.post("/orders/<int:order_id>/sent")
+@blueprint.post("/orders/<id:order_id>/sent")
 @role_required("lead")
 def sent_by_hand(order_id: int) -> ResponseReturnValue:
     return _simple(mark_sent_by_hand, order_id, _("The order is recorded as sent."))
 
 
-@blueprint.post("/orders/<int:order_id>/accept")
+@blueprint.post("/orders/<id:order_id>/accept")
 @role_required("lead")
 def accept(order_id: int) -> ResponseReturnValue:
     return _simple(
@@ -180,26 +182,26 @@ def accept(order_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.post("/orders/<int:order_id>/refuse")
+@blueprint.post("/orders/<id:order_id>/refuse")
 @role_required("lead")
 def refuse(order_id: int) -> ResponseReturnValue:
     return _simple(refuse_change, order_id, _("The supplier's change is refused."))
 
 
-@blueprint.post("/orders/<int:order_id>/close")
+@blueprint.post("/orders/<id:order_id>/close")
 @role_required("lead")
 def close(order_id: int) -> ResponseReturnValue:
     return _simple(close_order, order_id, _("The order is closed."))
 
 
-@blueprint.post("/orders/<int:order_id>/deliveries")
+@blueprint.post("/orders/<id:order_id>/deliveries")
 @role_required("lead")
 def deliver(order_id: int) -> ResponseReturnValue:
     form = request.form
     site = form.get("site_id", "")
-    line_ids = [int(v) for v in form.getlist("line_id") if v.isdigit()]
+    line_ids = [line_id for v in form.getlist("line_id") if (line_id := parse_id(v))]
     values = DeliveryValues(
-        site_id=int(site) if site.isdigit() else 0,
+        site_id=parse_id(site) or 0,
         received_on=form.get("received_on", ""),
         note=form.get("note", ""),
         lines=[
@@ -236,7 +238,7 @@ def vat() -> ResponseReturnValue:
     return render_template("orders/vat.html", categories=categories(db.session()), rates=VAT_RATES)
 
 
-@blueprint.post("/orders/vat/<int:category_id>")
+@blueprint.post("/orders/vat/<id:category_id>")
 @role_required("lead")
 def set_vat(category_id: int) -> ResponseReturnValue:
     try:

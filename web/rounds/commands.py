@@ -7,7 +7,7 @@ from datetime import datetime
 
 import click
 
-from web.commands import acting_as, actor, transaction
+from web.commands import ID, acting_as, actor, transaction
 from web.config import from_environment
 
 
@@ -36,7 +36,7 @@ def rounds_list() -> None:
 
 
 @rounds.command("close")
-@click.option("--round", "round_id", type=int, help="Round to close (default: the open one).")
+@click.option("--round", "round_id", type=ID, help="Round to close (default: the open one).")
 @click.option("--no-optimize", is_flag=True, help="Pool only; leave the optimisation queued.")
 @acting_as
 def rounds_close(round_id: int | None, no_optimize: bool, acting_email: str | None) -> None:

@@ -90,7 +90,7 @@ def rhythm() -> ResponseReturnValue:
     return redirect(url_for("rounds.home"))
 
 
-@blueprint.post("/<int:round_id>/cutoff")
+@blueprint.post("/<id:round_id>/cutoff")
 @role_required("lead")
 def cutoff(round_id: int) -> ResponseReturnValue:
     form = CutoffForm()
@@ -107,7 +107,7 @@ def cutoff(round_id: int) -> ResponseReturnValue:
     return redirect(url_for("rounds.home"))
 
 
-@blueprint.post("/<int:round_id>/close")
+@blueprint.post("/<id:round_id>/close")
 @role_required("lead")
 def close(round_id: int) -> ResponseReturnValue:
     try:
@@ -118,7 +118,7 @@ def close(round_id: int) -> ResponseReturnValue:
     return redirect(url_for("rounds.home"))
 
 
-@blueprint.get("/jobs/<int:job_id>")
+@blueprint.get("/jobs/<id:job_id>")
 @role_required("lead")
 def job_status(job_id: int) -> ResponseReturnValue:
     """A background job's state as JSON: what `static/jobs.js` polls to update a page."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, render_template
+from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from infrastructure.csv_file import CONTENT_TYPE as CSV_CONTENT_TYPE
 from infrastructure.documents import statement_csv, statement_pdf, statements_csv
 from purchasing.batches.transport_review import member_transport
 from purchasing.models import Need
@@ -21,10 +22,11 @@ from purchasing.statements.statements import (
 )
 from web import db
 from web.access import role_required
+from web.outgoing import download
 from web.statements import blueprint
 
 
-@blueprint.get("/statements/<int:batch_id>/<int:member_id>")
+@blueprint.get("/statements/<id:batch_id>/<id:member_id>")
 @login_required
 def statement(batch_id: int, member_id: int) -> ResponseReturnValue:
     session = db.session()
@@ -34,33 +36,27 @@ def statement(batch_id: int, member_id: int) -> ResponseReturnValue:
     return render_template("statements/statement.html", statement=found, transport=transport)
 
 
-def _file(data: bytes, name: str, mime: str) -> Response:
-    return Response(
-        data, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
-
-
-@blueprint.get("/statements/<int:batch_id>/<int:member_id>.pdf")
+@blueprint.get("/statements/<id:batch_id>/<id:member_id>.pdf")
 @login_required
 def statement_as_pdf(batch_id: int, member_id: int) -> ResponseReturnValue:
     document = statement_document(
         visible_statement(db.session(), current_user, batch_id, member_id)
     )
-    return _file(statement_pdf(document), f"releve-{batch_id}-{member_id}.pdf", "application/pdf")
+    name = f"releve-{batch_id}-{member_id}.pdf"
+    return download(statement_pdf(document), name, "application/pdf", private=True)
 
 
-@blueprint.get("/statements/<int:batch_id>/<int:member_id>.csv")
+@blueprint.get("/statements/<id:batch_id>/<id:member_id>.csv")
 @login_required
 def statement_as_csv(batch_id: int, member_id: int) -> ResponseReturnValue:
     document = statement_document(
         visible_statement(db.session(), current_user, batch_id, member_id)
     )
-    return _file(
-        statement_csv(document), f"releve-{batch_id}-{member_id}.csv", "text/csv; charset=utf-8"
-    )
+    name = f"releve-{batch_id}-{member_id}.csv"
+    return download(statement_csv(document), name, CSV_CONTENT_TYPE, private=True)
 
 
-@blueprint.get("/batches/<int:batch_id>/statements")
+@blueprint.get("/batches/<id:batch_id>/statements")
 @role_required("lead")
 def batch_statements(batch_id: int) -> ResponseReturnValue:
     return render_template(
@@ -70,15 +66,14 @@ def batch_statements(batch_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.get("/batches/<int:batch_id>/statements.csv")
+@blueprint.get("/batches/<id:batch_id>/statements.csv")
 @role_required("lead")
 def batch_statements_csv(batch_id: int) -> ResponseReturnValue:
     documents = [
         statement_document(s) for s in statements_of_batch(db.session(), current_user, batch_id)
     ]
-    return _file(
-        statements_csv(documents), f"releves-lot-{batch_id}.csv", "text/csv; charset=utf-8"
-    )
+    name = f"releves-lot-{batch_id}.csv"
+    return download(statements_csv(documents), name, CSV_CONTENT_TYPE, private=True)
 
 
 def member_value(needs: list[Need]) -> dict[str, Any]:
