@@ -90,6 +90,9 @@ def test_the_lead_compares_two_scenarios_computes_the_frontier_and_approves_one(
     # the decision
     page.locator("#decision").get_by_label("Scénario 2").check()
     page.get_by_role("button", name="Approuver ce scénario").click()
+    # nothing is decided before the lead has read what follows
+    expect(page.locator("#consequences")).to_contain_text("bons de commande seront créés")
+    page.get_by_role("button", name="Approuver le scénario 2").click()
     expect(page.get_by_role("status")).to_contain_text("Scénario 2 approuvé")
     expect(page.locator("#batch-status")).to_have_text("approuvé")
     expect(page.get_by_role("button", name="Approuver ce scénario")).to_have_count(0)

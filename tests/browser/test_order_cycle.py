@@ -78,7 +78,9 @@ def test_the_whole_cycle_from_need_to_delivery(
     # The lead closes the round; the scheduler's job pools it and computes the first scenario.
     lead = _new_page(browser)
     sign_in(lead, live_server, LEAD, DEMO_PASSWORD)
-    lead.get_by_role("button", name="Clore ce tour maintenant").click()
+    lead.get_by_role("link", name="Clore ce tour maintenant").click()
+    expect(lead.locator("#consequences")).to_contain_text("seront regroupés en un lot")
+    lead.get_by_role("button", name="Clore le tour").click()
     while work_jobs(sessions):
         pass
     with sessions() as session:
@@ -95,6 +97,7 @@ def test_the_whole_cycle_from_need_to_delivery(
     expect(lead.get_by_role("heading", name="Scénarios côte à côte")).to_be_visible()
     lead.locator("#decision").get_by_label("Scénario 1").check()
     lead.get_by_role("button", name="Approuver ce scénario").click()
+    lead.get_by_role("button", name="Approuver le scénario 1").click()
     expect(lead.locator("#batch-status")).to_have_text("approuvé")
 
     # The member's paper is on one of the purchase orders: the lead downloads it.

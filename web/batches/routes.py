@@ -11,10 +11,8 @@ from flask_login import current_user
 
 from purchasing.batches import batch_review, transport_review
 from purchasing.batches.batches import (
-    approve_batch,
     batch_for,
     batches,
-    reject_batch,
     request_frontier,
     request_scenario,
 )
@@ -24,7 +22,7 @@ from purchasing.rounds.policies import read_policy
 from web import db
 from web.access import role_required
 from web.batches import blueprint, charts
-from web.batches.forms import RejectForm, ScenarioForm, policy_form_data
+from web.batches.forms import ScenarioForm, policy_form_data
 from web.batches.labels import (
     BATCH_STATUS_LABELS,
     JOB_STEP_LABELS,
@@ -81,37 +79,7 @@ def frontier(batch_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("batches.show", batch_id=batch_id, _anchor="frontier"))
 
 
-@blueprint.post("/<int:batch_id>/approve")
-@role_required("lead")
-def approve(batch_id: int):  # type: ignore[no-untyped-def]
-    number = request.form.get("scenario", "")
-    try:
-        approve_batch(db.session(), batch_id, number, actor=current_user)
-    except Invalid as error:
-        return refusal(error, url_for("batches.show", batch_id=batch_id))
-    except Conflict as error:
-        return refusal(error, url_for("batches.show", batch_id=batch_id), "warning")
-    flash(_("Scenario %(number)s approved: the needs it serves are allocated.", number=number))
-    return redirect(url_for("batches.show", batch_id=batch_id))
-
-
-@blueprint.post("/<int:batch_id>/reject")
-@role_required("lead")
-def reject(batch_id: int):  # type: ignore[no-untyped-def]
-    form = RejectForm()
-    try:
-        reject_batch(db.session(), batch_id, form.comment.data or "", actor=current_user)
-    except Invalid as error:
-        errors_on_form(form, error)
-        flash(_("The batch was not rejected: say why."), "error")
-        return _batch_page(batch_id, reject_form=form, status=422)
-    except Conflict as error:
-        return refusal(error, url_for("batches.show", batch_id=batch_id), "warning")
-    flash(_("Batch #%(id)d rejected: its needs go back to the next round.", id=batch_id))
-    return redirect(url_for("batches.show", batch_id=batch_id))
-
-
-def _selected(batch: Batch, reviews: dict[int, batch_review.ScenarioReview]) -> int | None:
+def selected_scenario(batch: Batch, reviews: dict[int, batch_review.ScenarioReview]) -> int | None:
     """The scenario shown in detail: the one asked for, else the approved one, else the
     first computed."""
     asked = request.args.get("scenario", "")
@@ -127,13 +95,12 @@ def _batch_page(
     batch_id: int,
     *,
     scenario_form: ScenarioForm | None = None,
-    reject_form: RejectForm | None = None,
     status: int = 200,
 ) -> Any:
     session = db.session()
     batch = batch_for(session, batch_id)
     reviews = batch_review.review_scenarios(session, batch)
-    selected = _selected(batch, reviews)
+    selected = selected_scenario(batch, reviews)
     if scenario_form is None:
         first = batch.scenarios[0].policy if batch.scenarios else batch.policy
         scenario_form = ScenarioForm(data=policy_form_data(first or {}))
@@ -159,7 +126,6 @@ def _batch_page(
         batch_point=transport_review.closed_with_point(session, batch.problem or {}),
         awaiting=batch_review.awaiting_match(session, batch),
         scenario_form=scenario_form,
-        reject_form=reject_form or RejectForm(),
         batch_status_labels=BATCH_STATUS_LABELS,
         solve_status_labels=SOLVE_STATUS_LABELS,
         outcome_labels=NEED_OUTCOME_LABELS,

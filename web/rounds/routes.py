@@ -106,6 +106,23 @@ def cutoff(round_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("rounds.home"))
 
 
+@blueprint.get("/<int:round_id>/close")
+@role_required("lead")
+def confirm_close(round_id: int):  # type: ignore[no-untyped-def]
+    """What closing the round by hand will do, before the lead says so."""
+    session = db.session()
+    current = open_round(session)
+    if current is None or current.id != round_id:
+        flash(_("This round is already closed."), "warning")
+        return redirect(url_for("rounds.home"))
+    return render_template(
+        "rounds/confirm_close.html",
+        current=current,
+        figures=summary(session),
+        closing=active_job(session, "close_round", round_id=current.id),
+    )
+
+
 @blueprint.post("/<int:round_id>/close")
 @role_required("lead")
 def close(round_id: int):  # type: ignore[no-untyped-def]
