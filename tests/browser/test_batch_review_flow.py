@@ -48,7 +48,7 @@ def test_the_lead_compares_two_scenarios_computes_the_frontier_and_approves_one(
     expect(page.get_by_label("Poids du coût (%)")).to_have_value("60")
     page.get_by_label("Poids du coût (%)").fill("10")
     page.get_by_label("Poids du délai (%)").fill("0")
-    page.get_by_label("Poids de l'écologie (%)").fill("90")
+    page.get_by_label("Poids de l’écologie (%)").fill("90")
     page.get_by_role("button", name="Calculer ce scénario").click()
     expect(page.get_by_role("status")).to_have_text("Le scénario 2 est en cours de calcul.")
     expect(page.locator("#scenario")).to_contain_text("Le scénario 2 est en cours de calcul")

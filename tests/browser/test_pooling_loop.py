@@ -120,7 +120,7 @@ def test_members_pool_the_lead_closes_compares_and_approves(
     expect(lead.locator("#scenario")).to_contain_text("Papeterie Lorraine", timeout=60_000)
     lead.get_by_label("Poids du coût (%)").fill("10")
     lead.get_by_label("Poids du délai (%)").fill("0")
-    lead.get_by_label("Poids de l'écologie (%)").fill("90")
+    lead.get_by_label("Poids de l’écologie (%)").fill("90")
     lead.get_by_role("button", name="Calculer ce scénario").click()
     expect(lead.get_by_role("heading", name="Scénarios côte à côte")).to_be_visible(timeout=60_000)
     expect(lead.locator("#compare")).to_contain_text("ESAT Les Ateliers Verts")

@@ -77,7 +77,7 @@ def test_the_batch_page_shows_allocations_indicators_and_reasons(session, coop, 
     # indicators
     for label in (
         "Total HT",
-        "Économies par rapport à l'achat seul",
+        "Économies par rapport à l’achat seul",
         "Score écologique pondéré par la dépense",
         "Délai moyen (jours)",
         "CO2 du transport",
@@ -85,7 +85,7 @@ def test_the_batch_page_shows_allocations_indicators_and_reasons(session, coop, 
     ):
         assert label in shown
     # each member against buying alone, and the chart's text alternative
-    assert "Par membre : groupé par rapport à l'achat seul" in shown
+    assert "Par membre : groupé par rapport à l’achat seul" in shown
     assert 'aria-labelledby="savings-chart-title savings-chart-desc"' in response.get_data(
         as_text=True
     )
@@ -252,7 +252,7 @@ def test_a_tampered_scenario_number_is_refused_and_changes_nothing(
     response = client.post(f"/batches/{coop.batch_id}/approve", data={"scenario": number})
     assert response.status_code == 302
     shown = text_of(client.get(f"/batches/{coop.batch_id}"))
-    assert f"Ce lot n'a pas de scénario {number.strip()}." in shown
+    assert f"Ce lot n’a pas de scénario {number.strip()}." in shown
     assert stored_batch(session, coop.batch_id).status == "proposed"
     assert count(session, Allocation) == 0
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from flask import Response, render_template, request
 from flask_babel import format_datetime
@@ -13,7 +12,13 @@ from purchasing.audit_trail import AuditFilter, actions, audit_events, people
 from web import db
 from web.access import role_required
 from web.audit import blueprint
-from web.audit.labels import ACTION_LABELS
+from web.audit.labels import (
+    ACTION_LABELS,
+    OBJECT_LABELS,
+    PROCESS_LABELS,
+    details_text,
+    object_text,
+)
 
 PAGE_SIZE = 100
 
@@ -48,6 +53,10 @@ def audit():  # type: ignore[no-untyped-def]
         people=people(session),
         actions=actions(session),
         action_labels=ACTION_LABELS,
+        object_labels=sorted(((k, str(v)) for k, v in OBJECT_LABELS.items()), key=lambda kv: kv[1]),
+        process_labels=PROCESS_LABELS,
+        object_text=object_text,
+        details_text=details_text,
         page_size=PAGE_SIZE,
     )
 
@@ -60,11 +69,11 @@ def _csv(events) -> Response:  # type: ignore[no-untyped-def]
         writer.writerow(
             [
                 format_datetime(row.event.at, "yyyy-MM-dd HH:mm:ss"),
-                row.who,
+                str(PROCESS_LABELS.get(row.who, row.who)),
                 str(ACTION_LABELS.get(row.event.action, row.event.action)),
-                row.event.object_type,
+                object_text(row.event.object_type, None, row.event.details),
                 row.event.object_id if row.event.object_id is not None else "",
-                json.dumps(row.event.details, ensure_ascii=False, sort_keys=True),
+                details_text(row.event.action, row.event.details),
             ]
         )
     return Response(
