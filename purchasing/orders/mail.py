@@ -204,7 +204,7 @@ def order_message(
             "Merci de confirmer la commande, ou d’indiquer ce que vous pouvez livrer "
             "(quantités, date), en suivant ce lien :",
             email.link,
-            f"(valable jusqu'au {link_expires_on(now):%d/%m/%Y})",
+            f"(valable jusqu’au {link_expires_on(now):%d/%m/%Y})",
         ]
     lines += ["", "Cordialement,", cooperative.name]
     message.set_content("\n".join(lines))

@@ -44,7 +44,7 @@ def test_a_lead_creates_a_supplier_with_a_label_and_its_expiry_date(
     page.get_by_label("Longitude").fill("6,1844")
     page.get_by_label("Frais de livraison par commande, HT").fill("12,50")
     page.get_by_label("Label ou certification").first.fill("Écolabel européen")
-    page.get_by_label("Valable jusqu'au").first.fill(expiry.isoformat())
+    page.get_by_label("Valable jusqu’au").first.fill(expiry.isoformat())
     page.get_by_role("button", name="Enregistrer").click()
 
     expect(page.get_by_role("status")).to_have_text("Fournisseur Papeterie Stanislas enregistré.")
@@ -55,7 +55,7 @@ def test_a_lead_creates_a_supplier_with_a_label_and_its_expiry_date(
     expect(facts).to_contain_text("12,50 €")
     label = facts.locator(".badge", has_text="Écolabel européen")
     expect(label).to_have_attribute(
-        "title", f"valable jusqu'au {format_date(expiry, 'medium', locale='fr_FR')}"
+        "title", f"valable jusqu’au {format_date(expiry, 'medium', locale='fr_FR')}"
     )
     expect(facts.locator(".badge", has_text="ESAT")).to_be_visible()
 

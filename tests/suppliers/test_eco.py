@@ -123,7 +123,7 @@ def test_a_valid_label_earns_its_points_and_says_until_when():
     part = score(offer).part("labels")
 
     assert part.points == 15
-    assert part.evidence == "FSC (produit), valable jusqu'au 31/12/2027 : 15 points"
+    assert part.evidence == "FSC (produit), valable jusqu’au 31/12/2027 : 15 points"
 
 
 def test_an_expired_label_counts_for_nothing_and_says_so():

@@ -115,7 +115,7 @@ def test_the_lead_has_suppliers_deliver_to_the_point_and_reads_the_round_trips(
     assert "Facteur d’émission 0,25 kg CO2e par km parcouru · source : ordre de grandeur" in page
     assert "Livraison par Papeterie de l'Est" in page and "Livraison par Droguerie Verte" in page
     assert "Siège · Atelier Vélo (Nancy)" in page
-    assert "Chaque fournisseur fait un seul aller-retour jusqu'à Dépôt partagé" in page
+    assert "Chaque fournisseur fait un seul aller-retour jusqu’à Dépôt partagé" in page
 
     asked = client.post(
         f"/batches/{batch.id}/scenarios", data=POLICY | {"deliver_to_collection_point": "y"}
