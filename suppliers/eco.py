@@ -339,10 +339,10 @@ def _until(fact: LabelFact) -> date:
 
 
 def _held(rule: Rule, fact: LabelFact, holder: str) -> str:
-    """« FSC (produit), valable jusqu'au 31/12/2027 »."""
+    """« FSC (produit), valable jusqu’au 31/12/2027 »."""
     if fact.expires_on is None:
-        return f"{rule.name} ({holder}), sans date d'expiration"
-    return f"{rule.name} ({holder}), valable jusqu'au {fact.expires_on:%d/%m/%Y}"
+        return f"{rule.name} ({holder}), sans date d’expiration"
+    return f"{rule.name} ({holder}), valable jusqu’au {fact.expires_on:%d/%m/%Y}"
 
 
 def _social_part(supplier: SupplierFacts, config: EcoConfig) -> EcoPart:
@@ -359,7 +359,7 @@ def _social_part(supplier: SupplierFacts, config: EcoConfig) -> EcoPart:
         "Économie sociale et solidaire",
         points,
         config.social_max_points,
-        " ; ".join(evidence) or "aucun statut de l'économie sociale",
+        " ; ".join(evidence) or "aucun statut de l’économie sociale",
     )
 
 

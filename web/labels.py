@@ -43,15 +43,25 @@ STATUS_LABELS = {
 ROLE_LABELS = {"member": _l("member"), "lead": _l("purchasing lead"), "admin": _l("admin")}
 
 
+def _plural(quantity: Decimal | int) -> bool:
+    # French puts 2 and more in the plural ("1,5 kg", "0 ramette"), English everything but 1.
+    if str(get_locale()).startswith("fr"):
+        return quantity >= 2
+    return quantity != 1
+
+
 def unit_name(unit: str, quantity: Decimal | int | None = None) -> str:
     """The unit's name, in the plural when the quantity asks for it ("12 000 unités", "1,5 kg",
-    "1 ramette"): French puts 2 and more in the plural, English everything but 1."""
-    plural = False
-    if quantity is not None:
-        french = str(get_locale()).startswith("fr")
-        plural = quantity >= 2 if french else quantity != 1
+    "1 ramette")."""
+    plural = quantity is not None and _plural(quantity)
     names = UNIT_PLURALS if plural else UNIT_LABELS
     return str(names.get(unit, unit))
+
+
+def plural_count(quantity: Decimal | int) -> int:
+    """The number to give `ngettext` for a quantity that may have decimals ("1,5 manquant",
+    "4 manquants"): gettext's plural rules take whole numbers only."""
+    return 2 if _plural(quantity) else 1
 
 
 def of(name: str) -> str:
@@ -69,6 +79,7 @@ def _labels() -> dict[str, Any]:
         "status_labels": STATUS_LABELS,
         "role_labels": ROLE_LABELS,
         "unit_name": unit_name,
+        "plural_count": plural_count,
         "of": of,
     }
 

@@ -362,3 +362,8 @@ def _carry_over_rest(session: Session, need: Need, rest: Decimal, reason: str, t
 def waiting_count(session: Session) -> int:
     """How many batches wait for the lead's decision."""
     return session.scalar(select(func.count(Batch.id)).where(Batch.status == "proposed")) or 0
+
+
+def needs_pooled(session: Session, batch_id: int) -> int:
+    """How many needs the batch pools: those a rejection sends back to the next round."""
+    return session.scalar(select(func.count(Need.id)).where(Need.batch_id == batch_id)) or 0

@@ -58,17 +58,17 @@ def order_content(
         "Bonjour,",
         "",
         f"Veuillez trouver ci-joint notre bon de commande {order.number} du "
-        f"{order.ordered_on:%d/%m/%Y}, d'un montant de {euros(order.total_incl_vat)} TTC "
+        f"{order.ordered_on:%d/%m/%Y}, d’un montant de {euros(order.total_incl_vat)} TTC "
         f"({euros(order.total_excl_vat)} HT), en PDF et en CSV.",
         f"Livraison attendue le {order.expected_on:%d/%m/%Y}, aux adresses indiquées sur le bon.",
     ]
     if link:
         lines += [
             "",
-            "Merci de confirmer la commande, ou d'indiquer ce que vous pouvez livrer "
+            "Merci de confirmer la commande, ou d’indiquer ce que vous pouvez livrer "
             "(quantités, date), en suivant ce lien :",
             link,
-            f"(valable jusqu'au {link_expires_on(now):%d/%m/%Y})",
+            f"(valable jusqu’au {link_expires_on(now):%d/%m/%Y})",
         ]
     lines += ["", "Cordialement,", cooperative.name]
     return (

@@ -103,7 +103,7 @@ def read_catalog(
             ),
         )
     elif count == 0:
-        problems.append(("no_rows", "le fichier ne contient aucune ligne de prix sous l'en-tête"))
+        problems.append(("no_rows", "le fichier ne contient aucune ligne de prix sous l’en-tête"))
     if problems:
         return _with(found, file_errors=[FileError(code, message) for code, message in problems])
     rows, errors = read_rows(table.rows[position + 1 :], columns, progress)

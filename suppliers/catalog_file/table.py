@@ -161,7 +161,7 @@ def _read_csv(
     if delimiter is None:
         raise FileProblem(
             "not_a_spreadsheet",
-            f"« {filename} » ne ressemble pas à un tableau : aucune ligne n'a plusieurs colonnes "
+            f"« {filename} » ne ressemble pas à un tableau : aucune ligne n’a plusieurs colonnes "
             "séparées par « ; », « , » ou une tabulation",
         )
     table = Table(format="csv", encoding=encoding, delimiter=delimiter)

@@ -2,7 +2,7 @@
 
 Every parser takes a raw cell (text from a CSV, or a typed value from an XLSX sheet) and
 returns a typed value, or raises `CellError` whose reason completes a French sentence
-such as « prix « abc » n'est pas un nombre ».
+such as « prix « abc » n’est pas un nombre ».
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def parse_decimal(cell: Cell, *, unit_words: bool = False) -> Decimal:
     word is allowed and ignored (`5 jours`, `12 ramettes`), but not a second number.
     """
     if isinstance(cell, bool):
-        raise CellError("n'est pas un nombre")
+        raise CellError("n’est pas un nombre")
     if isinstance(cell, int | float | Decimal):
         return _from_number(cell)
     if isinstance(cell, datetime | date):
@@ -89,7 +89,7 @@ def parse_decimal(cell: Cell, *, unit_words: bool = False) -> Decimal:
         raw = match.group(1)
     number = _decimal_from_text(_BLANKS.sub("", raw))
     if number is None:
-        raise CellError("n'est pas un nombre")
+        raise CellError("n’est pas un nombre")
     return -number if negative else number
 
 
@@ -105,7 +105,7 @@ def parse_count(cell: Cell) -> Decimal:
             raise
         numbers = _ANY_NUMBER.findall(cell)
         if len(numbers) != 1:
-            raise CellError("n'est pas un nombre (une seule quantité attendue)") from None
+            raise CellError("n’est pas un nombre (une seule quantité attendue)") from None
         return parse_decimal(numbers[0])
 
 
@@ -138,7 +138,7 @@ def parse_date(cell: Cell) -> date:
     if isinstance(cell, int | float | Decimal):
         if 1 <= cell < 2958466 and float(cell).is_integer():
             return _EXCEL_EPOCH + timedelta(days=int(cell))
-        raise CellError("n'est pas une date (jj/mm/aaaa)")
+        raise CellError("n’est pas une date (jj/mm/aaaa)")
     raw = cell.strip() if isinstance(cell, str) else ""
     try:
         if match := _DAY_FIRST.fullmatch(raw):
@@ -148,8 +148,8 @@ def parse_date(cell: Cell) -> date:
             year, month, day = (int(part) for part in match.groups())
             return date(year, month, day)
     except ValueError:
-        raise CellError("n'est pas une date qui existe") from None
-    raise CellError("n'est pas une date (jj/mm/aaaa)")
+        raise CellError("n’est pas une date qui existe") from None
+    raise CellError("n’est pas une date (jj/mm/aaaa)")
 
 
 def decimals(number: Decimal) -> int:
@@ -195,7 +195,7 @@ def _decimal_from_text(raw: str) -> Decimal | None:
 def _from_number(number: int | float | Decimal) -> Decimal:
     if isinstance(number, float):
         if number != number or number in (float("inf"), float("-inf")):
-            raise CellError("n'est pas un nombre")
+            raise CellError("n’est pas un nombre")
         # Fifteen significant digits drop the binary noise of computed cells (2.5199999999999996).
         return Decimal(format(number, ".15g"))
     return Decimal(number)

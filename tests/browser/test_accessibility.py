@@ -17,7 +17,8 @@ from sqlalchemy import select
 from demo.demo import DEMO_PASSWORD, load_demo
 from persistence import make_session_factory
 from purchasing.clock import cooperative_today
-from purchasing.models import Batch, Member, Need, PurchaseOrder, User
+from purchasing.models import Batch, Member, Need, PurchaseOrder, Round, User
+from purchasing.people.tokens import create_token
 from purchasing.rounds.rounds import close_round
 from scheduling.jobs import work_jobs
 from suppliers.models import CatalogUpload, Offer, Product, Supplier
@@ -60,6 +61,7 @@ def _examples(session) -> dict[str, int]:
         "batch_id": first(Batch),
         "upload_id": first(CatalogUpload),
         "order_id": first(PurchaseOrder),
+        "round_id": first(Round, Round.status == "open"),
     }
 
 
@@ -80,9 +82,8 @@ def _pages(app, examples: dict[str, int]) -> list[str]:
     return sorted(set(pages))
 
 
-def test_no_serious_accessibility_violation_on_any_page_for_any_role(
-    browser: Browser, live_server: str, live_session, live_database
-):
+def _demo_pages(live_session, live_database: str) -> list[str]:
+    """The demo cooperative with a batch waiting for the lead, and every page it has."""
     from web import create_app
 
     load_demo(live_session, cooperative_today())
@@ -94,25 +95,62 @@ def test_no_serious_accessibility_violation_on_any_page_for_any_role(
     pages = _pages(app, _examples(live_session))
     app.extensions["coachat.engine"].dispose()
     assert "/needs/" in pages and "/rounds/" in pages and len(pages) > 15
+    return pages
+
+
+def _signed_in(browser: Browser, base: str, email: str | None, width: int):  # type: ignore[no-untyped-def]
+    context = browser.new_context(
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        bypass_csp=True,
+        viewport={"width": width, "height": 800},
+    )
+    page = context.new_page()
+    if email:
+        page.goto(f"{base}/login")
+        page.get_by_label("Courriel").fill(email)
+        page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_selector(".who")
+    return context, page
+
+
+def test_every_page_of_every_role_fits_a_phone_without_scrolling_sideways(
+    browser: Browser, live_server: str, live_session, live_database
+):
+    pages = [*_demo_pages(live_session, live_database), "/api/v1/docs"]
+    assert "/batches/1/approve" in pages and any(p.endswith("/close") for p in pages)
+    member = live_session.scalar(select(User).where(User.email == ROLES["member"]))
+    create_token(live_session, "Tableur de l’atelier", 90, actor=member)
+    live_session.commit()
+    wide: list[str] = []
+    visited = 0
+    for role, email in ROLES.items():
+        context, page = _signed_in(browser, live_server, email, 360)
+        for path in pages:
+            response = page.goto(f"{live_server}{path}")
+            if response is None or response.status in (403, 404) or "/login" in page.url:
+                continue
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > page.evaluate("innerWidth"):
+                wide.append(f"{role} {path}: {width} px wide at 360 px")
+            visited += 1
+        context.close()
+    assert wide == [], "\n".join(wide)
+    assert visited > 60
+
+
+def test_no_serious_accessibility_violation_on_any_page_for_any_role(
+    browser: Browser, live_server: str, live_session, live_database
+):
+    pages = _demo_pages(live_session, live_database)
 
     found: list[str] = []
     checked = 0
     for role, email in ROLES.items():
         # Members work from a phone: their pages are checked at 360 px wide as well.
         width = 360 if role == "member" else 1280
-        context = browser.new_context(
-            locale="fr-FR",
-            timezone_id="Europe/Paris",
-            bypass_csp=True,
-            viewport={"width": width, "height": 800},
-        )
-        page = context.new_page()
-        if email:
-            page.goto(f"{live_server}/login")
-            page.get_by_label("Courriel").fill(email)
-            page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-            page.get_by_role("button", name="Se connecter").click()
-            page.wait_for_selector(".who")
+        context, page = _signed_in(browser, live_server, email, width)
         for path in pages:
             response = page.goto(f"{live_server}{path}")
             if response is None or response.status in (403, 404) or "/login" in page.url:

@@ -107,7 +107,7 @@ def test_a_bad_siret_is_refused_next_to_the_field_and_nothing_is_stored(
     page.get_by_role("button", name="Enregistrer").click()
 
     expect(page.get_by_role("status")).to_have_text(
-        "Rien n'a été enregistré : corrigez les champs signalés ci-dessous."
+        "Rien n’a été enregistré : corrigez les champs signalés ci-dessous."
     )
     siret = page.get_by_label("SIRET")
     expect(siret).to_have_value("73282932000075")

@@ -48,7 +48,7 @@ def test_the_lead_compares_two_scenarios_computes_the_frontier_and_approves_one(
     expect(page.get_by_label("Poids du coût (%)")).to_have_value("60")
     page.get_by_label("Poids du coût (%)").fill("10")
     page.get_by_label("Poids du délai (%)").fill("0")
-    page.get_by_label("Poids de l'écologie (%)").fill("90")
+    page.get_by_label("Poids de l’écologie (%)").fill("90")
     page.get_by_role("button", name="Calculer ce scénario").click()
     expect(page.get_by_role("status")).to_have_text("Le scénario 2 est en cours de calcul.")
     expect(page.locator("#scenario")).to_contain_text("Le scénario 2 est en cours de calcul")
@@ -90,6 +90,9 @@ def test_the_lead_compares_two_scenarios_computes_the_frontier_and_approves_one(
     # the decision
     page.locator("#decision").get_by_label("Scénario 2").check()
     page.get_by_role("button", name="Approuver ce scénario").click()
+    # nothing is decided before the lead has read what follows
+    expect(page.locator("#consequences")).to_contain_text("bons de commande seront créés")
+    page.get_by_role("button", name="Approuver le scénario 2").click()
     expect(page.get_by_role("status")).to_contain_text("Scénario 2 approuvé")
     expect(page.locator("#batch-status")).to_have_text("approuvé")
     expect(page.get_by_role("button", name="Approuver ce scénario")).to_have_count(0)

@@ -36,7 +36,7 @@ def test_a_lead_creates_a_supplier_with_a_label_and_its_expiry_date(
     expect(page.get_by_role("heading", name="Nouveau fournisseur")).to_be_visible()
     page.get_by_label("Raison sociale").fill("Papeterie Stanislas")
     page.get_by_label("SIRET").fill("44382906400015")
-    page.get_by_label("Statut de l'économie sociale").select_option(label="ESAT — 15 points")
+    page.get_by_label("Statut de l’économie sociale").select_option(label="ESAT — 15 points")
     page.get_by_label("Adresse").fill("12 rue des Dominicains")
     page.get_by_label("Code postal").fill("54000")
     page.get_by_label("Commune").fill("Nancy")
@@ -44,7 +44,7 @@ def test_a_lead_creates_a_supplier_with_a_label_and_its_expiry_date(
     page.get_by_label("Longitude").fill("6,1844")
     page.get_by_label("Frais de livraison par commande, HT").fill("12,50")
     page.get_by_label("Label ou certification").first.fill("Écolabel européen")
-    page.get_by_label("Valable jusqu'au").first.fill(expiry.isoformat())
+    page.get_by_label("Valable jusqu’au").first.fill(expiry.isoformat())
     page.get_by_role("button", name="Enregistrer").click()
 
     expect(page.get_by_role("status")).to_have_text("Fournisseur Papeterie Stanislas enregistré.")
@@ -55,7 +55,7 @@ def test_a_lead_creates_a_supplier_with_a_label_and_its_expiry_date(
     expect(facts).to_contain_text("12,50 €")
     label = facts.locator(".badge", has_text="Écolabel européen")
     expect(label).to_have_attribute(
-        "title", f"valable jusqu'au {format_date(expiry, 'medium', locale='fr_FR')}"
+        "title", f"valable jusqu’au {format_date(expiry, 'medium', locale='fr_FR')}"
     )
     expect(facts.locator(".badge", has_text="ESAT")).to_be_visible()
 
@@ -94,7 +94,7 @@ def test_a_lead_adds_an_offer_with_two_tiers_and_finds_its_eco_score_on_the_prod
 
     sign_in(page, live_server, lead.email)
     page.goto(f"{live_server}/catalog/suppliers/{supplier.id}")
-    expect(page.locator("#offers")).to_contain_text("Ce fournisseur n'a pas encore d'offre.")
+    expect(page.locator("#offers")).to_contain_text("Ce fournisseur n’a pas encore d’offre.")
     page.get_by_role("link", name="Nouvelle offre").click()
 
     expect(page.get_by_role("heading", name="Nouvelle offre")).to_be_visible()
@@ -161,12 +161,12 @@ def test_a_rising_second_tier_price_is_refused_next_to_the_field_and_nothing_is_
     page.get_by_role("button", name="Enregistrer").click()
 
     expect(page.get_by_role("status")).to_have_text(
-        "Rien n'a été enregistré : corrigez les champs signalés ci-dessous."
+        "Rien n’a été enregistré : corrigez les champs signalés ci-dessous."
     )
     second_price = page.get_by_label("Prix unitaire HT (2)", exact=True)
     expect(second_price).to_have_value("4,20")
     expect(second_price.locator("xpath=..").get_by_role("alert")).to_have_text(
-        "Acheter plus ne coûte jamais plus cher à l'unité : "
+        "Acheter plus ne coûte jamais plus cher à l’unité : "
         "ce prix dépasse celui du palier précédent."
     )
     expect(page.get_by_role("alert")).to_have_count(1)

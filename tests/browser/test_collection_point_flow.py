@@ -57,7 +57,7 @@ def test_suppliers_deliver_to_the_collection_point_and_everyone_reads_the_round_
     lead_page = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris").new_page()
     sign_in(lead_page, live_server, "camille@coop.fr")
     lead_page.goto(f"{live_server}/batches/{closed.batch_id}")
-    expect(lead_page.locator("#transport")).to_have_text("Transport : d'où vient le CO2")
+    expect(lead_page.locator("#transport")).to_have_text("Transport : d’où vient le CO2")
     expect(lead_page.locator("#collection-point-hint")).to_contain_text("Siège · Recyclerie")
     lead_page.get_by_label("Livrer au point de collecte").check()
     lead_page.get_by_role("button", name="Calculer ce scénario").click()

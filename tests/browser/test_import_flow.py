@@ -33,7 +33,7 @@ def test_a_lead_imports_a_price_list_after_its_preview(
     page.get_by_role("link", name="Importer une liste de prix").click()
     page.get_by_label("Fournisseur").select_option(label="Papeterie Stanislas — Metz")
     page.get_by_label("Fichier de la liste de prix").set_input_files(str(file))
-    page.get_by_role("button", name="Voir l'aperçu de l'import").click()
+    page.get_by_role("button", name="Voir l’aperçu de l’import").click()
 
     expect(page.locator("#upload-status")).to_have_text("prêt à importer", timeout=60_000)
     expect(page.locator("#counts")).to_contain_text("1499")
@@ -59,7 +59,7 @@ def test_a_bad_price_list_shows_every_bad_row_and_cannot_be_imported(
     page.goto(f"{live_server}/catalog/imports/new")
     page.get_by_label("Fournisseur").select_option(label="Papeterie Stanislas — Metz")
     page.get_by_label("Fichier de la liste de prix").set_input_files(str(file))
-    page.get_by_role("button", name="Voir l'aperçu de l'import").click()
+    page.get_by_role("button", name="Voir l’aperçu de l’import").click()
     expect(page.locator("#upload-status")).to_have_text("erreurs à corriger", timeout=60_000)
     errors = page.locator("#errors li")
     expect(errors).to_have_count(2)

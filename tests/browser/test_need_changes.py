@@ -115,7 +115,7 @@ def test_a_member_opening_another_companys_need_sees_only_the_not_found_page(
         assert response is not None and response.status == 404
         expect(page.get_by_role("heading", name="404")).to_be_visible()
         expect(page.locator("main")).to_contain_text(
-            "Cette page n'existe pas, ou vous n'y avez pas accès."
+            "Cette page n’existe pas, ou vous n’y avez pas accès."
         )
         shown = page.locator("main").inner_text()
         for secret in ("Boulangerie du Port", "Farine de seigle", "75", "cour arrière"):

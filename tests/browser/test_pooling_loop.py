@@ -81,7 +81,9 @@ def test_members_pool_the_lead_closes_compares_and_approves(
     expect(lead.get_by_role("heading", name="Groupement", exact=True)).to_be_visible()
     expect(lead.locator("#open-round .card").first).to_contain_text("besoins à grouper")
     expect(lead.locator("#open-round .card .value").first).to_have_text("2")
-    lead.get_by_role("button", name="Clore ce tour maintenant").click()
+    lead.get_by_role("link", name="Clore ce tour maintenant").click()
+    expect(lead.locator("#consequences")).to_contain_text("2 besoins de 2 membres seront regroupés")
+    lead.get_by_role("button", name="Clore le tour").click()
     expect(lead.locator(".flash").first).to_contain_text("en cours de clôture")
     # jobs.js reloads the page once the scheduler has closed the round
     expect(lead.locator("#batches-waiting")).to_contain_text("Lot n°", timeout=60_000)
@@ -106,7 +108,7 @@ def test_members_pool_the_lead_closes_compares_and_approves(
     expect(lead.locator("#scenario")).to_contain_text("Papeterie Lorraine", timeout=60_000)
     lead.get_by_label("Poids du coût (%)").fill("10")
     lead.get_by_label("Poids du délai (%)").fill("0")
-    lead.get_by_label("Poids de l'écologie (%)").fill("90")
+    lead.get_by_label("Poids de l’écologie (%)").fill("90")
     lead.get_by_role("button", name="Calculer ce scénario").click()
     expect(lead.get_by_role("heading", name="Scénarios côte à côte")).to_be_visible(timeout=60_000)
     expect(lead.locator("#compare")).to_contain_text("ESAT Les Ateliers Verts")
@@ -119,6 +121,7 @@ def test_members_pool_the_lead_closes_compares_and_approves(
 
     lead.locator("#decision").get_by_label("Scénario 1").check()
     lead.get_by_role("button", name="Approuver ce scénario").click()
+    lead.get_by_role("button", name="Approuver le scénario 1").click()
     expect(lead.locator("#batch-status")).to_have_text("approuvé")
 
     # The member sees the need allocated, with the price the group reached.

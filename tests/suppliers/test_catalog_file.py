@@ -181,7 +181,7 @@ def test_blank_lines_are_skipped_and_quoted_line_breaks_keep_file_line_numbers()
     catalog = read_catalog(data, "tarifs.csv")
 
     assert catalog.rows[0].name == "Ramette recyclée"
-    assert catalog.messages == ["ligne 6 : prix « abc » n'est pas un nombre"]
+    assert catalog.messages == ["ligne 6 : prix « abc » n’est pas un nombre"]
 
 
 # --- columns ----------------------------------------------------------------------------------
@@ -397,8 +397,8 @@ def test_a_price_list_with_a_negative_price_imports_nothing_and_names_line_7():
 @pytest.mark.parametrize(
     ("cell", "detail"),
     [
-        ("abc", "prix « abc » n'est pas un nombre"),
-        ("12,50 € TTC", "prix « 12,50 € TTC » n'est pas un nombre"),
+        ("abc", "prix « abc » n’est pas un nombre"),
+        ("12,50 € TTC", "prix « 12,50 € TTC » n’est pas un nombre"),
         ("0", "prix « 0 » doit être supérieur à 0"),
         ("1,23456", "prix « 1,23456 » : 4 décimales au plus"),
         ("", "prix manquant"),
@@ -415,7 +415,7 @@ def test_a_price_that_is_not_a_usable_number_is_named(cell: str, detail: str):
     [
         ("0", "colisage « 0 » doit être supérieur à 0"),
         ("-5", "colisage « -5 » négatif"),
-        ("5 x 500 ml", "colisage « 5 x 500 ml » n'est pas un nombre (une seule quantité attendue)"),
+        ("5 x 500 ml", "colisage « 5 x 500 ml » n’est pas un nombre (une seule quantité attendue)"),
     ],
 )
 def test_a_pack_size_of_zero_or_less_is_an_error(cell: str, detail: str):
@@ -448,7 +448,7 @@ def test_every_bad_row_is_listed_not_only_the_first():
         "ligne 2 : référence manquante",
         "ligne 3 : désignation manquante",
         "ligne 3 : colisage « 0 » doit être supérieur à 0",
-        "ligne 3 : prix « x » n'est pas un nombre",
+        "ligne 3 : prix « x » n’est pas un nombre",
     ]
     assert [row.reference for row in catalog.rows] == ["A3"]
 
@@ -463,8 +463,8 @@ def test_every_bad_row_is_listed_not_only_the_first():
         ("Unité", "bidon", "unité « bidon » inconnue : unité, ramette, boîte, paquet, rouleau, "
          "kg, l ou m"),
         ("Valable du", "31/02/2025",
-         "début de validité « 31/02/2025 » n'est pas une date qui existe"),
-        ("Valable du", "demain", "début de validité « demain » n'est pas une date (jj/mm/aaaa)"),
+         "début de validité « 31/02/2025 » n’est pas une date qui existe"),
+        ("Valable du", "demain", "début de validité « demain » n’est pas une date (jj/mm/aaaa)"),
         ("Quantité minimum", "-1", "quantité minimum « -1 » négatif"),
         ("Capacité", "0", "capacité « 0 » doit être supérieur à 0"),
     ],

@@ -123,7 +123,7 @@ def test_a_valid_label_earns_its_points_and_says_until_when():
     part = score(offer).part("labels")
 
     assert part.points == 15
-    assert part.evidence == "FSC (produit), valable jusqu'au 31/12/2027 : 15 points"
+    assert part.evidence == "FSC (produit), valable jusqu’au 31/12/2027 : 15 points"
 
 
 def test_an_expired_label_counts_for_nothing_and_says_so():
@@ -148,10 +148,10 @@ def test_labels_of_the_product_and_of_the_supplier_both_count_the_best_ones_capp
     part = score(offer, supplier).part("labels")
 
     assert part.points == 35 == part.max_points
-    assert "Ange bleu (Blauer Engel) (fournisseur), sans date d'expiration : 25 points" in (
+    assert "Ange bleu (Blauer Engel) (fournisseur), sans date d’expiration : 25 points" in (
         part.evidence
     )
-    assert "FSC (produit), sans date d'expiration : non compté" in part.evidence
+    assert "FSC (produit), sans date d’expiration : non compté" in part.evidence
     assert "plafonné à 35 points" in part.evidence
 
 

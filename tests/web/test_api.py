@@ -136,7 +136,7 @@ def test_invalid_values_answer_422_per_field_in_the_readers_language_and_store_n
     assert error["code"] == "invalid"
     assert (
         error["fields"]["needed_by"]
-        == "La date de livraison souhaitée doit être après aujourd'hui."
+        == "La date de livraison souhaitée doit être après aujourd’hui."
     )
     assert "quantity" in error["fields"]
 

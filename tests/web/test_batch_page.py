@@ -77,7 +77,7 @@ def test_the_batch_page_shows_allocations_indicators_and_reasons(session, coop, 
     # indicators
     for label in (
         "Total HT",
-        "Économies par rapport à l'achat seul",
+        "Économies par rapport à l’achat seul",
         "Score écologique pondéré par la dépense",
         "Délai moyen (jours)",
         "CO2 du transport",
@@ -85,7 +85,7 @@ def test_the_batch_page_shows_allocations_indicators_and_reasons(session, coop, 
     ):
         assert label in shown
     # each member against buying alone, and the chart's text alternative
-    assert "Par membre : groupé par rapport à l'achat seul" in shown
+    assert "Par membre : groupé par rapport à l’achat seul" in shown
     assert 'aria-labelledby="savings-chart-title savings-chart-desc"' in response.get_data(
         as_text=True
     )
@@ -252,7 +252,7 @@ def test_a_tampered_scenario_number_is_refused_and_changes_nothing(
     response = client.post(f"/batches/{coop.batch_id}/approve", data={"scenario": number})
     assert response.status_code == 302
     shown = text_of(client.get(f"/batches/{coop.batch_id}"))
-    assert f"Ce lot n'a pas de scénario {number.strip()}." in shown
+    assert f"Ce lot n’a pas de scénario {number.strip()}." in shown
     assert stored_batch(session, coop.batch_id).status == "proposed"
     assert count(session, Allocation) == 0
 
@@ -341,9 +341,58 @@ def test_the_savings_chart_draws_two_bars_per_member():
     )
     tree = ET.fromstring(str(svg))
     bars = [r for r in tree.iter(f"{SVG}rect") if r.get("height") == "14"]
-    assert [float(b.get("width")) for b in bars] == [306.0, 340.0, 153.0, 170.0]
+    assert [float(b.get("width")) for b in bars] == [459.0, 510.0, 229.5, 255.0]
     texts = [t.text for t in tree.iter(f"{SVG}text")]
     assert "A & B" in texts and "10 €" in texts
+
+
+def test_a_long_member_name_is_written_in_full_inside_the_chart():
+    name = "Bureau d’études Sobriété Énergétique du Grand Nancy"
+    svg = charts.savings_chart(
+        [charts.MemberBar(name, Decimal("90"), Decimal("100"), Decimal("10"))],
+        title="t",
+        description="d",
+        pooled_label="pooled",
+        alone_label="alone",
+        money=lambda d: f"{d} €",
+    )
+    tree = ET.fromstring(str(svg))
+    (label,) = [t for t in tree.iter(f"{SVG}text") if t.text == name]
+    assert float(label.get("x")) >= 0 and label.get("text-anchor") in (None, "start")
+    assert charts.text_width(name) <= float(tree.get("width"))
+
+
+def test_scenario_labels_on_the_frontier_never_overlap():
+    near = [
+        charts.ScenarioMark(n, Decimal(eco), Decimal(cost))
+        for n, eco, cost in [(1, "50", "230"), (2, "50", "230"), (3, "51", "231"), (4, "80", "260")]
+    ]
+    svg = charts.frontier_chart(
+        [
+            charts.FrontierPoint(Decimal("20"), Decimal("200")),
+            charts.FrontierPoint(Decimal("80"), Decimal("260")),
+        ],
+        near,
+        title="t",
+        description="d",
+        x_label="eco",
+        y_label="cost",
+        scenario_label=lambda n: f"Scénario {n}",
+        money=lambda d: f"{d} €",
+    )
+    tree = ET.fromstring(str(svg))
+    boxes = []
+    for group in tree.iter(f"{SVG}g"):
+        if group.get("class") != "chart-scenario":
+            continue
+        text = group.find(f"{SVG}text")
+        width = charts.text_width(text.text)
+        x, baseline = float(text.get("x")), float(text.get("y"))
+        left = x if text.get("text-anchor") == "start" else x - width
+        boxes.append(charts.Box(left, baseline - 12, left + width, baseline + 4))
+    assert len(boxes) == 4
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    assert all(box.left >= 0 and box.right <= float(tree.get("width")) for box in boxes)
 
 
 @pytest.mark.parametrize(

@@ -283,7 +283,7 @@ def test_a_partial_price_list_keeps_the_missing_offers_unless_the_lead_says_othe
     page = client.get(upload(client, supplier, partial).location).get_data(as_text=True)
     checkbox = page.split('name="complete"')[1].split(">")[0]
     assert "checked" not in checkbox
-    assert "Importer ces 1 lignes et garder l'offre absente" in page
+    assert "Importer 1 ligne et garder l’offre absente" in page
     assert "Ce fichier est le catalogue complet du fournisseur" in page
     assert "Agrafeuse métal 25 feuilles" in page.split('id="missing"')[1]
     client.post(f"/catalog/imports/{the_upload(session).id}/confirm")

@@ -145,7 +145,7 @@ def test_a_lead_changes_an_offers_tiers_and_deactivates_it(signed_in, make, lead
     ]
 
     supplier_page = client.post(f"/catalog/offers/{offer.id}/deactivate", follow_redirects=True)
-    assert "L'offre RAM-A4-80 n'est plus proposée." in text(supplier_page)
+    assert "L’offre RAM-A4-80 n’est plus proposée." in text(supplier_page)
     session.expire_all()
     assert session.get(Offer, offer.id).active is False
     assert "RAM-A4-80" not in text(client.get(f"/catalog/products/{product.id}"))
@@ -154,8 +154,8 @@ def test_a_lead_changes_an_offers_tiers_and_deactivates_it(signed_in, make, lead
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"tiers-1-unit_price": "4,50"}, "Acheter plus ne coûte jamais plus cher à l'unité"),
-        ({"tiers-1-min_quantity": "1"}, "Chaque palier commence à plus d'unités que le précédent"),
+        ({"tiers-1-unit_price": "4,50"}, "Acheter plus ne coûte jamais plus cher à l’unité"),
+        ({"tiers-1-min_quantity": "1"}, "Chaque palier commence à plus d’unités que le précédent"),
         (
             {"tiers-0-min_quantity": "", "tiers-0-unit_price": "", "tiers-1-min_quantity": ""}
             | {"tiers-1-unit_price": ""},
@@ -166,8 +166,8 @@ def test_a_lead_changes_an_offers_tiers_and_deactivates_it(signed_in, make, lead
         ({"tiers-0-unit_price": "-1"}, "Un prix unitaire ne peut pas être négatif"),
         ({"pack_size": "0"}, "Un conditionnement contient plus de zéro unité"),
         ({"pack_size": ""}, "Indiquez le conditionnement"),
-        ({"product_id": "0"}, "Ce produit n'est pas au catalogue"),
-        ({"vat_rate": "0.19"}, "La TVA est l'un des taux français"),
+        ({"product_id": "0"}, "Ce produit n’est pas au catalogue"),
+        ({"vat_rate": "0.19"}, "La TVA est l’un des taux français"),
         ({"lead_time_days": "2,5"}, "Saisissez un nombre entier"),
     ],
 )
@@ -182,7 +182,7 @@ def test_a_bad_offer_gets_a_clear_message_and_stores_nothing(
     assert response.status_code == 422
     page = text(response)
     assert message in page
-    assert "Rien n'a été enregistré" in page
+    assert "Rien n’a été enregistré" in page
     assert count(session, Offer) == 0 and count(session, PriceTier) == 0
 
 
@@ -211,7 +211,7 @@ def test_a_lead_confirms_a_supplier_that_looks_like_one_already_known(
     assert warned.status_code == 422
     page = text(warned)
     assert "Papeterie Stanislas SARL (Nancy) figure déjà au catalogue" in page
-    assert "C'est une autre entreprise : enregistrer quand même" in page
+    assert "C’est une autre entreprise : enregistrer quand même" in page
     assert count(session, Supplier) == 1
 
     confirmed = client.post(
@@ -277,13 +277,13 @@ def test_the_product_page_shows_each_offers_eco_score_with_its_evidence(
 
     assert "Score écologique, partie par partie" in page
     assert "86/100" in page
-    assert "Écolabel européen (produit), sans date d'expiration : 25 points" in page
+    assert "Écolabel européen (produit), sans date d’expiration : 25 points" in page
     assert "FSC (fournisseur) expiré le 01/01/2020, 0 point" in page
     assert "ESAT : 15 points" in page
     assert "80 % de matière recyclée : 16 points" in page
     assert "0 km × 0,0875 kg CO2e/t·km" in page
     assert "30/30" in page and "Base Empreinte" in page
-    assert "Facteur d'émission" in page and "28041" in page
+    assert "Facteur d’émission" in page and "28041" in page
 
 
 def test_the_supplier_page_shows_expired_labels_as_expired(signed_in, make, session):

@@ -35,7 +35,7 @@ def _depot(session, make) -> DeliverySite:
 def test_the_admin_declares_and_clears_the_collection_point(session, make, signed_in):
     depot = _depot(session, make)
     client = signed_in(make.user("admin"))
-    assert "Aucun point de collecte n'est déclaré" in page_words(client.get("/admin/members"))
+    assert "Aucun point de collecte n’est déclaré" in page_words(client.get("/admin/members"))
     answer = client.post(f"/admin/sites/{depot.id}/collection-point", follow_redirects=True)
     shown = page_words(answer)
     assert "Dépôt partagé est désormais le point de collecte de la coopérative." in shown
@@ -48,7 +48,7 @@ def test_the_admin_declares_and_clears_the_collection_point(session, make, signe
         refused
     )
     cleared = client.post("/admin/collection-point/clear", follow_redirects=True)
-    assert "Dépôt partagé n'est plus le point de collecte." in page_words(cleared)
+    assert "Dépôt partagé n’est plus le point de collecte." in page_words(cleared)
     session.expire_all()
     assert collection_point(session) is None
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == depot.id))
@@ -94,7 +94,7 @@ def test_without_a_collection_point_the_scenario_is_refused_on_the_form(
     )
     assert answer.status_code == 422
     shown = page_words(answer)
-    assert "La coopérative n'a pas de point de collecte : un administrateur en déclare un" in shown
+    assert "La coopérative n’a pas de point de collecte : un administrateur en déclare un" in shown
     assert "Ce lot a été clos sans point de collecte" in shown
     assert 'aria-invalid="true"' in answer.get_data(as_text=True)
     session.expire_all()
@@ -110,12 +110,12 @@ def test_the_lead_has_suppliers_deliver_to_the_point_and_reads_the_round_trips(
     client = signed_in(lead)
     page = page_words(client.get(f"/batches/{batch.id}"))
     # the first scenario delivers to each site; the lead reads how its CO2 is counted
-    assert "Transport : d'où vient le CO2" in page
+    assert "Transport : d’où vient le CO2" in page
     assert "Livraison sur le site de chaque membre" in page
-    assert "Facteur d'émission 0,25 kg CO2e par km parcouru · source : ordre de grandeur" in page
+    assert "Facteur d’émission 0,25 kg CO2e par km parcouru · source : ordre de grandeur" in page
     assert "Livraison par Papeterie de l'Est" in page and "Livraison par Droguerie Verte" in page
     assert "Siège · Atelier Vélo (Nancy)" in page
-    assert "Chaque fournisseur fait un seul aller-retour jusqu'à Dépôt partagé" in page
+    assert "Chaque fournisseur fait un seul aller-retour jusqu’à Dépôt partagé" in page
 
     asked = client.post(
         f"/batches/{batch.id}/scenarios", data=POLICY | {"deliver_to_collection_point": "y"}

@@ -7,7 +7,7 @@ def test_the_guide_is_linked_from_the_footer_and_its_pages_link_to_each_other(cl
     login = client.get("/login").get_data(as_text=True)
     assert 'href="/guide/"' in login
     index = client.get("/guide/").get_data(as_text=True)
-    assert "Guide d'utilisation de coachat" in index
+    assert "Guide d’utilisation de coachat" in index
     assert 'href="membre"' in index and 'href="responsable"' in index
     member = client.get("/guide/membre")
     assert member.status_code == 200

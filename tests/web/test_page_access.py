@@ -125,6 +125,9 @@ ROUTES = {
 # own page, the health check answers 503 while no scheduler has beaten (none runs here), and
 # the cooperative here has no logo to show.
 GET_ANSWERS = {"/": 302, "/healthz": 503, "/admin/cooperative/logo": 404}
+# A confirmation page with nothing to confirm sends the lead back to the object: this world's
+# batch has no computed scenario yet, and its order no change proposed by the supplier.
+GET_ANSWERS |= {"/batches/<batch_id>/approve": 302, "/orders/<order_id>/accept": 302}
 
 ROLES = ("anonymous", "member", "other_member", "lead", "admin")
 OK = "ok"  # allowed: 200 for a GET, anything but 401/403/404/5xx for a POST

@@ -46,7 +46,7 @@ def test_a_form_without_or_with_a_wrong_csrf_token_is_refused(csrf_app, make, se
     wrong = client.post("/needs/new", data={**need, "csrf_token": "forged"})
     for response in (missing, wrong):
         assert response.status_code == 400
-        assert "Rien n'a été enregistré" in response.get_data(as_text=True)
+        assert "Rien n’a été enregistré" in response.get_data(as_text=True)
     assert session.scalar(select(func.count(Need.id))) == 0
 
 

@@ -16,7 +16,7 @@ from web.access import role_required
 from web.admin import blueprint
 from web.admin.forms import MemberForm, UserForm
 from web.errors import errors_on_form
-from web.labels import ROLE_LABELS
+from web.labels import ROLE_LABELS, of
 
 
 @blueprint.get("/members")
@@ -115,7 +115,7 @@ def user(user_id: int | None = None):
         else:
             if saved.id == current_user.id and values.password is not None:
                 login_user(saved)  # the new password ended every session, this one included
-            flash(_("Account of %(name)s saved.", name=saved.name))
+            flash(_("Account %(of_name)s saved.", of_name=of(saved.name)))
             return redirect(url_for("admin.users"))
     status = 422 if form.errors else 200
     return render_template("admin/user.html", form=form, user=existing), status

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
@@ -14,7 +12,13 @@ from purchasing.audit_trail import AuditFilter, AuditRow, actions, audit_events,
 from web import db
 from web.access import role_required
 from web.audit import blueprint
-from web.audit.labels import ACTION_LABELS
+from web.audit.labels import (
+    ACTION_LABELS,
+    OBJECT_LABELS,
+    PROCESS_LABELS,
+    details_text,
+    object_text,
+)
 from web.outgoing import download
 from web.params import id_arg
 
@@ -53,6 +57,10 @@ def audit() -> ResponseReturnValue:
         people=people(session),
         actions=actions(session),
         action_labels=ACTION_LABELS,
+        object_labels=sorted(((k, str(v)) for k, v in OBJECT_LABELS.items()), key=lambda kv: kv[1]),
+        process_labels=PROCESS_LABELS,
+        object_text=object_text,
+        details_text=details_text,
         page_size=PAGE_SIZE,
     )
 
@@ -63,11 +71,11 @@ def _csv(events: list[AuditRow]) -> Response:
         rows.append(
             [
                 format_datetime(row.event.at, "yyyy-MM-dd HH:mm:ss"),
-                row.who,
+                str(PROCESS_LABELS.get(row.who, row.who)),
                 str(ACTION_LABELS.get(row.event.action, row.event.action)),
-                row.event.object_type,
-                row.event.object_id,
-                json.dumps(row.event.details, ensure_ascii=False, sort_keys=True),
+                object_text(row.event.object_type, None, row.event.details),
+                row.event.object_id if row.event.object_id is not None else "",
+                details_text(row.event.action, row.event.details),
             ]
         )
     return download(csv_bytes(rows), "journal.csv", CSV_CONTENT_TYPE, private=True)

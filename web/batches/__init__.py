@@ -4,4 +4,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("batches", __name__, url_prefix="/batches", template_folder="templates")
 
-from web.batches import routes  # noqa: E402, F401 - the views attach themselves to the blueprint
+from web.batches import decision, routes  # noqa: E402, F401 - the views attach themselves to the blueprint

@@ -45,6 +45,65 @@ class MemberBar:
     savings: Decimal
 
 
+@dataclass(frozen=True)
+class Box:
+    """A rectangle of the chart, in SVG units: where a label is written."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def overlaps(self, other: Box) -> bool:
+        return not (
+            self.right <= other.left
+            or other.right <= self.left
+            or self.bottom <= other.top
+            or other.bottom <= self.top
+        )
+
+    def inside(self, other: Box) -> bool:
+        return (
+            self.left >= other.left
+            and self.right <= other.right
+            and self.top >= other.top
+            and self.bottom <= other.bottom
+        )
+
+
+FONT_SIZE = 13  # the charts' font size in batches.css
+LABEL_HEIGHT = 16
+
+
+def text_width(text: str) -> float:
+    """A generous estimate of a label's width at the charts' bold 13 px: wide enough that two
+    labels estimated apart are apart on screen."""
+    return round(len(text) * FONT_SIZE * 0.62 + 4, 1)
+
+
+def place_label(
+    cx: float, cy: float, width: float, placed: list[Box], bounds: Box
+) -> tuple[float, float, str]:
+    """Where a scenario's label goes: beside its mark, on the first side where it overlaps no
+    label already written and stays inside the plot, trying farther rows above and below when
+    the near ones are taken. Returns the text's x, baseline y and anchor, and keeps its box."""
+    candidates = []
+    for row in range(0, 6):
+        for above in (True, False):
+            top = (
+                cy - 8 - LABEL_HEIGHT - row * LABEL_HEIGHT if above else cy + 8 + row * LABEL_HEIGHT
+            )
+            candidates.append((Box(cx + 8, top, cx + 8 + width, top + LABEL_HEIGHT), "start"))
+            candidates.append((Box(cx - 8 - width, top, cx - 8, top + LABEL_HEIGHT), "end"))
+    inside = [c for c in candidates if c[0].inside(bounds)] or candidates
+    box, anchor = next(
+        (c for c in inside if not any(c[0].overlaps(other) for other in placed)), inside[0]
+    )
+    placed.append(box)
+    x = box.left if anchor == "start" else box.right
+    return x, round(box.bottom - 4, 1), anchor
+
+
 def ticks(low: float, high: float, count: int = 5) -> list[float]:
     """Round values from `low` to `high`, about `count` of them (1, 2 or 5 times a power of
     ten apart)."""
@@ -134,14 +193,15 @@ def frontier_chart(
             f'<circle class="chart-point" cx="{x(float(p.eco_score))}" '
             f'cy="{y(float(p.total_cost))}" r="4"/>'
         )
-    for mark in scenarios:
+    placed: list[Box] = []
+    bounds = Box(left, top, width - right, top + plot_h)
+    for mark in sorted(scenarios, key=lambda m: (m.eco_score, m.total_cost, m.number)):
         cx, cy = x(float(mark.eco_score)), y(float(mark.total_cost))
-        label = escape(scenario_label(mark.number))
-        anchor = "end" if cx > left + plot_w * 0.8 else "start"
-        shift = -10 if anchor == "end" else 10
+        text = scenario_label(mark.number)
+        tx, ty, anchor = place_label(cx, cy, text_width(text), placed, bounds)
         body.append(
             f'<g class="chart-scenario"><rect x="{cx - 6}" y="{cy - 6}" width="12" height="12"/>'
-            f'<text x="{cx + shift}" y="{cy - 8}" text-anchor="{anchor}">{label}</text></g>'
+            f'<text x="{tx}" y="{ty}" text-anchor="{anchor}">{escape(text)}</text></g>'
         )
     return Markup(_svg(width, height, key, title, description, body))
 
@@ -159,32 +219,31 @@ def savings_chart(
     """Each member on two bars: what it pays pooled (filled) and what it would pay alone
     (outlined), with the savings written at the end."""
     width = 640
-    label_w, value_w, row_h = 170, 130, 44
+    value_w, row_h, name_h = 130, 60, 18
     top = 34
     height = top + row_h * max(len(bars), 1) + 10
     biggest = max([float(b.alone) for b in bars] + [float(b.total) for b in bars] + [1.0])
-    plot_w = width - label_w - value_w
+    plot_w = width - value_w
 
     def w(value: Decimal) -> float:
         return round(max(float(value), 0.0) / biggest * plot_w, 1)
 
     body = [
-        f'<g class="chart-legend"><rect class="chart-pooled" x="{label_w}" y="6" width="14" '
-        f'height="10"/><text x="{label_w + 20}" y="15">{escape(pooled_label)}</text>'
-        f'<rect class="chart-alone" x="{label_w + 190}" y="6" width="14" height="10"/>'
-        f'<text x="{label_w + 210}" y="15">{escape(alone_label)}</text></g>'
+        f'<g class="chart-legend"><rect class="chart-pooled" x="0" y="6" width="14" '
+        f'height="10"/><text x="20" y="15">{escape(pooled_label)}</text>'
+        f'<rect class="chart-alone" x="190" y="6" width="14" height="10"/>'
+        f'<text x="210" y="15">{escape(alone_label)}</text></g>'
     ]
     for index, bar in enumerate(bars):
         y = top + index * row_h
-        name = bar.member if len(bar.member) <= 24 else bar.member[:23] + "…"
+        # The name has the whole width on a line of its own: never cut at the left edge.
         body.append(
-            f'<g class="chart-member"><text x="{label_w - 8}" y="{y + 20}" '
-            f'text-anchor="end">{escape(name)}</text>'
-            f'<rect class="chart-pooled" x="{label_w}" y="{y + 4}" width="{w(bar.total)}" '
+            f'<g class="chart-member"><text x="0" y="{y + 13}">{escape(bar.member)}</text>'
+            f'<rect class="chart-pooled" x="0" y="{y + name_h + 4}" width="{w(bar.total)}" '
             f'height="14"/>'
-            f'<rect class="chart-alone" x="{label_w}" y="{y + 20}" width="{w(bar.alone)}" '
+            f'<rect class="chart-alone" x="0" y="{y + name_h + 20}" width="{w(bar.alone)}" '
             f'height="14"/>'
-            f'<text class="chart-value" x="{width - value_w + 8}" y="{y + 24}">'
+            f'<text class="chart-value" x="{width - value_w + 8}" y="{y + name_h + 24}">'
             f"{escape(money(bar.savings))}</text></g>"
         )
     return Markup(_svg(width, height, key, title, description, body))

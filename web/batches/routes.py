@@ -5,17 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from purchasing.batches import batch_review, transport_review
 from purchasing.batches.batches import (
-    approve_batch,
     batch_for,
     batches,
-    reject_batch,
     request_frontier,
     request_scenario,
 )
@@ -26,7 +24,7 @@ from purchasing.rounds.policies import ScenarioPolicy, policy_from_json, read_po
 from web import db
 from web.access import role_required
 from web.batches import blueprint, charts
-from web.batches.forms import RejectForm, ScenarioForm, policy_form_data
+from web.batches.forms import ScenarioForm, policy_form_data
 from web.batches.labels import (
     BATCH_STATUS_LABELS,
     JOB_STEP_LABELS,
@@ -84,37 +82,7 @@ def frontier(batch_id: int) -> ResponseReturnValue:
     return redirect(url_for("batches.show", batch_id=batch_id, _anchor="frontier"))
 
 
-@blueprint.post("/<id:batch_id>/approve")
-@role_required("lead")
-def approve(batch_id: int) -> ResponseReturnValue:
-    number = request.form.get("scenario", "")
-    try:
-        approve_batch(db.session(), batch_id, number, actor=current_user)
-    except Invalid as error:
-        return refusal(error, url_for("batches.show", batch_id=batch_id))
-    except Conflict as error:
-        return refusal(error, url_for("batches.show", batch_id=batch_id), "warning")
-    flash(_("Scenario %(number)s approved: the needs it serves are allocated.", number=number))
-    return redirect(url_for("batches.show", batch_id=batch_id))
-
-
-@blueprint.post("/<id:batch_id>/reject")
-@role_required("lead")
-def reject(batch_id: int) -> ResponseReturnValue:
-    form = RejectForm()
-    try:
-        reject_batch(db.session(), batch_id, form.comment.data or "", actor=current_user)
-    except Invalid as error:
-        errors_on_form(form, error)
-        flash(_("The batch was not rejected: say why."), "error")
-        return _batch_page(batch_id, reject_form=form, status=422)
-    except Conflict as error:
-        return refusal(error, url_for("batches.show", batch_id=batch_id), "warning")
-    flash(_("Batch #%(id)d rejected: its needs go back to the next round.", id=batch_id))
-    return redirect(url_for("batches.show", batch_id=batch_id))
-
-
-def _selected(batch: Batch, reviews: dict[int, batch_review.ScenarioReview]) -> int | None:
+def selected_scenario(batch: Batch, reviews: dict[int, batch_review.ScenarioReview]) -> int | None:
     """The scenario shown in detail: the one asked for, else the approved one, else the
     first computed."""
     asked = id_arg("scenario")
@@ -130,13 +98,12 @@ def _batch_page(
     batch_id: int,
     *,
     scenario_form: ScenarioForm | None = None,
-    reject_form: RejectForm | None = None,
     status: int = 200,
 ) -> Any:
     session = db.session()
     batch = batch_for(session, batch_id)
     reviews = batch_review.review_scenarios(session, batch)
-    selected = _selected(batch, reviews)
+    selected = selected_scenario(batch, reviews)
     policies = {s.number: policy_from_json(s.policy or {}) for s in batch.scenarios}
     if scenario_form is None:
         first = policies[batch.scenarios[0].number] if batch.scenarios else None
@@ -165,7 +132,6 @@ def _batch_page(
         batch_point=transport_review.closed_with_point(session, batch.problem or {}),
         awaiting=batch_review.awaiting_match(session, batch),
         scenario_form=scenario_form,
-        reject_form=reject_form or RejectForm(),
         batch_status_labels=BATCH_STATUS_LABELS,
         solve_status_labels=SOLVE_STATUS_LABELS,
         outcome_labels=NEED_OUTCOME_LABELS,

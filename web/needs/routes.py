@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -218,12 +218,16 @@ class _FormData:
     def __init__(self, need: Need) -> None:
         self.product_id = str(need.product_id or "")
         self.free_text = need.label
-        self.quantity = f"{need.quantity.normalize():f}"
+        # Written as the reader writes numbers ("4,50" in French), without grouping, so
+        # that the form reads back what it shows.
+        self.quantity = format_decimal(need.quantity, format="0.###")
         self.unit = need.unit
         self.tolerance_percent = str(need.tolerance_percent)
         self.needed_by = need.needed_by.isoformat()
         self.delivery_site_id = str(need.delivery_site_id)
-        self.price_ceiling = f"{need.price_ceiling.normalize():f}" if need.price_ceiling else ""
+        self.price_ceiling = (
+            format_decimal(need.price_ceiling, format="0.00##") if need.price_ceiling else ""
+        )
         self.comment = need.comment
 
 

@@ -174,6 +174,24 @@ def sent_by_hand(order_id: int) -> ResponseReturnValue:
     return _simple(mark_sent_by_hand, order_id, _("The order is recorded as sent."))
 
 
+@blueprint.get("/orders/<id:order_id>/accept")
+@role_required("lead")
+def confirm_accept(order_id: int) -> ResponseReturnValue:
+    """What accepting the supplier's change will do to the order and the members' shares."""
+    order = order_by_id(db.session(), order_id)
+    if order.supplier_answer != "changed":
+        flash(_("The supplier proposed no change to this order."), "warning")
+        return redirect(url_for("orders.show", order_id=order_id))
+    changed = [
+        line
+        for line in order.lines
+        if line.proposed_quantity is not None and line.proposed_quantity != line.quantity
+    ]
+    return render_template(
+        "orders/confirm_accept.html", order=order, changed=changed, totals=order_totals(order)
+    )
+
+
 @blueprint.post("/orders/<id:order_id>/accept")
 @role_required("lead")
 def accept(order_id: int) -> ResponseReturnValue:

@@ -107,6 +107,23 @@ def cutoff(round_id: int) -> ResponseReturnValue:
     return redirect(url_for("rounds.home"))
 
 
+@blueprint.get("/<id:round_id>/close")
+@role_required("lead")
+def confirm_close(round_id: int) -> ResponseReturnValue:
+    """What closing the round by hand will do, before the lead says so."""
+    session = db.session()
+    current = open_round(session)
+    if current is None or current.id != round_id:
+        flash(_("This round is already closed."), "warning")
+        return redirect(url_for("rounds.home"))
+    return render_template(
+        "rounds/confirm_close.html",
+        current=current,
+        figures=summary(session),
+        closing=active_job(session, "close_round", round_id=current.id),
+    )
+
+
 @blueprint.post("/<id:round_id>/close")
 @role_required("lead")
 def close(round_id: int) -> ResponseReturnValue:

@@ -37,7 +37,7 @@
 
   function announce() {
     if (!status) return;
-    const template = items.length ? status.dataset.some : status.dataset.none;
+    const template = items.length === 1 ? status.dataset.one : items.length ? status.dataset.some : status.dataset.none;
     status.textContent = (template || "").replace("%(count)s", String(items.length));
   }
 
