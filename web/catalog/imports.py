@@ -43,7 +43,11 @@ def _analysis_queued(upload_id: int) -> None:
     job = active_job(db.session(), ANALYSIS_JOB, upload_id=upload_id)
     if job is not None:
         job_id, sessions = job.id, current_app.extensions["coachat.sessions"]
-        db.after_commit(lambda: work_job(sessions, job_id))
+
+        def work() -> None:
+            work_job(sessions, job_id)
+
+        db.after_commit(work)
 
 
 @blueprint.route("/imports/new", methods=["GET", "POST"])
