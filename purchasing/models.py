@@ -400,17 +400,6 @@ class Allocation(Base):
     offer: Mapped[Offer] = relationship()
 
 
-class OrderCounter(Base):
-    """The last purchase order number given in a calendar year: one row per year, updated
-    under a row lock, so that numbers have neither gaps nor duplicates."""
-
-    __tablename__ = "order_counter"
-    __table_args__ = (CheckConstraint("last_number >= 0", name="last_number_not_negative"),)
-
-    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    last_number: Mapped[int] = mapped_column(Integer, default=0)
-
-
 class PurchaseOrder(Base):
     """One order per supplier and batch, numbered without gaps per year, with its totals.
 

@@ -1,10 +1,10 @@
 """Purchase orders: made from an approved batch (one per supplier), numbered without gaps per
 calendar year, priced with the VAT of each product's category, and marked sent.
 
-Numbers come from one counter row per year, incremented by a conditional update inside the
-approval's transaction: on PostgreSQL the row stays locked until the approval commits, so two
-approvals at once take consecutive numbers, and an approval rolled back gives its numbers back.
-The unique number (and year, sequence) is the backstop.
+Numbers come from the `BC` series of `persistence.numbering` (one counter row per series and
+year, locked in the approval's transaction): two approvals at once take consecutive numbers, and
+an approval rolled back gives its numbers back. The unique number (and year, sequence) is the
+backstop.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Select, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from infrastructure.documents import Totals, VatRow
 from persistence import utcnow
 from persistence.audit import Actor, record_event
+from persistence.numbering import next_number
 from persistence.pages import Page, paginate
 from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
@@ -30,7 +30,6 @@ from purchasing.models import (
     Batch,
     DeliverySite,
     Need,
-    OrderCounter,
     PurchaseOrder,
     PurchaseOrderLine,
 )
@@ -48,24 +47,11 @@ def to_cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+ORDER_SERIES = "BC"
+
+
 def order_number(year: int, sequence: int) -> str:
-    return f"BC-{year}-{sequence:04d}"
-
-
-def next_sequence(session: Session, year: int) -> int:
-    """The next order number of `year`: the year's counter row is created if missing, then
-    incremented by an update that locks it until the transaction ends."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(OrderCounter).values(year=year, last_number=0).on_conflict_do_nothing())
-    number = session.execute(
-        update(OrderCounter)
-        .where(OrderCounter.year == year)
-        .values(last_number=OrderCounter.last_number + 1)
-        .returning(OrderCounter.last_number)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
-    return int(number)
+    return f"{ORDER_SERIES}-{year}-{sequence:04d}"
 
 
 def totals_of(lines: list[tuple[Decimal, Decimal]], delivery_fee: Decimal) -> Totals:
@@ -136,7 +122,7 @@ def create_orders(
         lines = [line for line in raw["lines"] if int(line["offer"]) in offers]
         if not lines:
             continue
-        sequence = next_sequence(session, today.year)
+        sequence = next_number(session, ORDER_SERIES, today.year)
         lead = max(offers[int(line["offer"])].lead_time_days for line in lines)
         order = PurchaseOrder(
             number=order_number(today.year, sequence),

@@ -8,13 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from persistence.audit import AuditEvent
+from persistence.numbering import DocumentCounter, next_number
 from purchasing.clock import cooperative_today
 from purchasing.errors import Conflict, Invalid
-from purchasing.models import Need, OrderCounter, PurchaseOrder
+from purchasing.models import Need, PurchaseOrder
 from purchasing.orders.orders import (
+    ORDER_SERIES,
     create_orders,
     mark_sent_by_hand,
-    next_sequence,
     order_totals,
     orders_page,
     set_vat_rate,
@@ -92,12 +93,12 @@ def test_making_orders_again_makes_no_more(session, make, sessions):
 
 def test_an_approval_rolled_back_gives_its_numbers_back(session, make, sessions):
     year = cooperative_today().year
-    assert next_sequence(session, year) == 1
+    assert next_number(session, ORDER_SERIES, year) == 1
     session.rollback()
-    assert next_sequence(session, year) == 1
-    assert next_sequence(session, year) == 2
+    assert next_number(session, ORDER_SERIES, year) == 1
+    assert next_number(session, ORDER_SERIES, year) == 2
     session.commit()
-    assert session.get(OrderCounter, year).last_number == 2
+    assert session.get(DocumentCounter, (ORDER_SERIES, year)).last_number == 2
 
 
 def test_sent_by_hand_moves_needs_and_batch_on_once(session, make, sessions):
