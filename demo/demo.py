@@ -23,6 +23,7 @@ from demo.demo_history import past_needs, play_history
 from persistence.audit import DEMO_LOADER, record_event
 from purchasing.models import DeliverySite, Member, Need, User
 from purchasing.people.collection_point import declare_collection_point
+from purchasing.people.cooperative import read_cooperative, update_cooperative
 from purchasing.people.passwords import hash_password
 from purchasing.rounds.rounds import set_rhythm
 from suppliers.models import Category, Offer, PriceTier, Product, Supplier, SupplierLabel
@@ -36,6 +37,27 @@ DEMO_ACCOUNTS = (
 SEED = 54
 COLLECTION_POINT_MEMBER = "Recyclerie du Plateau"  # in Vandœuvre-lès-Nancy
 DEMO_RHYTHM = "0 10 * * 1"
+# A cooperative society of collective interest in Nancy; its numbers carry valid check digits
+# (the phone number is in a range ARCEP keeps for fiction).
+DEMO_COOPERATIVE = {
+    "name": "Coachat Grand Nancy",
+    "legal_form": "SCIC SAS à capital variable",
+    "siren": "894 127 653",
+    "siret": "894 127 653 00018",
+    "vat_number": "FR67894127653",
+    "address": "18 rue de la Visitation",
+    "postcode": "54000",
+    "town": "Nancy",
+    "country": "FR",
+    "contact_name": "Julien Marchal",
+    "email": "achats@demo.coachat.fr",
+    "phone": "03 53 48 20 54",
+    "iban": "FR76 4255 9100 0008 0041 2765 091",
+    "bic": "CCOPFRPPXXX",
+    "sepa_creditor_id": "FR06ZZZ8F3A21",
+    "payment_terms_days": "30",
+    "late_penalty_rate": "12",
+}
 
 
 @dataclass(frozen=True)
@@ -171,6 +193,8 @@ def load_demo(session: Session, today: date) -> DemoReport:
     users = _users(members)
     session.add_all(users)
     session.flush()
+    # Before the history: the orders it sends name the cooperative as its record does.
+    update_cooperative(session, read_cooperative(DEMO_COOPERATIVE), actor=DEMO_LOADER)
     # The ressourcerie has room: suppliers may deliver there and members fetch their goods.
     depot = next(member for member in members if member.name == COLLECTION_POINT_MEMBER)
     declare_collection_point(session, depot.sites[0].id, actor=DEMO_LOADER)

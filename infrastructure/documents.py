@@ -1,5 +1,6 @@
-"""Purchase orders and members' statements as documents: PDF (fpdf2, pure Python) and CSV that
-a French spreadsheet opens as is (semicolons, UTF-8 with BOM, decimal commas).
+"""Purchase orders and members' statements as documents: PDF/A-3 (fpdf2, pure Python, see
+`infrastructure.pdf`) and CSV that a French spreadsheet opens as is (semicolons, UTF-8 with BOM,
+decimal commas).
 
 Built from plain data, so that a page, a command and the e-mail job make the same bytes. The
 documents are in French, the language of the cooperative's suppliers and accountant.
@@ -9,14 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Iterable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from fpdf import FPDF
+from infrastructure.pdf import ArchivePdf
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,8 @@ UNIT_NAMES = {
 
 @dataclass(frozen=True)
 class Party:
-    """A buyer or a supplier as a document names it."""
+    """A buyer, a supplier or a member as a document names it; `country` is an ISO 3166 code,
+    printed only when it is not France."""
 
     name: str
     siret: str = ""
@@ -84,19 +84,44 @@ class Party:
     contact: str = ""
     email: str = ""
     phone: str = ""
+    legal_form: str = ""
+    siren: str = ""
+    vat_number: str = ""
+    country: str = "FR"
+    logo: bytes = field(default=b"", repr=False)
 
     def lines(self) -> list[str]:
         rows = [self.name]
+        if self.legal_form:
+            rows.append(self.legal_form)
         if self.address:
             rows.append(self.address)
         if self.postcode or self.town:
             rows.append(f"{self.postcode} {self.town}".strip())
+        if self.country and self.country != "FR":
+            rows.append(self.country)
         if self.siret:
             rows.append(f"SIRET {self.siret}")
-        contact = " · ".join(part for part in (self.contact, self.email, self.phone) if part)
-        if contact:
-            rows.append(contact)
+        elif self.siren:
+            rows.append(f"SIREN {self.siren}")
+        if self.vat_number:
+            rows.append(f"TVA intracommunautaire {self.vat_number}")
+        if self.contact:
+            rows.append(self.contact)
+        reach = " · ".join(part for part in (self.email, self.phone) if part)
+        if reach:
+            rows.append(reach)
         return rows
+
+    def summary(self) -> str:
+        """The party on one line: name, identifiers and address."""
+        parts = [self.name, self.legal_form]
+        parts += [
+            f"SIRET {self.siret}" if self.siret else "",
+            self.vat_number and f"TVA {self.vat_number}",
+        ]
+        parts += [self.address, f"{self.postcode} {self.town}".strip()]
+        return ", ".join(part for part in parts if part)
 
 
 @dataclass(frozen=True)
@@ -245,6 +270,7 @@ def order_csv(document: OrderDocument) -> bytes:
              _csv_amount(vat.vat)]
         )  # fmt: skip
     rows.append([*head, "", "Total TTC", *blank[:4], _csv_amount(totals.incl_vat)])
+    rows.append([*head, "", f"Acheteur : {document.buyer.summary()}", *blank[:4], ""])
     for site in document.sites:
         for reference, _product, units in site.units:
             rows.append(
@@ -254,87 +280,18 @@ def order_csv(document: OrderDocument) -> bytes:
     return _csv(rows)
 
 
-def _printable(text: str) -> str:
-    """Text the PDF's standard fonts can show (Windows-1252): other characters are replaced by
-    their closest plain letters."""
-    with suppress(UnicodeEncodeError):
-        text.encode("cp1252")
-        return text
-    out = []
-    for char in text:
-        try:
-            char.encode("cp1252")
-            out.append(char)
-        except UnicodeEncodeError:
-            plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
-            out.append(plain or "?")
-    return "".join(out)
-
-
-class _Pdf(FPDF):
-    def __init__(self, title: str) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.core_fonts_encoding = "windows-1252"
-        self.set_auto_page_break(auto=True, margin=15)
-        self.set_title(title)
-        self.set_creator("coachat")
-        self.set_margins(15, 15, 15)
-        self.add_page()
-        self.set_font("Helvetica", size=9)
-
-    def text_line(self, text: str, *, size: float = 9, style: str = "", height: float = 5) -> None:
-        self.set_font("Helvetica", style=style, size=size)
-        self.multi_cell(0, height, _printable(text), align="L", new_x="LMARGIN", new_y="NEXT")
-
-    def parties(self, left_title: str, left: Party, right_title: str, right: Party) -> None:
-        top = self.get_y()
-        width = (self.w - self.l_margin - self.r_margin) / 2 - 4
-        for x, title, party in (
-            (self.l_margin, left_title, left),
-            (self.l_margin + width + 8, right_title, right),
-        ):
-            self.set_xy(x, top)
-            self.set_font("Helvetica", style="B", size=9)
-            self.cell(width, 5, _printable(title), new_x="LEFT", new_y="NEXT")
-            self.set_font("Helvetica", size=9)
-            for row in party.lines():
-                self.set_x(x)
-                self.multi_cell(width, 4.5, _printable(row), align="L", new_x="LEFT", new_y="NEXT")
-        self.set_xy(self.l_margin, max(self.get_y(), top + 30) + 4)
-
-
-def _table(
-    pdf: _Pdf, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
-) -> None:
-    pdf.set_font("Helvetica", size=8)
-    aligns = tuple("LEFT" if i < 2 else "RIGHT" for i in range(len(header)))
-    with pdf.table(col_widths=tuple(widths), text_align=aligns, line_height=5) as table:
-        for cells in [header, *rows]:
-            row = table.row()
-            for cell in cells:
-                row.cell(_printable(cell))
-    pdf.ln(2)
-
-
-def _amounts(pdf: _Pdf, rows: Sequence[tuple[str, str, bool]]) -> None:
-    width = pdf.w - pdf.l_margin - pdf.r_margin
-    for label, amount, bold in rows:
-        pdf.set_font("Helvetica", style="B" if bold else "", size=9)
-        pdf.cell(width - 35, 5, _printable(label), align="R")
-        pdf.cell(35, 5, _printable(amount), align="R", new_x="LMARGIN", new_y="NEXT")
-
-
 def order_pdf(document: OrderDocument) -> bytes:
     """The purchase order as a French supplier expects it: buyer and supplier, number and
     date, lines at the tier reached, delivery fee, VAT by rate, totals, delivery sites."""
-    pdf = _Pdf(f"Bon de commande {document.number}")
+    pdf = ArchivePdf(f"Bon de commande {document.number}")
+    pdf.logo(document.buyer.logo)
     pdf.text_line(f"Bon de commande {document.number}", size=16, style="B", height=8)
     pdf.text_line(
         f"Date de commande : {document.ordered_on:%d/%m/%Y} · "
         f"Livraison attendue le {document.expected_on:%d/%m/%Y}"
     )
     pdf.ln(3)
-    pdf.parties("Acheteur", document.buyer, "Fournisseur", document.supplier)
+    pdf.columns([("Acheteur", document.buyer.lines()), ("Fournisseur", document.supplier.lines())])
     rows = [
         [
             line.reference,
@@ -349,8 +306,7 @@ def order_pdf(document: OrderDocument) -> bytes:
         ]
         for line in document.lines
     ]
-    _table(
-        pdf,
+    pdf.table_of(
         ["Référence", "Produit", "Colis", "Quantité", "Prix unit. HT", "TVA", "Total HT"],
         rows,
         (24, 58, 14, 24, 24, 14, 22),
@@ -366,7 +322,7 @@ def order_pdf(document: OrderDocument) -> bytes:
         for row in totals.vat
     ]
     amounts.append(("Total TTC", euros(totals.incl_vat), True))
-    _amounts(pdf, amounts)
+    pdf.amounts(amounts)
     if document.sites:
         pdf.ln(3)
         pdf.text_line("Livraisons par site", size=11, style="B", height=7)
@@ -382,12 +338,13 @@ def order_pdf(document: OrderDocument) -> bytes:
         pdf.ln(3)
         pdf.text_line("Merci de confirmer la commande, ou d'indiquer ce que vous pouvez livrer :")
         pdf.text_line(document.confirm_link, size=8)
-    return bytes(pdf.output())
+    return pdf.document()
 
 
 def statement_pdf(document: StatementDocument) -> bytes:
     """A member's statement for a batch: what it pays, and what it would have paid alone."""
-    pdf = _Pdf(f"Relevé {document.member.name} – {document.round_name}")
+    pdf = ArchivePdf(f"Relevé {document.member.name} – {document.round_name}")
+    pdf.logo(document.buyer.logo)
     pdf.text_line(
         f"Relevé de la commande groupée, {document.round_name}", size=15, style="B", height=8
     )
@@ -395,7 +352,7 @@ def statement_pdf(document: StatementDocument) -> bytes:
     if document.provisional:
         pdf.text_line("Provisoire : les livraisons ne sont pas toutes reçues.", style="I")
     pdf.ln(3)
-    pdf.parties("Coopérative", document.buyer, "Membre", document.member)
+    pdf.columns([("Coopérative", document.buyer.lines()), ("Membre", document.member.lines())])
     rows = [
         [
             line.product,
@@ -407,14 +364,12 @@ def statement_pdf(document: StatementDocument) -> bytes:
         ]
         for line in document.lines
     ]
-    _table(
-        pdf,
+    pdf.table_of(
         ["Produit", "Fournisseur", "Commandé", "Reçu", "Prix unit. HT", "Montant HT"],
         rows,
         (56, 42, 20, 20, 20, 22),
     )
-    _amounts(
-        pdf,
+    pdf.amounts(
         [
             ("Produits HT", euros(document.goods), False),
             ("Part des frais et de la livraison HT", euros(document.fees), False),
@@ -430,7 +385,7 @@ def statement_pdf(document: StatementDocument) -> bytes:
     )
     for note in document.notes:
         pdf.text_line(note, style="I")
-    return bytes(pdf.output())
+    return pdf.document()
 
 
 STATEMENT_HEADER: list[object] = [

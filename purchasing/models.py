@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -46,6 +47,7 @@ ORDER_STATUSES = ("draft", "sent", "confirmed", "received", "cancelled")
 SUPPLIER_ANSWERS = ("", "confirmed", "changed", "change_accepted", "change_refused")
 EMAIL_STATUSES = ("queued", "waiting", "sent", "failed", "uncertain")
 COMMENT_MAX = 2000
+LOGO_TYPES = ("", "png", "jpeg")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -452,8 +454,29 @@ class PurchaseOrder(Base):
     emails: Mapped[list[OrderEmail]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderEmail.id"
     )
+    issued: Mapped[IssuedOrder | None] = relationship(
+        back_populates="order", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class IssuedOrder(Base):
+    """A purchase order as it was issued (first sent by e-mail, or recorded as sent by hand):
+    the buyer's identity at that moment and the very bytes of its PDF and CSV, which are handed
+    out from then on, whatever changes later in the cooperative's record or the catalog."""
+
+    __tablename__ = "issued_order"
+
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("purchase_order.id", ondelete="CASCADE"), primary_key=True
+    )
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    buyer: Mapped[dict[str, Any]] = mapped_column(JSON)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    csv: Mapped[bytes] = mapped_column(LargeBinary)
+
+    order: Mapped[PurchaseOrder] = relationship(back_populates="issued")
 
 
 class PurchaseOrderLine(Base):
@@ -567,3 +590,45 @@ class DeliveryLine(Base):
 
     delivery: Mapped[Delivery] = relationship(back_populates="lines")
     order_line: Mapped[PurchaseOrderLine] = relationship()
+
+
+class Cooperative(Base):
+    """The legal entity that buys in its own name and re-invoices its members: one row, kept by
+    the admin, read by every document and e-mail. Identifiers are stored compact (digits, no
+    spaces); `late_penalty_rate` is a yearly rate as a fraction (0.12 for 12 %)."""
+
+    __tablename__ = "cooperative"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="one_row"),
+        CheckConstraint(
+            "payment_terms_days IS NULL OR payment_terms_days BETWEEN 0 AND 60",
+            name="payment_terms_range",
+        ),
+        CheckConstraint(
+            "late_penalty_rate IS NULL OR (late_penalty_rate > 0 AND late_penalty_rate <= 1)",
+            name="late_penalty_rate_range",
+        ),
+        CheckConstraint(_one_of("logo_type", LOGO_TYPES), name="logo_type_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, default=1)
+    name: Mapped[str] = mapped_column(String(200))
+    legal_form: Mapped[str] = mapped_column(String(100), default="")
+    siren: Mapped[str] = mapped_column(String(9), default="")
+    siret: Mapped[str] = mapped_column(String(14), default="")
+    vat_number: Mapped[str] = mapped_column(String(13), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    town: Mapped[str] = mapped_column(String(120), default="")
+    country: Mapped[str] = mapped_column(String(2), default="FR")
+    contact_name: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    iban: Mapped[str] = mapped_column(String(34), default="")
+    bic: Mapped[str] = mapped_column(String(11), default="")
+    sepa_creditor_id: Mapped[str] = mapped_column(String(35), default="")
+    payment_terms_days: Mapped[int | None] = mapped_column(Integer)
+    late_penalty_rate: Mapped[Decimal | None] = mapped_column(UnitPrice())
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str] = mapped_column(String(4), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -52,7 +52,8 @@ def from_environment(
     | COACHAT_SMTP_SECURITY | starttls | starttls, tls or none |
     | COACHAT_SMTP_SENDER | the user | the From address |
     | COACHAT_COOPERATIVE_NAME, _SIRET, _ADDRESS, _POSTCODE, _TOWN, _CONTACT, _EMAIL, _PHONE |
-    | | (a generic name) | the cooperative as the buyer on purchase orders |
+    | | (a generic name) | read once, by the migration that makes the cooperative's record; |
+    | | | the admin keeps the record on its page from then on |
     """
     env = os.environ if environ is None else environ
     mode = env.get("COACHAT_ENV", "development")

@@ -24,7 +24,7 @@ import smtplib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -38,7 +38,7 @@ from persistence.jobs import Job, JobFailed, Progress, active_job, enqueue
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound, Refused
 from purchasing.models import Batch, OrderEmail, PurchaseOrder, User
 from purchasing.orders.confirmations import link_expires_on
-from purchasing.orders.order_document import buyer, order_files
+from purchasing.orders.order_document import OrderFiles, buyer, issue_order, order_files
 from purchasing.orders.orders import mark_sent, order_by_id
 
 MAX_ATTEMPTS = 6
@@ -177,18 +177,26 @@ def resend_order(
 
 
 def order_message(
-    session: Session, email: OrderEmail, settings: SmtpSettings, now: datetime
+    session: Session,
+    email: OrderEmail,
+    settings: SmtpSettings,
+    now: datetime,
+    files: OrderFiles | None = None,
 ) -> EmailMessage:
-    """The e-mail of an order, in French, with its PDF and CSV attached."""
+    """The e-mail of an order, in French, with its PDF and CSV attached (`files`, else the
+    order's own: as issued once it was sent, drawn with the e-mail's link before). It comes
+    from the cooperative as its record names it, dated `now`, and answers go to the
+    cooperative's e-mail address."""
     order = email.order
-    files = order_files(session, order, email.link)
-    cooperative = buyer()
+    files = files or order_files(session, order, email.link)
+    cooperative = buyer(session)
     message = EmailMessage()
     message["Subject"] = f"Bon de commande {order.number} – {cooperative.name}"
     message["From"] = formataddr((cooperative.name, settings.sender))
     message["To"] = email.recipient
     if cooperative.email:
-        message["Reply-To"] = cooperative.email
+        message["Reply-To"] = formataddr((cooperative.name, cooperative.email))
+    message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(f"order-email-{email.id}", "coachat")
     lines = [
         "Bonjour,",
@@ -234,7 +242,8 @@ def send_order_email_job(session: Session, job: Job, progress: Progress) -> dict
     if settings is None:
         email.attempts += 1
         return _not_sent(email, "e-mail is off (COACHAT_SMTP_HOST is not set)", now)
-    message = order_message(session, email, settings, now)
+    files = order_files(session, email.order, email.link)
+    message = order_message(session, email, settings, now, files)
     email_id = email.id
 
     def handing_over() -> None:
@@ -262,6 +271,7 @@ def send_order_email_job(session: Session, job: Job, progress: Progress) -> dict
     email.last_error = ""
     email.next_attempt_at = None
     asked_by = session.get(User, email.requested_by_id) if email.requested_by_id else None
+    issue_order(session, email.order, files, now)  # the files the supplier received
     mark_sent(session, email.order, actor=asked_by or SCHEDULER, now=now)
     session.flush()
     return {"status": "sent", "to": email.recipient}

@@ -1,12 +1,17 @@
-"""A purchase order as its document: the cooperative as buyer, read from the configuration, and
-the order read from the database into the plain data `infrastructure.documents` prints."""
+"""A purchase order as its document: the cooperative as buyer, read from its record, and the
+order read from the database into the plain data `infrastructure.documents` prints.
+
+An order is issued when it first goes to its supplier (its e-mail sent, or recorded as sent by
+hand): the bytes of its PDF and CSV are then kept with the buyer's identity of that moment
+(`IssuedOrder`), and handed out as they are from then on, so that a later change of the
+cooperative's record or of the catalog never changes a document the supplier holds.
+"""
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -18,38 +23,27 @@ from infrastructure.documents import (
     order_csv,
     order_pdf,
 )
-from purchasing.models import PurchaseOrder
+from persistence import utcnow
+from purchasing.models import IssuedOrder, PurchaseOrder
 from purchasing.orders.orders import expected_at_sites, order_totals, sites_of
-
-BUYER_DEFAULTS = {
-    "COACHAT_COOPERATIVE_NAME": "Coopérative d'achats coachat",
-    "COACHAT_COOPERATIVE_SIRET": "",
-    "COACHAT_COOPERATIVE_ADDRESS": "",
-    "COACHAT_COOPERATIVE_POSTCODE": "",
-    "COACHAT_COOPERATIVE_TOWN": "",
-    "COACHAT_COOPERATIVE_CONTACT": "",
-    "COACHAT_COOPERATIVE_EMAIL": "",
-    "COACHAT_COOPERATIVE_PHONE": "",
-}
+from purchasing.people.cooperative import (
+    buyer_party,
+    cooperative_party,
+    cooperative_record,
+    identity,
+)
 
 
-def buyer(environ: Mapping[str, str] | None = None) -> Party:
-    """The cooperative as the buyer named on its orders (`COACHAT_COOPERATIVE_*` settings)."""
-    env = os.environ if environ is None else environ
+def buyer(session: Session) -> Party:
+    """The cooperative as the buyer that today's documents name (its record)."""
+    return cooperative_party(session)
 
-    def value(name: str) -> str:
-        return env.get(name) or BUYER_DEFAULTS[name]
 
-    return Party(
-        name=value("COACHAT_COOPERATIVE_NAME"),
-        siret=value("COACHAT_COOPERATIVE_SIRET"),
-        address=value("COACHAT_COOPERATIVE_ADDRESS"),
-        postcode=value("COACHAT_COOPERATIVE_POSTCODE"),
-        town=value("COACHAT_COOPERATIVE_TOWN"),
-        contact=value("COACHAT_COOPERATIVE_CONTACT"),
-        email=value("COACHAT_COOPERATIVE_EMAIL"),
-        phone=value("COACHAT_COOPERATIVE_PHONE"),
-    )
+def _buyer_of(session: Session, order: PurchaseOrder) -> Party:
+    """An issued order names the buyer as it was when issued; a draft, as it is now."""
+    if order.issued is not None:
+        return buyer_party(order.issued.buyer)
+    return buyer(session)
 
 
 def order_document(session: Session, order: PurchaseOrder, link: str = "") -> OrderDocument:
@@ -89,7 +83,7 @@ def order_document(session: Session, order: PurchaseOrder, link: str = "") -> Or
         number=order.number,
         ordered_on=order.ordered_on,
         expected_on=order.expected_on,
-        buyer=buyer(),
+        buyer=_buyer_of(session, order),
         supplier=Party(
             name=supplier.name,
             siret=supplier.siret or "",
@@ -115,13 +109,37 @@ class OrderFiles:
     csv_name: str
 
 
-def order_files(session: Session, order: PurchaseOrder, link: str = "") -> OrderFiles:
-    """The order's PDF and CSV with the file names they are downloaded or attached under."""
-    document = order_document(session, order, link)
+def _named(order: PurchaseOrder, pdf: bytes, csv: bytes) -> OrderFiles:
     stem = re.sub(r"[^A-Za-z0-9-]", "", order.number)
-    return OrderFiles(
-        pdf=order_pdf(document),
-        csv=order_csv(document),
-        pdf_name=f"{stem}.pdf",
-        csv_name=f"{stem}.csv",
+    return OrderFiles(pdf=pdf, csv=csv, pdf_name=f"{stem}.pdf", csv_name=f"{stem}.csv")
+
+
+def order_files(session: Session, order: PurchaseOrder, link: str = "") -> OrderFiles:
+    """The order's PDF and CSV with the file names they are downloaded or attached under: as
+    issued once the order went to its supplier, drawn afresh (with `link`) while a draft."""
+    if order.issued is not None:
+        return _named(order, order.issued.pdf, order.issued.csv)
+    document = order_document(session, order, link)
+    return _named(order, order_pdf(document), order_csv(document))
+
+
+def issue_order(
+    session: Session,
+    order: PurchaseOrder,
+    files: OrderFiles | None = None,
+    now: datetime | None = None,
+) -> IssuedOrder:
+    """Keeps the order as it goes to its supplier: `files` (the ones sent), else drawn now,
+    with the cooperative's identity of this moment. An order issued already keeps what it was
+    issued with. Flushes; the caller commits."""
+    if order.issued is not None:
+        return order.issued
+    files = files or order_files(session, order)
+    order.issued = IssuedOrder(
+        issued_at=now or utcnow(),
+        buyer=identity(cooperative_record(session)),
+        pdf=files.pdf,
+        csv=files.csv,
     )
+    session.flush()
+    return order.issued

@@ -331,11 +331,16 @@ def mark_sent(
     by_hand: bool = False,
 ) -> bool:
     """The order has gone to the supplier: it becomes `sent`, its members' needs `ordered`,
-    and its batch `ordered` once all its orders are. Returns False when it was sent already
-    (nothing changes). Flushes; the caller commits."""
+    and its batch `ordered` once all its orders are, and it is issued (its PDF and CSV kept as
+    they are now, unless the e-mail that sent it kept the ones it carried). Returns False when
+    it was sent already (nothing changes). Flushes; the caller commits."""
+    # Imported here: the order's document is drawn from this module's reads.
+    from purchasing.orders.order_document import issue_order
+
     if order.status != "draft":
         return False
     when = now or utcnow()
+    issue_order(session, order, now=when)
     order.status = "sent"
     order.sent_at = when
     order.sent_by_id = actor.id if actor is not None else None

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 import optimizer
 from infrastructure.documents import Party, StatementDocument, StatementLineData
@@ -257,7 +257,11 @@ def statements_of_batch(session: Session, batch_id: int) -> list[Statement]:
 
 
 def statement_document(statement: Statement, now: datetime | None = None) -> StatementDocument:
+    """What the statement's PDF and CSV show, the cooperative named as its record says now."""
     member = statement.member
+    # The statement's rows belong to the session that read them, which holds the record too.
+    session = object_session(member)
+    assert session is not None
     round_name = statement.batch.round.name if statement.batch.round else str(statement.batch.id)
     notes = []
     for line in statement.lines:
@@ -274,7 +278,7 @@ def statement_document(statement: Statement, now: datetime | None = None) -> Sta
             postcode=member.postcode,
             town=member.town,
         ),
-        buyer=buyer(),
+        buyer=buyer(session),
         round_name=round_name,
         batch_id=statement.batch.id,
         issued_on=cooperative_today(now or utcnow()),

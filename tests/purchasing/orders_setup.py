@@ -78,3 +78,13 @@ def approved_batch(session, make, sessions, **kwargs) -> Approved:
 
 def units(value) -> Decimal:
     return Decimal(str(value))
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF as a reader extracts it, non-breaking spaces as spaces."""
+    import io
+
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return text.replace("\xa0", " ")

@@ -120,3 +120,21 @@ def test_the_demo_shows_the_loop_received_waiting_and_open(session, today):
     assert sum(s.savings for s in statements) > 0
     partly = session.scalars(select(Need).where(Need.status_reason == "partly received")).all()
     assert len(partly) == 1 and partly[0].status == "received"
+
+
+def test_the_demo_cooperative_has_a_complete_record_with_valid_numbers(session, today):
+    from purchasing.models import Cooperative, PurchaseOrder
+    from purchasing.people.cooperative import identity, read_cooperative
+
+    load_demo(session, today)
+    record = session.get(Cooperative, 1)
+    shown = identity(record) | {
+        "iban": record.iban,
+        "bic": record.bic,
+        "sepa_creditor_id": record.sepa_creditor_id,
+    }
+    assert all(shown.values()), shown
+    assert read_cooperative(shown).siret == record.siret  # every check digit holds
+    assert record.town == "Nancy" and record.postcode.startswith("54")
+    sent = session.scalars(select(PurchaseOrder).where(PurchaseOrder.status != "draft")).all()
+    assert sent and all(order.issued.buyer["name"] == record.name for order in sent)

@@ -14,7 +14,7 @@ from purchasing.errors import Conflict, Invalid
 from purchasing.models import Batch, Need, OrderEmail, PurchaseOrder
 from purchasing.orders.mail import MAX_ATTEMPTS, EmailOff, resend_order, send_orders, smtp_settings
 from scheduling.jobs import work_jobs
-from tests.purchasing.orders_setup import approved_batch, closed_batch
+from tests.purchasing.orders_setup import approved_batch, closed_batch, pdf_text
 from tests.smtp_server import SmtpServer, attachments, send_all
 
 
@@ -152,3 +152,39 @@ def test_a_supplier_without_an_address_stops_the_sending(session, make, sessions
     assert "Droguerie Verte" in refused.value.message.render()
     session.rollback()
     assert session.scalar(select(func.count(OrderEmail.id))) == 0
+
+
+def test_an_order_email_is_dated_and_answers_go_to_the_cooperative(session, make, sessions, smtp):
+    from purchasing.people.cooperative import read_cooperative, update_cooperative
+
+    record = {"name": "Coachat Grand Nancy", "email": "achats@grand-nancy.example"}
+    update_cooperative(session, read_cooperative(record), actor=None)
+    approved = approved_batch(session, make, sessions)
+    before = utcnow().replace(microsecond=0)
+    _send(session, approved)
+    send_all(sessions)
+    first = smtp.inbox.messages[0]
+    assert before <= first["Date"].datetime <= utcnow()
+    assert first["Reply-To"].addresses[0].addr_spec == "achats@grand-nancy.example"
+    assert first["From"].addresses[0].display_name == "Coachat Grand Nancy"
+    assert first["Message-ID"]
+
+
+def test_an_order_sent_again_carries_the_documents_it_was_issued_with(
+    session, make, sessions, smtp
+):
+    from purchasing.people.cooperative import read_cooperative, update_cooperative
+
+    approved = approved_batch(session, make, sessions)
+    _send(session, approved)
+    send_all(sessions)
+    order = approved.orders(session)[0]
+    update_cooperative(session, read_cooperative({"name": "Un autre nom"}), actor=None)
+    resend_order(session, order.id, actor=approved.lead, link_for=link, settings=smtp_settings())
+    session.commit()
+    send_all(sessions)
+    first, *_others, again = smtp.inbox.messages
+    name = f"{order.number}.pdf"
+    assert attachments(again)[name] == attachments(first)[name]
+    assert "Un autre nom" not in pdf_text(attachments(again)[name])
+    assert again["From"].addresses[0].display_name == "Un autre nom"

@@ -123,20 +123,19 @@ def _pdf_text(data: bytes) -> str:
     return text.replace("\xa0", " ")
 
 
-def test_the_order_pdf_reads_back_with_its_number_lines_and_totals(
-    session, make, sessions, monkeypatch
-):
+def test_the_order_pdf_reads_back_with_its_number_lines_and_totals(session, make, sessions):
     from purchasing.orders.order_document import order_files
+    from purchasing.people.cooperative import read_cooperative, update_cooperative
 
-    monkeypatch.setenv("COACHAT_COOPERATIVE_NAME", "Coopérative Grand Est")
-    monkeypatch.setenv("COACHAT_COOPERATIVE_SIRET", "81200000000015")
+    record = {"name": "Coopérative Grand Est", "siret": "89412765300018"}
+    update_cooperative(session, read_cooperative(record), actor=None)
     approved = approved_batch(session, make, sessions)
     order = approved.orders(session)[0]
     files = order_files(session, order, link="https://coachat.example/s/x")
     text = _pdf_text(files.pdf)
     assert files.pdf.startswith(b"%PDF")
     assert f"Bon de commande {order.number}" in text
-    assert "Coopérative Grand Est" in text and "SIRET 81200000000015" in text
+    assert "Coopérative Grand Est" in text and "SIRET 89412765300018" in text
     assert "Papeterie de l'Est" in text
     assert "PAP-A4" in text and "Ramette A4 recyclée 80 g" in text
     assert "207,50 €" in text

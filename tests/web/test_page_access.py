@@ -97,6 +97,8 @@ ROUTES = {
     "/admin/users": ADMINS,
     "/admin/users/new": ADMINS,
     "/admin/users/<user_id>": ADMINS,
+    "/admin/cooperative": ADMINS,
+    "/admin/cooperative/logo": ADMINS,
     "/orders/": LEADS,
     "/orders/vat": LEADS,
     "/orders/vat/<category_id>": LEADS,
@@ -120,8 +122,9 @@ ROUTES = {
 }
 
 # A GET that is allowed answers 200, except these: the home page sends each user on to their
-# own page, and the health check answers 503 while no scheduler has beaten (none runs here).
-GET_ANSWERS = {"/": 302, "/healthz": 503}
+# own page, the health check answers 503 while no scheduler has beaten (none runs here), and
+# the cooperative here has no logo to show.
+GET_ANSWERS = {"/": 302, "/healthz": 503, "/admin/cooperative/logo": 404}
 
 ROLES = ("anonymous", "member", "other_member", "lead", "admin")
 OK = "ok"  # allowed: 200 for a GET, anything but 401/403/404/5xx for a POST
