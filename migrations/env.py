@@ -6,6 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 
 import persistence.numbering  # noqa: F401 - registers the shared counters
+import money.models  # noqa: F401 - registers the money side's tables
 import purchasing.models  # noqa: F401 - registers the demand-side tables
 import suppliers.models  # noqa: F401 - registers the supply-side tables
 from persistence import Base, create_engine_for

@@ -32,6 +32,7 @@ from money.documents import (
 from money.formats.facturx import facturx_pdf, invoice_xml
 from money.formats.invoice_pdf import invoice_pdf
 from money.journal import Posting, billing_settings, member_sub_account, post
+from money.payments import use_credit
 from money.models import Mandate, MemberDues, MemberInvoice, MemberInvoiceLine
 from persistence.audit import Actor, record_event
 from persistence.numbering import next_number
@@ -61,6 +62,7 @@ class DraftLine:
     vat_rate: Decimal  # percent
     need_id: int | None = None
     vat_category: str = "S"
+    corrects_position: int | None = None
 
 
 def _percent(rate: Decimal) -> Decimal:
@@ -207,9 +209,9 @@ def _document(
     record = cooperative_record(session)
     settings = billing_settings(session)
     days = record.payment_terms_days if record.payment_terms_days is not None else 30
-    penalty = record.late_penalty_rate if record.late_penalty_rate is not None else Decimal(
-        "12"
-    )
+    # Stored as a fraction, like VAT rates; printed as a percentage.
+    rate = record.late_penalty_rate if record.late_penalty_rate is not None else Decimal("0.12")
+    penalty = rate * HUNDRED
     dues = all(line.vat_category == "O" for line in lines)
     return Invoice(
         kind="credit_note" if kind == "credit_note" else "invoice",
@@ -316,6 +318,7 @@ def _issue(
                 vat_rate=item.vat_rate,
                 net=to_cent(line.quantity * line.unit_price),
                 need_id=line.need_id,
+                corrects_position=line.corrects_position,
             )
             for position, (line, item) in enumerate(zip(lines, document.lines, strict=True), 1)
         ],
@@ -323,6 +326,8 @@ def _issue(
     session.add(invoice)
     session.flush()
     post_document(session, invoice, totals)
+    if kind == "invoice":
+        use_credit(session, invoice, actor=actor)
     record_event(
         session,
         "invoice.issue" if kind == "invoice" else "credit_note.issue",
@@ -387,3 +392,221 @@ def post_document(session: Session, invoice: MemberInvoice, totals: Totals) -> N
                 )
             )
     post(session, "VE", invoice.issue_date, invoice.number, invoice.issue_date, label, postings)
+
+
+def invoice_by_number(session: Session, number: str) -> MemberInvoice:
+    """The invoice or credit note numbered `number`; `NotFound` otherwise."""
+    found = session.scalar(
+        select(MemberInvoice)
+        .where(MemberInvoice.number == number.strip().upper())
+        .options(selectinload(MemberInvoice.lines), selectinload(MemberInvoice.member))
+    )
+    if found is None:
+        raise NotFound(Message(N_("No such invoice.")))
+    return found
+
+
+def invoices(session: Session, member_id: int | None = None) -> list[MemberInvoice]:
+    """Invoices and credit notes, newest first; one member's when `member_id` is given."""
+    query = select(MemberInvoice).options(selectinload(MemberInvoice.member))
+    if member_id is not None:
+        query = query.where(MemberInvoice.member_id == member_id)
+    return list(session.scalars(query.order_by(MemberInvoice.id.desc())))
+
+
+def invoiced_members(session: Session, batch_id: int) -> set[int]:
+    return set(
+        session.scalars(
+            select(MemberInvoice.member_id).where(
+                MemberInvoice.batch_id == batch_id, MemberInvoice.kind == "invoice"
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class BatchInvoicing:
+    """What issuing a batch's invoices did: the invoices issued now, and the members left
+    out with the reason (goods still on their way, invoiced already)."""
+
+    issued: tuple[MemberInvoice, ...]
+    waiting: tuple[str, ...]
+    already: tuple[str, ...]
+
+
+def issue_batch_invoices(
+    session: Session, batch_id: int, today: date, *, actor: Actor | None
+) -> BatchInvoicing:
+    """Issues the invoice of each member of the batch whose goods are all received (every
+    member's when the batch is closed) and who has none for it yet. Issuing again issues only
+    what is new. `Conflict` for a batch that was never ordered. Flushes."""
+    batch = session.get(Batch, batch_id, with_for_update=True)
+    if batch is None:
+        raise NotFound(Message(N_("No such batch.")))
+    if batch.status not in ("ordered", "closed"):
+        raise Conflict(Message(N_("Only the batch of an order placed can be invoiced.")))
+    done = invoiced_members(session, batch.id)
+    issued, waiting, already = [], [], []
+    for member in members_of_batch(session, batch.id):
+        if member.id in done:
+            already.append(member.name)
+            continue
+        try:
+            lines = batch_lines(session, batch, member)
+        except Conflict:
+            waiting.append(member.name)
+            continue
+        if not lines:
+            continue
+        issued.append(
+            _issue(
+                session,
+                kind="invoice",
+                subject="batch",
+                member=member,
+                batch=batch,
+                lines=lines,
+                today=today,
+                actor=actor,
+            )
+        )
+    return BatchInvoicing(tuple(issued), tuple(waiting), tuple(already))
+
+
+def issue_dues(
+    session: Session, year: int, today: date, *, actor: Actor | None
+) -> list[MemberInvoice]:
+    """Issues the year's membership dues of each member the admin set an amount for and who
+    has no dues invoice for that year yet."""
+    if not 2000 <= year <= 2100:
+        raise Invalid({"year": Message(N_("Give a year such as %(year)s."), {"year": today.year})})
+    billed = set(
+        session.scalars(
+            select(MemberInvoice.member_id).where(
+                MemberInvoice.dues_year == year, MemberInvoice.kind == "invoice"
+            )
+        )
+    )
+    issued = []
+    for dues in session.scalars(select(MemberDues).order_by(MemberDues.member_id)):
+        if dues.member_id in billed:
+            continue
+        member = session.get(Member, dues.member_id)
+        if member is None or not member.active:
+            continue
+        line = DraftLine(
+            kind="dues",
+            name=f"Cotisation annuelle {year}",
+            quantity=Decimal(1),
+            unit_code="C62",
+            unit_price=dues.amount,
+            vat_rate=_percent(dues.vat_rate) if dues.vat_category == "S" else ZERO,
+            vat_category=dues.vat_category,
+        )
+        issued.append(
+            _issue(
+                session,
+                kind="invoice",
+                subject="dues",
+                member=member,
+                batch=None,
+                lines=[line],
+                today=today,
+                actor=actor,
+                dues_year=year,
+            )
+        )
+    return issued
+
+
+@dataclass(frozen=True)
+class CorrectionValues:
+    """What a credit note gives back: units of some lines (by position), or a whole line."""
+
+    units: dict[int, Decimal]
+    reason: str
+
+
+def already_credited(session: Session, invoice: MemberInvoice) -> dict[int, Decimal]:
+    """Units of each line of `invoice` given back by its credit notes so far, by position."""
+    credited: dict[int, Decimal] = {}
+    notes = session.scalars(
+        select(MemberInvoice)
+        .where(MemberInvoice.corrects_id == invoice.id)
+        .options(selectinload(MemberInvoice.lines))
+    )
+    for note in notes:
+        for line in note.lines:
+            if line.corrects_position is not None:
+                position = line.corrects_position
+                credited[position] = credited.get(position, ZERO) + line.quantity
+    return credited
+
+
+def issue_credit_note(
+    session: Session,
+    invoice_number: str,
+    values: CorrectionValues,
+    today: date,
+    *,
+    actor: Actor | None,
+) -> MemberInvoice:
+    """Issues a credit note on the invoice for the units given back (goods found missing or
+    damaged after invoicing, a supplier's cut accepted late): each at the invoiced price and
+    VAT. Refused for more units than were invoiced less those credited already, for a credit
+    note on a credit note, and without a reason."""
+    invoice = invoice_by_number(session, invoice_number)
+    errors: dict[str, Message] = {}
+    if invoice.kind != "invoice":
+        raise Conflict(Message(N_("A credit note corrects an invoice, not another credit note.")))
+    if not values.reason.strip():
+        errors["reason"] = Message(N_("Say why the credit note is issued."))
+    lines_by_position = {line.position: line for line in invoice.lines}
+    credited = already_credited(session, invoice)
+    drafts: list[DraftLine] = []
+    for position, units in sorted(values.units.items()):
+        line = lines_by_position.get(position)
+        field = f"units.{position}"
+        if line is None:
+            errors[field] = Message(N_("The invoice has no line %(line)s."), {"line": position})
+            continue
+        left = line.quantity - credited.get(position, ZERO)
+        if units <= 0 or units > left:
+            errors[field] = Message(
+                N_("Give between 0 and %(left)s units back."), {"left": _number_text(left)}
+            )
+            continue
+        drafts.append(
+            DraftLine(
+                kind=line.kind,
+                name=f"Avoir : {line.name}"[:200],
+                quantity=units,
+                unit_code=line.unit_code,
+                unit_price=line.unit_price,
+                vat_rate=line.vat_rate,
+                need_id=line.need_id,
+                vat_category=line.vat_category,
+                corrects_position=position,
+            )
+        )
+    if not drafts and "reason" not in errors and not errors:
+        errors["units"] = Message(N_("Give back at least one unit of one line."))
+    if errors:
+        raise Invalid(errors)
+    batch = session.get(Batch, invoice.batch_id) if invoice.batch_id else None
+    return _issue(
+        session,
+        kind="credit_note",
+        subject="correction",
+        member=invoice.member,
+        batch=batch,
+        lines=drafts,
+        today=today,
+        actor=actor,
+        corrects=invoice,
+        reason=values.reason.strip()[:2000],
+    )
+
+
+def _number_text(value: Decimal) -> str:
+    return f"{value.normalize():f}".replace(".", ",")

@@ -106,7 +106,7 @@ class MemberInvoice(Base):
         CheckConstraint(
             "(kind = 'credit_note') = (corrects_id IS NOT NULL)", name="credit_note_corrects"
         ),
-        UniqueConstraint("kind", "year", "sequence", name="number_once"),
+        UniqueConstraint("kind", "year", "sequence"),
         # One invoice per member and batch, one per member and dues year.
         Index(
             "ix_member_invoice_one_per_batch",
@@ -144,7 +144,7 @@ class MemberInvoice(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     facturx: Mapped[bytes] = mapped_column(LargeBinary)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     last_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     member: Mapped[Member] = relationship()
@@ -165,7 +165,7 @@ class MemberInvoiceLine(Base):
     __table_args__ = (
         CheckConstraint(_one_of("kind", LINE_KINDS), name="kind_known"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
-        UniqueConstraint("invoice_id", "position", name="position_once"),
+        UniqueConstraint("invoice_id", "position"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -180,6 +180,8 @@ class MemberInvoiceLine(Base):
     vat_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     net: Mapped[Decimal] = mapped_column(Money())
     need_id: Mapped[int | None] = mapped_column(ForeignKey("need.id"))
+    # On a credit note: the line of the corrected invoice it gives back.
+    corrects_position: Mapped[int | None] = mapped_column(Integer)
 
     invoice: Mapped[MemberInvoice] = relationship(back_populates="lines")
 
@@ -190,7 +192,7 @@ class JournalEntry(Base):
 
     __tablename__ = "journal_entry"
     __table_args__ = (
-        UniqueConstraint("journal", "fiscal_year", "number", name="number_once"),
+        UniqueConstraint("journal", "fiscal_year", "number"),
         CheckConstraint("number > 0", name="number_positive"),
     )
 
@@ -267,7 +269,7 @@ class DirectDebitRun(Base):
     count: Mapped[int] = mapped_column(Integer)
     file: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
 class Payment(Base):
@@ -294,7 +296,7 @@ class Payment(Base):
     mandate_id: Mapped[int | None] = mapped_column(ForeignKey("sepa_mandate.id"))
     end_to_end_id: Mapped[str] = mapped_column(String(35), default="", index=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     member: Mapped[Member] = relationship()
     allocations: Mapped[list[PaymentAllocation]] = relationship(back_populates="payment")
