@@ -51,5 +51,5 @@ clean:
 translations-update: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext --no-location --omit-header \
 		--sort-output -o web/translations/messages.pot web purchasing suppliers money scheduling demo
-	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --omit-header \
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations \
 		--ignore-obsolete

@@ -13,12 +13,19 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from demo.demo_data import CATEGORIES, FREE_TEXT_NEEDS, MEMBERS, PRODUCTS, SUPPLIERS
+from demo.demo_data import (
+    CATEGORIES,
+    FREE_TEXT_NEEDS,
+    MEMBERS,
+    PRODUCTS,
+    SHIPPING_STEPS,
+    SUPPLIERS,
+)
 from demo.demo_history import past_needs, play_history
 from persistence.audit import DEMO_LOADER, record_event
 from purchasing.models import DeliverySite, Member, Need, User
@@ -110,7 +117,13 @@ def load_demo(session: Session, today: date) -> DemoReport:
     ]
     session.add_all(categories)
     products = [
-        Product(name=name, category=categories[cat], unit=unit, description="")
+        Product(
+            name=name,
+            category=categories[cat],
+            unit=unit,
+            shipping_step=Decimal(SHIPPING_STEPS.get(name, "1")),
+            description="",
+        )
         for cat, name, unit, *_ in PRODUCTS
     ]
     session.add_all(products)
@@ -326,6 +339,9 @@ def _needs(
             # Small packs get odd quantities, so that tolerances and whole packs matter.
             odd = rng.choice((0, 0, -1, 3)) if pack <= 10 else 0
             quantity = Decimal(max(1, pack * rng.choice((1, 2, 3, 4, 6, 10)) + odd))
+            # what a member asks is shipped in whole steps (5 L cans): rounded up to one
+            step = product.shipping_step
+            quantity = (quantity / step).to_integral_value(ROUND_CEILING) * step
             unit = product.unit
         needs.append(
             Need(

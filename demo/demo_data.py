@@ -268,6 +268,18 @@ PRODUCTS = [
     (9, "Caisses de rangement carton", "unit", 3.80, 10, "FSC", 90),
 ]
 
+# The smallest quantity a supplier ships of a product, in its unit, where it is not 1: bulk sold
+# by weight, and cans or rolls counted in litres or kilograms that nobody ships part of. Every
+# other product is counted (reams, boxes, bottles: the cleaner is sold by the litre but shipped
+# in 1 L bottles).
+SHIPPING_STEPS = {
+    "Liquide vaisselle écologique 5 L": "5",
+    "Savon mains liquide 5 L": "5",
+    "Détergent sols concentré 5 L": "5",
+    "Papier de calage kraft 5 kg": "5",
+    "Biscuits sablés bio": "0.5",
+}
+
 # name, town, postcode, latitude, longitude, categories served, social-economy status or None,
 # labels, delivery fee, fee waived above, price factor, lead time in days
 SUPPLIERS = [

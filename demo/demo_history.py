@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import cast
 
 from sqlalchemy.orm import Session
@@ -151,23 +151,28 @@ def play_history(
 def _receive(
     session: Session, order: PurchaseOrder, lead: User, day: date, *, damaged: bool
 ) -> None:
-    """Everything arrives at each site; on the first order, two units of the first line arrive
-    damaged at the first site (the discrepancy the member is told about)."""
+    """Everything arrives at each site; on the first order, two units of the first line (or the
+    can that holds them) arrive damaged at the first site that expects more than that (the
+    discrepancy the member is told about)."""
     expected = expected_by_site(session, order)
     sites = sorted({site for site, _line in expected})
-    for position, site in enumerate(sites):
+    first = order.lines[0]
+    step = first.offer.product.shipping_step
+    two = (2 / step).to_integral_value(ROUND_CEILING) * step  # two bottles, one 5 L can
+    hit = next((site for site in sites if expected.get((site, first.id), 0) > two), None)
+    for site in sites:
         lines: list[DeliveryLineValues] = []
         for line in order.lines:
             units = expected.get((site, line.id))
             if units is None:
                 continue
-            broken = Decimal(2) if damaged and position == 0 and not lines and units > 2 else 0
+            broken = two if damaged and site == hit and line is first else 0
             lines.append(
                 DeliveryLineValues(
                     line.id,
                     received=str(units - broken),
                     damaged=str(broken) if broken else "",
-                    note="2 cartons écrasés à la livraison" if broken else "",
+                    note="cartons écrasés à la livraison" if broken else "",
                 )
             )
         record_delivery(

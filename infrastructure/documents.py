@@ -161,7 +161,11 @@ class OrderDocument:
 
 
 @dataclass(frozen=True)
-class StatementLineData:
+class StatementLine:
+    """One allocation on a member's statement: the units ordered and received (0 until its
+    delivery is settled), the goods paid for them and the line's share of fees and delivery."""
+
+    need_id: int
     product: str
     supplier: str
     order_number: str
@@ -170,7 +174,8 @@ class StatementLineData:
     unit: str
     unit_price: Decimal
     goods: Decimal
-    note: str = ""
+    shares: Decimal
+    settled: bool
 
 
 @dataclass(frozen=True)
@@ -182,7 +187,7 @@ class StatementDocument:
     round_name: str
     batch_id: int
     issued_on: date
-    lines: tuple[StatementLineData, ...]
+    lines: tuple[StatementLine, ...]
     goods: Decimal
     fees: Decimal
     total: Decimal

@@ -11,7 +11,7 @@ from decimal import ROUND_FLOOR, Decimal
 from optimizer.groups import Reason
 from optimizer.model import Model
 from optimizer.money import split_exactly
-from optimizer.problem import Need, Problem
+from optimizer.problem import Need
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,17 +44,6 @@ class Outcome:
     unmet: Decimal
 
 
-def quantum_of(problem: Problem) -> Decimal:
-    """The finest quantity step to report: three decimals finer than the data's finest."""
-    places = 0
-    for need in problem.needs:
-        for value in (need.quantity, need.tolerance):
-            places = max(places, -min(0, int(value.normalize().as_tuple().exponent)))
-    for offer in problem.offers:
-        places = max(places, -min(0, int(offer.pack_size.normalize().as_tuple().exponent)))
-    return Decimal(1).scaleb(-(places + 3))
-
-
 def read_purchases(model: Model) -> dict[int, Purchase]:
     """The packs bought from each offer, and the tier and price the pooled quantity reaches."""
     purchases = {}
@@ -69,23 +58,22 @@ def read_purchases(model: Model) -> dict[int, Purchase]:
     return purchases
 
 
-def read_flows(
-    model: Model, purchases: dict[int, Purchase], quantum: Decimal
-) -> dict[tuple[int, int], Decimal]:
-    """Each purchase's units split among the groups it serves, in ``quantum`` steps that add up
-    exactly to the units bought."""
+def read_flows(model: Model, purchases: dict[int, Purchase]) -> dict[tuple[int, int], Decimal]:
+    """Each purchase's units split among the groups it serves, in whole shipping steps of its
+    product (by largest remainder) that add up exactly to the units bought."""
     flows: dict[tuple[int, int], Decimal] = {}
     for o, purchase in purchases.items():
         groups = [g for g, _ in model.arcs_of_offer[o]]
         raw = [Decimal(repr(max(0.0, model.flow[g, o].varValue or 0.0))) for g in groups]
-        for g, amount in zip(groups, split_exactly(purchase.quantity, raw, quantum), strict=True):
+        step = model.problem.step_of(model.offer(o).product)
+        for g, amount in zip(groups, split_exactly(purchase.quantity, raw, step), strict=True):
             if amount > 0:
                 flows[g, o] = amount
     return flows
 
 
 def split_groups(
-    model: Model, flows: dict[tuple[int, int], Decimal], quantum: Decimal = Decimal(1)
+    model: Model, flows: dict[tuple[int, int], Decimal]
 ) -> tuple[list[Portion], dict[str, Outcome]]:
     """Each group's units go to its needs by urgency, and fairly among needs of the same
     urgency (see :func:`fair_shares`).
@@ -94,8 +82,8 @@ def split_groups(
     short are shared in proportion to the quantities asked, never by order of entry; the
     surplus left by whole packs then fills the tolerances, nearer deadlines first, and in
     proportion to the quantities asked among needs with the same deadline, each within its
-    tolerance. Shares are whole units (``quantum`` steps when the data has fractions), by
-    largest remainder. The offers are then placed on the needs cheapest delivery first (in a
+    tolerance. Shares are whole shipping steps of the product (whole units for counted goods),
+    by largest remainder. The offers are then placed on the needs cheapest delivery first (in a
     group whose needs' sites cost differently to deliver), fastest first, then by id, and in
     the needs' order, so that each need takes from one offer before the next wherever it can."""
     by_group: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
@@ -110,11 +98,7 @@ def split_groups(
         )
         left = sum((amount for _, amount in supply), Decimal(0))
         needs = group.needs
-        whole = (
-            all(v == v.to_integral_value() for n in needs for v in (n.quantity, n.tolerance))
-            and left == left.to_integral_value()
-        )
-        step = Decimal(1) if whole else quantum
+        step = model.problem.step_of(group.product)
         classes: dict[object, list[int]] = defaultdict(list)
         for i, need in enumerate(needs):
             classes[need.needed_by].append(i)
@@ -135,7 +119,9 @@ def split_groups(
                 takes[i] += share
                 left -= share
         if left > 0 and takes:
-            takes[-1] += left  # rounding dust finer than the data, never a whole unit
+            # the flows' own rounding gave the group a step more than its needs take: it
+            # still goes to a need (the units are bought), and stays a whole step
+            takes[-1] += left
         for i, need in enumerate(needs):
             outcomes[need.id] = Outcome(served[i], takes[i], need.quantity - served[i])
         portions.extend(_place(model, g, supply, takes))

@@ -11,7 +11,6 @@ from optimizer.allocate import (
     Outcome,
     Portion,
     Purchase,
-    quantum_of,
     read_flows,
     read_purchases,
     split_groups,
@@ -56,9 +55,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
     if report.status is Status.ERROR:
         return _unsolved(problem, model, report, hopeless)
     purchases = read_purchases(model)
-    quantum = quantum_of(problem)
-    flows = read_flows(model, purchases, quantum)
-    portions, outcomes = split_groups(model, flows, quantum)
+    flows = read_flows(model, purchases)
+    portions, outcomes = split_groups(model, flows)
     report = priced_at_real_sites(model, report, portions, options)
     tours = batch_tours(problem, _stops(model, portions))
     report = priced_along_tours(model, report, tours, options)
@@ -464,11 +462,12 @@ def _indicators(
         eco_score=(eco / spend).quantize(_TENTH) if spend else None,
         average_lead_days=(lead / spend).quantize(_TENTH) if spend else None,
         transport_co2_kg=co2,
-        alone=sum((m.alone for m in members), Decimal(0)),
+        alone_total=sum((m.alone for m in members), Decimal(0)),
         alone_co2_kg=sum((m.alone_co2_kg for m in members), Decimal(0)),
         needs_served=sum(1 for n in needs if n.status == "served"),
         needs_partial=sum(1 for n in needs if n.status == "partial"),
         needs_unmet=sum(1 for n in needs if n.status == "unmet"),
         transport_km=sum((t.km for t in tours), Decimal(0)),
         alone_km=sum((t.km for m in members for t in m.alone_tours), Decimal(0)),
+        suppliers_used=len({o.supplier for o in orders}),
     )

@@ -15,6 +15,8 @@ from typing import Any, cast
 import fastjsonschema
 import jsonschema
 
+from optimizer.groups import Reason
+from optimizer.jsonfields import Fields
 from optimizer.problem import (
     CO2_SOURCE,
     DeliveryCost,
@@ -25,11 +27,25 @@ from optimizer.problem import (
     Policy,
     PriceTier,
     Problem,
+    Product,
     Rules,
     Site,
     Supplier,
     Weights,
 )
+from optimizer.solution import (
+    Allocation,
+    Indicators,
+    MemberTotal,
+    NeedResult,
+    OrderLine,
+    RunnerUp,
+    Solution,
+    SupplierOrder,
+    TransportBasis,
+)
+from optimizer.solve import SolverReport, Status
+from optimizer.tours import Tour
 
 Json = dict[str, Any]
 
@@ -185,6 +201,10 @@ def _need(d: Json, place: str) -> Need:
     )
 
 
+def _product(d: Json, place: str) -> Product:
+    return Product(d["id"], _decimal(d["shipping_step"]))
+
+
 def _delivery_cost(d: Json, place: str) -> DeliveryCost:
     return DeliveryCost(d["supplier"], d["site"], _decimal(d["cost_per_unit"]))
 
@@ -241,6 +261,7 @@ def problem_from_dict(data: object) -> Problem:
         sites=_each("sites", d["sites"], _site),
         delivery_costs=_each("delivery_costs", d.get("delivery_costs", []), _delivery_cost),
         collection_point=d.get("collection_point"),
+        products=_each("products", d.get("products", []), _product),
     )
 
 
@@ -253,3 +274,163 @@ def load_problem(text: str) -> Problem:
             f"line {error.lineno} column {error.colno}", f"not valid JSON: {error.msg}"
         ) from None
     return problem_from_dict(data)
+
+
+# Reading a result back ---------------------------------------------------------------------
+
+
+def _tour_read(d: Fields) -> Tour:
+    return Tour(
+        kind=d.one_of("kind", ("delivery", "pickup")),
+        by=d.id("by"),
+        start=d.id("start"),
+        stops=d.ids("stops"),
+        km=d.decimal("km"),
+        co2_kg=d.decimal("co2_kg"),
+        cost=d.decimal("cost"),
+    )
+
+
+def _runner_up_read(d: Fields | None) -> RunnerUp | None:
+    if d is None:
+        return None
+    return RunnerUp(
+        offer=d.id("offer"),
+        supplier=d.id("supplier"),
+        unit_price=d.decimal("unit_price"),
+        money=d.decimal("money"),
+        days=d.whole("days"),
+        eco=d.decimal("eco"),
+    )
+
+
+def _allocation_read(d: Fields) -> Allocation:
+    return Allocation(
+        need=d.id("need"),
+        member=d.id("member"),
+        offer=d.id("offer"),
+        supplier=d.id("supplier"),
+        quantity=d.decimal("quantity"),
+        packs=d.decimal("packs"),
+        unit_price=d.decimal("unit_price"),
+        tier=d.whole("tier"),
+        goods=d.decimal("goods"),
+        fee_share=d.decimal("fee_share"),
+        delivery=d.decimal("delivery"),
+        runner_up=_runner_up_read(d.object("runner_up")),
+    )
+
+
+def _order_read(d: Fields) -> SupplierOrder:
+    lines = tuple(
+        OrderLine(
+            offer=line.id("offer"),
+            product=line.id("product"),
+            packs=line.whole("packs"),
+            quantity=line.decimal("quantity"),
+            tier=line.whole("tier"),
+            unit_price=line.decimal("unit_price"),
+            goods=line.decimal("goods"),
+        )
+        for line in d.objects("lines")
+    )
+    return SupplierOrder(
+        supplier=d.id("supplier"),
+        lines=lines,
+        goods=d.decimal("goods"),
+        fee=d.decimal("fee"),
+        delivery=d.decimal("delivery"),
+    )
+
+
+def _need_read(d: Fields) -> NeedResult:
+    return NeedResult(
+        need=d.id("need"),
+        member=d.id("member"),
+        status=d.one_of("status", ("served", "partial", "unmet")),
+        served=d.decimal("served"),
+        received=d.decimal("received"),
+        unmet=d.decimal("unmet"),
+        reason=None if d.data.get("reason") is None else d.choice("reason", Reason),
+    )
+
+
+def _member_read(d: Fields) -> MemberTotal:
+    return MemberTotal(
+        member=d.id("member"),
+        goods=d.decimal("goods"),
+        fees=d.decimal("fees"),
+        delivery=d.decimal("delivery"),
+        alone=d.decimal("alone_total"),
+        co2_kg=d.decimal("co2_kg"),
+        alone_co2_kg=d.decimal("alone_co2_kg"),
+        fully_served=d.flag("fully_served"),
+        alone_tours=tuple(_tour_read(t) for t in d.objects("alone_tours")),
+    )
+
+
+def _indicators_read(d: Fields, suppliers: int) -> Indicators:
+    return Indicators(
+        goods=d.decimal("goods"),
+        fees=d.decimal("fees"),
+        delivery=d.decimal("delivery"),
+        eco_score=d.optional_decimal("eco_score"),
+        average_lead_days=d.optional_decimal("average_lead_days"),
+        transport_co2_kg=d.decimal("transport_co2_kg"),
+        alone_total=d.decimal("alone_total"),
+        alone_co2_kg=d.decimal("alone_co2_kg"),
+        needs_served=d.whole("needs_served"),
+        needs_partial=d.whole("needs_partial"),
+        needs_unmet=d.whole("needs_unmet"),
+        transport_km=d.decimal("transport_km"),
+        alone_km=d.decimal("alone_km"),
+        suppliers_used=d.whole("suppliers_used") if "suppliers_used" in d.data else suppliers,
+    )
+
+
+def _report_read(d: Fields, status: Status) -> SolverReport:
+    return SolverReport(
+        status=status,
+        solver=d.text("solver"),
+        objective=d.optional_float("objective"),
+        bound=d.optional_float("bound"),
+        gap=d.optional_float("gap"),
+        build_seconds=d.optional_float("build_seconds") or 0.0,
+        solve_seconds=d.optional_float("solve_seconds") or 0.0,
+        variables=d.whole("variables"),
+        integer_variables=d.whole("integer_variables"),
+        constraints=d.whole("constraints"),
+        groups=d.whole("groups"),
+        message=d.text("message"),
+    )
+
+
+def result_from_dict(data: object) -> Solution:
+    """A :class:`Solution` from a result in the documented JSON format, as written by
+    :func:`optimizer.jsonout.result_to_dict` and kept since.
+
+    Ids and statuses must be there and well formed; a figure left out reads as zero (or as
+    absent where the format allows null), a list left out as empty, and keys it does not know
+    are ignored, so that results kept before a key was added still read. Anything else raises
+    :class:`InvalidResult` naming the place, e.g. ``allocations[2].quantity``."""
+    d = Fields(data, "")
+    status = d.choice("status", Status)
+    orders = tuple(_order_read(o) for o in d.objects("orders"))
+    allocations = tuple(_allocation_read(a) for a in d.objects("allocations"))
+    transport = d.object("transport") or Fields({}, "transport")
+    suppliers = len({o.supplier for o in orders} | {a.supplier for a in allocations})
+    return Solution(
+        report=_report_read(d.object("report") or Fields({}, "report"), status),
+        orders=orders,
+        allocations=allocations,
+        needs=tuple(_need_read(n) for n in d.objects("needs")),
+        members=tuple(_member_read(m) for m in d.objects("members")),
+        indicators=_indicators_read(d.object("indicators") or Fields({}, "indicators"), suppliers),
+        tours=tuple(_tour_read(t) for t in transport.objects("tours")),
+        transport=TransportBasis(
+            co2_kg_per_km=transport.decimal("co2_kg_per_km"),
+            co2_source=transport.text("co2_source"),
+            collection_point=transport.text("collection_point") or None,
+            delivery_cost_per_km=transport.decimal("delivery_cost_per_km"),
+        ),
+    )

@@ -112,6 +112,9 @@ def problem_to_dict(problem: Problem) -> Json:
             }
             for n in problem.needs
         ],
+        "products": [
+            {"id": p.id, "shipping_step": _num(p.shipping_step)} for p in problem.products
+        ],
         "delivery_costs": [
             {"supplier": c.supplier, "site": c.site, "cost_per_unit": _num(c.cost_per_unit)}
             for c in problem.delivery_costs
@@ -167,7 +170,7 @@ def result_to_dict(solution: Solution, frontier: Sequence[FrontierPoint] | None 
             "eco_score": _opt(ind.eco_score),
             "average_lead_days": _opt(ind.average_lead_days),
             "transport_co2_kg": _num(ind.transport_co2_kg),
-            "alone_total": _money(ind.alone),
+            "alone_total": _money(ind.alone_total),
             "savings": _money(ind.savings),
             "alone_co2_kg": _num(ind.alone_co2_kg),
             "co2_avoided_kg": _num(ind.co2_avoided_kg),
@@ -176,6 +179,7 @@ def result_to_dict(solution: Solution, frontier: Sequence[FrontierPoint] | None 
             "needs_unmet": ind.needs_unmet,
             "transport_km": _num(ind.transport_km),
             "alone_km": _num(ind.alone_km),
+            "suppliers_used": ind.suppliers_used,
         },
         "transport": {
             "co2_kg_per_km": _num(transport.co2_kg_per_km),

@@ -45,11 +45,13 @@ from optimizer.model import (
 from optimizer.normalise import Scales, scales_for
 from optimizer.problem import Problem, Rules
 from optimizer.solve import (
+    ModelSize,
     SolveOptions,
     SolverReport,
     Status,
     relative_gap,
     run_solver,
+    solver_report,
     stdout_silenced,
 )
 from optimizer.start import greedy_start, settle
@@ -341,8 +343,8 @@ def _report_without_solver(
     objective = model.lp.objective
     assert objective is not None
     value = float(objective.value() or 0.0)
-    lp = model.lp
-    gap = relative_gap(value, min(bound, value)) or 0.0
+    bound = min(bound, value)
+    gap = relative_gap(value, bound) or 0.0
     status, message = Status.OPTIMAL, f"proven by {source}"
     if gap > 1e-6:
         status = Status.FEASIBLE
@@ -352,19 +354,8 @@ def _report_without_solver(
             "stopped by the time limit, with too little time left for the solver's root "
             f"node: the bound is {source}"
         )
-    return SolverReport(
-        status=status,
-        solver=options.solver,
-        objective=value,
-        bound=min(bound, value),
-        gap=gap,
-        build_seconds=0.0,
-        solve_seconds=0.0,
-        variables=lp.numVariables(),
-        integer_variables=sum(1 for v in lp.variables() if v.cat == "Integer"),
-        constraints=lp.numConstraints(),
-        groups=len(model.groups),
-        message=message,
+    return solver_report(
+        status, options, ModelSize.of(model), objective=value, bound=bound, message=message
     )
 
 
@@ -490,18 +481,20 @@ def _combine(
     notes = list(dict.fromkeys(errors)) + short
     if unproven:
         notes.append(f"most demand served not proven in {unproven} part(s)")
-    return SolverReport(
-        status=status,
-        solver=options.solver,
-        objective=objective,
-        bound=bound,
-        gap=gap,
-        build_seconds=build_seconds,
-        solve_seconds=solve_seconds,
+    size = ModelSize(
         variables=sum(r.variables for r in costs),
         integer_variables=sum(r.integer_variables for r in costs),
         constraints=sum(r.constraints for r in costs),
         groups=groups,
+    )
+    return solver_report(
+        status,
+        options,
+        size,
+        objective=objective,
+        bound=bound,
+        build_seconds=build_seconds,
+        solve_seconds=solve_seconds,
         message="; ".join(notes),
         solver_seconds=sum(inside) if inside else None,
     )

@@ -226,6 +226,25 @@ class Need:
 
 
 @dataclass(frozen=True, slots=True)
+class Product:
+    """The smallest quantity a supplier ships of a product (its ``shipping_step``): 1 for
+    counted goods, a fraction for bulk sold by weight or volume. Every quantity of the product
+    (needs, tolerances, packs, and so every allocation) is a whole multiple of it."""
+
+    id: str
+    shipping_step: Decimal = Decimal(1)
+
+    def __post_init__(self) -> None:
+        _identifier("id", self.id)
+        _set(self, "shipping_step", _positive("shipping_step", self.shipping_step))
+
+
+def is_multiple(quantity: Decimal, step: Decimal) -> bool:
+    """Whether ``quantity`` is a whole number of ``step``s."""
+    return quantity % step == 0
+
+
+@dataclass(frozen=True, slots=True)
 class DeliveryCost:
     """The per-unit delivery cost from a supplier to a site, when it is known as such."""
 
@@ -338,7 +357,7 @@ class Policy:
         )
 
 
-def _unique(kind: str, items: Sequence[Site | Supplier | Offer | Need]) -> None:
+def _unique(kind: str, items: Sequence[Site | Supplier | Offer | Need | Product]) -> None:
     seen: set[str] = set()
     for i, item in enumerate(items):
         if item.id in seen:
@@ -348,7 +367,11 @@ def _unique(kind: str, items: Sequence[Site | Supplier | Offer | Need]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Everything one optimizer run needs, checked for consistency and sorted by id."""
+    """Everything one optimizer run needs, checked for consistency and sorted by id.
+
+    ``products`` gives each product's shipping step; a product it does not list ships in
+    whole units (step 1). A need's quantity and tolerance and an offer's pack size must be
+    whole multiples of their product's step."""
 
     needs: tuple[Need, ...]
     offers: tuple[Offer, ...]
@@ -357,14 +380,19 @@ class Problem:
     sites: tuple[Site, ...] = ()
     delivery_costs: tuple[DeliveryCost, ...] = ()
     collection_point: str | None = None
+    products: tuple[Product, ...] = ()
+    _steps: dict[str, Decimal] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for name in ("needs", "offers", "suppliers", "sites", "delivery_costs"):
+        for name in ("needs", "offers", "suppliers", "sites", "delivery_costs", "products"):
             _set(self, name, tuple(getattr(self, name)))
         _unique("needs", self.needs)
         _unique("offers", self.offers)
         _unique("suppliers", self.suppliers)
         _unique("sites", self.sites)
+        _unique("products", self.products)
+        _set(self, "_steps", {p.id: p.shipping_step for p in self.products})
+        self._check_steps()
         supplier_ids = {s.id for s in self.suppliers}
         site_ids = {s.id for s in self.sites}
         for i, offer in enumerate(self.offers):
@@ -404,11 +432,32 @@ class Problem:
         _set(self, "offers", tuple(sorted(self.offers, key=lambda o: o.id)))
         _set(self, "suppliers", tuple(sorted(self.suppliers, key=lambda s: s.id)))
         _set(self, "sites", tuple(sorted(self.sites, key=lambda s: s.id)))
+        _set(self, "products", tuple(sorted(self.products, key=lambda p: p.id)))
         _set(
             self,
             "delivery_costs",
             tuple(sorted(self.delivery_costs, key=lambda c: (c.supplier, c.site))),
         )
+
+    def step_of(self, product: str) -> Decimal:
+        """The shipping step of ``product``: what its quantities are whole multiples of."""
+        return self._steps.get(product, Decimal(1))
+
+    def _check_steps(self) -> None:
+        def check(place: str, quantity: Decimal, product: str) -> None:
+            step = self.step_of(product)
+            if not is_multiple(quantity, step):
+                raise InvalidProblem(
+                    place,
+                    f"must be a multiple of the shipping step {step} of product {product!r}, "
+                    f"got {quantity}",
+                )
+
+        for i, need in enumerate(self.needs):
+            check(f"needs[{i}].quantity", need.quantity, need.product)
+            check(f"needs[{i}].tolerance", need.tolerance, need.product)
+        for i, offer in enumerate(self.offers):
+            check(f"offers[{i}].pack_size", offer.pack_size, offer.product)
 
     def replace_policy(self, policy: Policy) -> Problem:
         """The same problem under another policy (for scenarios and the frontier)."""
@@ -420,6 +469,7 @@ class Problem:
             self.sites,
             self.delivery_costs,
             self.collection_point,
+            self.products,
         )
 
     def only_needs(self, needs: Iterable[Need]) -> Problem:
@@ -432,4 +482,5 @@ class Problem:
             self.sites,
             self.delivery_costs,
             self.collection_point,
+            self.products,
         )

@@ -114,7 +114,9 @@ class MemberTotal:
 @dataclass(frozen=True, slots=True)
 class Indicators:
     """Batch figures: cost excluding VAT, spend-weighted eco score, average lead time
-    (spend-weighted, days), transport CO2, and the comparison with members buying alone."""
+    (spend-weighted, days), transport CO2, the suppliers ordered from, and the comparison with
+    members buying alone. The one declaration of a batch's figures: the JSON result, the
+    lead's review and the API all read these."""
 
     goods: Decimal
     fees: Decimal
@@ -122,13 +124,14 @@ class Indicators:
     eco_score: Decimal | None
     average_lead_days: Decimal | None
     transport_co2_kg: Decimal
-    alone: Decimal
+    alone_total: Decimal
     alone_co2_kg: Decimal
     needs_served: int
     needs_partial: int
     needs_unmet: int
     transport_km: Decimal = Decimal(0)
     alone_km: Decimal = Decimal(0)
+    suppliers_used: int = 0
 
     @property
     def total_cost(self) -> Decimal:
@@ -136,7 +139,7 @@ class Indicators:
 
     @property
     def savings(self) -> Decimal:
-        return self.alone - self.total_cost
+        return self.alone_total - self.total_cost
 
     @property
     def co2_avoided_kg(self) -> Decimal:

@@ -89,6 +89,56 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return abs(objective - bound) / max(abs(objective), 1e-9)
 
 
+@dataclass(frozen=True, slots=True)
+class ModelSize:
+    """How big the model handed to the solver was (what a report says of it)."""
+
+    variables: int = 0
+    integer_variables: int = 0
+    constraints: int = 0
+    groups: int = 0
+
+    @classmethod
+    def of(cls, model: Model) -> ModelSize:
+        lp = model.lp
+        return cls(
+            variables=lp.numVariables(),
+            integer_variables=sum(1 for v in lp.variables() if v.cat == "Integer"),
+            constraints=lp.numConstraints(),
+            groups=len(model.groups),
+        )
+
+
+def solver_report(
+    status: Status,
+    options: SolveOptions,
+    size: ModelSize,
+    *,
+    objective: float | None = None,
+    bound: float | None = None,
+    build_seconds: float = 0.0,
+    solve_seconds: float = 0.0,
+    message: str = "",
+    solver_seconds: float | None = None,
+) -> SolverReport:
+    """The one way a report is made: the gap always follows from the objective and bound."""
+    return SolverReport(
+        status=status,
+        solver=options.solver,
+        objective=objective,
+        bound=bound,
+        gap=relative_gap(objective, bound),
+        build_seconds=build_seconds,
+        solve_seconds=solve_seconds,
+        variables=size.variables,
+        integer_variables=size.integer_variables,
+        constraints=size.constraints,
+        groups=size.groups,
+        message=message,
+        solver_seconds=solver_seconds,
+    )
+
+
 def make_solver(options: SolveOptions, warm_start: bool = False) -> pulp.LpSolver:
     """The PuLP solver for ``options``: HiGHS in-process, or CBC through its command line."""
     if options.solver == "cbc":
@@ -187,29 +237,24 @@ def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> Sol
     """Solves ``model`` in place (variable values are set) and reports on it. The variables'
     current values, when set (see :func:`optimizer.start.greedy_start`), are a first solution."""
     lp = model.lp
-    variables = lp.numVariables()
-    integers = sum(1 for v in lp.variables() if v.cat == "Integer")
-    constraints = lp.numConstraints()
+    size = ModelSize.of(model)
     started = time.perf_counter()
-    message = ""
-    if variables == 0:
-        return SolverReport(
-            status=Status.OPTIMAL,
-            solver=options.solver,
+    if size.variables == 0:
+        return solver_report(
+            Status.OPTIMAL,
+            options,
+            ModelSize(),
             objective=0.0,
             bound=0.0,
-            gap=0.0,
             build_seconds=build_seconds,
-            solve_seconds=0.0,
-            variables=0,
-            integer_variables=0,
-            constraints=0,
-            groups=0,
         )
     if options.time_limit is not None:
         # handing the model to the solver and reading the answer back take time too
-        reserve = min(options.time_limit / 3, _READ_BACK_SECONDS * (variables + constraints))
+        reserve = min(
+            options.time_limit / 3, _READ_BACK_SECONDS * (size.variables + size.constraints)
+        )
         options = replace(options, time_limit=options.time_limit - reserve)
+    integers = size.integer_variables
     all_variables = lp.variables()
     start = [v.varValue for v in all_variables] if integers else []
     has_start = bool(start) and all(value is not None for value in start)
@@ -219,18 +264,12 @@ def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> Sol
             if integers and _start_taken_as_optimal(stats, options):
                 stats = lp.solve(make_solver(options))
     except Exception as error:  # a solver failure is a result, not a crash
-        return SolverReport(
-            status=Status.ERROR,
-            solver=options.solver,
-            objective=None,
-            bound=None,
-            gap=None,
+        return solver_report(
+            Status.ERROR,
+            options,
+            size,
             build_seconds=build_seconds,
             solve_seconds=time.perf_counter() - started,
-            variables=variables,
-            integer_variables=integers,
-            constraints=constraints,
-            groups=len(model.groups),
             message=f"{type(error).__name__}: {error}",
         )
     elapsed = time.perf_counter() - started
@@ -244,40 +283,31 @@ def run_solver(model: Model, options: SolveOptions, build_seconds: float) -> Sol
         for var, value in zip(all_variables, start, strict=True):
             var.varValue = value
         value = lp.objective.value() if lp.objective is not None else None
-        return SolverReport(
-            status=Status.TIME_LIMIT,
-            solver=options.solver,
+        return solver_report(
+            Status.TIME_LIMIT,
+            options,
+            size,
             objective=None if value is None else float(value),
-            bound=None,
-            gap=None,
             build_seconds=build_seconds,
             solve_seconds=elapsed,
-            variables=variables,
-            integer_variables=integers,
-            constraints=constraints,
-            groups=len(model.groups),
             message="stopped by the time limit before the solver had a solution of its own: "
             "the start is returned, no gap known",
             solver_seconds=inside,
         )
     if objective is not None and integers == 0:
         bound = objective
-    gap = relative_gap(objective, bound)
-    status = _status(stats, gap, options.gap)
+    status = _status(stats, relative_gap(objective, bound), options.gap)
+    message = ""
     if status is Status.ERROR:
         message = f"no solution: solver stopped with {stats.status_str}"
-    return SolverReport(
-        status=status,
-        solver=options.solver,
+    return solver_report(
+        status,
+        options,
+        size,
         objective=objective,
         bound=bound,
-        gap=gap,
         build_seconds=build_seconds,
         solve_seconds=elapsed,
-        variables=variables,
-        integer_variables=integers,
-        constraints=constraints,
-        groups=len(model.groups),
         message=message,
         solver_seconds=inside,
     )

@@ -3,6 +3,6 @@ shows every refusal the same way."""
 
 from __future__ import annotations
 
-from suppliers.errors import N_, Conflict, Euros, Invalid, Message, NotFound, Refused
+from suppliers.errors import N_, Conflict, Euros, Invalid, Message, NotFound, Refused, Units
 
-__all__ = ["N_", "Conflict", "Euros", "Invalid", "Message", "NotFound", "Refused"]
+__all__ = ["N_", "Conflict", "Euros", "Invalid", "Message", "NotFound", "Refused", "Units"]

@@ -77,12 +77,13 @@ def optimize_scenario_job(session: Session, job: Job, progress: Progress) -> dic
     progress(30, "solving")
     solution = optimizer.solve(problem, optimizer.SolveOptions(time_limit=float(time_limit)))
     progress(90, "storing")
-    scenario.result = result_to_dict(solution)
+    result = result_to_dict(solution)
+    scenario.result = result
     if scenario.number == 1:
-        batch.solver_report = scenario.result.get("report", {})
+        batch.solver_report = result["report"]
     _tell_leads(session, batch)
     session.flush()
-    return {"status": scenario.result.get("status")}
+    return {"status": solution.report.status.value}
 
 
 def frontier_job(session: Session, job: Job, progress: Progress) -> dict[str, Any]:

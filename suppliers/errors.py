@@ -27,10 +27,21 @@ class Euros:
 
 
 @dataclass(frozen=True)
+class Units:
+    """A quantity in a message, written as the reader's language writes numbers (0,5)."""
+
+    amount: Decimal
+
+    def __str__(self) -> str:
+        return f"{self.amount.normalize():f}"
+
+
+@dataclass(frozen=True)
 class Message:
     """A message template (English, translated by the interface) and its parameters.
 
-    A parameter may itself be a `Message` (a unit's name, translated with the text) or `Euros`.
+    A parameter may itself be a `Message` (a unit's name, translated with the text), `Euros` or
+    `Units`.
     """
 
     text: str
@@ -52,6 +63,8 @@ class Message:
                 params[name] = {"message": value.to_data()}
             elif isinstance(value, Euros):
                 params[name] = {"euros": str(value.amount)}
+            elif isinstance(value, Units):
+                params[name] = {"units": str(value.amount)}
             else:
                 params[name] = value
         return {"text": self.text, "params": params}
@@ -64,6 +77,8 @@ class Message:
                 params[name] = cls.from_data(value["message"])
             elif isinstance(value, dict) and "euros" in value:
                 params[name] = Euros(Decimal(value["euros"]))
+            elif isinstance(value, dict) and "units" in value:
+                params[name] = Units(Decimal(value["units"]))
             else:
                 params[name] = value
         return cls(data["text"], params)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,15 +41,26 @@ class Category(Base):
 
 
 class Product(Base):
-    """A canonical catalog entry: needs and offers both point to one."""
+    """A canonical catalog entry: needs and offers both point to one.
+
+    `shipping_step` is the smallest quantity a supplier ships of it, in its unit: 1 for counted
+    goods (bottles, reams, cups, even when the unit is the litre), a fraction for bulk sold by
+    weight or volume. Every quantity of the product (needs, packs, allocations, orders, cuts,
+    deliveries) is a whole multiple of it."""
 
     __tablename__ = "product"
-    __table_args__ = (CheckConstraint(f"unit IN {UNITS!r}", name="unit_known"),)
+    __table_args__ = (
+        CheckConstraint(f"unit IN {UNITS!r}", name="unit_known"),
+        CheckConstraint("shipping_step > 0", name="shipping_step_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
     unit: Mapped[str] = mapped_column(String(10), default="unit")
+    shipping_step: Mapped[Decimal] = mapped_column(
+        Quantity(), default=Decimal(1), server_default=text("1")
+    )
     description: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

@@ -22,6 +22,7 @@ from suppliers.checks import MAX_AMOUNT, MAX_QUANTITY, at_most, finite, fits, re
 from suppliers.directory import supplier_by_id
 from suppliers.errors import N_, Invalid, Message, NotFound
 from suppliers.models import Offer, PriceTier, Product, Supplier
+from suppliers.shipping import off_step
 
 VAT_RATES = (Decimal("0"), Decimal("0.021"), Decimal("0.055"), Decimal("0.10"), Decimal("0.20"))
 """The French VAT rates: 0 %, 2.1 %, 5.5 %, 10 % and 20 %."""
@@ -119,7 +120,8 @@ def _check_offer(
     session: Session, supplier: Supplier, values: OfferValues, current: Offer | None
 ) -> None:
     errors: dict[str, Message] = {}
-    if session.get(Product, values.product_id) is None:
+    product = session.get(Product, values.product_id)
+    if product is None:
         errors["product_id"] = Message(N_("No such product."))
     missing_ref = N_("A supplier reference is required.")
     if not required(errors, "supplier_ref", values.supplier_ref, 60, missing_ref):
@@ -139,6 +141,11 @@ def _check_offer(
         errors["pack_size"] = Message(N_("A pack holds more than zero units."))
     else:
         fits(errors, "pack_size", values.pack_size, 3, MAX_QUANTITY)
+        if "pack_size" not in errors and product is not None:
+            # packs are shared among members in whole shipping steps
+            off = off_step(product, values.pack_size)
+            if off is not None:
+                errors["pack_size"] = off
     if values.min_order_quantity < 0:
         errors["min_order_quantity"] = Message(N_("A minimum order cannot be negative."))
     else:

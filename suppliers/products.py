@@ -1,7 +1,9 @@
 """Keeping the product list: the lead creates, renames, recategorises and merges products.
 
 A product's unit is what its offers' prices and its needs' quantities are counted in: it can
-change only while nothing counts in it yet. Merging two products moves everything of the one
+change only while nothing counts in it yet. Its shipping step (`suppliers.shipping`) can change
+while every active offer's pack and every need still to be pooled is a whole number of the new
+step. Merging two products moves everything of the one
 merged into the one kept; the supply side moves the offers, the demand side its needs (see
 `purchasing.needs.products`).
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -18,6 +21,7 @@ from persistence import by_name
 from persistence.audit import Actor, record_event
 from suppliers.errors import N_, Conflict, Invalid, Message, NotFound
 from suppliers.models import UNITS, Category, Offer, Product
+from suppliers.shipping import is_multiple, read_step
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 2000
@@ -31,6 +35,7 @@ class ProductValues:
     category_id: int
     unit: str
     description: str
+    shipping_step: Decimal = Decimal(1)
 
 
 def read_product(
@@ -67,10 +72,13 @@ def read_product(
         errors["description"] = Message(
             N_("Keep the description under %(count)d characters."), {"count": DESCRIPTION_MAX}
         )
+    step = read_step(raw.get("shipping_step"))
+    if not isinstance(step, Decimal):
+        errors["shipping_step"] = step
     if errors:
         raise Invalid(errors)
-    assert category is not None
-    return ProductValues(name, category.id, unit, description)
+    assert category is not None and isinstance(step, Decimal)
+    return ProductValues(name, category.id, unit, description, step)
 
 
 def product_by_id(session: Session, product_id: int) -> Product:
@@ -96,9 +104,12 @@ def update_product(
     *,
     actor: Actor | None,
     unit_in_use: bool,
+    needs_off_step: int = 0,
 ) -> Product:
     """Renames or recategorises a product; its unit changes only when `unit_in_use` is false
-    (no offer and no need counts in it)."""
+    (no offer and no need counts in it); its shipping step only to one that every active
+    offer's pack is a whole number of, and `needs_off_step` (needs still to be pooled that are
+    not a whole number of the new step, counted by the demand side) is zero."""
     product = product_by_id(session, product_id)
     in_use = unit_in_use or bool(
         session.scalar(select(func.count(Offer.id)).where(Offer.product_id == product.id))
@@ -112,12 +123,47 @@ def update_product(
                 )
             }
         )
-    before = {"name": product.name, "category": product.category_id, "unit": product.unit}
+    if values.shipping_step != product.shipping_step:
+        _check_step(session, product, values.shipping_step, needs_off_step)
+    before = {
+        "name": product.name,
+        "category": product.category_id,
+        "unit": product.unit,
+        "shipping_step": str(product.shipping_step.normalize()),
+    }
     for name, value in values.__dict__.items():
         setattr(product, name, value)
     session.flush()
     record_event(session, "product.update", "product", product.id, actor=actor, before=before)
     return product
+
+
+def _check_step(session: Session, product: Product, step: Decimal, needs_off_step: int) -> None:
+    packs = session.scalars(
+        select(Offer).where(Offer.product_id == product.id, Offer.active.is_(True))
+    )
+    off = sorted(o.supplier_ref for o in packs if not is_multiple(o.pack_size, step))
+    if off:
+        raise Invalid(
+            {
+                "shipping_step": Message(
+                    N_("The packs of offers %(refs)s are not a whole number of this step."),
+                    {"refs": ", ".join(off[:5]) + (", …" if len(off) > 5 else "")},
+                )
+            }
+        )
+    if needs_off_step:
+        raise Invalid(
+            {
+                "shipping_step": Message(
+                    N_(
+                        "Needs still to be pooled (%(count)d) are not a whole number of this "
+                        "step: change or cancel them first."
+                    ),
+                    {"count": needs_off_step},
+                )
+            }
+        )
 
 
 def merge_offers(session: Session, kept_id: int, merged_id: int, *, actor: Actor | None) -> int:

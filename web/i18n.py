@@ -9,7 +9,7 @@ from flask import Flask, current_app, request
 from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
 
-from purchasing.errors import Euros, Message
+from purchasing.errors import Euros, Message, Units
 
 babel = Babel()
 
@@ -58,7 +58,7 @@ def quantity(value: Decimal | int | None) -> str:
 
 def translate(message: Message) -> str:
     """A domain message in the reader's language; a message given as a parameter is translated
-    too, and an amount is written as the reader's language writes money."""
+    too, and an amount or a quantity is written as the reader's language writes it."""
     params = {name: _shown(value) for name, value in message.params.items()}
     return gettext(message.text, **params)
 
@@ -68,6 +68,8 @@ def _shown(value: Any) -> Any:
         return translate(value)
     if isinstance(value, Euros):
         return unit_price(value.amount)
+    if isinstance(value, Units):
+        return quantity(value.amount)
     return value
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'jobs_a_document_counter'
-down_revision: str | None = 'c3f1a7d5e920'
+down_revision: str | None = 'units_shipping_step'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

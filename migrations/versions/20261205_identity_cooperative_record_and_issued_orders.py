@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'identity_cooperative'
-down_revision: str | None = 'jobs_a_document_counter'
+down_revision: str | None = 'c3f1a7d5e920'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

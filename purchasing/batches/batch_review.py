@@ -4,39 +4,32 @@ A scenario keeps the optimizer's result as JSON, with the database ids of needs,
 offers and suppliers as strings. This module looks the names up and shapes the result into
 rows: the allocations by supplier and by member, the needs not fully served with their
 reason, the indicators, and scenarios compared side by side with what differs between them.
-It reads and changes nothing; keys the optimizer may leave out are read as absent.
+It reads and changes nothing; the result is read with `purchasing.results.read_result`, so
+the figures are the optimizer's own dataclasses (one `Indicators`, one `SolverReport`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from optimizer.solution import Allocation as PlannedAllocation
+from optimizer.solution import Indicators, Solution
+from optimizer.solution import RunnerUp as PlannedRunnerUp
+from optimizer.solve import SolverReport
 from persistence.jobs import Job
 from purchasing.batches.batches import REASONS
 from purchasing.errors import N_
 from purchasing.models import Batch, Member, Need, Scenario
+from purchasing.results import as_id, read_result
 from suppliers.models import Offer, Supplier
 
 ZERO = Decimal(0)
-
-
-def _decimal(value: object) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def _amount(value: object) -> Decimal:
-    return _decimal(value) or ZERO
 
 
 @dataclass(frozen=True)
@@ -117,34 +110,14 @@ class ShortNeed:
     reason: str
 
 
-@dataclass(frozen=True)
-class Indicators:
-    """The scenario's figures for the whole batch (money excl. VAT)."""
-
-    total_cost: Decimal
-    goods: Decimal
-    fees: Decimal
-    delivery: Decimal
-    eco_score: Decimal | None
-    average_lead_days: Decimal | None
-    transport_co2_kg: Decimal
-    alone_total: Decimal
-    savings: Decimal
-    alone_co2_kg: Decimal
-    co2_avoided_kg: Decimal
-    needs_served: int
-    needs_partial: int
-    needs_unmet: int
-    suppliers_used: int
-
-
 Outcome = tuple[str, tuple[str, ...]]
 """A need's outcome in one scenario: its status (served, partial, unmet) and its suppliers."""
 
 
 @dataclass(frozen=True)
 class ScenarioReview:
-    """One computed scenario, ready to be shown."""
+    """One computed scenario, ready to be shown: the optimizer's own indicators and solver
+    report, and its rows with names."""
 
     number: int
     status: str
@@ -152,7 +125,7 @@ class ScenarioReview:
     by_supplier: tuple[SupplierOrder, ...]
     by_member: tuple[MemberCost, ...]
     short_needs: tuple[ShortNeed, ...]
-    report: Mapping[str, Any]
+    report: SolverReport
     supplier_names: frozenset[str]
     outcomes: Mapping[int, Outcome]
 
@@ -170,52 +143,52 @@ class Names:
     suppliers: dict[int, str] = field(default_factory=dict)
     offers: dict[int, Offer] = field(default_factory=dict)
 
-    def member(self, key: object) -> str:
-        number = _id(key)
+    def member(self, key: str) -> str:
+        number = as_id(key)
         return self.members.get(number, f"#{key}") if number is not None else "—"
 
-    def supplier(self, key: object) -> str:
-        number = _id(key)
+    def supplier(self, key: str) -> str:
+        number = as_id(key)
         return self.suppliers.get(number, f"#{key}") if number is not None else "—"
 
-    def need(self, key: object) -> tuple[str, str]:
+    def need(self, key: str | int) -> tuple[str, str]:
         """The need's product (or free text) and unit."""
-        need = self.needs.get(_id(key) or 0)
+        need = self.needs.get(as_id(str(key)) or 0)
         if need is None:
             return f"#{key}", "unit"
         return need.label, need.unit
 
 
-def _id(value: object) -> int | None:
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isdigit() else None
-
-
-def _ids(rows: Iterable[Mapping[str, Any]], key: str) -> set[int]:
-    return {number for row in rows if (number := _id(row.get(key))) is not None}
+def _ids(keys: Iterable[str]) -> set[int]:
+    return {number for key in keys if (number := as_id(key)) is not None}
 
 
 def names_for(session: Session, results: Sequence[Mapping[str, Any]]) -> Names:
-    """Looks up, in four queries, every name that `results` mention."""
+    """Looks up, in four queries, every name that `results` mention (results not computed yet
+    are empty and mention none)."""
+    return _names_for(session, [read_result(result) for result in results if result])
+
+
+def _names_for(session: Session, solutions: Sequence[Solution]) -> Names:
     needs: set[int] = set()
     members: set[int] = set()
     suppliers: set[int] = set()
     offers: set[int] = set()
-    for result in results:
-        allocations = list(result.get("allocations") or [])
-        runners = [row["runner_up"] for row in allocations if row.get("runner_up")]
-        needs |= _ids(allocations, "need") | _ids(result.get("needs") or [], "need")
+    for solution in solutions:
+        allocations = solution.allocations
+        runners = [row.runner_up for row in allocations if row.runner_up is not None]
+        needs |= _ids(row.need for row in allocations) | _ids(n.need for n in solution.needs)
         members |= (
-            _ids(allocations, "member")
-            | _ids(result.get("needs") or [], "member")
-            | _ids(result.get("members") or [], "member")
+            _ids(row.member for row in allocations)
+            | _ids(n.member for n in solution.needs)
+            | _ids(m.member for m in solution.members)
         )
         suppliers |= (
-            _ids(allocations, "supplier")
-            | _ids(runners, "supplier")
-            | _ids(result.get("orders") or [], "supplier")
+            _ids(row.supplier for row in allocations)
+            | _ids(r.supplier for r in runners)
+            | _ids(o.supplier for o in solution.orders)
         )
-        offers |= _ids(allocations, "offer")
+        offers |= _ids(row.offer for row in allocations)
     names = Names()
     if needs:
         names.needs = {
@@ -237,61 +210,36 @@ def names_for(session: Session, results: Sequence[Mapping[str, Any]]) -> Names:
     return names
 
 
-def _runner_up(raw: object, names: Names) -> RunnerUp | None:
-    if not isinstance(raw, Mapping):
+def _runner_up(planned: PlannedRunnerUp | None, names: Names) -> RunnerUp | None:
+    if planned is None:
         return None
     return RunnerUp(
-        supplier=names.supplier(raw.get("supplier")),
-        unit_price=_decimal(raw.get("unit_price")),
-        money=_amount(raw.get("money")),
-        days=int(raw.get("days") or 0),
-        eco=_amount(raw.get("eco")),
+        supplier=names.supplier(planned.supplier),
+        unit_price=planned.unit_price,
+        money=planned.money,
+        days=planned.days,
+        eco=planned.eco,
     )
 
 
-def _allocation(raw: Mapping[str, Any], names: Names) -> AllocationRow:
-    product, unit = names.need(raw.get("need"))
-    offer = names.offers.get(_id(raw.get("offer")) or 0)
-    goods, fee, delivery = (
-        _amount(raw.get("goods")),
-        _amount(raw.get("fee_share")),
-        _amount(raw.get("delivery")),
-    )
+def _allocation(planned: PlannedAllocation, names: Names) -> AllocationRow:
+    product, unit = names.need(planned.need)
+    offer = names.offers.get(as_id(planned.offer) or 0)
     return AllocationRow(
-        need_id=_id(raw.get("need")) or 0,
-        member=names.member(raw.get("member")),
+        need_id=as_id(planned.need) or 0,
+        member=names.member(planned.member),
         product=product,
         unit=unit,
-        supplier=names.supplier(raw.get("supplier")),
+        supplier=names.supplier(planned.supplier),
         supplier_ref=offer.supplier_ref if offer is not None else "",
-        quantity=_amount(raw.get("quantity")),
-        packs=_amount(raw.get("packs")),
-        unit_price=_decimal(raw.get("unit_price")),
-        goods=goods,
-        fee_share=fee,
-        delivery=delivery,
-        total=_decimal(raw.get("total")) or goods + fee + delivery,
-        runner_up=_runner_up(raw.get("runner_up"), names),
-    )
-
-
-def _indicators(raw: Mapping[str, Any], suppliers_used: int) -> Indicators:
-    return Indicators(
-        total_cost=_amount(raw.get("total_cost")),
-        goods=_amount(raw.get("goods")),
-        fees=_amount(raw.get("fees")),
-        delivery=_amount(raw.get("delivery")),
-        eco_score=_decimal(raw.get("eco_score")),
-        average_lead_days=_decimal(raw.get("average_lead_days")),
-        transport_co2_kg=_amount(raw.get("transport_co2_kg")),
-        alone_total=_amount(raw.get("alone_total")),
-        savings=_amount(raw.get("savings")),
-        alone_co2_kg=_amount(raw.get("alone_co2_kg")),
-        co2_avoided_kg=_amount(raw.get("co2_avoided_kg")),
-        needs_served=int(raw.get("needs_served") or 0),
-        needs_partial=int(raw.get("needs_partial") or 0),
-        needs_unmet=int(raw.get("needs_unmet") or 0),
-        suppliers_used=suppliers_used,
+        quantity=planned.quantity,
+        packs=planned.packs,
+        unit_price=planned.unit_price,
+        goods=planned.goods,
+        fee_share=planned.fee_share,
+        delivery=planned.delivery,
+        total=planned.total,
+        runner_up=_runner_up(planned.runner_up, names),
     )
 
 
@@ -301,37 +249,34 @@ def _outcome(status: str, suppliers: Iterable[str]) -> Outcome:
 
 def review(scenario: Scenario, names: Names) -> ScenarioReview | None:
     """The scenario's result with names, or None while it is not computed."""
-    result = scenario.result or {}
-    if not result:
+    if not scenario.result:
         return None
-    rows = [_allocation(raw, names) for raw in result.get("allocations") or []]
+    return _review(scenario.number, read_result(scenario.result), names)
+
+
+def _review(number: int, solution: Solution, names: Names) -> ScenarioReview:
+    rows = [_allocation(planned, names) for planned in solution.allocations]
     by_supplier_rows: dict[str, list[AllocationRow]] = {}
-    supplier_ids: dict[str, int] = {}
-    for raw, row in zip(result.get("allocations") or [], rows, strict=True):
-        key = str(raw.get("supplier"))
-        by_supplier_rows.setdefault(key, []).append(row)
-        supplier_ids[key] = _id(key) or 0
-    orders: list[SupplierOrder] = []
-    seen: set[str] = set()
-    for raw in result.get("orders") or []:
-        key = str(raw.get("supplier"))
-        seen.add(key)
-        orders.append(
-            SupplierOrder(
-                supplier_id=_id(key) or 0,
-                supplier=names.supplier(key),
-                goods=_amount(raw.get("goods")),
-                fee=_amount(raw.get("fee")),
-                delivery=_amount(raw.get("delivery")),
-                total=_amount(raw.get("total")),
-                rows=tuple(by_supplier_rows.get(key, [])),
-            )
+    for planned, row in zip(solution.allocations, rows, strict=True):
+        by_supplier_rows.setdefault(planned.supplier, []).append(row)
+    orders: list[SupplierOrder] = [
+        SupplierOrder(
+            supplier_id=as_id(planned.supplier) or 0,
+            supplier=names.supplier(planned.supplier),
+            goods=planned.goods,
+            fee=planned.fee,
+            delivery=planned.delivery,
+            total=planned.total,
+            rows=tuple(by_supplier_rows.get(planned.supplier, [])),
         )
+        for planned in solution.orders
+    ]
+    listed = {planned.supplier for planned in solution.orders}
     for key, supplier_rows in by_supplier_rows.items():  # allocations of no listed order
-        if key not in seen:
+        if key not in listed:
             orders.append(
                 SupplierOrder(
-                    supplier_id=supplier_ids[key],
+                    supplier_id=as_id(key) or 0,
                     supplier=names.supplier(key),
                     goods=sum((r.goods for r in supplier_rows), ZERO),
                     fee=sum((r.fee_share for r in supplier_rows), ZERO),
@@ -343,25 +288,25 @@ def review(scenario: Scenario, names: Names) -> ScenarioReview | None:
     orders.sort(key=lambda order: (order.supplier.casefold(), order.supplier_id))
 
     member_rows: dict[str, list[AllocationRow]] = {}
-    for raw, row in zip(result.get("allocations") or [], rows, strict=True):
-        member_rows.setdefault(str(raw.get("member")), []).append(row)
+    for planned, row in zip(solution.allocations, rows, strict=True):
+        member_rows.setdefault(planned.member, []).append(row)
     members = sorted(
         (
             MemberCost(
-                member_id=_id(raw.get("member")) or 0,
-                member=names.member(raw.get("member")),
-                goods=_amount(raw.get("goods")),
-                fees=_amount(raw.get("fees")),
-                delivery=_amount(raw.get("delivery")),
-                total=_amount(raw.get("total")),
-                alone_total=_amount(raw.get("alone_total")),
-                savings=_amount(raw.get("savings")),
-                co2_kg=_amount(raw.get("co2_kg")),
-                alone_co2_kg=_amount(raw.get("alone_co2_kg")),
-                fully_served=bool(raw.get("fully_served")),
-                rows=tuple(member_rows.get(str(raw.get("member")), [])),
+                member_id=as_id(planned.member) or 0,
+                member=names.member(planned.member),
+                goods=planned.goods,
+                fees=planned.fees,
+                delivery=planned.delivery,
+                total=planned.total,
+                alone_total=planned.alone,
+                savings=planned.savings,
+                co2_kg=planned.co2_kg,
+                alone_co2_kg=planned.alone_co2_kg,
+                fully_served=planned.fully_served,
+                rows=tuple(member_rows.get(planned.member, [])),
             )
-            for raw in result.get("members") or []
+            for planned in solution.members
         ),
         key=lambda cost: (cost.member.casefold(), cost.member_id),
     )
@@ -371,44 +316,43 @@ def review(scenario: Scenario, names: Names) -> ScenarioReview | None:
     suppliers_of_need: dict[int, list[str]] = {}
     for row in rows:
         suppliers_of_need.setdefault(row.need_id, []).append(row.supplier)
-    for raw in result.get("needs") or []:
-        need_id = _id(raw.get("need")) or 0
-        status = str(raw.get("status") or "unmet")
-        outcomes[need_id] = _outcome(status, suppliers_of_need.get(need_id, []))
-        if status == "served":
+    for outcome in solution.needs:
+        need_id = as_id(outcome.need) or 0
+        outcomes[need_id] = _outcome(outcome.status, suppliers_of_need.get(need_id, []))
+        if outcome.status == "served":
             continue
-        product, unit = names.need(raw.get("need"))
+        product, unit = names.need(outcome.need)
+        reason = outcome.reason.value if outcome.reason is not None else "not_solved"
         short.append(
             ShortNeed(
                 need_id=need_id,
-                member=names.member(raw.get("member")),
+                member=names.member(outcome.member),
                 product=product,
                 unit=unit,
-                status=status,
-                served=_amount(raw.get("served")),
-                unmet=_amount(raw.get("unmet")),
-                reason=REASONS.get(str(raw.get("reason")), REASONS["not_solved"]),
+                status=outcome.status,
+                served=outcome.served,
+                unmet=outcome.unmet,
+                reason=REASONS.get(reason, REASONS["not_solved"]),
             )
         )
-    used = frozenset(order.supplier for order in orders if order.rows or order.total)
     return ScenarioReview(
-        number=scenario.number,
-        status=str(result.get("status") or ""),
-        indicators=_indicators(result.get("indicators") or {}, len(used)),
+        number=number,
+        status=solution.report.status.value,
+        indicators=solution.indicators,
         by_supplier=tuple(orders),
         by_member=tuple(members),
         short_needs=tuple(short),
-        report=result.get("report") or {},
-        supplier_names=used,
+        report=solution.report,
+        supplier_names=frozenset(order.supplier for order in orders if order.rows or order.total),
         outcomes=outcomes,
     )
 
 
 def review_scenarios(session: Session, batch: Batch) -> dict[int, ScenarioReview]:
     """Every computed scenario of the batch, by number."""
-    names = names_for(session, [scenario.result for scenario in batch.scenarios])
-    reviews = {scenario.number: review(scenario, names) for scenario in batch.scenarios}
-    return {number: found for number, found in reviews.items() if found is not None}
+    solutions = {s.number: read_result(s.result) for s in batch.scenarios if s.result}
+    names = _names_for(session, list(solutions.values()))
+    return {number: _review(number, solution, names) for number, solution in solutions.items()}
 
 
 # Comparing scenarios ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ changes nothing again.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,7 @@ from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import COMMENT_MAX, Allocation, Batch, Need, Scenario
 from purchasing.orders.orders import create_orders
 from purchasing.people.collection_point import NO_COLLECTION_POINT, collection_point
+from purchasing.results import read_result
 from purchasing.rounds.policies import ScenarioPolicy
 from purchasing.rounds.rounds import earliest_delivery, open_round, order_day
 from suppliers.models import Offer
@@ -254,56 +256,55 @@ def reject_batch(session: Session, batch_id: int, comment: str, *, actor: Actor 
     return batch_for(session, batch_id)
 
 
-def settle_needs(session: Session, batch: Batch, result: dict[str, Any], now: datetime) -> None:
+def settle_needs(session: Session, batch: Batch, result: Mapping[str, Any], now: datetime) -> None:
     """Writes the allocations of an approved scenario and moves each need of the batch on."""
     today = cooperative_today(now)
+    solution = read_result(result)
     offers = {
         offer.id: offer
         for offer in session.scalars(
-            select(Offer).where(
-                Offer.id.in_({int(a["offer"]) for a in result.get("allocations", [])})
-            )
+            select(Offer).where(Offer.id.in_({int(a.offer) for a in solution.allocations}))
         )
     }
-    merged: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(
-        lambda: defaultdict(lambda: Decimal(0))
-    )
+    merged: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 5)
     prices: dict[tuple[int, int], Decimal] = {}
-    for row in result.get("allocations", []):
-        key = (int(row["need"]), int(row["offer"]))
-        for name in ("quantity", "packs", "goods", "fee_share", "delivery"):
-            merged[key][name] += Decimal(row[name])
-        prices[key] = Decimal(row["unit_price"])
+    for row in solution.allocations:
+        key = (int(row.need), int(row.offer))
+        figures = (row.quantity, row.packs, row.goods, row.fee_share, row.delivery)
+        merged[key] = [total + figure for total, figure in zip(merged[key], figures, strict=True)]
+        prices[key] = row.unit_price
     for (need_id, offer_id), sums in sorted(merged.items()):
-        if offer_id not in offers or sums["quantity"] <= 0:
+        quantity, packs, goods, fee_share, delivery = sums
+        if offer_id not in offers or quantity <= 0:
             continue
         session.add(
             Allocation(
                 batch_id=batch.id,
                 need_id=need_id,
                 offer_id=offer_id,
-                quantity=sums["quantity"],
-                packs=sums["packs"],
+                quantity=quantity,
+                packs=packs,
                 unit_price=prices[(need_id, offer_id)],
-                goods_total=sums["goods"],
-                fee_share=sums["fee_share"],
-                delivery_share=sums["delivery"],
+                goods_total=goods,
+                fee_share=fee_share,
+                delivery_share=delivery,
             )
         )
-    outcomes = {int(row["need"]): row for row in result.get("needs", [])}
+    outcomes = {int(outcome.need): outcome for outcome in solution.needs}
     needs = list(session.scalars(select(Need).where(Need.batch_id == batch.id).order_by(Need.id)))
     for need in needs:
         outcome = outcomes.get(need.id)
-        reason = REASONS.get(str(outcome.get("reason"))) if outcome else REASONS["not_solved"]
-        status = outcome["status"] if outcome else "unmet"
-        if status == "served":
+        if outcome is None:
+            _carry_over(session, need, REASONS["not_solved"], today)
+            continue
+        reason = REASONS.get(outcome.reason.value) if outcome.reason is not None else None
+        if outcome.status == "served":
             need.status = "allocated"
             need.status_reason = ""
-        elif status == "partial":
-            served = Decimal(outcome["served"]) if outcome else Decimal(0)
+        elif outcome.status == "partial":
             need.status = "allocated"
             need.status_reason = N_("partly served")
-            _carry_over_rest(session, need, need.quantity - served, reason or "", today)
+            _carry_over_rest(session, need, need.quantity - outcome.served, reason or "", today)
         else:
             _carry_over(session, need, reason or REASONS["not_solved"], today)
     session.flush()

@@ -9,7 +9,7 @@ goods each receives, as the optimizer shares it), its own pick-ups at the collec
 and the round trips each supplier would have made to it alone. Other members' stops are shown
 by their town only: a member sees the road, not who else bought.
 
-It reads and changes nothing; keys the optimizer may leave out are read as absent.
+It reads and changes nothing; the result is read with `purchasing.results.read_result`.
 """
 
 from __future__ import annotations
@@ -17,15 +17,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from optimizer.money import split_exactly
+from optimizer.solution import Allocation as PlannedAllocation
+from optimizer.solution import Solution, TransportBasis
+from optimizer.tours import Tour as PlannedTour
 from purchasing.errors import N_
 from purchasing.models import DeliverySite, Member
+from purchasing.results import as_id, read_result
 from suppliers.models import Supplier
 
 ZERO = Decimal(0)
@@ -37,18 +41,6 @@ DEFAULT_SOURCE = N_(
 )
 """The optimizer's own note on its default factor (`optimizer.problem.CO2_SOURCE`), here to be
 translated."""
-
-
-def _decimal(value: object) -> Decimal:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else ZERO
-    except InvalidOperation:
-        return ZERO
-
-
-def _id(value: object) -> int | None:
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isdigit() else None
 
 
 @dataclass(frozen=True)
@@ -144,19 +136,19 @@ class _Names:
     point: int | None
 
 
-def _names(session: Session, tours: Iterable[Mapping[str, Any]], point: object) -> _Names:
+def _names(session: Session, tours: Iterable[PlannedTour], point: str | None) -> _Names:
     site_ids: set[int] = set()
     supplier_ids: set[int] = set()
     member_ids: set[int] = set()
     for tour in tours:
-        site_ids |= {n for stop in tour.get("stops") or [] if (n := _id(stop)) is not None}
-        by, start = _id(tour.get("by")), _id(tour.get("start"))
-        if tour.get("kind") == "pickup":
+        site_ids |= {n for stop in tour.stops if (n := as_id(stop)) is not None}
+        by, start = as_id(tour.by), as_id(tour.start)
+        if tour.kind == "pickup":
             member_ids |= {by} if by is not None else set()
             site_ids |= {start} if start is not None else set()
         else:
             supplier_ids |= {by} if by is not None else set()
-    point_id = _id(point)
+    point_id = as_id(point) if point else None
     if point_id is not None:
         site_ids.add(point_id)
     sites = {
@@ -177,8 +169,8 @@ def _names(session: Session, tours: Iterable[Mapping[str, Any]], point: object) 
     return _Names(sites, suppliers, {number: name for number, name in members.items()}, point_id)
 
 
-def _place(names: _Names, key: object, reader: int | None = None) -> Place:
-    site = names.sites.get(_id(key) or 0)
+def _place(names: _Names, key: str, reader: int | None = None) -> Place:
+    site = names.sites.get(as_id(key) or 0)
     if site is None:
         return Place(0, f"#{key}", "", "", reader is None)
     own = reader is None or site.member_id == reader or site.id == names.point
@@ -186,27 +178,27 @@ def _place(names: _Names, key: object, reader: int | None = None) -> Place:
 
 
 def _tour(
-    names: _Names, raw: Mapping[str, Any], reader: int | None, share: Decimal | None = None
+    names: _Names, planned: PlannedTour, reader: int | None, share: Decimal | None = None
 ) -> Tour:
-    stops = tuple(_place(names, stop, reader) for stop in raw.get("stops") or [])
-    if raw.get("kind") == "pickup":
-        start = _place(names, raw.get("start"), reader)
-        by = names.members.get(_id(raw.get("by")) or 0, f"#{raw.get('by')}")
+    stops = tuple(_place(names, stop, reader) for stop in planned.stops)
+    if planned.kind == "pickup":
+        start = _place(names, planned.start, reader)
+        by = names.members.get(as_id(planned.by) or 0, f"#{planned.by}")
         start_name, start_town = start.site, start.town
     else:
-        supplier = names.suppliers.get(_id(raw.get("by")) or 0)
-        by = supplier.name if supplier is not None else f"#{raw.get('by')}"
+        supplier = names.suppliers.get(as_id(planned.by) or 0)
+        by = supplier.name if supplier is not None else f"#{planned.by}"
         start_name, start_town = by, supplier.town if supplier is not None else ""
     return Tour(
-        kind=str(raw.get("kind") or "delivery"),
+        kind=planned.kind,
         by=by,
         start=start_name,
         start_town=start_town,
         stops=stops,
-        km=_decimal(raw.get("km")),
-        co2_kg=_decimal(raw.get("co2_kg")),
+        km=planned.km,
+        co2_kg=planned.co2_kg,
         share_kg=share,
-        cost=_decimal(raw.get("cost")),
+        cost=planned.cost,
     )
 
 
@@ -215,48 +207,60 @@ def _in_order(tours: Sequence[Tour]) -> tuple[Tour, ...]:
     return tuple(sorted(tours, key=lambda t: (t.kind != "delivery", t.by.casefold(), t.start)))
 
 
+def _counted(result: Mapping[str, Any]) -> Solution | None:
+    """The result read back; None for one kept before transport was counted (it has no
+    transport section at all, which is not the same as a transport of no tours)."""
+    if not isinstance(result.get("transport"), Mapping):
+        return None
+    return read_result(result)
+
+
+def _source(basis: TransportBasis) -> str:
+    return basis.co2_source or DEFAULT_SOURCE
+
+
 def transport_of(session: Session, result: Mapping[str, Any]) -> Transport | None:
     """The scenario's transport for the lead; None for a result that has none."""
-    raw = result.get("transport")
-    if not isinstance(raw, Mapping):
+    solution = _counted(result)
+    if solution is None:
         return None
-    tours = list(raw.get("tours") or [])
-    names = _names(session, tours, raw.get("collection_point"))
-    indicators = result.get("indicators") or {}
-    point = raw.get("collection_point")
+    basis, indicators = solution.transport, solution.indicators
+    point = basis.collection_point
+    names = _names(session, solution.tours, point)
     return Transport(
-        co2_kg_per_km=_decimal(raw.get("co2_kg_per_km")),
-        source=str(raw.get("co2_source") or DEFAULT_SOURCE),
+        co2_kg_per_km=basis.co2_kg_per_km,
+        source=_source(basis),
         collection_point=_place(names, point) if point else None,
-        tours=_in_order([_tour(names, tour, None) for tour in tours]),
-        km=_decimal(indicators.get("transport_km")),
-        co2_kg=_decimal(indicators.get("transport_co2_kg")),
-        alone_km=_decimal(indicators.get("alone_km")),
-        alone_co2_kg=_decimal(indicators.get("alone_co2_kg")),
-        delivery_cost_per_km=_decimal(raw.get("delivery_cost_per_km")),
+        tours=_in_order([_tour(names, tour, None) for tour in solution.tours]),
+        km=indicators.transport_km,
+        co2_kg=indicators.transport_co2_kg,
+        alone_km=indicators.alone_km,
+        alone_co2_kg=indicators.alone_co2_kg,
+        delivery_cost_per_km=basis.delivery_cost_per_km,
     )
+
+
+def _shares(solution: Solution) -> dict[tuple[str, str], Decimal]:
+    parts: dict[str, list[PlannedAllocation]] = defaultdict(list)
+    for allocation in solution.allocations:
+        parts[allocation.supplier].append(allocation)
+    shares: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for tour in solution.tours:
+        if tour.kind != "delivery":
+            continue
+        served = parts.get(tour.by, [])
+        weights = [part.goods if part.goods > 0 else part.quantity for part in served]
+        split = split_exactly(tour.co2_kg, weights, GRAM)
+        for part, kg in zip(served, split, strict=True):
+            shares[(tour.by, part.member)] += kg
+    return dict(shares)
 
 
 def tour_shares(result: Mapping[str, Any]) -> dict[tuple[str, str], Decimal]:
     """Each member's share of each supplier's delivery tour, by (supplier, member) ids: the
     tour's CO2 split by the value of the goods each allocation receives (its units when it
     has no value), to the gram, as the optimizer splits it."""
-    parts: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for allocation in result.get("allocations") or []:
-        parts[str(allocation.get("supplier"))].append(allocation)
-    shares: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for tour in (result.get("transport") or {}).get("tours") or []:
-        if tour.get("kind") != "delivery":
-            continue
-        served = parts.get(str(tour.get("by")), [])
-        weights = [
-            goods if (goods := _decimal(part.get("goods"))) > 0 else _decimal(part.get("quantity"))
-            for part in served
-        ]
-        split = split_exactly(_decimal(tour.get("co2_kg")), weights, GRAM)
-        for part, kg in zip(served, split, strict=True):
-            shares[(str(tour.get("by")), str(part.get("member")))] += kg
-    return dict(shares)
+    return _shares(read_result(result))
 
 
 def member_transport(
@@ -264,35 +268,33 @@ def member_transport(
 ) -> MemberTransport | None:
     """The member's part of the scenario's transport; None when the result has no transport
     or does not concern the member."""
-    raw = result.get("transport")
-    member = next(
-        (row for row in result.get("members") or [] if str(row.get("member")) == str(member_id)),
-        None,
-    )
-    if not isinstance(raw, Mapping) or member is None:
-        return None
-    shares = tour_shares(result)
+    solution = _counted(result)
     key = str(member_id)
-    mine: list[tuple[Mapping[str, Any], Decimal]] = []
-    for tour in raw.get("tours") or []:
-        by = str(tour.get("by"))
-        if tour.get("kind") == "pickup" and by == key:
-            mine.append((tour, _decimal(tour.get("co2_kg"))))  # a pick-up is the member's own
-        elif tour.get("kind") == "delivery" and (by, key) in shares:
-            mine.append((tour, shares[(by, key)]))
-    alone = list(member.get("alone_tours") or [])
-    names = _names(session, [tour for tour, _ in mine] + alone, raw.get("collection_point"))
-    point = raw.get("collection_point")
+    member = (
+        next((row for row in solution.members if row.member == key), None) if solution else None
+    )
+    if solution is None or member is None:
+        return None
+    shares = _shares(solution)
+    mine: list[tuple[PlannedTour, Decimal]] = []
+    for tour in solution.tours:
+        if tour.kind == "pickup" and tour.by == key:
+            mine.append((tour, tour.co2_kg))  # a pick-up is the member's own
+        elif tour.kind == "delivery" and (tour.by, key) in shares:
+            mine.append((tour, shares[(tour.by, key)]))
+    basis = solution.transport
+    point = basis.collection_point
+    names = _names(session, [tour for tour, _ in mine] + list(member.alone_tours), point)
     tours = [_tour(names, tour, member_id, share) for tour, share in mine]
     return MemberTransport(
-        co2_kg_per_km=_decimal(raw.get("co2_kg_per_km")),
-        source=str(raw.get("co2_source") or DEFAULT_SOURCE),
+        co2_kg_per_km=basis.co2_kg_per_km,
+        source=_source(basis),
         collection_point=_place(names, point) if point else None,
         tours=_in_order(tours),
-        alone_tours=_in_order([_tour(names, tour, member_id) for tour in alone]),
-        co2_kg=_decimal(member.get("co2_kg")),
-        alone_co2_kg=_decimal(member.get("alone_co2_kg")),
-        delivery_cost_per_km=_decimal(raw.get("delivery_cost_per_km")),
+        alone_tours=_in_order([_tour(names, tour, member_id) for tour in member.alone_tours]),
+        co2_kg=member.co2_kg,
+        alone_co2_kg=member.alone_co2_kg,
+        delivery_cost_per_km=basis.delivery_cost_per_km,
     )
 
 
@@ -302,4 +304,4 @@ def closed_with_point(session: Session, problem: Mapping[str, Any]) -> Place | N
     point = problem.get("collection_point")
     if not point:
         return None
-    return _place(_names(session, [], point), point)
+    return _place(_names(session, [], str(point)), str(point))

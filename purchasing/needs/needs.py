@@ -16,6 +16,7 @@ from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import COMMENT_MAX, DeliverySite, Need, User
 from purchasing.parsing import parse_date, parse_decimal
 from suppliers.models import UNITS, Product
+from suppliers.shipping import off_step
 
 MAX_QUANTITY = Decimal("1000000")
 MAX_PRICE = Decimal("100000")
@@ -42,7 +43,9 @@ class NeedValues:
 def read_need(
     session: Session, member_id: int, raw: Mapping[str, object], today: date
 ) -> NeedValues:
-    """Checks what a member typed; raises `Invalid` naming every field that is wrong.
+    """Checks what a member typed; raises `Invalid` naming every field that is wrong. This is
+    the one rule for a need, from a page, the API or a command: a catalog product's quantity
+    is a whole number of its shipping step (`suppliers.shipping`).
 
     `raw` holds strings as a form sends them (or numbers from the API): product_id,
     free_text, quantity, unit, tolerance_percent, needed_by, delivery_site_id,
@@ -80,6 +83,8 @@ def read_need(
         )
     elif quantity != quantity.quantize(Decimal("0.001")):
         errors["quantity"] = Message(N_("Give the quantity with at most three decimals."))
+    elif product is not None and (off := off_step(product, quantity)) is not None:
+        errors["quantity"] = off
 
     unit = str(raw.get("unit") or (product.unit if product else "unit")).strip()
     if product is not None:
@@ -235,6 +240,10 @@ def match_need(session: Session, need_id: int, product_id: int, *, actor: User) 
     product = session.get(Product, product_id)
     if product is None or not product.active:
         raise Invalid({"product_id": Message(N_("This product is not in the catalog."))})
+    off = off_step(product, need.quantity)
+    if off is not None:
+        # the member asked for a quantity the product is not shipped in: it must say again
+        raise Invalid({"product_id": off})
     typed = need.free_text
     need.product_id = product.id
     need.unit = product.unit

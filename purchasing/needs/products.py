@@ -3,15 +3,18 @@ need typed as free text can become a new catalog product."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Conflict, Message, NotFound
-from purchasing.models import Need, User
+from purchasing.models import EDITABLE_NEED_STATUSES, Need, User
 from purchasing.needs.needs import match_need
 from suppliers.models import Product
 from suppliers.products import ProductValues, create_product, merge_offers, update_product
+from suppliers.shipping import is_multiple
 
 
 def needs_count_in(session: Session, product_id: int) -> int:
@@ -19,16 +22,29 @@ def needs_count_in(session: Session, product_id: int) -> int:
     return session.scalar(select(func.count(Need.id)).where(Need.product_id == product_id)) or 0
 
 
+def needs_off_step(session: Session, product_id: int, step: Decimal) -> int:
+    """How many needs of the product still to be pooled are not a whole number of `step`."""
+    quantities = session.scalars(
+        select(Need.quantity).where(
+            Need.product_id == product_id, Need.status.in_(EDITABLE_NEED_STATUSES)
+        )
+    )
+    return sum(1 for quantity in quantities if not is_multiple(quantity, step))
+
+
 def change_product(
     session: Session, product_id: int, values: ProductValues, *, actor: Actor | None
 ) -> Product:
-    """Renames or recategorises a product; its unit stays while offers or needs count in it."""
+    """Renames or recategorises a product; its unit stays while offers or needs count in it,
+    and its shipping step changes only to one that its open needs and offers are whole
+    numbers of."""
     return update_product(
         session,
         product_id,
         values,
         actor=actor,
         unit_in_use=needs_count_in(session, product_id) > 0,
+        needs_off_step=needs_off_step(session, product_id, values.shipping_step),
     )
 
 

@@ -24,6 +24,7 @@ from purchasing.errors import N_, Invalid, Message, Refused
 from purchasing.models import PurchaseOrder
 from purchasing.orders.orders import order_by_id
 from purchasing.parsing import parse_date, parse_decimal
+from suppliers.shipping import off_step
 
 SALT = "coachat.purchase-order.answer"
 LINK_VALID_FOR = timedelta(days=30)
@@ -130,8 +131,8 @@ def propose_change(
     now: datetime | None = None,
 ) -> PurchaseOrder:
     """The supplier states what it can deliver instead: each line's units (never more than
-    ordered) and a date. The lead accepts or refuses the change on the batch page.
-    Flushes; the caller commits."""
+    ordered, a whole number of the product's shipping step) and a date. The lead accepts or
+    refuses the change on the batch page. Flushes; the caller commits."""
     order = order_for_link(session, number, token, secret)
     errors: dict[str, Message] = {}
     proposed: dict[int, Decimal] = {}
@@ -152,6 +153,8 @@ def propose_change(
                 N_("You cannot deliver more than the %(count)s units ordered."),
                 {"count": f"{line.quantity.normalize():f}"},
             )
+        elif (off := off_step(line.offer.product, quantity)) is not None:
+            errors[field] = off
         else:
             proposed[line.id] = quantity
     when: date | None = None

@@ -1,9 +1,11 @@
 """Deliveries: what arrived at a site for an order, line by line (received, missing, damaged,
 substituted), and what follows for the members' needs, the order and the batch.
 
-A partial delivery leaves the rest expected. The units received at a site (substitutes the
-site accepted included) go to the site's needs in need order; a need fully served becomes
-`received`, one partly served says so. An order is received when every unit expected is
+A partial delivery leaves the rest expected. Every quantity is a whole number of the product's
+shipping step. The units received at a site (substitutes the site accepted included) are
+shared among the site's needs in proportion to what each expects, in whole shipping steps by
+largest remainder (the optimizer's fair shares); a need fully served becomes `received`, one
+partly served says so. An order is received when every unit expected is
 accounted for, or when the lead closes it; then each of its needs is settled: `received`, with
 the difference told when it got less. The batch closes when all its orders are received.
 """
@@ -19,6 +21,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from optimizer.allocate import fair_shares
 from persistence import utcnow
 from persistence.audit import Actor, record_event
 from purchasing.clock import cooperative_today
@@ -35,9 +38,9 @@ from purchasing.models import (
 from purchasing.orders.orders import allocations_of, order_by_id, sites_of
 from purchasing.parsing import parse_date, parse_decimal
 from suppliers.checks import MAX_QUANTITY, fits
+from suppliers.shipping import off_step
 
 ZERO = Decimal(0)
-UNITS = Decimal("0.001")
 NOTE_MAX = 2000
 KINDS = ("received", "missing", "damaged", "substituted")
 
@@ -63,9 +66,8 @@ class DeliveryValues:
 
 
 def expected_units(allocation: Allocation) -> Decimal:
-    """The units a need's share of whole packs comes to: what its site should receive."""
-    if allocation.packs:
-        return (allocation.packs * allocation.offer.pack_size).quantize(UNITS)
+    """The units a need's share of whole packs comes to (a whole number of shipping steps):
+    what its site should receive."""
     return allocation.quantity
 
 
@@ -156,8 +158,8 @@ def record_delivery(
     now: datetime | None = None,
 ) -> Delivery:
     """Records what arrived at one site for an order. Quantities cannot be negative and are
-    counted to the thousandth; more than is still expected needs a note, and so does a
-    substitute. Flushes; the caller commits."""
+    whole numbers of the product's shipping step; more than is still expected needs a note,
+    and so does a substitute. Flushes; the caller commits."""
     order = order_by_id(session, order_id)
     _must_be_receivable(order)
     now = now or utcnow()
@@ -198,6 +200,9 @@ def record_delivery(
                 errors[f"lines.{index}.{kind}"] = Message(N_("The quantity cannot be negative."))
             else:
                 fits(errors, f"lines.{index}.{kind}", number, 3, MAX_QUANTITY)
+                off = off_step(line.offer.product, number)
+                if f"lines.{index}.{kind}" not in errors and off is not None:
+                    errors[f"lines.{index}.{kind}"] = off
                 if f"lines.{index}.{kind}" not in errors:
                     amounts[kind] = number
         if len(amounts) != len(KINDS):
@@ -277,16 +282,12 @@ def _apply(
         by_key[key].append(allocation)
     for key, allocations in by_key.items():
         sums = accounted.get(key, dict.fromkeys(KINDS, ZERO))
-        left = sums["received"] + sums["substituted"]
         # Every unit expected at the site is accounted for: nothing more will come there.
         settled = _total(sums) >= expected.get(key, ZERO)
-        for position, allocation in enumerate(allocations):
-            due = expected_units(allocation)
-            last = position == len(allocations) - 1
-            got = left if last else min(left, due)
-            left -= got
+        shares = received_shares(sums["received"] + sums["substituted"], allocations)
+        for allocation, got in zip(allocations, shares, strict=True):
             allocation.received_quantity = got
-            if got >= due or settled:
+            if got >= expected_units(allocation) or settled:
                 _settle(allocation)
             elif got > 0:
                 allocation.need.status_reason = N_("partly received")
@@ -295,6 +296,20 @@ def _apply(
         _total(accounted.get(key, dict.fromkeys(KINDS, ZERO))) >= units
         for key, units in expected.items()
     )
+
+
+def received_shares(arrived: Decimal, allocations: Sequence[Allocation]) -> list[Decimal]:
+    """The units that arrived at a site for one line, shared among its needs' allocations in
+    proportion to the units each expects, in whole shipping steps by largest remainder: each
+    within what it expects while fewer arrived, the surplus in the same proportion when more
+    did. They add up to what arrived."""
+    if not allocations:
+        return []
+    step = allocations[0].offer.product.shipping_step
+    due = [expected_units(allocation) for allocation in allocations]
+    surplus = max(arrived - sum(due, ZERO), ZERO)
+    ids = [str(allocation.need_id) for allocation in allocations]
+    return fair_shares(arrived, due, [units + surplus for units in due], ids, step)
 
 
 def _settle(allocation: Allocation) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from infrastructure.documents import Totals, VatRow
+from optimizer.allocate import fair_shares
 from persistence import utcnow
 from persistence.audit import Actor, record_event
 from persistence.numbering import next_number
@@ -33,6 +35,7 @@ from purchasing.models import (
     PurchaseOrder,
     PurchaseOrderLine,
 )
+from purchasing.results import read_result
 from suppliers.models import Category, Offer, Product
 
 CENT = Decimal("0.01")
@@ -93,7 +96,7 @@ def _reprice(order: PurchaseOrder) -> None:
 def create_orders(
     session: Session,
     batch: Batch,
-    result: dict[str, Any],
+    result: Mapping[str, Any],
     *,
     actor: Actor | None,
     now: datetime | None = None,
@@ -108,7 +111,8 @@ def create_orders(
     if existing:
         return existing
     today = cooperative_today(now or utcnow())
-    offer_ids = {int(line["offer"]) for o in result.get("orders", []) for line in o["lines"]}
+    planned = read_result(result).orders
+    offer_ids = {int(line.offer) for o in planned for line in o.lines}
     offers = {
         offer.id: offer
         for offer in session.scalars(
@@ -118,32 +122,32 @@ def create_orders(
         )
     }
     made = []
-    for raw in sorted(result.get("orders", []), key=lambda o: int(o["supplier"])):
-        lines = [line for line in raw["lines"] if int(line["offer"]) in offers]
+    for planned_order in sorted(planned, key=lambda o: int(o.supplier)):
+        lines = [line for line in planned_order.lines if int(line.offer) in offers]
         if not lines:
             continue
         sequence = next_number(session, ORDER_SERIES, today.year)
-        lead = max(offers[int(line["offer"])].lead_time_days for line in lines)
+        lead = max(offers[int(line.offer)].lead_time_days for line in lines)
         order = PurchaseOrder(
             number=order_number(today.year, sequence),
             year=today.year,
             sequence=sequence,
             batch_id=batch.id,
-            supplier_id=int(raw["supplier"]),
+            supplier_id=int(planned_order.supplier),
             status="draft",
             ordered_on=today,
             expected_on=today + timedelta(days=lead),
-            delivery_fee=to_cents(Decimal(raw["fee"]) + Decimal(raw["delivery"])),
+            delivery_fee=to_cents(planned_order.fee + planned_order.delivery),
             link_nonce=secrets.token_hex(8),
         )
-        for line in sorted(lines, key=lambda line: int(line["offer"])):
-            offer = offers[int(line["offer"])]
+        for line in sorted(lines, key=lambda line: int(line.offer)):
+            offer = offers[int(line.offer)]
             order.lines.append(
                 PurchaseOrderLine(
                     offer_id=offer.id,
-                    quantity=Decimal(line["quantity"]),
-                    packs=int(line["packs"]),
-                    unit_price=Decimal(line["unit_price"]),
+                    quantity=line.quantity,
+                    packs=line.packs,
+                    unit_price=line.unit_price,
                     vat_rate=offer.product.category.vat_rate,
                     line_total=ZERO,
                 )
@@ -383,30 +387,42 @@ def mark_sent_by_hand(
 def accept_change(session: Session, order_id: int, *, actor: Actor | None) -> PurchaseOrder:
     """The lead accepts what the supplier said it can deliver: each changed line takes the
     quantity proposed, at the tier that quantity reaches, and the members' shares of it are
-    cut in proportion and re-priced (goods, fee and delivery shares to the cent)."""
+    cut in proportion, in whole shipping steps, and re-priced (goods, fee and delivery shares
+    to the cent)."""
     order = order_by_id(session, order_id)
     if order.supplier_answer != "changed":
         raise Conflict(Message(N_("The supplier proposed no change to this order.")))
     allocations = allocations_of(session, order)
-    for line in order.lines:
-        if line.proposed_quantity is None or line.proposed_quantity == line.quantity:
-            continue
-        shares = [a for a in allocations if a.offer_id == line.offer_id]
-        _cut_shares(shares, line.quantity, line.proposed_quantity)
-        line.quantity = line.proposed_quantity
-        pack = line.offer.pack_size
-        line.packs = int((line.quantity / pack).to_integral_value(rounding="ROUND_CEILING"))
-        line.unit_price = line.offer.unit_price_for(line.quantity) if line.quantity else ZERO
-        for share in shares:
-            share.unit_price = line.unit_price
-            share.goods_total = to_cents(share.quantity * line.unit_price)
-    if order.proposed_date is not None:
-        order.expected_on = order.proposed_date
-    _reprice(order)
-    _share_fee(allocations, order.delivery_fee)
-    for allocation in allocations:
-        if allocation.quantity <= 0:
+    with session.no_autoflush:  # a share cut to nothing is deleted, never written as zero
+        for line in order.lines:
+            if line.proposed_quantity is None or line.proposed_quantity == line.quantity:
+                continue
+            shares = [a for a in allocations if a.offer_id == line.offer_id]
+            _cut_shares(shares, line.proposed_quantity, line.offer.product.shipping_step)
+            line.quantity = line.proposed_quantity
+            pack = line.offer.pack_size
+            line.packs = int((line.quantity / pack).to_integral_value(rounding="ROUND_CEILING"))
+            line.unit_price = line.offer.unit_price_for(line.quantity) if line.quantity else ZERO
+            for share in shares:
+                share.unit_price = line.unit_price
+                share.goods_total = to_cents(share.quantity * line.unit_price)
+        if order.proposed_date is not None:
+            order.expected_on = order.proposed_date
+        _reprice(order)
+        gone = [a for a in allocations if a.quantity <= 0]
+        for allocation in gone:
+            # nothing of this order comes for the need: its share goes (an allocation holds units)
+            allocations.remove(allocation)
             allocation.need.status_reason = N_("the supplier cannot deliver it")
+            session.delete(allocation)
+    session.flush()
+    for allocation in gone:
+        other = select(Allocation.id).where(
+            Allocation.need_id == allocation.need_id, Allocation.batch_id == order.batch_id
+        )
+        if session.scalar(other) is None:
+            allocation.need.status = "unfulfilled"
+    _share_fee(allocations, order.delivery_fee)
     order.supplier_answer = "change_accepted"
     order.status = "confirmed" if order.status == "sent" else order.status
     session.flush()
@@ -435,23 +451,14 @@ def refuse_change(session: Session, order_id: int, *, actor: Actor | None) -> Pu
     return order
 
 
-def _cut_shares(shares: list[Allocation], before: Decimal, after: Decimal) -> None:
-    """Cuts each member's units in proportion to a line going from `before` to `after` units,
-    in whole units where the shares are whole, the remainder to the largest shares."""
-    if before <= 0:
-        return
-    wanted = sum((s.quantity for s in shares), ZERO) * after / before
-    target = min(wanted.to_integral_value(rounding="ROUND_FLOOR"), after)
-    exact = [s.quantity * after / before for s in shares]
-    floors = [e.to_integral_value(rounding="ROUND_FLOOR") for e in exact]
-    rest = target - sum(floors, ZERO)
-    order = sorted(range(len(shares)), key=lambda i: (-(exact[i] - floors[i]), shares[i].need_id))
-    for i in order:
-        if rest <= 0:
-            break
-        floors[i] += 1
-        rest -= 1
-    for share, units in zip(shares, floors, strict=True):
+def _cut_shares(shares: list[Allocation], after: Decimal, step: Decimal) -> None:
+    """Cuts the members' units of a line to the `after` units the supplier delivers: shared in
+    proportion to what each was allocated, each within it, in whole shipping steps by largest
+    remainder (the optimizer's fair shares, ties in an order drawn from the needs' ids), so
+    that the shares add up to `after`."""
+    asked = [share.quantity for share in shares]
+    cut = fair_shares(after, asked, asked, [str(share.need_id) for share in shares], step)
+    for share, units in zip(shares, cut, strict=True):
         if share.quantity:
             share.packs = share.packs * units / share.quantity
         share.quantity = units

@@ -1,7 +1,9 @@
 """The lead's policy for one scenario: weights, hard rules and the solver's time limit.
 
-A policy is kept with its scenario as plain JSON (``as_json``) and in a canonical form
-(``key``), so that the same batch and the same policy give the same scenario.
+Every policy typed anywhere (the batch page, the API, the command line) is read by
+`read_policy`, with the defaults of `ScenarioPolicy`; a policy kept with its scenario as plain
+JSON (``as_json``) is read back by `policy_from_json`. The canonical form (``key``) makes the
+same batch and the same policy give the same scenario.
 """
 
 from __future__ import annotations
@@ -25,11 +27,18 @@ MAX_PER_KM = Decimal("100")
 CENT = Decimal("0.01")
 
 
+WEIGHTS = ("cost", "delay", "eco")
+
+
 @dataclass(frozen=True)
 class ScenarioPolicy:
-    """Weights in percent (only their proportions matter), the hard rules, a time limit, and
-    how delivery is priced: to the collection point or to each site, and, when set, euros per
-    km of each supplier's delivery tour (None: the cooperative's per-unit rates only)."""
+    """Weights in percent totalling 100, the hard rules, a time limit, and how delivery is
+    priced: to the collection point or to each site, and, when set, euros per km of each
+    supplier's delivery tour (None: the cooperative's per-unit rates only).
+
+    Its field defaults are the cooperative's defaults, written nowhere else. A policy kept
+    from before weights had to total 100 keeps its weights as typed; their proportions are
+    what the optimizer used (`percentages`)."""
 
     cost: int = 60
     delay: int = 10
@@ -66,6 +75,25 @@ class ScenarioPolicy:
             "rules": rules,
             "time_limit": self.time_limit,
         }
+
+    @property
+    def weights(self) -> tuple[int, int, int]:
+        """The weights as kept: cost, delay, eco."""
+        return self.cost, self.delay, self.eco
+
+    @property
+    def percentages(self) -> tuple[int, int, int]:
+        """The share of each weight in whole percent, totalling 100: what the optimizer weighed
+        the scenario with (the weights themselves, unless kept from before they had to total
+        100). Rounded by the largest remainder."""
+        total = sum(self.weights)
+        if total in (0, 100):
+            return self.weights
+        exact = [Decimal(100 * weight) / total for weight in self.weights]
+        whole = [int(share) for share in exact]
+        for i in sorted(range(3), key=lambda i: (whole[i] - exact[i], i))[: 100 - sum(whole)]:
+            whole[i] += 1
+        return whole[0], whole[1], whole[2]
 
     @property
     def key(self) -> str:
@@ -122,19 +150,32 @@ def _flag(raw: object) -> bool:
 def read_policy(raw: Mapping[str, object]) -> ScenarioPolicy:
     """Checks the weights and rules the lead typed; raises `Invalid` naming each wrong field.
 
-    `raw` holds strings as a form sends them (or numbers): cost, delay, eco (percent),
+    `raw` holds strings as a form sends them (or numbers): cost, delay, eco (whole percentages
+    that total 100; all three left out: the defaults, one left out or empty: 0),
     min_average_eco, budget_cap, max_suppliers_per_product, min_local_share,
     min_social_economy_share (percent), single_supplier_per_need, time_limit (seconds),
     deliver_to_collection_point (suppliers deliver to the cooperative's collection point),
     delivery_cost_per_km (euros per km of each supplier's delivery tour; empty: none)."""
+    return _read(raw, must_total_100=True)
+
+
+def _read(raw: Mapping[str, object], *, must_total_100: bool) -> ScenarioPolicy:
     errors: dict[str, Message] = {}
     weight_message = Message(N_("A weight is a whole number from 0 to 100."))
+    typed = {name: raw.get(name) for name in WEIGHTS}
+    if all(value is None for value in typed.values()):
+        typed = {name: getattr(DEFAULT, name) for name in WEIGHTS}
     weights = {
-        name: _whole(errors, name, raw.get(name, "0") or "0", 0, 100, weight_message)
-        for name in ("cost", "delay", "eco")
+        name: _whole(errors, name, typed[name] or "0", 0, 100, weight_message) for name in WEIGHTS
     }
-    if not errors and sum(weight or 0 for weight in weights.values()) == 0:
+    total = sum(weight or 0 for weight in weights.values())
+    if not errors and total == 0:
         errors["cost"] = Message(N_("At least one weight must be above zero."))
+    elif not errors and must_total_100 and total != 100:
+        errors["cost"] = Message(
+            N_("The weights are percentages and must total 100; these total %(total)d."),
+            {"total": total},
+        )
 
     floor: Decimal | None = None
     if raw.get("min_average_eco") not in (None, ""):
@@ -212,22 +253,27 @@ def read_policy(raw: Mapping[str, object]) -> ScenarioPolicy:
 
 
 def policy_from_json(data: Mapping[str, Any]) -> ScenarioPolicy:
-    """A stored policy read back (the inverse of `ScenarioPolicy.as_json`)."""
-    weights = data.get("weights", {})
-    rules = data.get("rules", {})
-    return read_policy(
+    """A kept policy read back (the inverse of `ScenarioPolicy.as_json`). Its weights are read
+    as kept, even from before they had to total 100, so that the scenario keeps what it was
+    computed with."""
+    weights = data.get("weights") or {}
+    rules = data.get("rules") or {}
+    return _read(
         {
-            "cost": weights.get("cost", 60),
-            "delay": weights.get("delay", 10),
-            "eco": weights.get("eco", 30),
+            **{name: weights.get(name) for name in WEIGHTS},
             "min_average_eco": rules.get("min_average_eco"),
             "budget_cap": rules.get("budget_cap"),
             "max_suppliers_per_product": rules.get("max_suppliers_per_product"),
             "min_local_share": rules.get("min_local_share"),
             "min_social_economy_share": rules.get("min_social_economy_share"),
             "single_supplier_per_need": rules.get("single_supplier_per_need", False),
-            "time_limit": data.get("time_limit", DEFAULT_TIME_LIMIT),
+            "time_limit": data.get("time_limit"),
             "deliver_to_collection_point": rules.get("deliver_to_collection_point", False),
             "delivery_cost_per_km": rules.get("delivery_cost_per_km"),
-        }
+        },
+        must_total_100=False,
     )
+
+
+DEFAULT = ScenarioPolicy()
+"""The cooperative's default policy (60 % cost, 10 % delay, 30 % ecology)."""

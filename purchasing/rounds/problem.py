@@ -9,12 +9,13 @@ transport from the supplier to the members' delivery sites).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 import optimizer
+from optimizer.problem import is_multiple
 from purchasing.errors import Message
 from purchasing.geography import cooperative_centroid, delivery_points
 from purchasing.models import DeliverySite, Need
@@ -37,22 +38,29 @@ def open_needs(session: Session) -> list[Need]:
         session.scalars(
             select(Need)
             .where(Need.status == "submitted", Need.product_id.is_not(None))
-            .options(selectinload(Need.delivery_site))
+            .options(selectinload(Need.delivery_site), selectinload(Need.product))
             .order_by(Need.id)
         )
     )
 
 
-def _units(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+def tolerance_of(need: Need) -> Decimal:
+    """The units more a need accepts: its percentage of the quantity, rounded down to whole
+    shipping steps (10 % of 5 bottles is no bottle more, 10 % of 12.5 kg by the 0.5 kg is 1 kg),
+    so that no member is sent more than it accepted."""
+    assert need.product is not None
+    step = need.product.shipping_step
+    exact = need.quantity * need.tolerance_percent / 100
+    return (exact / step).to_integral_value(ROUND_FLOOR) * step
 
 
 def build_problem(
     session: Session, needs: Sequence[Need], policy: optimizer.Policy
 ) -> optimizer.Problem:
-    """The optimizer problem for `needs`: offers of their products valid on the order date,
-    their suppliers with fees and flags, delivery sites and the collection point, and per-unit
-    delivery costs (to the collection point too, for the scenarios delivered there).
+    """The optimizer problem for `needs`: their products' shipping steps, offers of those
+    products valid on the order date whose packs are whole shipping steps, their suppliers
+    with fees and flags, delivery sites and the collection point, and per-unit delivery costs
+    (to the collection point too, for the scenarios delivered there).
 
     Raises `NoCollectionPoint` when `policy` has suppliers deliver to a collection point the
     cooperative has not declared."""
@@ -73,6 +81,7 @@ def build_problem(
             .where(Supplier.active.is_(True))
             .options(
                 selectinload(Offer.tiers),
+                selectinload(Offer.product),
                 selectinload(Offer.supplier).selectinload(Supplier.labels),
             )
             .order_by(Offer.id)
@@ -101,7 +110,7 @@ def build_problem(
                 quantity=need.quantity,
                 needed_by=need.needed_by,
                 site=str(need.delivery_site_id),
-                tolerance=_units(need.quantity * need.tolerance_percent / 100),
+                tolerance=tolerance_of(need),
                 price_ceiling=need.price_ceiling,
             )
             for need in needs
@@ -122,7 +131,9 @@ def build_problem(
                 eco_score=Decimal(offer_eco(offer, policy.order_date, points).total),
             )
             for offer in offers
-            if offer.tiers
+            # a pack that is not whole steps cannot be shared among members in steps: such an
+            # offer waits for the lead to correct its pack or the product's step
+            if offer.tiers and is_multiple(offer.pack_size, offer.product.shipping_step)
         ),
         suppliers=tuple(
             optimizer.Supplier(
@@ -155,6 +166,12 @@ def build_problem(
             if supplier.delivery_cost_per_km > 0
         ),
         collection_point=str(point.id) if point is not None else None,
+        products=tuple(
+            optimizer.Product(id=str(product.id), shipping_step=product.shipping_step)
+            for product in sorted(
+                {need.product for need in needs if need.product is not None}, key=lambda p: p.id
+            )
+        ),
     )
 
 

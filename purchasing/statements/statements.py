@@ -22,36 +22,23 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, object_session, selectinload
 
 import optimizer
-from infrastructure.documents import Party, StatementDocument, StatementLineData
+from infrastructure.documents import Party, StatementDocument, StatementLine
 from optimizer.alone import Catalog, alone_cost
 from optimizer.delivery import DeliveryTable
 from optimizer.jsonio import problem_from_dict
 from optimizer.solution import Allocation as PlannedAllocation
+from optimizer.solution import MemberTotal
 from persistence import utcnow
 from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Invalid, Message, NotFound
 from purchasing.models import Allocation, Batch, Member, Need, PurchaseOrder, Round, User
 from purchasing.orders.deliveries import expected_units
 from purchasing.orders.order_document import buyer
+from purchasing.results import read_result
 from suppliers.models import Offer
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class StatementLine:
-    need_id: int
-    product: str
-    supplier: str
-    order_number: str
-    ordered: Decimal
-    received: Decimal
-    unit: str
-    unit_price: Decimal
-    goods: Decimal
-    shares: Decimal
-    settled: bool
 
 
 @dataclass(frozen=True)
@@ -88,18 +75,19 @@ def _orders_by_offer(session: Session, batch: Batch) -> dict[int, PurchaseOrder]
     return {line.offer_id: order for order in orders for line in order.lines}
 
 
-def _member_result(batch: Batch, member_id: int) -> dict[str, Any]:
+def _member_result(batch: Batch, member_id: int) -> MemberTotal | None:
+    """The member's figures in the approved scenario (None without one, or if not in it)."""
     chosen = batch.chosen
-    rows = chosen.result.get("members", []) if chosen is not None else []
-    return next((row for row in rows if str(row.get("member")) == str(member_id)), {})
+    rows = read_result(chosen.result).members if chosen is not None and chosen.result else ()
+    return next((row for row in rows if row.member == str(member_id)), None)
 
 
 def _alone(
-    batch: Batch, paid: list[tuple[Allocation, Decimal, Decimal]], fallback: dict[str, Any]
+    batch: Batch, paid: list[tuple[Allocation, Decimal, Decimal]], fallback: MemberTotal | None
 ) -> Decimal:
     """What the units paid for would have cost the member alone (`optimizer.alone`'s rule);
     the scenario's figure when the batch's problem cannot be read again."""
-    given = Decimal(str(fallback.get("alone_total", "0")))
+    given = fallback.alone if fallback is not None else ZERO
     try:
         problem = problem_from_dict(batch.problem)
     except (optimizer.InvalidProblem, KeyError, TypeError, ValueError):
@@ -206,8 +194,8 @@ def statement_for(session: Session, batch_id: int, member_id: int) -> Statement:
     alone_total = max(_alone(batch, paid, result), goods + fees)
     total = goods + fees
     # Transport CO2 follows the tours the scenario planned, with pooling and alone.
-    co2 = Decimal(str(result.get("co2_kg", "0")))
-    alone_co2 = Decimal(str(result.get("alone_co2_kg", "0")))
+    co2 = result.co2_kg if result is not None else ZERO
+    alone_co2 = result.alone_co2_kg if result is not None else ZERO
     return Statement(
         member=member,
         batch=batch,
@@ -282,19 +270,7 @@ def statement_document(statement: Statement, now: datetime | None = None) -> Sta
         round_name=round_name,
         batch_id=statement.batch.id,
         issued_on=cooperative_today(now or utcnow()),
-        lines=tuple(
-            StatementLineData(
-                product=line.product,
-                supplier=line.supplier,
-                order_number=line.order_number,
-                ordered=line.ordered,
-                received=line.received if line.settled else ZERO,
-                unit=line.unit,
-                unit_price=line.unit_price,
-                goods=line.goods,
-            )
-            for line in statement.lines
-        ),
+        lines=statement.lines,
         goods=statement.goods,
         fees=statement.fees,
         total=statement.total,

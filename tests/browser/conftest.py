@@ -85,6 +85,8 @@ def live_server(live_database: str) -> Iterator[str]:
         {"DATABASE_URL": live_database, "SECRET_KEY": "browser-test-secret-key-012345"}
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Links in e-mails (the supplier's answer page) lead to this server.
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

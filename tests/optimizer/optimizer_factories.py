@@ -13,6 +13,7 @@ from optimizer import (
     Policy,
     PriceTier,
     Problem,
+    Product,
     Rules,
     Site,
     Supplier,
@@ -98,6 +99,7 @@ def make_problem(
     weights: Weights | None = None,
     delivery: dict[tuple[str, str], str] | None = None,
     sites: list[Site] | None = None,
+    steps: dict[str, str] | None = None,
 ) -> Problem:
     known = {s.id for s in suppliers or []}
     all_suppliers = list(suppliers or []) + [
@@ -119,6 +121,7 @@ def make_problem(
             DeliveryCost(supplier, site, D(cost))
             for (supplier, site), cost in (delivery or {}).items()
         ),
+        products=tuple(Product(product, D(step)) for product, step in (steps or {}).items()),
     )
 
 

@@ -143,8 +143,8 @@ def test_delivering_to_a_collection_point_never_declared_is_refused(session, mak
 def test_the_policy_keeps_the_choice_and_older_policies_keep_their_keys(today):
     plain = ScenarioPolicy()
     assert "deliver_to_collection_point" not in plain.as_json()["rules"]
-    asked = read_policy({"cost": "60", "deliver_to_collection_point": "on"})
-    assert asked.deliver_to_collection_point and asked.key != read_policy({"cost": "60"}).key
+    asked = read_policy({"cost": "100", "deliver_to_collection_point": "on"})
+    assert asked.deliver_to_collection_point and asked.key != read_policy({"cost": "100"}).key
     assert policy_from_json(asked.as_json()) == asked
     base = optimizer.Policy(order_date=today, co2_source="ADEME Base Empreinte")
     chosen = asked.for_optimizer(today, base)
@@ -191,7 +191,7 @@ def test_a_scenario_has_suppliers_deliver_to_the_collection_point(session, make,
 def test_a_scenario_delivered_to_no_collection_point_is_refused(session, make, sessions):
     lead = make.user("lead")
     batch = _closed_batch(session, make, sessions)
-    policy = read_policy({"cost": "60", "deliver_to_collection_point": "on"})
+    policy = read_policy({"cost": "100", "deliver_to_collection_point": "on"})
     with pytest.raises(Invalid) as refused:
         request_scenario(session, batch.id, policy, actor=lead)
     assert "no collection point" in refused.value.errors["deliver_to_collection_point"].text

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 from sqlalchemy import func, select
 
-from infrastructure.documents import Party, StatementDocument, StatementLineData, statement_pdf
+from infrastructure.documents import Party, StatementDocument, StatementLine, statement_pdf
 from persistence.audit import AuditEvent
 from purchasing.errors import Invalid
 from purchasing.models import Cooperative, IssuedOrder
@@ -200,7 +200,8 @@ def test_a_statement_pdf_is_pdf_a3_with_its_fonts_embedded():
         batch_id=1,
         issued_on=date(2026, 12, 5),
         lines=(
-            StatementLineData(
+            StatementLine(
+                need_id=1,
                 product="Savon liquide 5 L — œuvre ✓ 日本",
                 supplier="Droguerie Verte",
                 order_number="BC-2026-0001",
@@ -209,6 +210,8 @@ def test_a_statement_pdf_is_pdf_a3_with_its_fonts_embedded():
                 unit="unit",
                 unit_price=Decimal("11.90"),
                 goods=Decimal("35.70"),
+                shares=Decimal("2.10"),
+                settled=True,
             ),
         ),
         goods=Decimal("35.70"),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from persistence import utcnow
 from purchasing.models import ApiToken, AuditEvent, Need
@@ -107,9 +108,9 @@ def test_a_member_submits_changes_and_cancels_a_need_with_the_audit_trail(
 
     url = f"/api/v1/needs/{need['id']}"
     changed = client.put(
-        url, json=need_body(world, today, quantity="12.5"), headers=world.headers("member")
+        url, json=need_body(world, today, quantity="12"), headers=world.headers("member")
     )
-    assert changed.status_code == 200 and changed.get_json()["quantity"] == "12.500"
+    assert changed.status_code == 200 and changed.get_json()["quantity"] == "12.000"
     assert client.post(url + "/cancel", headers=world.headers("member")).status_code == 200
     again = client.post(url + "/cancel", headers=world.headers("member"))
     assert again.status_code == 409
@@ -198,7 +199,11 @@ def test_a_lead_runs_the_round_and_the_batch(client, world, session):
     scenario = client.post(batch_url + "/scenarios", json={"cost": 20, "eco": 80}, headers=headers)
     assert scenario.status_code == 202 and scenario.get_json()["number"] == 2
     detail = client.get(batch_url + "/scenarios/2", headers=headers).get_json()
-    assert detail["policy"]["weights"] == {"cost": 20, "delay": 10, "eco": 80}
+    assert detail["policy"]["weights"] == {
+        "cost": 20,
+        "delay": 0,
+        "eco": 80,
+    }  # a weight left out is 0
     assert detail["indicators"] is None
     no_point = client.post(
         batch_url + "/scenarios", json={"deliver_to_collection_point": True}, headers=headers
@@ -286,3 +291,18 @@ def test_the_openapi_document_and_its_page_are_public(client):
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and "/api/v1/needs" in page.get_data(as_text=True)
     assert "Set-Cookie" not in page.headers
+
+
+def test_a_fractional_quantity_of_a_counted_product_is_refused_naming_the_step(
+    client, world, session, today
+):
+    answer = client.post(
+        "/api/v1/needs",
+        json=need_body(world, today, quantity="2.5"),
+        headers=world.headers("member") | {"Accept-Language": "fr"},
+    )
+    assert answer.status_code == 422
+    message = answer.get_json()["error"]["fields"]["quantity"]
+    assert "il se livre par 1" in str(message)
+    session.expire_all()
+    assert session.scalar(select(func.count(Need.id)).where(Need.quantity == Decimal("2.5"))) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -85,6 +86,8 @@ def test_free_text_is_kept_when_nothing_in_the_catalog_fits(
         ({"tolerance_percent": "150"}, "entre 0 et 100"),
         ({"price_ceiling": "-1"}, "plafond"),
         ({"delivery_site_id": "999999"}, "sites de livraison"),
+        # reams are counted: 2,5 reams cannot be shipped
+        ({"quantity": "2,5"}, "se compte à l’unité (il se livre par 1) : saisissez un nombre"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_stores_nothing(
@@ -121,11 +124,12 @@ def test_a_member_cannot_open_or_change_another_companys_need(
 def test_a_need_can_be_changed_then_cancelled_until_it_is_pooled(
     signed_in, make, member_user, product, session, today
 ):
-    need = make.need(member_user.member, product)
+    coffee = make.product("Café en grains", unit="kg", shipping_step=Decimal("0.5"))
+    need = make.need(member_user.member, coffee)
     pooled = make.need(member_user.member, product, status="pooled")
     client = signed_in(member_user)
     response = client.post(
-        f"/needs/{need.id}/edit", data=form(product, member_user, today, quantity="12,5")
+        f"/needs/{need.id}/edit", data=form(coffee, member_user, today, quantity="12,5")
     )
     assert response.status_code == 302
     assert client.post(f"/needs/{need.id}/cancel").status_code == 302
@@ -203,3 +207,17 @@ def test_the_dashboard_counts_the_companys_needs_by_status(signed_in, make, memb
         )
     )
     assert cards["envoyé"] == "2" and cards["annulé"] == "1" and cards["mutualisé"] == "0"
+
+
+def test_bulk_is_asked_in_whole_shipping_steps(signed_in, make, member_user, session, today):
+    coffee = make.product("Café en grains", unit="kg", shipping_step=Decimal("0.5"))
+    client = signed_in(member_user)
+    refused = client.post("/needs/new", data=form(coffee, member_user, today, quantity="2,25"))
+    assert refused.status_code == 422
+    assert "Café en grains se livre par 0,5 : saisissez un multiple de 0,5" in refused.get_data(
+        as_text=True
+    )
+    assert count_needs(session) == 0
+    taken = client.post("/needs/new", data=form(coffee, member_user, today, quantity="2,5"))
+    assert taken.status_code == 302
+    assert count_needs(session) == 1

@@ -134,3 +134,62 @@ def test_a_free_text_need_becomes_a_new_product(signed_in, make, session):
     made = session.scalar(select(Product).where(Product.name == "Filtres à café n°4 non blanchis"))
     assert made is not None and session.get(Need, need.id).product_id == made.id
     assert Decimal(session.get(Need, need.id).quantity) > 0
+
+
+def test_the_lead_sets_a_products_shipping_step_on_its_page(signed_in, make, session):
+    coffee = make.product("Café en grains", unit="kg")
+    offer = make.offer(product=coffee, pack_size="5", supplier_ref="CAF-5")
+    session.commit()
+    client = signed_in(make.user("lead"))
+    form = {"name": "Café en grains", "category_id": str(coffee.category_id), "unit": "kg"}
+    page = client.get(f"/catalog/products/{coffee.id}/edit").get_data(as_text=True)
+    assert "Pas de livraison" in page and 'value="1"' in page
+    changed = client.post(
+        f"/catalog/products/{coffee.id}/edit", data=form | {"shipping_step": "0,5"}
+    )
+    assert changed.status_code == 302
+    session.expire_all()
+    assert session.get(Product, coffee.id).shipping_step == Decimal("0.5")
+    assert "livré par 0,5" in client.get(f"/catalog/products/{coffee.id}").get_data(as_text=True)
+    for step, message in (
+        ("0", "supérieure à zéro"),
+        ("abc", "supérieure à zéro"),
+        ("0,0005", "au plus trois décimales"),
+        ("2", "CAF-5"),  # a pack of 5 kg is not a whole number of 2 kg
+    ):
+        answer = client.post(
+            f"/catalog/products/{coffee.id}/edit", data=form | {"shipping_step": step}
+        )
+        assert answer.status_code == 422, step
+        assert message in answer.get_data(as_text=True).replace("\u2019", "'"), step
+    make.need(make.member(), coffee, quantity="2.5")
+    session.commit()
+    answer = client.post(f"/catalog/products/{coffee.id}/edit", data=form | {"shipping_step": "5"})
+    assert answer.status_code == 422
+    assert "Des besoins pas encore groupés (1)" in answer.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Product, offer.product_id).shipping_step == Decimal("0.5")
+
+
+def test_an_offers_pack_must_be_whole_shipping_steps(signed_in, make, session):
+    bottles = make.product("Nettoyant multi-surfaces 1 L", unit="l")
+    supplier = make.supplier()
+    session.commit()
+    client = signed_in(make.user("lead"))
+    answer = client.post(
+        "/catalog/offers/new",
+        data={
+            "supplier_id": str(supplier.id),
+            "product_id": str(bottles.id),
+            "supplier_ref": "NET-1",
+            "pack_size": "1,5",
+            "vat_rate": "0.20",
+            "lead_time_days": "2",
+            "tiers-0-min_quantity": "1",
+            "tiers-0-unit_price": "3,10",
+        },
+    )
+    assert answer.status_code == 422
+    assert "se compte à l’unité (il se livre par 1)" in answer.get_data(as_text=True)
+    session.expire_all()
+    assert session.scalar(select(Offer).where(Offer.supplier_ref == "NET-1")) is None

@@ -19,7 +19,7 @@ from purchasing.batches.batches import (
 )
 from purchasing.errors import N_, Invalid, Message, NotFound
 from purchasing.models import BATCH_STATUSES, Batch, Scenario
-from purchasing.rounds.policies import read_policy
+from purchasing.rounds.policies import DEFAULT, MAX_TIME_LIMIT, read_policy
 from web import db
 from web.api import ID, blueprint
 from web.api.auth import caller, leads_only
@@ -28,12 +28,23 @@ from web.api.schemas import DecimalString, JobSchema, PageArgs, page_of
 TAGS = ["batches"]
 
 
-class PolicyIn(Schema):
-    """The weights (percent; only their proportions matter) and the hard rules."""
+def _weight(name: str) -> fields.Integer:
+    return fields.Integer(
+        strict=True,
+        validate=validate.Range(min=0, max=100),
+        metadata={
+            "description": f"Weight of {name} in percent; the three weights total 100. All three "
+            f"left out: {DEFAULT.cost} / {DEFAULT.delay} / {DEFAULT.eco}; one left out: 0."
+        },
+    )
 
-    cost = fields.Integer(strict=True, validate=validate.Range(min=0, max=100), load_default=60)
-    delay = fields.Integer(strict=True, validate=validate.Range(min=0, max=100), load_default=10)
-    eco = fields.Integer(strict=True, validate=validate.Range(min=0, max=100), load_default=30)
+
+class PolicyIn(Schema):
+    """The weights (percentages that total 100) and the hard rules."""
+
+    cost = _weight("cost")
+    delay = _weight("delivery delay")
+    eco = _weight("ecology")
     min_average_eco = DecimalString(allow_none=True)
     budget_cap = DecimalString(allow_none=True)
     max_suppliers_per_product = fields.Integer(
@@ -53,7 +64,9 @@ class PolicyIn(Schema):
         },
     )
     time_limit = fields.Integer(
-        strict=True, validate=validate.Range(min=1, max=600), load_default=30
+        strict=True,
+        validate=validate.Range(min=1, max=MAX_TIME_LIMIT),
+        load_default=DEFAULT.time_limit,
     )
     delivery_cost_per_km = DecimalString(
         allow_none=True,
@@ -108,7 +121,8 @@ class BatchFilterArgs(PageArgs):
 
 
 class IndicatorsSchema(Schema):
-    """The scenario's figures for the whole batch, in euros excluding VAT."""
+    """The scenario's figures for the whole batch, in euros excluding VAT: the fields and
+    properties of `optimizer.solution.Indicators`, one for one (a test holds them together)."""
 
     total_cost = DecimalString(places=2, signed=True, required=True)
     goods = DecimalString(places=2, signed=True, required=True)
@@ -117,9 +131,11 @@ class IndicatorsSchema(Schema):
     eco_score = DecimalString(places=1, signed=True, required=True, allow_none=True)
     average_lead_days = DecimalString(places=1, signed=True, required=True, allow_none=True)
     transport_co2_kg = DecimalString(places=3, signed=True, required=True)
+    transport_km = DecimalString(places=3, signed=True, required=True)
     alone_total = DecimalString(places=2, signed=True, required=True)
     savings = DecimalString(places=2, signed=True, required=True)
     alone_co2_kg = DecimalString(places=3, signed=True, required=True)
+    alone_km = DecimalString(places=3, signed=True, required=True)
     co2_avoided_kg = DecimalString(places=3, signed=True, required=True)
     needs_served = fields.Integer(required=True)
     needs_partial = fields.Integer(required=True)

@@ -64,6 +64,8 @@ def _summary(batch) -> dict:  # type: ignore[no-untyped-def, type-arg]
 def batches_show(batch_id: int, as_json: bool) -> None:
     """One batch: its scenarios and their indicators."""
     from purchasing.batches.batches import batch_for
+    from purchasing.results import read_result
+    from purchasing.rounds.policies import policy_from_json
 
     with transaction(commit=False) as session:
         data = _summary(batch_for(session, batch_id))
@@ -76,25 +78,54 @@ def batches_show(batch_id: int, as_json: bool) -> None:
             f"  decided by {data['decided_by']} at {data['decided_at']} {data['decision_note']}"
         )
     for scenario in data["scenarios"]:
-        weights = scenario["policy"].get("weights", {})
+        cost, delay, eco = policy_from_json(scenario["policy"]).percentages
         line = (
             f"  scenario {scenario['number']}{' (approved)' if scenario['chosen'] else ''}: "
-            f"weights cost {weights.get('cost')} / delay {weights.get('delay')} "
-            f"/ eco {weights.get('eco')}"
+            f"weights cost {cost} / delay {delay} / eco {eco}"
         )
-        result = scenario["result"]
-        if result:
-            figures = result.get("indicators", {})
+        if scenario["result"]:
+            solution = read_result(scenario["result"])
+            figures = solution.indicators
             line += (
-                f"; {result.get('status')}, total {figures.get('total_cost')} EUR excl. VAT, "
-                f"eco {figures.get('eco_score')}, savings {figures.get('savings')} EUR, "
-                f"needs served {figures.get('needs_served')}, "
-                f"partly {figures.get('needs_partial')}, "
-                f"not {figures.get('needs_unmet')}"
+                f"; {solution.report.status.value}, total {figures.total_cost} EUR excl. VAT, "
+                f"eco {figures.eco_score}, savings {figures.savings} EUR, "
+                f"needs served {figures.needs_served}, "
+                f"partly {figures.needs_partial}, "
+                f"not {figures.needs_unmet}"
             )
         else:
             line += f"; {scenario['state']}{': ' + scenario['error'] if scenario['error'] else ''}"
         click.echo(line)
+
+
+@batches.command("scenario")
+@click.argument("batch_id", type=int)
+@click.option("--cost", help="Weight of cost, in percent (the three weights total 100).")
+@click.option("--delay", help="Weight of delivery delay, in percent.")
+@click.option("--eco", help="Weight of ecology, in percent.")
+@click.option("--min-average-eco", help="Minimum average eco score (0-100).")
+@click.option("--budget-cap", help="Budget cap in euros excl. VAT.")
+@click.option("--max-suppliers-per-product", help="At most this many suppliers per product.")
+@click.option("--min-local-share", help="Minimum share from local suppliers, in percent.")
+@click.option("--min-social-economy-share", help="Minimum share from the social economy (%).")
+@click.option("--single-supplier-per-need", is_flag=True, help="One supplier per need.")
+@click.option("--deliver-to-collection-point", is_flag=True, help="Deliver to the point.")
+@click.option("--delivery-cost-per-km", help="Euros per km of each delivery round trip.")
+@click.option("--time-limit", help="Solver time limit in seconds.")
+@acting_as
+def batches_scenario(batch_id: int, acting_email: str | None, **typed: object) -> None:
+    """Ask for a scenario of a batch under other weights and rules; the scheduler computes it.
+    Weights are percentages totalling 100 (all three left out: the cooperative's defaults; one
+    left out: 0)."""
+    from purchasing.batches.batches import request_scenario
+    from purchasing.rounds.policies import read_policy
+
+    raw = {name: value for name, value in typed.items() if value not in (None, False)}
+    with transaction() as session:
+        scenario = request_scenario(
+            session, batch_id, read_policy(raw), actor=actor(session, acting_email)
+        )
+        click.echo(f"Scenario {scenario.number} of batch {batch_id} is queued.")
 
 
 @batches.command("approve")

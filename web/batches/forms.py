@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 
+from purchasing.rounds.policies import ScenarioPolicy
+
 POLICY_FIELDS = (
     "cost",
     "delay",
@@ -46,27 +48,27 @@ class ScenarioForm(FlaskForm):
         return values
 
 
-def policy_form_data(policy: dict[str, Any]) -> dict[str, Any]:
-    """A stored policy (`ScenarioPolicy.as_json()`) as the form shows it."""
-    weights = policy.get("weights") or {}
-    rules = policy.get("rules") or {}
+def policy_form_data(policy: ScenarioPolicy) -> dict[str, Any]:
+    """A policy as the form shows it: its weights as the percentages they counted for, so that
+    a policy kept from before weights had to total 100 is offered as one that does."""
+    cost, delay, eco = policy.percentages
 
     def text(value: object) -> str:
         return "" if value is None else str(value)
 
     return {
-        "cost": text(weights.get("cost", 60)),
-        "delay": text(weights.get("delay", 10)),
-        "eco": text(weights.get("eco", 30)),
-        "min_average_eco": text(rules.get("min_average_eco")),
-        "budget_cap": text(rules.get("budget_cap")),
-        "max_suppliers_per_product": text(rules.get("max_suppliers_per_product")),
-        "min_local_share": text(rules.get("min_local_share")),
-        "min_social_economy_share": text(rules.get("min_social_economy_share")),
-        "single_supplier_per_need": bool(rules.get("single_supplier_per_need")),
-        "time_limit": text(policy.get("time_limit", 30)),
-        "deliver_to_collection_point": bool(rules.get("deliver_to_collection_point")),
-        "delivery_cost_per_km": text(rules.get("delivery_cost_per_km")),
+        "cost": str(cost),
+        "delay": str(delay),
+        "eco": str(eco),
+        "min_average_eco": text(policy.min_average_eco),
+        "budget_cap": text(policy.budget_cap),
+        "max_suppliers_per_product": text(policy.max_suppliers_per_product),
+        "min_local_share": text(policy.min_local_share),
+        "min_social_economy_share": text(policy.min_social_economy_share),
+        "single_supplier_per_need": policy.single_supplier_per_need,
+        "time_limit": str(policy.time_limit),
+        "deliver_to_collection_point": policy.deliver_to_collection_point,
+        "delivery_cost_per_km": text(policy.delivery_cost_per_km),
     }
 
 

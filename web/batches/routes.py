@@ -20,7 +20,7 @@ from purchasing.batches.batches import (
 )
 from purchasing.errors import Conflict, Invalid
 from purchasing.models import Batch
-from purchasing.rounds.policies import read_policy
+from purchasing.rounds.policies import ScenarioPolicy, policy_from_json, read_policy
 from web import db
 from web.access import role_required
 from web.batches import blueprint, charts
@@ -134,9 +134,11 @@ def _batch_page(
     batch = batch_for(session, batch_id)
     reviews = batch_review.review_scenarios(session, batch)
     selected = _selected(batch, reviews)
+    policies = {s.number: policy_from_json(s.policy or {}) for s in batch.scenarios}
     if scenario_form is None:
-        first = batch.scenarios[0].policy if batch.scenarios else batch.policy
-        scenario_form = ScenarioForm(data=policy_form_data(first or {}))
+        first = policies[batch.scenarios[0].number] if batch.scenarios else None
+        base = first or policy_from_json(batch.policy or {})
+        scenario_form = ScenarioForm(data=policy_form_data(base))
     in_order = [reviews[number] for number in sorted(reviews)]
     comparison = batch_review.compare(in_order) if len(in_order) > 1 else None
     shown = reviews.get(selected) if selected is not None else None
@@ -151,7 +153,8 @@ def _batch_page(
         frontier_job=batch_review.frontier_job(session, batch.id),
         frontier_chart=_frontier_chart(batch, in_order),
         frontier_rows=_frontier_rows(batch),
-        rule_texts={s.number: _rule_texts(s.policy or {}) for s in batch.scenarios},
+        policies=policies,
+        rule_texts={number: _rule_texts(policy) for number, policy in policies.items()},
         savings_chart=_savings_chart(shown),
         transport=transport_review.transport_of(session, chosen.result)
         if shown is not None and chosen is not None
@@ -167,41 +170,38 @@ def _batch_page(
     ), status
 
 
-def _rule_texts(policy: dict[str, Any]) -> list[str]:
+def _rule_texts(policy: ScenarioPolicy) -> list[str]:
     """The hard rules of a scenario's policy, in words."""
-    rules = policy.get("rules") or {}
     texts = []
-    if rules.get("min_average_eco") is not None:
-        texts.append(_("eco score at least %(value)s", value=rules["min_average_eco"]))
-    if rules.get("budget_cap") is not None:
-        texts.append(_("budget at most %(value)s", value=money(Decimal(rules["budget_cap"]))))
-    if rules.get("max_suppliers_per_product") is not None:
+    if policy.min_average_eco is not None:
+        texts.append(_("eco score at least %(value)s", value=policy.min_average_eco))
+    if policy.budget_cap is not None:
+        texts.append(_("budget at most %(value)s", value=money(policy.budget_cap)))
+    if policy.max_suppliers_per_product is not None:
         texts.append(
             _(
                 "at most %(value)s suppliers per product",
-                value=rules["max_suppliers_per_product"],
+                value=policy.max_suppliers_per_product,
             )
         )
-    if rules.get("min_local_share") is not None:
-        texts.append(
-            _("at least %(value)s %% from local suppliers", value=rules["min_local_share"])
-        )
-    if rules.get("min_social_economy_share") is not None:
+    if policy.min_local_share is not None:
+        texts.append(_("at least %(value)s %% from local suppliers", value=policy.min_local_share))
+    if policy.min_social_economy_share is not None:
         texts.append(
             _(
                 "at least %(value)s %% from the social economy",
-                value=rules["min_social_economy_share"],
+                value=policy.min_social_economy_share,
             )
         )
-    if rules.get("single_supplier_per_need"):
+    if policy.single_supplier_per_need:
         texts.append(_("one supplier per need"))
-    if rules.get("deliver_to_collection_point"):
+    if policy.deliver_to_collection_point:
         texts.append(_("delivered to the collection point"))
-    if rules.get("delivery_cost_per_km") is not None:
+    if policy.delivery_cost_per_km is not None:
         texts.append(
             _(
                 "delivery round trips at %(value)s per km",
-                value=money(Decimal(rules["delivery_cost_per_km"])),
+                value=money(policy.delivery_cost_per_km),
             )
         )
     return texts

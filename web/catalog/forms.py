@@ -160,11 +160,13 @@ class ProductForm(FlaskForm):
     name = StringField(_l("Name"))
     category_id = SelectField(_l("Category"), validate_choice=False)
     unit = SelectField(_l("Unit"), validate_choice=False)
+    shipping_step = StringField(_l("Shipping step"), default="1")
     description = StringField(_l("Description (optional)"))
 
     def values(self) -> dict[str, str]:
         return {
-            name: (self[name].data or "") for name in ("name", "category_id", "unit", "description")
+            name: (self[name].data or "")
+            for name in ("name", "category_id", "unit", "shipping_step", "description")
         }
 
 

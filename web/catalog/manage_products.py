@@ -17,6 +17,7 @@ from web.catalog import blueprint
 from web.catalog.editing import form_page
 from web.catalog.forms import MergeForm, ProductForm
 from web.errors import errors_on_form, refusal
+from web.i18n import quantity
 from web.labels import UNIT_LABELS
 
 
@@ -42,6 +43,7 @@ def edit_product(product_id: int | None = None):  # type: ignore[no-untyped-def]
             "name": existing.name,
             "category_id": str(existing.category_id),
             "unit": existing.unit,
+            "shipping_step": quantity(existing.shipping_step),
             "description": existing.description,
         }
     )

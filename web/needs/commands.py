@@ -19,26 +19,31 @@ def needs() -> None:
     "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
 )
 @click.option("--order-date", type=click.DateTime(["%Y-%m-%d"]), help="Default: today.")
-@click.option("--cost", default=0.6, show_default=True, help="Weight of cost.")
-@click.option("--delay", default=0.1, show_default=True, help="Weight of delivery delay.")
-@click.option("--eco", default=0.3, show_default=True, help="Weight of ecology.")
+@click.option("--cost", help="Weight of cost, in percent (the three weights total 100).")
+@click.option("--delay", help="Weight of delivery delay, in percent.")
+@click.option("--eco", help="Weight of ecology, in percent.")
 def needs_export_problem(
-    output: str | None, order_date: datetime | None, cost: float, delay: float, eco: float
+    output: str | None,
+    order_date: datetime | None,
+    cost: str | None,
+    delay: str | None,
+    eco: str | None,
 ) -> None:
-    """Write the open needs and the catalog as an optimizer problem (see docs/optimizer.md)."""
+    """Write the open needs and the catalog as an optimizer problem (see docs/optimizer.md),
+    weighed as a scenario would be (all three weights left out: the cooperative's defaults)."""
     import optimizer
     from optimizer.jsonout import dumps, problem_to_dict
     from purchasing.clock import cooperative_today
+    from purchasing.rounds.policies import read_policy
     from purchasing.rounds.problem import build_problem, open_needs
 
     day = order_date.date() if order_date is not None else cooperative_today()
-    try:
-        weights = optimizer.Weights(cost=cost, delay=delay, eco=eco)
-    except ValueError as error:
-        raise click.ClickException(str(error)) from error
+    typed = {"cost": cost, "delay": delay, "eco": eco}
     with transaction(commit=False) as session:
+        policy = read_policy({name: value for name, value in typed.items() if value is not None})
+        weighed = policy.for_optimizer(day, optimizer.Policy(order_date=day))
         found = open_needs(session)
-        problem = build_problem(session, found, optimizer.Policy(order_date=day, weights=weights))
+        problem = build_problem(session, found, weighed)
         text = dumps(problem_to_dict(problem))
     if output:
         with open(output, "w", encoding="utf-8") as file:

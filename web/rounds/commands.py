@@ -66,11 +66,14 @@ def rounds_close(round_id: int | None, no_optimize: bool, acting_email: str | No
         engine.dispose()
     with transaction(commit=False) as session:
         from purchasing.batches.batches import batch_for
+        from purchasing.results import read_result
 
         batch = batch_for(session, result.batch_id)
         first = batch.scenarios[0]
         status = (
-            first.result.get("status") if first.result else (first.job.error if first.job else "")
+            read_result(first.result).report.status.value
+            if first.result
+            else (first.job.error if first.job else "")
         )
         click.echo(f"Batch {batch.id}, scenario 1: {status}.")
 
