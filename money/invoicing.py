@@ -32,8 +32,8 @@ from money.documents import (
 from money.formats.facturx import facturx_pdf, invoice_xml
 from money.formats.invoice_pdf import invoice_pdf
 from money.journal import Posting, billing_settings, member_sub_account, post
-from money.payments import use_credit
 from money.models import Mandate, MemberDues, MemberInvoice, MemberInvoiceLine
+from money.payments import use_credit
 from persistence.audit import Actor, record_event
 from persistence.numbering import next_number
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
@@ -125,8 +125,12 @@ def _one(kind: str, name: str, amount: Decimal, rate: Decimal = SHARED_VAT_RATE)
 
 def _address(text: str, postcode: str, town: str, country: str = "FR") -> Address:
     lines = tuple(part.strip() for part in text.splitlines() if part.strip())[:3]
-    return Address(lines=lines or (town or "-",), postcode=postcode or "-", city=town or "-",
-                   country_code=country or "FR")
+    return Address(
+        lines=lines or (town or "-",),
+        postcode=postcode or "-",
+        city=town or "-",
+        country_code=country or "FR",
+    )
 
 
 def seller(record: Cooperative) -> Party:
@@ -175,7 +179,9 @@ def ship_to(session: Session, member: Member, batch: Batch | None) -> Party:
     )
 
 
-def _payment_means(session: Session, record: Cooperative, member: Member) -> CreditTransfer | DirectDebit:
+def _payment_means(
+    session: Session, record: Cooperative, member: Member
+) -> CreditTransfer | DirectDebit:
     """Paid by SEPA direct debit under the member's active mandate, else by transfer to the
     cooperative's account."""
     mandate = session.scalar(
@@ -361,8 +367,8 @@ def post_document(session: Session, invoice: MemberInvoice, totals: Totals) -> N
     ref = invoice.corrects.number if credit_note and invoice.corrects else invoice.number
     label = f"{'Avoir' if credit_note else 'Facture'} {invoice.number} {member.name}"
 
-    def side(amount: Decimal, debit: bool) -> dict[str, Decimal]:
-        return {"debit": amount} if debit else {"credit": amount}
+    def side(amount: Decimal, debit: bool) -> tuple[Decimal, Decimal]:
+        return (amount, ZERO) if debit else (ZERO, amount)
 
     postings = [
         Posting(
@@ -373,13 +379,19 @@ def post_document(session: Session, invoice: MemberInvoice, totals: Totals) -> N
             sub_account_label=sub_label,
             member_id=member.id,
             invoice_ref=ref,
-            **side(invoice.total_incl, not credit_note),
+            debit=side(invoice.total_incl, not credit_note)[0],
+            credit=side(invoice.total_incl, not credit_note)[1],
         )
     ]
     for (account, account_label), amount in sorted(sales.items()):
         postings.append(
-            Posting(account=account, account_label=account_label, label=label,
-                    **side(amount, credit_note))
+            Posting(
+                account=account,
+                account_label=account_label,
+                label=label,
+                debit=side(amount, credit_note)[0],
+                credit=side(amount, credit_note)[1],
+            )
         )
     for row in totals.vat_breakdown:
         if row.vat:
@@ -388,7 +400,8 @@ def post_document(session: Session, invoice: MemberInvoice, totals: Totals) -> N
                     account=settings.account_vat_collected,
                     account_label=f"TVA collectée {row.rate} %",
                     label=label,
-                    **side(row.vat, credit_note),
+                    debit=side(row.vat, credit_note)[0],
+                    credit=side(row.vat, credit_note)[1],
                 )
             )
     post(session, "VE", invoice.issue_date, invoice.number, invoice.issue_date, label, postings)

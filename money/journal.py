@@ -240,4 +240,3 @@ def debit_credit_totals(session: Session, year: int) -> tuple[Decimal, Decimal]:
         .where(JournalEntry.fiscal_year == year)
     ).one()
     return Decimal(row[0]), Decimal(row[1])
-

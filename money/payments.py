@@ -16,7 +16,14 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from money.journal import Posting, billing_settings, member_credit, member_sub_account, open_amounts, post
+from money.journal import (
+    Posting,
+    billing_settings,
+    member_credit,
+    member_sub_account,
+    open_amounts,
+    post,
+)
 from money.models import PAYMENT_METHODS, MemberInvoice, Payment, PaymentAllocation
 from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
@@ -208,7 +215,9 @@ def receive_payment(
                 member_id=member.id,
             )
         )
-    post(session, "BQ", values.received_on, f"PAY-{payment.id}", values.received_on, label, postings)
+    post(
+        session, "BQ", values.received_on, f"PAY-{payment.id}", values.received_on, label, postings
+    )
     record_event(
         session,
         "payment.receive",
@@ -279,8 +288,12 @@ def reject_payment(
     sub = member_sub_account(member.id)
     label = f"Rejet {METHOD_LABELS[payment.method]} {member.name} {payment.reject_reason}".strip()
     postings = [
-        Posting(account=settings.account_bank, account_label="Banque", label=label,
-                credit=payment.amount)
+        Posting(
+            account=settings.account_bank,
+            account_label="Banque",
+            label=label,
+            credit=payment.amount,
+        )
     ]
     allocated = ZERO
     for allocation in payment.allocations:

@@ -66,7 +66,8 @@ def invoice_pdf(invoice: Invoice, totals: Totals, logo: bytes = b"") -> bytes:
         [
             line.name,
             _number(line.quantity),
-            f"{money_text(line.unit_price)}" if line.unit_price == round(line.unit_price, 2)
+            f"{money_text(line.unit_price)}"
+            if line.unit_price == round(line.unit_price, 2)
             else _number(line.unit_price),
             f"{_number(line.vat_rate)} %" if line.vat_category != "O" else "hors champ",
             money_text(line_net_amount(line)),
@@ -83,7 +84,9 @@ def invoice_pdf(invoice: Invoice, totals: Totals, logo: bytes = b"") -> bytes:
         if row.category == "O":
             amounts.append(("Hors du champ de la TVA", _euros(row.basis), False))
         else:
-            amounts.append((f"TVA {_number(row.rate)} % sur {_euros(row.basis)}", _euros(row.vat), False))
+            amounts.append(
+                (f"TVA {_number(row.rate)} % sur {_euros(row.basis)}", _euros(row.vat), False)
+            )
     amounts.append(("Total TTC", _euros(totals.grand_total), True))
     if totals.prepaid:
         amounts.append(("Déjà réglé", _euros(totals.prepaid), False))

@@ -138,7 +138,10 @@ def test_a_credit_note_names_its_invoice_and_lowers_what_is_due(session, receive
     )
     with pytest.raises(Invalid) as refused:
         issue_credit_note(
-            session, invoice.number, CorrectionValues({1: Decimal("19")}, "trop"), TODAY,
+            session,
+            invoice.number,
+            CorrectionValues({1: Decimal("19")}, "trop"),
+            TODAY,
             actor=None,
         )
     assert "units.1" in refused.value.errors
