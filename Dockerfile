@@ -12,9 +12,14 @@ WORKDIR /app
 
 COPY setup.cfg pyproject.toml README.md alembic.ini babel.cfg ./
 COPY persistence persistence
+COPY infrastructure infrastructure
+COPY mailing mailing
 COPY optimizer optimizer
 COPY suppliers suppliers
 COPY purchasing purchasing
+COPY money money
+COPY scheduling scheduling
+COPY demo demo
 COPY web web
 COPY migrations migrations
 COPY docs/guide docs/guide

@@ -37,7 +37,7 @@ lint: venv-dev
 	$(BIN)/hadolint Dockerfile
 
 typecheck: venv-dev
-	$(BIN)/mypy optimizer purchasing persistence infrastructure money scheduling demo
+	$(BIN)/mypy optimizer persistence infrastructure mailing suppliers purchasing money scheduling demo web
 
 pytest: venv-dev
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)

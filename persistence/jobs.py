@@ -121,24 +121,30 @@ def claim_next(sessions: Callable[[], Session], kinds: tuple[str, ...] | None = 
     with unit_of_work(sessions, commit=False) as session:
         candidates = list(session.scalars(query))
     for job_id in candidates:
-        now = utcnow()
-        with unit_of_work(sessions) as session:
-            claimed = session.execute(
-                update(Job)
-                .where(Job.id == job_id, Job.status == "queued")
-                .values(
-                    status="running",
-                    worker=worker_name(),
-                    started_at=now,
-                    heartbeat_at=now,
-                    attempts=Job.attempts + 1,
-                    progress=0,
-                    error="",
-                )
-            )
-        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+        if claim(sessions, job_id):
             return job_id
     return None
+
+
+def claim(sessions: Callable[[], Session], job_id: int) -> bool:
+    """Claims the job `job_id` if it is still queued, in a transaction of its own; says whether
+    this worker got it (a conditional update: of two claims, one wins)."""
+    now = utcnow()
+    with unit_of_work(sessions) as session:
+        claimed = session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == "queued")
+            .values(
+                status="running",
+                worker=worker_name(),
+                started_at=now,
+                heartbeat_at=now,
+                attempts=Job.attempts + 1,
+                progress=0,
+                error="",
+            )
+        )
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def recover_stale(session: Session, now: datetime | None = None) -> list[int]:
@@ -261,6 +267,16 @@ def work_queued(
         run_claimed(sessions, job_id, functions)
         done += 1
     return done
+
+
+def work_one(
+    sessions: sessionmaker[Session], job_id: int, functions: dict[str, JobFunction]
+) -> Job | None:
+    """Runs the job `job_id` now, and no other, if it is still queued; None when another
+    worker has it or it has run already."""
+    if not claim(sessions, job_id):
+        return None
+    return run_claimed(sessions, job_id, functions)
 
 
 class Heartbeat(Base):

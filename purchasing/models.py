@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mailing.models import EMAIL_STATUSES as EMAIL_STATUSES  # an order e-mail is an e-mail
+from mailing.models import OutgoingEmail
 from persistence import Base, Money, Quantity, UnitPrice, UTCDateTime, utcnow
 from persistence.audit import AuditEvent as AuditEvent  # the trail is shared with the catalog
 from persistence.jobs import Job
@@ -45,7 +47,6 @@ BATCH_STATUSES = ("proposed", "approved", "ordered", "closed", "rejected")
 NOTICE_AUDIENCES = ("members", "leads")
 ORDER_STATUSES = ("draft", "sent", "confirmed", "received", "cancelled")
 SUPPLIER_ANSWERS = ("", "confirmed", "changed", "change_accepted", "change_refused")
-EMAIL_STATUSES = ("queued", "waiting", "sent", "failed", "uncertain")
 COMMENT_MAX = 2000
 LOGO_TYPES = ("", "png", "jpeg")
 
@@ -512,35 +513,53 @@ class PurchaseOrderLine(Base):
 
 
 class OrderEmail(Base):
-    """One sending of a purchase order by e-mail: queued, waiting after a temporary failure
-    (tried again at `next_attempt_at`), sent once, failed after too many attempts, or
-    uncertain: the sender stopped while the SMTP server was receiving it, so it may have gone
-    (never sent again without the lead). `handed_over_at` is when the message itself started
-    to go to the server."""
+    """One sending of a purchase order by e-mail: the general e-mail (`outgoing`, whose state
+    it shows) and the supplier's answer link it carries."""
 
     __tablename__ = "order_email"
-    __table_args__ = (
-        CheckConstraint(_one_of("status", EMAIL_STATUSES), name="status_known"),
-        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(
         ForeignKey("purchase_order.id", ondelete="CASCADE"), index=True
     )
-    recipient: Mapped[str] = mapped_column(String(254))
+    email_id: Mapped[int] = mapped_column(ForeignKey("outgoing_email.id"), unique=True)
     link: Mapped[str] = mapped_column(String(1000), default="")
-    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    message_id: Mapped[str] = mapped_column(String(200), default="")
-    handed_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     order: Mapped[PurchaseOrder] = relationship(back_populates="emails")
+    outgoing: Mapped[OutgoingEmail] = relationship(lazy="joined")
+
+    # What the pages, the API and the command line show, read from the e-mail itself.
+    @property
+    def recipient(self) -> str:
+        return self.outgoing.recipient
+
+    @property
+    def status(self) -> str:
+        return self.outgoing.status
+
+    @property
+    def attempts(self) -> int:
+        return self.outgoing.attempts
+
+    @property
+    def last_error(self) -> str:
+        return self.outgoing.last_error
+
+    @property
+    def next_attempt_at(self) -> datetime | None:
+        return self.outgoing.next_attempt_at
+
+    @property
+    def handed_over_at(self) -> datetime | None:
+        return self.outgoing.handed_over_at
+
+    @property
+    def created_at(self) -> datetime:
+        return self.outgoing.created_at
+
+    @property
+    def sent_at(self) -> datetime | None:
+        return self.outgoing.sent_at
 
 
 class Delivery(Base):

@@ -1,9 +1,10 @@
-"""The background work of the pooling loop, as the scheduler process runs it.
+"""The background work, as the scheduler process runs it: the pooling loop, e-mail, and the
+analysis of uploaded price lists.
 
 Each job function takes the job's session (one transaction, committed with the job's `done`
 state by `persistence.jobs.run_claimed`), the job and a progress callback, and calls the use
-cases of `rounds` and `batches`; the periodic tasks (closing due rounds, reminding members)
-each run in one unit of work of their own.
+cases of `rounds` and `batches`, the outbox or the catalog's uploads; the periodic tasks
+(closing due rounds, reminding members) each run in one unit of work of their own.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 import optimizer
+from mailing.outbox import JOB_KIND as SEND_EMAIL
+from mailing.outbox import Purpose, retry_waiting_emails, send_email_job
 from optimizer.frontier import frontier
 from optimizer.jsonio import problem_from_dict
 from optimizer.jsonout import result_to_dict
@@ -28,13 +31,16 @@ from persistence.jobs import (
     JobFunction,
     Progress,
     recover_stale,
+    work_one,
     work_queued,
 )
 from purchasing.errors import Conflict
 from purchasing.models import Batch, Notice, Round, Scenario, User
-from purchasing.orders.mail import retry_waiting_emails, send_order_email_job
+from purchasing.orders.mail import ORDER_EMAIL
+from purchasing.orders.mail import PURPOSE as ORDER_EMAIL_PURPOSE
 from purchasing.rounds.policies import policy_from_json
 from purchasing.rounds.rounds import REMIND_BEFORE, close_round, due_round
+from suppliers.uploads import ANALYSIS_JOB, UploadLimits, analyse_upload
 
 log = logging.getLogger("coachat.jobs")
 
@@ -111,11 +117,29 @@ def frontier_job(session: Session, job: Job, progress: Progress) -> dict[str, An
     return {"points": len(traced)}
 
 
+def analyse_upload_job(session: Session, job: Job, progress: Progress) -> dict[str, Any]:
+    """Analyses an uploaded price list; its progress and preview go on the upload's row."""
+    upload_id = int(job.params["upload_id"])
+    progress(5, "analysing")
+    analyse_upload(progress.sessions, upload_id, UploadLimits.from_json(job.params["limits"]))
+    return {"upload_id": upload_id}
+
+
+# What follows once an e-mail of each purpose has gone (money's invoices and reminders next).
+EMAIL_PURPOSES: dict[str, Purpose] = {ORDER_EMAIL_PURPOSE: ORDER_EMAIL}
+
+
+def send_email(session: Session, job: Job, progress: Progress) -> dict[str, Any]:
+    """Sends one queued e-mail, then does what its purpose says follows."""
+    return send_email_job(session, job, progress, EMAIL_PURPOSES)
+
+
 JOB_FUNCTIONS: dict[str, JobFunction] = {
     "close_round": close_round_job,
     "optimize_scenario": optimize_scenario_job,
     "frontier": frontier_job,
-    "send_order_email": send_order_email_job,
+    SEND_EMAIL: send_email,
+    ANALYSIS_JOB: analyse_upload_job,
 }
 
 
@@ -199,6 +223,12 @@ def work_jobs(
     if recovered:
         log.warning("jobs taken up again after an interruption: %s", recovered)
     return work_queued(sessions, JOB_FUNCTIONS, limit)
+
+
+def work_job(sessions: sessionmaker[Session], job_id: int) -> Job | None:
+    """Works the one job `job_id` (if still queued), leaving every other queued job to the
+    scheduler: what a command that queued a job and waits for it runs."""
+    return work_one(sessions, job_id, JOB_FUNCTIONS)
 
 
 def notices_for(session: Session, audience: str, now: datetime | None = None) -> list[Notice]:

@@ -145,7 +145,7 @@ def catalog_matcher(session: Session) -> ProductMatcher:
             func.coalesce(func.sum(func.length(Product.name)), 0),
         ).where(Product.active.is_(True))
     ).one()
-    key = (str(session.get_bind().url), int(count), int(highest), int(letters))
+    key = (str(session.get_bind().engine.url), int(count), int(highest), int(letters))
     cached = _MATCHERS.get(key)
     if cached is not None and time.monotonic() - cached[0] < MATCHER_TTL:
         return cached[1]

@@ -1,4 +1,8 @@
-"""Uploaded price lists: kept in the database, analysed with progress, imported once."""
+"""Uploaded price lists: kept in the database, analysed with progress, imported once.
+
+The analysis is a job (`ANALYSIS_JOB`), queued in the transaction that takes the file or
+changes its columns and worked by the scheduler process: a web worker that restarts loses
+nothing, and the page follows its progress from the upload's row."""
 
 from __future__ import annotations
 
@@ -10,11 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from persistence import unit_of_work, utcnow
 from persistence.audit import Actor, record_event
+from persistence.jobs import Job, enqueue
 from suppliers.errors import N_, Message, NotFound, Refused
 from suppliers.imports import ImportResult, apply_import, plan_import
 from suppliers.models import CatalogUpload, Supplier
 
 PROGRESS_EVERY = 500
+ANALYSIS_JOB = "analyse_upload"
+FINISHED = ("imported", "undone")
 
 
 class UploadRefused(Refused):
@@ -27,6 +34,24 @@ class UploadLimits:
     max_bytes: int = 5 * 1024 * 1024
     max_rows: int = 20_000
 
+    def as_json(self) -> dict[str, int]:
+        return {"max_bytes": self.max_bytes, "max_rows": self.max_rows}
+
+    @classmethod
+    def from_json(cls, data: dict[str, int]) -> UploadLimits:
+        return cls(**{key: int(data[key]) for key in ("max_bytes", "max_rows") if key in data})
+
+
+def _queue_analysis(
+    session: Session, upload: CatalogUpload, limits: UploadLimits, actor: Actor | None
+) -> Job:
+    return enqueue(
+        session,
+        ANALYSIS_JOB,
+        {"upload_id": upload.id, "limits": limits.as_json()},
+        actor_id=actor.id if actor is not None else None,
+    )
+
 
 def start_upload(
     session: Session,
@@ -37,7 +62,8 @@ def start_upload(
     *,
     actor: Actor | None,
 ) -> CatalogUpload:
-    """Keeps a price list for analysis; an empty or oversized file is refused at once."""
+    """Keeps a price list and queues its analysis; an empty or oversized file is refused at
+    once. Flushes; the caller commits."""
     if session.get(Supplier, supplier_id) is None:
         raise UploadRefused(Message(N_("Choose the supplier whose price list this is.")))
     if not data:
@@ -64,6 +90,7 @@ def start_upload(
     )
     session.add(upload)
     session.flush()
+    _queue_analysis(session, upload, limits, actor)
     record_event(
         session, "catalog.upload", "catalog_upload", upload.id, actor=actor, file=upload.filename
     )
@@ -73,11 +100,14 @@ def start_upload(
 def analyse_upload(sessions: sessionmaker[Session], upload_id: int, limits: UploadLimits) -> None:
     """Builds the preview of an upload, recording progress as rows are checked.
 
-    A job of its own: it commits its progress and its result in their own units of work.
+    The work of the analysis job: it commits its progress and its result in their own units of
+    work. Run again (a retry after an interruption), it analyses again; it leaves alone an
+    upload imported or undone meanwhile, and a result for columns changed meanwhile, which the
+    analysis queued by that change gives.
     """
     with unit_of_work(sessions, commit=False) as session:
         upload = session.get(CatalogUpload, upload_id)
-        if upload is None:
+        if upload is None or upload.status in FINISHED:
             return
         data, filename, mapping = upload.data, upload.filename, upload.mapping
         supplier_id = upload.supplier_id
@@ -109,8 +139,10 @@ def analyse_upload(sessions: sessionmaker[Session], upload_id: int, limits: Uplo
         summary = {"ok": False, "messages": [f"Analyse impossible : {error}"], "error_count": 1}
         status = "failed"
     with unit_of_work(sessions) as session:
-        upload = session.get(CatalogUpload, upload_id)
-        if upload is not None:
+        upload = session.scalar(
+            select(CatalogUpload).where(CatalogUpload.id == upload_id).with_for_update()
+        )
+        if upload is not None and upload.status not in FINISHED and upload.mapping == mapping:
             upload.summary = summary
             upload.status = status
             upload.progress_done = upload.progress_total = summary.get("rows", 0)
@@ -135,14 +167,21 @@ def upload_by_id(session: Session, upload_id: int) -> CatalogUpload:
 
 
 def change_mapping(
-    session: Session, upload_id: int, mapping: dict[str, str | None], *, actor: Actor | None
+    session: Session,
+    upload_id: int,
+    mapping: dict[str, str | None],
+    limits: UploadLimits,
+    *,
+    actor: Actor | None,
 ) -> CatalogUpload:
-    """Sets how columns map to fields; the upload is analysed again."""
+    """Sets how columns map to fields and queues the upload's analysis again. Flushes; the
+    caller commits."""
     upload = _pending(session, upload_id)
     upload.mapping = mapping
     upload.status = "analysing"
     upload.progress_done = upload.progress_total = 0
     session.flush()
+    _queue_analysis(session, upload, limits, actor)
     record_event(session, "catalog.mapping", "catalog_upload", upload.id, actor=actor)
     return upload
 

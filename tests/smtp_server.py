@@ -81,14 +81,16 @@ def send_all(sessions: Any, attempts: int = 4) -> int:
 
     from sqlalchemy import select
 
+    from mailing.models import OutgoingEmail
     from persistence import utcnow
-    from purchasing.models import OrderEmail
     from scheduling.jobs import work_jobs
 
     done = work_jobs(sessions)
     for attempt in range(1, attempts + 1):
         with sessions() as session:
-            waiting = session.scalar(select(OrderEmail.id).where(OrderEmail.status == "waiting"))
+            waiting = session.scalar(
+                select(OutgoingEmail.id).where(OutgoingEmail.status == "waiting")
+            )
         if waiting is None:
             break
         done += work_jobs(sessions, now=utcnow() + timedelta(hours=4 * attempt))

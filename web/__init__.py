@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -51,7 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     health.init_app(app)
 
     @app.get("/")
-    def home():  # type: ignore[no-untyped-def]
+    def home() -> ResponseReturnValue:
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login"))
         if current_user.is_admin:
@@ -61,7 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         return redirect(url_for("needs.dashboard"))
 
     @app.post("/language/<code>")
-    def language(code: str):  # type: ignore[no-untyped-def]
+    def language(code: str) -> ResponseReturnValue:
         from purchasing.people.accounts import set_language
 
         response = redirect(same_site_path(request.form.get("next")))

@@ -6,6 +6,7 @@ Use cases raise `NotFound`, `Conflict`, `Invalid` or another `Refused` with a tr
 
 - `NotFound` → the 404 page (a missing object and one the user may not see look the same);
 - `Conflict` → the 409 page with its message (the object changed state meanwhile);
+- `NotAllowed` → the 403 page with its message (`purchasing.permissions` refused the role);
 - `Invalid` or any other `Refused` not caught by a form → the 422 page with its message;
 - two requests changing the same object at once (the second one's version is stale) → the
   409 page: the object changed meanwhile, nothing of the second request was kept;
@@ -33,7 +34,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
-from purchasing.errors import N_, Conflict, Invalid, Message, NotFound, Refused
+from purchasing.errors import N_, Conflict, Invalid, Message, NotAllowed, NotFound, Refused
 from web import db
 from web.i18n import translate
 
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
         (NotFound, _not_found),
         (404, _not_found),
         (Conflict, _conflict),
+        (NotAllowed, _not_allowed),
         (Refused, _refused),
         (CSRFError, _csrf),
         (403, _forbidden),
@@ -139,6 +141,10 @@ def _not_found(_error: Exception) -> tuple[str, int]:
 
 def _conflict(error: Conflict) -> tuple[str, int]:
     return _page(409, message=translate(error.message))
+
+
+def _not_allowed(error: NotAllowed) -> tuple[str, int]:
+    return _page(403, "forbidden", translate(error.message))
 
 
 def _refused(error: Refused) -> tuple[str, int]:

@@ -19,13 +19,13 @@ def select_locale() -> str:
     if request.path.startswith("/api/"):
         # A program says which language it reads; the API knows no user's preference.
         chosen = request.accept_languages.best_match(languages)
-        return chosen or current_app.config["BABEL_DEFAULT_LOCALE"]  # type: ignore[no-any-return]
+        return chosen or current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale  # type: ignore[no-any-return]
+        return current_user.locale
     chosen = request.cookies.get("lang")
-    if chosen in languages:
+    if chosen is not None and chosen in languages:
         return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]  # type: ignore[no-any-return]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def money(amount: Decimal | None) -> str:

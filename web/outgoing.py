@@ -24,7 +24,7 @@ LinkFor = Any
 
 def smtp() -> SmtpSettings | None:
     """The SMTP settings, or None when e-mail is off."""
-    return current_app.config.get("SMTP")  # type: ignore[no-any-return]
+    return current_app.config.get("SMTP")
 
 
 def answer_link_for(config: Mapping[str, Any]) -> Any:
@@ -40,7 +40,7 @@ def answer_link_for(config: Mapping[str, Any]) -> Any:
 
 def answer_link(order: PurchaseOrder) -> str:
     """The supplier's answer link of `order`, for a page or an API endpoint."""
-    return answer_link_for(current_app.config)(order)  # type: ignore[no-any-return]
+    return answer_link_for(current_app.config)(order)
 
 
 def download(data: bytes, name: str, mimetype: str, *, private: bool = False) -> Response:

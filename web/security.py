@@ -15,6 +15,9 @@ in each process, so with several workers each counts on its own; a shared store 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -73,7 +76,7 @@ def _counts(_response: object) -> bool:
     return bool(g.get("sign_in_failed"))
 
 
-def throttle_sign_in(view):  # type: ignore[no-untyped-def]
+def throttle_sign_in(view: Callable[..., Any]) -> Callable[..., Any]:
     """Limits the failed sign-ins `view` answers, per account and per address."""
     from flask import current_app
 

@@ -1,7 +1,7 @@
 """document counter: one counter per series and year; the purchase orders' counts move to `BC`
 
 Revision ID: jobs_a_document_counter
-Revises: c3f1a7d5e920
+Revises: units_shipping_step
 Create Date: 2026-12-03 09:00:00.000000
 """
 

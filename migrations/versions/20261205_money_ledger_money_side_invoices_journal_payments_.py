@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = 'money_ledger'
-down_revision: str | None = 'jobs_a_document_counter'
+down_revision: str | None = 'jobs_b_outgoing_email'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

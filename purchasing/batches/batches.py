@@ -25,6 +25,7 @@ from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import COMMENT_MAX, Allocation, Batch, Need, Scenario
 from purchasing.orders.orders import create_orders
 from purchasing.people.collection_point import NO_COLLECTION_POINT, collection_point
+from purchasing.permissions import COMPUTE_SCENARIOS, DECIDE_BATCH, require
 from purchasing.results import read_result
 from purchasing.rounds.policies import ScenarioPolicy
 from purchasing.rounds.rounds import earliest_delivery, open_round, order_day
@@ -113,6 +114,7 @@ def request_scenario(
     """Queues a scenario of the batch under `policy`; the same policy asked again gives the
     scenario already there. Suppliers can deliver to the collection point the batch was closed
     with, not to one declared since. Flushes; the caller commits."""
+    require(actor, COMPUTE_SCENARIOS)
     batch = batch_for(session, batch_id)
     _must_be_open(batch)
     if policy.deliver_to_collection_point and not (batch.problem or {}).get("collection_point"):
@@ -164,6 +166,7 @@ def request_frontier(
     session: Session, batch_id: int, *, actor: Actor | None, points: int = FRONTIER_POINTS
 ) -> Job:
     """Queues the cost-versus-ecology frontier of the batch (or gives the one queued)."""
+    require(actor, COMPUTE_SCENARIOS)
     batch = batch_for(session, batch_id)
     _must_be_open(batch)
     running = active_job(session, "frontier", batch_id=batch.id)
@@ -210,6 +213,7 @@ def approve_batch(
     `allocated`, its purchase orders are made (`purchasing.orders`), and the others go back to
     the next round while their date can still be met (or become `unfulfilled`, with the
     reason). Flushes; the caller commits."""
+    require(actor, DECIDE_BATCH)
     batch = batch_for(session, batch_id)
     _must_be_open(batch)
     scenario = scenario_of(batch, scenario_number)
@@ -232,6 +236,7 @@ def approve_batch(
 
 def reject_batch(session: Session, batch_id: int, comment: str, *, actor: Actor | None) -> Batch:
     """The lead rejects the batch with a comment; its needs go back to the next round."""
+    require(actor, DECIDE_BATCH)
     note = " ".join(str(comment or "").split())
     if not note:
         raise Invalid({"comment": Message(N_("Say why the batch is rejected."))})

@@ -15,6 +15,7 @@ from persistence.audit import record_event
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import COMMENT_MAX, DeliverySite, Need, User
 from purchasing.parsing import parse_date, parse_decimal
+from purchasing.permissions import CHANGE_NEED, MATCH_NEED, SEE_NEED, SUBMIT_NEED, require
 from suppliers.models import UNITS, Product
 from suppliers.shipping import off_step
 
@@ -163,6 +164,7 @@ def submit_need(
 ) -> Need:
     """A member's user submits a need for their company (a lead may submit for any member)."""
     target = member_id if member_id is not None and actor.is_lead else _member_of(actor)
+    require(actor, SUBMIT_NEED, target)
     values = read_need(session, target, raw, today)
     need = Need(member_id=target, created_by_id=actor.id, status="submitted", **values.__dict__)
     session.add(need)
@@ -176,8 +178,9 @@ def submit_need(
 def visible_need(session: Session, user: User, need_id: int) -> Need:
     """The need, if `user` may see it: leads see all, members only their company's."""
     need = session.get(Need, need_id)
-    if need is None or not (user.is_lead or need.member_id == user.member_id):
+    if need is None:
         raise NotFound(Message(N_("No such need.")))
+    require(user, SEE_NEED, need.member_id)
     return need
 
 
@@ -186,6 +189,7 @@ def update_need(
 ) -> Need:
     """Changes a need that is not yet pooled."""
     need = _locked(session, visible_need(session, actor, need_id))
+    require(actor, CHANGE_NEED, need.member_id)
     if not need.editable:
         raise Conflict(Message(N_("This need is already pooled and can no longer change.")))
     values = read_need(session, need.member_id, raw, today)
@@ -216,6 +220,7 @@ def _flush_unless_pooled(session: Session, refusal: str) -> None:
 def cancel_need(session: Session, need_id: int, *, actor: User) -> Need:
     """Cancels a need that is not yet pooled."""
     need = _locked(session, visible_need(session, actor, need_id))
+    require(actor, CHANGE_NEED, need.member_id)
     if not need.editable:
         raise Conflict(Message(N_("This need is already pooled and can no longer be cancelled.")))
     need.status = "cancelled"
@@ -230,8 +235,7 @@ def cancel_need(session: Session, need_id: int, *, actor: User) -> Need:
 def match_need(session: Session, need_id: int, product_id: int, *, actor: User) -> Need:
     """The purchasing lead attaches a catalog product to a need typed as free text, so that it
     can be pooled; the member's text stays in the comment."""
-    if not actor.is_lead:
-        raise NotFound(Message(N_("No such need.")))
+    require(actor, MATCH_NEED)
     need = visible_need(session, actor, need_id)
     if need.product_id is not None:
         raise Conflict(Message(N_("This need already names a catalog product.")))

@@ -12,6 +12,7 @@ from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Conflict, Message, NotFound
 from purchasing.models import EDITABLE_NEED_STATUSES, Need, User
 from purchasing.needs.needs import match_need
+from purchasing.permissions import CHANGE_CATALOG, MATCH_NEED, require
 from suppliers.models import Product
 from suppliers.products import ProductValues, create_product, merge_offers, update_product
 from suppliers.shipping import is_multiple
@@ -38,6 +39,7 @@ def change_product(
     """Renames or recategorises a product; its unit stays while offers or needs count in it,
     and its shipping step changes only to one that its open needs and offers are whole
     numbers of."""
+    require(actor, CHANGE_CATALOG)
     return update_product(
         session,
         product_id,
@@ -53,6 +55,7 @@ def merge_products(
 ) -> tuple[int, int]:
     """Merges a product into another: its offers and its needs move to the product kept, which
     the audit trail records. Returns (offers moved, needs moved)."""
+    require(actor, CHANGE_CATALOG)
     offers = merge_offers(session, kept_id, merged_id, actor=actor)
     needs = session.execute(
         update(Need)
@@ -78,8 +81,10 @@ def create_product_for_need(
 ) -> Product:
     """The lead finds nothing in the catalog for a need typed as free text: a new product is
     made from it and the need names it, so that it can be pooled."""
+    require(actor, MATCH_NEED)
+    require(actor, CHANGE_CATALOG)
     need = session.get(Need, need_id)
-    if need is None or not actor.is_lead:
+    if need is None:
         raise NotFound(Message(N_("No such need.")))
     if need.product_id is not None:
         raise Conflict(Message(N_("This need already names a catalog product.")))

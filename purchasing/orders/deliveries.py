@@ -37,6 +37,7 @@ from purchasing.models import (
 )
 from purchasing.orders.orders import allocations_of, order_by_id, sites_of
 from purchasing.parsing import parse_date, parse_decimal
+from purchasing.permissions import RECORD_DELIVERIES, require
 from suppliers.checks import MAX_QUANTITY, fits
 from suppliers.shipping import off_step
 
@@ -160,6 +161,7 @@ def record_delivery(
     """Records what arrived at one site for an order. Quantities cannot be negative and are
     whole numbers of the product's shipping step; more than is still expected needs a note,
     and so does a substitute. Flushes; the caller commits."""
+    require(actor, RECORD_DELIVERIES)
     order = order_by_id(session, order_id)
     _must_be_receivable(order)
     now = now or utcnow()
@@ -262,6 +264,7 @@ def close_order(
 ) -> PurchaseOrder:
     """The lead closes an order although units are still expected: nothing more will come,
     and each need is settled with what it received. Flushes; the caller commits."""
+    require(actor, RECORD_DELIVERIES)
     order = order_by_id(session, order_id)
     _must_be_receivable(order)
     _apply(session, order, expected_by_site(session, order))

@@ -1,55 +1,42 @@
-"""Sending purchase orders by e-mail, in the background, through the configured SMTP server.
+"""Sending purchase orders by e-mail, through the general outbox (`mailing`).
 
-Asking to send a batch's orders adds one `OrderEmail` per order not sent yet and queues a job
-for each, in the asking transaction. The job builds the e-mail (the order as PDF and CSV, and
-the supplier's answer link), hands it to the SMTP server and records it sent; the order then
-counts as sent. A temporary failure (server down, refusal) leaves the e-mail `waiting`, tried
-again later with a growing delay, then `failed` after `MAX_ATTEMPTS`, which the lead sees.
+Asking to send a batch's orders queues one e-mail per order not sent yet, with the order as PDF
+and CSV and the supplier's answer link, and an `OrderEmail` tying it to its order, in the
+asking transaction. The outbox's job hands it to the SMTP server; once it has gone, the order
+counts as sent (`order_email_sent`, the purpose's `sent` step, in the same transaction). A
+temporary failure leaves the e-mail `waiting`, tried again later, then `failed` after
+`mailing.outbox.MAX_ATTEMPTS`, which the lead sees.
 
 Sending is idempotent: asking twice queues one e-mail, and a job for an e-mail already sent
-sends nothing. Sending again is an explicit act (`resend_order`), recorded in the audit trail.
-
-A sender can be stopped at any instant (a killed process, a machine that goes down). Before the
-message itself goes to the SMTP server, once the server has greeted and accepted the sender
-and the recipient, the moment is committed (`handed_over_at`). An attempt stopped before that
-instant sent nothing and is simply made again. One stopped after it, before the server's
-answer was recorded, may have gone: the e-mail becomes `uncertain` and is never sent again
-without the lead, who checks with the supplier and sends it again on purpose if needed, as a
-purchase order sent twice can be delivered twice.
+sends nothing. An e-mail that may have arrived (`uncertain`: the sender stopped while the
+server was receiving it) is never sent again without the lead, who checks with the supplier
+and sends it again on purpose if needed, as a purchase order sent twice can be delivered twice.
+Sending again is an explicit act (`resend_order`), recorded in the audit trail.
 """
 
 from __future__ import annotations
 
-import smtplib
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
-from typing import Any
+from datetime import datetime
+from email.utils import formataddr
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from infrastructure.documents import euros
-from infrastructure.smtp import HandedOver, SmtpSettings, deliver, smtp_settings
-from persistence import unit_of_work, utcnow
+from infrastructure.smtp import SmtpSettings
+from mailing.models import GOING_STATUSES, OutgoingAttachment, OutgoingEmail
+from mailing.outbox import Attachment, Purpose, queue_email
+from persistence import utcnow
 from persistence.audit import SCHEDULER, Actor, record_event
-from persistence.jobs import Job, JobFailed, Progress, active_job, enqueue
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound, Refused
 from purchasing.models import Batch, OrderEmail, PurchaseOrder, User
 from purchasing.orders.confirmations import link_expires_on
 from purchasing.orders.order_document import OrderFiles, buyer, issue_order, order_files
 from purchasing.orders.orders import mark_sent, order_by_id
+from purchasing.permissions import SEND_ORDERS, require
 
-MAX_ATTEMPTS = 6
-RETRY_DELAYS = (
-    timedelta(minutes=1),
-    timedelta(minutes=5),
-    timedelta(minutes=15),
-    timedelta(hours=1),
-    timedelta(hours=3),
-)
-JOB_KIND = "send_order_email"
+PURPOSE = "purchase_order"
 LinkFor = Callable[[PurchaseOrder], str]
 
 
@@ -58,22 +45,64 @@ class EmailOff(Refused):
 
 
 def _pending(order: PurchaseOrder) -> OrderEmail | None:
-    return next(
-        (e for e in order.emails if e.status in ("queued", "waiting", "sent", "uncertain")), None
+    return next((e for e in order.emails if e.status in GOING_STATUSES), None)
+
+
+def order_content(
+    session: Session, order: PurchaseOrder, link: str, now: datetime
+) -> tuple[str, str, list[Attachment]]:
+    """The subject, body (in French) and files (PDF and CSV) of an order's e-mail."""
+    files = order_files(session, order, link)
+    cooperative = buyer(session)
+    lines = [
+        "Bonjour,",
+        "",
+        f"Veuillez trouver ci-joint notre bon de commande {order.number} du "
+        f"{order.ordered_on:%d/%m/%Y}, d'un montant de {euros(order.total_incl_vat)} TTC "
+        f"({euros(order.total_excl_vat)} HT), en PDF et en CSV.",
+        f"Livraison attendue le {order.expected_on:%d/%m/%Y}, aux adresses indiquées sur le bon.",
+    ]
+    if link:
+        lines += [
+            "",
+            "Merci de confirmer la commande, ou d'indiquer ce que vous pouvez livrer "
+            "(quantités, date), en suivant ce lien :",
+            link,
+            f"(valable jusqu'au {link_expires_on(now):%d/%m/%Y})",
+        ]
+    lines += ["", "Cordialement,", cooperative.name]
+    return (
+        f"Bon de commande {order.number} – {cooperative.name}",
+        "\n".join(lines) + "\n",
+        [
+            (files.pdf_name, "application/pdf", files.pdf),
+            (files.csv_name, "text/csv", files.csv),
+        ],
     )
 
 
 def _queue(session: Session, order: PurchaseOrder, link: str, actor: Actor | None) -> OrderEmail:
-    email = OrderEmail(
-        order_id=order.id,
-        recipient=order.supplier.contact_email,
-        link=link,
-        status="queued",
-        requested_by_id=actor.id if actor is not None else None,
+    subject, body, attachments = order_content(session, order, link, utcnow())
+    cooperative = buyer(session)
+    # The n-th sending of the order: two requests sending it at once queue it once.
+    sendings = session.scalar(
+        select(func.count(OrderEmail.id)).where(OrderEmail.order_id == order.id)
     )
+    outgoing = queue_email(
+        session,
+        to=order.supplier.contact_email,
+        subject=subject,
+        body=body,
+        attachments=attachments,
+        idempotency_key=f"{PURPOSE}/{order.id}/{(sendings or 0) + 1}",
+        reply_to=formataddr((cooperative.name, cooperative.email)) if cooperative.email else None,
+        actor=actor,
+        purpose=PURPOSE,
+        sender_name=cooperative.name,
+    )
+    email = OrderEmail(order_id=order.id, outgoing=outgoing, link=link)
     order.emails.append(email)
     session.flush()
-    enqueue(session, JOB_KIND, {"email_id": email.id}, actor_id=email.requested_by_id)
     return email
 
 
@@ -108,6 +137,7 @@ def send_orders(
     """Queues the e-mail of each of the batch's orders not sent or queued yet; returns the
     e-mails queued now (none when everything was asked for already). Refused when the batch
     is not approved or e-mail is off. Flushes; the caller commits."""
+    require(actor, SEND_ORDERS)
     batch = _batch(session, batch_id)
     if batch.status not in ("approved", "ordered"):
         raise Conflict(Message(N_("Only the orders of an approved batch can be sent.")))
@@ -148,6 +178,7 @@ def resend_order(
 ) -> OrderEmail:
     """Sends an order's e-mail once more, on purpose (the supplier lost it): recorded in the
     audit trail as a re-send. Refused while an e-mail of the order is still on its way."""
+    require(actor, SEND_ORDERS)
     order = order_by_id(session, order_id)
     if settings is None:
         raise EmailOff(Message(N_("E-mail is off: download the orders and send them yourself.")))
@@ -156,9 +187,9 @@ def resend_order(
         raise Conflict(Message(N_("Only the orders of an approved batch can be sent.")))
     # Asked of the database: the e-mail may have gone meanwhile, sent by the scheduler.
     on_its_way = session.scalar(
-        select(func.count(OrderEmail.id)).where(
-            OrderEmail.order_id == order.id, OrderEmail.status.in_(("queued", "waiting"))
-        )
+        select(func.count(OrderEmail.id))
+        .join(OutgoingEmail, OrderEmail.email_id == OutgoingEmail.id)
+        .where(OrderEmail.order_id == order.id, OutgoingEmail.status.in_(("queued", "waiting")))
     )
     if on_its_way:
         raise Conflict(Message(N_("This order's e-mail is already on its way.")))
@@ -176,142 +207,36 @@ def resend_order(
     return email
 
 
-def order_message(
-    session: Session,
-    email: OrderEmail,
-    settings: SmtpSettings,
-    now: datetime,
-    files: OrderFiles | None = None,
-) -> EmailMessage:
-    """The e-mail of an order, in French, with its PDF and CSV attached (`files`, else the
-    order's own: as issued once it was sent, drawn with the e-mail's link before). It comes
-    from the cooperative as its record names it, dated `now`, and answers go to the
-    cooperative's e-mail address."""
-    order = email.order
-    files = files or order_files(session, order, email.link)
-    cooperative = buyer(session)
-    message = EmailMessage()
-    message["Subject"] = f"Bon de commande {order.number} – {cooperative.name}"
-    message["From"] = formataddr((cooperative.name, settings.sender))
-    message["To"] = email.recipient
-    if cooperative.email:
-        message["Reply-To"] = formataddr((cooperative.name, cooperative.email))
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(f"order-email-{email.id}", "coachat")
-    lines = [
-        "Bonjour,",
-        "",
-        f"Veuillez trouver ci-joint notre bon de commande {order.number} du "
-        f"{order.ordered_on:%d/%m/%Y}, d'un montant de {euros(order.total_incl_vat)} TTC "
-        f"({euros(order.total_excl_vat)} HT), en PDF et en CSV.",
-        f"Livraison attendue le {order.expected_on:%d/%m/%Y}, aux adresses indiquées sur le bon.",
-    ]
-    if email.link:
-        lines += [
-            "",
-            "Merci de confirmer la commande, ou d'indiquer ce que vous pouvez livrer "
-            "(quantités, date), en suivant ce lien :",
-            email.link,
-            f"(valable jusqu'au {link_expires_on(now):%d/%m/%Y})",
-        ]
-    lines += ["", "Cordialement,", cooperative.name]
-    message.set_content("\n".join(lines))
-    message.add_attachment(
-        files.pdf, maintype="application", subtype="pdf", filename=files.pdf_name
-    )
-    message.add_attachment(files.csv, maintype="text", subtype="csv", filename=files.csv_name)
-    return message
-
-
-def send_order_email_job(session: Session, job: Job, progress: Progress) -> dict[str, Any]:
-    """Sends one order e-mail (nothing when it was sent already). A failure to reach the SMTP
-    server or a refusal leaves the e-mail waiting for its next attempt: the job itself ends
-    well, so that what it recorded is kept."""
-    email = session.get(OrderEmail, int(job.params["email_id"]))
-    if email is None:
-        raise JobFailed("the e-mail no longer exists")
-    if email.status not in ("queued", "waiting"):
-        return {"status": email.status}
-    now = utcnow()
-    if email.handed_over_at is not None:
-        # An attempt was stopped while the message was going: it may have arrived.
-        return _uncertain(email, "the sender stopped while the SMTP server was receiving it")
-    settings = smtp_settings()
-    # Progress commits from another session: it is told before this job writes anything.
-    progress(20, "sending")
-    if settings is None:
-        email.attempts += 1
-        return _not_sent(email, "e-mail is off (COACHAT_SMTP_HOST is not set)", now)
-    files = order_files(session, email.order, email.link)
-    message = order_message(session, email, settings, now, files)
-    email_id = email.id
-
-    def handing_over() -> None:
-        # Committed apart, before the message goes: a sender stopped from now on may have
-        # sent it. The job's own transaction has written nothing yet (SQLite locks).
-        with unit_of_work(progress.sessions) as apart:
-            apart.execute(
-                update(OrderEmail).where(OrderEmail.id == email_id).values(handed_over_at=utcnow())
-            )
-
-    try:
-        deliver(settings, message, handing_over)
-    except HandedOver as error:
-        email.attempts += 1
-        return _uncertain(email, str(error))
-    except (smtplib.SMTPException, OSError) as error:
-        session.refresh(email, ["handed_over_at"])
-        email.handed_over_at = None  # refused before or by the server: nothing went
-        email.attempts += 1
-        return _not_sent(email, f"{type(error).__name__}: {error}", now)
-    email.attempts += 1
-    email.status = "sent"
-    email.sent_at = now
-    email.message_id = str(message["Message-ID"])
-    email.last_error = ""
-    email.next_attempt_at = None
+def order_email_sent(session: Session, email: OutgoingEmail, now: datetime) -> None:
+    """Once an order's e-mail has gone, the order counts as sent, by whoever asked for it."""
+    order_email = session.scalar(select(OrderEmail).where(OrderEmail.email_id == email.id))
+    if order_email is None:
+        return
     asked_by = session.get(User, email.requested_by_id) if email.requested_by_id else None
-    issue_order(session, email.order, files, now)  # the files the supplier received
-    mark_sent(session, email.order, actor=asked_by or SCHEDULER, now=now)
+    files = {attachment.mime_type: attachment for attachment in email.attachments}
+    pdf, csv = files.get("application/pdf"), files.get("text/csv")
+    if pdf is not None and csv is not None:
+        # The order is kept as the supplier received it: the files of this e-mail.
+        sent = OrderFiles(pdf.content, csv.content, pdf.filename, csv.filename)
+        issue_order(session, order_email.order, sent, now)
+    mark_sent(session, order_email.order, actor=asked_by or SCHEDULER, now=now)
+
+
+def compose_order_email(session: Session, email: OutgoingEmail, now: datetime) -> None:
+    """The content of an order's e-mail queued before contents were stored with e-mails."""
+    order_email = session.scalar(select(OrderEmail).where(OrderEmail.email_id == email.id))
+    if order_email is None:
+        return
+    subject, body, attachments = order_content(session, order_email.order, order_email.link, now)
+    email.subject, email.body = subject, body
+    email.attachments = [
+        OutgoingAttachment(position=index, filename=name, mime_type=mime, content=content)
+        for index, (name, mime, content) in enumerate(attachments)
+    ]
     session.flush()
-    return {"status": "sent", "to": email.recipient}
 
 
-def _uncertain(email: OrderEmail, error: str) -> dict[str, Any]:
-    email.status = "uncertain"
-    email.last_error = error[:2000]
-    email.next_attempt_at = None
-    return {"status": "uncertain", "error": email.last_error}
-
-
-def _not_sent(email: OrderEmail, error: str, now: datetime) -> dict[str, Any]:
-    email.last_error = error[:2000]
-    if email.attempts >= MAX_ATTEMPTS:
-        email.status = "failed"
-        email.next_attempt_at = None
-    else:
-        email.status = "waiting"
-        email.next_attempt_at = now + RETRY_DELAYS[min(email.attempts, len(RETRY_DELAYS)) - 1]
-    return {"status": email.status, "error": email.last_error}
-
-
-def retry_waiting_emails(session: Session, now: datetime | None = None) -> list[int]:
-    """Queues a new attempt for each waiting e-mail whose time has come (once: not while an
-    attempt is queued or running). Flushes; the caller commits."""
-    now = now or utcnow()
-    due = list(
-        session.scalars(
-            select(OrderEmail).where(
-                OrderEmail.status == "waiting", OrderEmail.next_attempt_at <= now
-            )
-        )
-    )
-    queued = []
-    for email in due:
-        if active_job(session, JOB_KIND, email_id=email.id) is None:
-            enqueue(session, JOB_KIND, {"email_id": email.id}, actor_id=email.requested_by_id)
-            queued.append(email.id)
-    return queued
+ORDER_EMAIL = Purpose(sent=order_email_sent, compose=compose_order_email)
 
 
 def email_state(order: PurchaseOrder) -> OrderEmail | None:

@@ -35,6 +35,7 @@ from purchasing.models import (
     PurchaseOrder,
     PurchaseOrderLine,
 )
+from purchasing.permissions import ANSWER_SUPPLIER, SEND_ORDERS, SET_VAT_RATES, require
 from purchasing.results import read_result
 from suppliers.models import Category, Offer, Product
 
@@ -105,6 +106,7 @@ def create_orders(
     with its lines at the tier the pool reached, its delivery fee, and the date it is expected
     (the order day plus the longest lead time). Idempotent: a batch that has orders gets no
     more. Flushes; the caller commits."""
+    require(actor, SEND_ORDERS)
     existing = list(
         session.scalars(select(PurchaseOrder).where(PurchaseOrder.batch_id == batch.id))
     )
@@ -290,6 +292,7 @@ def set_vat_rate(
 ) -> Category:
     """The lead sets a category's VAT rate; the lines of orders not yet sent follow it.
     Flushes; the caller commits."""
+    require(actor, SET_VAT_RATES)
     rate = read_vat_rate(raw_rate)
     category = session.get(Category, category_id)
     if category is None:
@@ -378,6 +381,7 @@ def mark_sent_by_hand(
 ) -> PurchaseOrder:
     """The lead sent the order without coachat's e-mail (downloaded and sent it): it is
     recorded as sent. Refused when it was sent already."""
+    require(actor, SEND_ORDERS)
     order = order_by_id(session, order_id)
     if not mark_sent(session, order, actor=actor, now=now, by_hand=True):
         raise Conflict(Message(N_("This purchase order was already sent.")))
@@ -389,6 +393,7 @@ def accept_change(session: Session, order_id: int, *, actor: Actor | None) -> Pu
     quantity proposed, at the tier that quantity reaches, and the members' shares of it are
     cut in proportion, in whole shipping steps, and re-priced (goods, fee and delivery shares
     to the cent)."""
+    require(actor, ANSWER_SUPPLIER)
     order = order_by_id(session, order_id)
     if order.supplier_answer != "changed":
         raise Conflict(Message(N_("The supplier proposed no change to this order.")))
@@ -440,6 +445,7 @@ def accept_change(session: Session, order_id: int, *, actor: Actor | None) -> Pu
 
 def refuse_change(session: Session, order_id: int, *, actor: Actor | None) -> PurchaseOrder:
     """The lead keeps the order as sent; the supplier's proposal stays on record."""
+    require(actor, ANSWER_SUPPLIER)
     order = order_by_id(session, order_id)
     if order.supplier_answer != "changed":
         raise Conflict(Message(N_("The supplier proposed no change to this order.")))

@@ -13,6 +13,7 @@ from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Invalid, Message, NotFound
 from purchasing.models import ROLES, DeliverySite, Member, User
 from purchasing.people.passwords import check_password, hash_password, password_weakness
+from purchasing.permissions import MANAGE_MEMBERS, MANAGE_USERS, require
 from suppliers.siret import siret_is_valid
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -133,6 +134,7 @@ def _check_member(session: Session, values: MemberValues, member_id: int | None)
 
 def create_member(session: Session, values: MemberValues, *, actor: Actor | None) -> Member:
     """Adds a member company with a main delivery site at its own address."""
+    require(actor, MANAGE_MEMBERS)
     _check_member(session, values, None)
     member = Member(
         name=values.name.strip(),
@@ -164,6 +166,7 @@ def update_member(
     session: Session, member_id: int, values: MemberValues, *, actor: Actor | None
 ) -> Member:
     """Changes a member company's details."""
+    require(actor, MANAGE_MEMBERS)
     member = member_by_id(session, member_id)
     _check_member(session, values, member_id)
     for name in ("name", "address", "postcode", "town", "activity"):
@@ -237,6 +240,7 @@ def _check_admins_remain(
 
 def create_user(session: Session, values: UserValues, *, actor: Actor | None) -> User:
     """Adds an account; its password is stored hashed."""
+    require(actor, MANAGE_USERS)
     _check_user(session, values, None)
     assert values.password is not None
     user = User(
@@ -257,6 +261,7 @@ def create_user(session: Session, values: UserValues, *, actor: Actor | None) ->
 
 def update_user(session: Session, user_id: int, values: UserValues, *, actor: Actor | None) -> User:
     """Changes an account; a new password replaces the old one only when one is given."""
+    require(actor, MANAGE_USERS)
     user = user_by_id(session, user_id)
     _check_user(session, values, user_id)
     _check_admins_remain(session, user, values, actor)

@@ -17,6 +17,7 @@ from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Conflict, Message, Refused
 from purchasing.models import DeliverySite
 from purchasing.people.sites import site_by_id
+from purchasing.permissions import SET_COLLECTION_POINT, require
 
 NO_COLLECTION_POINT = N_(
     "The cooperative has no collection point: an admin declares one among the members' "
@@ -47,6 +48,7 @@ def declare_collection_point(
 ) -> DeliverySite:
     """Makes an open site the cooperative's collection point, in place of the one declared
     before (if any). Declaring the point again changes nothing."""
+    require(actor, SET_COLLECTION_POINT)
     site = site_by_id(session, site_id)
     if site.collection_point:
         return site
@@ -99,6 +101,7 @@ def clear_collection_point(session: Session, *, actor: Actor | None) -> Delivery
     """The cooperative no longer has a collection point; returns the site that was, if any.
 
     Batches already closed keep the point they were closed with."""
+    require(actor, SET_COLLECTION_POINT)
     previous = collection_point(session)
     if previous is None:
         return None

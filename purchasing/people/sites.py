@@ -16,6 +16,7 @@ from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import DeliverySite, Member, Need
 from purchasing.parsing import parse_decimal
+from purchasing.permissions import MANAGE_MEMBERS, require
 
 OPEN_NEED_STATUSES = ("draft", "submitted", "pooled", "allocated", "ordered")
 
@@ -82,6 +83,7 @@ def add_site(
     session: Session, member_id: int, values: SiteValues, *, actor: Actor | None
 ) -> DeliverySite:
     """Adds a delivery site to a member company."""
+    require(actor, MANAGE_MEMBERS)
     if session.get(Member, member_id) is None:
         raise NotFound(Message(N_("No such member.")))
     _same_name(session, member_id, values.name, None)
@@ -96,6 +98,7 @@ def update_site(
     session: Session, site_id: int, values: SiteValues, *, actor: Actor | None
 ) -> DeliverySite:
     """Changes a site's name, address or coordinates."""
+    require(actor, MANAGE_MEMBERS)
     site = site_by_id(session, site_id)
     _same_name(session, site.member_id, values.name, site.id)
     for name, value in values.__dict__.items():
@@ -122,6 +125,7 @@ def set_site_active(
 ) -> DeliverySite:
     """Closes or reopens a site; a site with open needs, a member's last open site, or the
     collection point, stays."""
+    require(actor, MANAGE_MEMBERS)
     site = site_by_id(session, site_id)
     if not active and site.collection_point:
         raise Conflict(

@@ -19,6 +19,7 @@ from persistence import utcnow
 from persistence.audit import record_event
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import ApiToken, User
+from purchasing.permissions import MANAGE_OWN_TOKENS, require
 
 SECRET_START = "coa_"
 PREFIX_LENGTH = 12
@@ -44,6 +45,7 @@ def create_token(
     session: Session, name: str, days: object, *, actor: User, now: datetime | None = None
 ) -> NewToken:
     """The user makes a token named `name` that expires after `days` (30, 90 or 365) days."""
+    require(actor, MANAGE_OWN_TOKENS)
     errors: dict[str, Message] = {}
     name = " ".join(str(name or "").split())
     if not name:
@@ -106,6 +108,7 @@ def revoke_token(
     session: Session, token_id: int, *, actor: User, now: datetime | None = None
 ) -> ApiToken:
     """The owner revokes one of their tokens; it is refused from now on."""
+    require(actor, MANAGE_OWN_TOKENS)
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != actor.id:
         raise NotFound(Message(N_("No such token.")))

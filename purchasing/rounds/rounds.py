@@ -27,6 +27,7 @@ from purchasing.clock import COOPERATIVE_TIMEZONE, cooperative_today
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import Batch, Need, PoolingSchedule, Round, Scenario
 from purchasing.parsing import parse_date
+from purchasing.permissions import CLOSE_ROUND, PLAN_ROUNDS, require
 from purchasing.rounds.policies import ScenarioPolicy, policy_from_json
 from purchasing.rounds.problem import build_problem
 from purchasing.rounds.rhythm import next_cutoffs, read_cron
@@ -101,6 +102,7 @@ def _open_round(session: Session, now: datetime) -> Round:
 def set_rhythm(session: Session, cron_text: str, *, actor: Actor | None) -> PoolingSchedule:
     """The lead sets the rhythm of the rounds. The open round stays open with its needs;
     only its cut-off moves to the rhythm's next one."""
+    require(actor, PLAN_ROUNDS)
     cron = read_cron(cron_text)
     schedule = pooling_schedule(session)
     schedule.cron = cron
@@ -117,6 +119,7 @@ def set_default_policy(
     session: Session, policy: ScenarioPolicy, *, actor: Actor | None
 ) -> PoolingSchedule:
     """The lead sets the weights and rules each batch's first scenario uses."""
+    require(actor, PLAN_ROUNDS)
     schedule = pooling_schedule(session)
     schedule.policy = policy.as_json()
     schedule.updated_by_id = actor.id if actor is not None else None
@@ -163,6 +166,7 @@ def set_cutoff(
     session: Session, round_id: int, raw: str | datetime, *, actor: Actor | None
 ) -> Round:
     """The lead moves the cut-off of the open round (for this round only)."""
+    require(actor, PLAN_ROUNDS)
     cutoff = read_cutoff(raw)
     found = round_by_id(session, round_id)
     if found.status != "open":
@@ -177,6 +181,7 @@ def set_cutoff(
 def request_close(session: Session, round_id: int, *, actor: Actor | None) -> int:
     """The lead asks for the round to close now; the scheduler does it. Returns the job id.
     Asking again while the closing is queued or running gives the same job."""
+    require(actor, CLOSE_ROUND)
     found = session.get(Round, round_id)
     if found is None:
         raise NotFound(Message(N_("No such round.")))
@@ -205,6 +210,7 @@ def close_round(
     """Closes the round (the open one by default): pools its needs into a batch, opens the next
     round, and queues the batch's first optimisation. Raises `Conflict` when the round is no
     longer open (someone else closed it). Flushes; the caller commits."""
+    require(actor, CLOSE_ROUND)
     now = now or utcnow()
     today = cooperative_today(now)
     target = (

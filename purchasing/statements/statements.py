@@ -29,11 +29,13 @@ from optimizer.jsonio import problem_from_dict
 from optimizer.solution import Allocation as PlannedAllocation
 from optimizer.solution import MemberTotal
 from persistence import utcnow
+from persistence.audit import Actor
 from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Invalid, Message, NotFound
 from purchasing.models import Allocation, Batch, Member, Need, PurchaseOrder, Round, User
 from purchasing.orders.deliveries import expected_units
 from purchasing.orders.order_document import buyer
+from purchasing.permissions import SEE_BATCH_STATEMENTS, SEE_STATEMENT, require
 from purchasing.results import read_result
 from suppliers.models import Offer
 
@@ -221,8 +223,7 @@ def visible_statement(
     wanted = member_id if member_id is not None else viewer.member_id
     if wanted is None:
         raise Invalid({"member_id": Message(N_("Name the member company of the statement."))})
-    if not viewer.is_lead and wanted != viewer.member_id:
-        raise NotFound(Message(N_("No such statement.")))
+    require(viewer, SEE_STATEMENT, wanted)
     return statement_for(session, batch_id, wanted)
 
 
@@ -239,8 +240,9 @@ def members_of_batch(session: Session, batch_id: int) -> list[Member]:
     )
 
 
-def statements_of_batch(session: Session, batch_id: int) -> list[Statement]:
-    """Every member's statement for the batch, by member name."""
+def statements_of_batch(session: Session, viewer: Actor | None, batch_id: int) -> list[Statement]:
+    """Every member's statement for the batch, by member name (for the cooperative)."""
+    require(viewer, SEE_BATCH_STATEMENTS)
     return [statement_for(session, batch_id, m.id) for m in members_of_batch(session, batch_id)]
 
 

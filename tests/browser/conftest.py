@@ -92,6 +92,16 @@ def live_server(live_database: str) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
-    for analysis in app.extensions.get("coachat.analyses", []):
-        analysis.join(timeout=60)
     app.extensions["coachat.engine"].dispose()
+
+
+@pytest.fixture
+def scheduler(live_database: str) -> Iterator[None]:
+    """The scheduler process's jobs, running in the background on the test database."""
+    from scheduling.scheduler import Rhythms, build_scheduler, dispose_engines
+
+    running = build_scheduler(live_database, Rhythms(close_due=0.5, work=0.5, remind=60))
+    running.start()
+    yield
+    running.shutdown(wait=True)
+    dispose_engines()

@@ -1,4 +1,5 @@
-"""A purchasing lead uploads a price list, reads the preview, imports it and reviews a match."""
+"""A purchasing lead uploads a price list, reads the preview (analysed by the scheduler while
+the page shows its progress), imports it and reviews a match."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ PRICE_LIST = "Réf.;Désignation;Unité;Colisage;Prix HT;Prix dès 50\n" + "".jo
 
 
 def test_a_lead_imports_a_price_list_after_its_preview(
-    page: Page, live_server: str, live_session, tmp_path
+    page: Page, live_server: str, live_session, scheduler, tmp_path
 ):
     make = Factory(live_session)
     lead = make.user("lead", email="julien@coop.fr")
@@ -45,7 +46,7 @@ def test_a_lead_imports_a_price_list_after_its_preview(
 
 
 def test_a_bad_price_list_shows_every_bad_row_and_cannot_be_imported(
-    page: Page, live_server: str, live_session, tmp_path
+    page: Page, live_server: str, live_session, scheduler, tmp_path
 ):
     make = Factory(live_session)
     lead = make.user("lead", email="julien@coop.fr")

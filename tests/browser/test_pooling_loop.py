@@ -5,7 +5,6 @@ member then sees the need allocated with its price."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 
@@ -16,22 +15,11 @@ from sqlalchemy import func, select
 from persistence import utcnow
 from purchasing.models import Batch, Round
 from purchasing.rounds.rounds import ensure_open_round
-from scheduling.scheduler import Rhythms, build_scheduler, dispose_engines
 from suppliers.models import PriceTier
 from tests.browser.pages import sign_in
 from tests.conftest import Factory
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def scheduler(live_database: str) -> Iterator[None]:
-    """The scheduler process's jobs, running in the background on the test database."""
-    running = build_scheduler(live_database, Rhythms(close_due=0.5, work=0.5, remind=60))
-    running.start()
-    yield
-    running.shutdown(wait=True)
-    dispose_engines()
 
 
 def submit(

@@ -112,16 +112,38 @@ def test_a_wrong_delivery_is_refused_and_changes_nothing(session, sent, amounts,
 def test_more_than_ordered_is_accepted_with_a_note(session, sent):
     paper = sent.orders(session)[0]
     (line,) = paper.lines
-    record_delivery(
+    first = sent.members[0]
+    with pytest.raises(Invalid) as refused:
+        _receive(session, paper, _site(first), received="22")
+    assert "lines.0.received" in refused.value.errors  # 20 expected: more needs a note
+    session.rollback()
+    delivery = record_delivery(
         session,
         paper.id,
         DeliveryValues(
-            site_id=_site(sent.members[0]),
+            site_id=_site(first),
             lines=[DeliveryLineValues(line.id, received="22", note="2 ramettes offertes")],
         ),
         actor=None,
     )
     session.commit()
+    session.expire_all()
+    (recorded,) = session.get(Delivery, delivery.id).lines
+    assert (recorded.order_line_id, recorded.received, recorded.note) == (
+        line.id,
+        Decimal(22),
+        "2 ramettes offertes",
+    )
+    assert (recorded.missing, recorded.damaged, recorded.substituted) == (0, 0, 0)
+    here = next(
+        place for place in reception_by_site(session, paper) if place.site.id == _site(first)
+    )
+    (shown,) = here.lines
+    assert (shown.expected, shown.done["received"], shown.remaining) == (20, 22, 0)
+    need = session.get(Need, sent.needs[0].id)
+    assert (need.status, need.status_reason) == ("received", "")
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "delivery.record"))
+    assert Decimal(event.details["lines"][str(line.id)]["received"]) == 22
 
 
 def test_each_site_shows_what_it_expects_and_what_was_recorded(session, sent):
@@ -175,7 +197,7 @@ def test_the_statement_follows_what_was_received(session, sent):
     assert after.goods == Decimal("99.60") + Decimal("47.60")
     assert after.total == after.goods + after.fees
     assert after.alone_total >= after.total and after.savings == after.alone_total - after.total
-    everyone = statements_of_batch(session, sent.batch.id)
+    everyone = statements_of_batch(session, None, sent.batch.id)
     assert [s.member.name for s in everyone] == ["Atelier Vélo", "Épicerie du Coin"]
     fees = sum(s.fees for s in everyone)
     assert fees == sum(o.delivery_fee for o in sent.orders(session))

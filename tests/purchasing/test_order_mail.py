@@ -7,12 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from infrastructure.smtp import smtp_settings
+from mailing.outbox import MAX_ATTEMPTS
 from persistence import utcnow
 from persistence.audit import AuditEvent
 from purchasing.batches.batches import batch_for
 from purchasing.errors import Conflict, Invalid
 from purchasing.models import Batch, Need, OrderEmail, PurchaseOrder
-from purchasing.orders.mail import MAX_ATTEMPTS, EmailOff, resend_order, send_orders, smtp_settings
+from purchasing.orders.mail import EmailOff, resend_order, send_orders
 from scheduling.jobs import work_jobs
 from tests.purchasing.orders_setup import approved_batch, closed_batch, pdf_text
 from tests.smtp_server import SmtpServer, attachments, send_all
@@ -188,3 +190,24 @@ def test_an_order_sent_again_carries_the_documents_it_was_issued_with(
     assert attachments(again)[name] == attachments(first)[name]
     assert "Un autre nom" not in pdf_text(attachments(again)[name])
     assert again["From"].addresses[0].display_name == "Un autre nom"
+
+
+def test_an_order_email_queued_before_contents_were_stored_is_composed_as_it_goes(
+    session, make, sessions, smtp
+):
+    approved = approved_batch(session, make, sessions)
+    queued = _send(session, approved)
+    for email in queued:  # as the migration leaves an e-mail still queued or waiting
+        email.outgoing.body = None
+        email.outgoing.subject = ""
+        email.outgoing.attachments = []
+    session.commit()
+    send_all(sessions)
+    assert len(smtp.inbox.messages) == 2
+    number = approved.orders(session)[0].number
+    first = smtp.inbox.messages[0]
+    assert first["Subject"].startswith(f"Bon de commande {number}")
+    assert set(attachments(first)) == {f"{number}.pdf", f"{number}.csv"}
+    assert f"https://coachat.example/s/{number}/token" in first.get_body(("plain",)).get_content()
+    session.expire_all()
+    assert {o.status for o in approved.orders(session)} == {"sent"}

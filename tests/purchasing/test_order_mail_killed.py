@@ -24,11 +24,12 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from infrastructure.smtp import smtp_settings
 from persistence import utcnow
 from persistence.audit import AuditEvent
 from persistence.jobs import Job
 from purchasing.models import OrderEmail, PurchaseOrder
-from purchasing.orders.mail import resend_order, send_orders, smtp_settings
+from purchasing.orders.mail import resend_order, send_orders
 from scheduling.jobs import work_jobs
 from tests.purchasing.orders_setup import approved_batch
 from tests.smtp_server import Inbox, SmtpServer
@@ -91,7 +92,7 @@ def _queue_one(session, make, sessions, monkeypatch, server: SmtpServer) -> int:
     )
     # Only the first order's e-mail goes in this test: the others are set aside.
     for email in queued[1:]:
-        email.status = "failed"
+        email.outgoing.status = "failed"
     session.commit()
     return order.id
 

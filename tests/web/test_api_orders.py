@@ -9,13 +9,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from infrastructure.smtp import smtp_settings
+from mailing.outbox import JOB_KIND as SEND_EMAIL
 from persistence import utcnow
 from persistence.audit import AuditEvent
 from persistence.jobs import Job
 from purchasing.clock import cooperative_today
 from purchasing.models import Batch, Delivery, OrderEmail, PurchaseOrder, Round
 from purchasing.orders.confirmations import ChangeValues, answer_token, propose_change
-from purchasing.orders.mail import smtp_settings
 from purchasing.orders.orders import mark_sent_by_hand
 from purchasing.people.tokens import create_token
 from tests.purchasing.orders_setup import Approved, approved_batch
@@ -170,7 +171,7 @@ def test_the_lead_sends_a_batchs_orders_as_queued_e_mails_once(
         "commandes@droguerie.example",
     ]
     assert {e["status"] for e in queued} == {"queued"}
-    kinds = session.scalars(select(Job.kind).where(Job.kind == "send_order_email")).all()
+    kinds = session.scalars(select(Job.kind).where(Job.kind == SEND_EMAIL)).all()
     assert len(kinds) == 2
     assert client.post(url, headers=token("lead")).get_json() == {"queued": []}
 

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from persistence.jobs import Job
+from scheduling.jobs import work_jobs
 from suppliers.models import CatalogUpload, Offer, ProductMatch
+from suppliers.uploads import ANALYSIS_JOB
+from tests.conftest import sign_in
+from web import create_app
 from web.cli import main
 
 GOOD = (
@@ -64,6 +70,44 @@ def test_a_lead_previews_then_imports_a_price_list(lead_app, signed_in, make, su
     again = client.post(f"/catalog/imports/{upload_id}/confirm", follow_redirects=True)
     assert "déjà été importé" in again.get_data(as_text=True)
     assert offers(session) == 2
+
+
+def test_the_analysis_is_a_job_that_outlives_the_web_worker(
+    app, database_url, signed_in, make, supplier, session, sessions
+):
+    lead = make.user("lead")
+    client = signed_in(lead)
+    threads = set(threading.enumerate())
+    response = upload(client, supplier, GOOD)
+    assert response.status_code == 302
+    assert set(threading.enumerate()) == threads  # nothing works beside the request
+    upload_id = session.scalar(select(CatalogUpload.id))
+    job = session.scalar(select(Job).where(Job.kind == ANALYSIS_JOB))
+    assert (job.status, job.params["upload_id"]) == ("queued", upload_id)
+    assert "en cours d'analyse" in client.get(response.location).get_data(as_text=True)
+
+    # The web worker goes away and another one starts: the analysis is still to be done.
+    app.extensions["coachat.engine"].dispose()
+    restarted = create_app({name: app.config[name] for name in RESTART_SETTINGS})
+    try:
+        again = restarted.test_client()
+        sign_in(again, lead)
+        progress = again.get(f"/catalog/imports/{upload_id}/progress").get_json()
+        assert progress["status"] == "analysing"
+        assert work_jobs(sessions) == 1  # the scheduler, no thread
+        assert work_jobs(sessions) == 0
+        page = again.get(f"/catalog/imports/{upload_id}").get_data(as_text=True)
+        assert "prêt à importer" in page and "Agrafeuse métal 25 feuilles" in page
+        progress = again.get(f"/catalog/imports/{upload_id}/progress").get_json()
+        assert progress == {"status": "ready", "done": 2, "total": 2}
+        session.expire_all()
+        assert session.get(Job, job.id).status == "done"
+        assert offers(session) == 0
+    finally:
+        restarted.extensions["coachat.engine"].dispose()
+
+
+RESTART_SETTINGS = ("TESTING", "DATABASE_URL", "SECRET_KEY", "WTF_CSRF_ENABLED")
 
 
 def test_every_bad_row_is_listed_and_nothing_can_be_imported(

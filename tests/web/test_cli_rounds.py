@@ -7,8 +7,12 @@ import json
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from mailing.models import OutgoingEmail
+from mailing.outbox import queue_email
 from persistence.audit import AuditEvent
+from persistence.jobs import Job
 from purchasing.models import Batch, Need, Round
+from tests.smtp_server import SmtpServer
 from web.cli import main
 
 
@@ -116,3 +120,31 @@ def test_the_scheduler_process_closes_a_due_round_and_stops_on_ctrl_c(database_u
         output, _ = process.communicate(timeout=60)
     assert process.returncode == 0, output
     assert "scheduler stopping" in output
+
+
+def test_closing_a_round_from_the_shell_sends_no_email(database_url, session, make, monkeypatch):
+    server = SmtpServer().start()
+    try:
+        for name, value in server.environment().items():
+            monkeypatch.setenv(name, value)
+        make.need(make.member(), make.offer(price="3.10").product, quantity="8")
+        waiting = queue_email(
+            session,
+            to="commandes@papeterie.example",
+            subject="Bon de commande",
+            body="…",
+            idempotency_key="purchase_order/1/1",
+            actor=None,
+        )
+        session.commit()
+
+        closed = run(database_url, monkeypatch, "rounds", "close")
+        assert closed.exit_code == 0, closed.output
+        assert "scenario 1: optimal" in closed.output
+        assert server.inbox.messages == []
+        session.expire_all()
+        assert session.get(OutgoingEmail, waiting.id).status == "queued"
+        kinds = {kind: status for kind, status in session.execute(select(Job.kind, Job.status))}
+        assert kinds == {"send_email": "queued", "optimize_scenario": "done"}
+    finally:
+        server.stop()

@@ -9,10 +9,11 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from infrastructure.smtp import smtp_settings
+from mailing.models import OutgoingEmail
 from persistence.audit import AuditEvent
 from purchasing.models import Delivery, OrderEmail, PurchaseOrder
 from purchasing.orders.confirmations import answer_token
-from purchasing.orders.mail import smtp_settings
 from purchasing.orders.orders import mark_sent_by_hand
 from scheduling.jobs import work_jobs
 from tests.purchasing.orders_setup import approved_batch, closed_batch
@@ -97,10 +98,13 @@ def test_an_email_interrupted_while_going_out_says_so_and_offers_to_send_again(
     session.add(
         OrderEmail(
             order_id=order.id,
-            recipient="commandes@papeterie.example",
-            status="uncertain",
-            attempts=1,
-            last_error="the sender stopped while the SMTP server was receiving it",
+            outgoing=OutgoingEmail(
+                idempotency_key=f"purchase_order/{order.id}/1",
+                recipient="commandes@papeterie.example",
+                status="uncertain",
+                attempts=1,
+                last_error="the sender stopped while the SMTP server was receiving it",
+            ),
         )
     )
     signed_in(approved.lead)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,7 +16,7 @@ from web.account.forms import TokenForm
 from web.errors import errors_on_form, refusal
 
 
-def _page(form: TokenForm, secret: str = "", status: int = 200):  # type: ignore[no-untyped-def]
+def _page(form: TokenForm, secret: str = "", status: int = 200) -> tuple[str, int]:
     return render_template(
         "account/tokens.html",
         form=form,
@@ -27,13 +28,13 @@ def _page(form: TokenForm, secret: str = "", status: int = 200):  # type: ignore
 
 @blueprint.get("/tokens")
 @login_required
-def tokens():  # type: ignore[no-untyped-def]
+def tokens() -> ResponseReturnValue:
     return _page(TokenForm())
 
 
 @blueprint.post("/tokens")
 @login_required
-def create():  # type: ignore[no-untyped-def]
+def create() -> ResponseReturnValue:
     form = TokenForm()
     if not form.validate_on_submit():
         return _page(form, status=422)
@@ -52,7 +53,7 @@ def create():  # type: ignore[no-untyped-def]
 
 @blueprint.post("/tokens/<int:token_id>/revoke")
 @login_required
-def revoke(token_id: int):  # type: ignore[no-untyped-def]
+def revoke(token_id: int) -> ResponseReturnValue:
     try:
         token = revoke_token(db.session(), token_id, actor=current_user)
     except Conflict as error:

@@ -4,6 +4,7 @@ declares which one is the cooperative's collection point."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,7 +22,7 @@ from web.errors import errors_on_form, refusal
 @blueprint.route("/members/<int:member_id>/sites/new", methods=["GET", "POST"])
 @blueprint.route("/sites/<int:site_id>", methods=["GET", "POST"])
 @role_required("admin")
-def site(member_id: int | None = None, site_id: int | None = None):  # type: ignore[no-untyped-def]
+def site(member_id: int | None = None, site_id: int | None = None) -> ResponseReturnValue:
     session = db.session()
     existing = site_by_id(session, site_id) if site_id is not None else None
     member = accounts.member_by_id(session, existing.member_id if existing else member_id or 0)
@@ -44,17 +45,17 @@ def site(member_id: int | None = None, site_id: int | None = None):  # type: ign
 
 @blueprint.post("/sites/<int:site_id>/close")
 @role_required("admin")
-def close_site(site_id: int):  # type: ignore[no-untyped-def]
+def close_site(site_id: int) -> ResponseReturnValue:
     return _set_active(site_id, False)
 
 
 @blueprint.post("/sites/<int:site_id>/open")
 @role_required("admin")
-def open_site(site_id: int):  # type: ignore[no-untyped-def]
+def open_site(site_id: int) -> ResponseReturnValue:
     return _set_active(site_id, True)
 
 
-def _set_active(site_id: int, active: bool):  # type: ignore[no-untyped-def]
+def _set_active(site_id: int, active: bool) -> ResponseReturnValue:
     session = db.session()
     found = site_by_id(session, site_id)
     back = url_for("admin.member", member_id=found.member_id)
@@ -71,7 +72,7 @@ def _set_active(site_id: int, active: bool):  # type: ignore[no-untyped-def]
 
 @blueprint.post("/sites/<int:site_id>/collection-point")
 @role_required("admin")
-def declare_point(site_id: int):  # type: ignore[no-untyped-def]
+def declare_point(site_id: int) -> ResponseReturnValue:
     session = db.session()
     found = site_by_id(session, site_id)
     back = url_for("admin.member", member_id=found.member_id, _anchor="sites")
@@ -85,7 +86,7 @@ def declare_point(site_id: int):  # type: ignore[no-untyped-def]
 
 @blueprint.post("/collection-point/clear")
 @role_required("admin")
-def clear_point():  # type: ignore[no-untyped-def]
+def clear_point() -> ResponseReturnValue:
     cleared = clear_collection_point(db.session(), actor=current_user)
     if cleared is None:
         return redirect(url_for("admin.members"))

@@ -4,6 +4,7 @@ order, or say what can be delivered (units per line, date, note)."""
 from __future__ import annotations
 
 from flask import current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from purchasing.errors import Invalid
@@ -25,7 +26,7 @@ def _secret() -> str:
 
 
 @blueprint.route("/s/<number>/<token>", methods=["GET", "POST"])
-def supplier_answer(number: str, token: str):  # type: ignore[no-untyped-def]
+def supplier_answer(number: str, token: str) -> ResponseReturnValue:
     session = db.session()
     try:
         order = order_for_link(session, number, token, _secret())

@@ -20,7 +20,7 @@ ID = "int(min=1, max=2147483647)"
 """The URL converter of an id: numbers beyond what the database stores are not found."""
 
 
-class CoachatApi(Api):  # type: ignore[misc]
+class CoachatApi(Api):
     """flask-smorest, with coachat's error body in the document and its own error handlers
     (`web.errors` answers in JSON under `/api/`, in the same way for every error)."""
 
@@ -42,7 +42,7 @@ blueprint = Blueprint(
 def answers(status: int, description: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Documents an error the operation answers when a rule refuses it, with the one error
     body (the other errors are the document's default answer)."""
-    return blueprint.alt_response(status, schema=ErrorSchema, description=description)  # type: ignore[no-any-return]
+    return blueprint.alt_response(status, schema=ErrorSchema, description=description)
 
 
 DESCRIPTION = """\

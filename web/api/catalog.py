@@ -8,6 +8,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from purchasing.permissions import CHANGE_CATALOG
 from suppliers import catalog
 from suppliers.directory import supplier_by_id
 from suppliers.errors import N_, Message, NotFound
@@ -22,7 +23,7 @@ from suppliers.offers import (
 )
 from web import db
 from web.api import ID, blueprint
-from web.api.auth import caller, leads_only, members_and_leads
+from web.api.auth import allowed_to, caller, members_and_leads
 from web.api.schemas import DecimalString, Id, PageArgs, page_of
 
 TAGS = ["catalog"]
@@ -216,7 +217,7 @@ def show_offer(offer_id: int) -> Offer:
 
 
 @blueprint.route("/offers", methods=["POST"], tags=TAGS)
-@leads_only
+@allowed_to(CHANGE_CATALOG)
 @blueprint.arguments(NewOfferIn)
 @blueprint.response(201, OfferSchema)
 def new_offer(data: dict[str, Any]) -> Offer:
@@ -225,7 +226,7 @@ def new_offer(data: dict[str, Any]) -> Offer:
 
 
 @blueprint.route(f"/offers/<{ID}:offer_id>", methods=["PUT"], tags=TAGS)
-@leads_only
+@allowed_to(CHANGE_CATALOG)
 @blueprint.arguments(OfferIn)
 @blueprint.response(200, OfferSchema)
 def change_offer(data: dict[str, Any], offer_id: int) -> Offer:

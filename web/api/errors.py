@@ -15,7 +15,7 @@ from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from purchasing.errors import N_, Conflict, Invalid, NotFound, Refused
+from purchasing.errors import N_, Conflict, Invalid, NotAllowed, NotFound, Refused
 from web.i18n import translate
 
 CODES = {
@@ -67,8 +67,10 @@ def body(
 
 
 def refusal(error: Refused) -> Response:
-    """A use case refused: 404, 409, 422 `invalid` naming each field, or 422 `refused` when a
-    rule refuses the request as a whole."""
+    """A use case refused: 403 when the caller's role does not allow it, 404, 409, 422
+    `invalid` naming each field, or 422 `refused` when a rule refuses the request as a whole."""
+    if isinstance(error, NotAllowed):
+        return body(403, translate(error.message))
     if isinstance(error, NotFound):
         return body(404, translate(error.message))
     if isinstance(error, Conflict):

@@ -7,9 +7,10 @@ import io
 import json
 
 from flask import Response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
 
-from purchasing.audit_trail import AuditFilter, actions, audit_events, people
+from purchasing.audit_trail import AuditFilter, AuditRow, actions, audit_events, people
 from web import db
 from web.access import role_required
 from web.audit import blueprint
@@ -34,7 +35,7 @@ def _filter() -> AuditFilter:
 
 @blueprint.get("/audit")
 @role_required("lead")
-def audit():  # type: ignore[no-untyped-def]
+def audit() -> ResponseReturnValue:
     session = db.session()
     wanted = _filter()
     events, invalid = audit_events(session, wanted, limit=PAGE_SIZE)
@@ -52,7 +53,7 @@ def audit():  # type: ignore[no-untyped-def]
     )
 
 
-def _csv(events) -> Response:  # type: ignore[no-untyped-def]
+def _csv(events: list[AuditRow]) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(["Date", "Personne", "Action", "Objet", "Identifiant", "Détails"])

@@ -4,9 +4,11 @@ cases as the batch page."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
+from purchasing.models import Batch
 from web.commands import acting_as, actor, transaction
 
 
@@ -32,7 +34,7 @@ def batches_list(status: str | None) -> None:
             )
 
 
-def _summary(batch) -> dict:  # type: ignore[no-untyped-def, type-arg]
+def _summary(batch: Batch) -> dict[str, Any]:
     return {
         "id": batch.id,
         "round": batch.round.name,

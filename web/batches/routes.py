@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -37,7 +38,7 @@ from web.i18n import money
 
 @blueprint.get("/")
 @role_required("lead")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return render_template(
         "batches/index.html",
         batches=batches(db.session()),
@@ -47,13 +48,13 @@ def index():  # type: ignore[no-untyped-def]
 
 @blueprint.get("/<int:batch_id>")
 @role_required("lead")
-def show(batch_id: int):  # type: ignore[no-untyped-def]
+def show(batch_id: int) -> ResponseReturnValue:
     return _batch_page(batch_id)
 
 
 @blueprint.post("/<int:batch_id>/scenarios")
 @role_required("lead")
-def rerun(batch_id: int):  # type: ignore[no-untyped-def]
+def rerun(batch_id: int) -> ResponseReturnValue:
     form = ScenarioForm()
     session = db.session()
     try:
@@ -72,7 +73,7 @@ def rerun(batch_id: int):  # type: ignore[no-untyped-def]
 
 @blueprint.post("/<int:batch_id>/frontier")
 @role_required("lead")
-def frontier(batch_id: int):  # type: ignore[no-untyped-def]
+def frontier(batch_id: int) -> ResponseReturnValue:
     try:
         request_frontier(db.session(), batch_id, actor=current_user)
     except Conflict as error:
@@ -83,7 +84,7 @@ def frontier(batch_id: int):  # type: ignore[no-untyped-def]
 
 @blueprint.post("/<int:batch_id>/approve")
 @role_required("lead")
-def approve(batch_id: int):  # type: ignore[no-untyped-def]
+def approve(batch_id: int) -> ResponseReturnValue:
     number = request.form.get("scenario", "")
     try:
         approve_batch(db.session(), batch_id, number, actor=current_user)
@@ -97,7 +98,7 @@ def approve(batch_id: int):  # type: ignore[no-untyped-def]
 
 @blueprint.post("/<int:batch_id>/reject")
 @role_required("lead")
-def reject(batch_id: int):  # type: ignore[no-untyped-def]
+def reject(batch_id: int) -> ResponseReturnValue:
     form = RejectForm()
     try:
         reject_batch(db.session(), batch_id, form.comment.data or "", actor=current_user)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from purchasing.permissions import CHANGE_CATALOG, require
 from web.commands import acting_as, actor, transaction
 from web.config import from_environment
 
@@ -52,6 +54,7 @@ def catalog_import(
     settings = from_environment()
     with transaction(commit=not dry_run) as session:
         importer = actor(session, acting_email)
+        require(importer, CHANGE_CATALOG)  # the catalog's use cases know nothing of roles
         supplier = find_supplier(session, supplier_key)
         try:
             plan = plan_import(
@@ -94,7 +97,7 @@ def catalog_import(
     )
 
 
-def _progress_printer():  # type: ignore[no-untyped-def]
+def _progress_printer() -> Callable[[int, int], None] | None:
     """Prints the rows checked so far on a terminal, for large files."""
     if not sys.stderr.isatty():
         return None

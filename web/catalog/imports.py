@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-import threading
-
-from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from persistence.jobs import active_job
 from purchasing.batches.allocations import offers_in_use
+from purchasing.permissions import CHANGE_CATALOG
+from scheduling.jobs import work_job
 from suppliers import catalog
 from suppliers.catalog_file import LABELS
 from suppliers.errors import N_, Message
 from suppliers.import_undo import UndoRefused, undo_import, undo_refusal
 from suppliers.reviews import ReviewRefused, pending_matches, resolve_match
 from suppliers.uploads import (
+    ANALYSIS_JOB,
     UploadLimits,
     UploadRefused,
-    analyse_upload,
     change_mapping,
     confirm_upload,
     start_upload,
     upload_by_id,
 )
 from web import db
-from web.access import role_required
+from web.access import allowed_to
 from web.catalog import blueprint
 from web.errors import refusal
 from web.i18n import translate
@@ -34,23 +35,24 @@ def _limits() -> UploadLimits:
     return UploadLimits(max_bytes=current_app.config["MAX_UPLOAD_BYTES"])
 
 
-def _analyse_in_background(upload_id: int) -> None:
-    """Analysis runs beside the request so the page can show its progress; it starts once the
-    request's changes are committed, so that it finds them."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    sessions = app.extensions["coachat.sessions"]
-    limits = _limits()
-    if app.config.get("IMPORT_ANALYSIS_INLINE"):
-        db.after_commit(lambda: analyse_upload(sessions, upload_id, limits))
+def _analysis_queued(upload_id: int) -> None:
+    """The analysis is queued with the upload: the scheduler works it, and the page follows
+    its progress. `IMPORT_ANALYSIS_INLINE` works it here once the request has committed (a
+    single process without the scheduler, the tests)."""
+    if not current_app.config.get("IMPORT_ANALYSIS_INLINE"):
         return
-    thread = threading.Thread(
-        target=analyse_upload, args=(sessions, upload_id, limits), daemon=True
-    )
-    db.after_commit(thread.start)
+    job = active_job(db.session(), ANALYSIS_JOB, upload_id=upload_id)
+    if job is not None:
+        job_id, sessions = job.id, current_app.extensions["coachat.sessions"]
+
+        def work() -> None:
+            work_job(sessions, job_id)
+
+        db.after_commit(work)
 
 
 @blueprint.route("/imports/new", methods=["GET", "POST"])
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def import_new():
     session = db.session()
     suppliers = catalog.suppliers(session)
@@ -69,13 +71,13 @@ def import_new():
         except UploadRefused as refused:
             flash(translate(refused.message), "error")
             return render_template("catalog/imports/new.html", suppliers=suppliers), 422
-        _analyse_in_background(upload.id)
+        _analysis_queued(upload.id)
         return redirect(url_for("catalog.import_show", upload_id=upload.id))
     return render_template("catalog/imports/new.html", suppliers=suppliers)
 
 
 @blueprint.get("/imports/<int:upload_id>")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def import_show(upload_id: int):
     session = db.session()
     upload = upload_by_id(session, upload_id)
@@ -89,14 +91,14 @@ def import_show(upload_id: int):
 
 
 @blueprint.get("/imports/<int:upload_id>/progress")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def import_progress(upload_id: int):
     upload = upload_by_id(db.session(), upload_id)
     return jsonify(status=upload.status, done=upload.progress_done, total=upload.progress_total)
 
 
 @blueprint.post("/imports/<int:upload_id>/mapping")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def import_mapping(upload_id: int):
     session = db.session()
     upload = upload_by_id(session, upload_id)
@@ -109,15 +111,15 @@ def import_mapping(upload_id: int):
         if chosen is not None:
             mapping[field] = chosen if chosen in headers else None
     try:
-        change_mapping(session, upload.id, mapping, actor=current_user)
+        change_mapping(session, upload.id, mapping, _limits(), actor=current_user)
     except UploadRefused as refused:
         return refusal(refused, url_for("catalog.import_show", upload_id=upload.id))
-    _analyse_in_background(upload.id)
+    _analysis_queued(upload.id)
     return redirect(url_for("catalog.import_show", upload_id=upload.id))
 
 
 @blueprint.post("/imports/<int:upload_id>/confirm")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def import_confirm(upload_id: int):
     try:
         _upload, result = confirm_upload(
@@ -146,7 +148,7 @@ def import_confirm(upload_id: int):
 
 
 @blueprint.post("/imports/<int:upload_id>/undo")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def import_undo(upload_id: int):
     session = db.session()
     try:
@@ -172,7 +174,7 @@ def import_undo(upload_id: int):
 
 
 @blueprint.get("/matches")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def matches():
     session = db.session()
     products = catalog.products(session, limit=5000)
@@ -182,7 +184,7 @@ def matches():
 
 
 @blueprint.post("/matches/<int:match_id>")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def match_resolve(match_id: int):
     session = db.session()
     choice = request.form.get("product_id", "")

@@ -9,13 +9,14 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from purchasing.permissions import CHANGE_CATALOG
 from suppliers import catalog, offers
 from suppliers.errors import Invalid, NotFound
 from suppliers.models import Offer
 from suppliers.offers import VAT_RATES, OfferValues, TierValues
 from suppliers.products import products_to_offer
 from web import db
-from web.access import role_required
+from web.access import allowed_to
 from web.catalog import blueprint
 from web.catalog.editing import form_page, given, pad
 from web.catalog.forms import OfferForm
@@ -25,7 +26,7 @@ from web.i18n import translate
 
 @blueprint.route("/offers/new", methods=["GET", "POST"])
 @blueprint.route("/offers/<int:offer_id>/edit", methods=["GET", "POST"])
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def edit_offer(offer_id: int | None = None):
     session = db.session()
     existing = offers.offer_by_id(session, offer_id) if offer_id is not None else None
@@ -62,7 +63,7 @@ def edit_offer(offer_id: int | None = None):
 
 
 @blueprint.post("/offers/<int:offer_id>/deactivate")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def deactivate_offer(offer_id: int):
     offer = offers.deactivate_offer(db.session(), offer_id, actor=current_user)
     flash(_("Offer %(ref)s is no longer proposed.", ref=offer.supplier_ref))
@@ -70,7 +71,7 @@ def deactivate_offer(offer_id: int):
 
 
 @blueprint.post("/offers/<int:offer_id>/reactivate")
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def reactivate_offer(offer_id: int):
     offer = offers.reactivate_offer(db.session(), offer_id, actor=current_user)
     flash(_("Offer %(ref)s is proposed again.", ref=offer.supplier_ref))

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from purchasing.needs.products import change_product, merge_products
+from purchasing.permissions import CHANGE_CATALOG
 from suppliers import catalog
 from suppliers.errors import N_, Conflict, Invalid, Message
 from suppliers.models import UNITS
 from suppliers.products import create_product, product_by_id, read_product
 from web import db
-from web.access import role_required
+from web.access import allowed_to
 from web.catalog import blueprint
 from web.catalog.editing import form_page
 from web.catalog.forms import MergeForm, ProductForm
@@ -32,8 +34,8 @@ def product_choices(form: ProductForm) -> None:
 
 @blueprint.route("/products/new", methods=["GET", "POST"])
 @blueprint.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
-@role_required("lead")
-def edit_product(product_id: int | None = None):  # type: ignore[no-untyped-def]
+@allowed_to(CHANGE_CATALOG)
+def edit_product(product_id: int | None = None) -> ResponseReturnValue:
     session = db.session()
     existing = product_by_id(session, product_id) if product_id is not None else None
     form = ProductForm(
@@ -64,8 +66,8 @@ def edit_product(product_id: int | None = None):  # type: ignore[no-untyped-def]
 
 
 @blueprint.post("/products/<int:product_id>/merge")
-@role_required("lead")
-def merge_product(product_id: int):  # type: ignore[no-untyped-def]
+@allowed_to(CHANGE_CATALOG)
+def merge_product(product_id: int) -> ResponseReturnValue:
     form = MergeForm()
     choice = form.merged_id.data or ""
     back = url_for("catalog.product", product_id=product_id)

@@ -8,6 +8,7 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from purchasing.permissions import CHANGE_CATALOG
 from suppliers import directory, statuses
 from suppliers.directory import SupplierValues
 from suppliers.duplicates import DuplicateSupplier
@@ -16,7 +17,7 @@ from suppliers.errors import Invalid
 from suppliers.labels import LabelValues
 from suppliers.models import Supplier
 from web import db
-from web.access import role_required
+from web.access import allowed_to
 from web.catalog import blueprint
 from web.catalog.editing import form_page, given, pad
 from web.catalog.forms import SupplierForm
@@ -25,7 +26,7 @@ from web.errors import errors_on_form
 
 @blueprint.route("/suppliers/new", methods=["GET", "POST"])
 @blueprint.route("/suppliers/<int:supplier_id>/edit", methods=["GET", "POST"])
-@role_required("lead")
+@allowed_to(CHANGE_CATALOG)
 def edit_supplier(supplier_id: int | None = None):
     session = db.session()
     existing = directory.supplier_by_id(session, supplier_id) if supplier_id is not None else None

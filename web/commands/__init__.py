@@ -24,7 +24,10 @@ acting_as = click.option(
     "--as",
     "acting_email",
     metavar="EMAIL",
-    help="Record the change in the audit trail as this user's (default: the command line).",
+    help=(
+        "Act as this user, with what their role allows, and record the change in the audit "
+        "trail as theirs (default: the command line, which acts for the cooperative)."
+    ),
 )
 
 
@@ -33,7 +36,7 @@ def transaction(*, commit: bool = True) -> Iterator[Session]:
     """A session on the configured database, committed if the block succeeds and rolled back if
     it fails (`commit=False`: always rolled back, for a dry run or a read). A refusal from a use
     case ends the command with its message: exit code 1 for something not found, 2 for values
-    that break a rule."""
+    that break a rule or for what the acting user may not do (`NotAllowed`)."""
     engine = create_engine_for(from_environment()["DATABASE_URL"])
     try:
         with unit_of_work(make_session_factory(engine), commit=commit) as session:

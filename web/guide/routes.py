@@ -7,6 +7,7 @@ from pathlib import Path
 
 import markdown
 from flask import abort, render_template, send_from_directory
+from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from web.guide import blueprint
@@ -28,17 +29,17 @@ def _render(name: str) -> tuple[str, Markup]:
 
 
 @blueprint.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     title, body = _render("index")
     return render_template("guide/page.html", title=title, body=body)
 
 
 @blueprint.get("/<name>")
-def page(name: str):  # type: ignore[no-untyped-def]
+def page(name: str) -> ResponseReturnValue:
     title, body = _render(name)
     return render_template("guide/page.html", title=title, body=body)
 
 
 @blueprint.get("/images/<path:filename>")
-def image(filename: str):  # type: ignore[no-untyped-def]
+def image(filename: str) -> ResponseReturnValue:
     return send_from_directory(GUIDE / "images", filename)

@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -66,7 +67,7 @@ def _orders_context() -> dict[str, Any]:
 
 @blueprint.get("/orders/")
 @role_required("lead")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     batch = request.args.get("batch", "")
     return render_template(
         "orders/index.html",
@@ -93,19 +94,19 @@ def _order_page(order_id: int, *, errors: dict[str, str] | None = None, status: 
 
 @blueprint.get("/orders/<int:order_id>")
 @role_required("lead")
-def show(order_id: int):  # type: ignore[no-untyped-def]
+def show(order_id: int) -> ResponseReturnValue:
     return _order_page(order_id)
 
 
 @blueprint.get("/orders/<int:order_id>.pdf")
 @role_required("lead")
-def pdf(order_id: int):  # type: ignore[no-untyped-def]
+def pdf(order_id: int) -> ResponseReturnValue:
     return order_file(order_id, "pdf")
 
 
 @blueprint.get("/orders/<int:order_id>.csv")
 @role_required("lead")
-def csv(order_id: int):  # type: ignore[no-untyped-def]
+def csv(order_id: int) -> ResponseReturnValue:
     return order_file(order_id, "csv")
 
 
@@ -120,7 +121,7 @@ def _back(order: PurchaseOrder | None = None, batch_id: int | None = None) -> st
 
 @blueprint.post("/batches/<int:batch_id>/orders/send")
 @role_required("lead")
-def send(batch_id: int):  # type: ignore[no-untyped-def]
+def send(batch_id: int) -> ResponseReturnValue:
     try:
         queued = send_orders(
             db.session(), batch_id, actor=current_user, link_for=answer_link, settings=smtp()
@@ -143,7 +144,7 @@ def send(batch_id: int):  # type: ignore[no-untyped-def]
 
 @blueprint.post("/orders/<int:order_id>/resend")
 @role_required("lead")
-def resend(order_id: int):  # type: ignore[no-untyped-def]
+def resend(order_id: int) -> ResponseReturnValue:
     try:
         resend_order(
             db.session(), order_id, actor=current_user, link_for=answer_link, settings=smtp()
@@ -167,13 +168,13 @@ def _simple(action: Any, order_id: int, done: str) -> Any:
 
 @blueprint.post("/orders/<int:order_id>/sent")
 @role_required("lead")
-def sent_by_hand(order_id: int):  # type: ignore[no-untyped-def]
+def sent_by_hand(order_id: int) -> ResponseReturnValue:
     return _simple(mark_sent_by_hand, order_id, _("The order is recorded as sent."))
 
 
 @blueprint.post("/orders/<int:order_id>/accept")
 @role_required("lead")
-def accept(order_id: int):  # type: ignore[no-untyped-def]
+def accept(order_id: int) -> ResponseReturnValue:
     return _simple(
         accept_change, order_id, _("The supplier's change is accepted: the shares are re-priced.")
     )
@@ -181,19 +182,19 @@ def accept(order_id: int):  # type: ignore[no-untyped-def]
 
 @blueprint.post("/orders/<int:order_id>/refuse")
 @role_required("lead")
-def refuse(order_id: int):  # type: ignore[no-untyped-def]
+def refuse(order_id: int) -> ResponseReturnValue:
     return _simple(refuse_change, order_id, _("The supplier's change is refused."))
 
 
 @blueprint.post("/orders/<int:order_id>/close")
 @role_required("lead")
-def close(order_id: int):  # type: ignore[no-untyped-def]
+def close(order_id: int) -> ResponseReturnValue:
     return _simple(close_order, order_id, _("The order is closed."))
 
 
 @blueprint.post("/orders/<int:order_id>/deliveries")
 @role_required("lead")
-def deliver(order_id: int):  # type: ignore[no-untyped-def]
+def deliver(order_id: int) -> ResponseReturnValue:
     form = request.form
     site = form.get("site_id", "")
     line_ids = [int(v) for v in form.getlist("line_id") if v.isdigit()]
@@ -231,13 +232,13 @@ def deliver(order_id: int):  # type: ignore[no-untyped-def]
 
 @blueprint.get("/orders/vat")
 @role_required("lead")
-def vat():  # type: ignore[no-untyped-def]
+def vat() -> ResponseReturnValue:
     return render_template("orders/vat.html", categories=categories(db.session()), rates=VAT_RATES)
 
 
 @blueprint.post("/orders/vat/<int:category_id>")
 @role_required("lead")
-def set_vat(category_id: int):  # type: ignore[no-untyped-def]
+def set_vat(category_id: int) -> ResponseReturnValue:
     try:
         category = set_vat_rate(
             db.session(), category_id, request.form.get("vat_rate", ""), actor=current_user

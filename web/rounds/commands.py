@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 import click
 
@@ -15,7 +16,7 @@ def rounds() -> None:
     """Pooling rounds."""
 
 
-def _when(moment) -> str:  # type: ignore[no-untyped-def]
+def _when(moment: datetime | None) -> str:
     from purchasing.clock import COOPERATIVE_TIMEZONE
 
     return moment.astimezone(COOPERATIVE_TIMEZONE).strftime("%Y-%m-%d %H:%M") if moment else "-"
@@ -39,10 +40,13 @@ def rounds_list() -> None:
 @click.option("--no-optimize", is_flag=True, help="Pool only; leave the optimisation queued.")
 @acting_as
 def rounds_close(round_id: int | None, no_optimize: bool, acting_email: str | None) -> None:
-    """Close the open round now, then optimize its batch (as the scheduler would)."""
+    """Close the open round now, then optimize its batch (as the scheduler would). Only the
+    closing's own optimisation runs here: other queued work (e-mails included) is left to
+    the scheduler."""
     from persistence import create_engine_for, make_session_factory
+    from purchasing.batches.batches import batch_for
     from purchasing.rounds.rounds import close_round
-    from scheduling.jobs import work_jobs
+    from scheduling.jobs import work_job
 
     with transaction() as session:
         result = close_round(session, round_id, actor=actor(session, acting_email))
@@ -59,13 +63,15 @@ def rounds_close(round_id: int | None, no_optimize: bool, acting_email: str | No
     )
     if result.batch_id is None or no_optimize:
         return
-    engine = create_engine_for(from_environment()["DATABASE_URL"])
-    try:
-        work_jobs(make_session_factory(engine))
-    finally:
-        engine.dispose()
     with transaction(commit=False) as session:
-        from purchasing.batches.batches import batch_for
+        job_id = batch_for(session, result.batch_id).scenarios[0].job_id
+    if job_id is not None:
+        engine = create_engine_for(from_environment()["DATABASE_URL"])
+        try:
+            work_job(make_session_factory(engine), job_id)
+        finally:
+            engine.dispose()
+    with transaction(commit=False) as session:
         from purchasing.results import read_result
 
         batch = batch_for(session, result.batch_id)

@@ -4,6 +4,7 @@ batches waiting; and the state of background jobs, which pages poll while they r
 from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -31,7 +32,7 @@ from web.rounds.forms import CutoffForm, RhythmForm
 from web.rounds.rhythm_text import describe, upcoming
 
 
-def _home(rhythm_form: RhythmForm | None = None, cutoff_form: CutoffForm | None = None):  # type: ignore[no-untyped-def]
+def _home(rhythm_form: RhythmForm | None = None, cutoff_form: CutoffForm | None = None) -> str:
     session = db.session()
     schedule = pooling_schedule(session)
     current = open_round(session)
@@ -63,13 +64,13 @@ def _home(rhythm_form: RhythmForm | None = None, cutoff_form: CutoffForm | None 
 
 @blueprint.get("/")
 @role_required("lead")
-def home():  # type: ignore[no-untyped-def]
+def home() -> ResponseReturnValue:
     return _home()
 
 
 @blueprint.post("/rhythm")
 @role_required("lead")
-def rhythm():  # type: ignore[no-untyped-def]
+def rhythm() -> ResponseReturnValue:
     form = RhythmForm()
     if not form.validate_on_submit():
         return _home(rhythm_form=form), 422
@@ -91,7 +92,7 @@ def rhythm():  # type: ignore[no-untyped-def]
 
 @blueprint.post("/<int:round_id>/cutoff")
 @role_required("lead")
-def cutoff(round_id: int):  # type: ignore[no-untyped-def]
+def cutoff(round_id: int) -> ResponseReturnValue:
     form = CutoffForm()
     if not form.validate_on_submit():
         return _home(cutoff_form=form), 422
@@ -108,7 +109,7 @@ def cutoff(round_id: int):  # type: ignore[no-untyped-def]
 
 @blueprint.post("/<int:round_id>/close")
 @role_required("lead")
-def close(round_id: int):  # type: ignore[no-untyped-def]
+def close(round_id: int) -> ResponseReturnValue:
     try:
         request_close(db.session(), round_id, actor=current_user)
     except Conflict as error:
@@ -119,7 +120,7 @@ def close(round_id: int):  # type: ignore[no-untyped-def]
 
 @blueprint.get("/jobs/<int:job_id>")
 @role_required("lead")
-def job_status(job_id: int):  # type: ignore[no-untyped-def]
+def job_status(job_id: int) -> ResponseReturnValue:
     """A background job's state as JSON: what `static/jobs.js` polls to update a page."""
     job = db.session().get(Job, job_id)
     if job is None:

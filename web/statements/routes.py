@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, render_template
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from infrastructure.documents import statement_csv, statement_pdf, statements_csv
@@ -25,7 +26,7 @@ from web.statements import blueprint
 
 @blueprint.get("/statements/<int:batch_id>/<int:member_id>")
 @login_required
-def statement(batch_id: int, member_id: int):  # type: ignore[no-untyped-def]
+def statement(batch_id: int, member_id: int) -> ResponseReturnValue:
     session = db.session()
     found = visible_statement(session, current_user, batch_id, member_id)
     chosen = found.batch.chosen
@@ -41,7 +42,7 @@ def _file(data: bytes, name: str, mime: str) -> Response:
 
 @blueprint.get("/statements/<int:batch_id>/<int:member_id>.pdf")
 @login_required
-def statement_as_pdf(batch_id: int, member_id: int):  # type: ignore[no-untyped-def]
+def statement_as_pdf(batch_id: int, member_id: int) -> ResponseReturnValue:
     document = statement_document(
         visible_statement(db.session(), current_user, batch_id, member_id)
     )
@@ -50,7 +51,7 @@ def statement_as_pdf(batch_id: int, member_id: int):  # type: ignore[no-untyped-
 
 @blueprint.get("/statements/<int:batch_id>/<int:member_id>.csv")
 @login_required
-def statement_as_csv(batch_id: int, member_id: int):  # type: ignore[no-untyped-def]
+def statement_as_csv(batch_id: int, member_id: int) -> ResponseReturnValue:
     document = statement_document(
         visible_statement(db.session(), current_user, batch_id, member_id)
     )
@@ -61,18 +62,20 @@ def statement_as_csv(batch_id: int, member_id: int):  # type: ignore[no-untyped-
 
 @blueprint.get("/batches/<int:batch_id>/statements")
 @role_required("lead")
-def batch_statements(batch_id: int):  # type: ignore[no-untyped-def]
+def batch_statements(batch_id: int) -> ResponseReturnValue:
     return render_template(
         "statements/statements.html",
         batch_id=batch_id,
-        statements=statements_of_batch(db.session(), batch_id),
+        statements=statements_of_batch(db.session(), current_user, batch_id),
     )
 
 
 @blueprint.get("/batches/<int:batch_id>/statements.csv")
 @role_required("lead")
-def batch_statements_csv(batch_id: int):  # type: ignore[no-untyped-def]
-    documents = [statement_document(s) for s in statements_of_batch(db.session(), batch_id)]
+def batch_statements_csv(batch_id: int) -> ResponseReturnValue:
+    documents = [
+        statement_document(s) for s in statements_of_batch(db.session(), current_user, batch_id)
+    ]
     return _file(
         statements_csv(documents), f"releves-lot-{batch_id}.csv", "text/csv; charset=utf-8"
     )
