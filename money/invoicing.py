@@ -39,6 +39,7 @@ from persistence.numbering import next_number
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import Allocation, Batch, Cooperative, Member, Need
 from purchasing.people.cooperative import cooperative_record
+from purchasing.permissions import ISSUE_INVOICES, require
 from purchasing.statements.statements import members_of_batch, statement_for
 from suppliers.models import Product
 
@@ -453,6 +454,7 @@ def issue_batch_invoices(
     """Issues the invoice of each member of the batch whose goods are all received (every
     member's when the batch is closed) and who has none for it yet. Issuing again issues only
     what is new. `Conflict` for a batch that was never ordered. Flushes."""
+    require(actor, ISSUE_INVOICES)
     batch = session.get(Batch, batch_id, with_for_update=True)
     if batch is None:
         raise NotFound(Message(N_("No such batch.")))
@@ -491,6 +493,7 @@ def issue_dues(
 ) -> list[MemberInvoice]:
     """Issues the year's membership dues of each member the admin set an amount for and who
     has no dues invoice for that year yet."""
+    require(actor, ISSUE_INVOICES)
     if not 2000 <= year <= 2100:
         raise Invalid({"year": Message(N_("Give a year such as %(year)s."), {"year": today.year})})
     billed = set(
@@ -568,6 +571,7 @@ def issue_credit_note(
     damaged after invoicing, a supplier's cut accepted late): each at the invoiced price and
     VAT. Refused for more units than were invoiced less those credited already, for a credit
     note on a credit note, and without a reason."""
+    require(actor, ISSUE_INVOICES)
     invoice = invoice_by_number(session, invoice_number)
     errors: dict[str, Message] = {}
     if invoice.kind != "invoice":

@@ -28,6 +28,7 @@ from money.models import PAYMENT_METHODS, MemberInvoice, Payment, PaymentAllocat
 from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import Member
+from purchasing.permissions import RECORD_PAYMENTS, require
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -150,6 +151,7 @@ def receive_payment(
     """Records money received from a member, sets it against its invoices (those picked, else
     oldest first) and posts it: the bank debited, the member's account credited per invoice,
     the rest as the member's credit. Flushes."""
+    require(actor, RECORD_PAYMENTS)
     member = session.get(Member, values.member_id)
     if member is None:
         raise NotFound(Message(N_("No such member.")))
@@ -273,6 +275,7 @@ def reject_payment(
 ) -> Payment:
     """Records that a payment came back (a direct debit rejected by the member's bank): the
     entry is posted back, so what it paid is due again. Refused twice."""
+    require(actor, RECORD_PAYMENTS)
     payment = session.get(
         Payment, payment_id, options=[selectinload(Payment.allocations)], with_for_update=True
     )
