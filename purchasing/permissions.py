@@ -69,6 +69,13 @@ MANAGE_MEMBERS = Action(N_("manage member companies and their sites"), ADMINS)
 SET_COLLECTION_POINT = Action(N_("set the cooperative's collection point"), ADMINS)
 MANAGE_USERS = Action(N_("manage user accounts"), ADMINS)
 MANAGE_OWN_TOKENS = Action(N_("manage your own API tokens"), PERSON)
+# The money side.
+SEE_ACCOUNT = Action(N_("see a member's account"), COMPANY, N_("No such invoice."))
+ISSUE_INVOICES = Action(N_("issue invoices and credit notes"), LEADS)
+RECORD_PAYMENTS = Action(N_("record payments and bank statements"), LEADS)
+COLLECT_PAYMENTS = Action(N_("collect direct debits and manage mandates"), LEADS)
+SEE_BOOKS = Action(N_("see the cooperative's receivables and books"), LEADS)
+SET_BILLING = Action(N_("set the billing settings and membership dues"), ADMINS)
 
 ONLY = {
     LEADS: N_("Only purchasing leads may %(action)s."),

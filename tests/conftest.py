@@ -22,8 +22,9 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 import mailing.models  # noqa: F401 - the shared tables: the outbox and the counters
-import persistence.numbering  # noqa: F401
-import purchasing.models  # noqa: F401 - registers the tables
+import money.models  # noqa: F401 - registers the tables
+import persistence.numbering  # noqa: F401 - the shared tables: counters and the outbox
+import purchasing.models  # noqa: F401
 import suppliers.models  # noqa: F401
 from persistence import Base, create_engine_for, make_session_factory
 from purchasing.clock import cooperative_today
