@@ -1,7 +1,7 @@
 """money side: invoices, journal, payments, mandates, bank lines
 
 Revision ID: money_ledger
-Revises: identity_cooperative
+Revises: jobs_b_outgoing_email
 Create Date: 2026-12-05 06:37:09.526491
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
+import persistence.base
 
 revision: str = 'money_ledger'
 down_revision: str | None = 'jobs_b_outgoing_email'
