@@ -66,8 +66,10 @@ def init_app(app: Flask) -> None:
         catalog,
         deliveries,
         docs,
+        invoices,
         needs,
         orders,
+        payments,
         rounds,
         statements,
     )

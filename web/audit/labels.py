@@ -22,4 +22,13 @@ ACTION_LABELS = {
     "order.close": _l("closed a purchase order"),
     "delivery.record": _l("recorded a delivery"),
     "category.vat_rate": _l("changed a VAT rate"),
+    "invoice.issue": _l("issued an invoice"),
+    "credit_note.issue": _l("issued a credit note"),
+    "invoice.export": _l("exported a batch's Factur-X files"),
+    "payment.receive": _l("recorded a payment"),
+    "payment.credit_used": _l("set a member's credit against an invoice"),
+    "payment.reject": _l("recorded a payment rejected"),
+    "billing.settings": _l("changed the billing settings"),
+    "billing.dues": _l("set a member's dues"),
+    "billing.dues_remove": _l("removed a member's dues"),
 }
