@@ -274,8 +274,8 @@ def account_statement_pdf(
     record = cooperative_record(session)
     member = statement.member
     return account_pdf(
-        cooperative=[record.name, record.address, f"{record.postcode} {record.town}".strip()],
-        member=[member.name, member.address, f"{member.postcode} {member.town}".strip()],
+        cooperative=_lines(record.name, record.address, record.postcode, record.town),
+        member=_lines(member.name, member.address, member.postcode, member.town),
         rows=[
             AccountRow(line.day, line.reference, line.label, line.debit, line.credit, line.balance)
             for line in statement.lines
@@ -285,3 +285,10 @@ def account_statement_pdf(
         issued_on=today,
         logo=record.logo or b"",
     )
+
+
+def _lines(name: str, address: str | None, postcode: str | None, town: str | None) -> list[str]:
+    """A name and address as a document prints them, leaving out what is not known."""
+    street = [part.strip() for part in (address or "").splitlines() if part.strip()]
+    place = f"{postcode or ''} {town or ''}".strip()
+    return [name, *street, *([place] if place else [])]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -67,6 +67,8 @@ def dues() -> ResponseReturnValue:
     errors: dict[int, dict[str, str]] = {}
     if request.method == "POST":
         member_id = request.form.get("member_id", "")
+        if not member_id.isdigit():
+            abort(400)
         try:
             values = read_dues(request.form)
             set_member_dues(
