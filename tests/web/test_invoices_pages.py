@@ -188,7 +188,9 @@ def test_the_batch_factur_x_files_as_one_zip(client, signed_in, session, receive
     answer = client.get(f"/batches/{received.batch.id}/invoices.zip")
     assert answer.mimetype == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(answer.data)).namelist()
-    assert sorted(names) == sorted(f"{n}.pdf" for n in session.scalars(select(MemberInvoice.number)))
+    assert sorted(names) == sorted(
+        f"{n}.pdf" for n in session.scalars(select(MemberInvoice.number))
+    )
     assert session.scalar(select(AuditEvent).where(AuditEvent.action == "invoice.export"))
 
 
@@ -210,7 +212,9 @@ def test_the_admin_sets_billing_refused_per_field_then_saved(client, signed_in, 
     assert "Indiquez un nombre entre 0 et 100" in words
     assert "Indiquez un nombre entier de 1 à 365." in words
     assert "Ce compte est dans la classe 411 du plan comptable." in words
-    assert session.get(BillingSettings, 1) is None or session.get(BillingSettings, 1).fee_percent == 0
+    assert (
+        session.get(BillingSettings, 1) is None or session.get(BillingSettings, 1).fee_percent == 0
+    )
     data.update(fee_percent="2,5", reminder_days="21", account_members="4110")
     saved = client.post("/admin/billing/", data=data, follow_redirects=True)
     assert "Les paramètres de facturation sont enregistrés." in page_words(saved)
@@ -232,7 +236,9 @@ def test_the_admin_sets_dues_and_issues_the_year(client, signed_in, session, rec
         refused
     )
     assert _count(session, MemberDues) == 0
-    client.post("/admin/billing/dues", data={"member_id": velo.id, "amount": "120", "vat_category": "O"})
+    client.post(
+        "/admin/billing/dues", data={"member_id": velo.id, "amount": "120", "vat_category": "O"}
+    )
     assert session.get(MemberDues, velo.id).amount == Decimal("120.00")
     issued = client.post("/admin/billing/dues/issue", data={"year": "2027"}, follow_redirects=True)
     assert "1 facture de cotisation émise." in page_words(issued)
