@@ -34,6 +34,7 @@ from money.formats.invoice_pdf import invoice_pdf
 from money.journal import Posting, billing_settings, member_sub_account, post
 from money.models import Mandate, MemberDues, MemberInvoice, MemberInvoiceLine
 from money.payments import use_credit
+from money.sending import queue_document_emails
 from persistence.audit import Actor, record_event
 from persistence.numbering import next_number
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
@@ -345,6 +346,7 @@ def _issue(
         member=member.name,
         total=str(invoice.total_incl),
     )
+    queue_document_emails(session, invoice, actor=actor)
     return invoice
 
 

@@ -26,8 +26,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.audit import blueprint as audit
     from web.auth import blueprint as auth
     from web.batches import blueprint as batches
+    from web.billing import blueprint as billing
     from web.catalog import blueprint as catalog
     from web.guide import blueprint as guide
+    from web.invoices import blueprint as invoices
+    from web.money_account import blueprint as money_account
     from web.needs import blueprint as needs
     from web.orders import blueprint as orders
     from web.rounds import blueprint as rounds
@@ -47,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     login_manager.init_app(app)
     features = [auth, account, needs, rounds, batches, orders, statements, answers, catalog]
+    features += [invoices, money_account, billing]
     for blueprint in [*features, admin, audit, guide]:
         app.register_blueprint(blueprint)
     api.init_app(app)

@@ -8,6 +8,7 @@ from web.admin import commands as admin_commands
 from web.batches import commands as batches_commands
 from web.catalog import commands as catalog_commands
 from web.commands import Commands, database, serve, tools
+from web.invoices import commands as invoices_commands
 from web.needs import commands as needs_commands
 from web.orders import commands as orders_commands
 from web.rounds import commands as rounds_commands
@@ -27,6 +28,7 @@ for feature in (
     batches_commands,
     orders_commands,
     catalog_commands,
+    invoices_commands,
     tools,
 ):
     for command in feature.commands:

@@ -35,6 +35,9 @@ NOT_PAGES |= {
     "statements.statement_as_pdf",
     "statements.statement_as_csv",
     "statements.batch_statements_csv",
+    "money_account.statement_pdf",
+    "money_account.document_pdf",
+    "invoices.batch_zip",
 }
 ROLES = {
     "anonymous": None,

@@ -41,6 +41,7 @@ class World:
     batch: Batch
     job_id: int
     order_id: int | None = None
+    invoice_number: str | None = None
     tokens: dict[str, str] = field(default_factory=dict)
 
     def headers(self, who: str, language: str = "fr") -> dict[str, str]:
@@ -129,3 +130,28 @@ def add_order(session: Session, world: World) -> int:
     session.commit()
     world.order_id = order.id
     return order.id
+
+
+def add_invoice(session: Session, world: World) -> str:
+    """An invoice to the member's company, as issued (its file stands for a Factur-X one)."""
+    from money.models import MemberInvoice
+
+    today = world.open_round.opens_at.date()
+    invoice = MemberInvoice(
+        kind="invoice",
+        subject="batch",
+        number="FA-2026-00001",
+        year=2026,
+        sequence=1,
+        member_id=world.member.member_id,
+        issue_date=today,
+        due_date=today + timedelta(days=30),
+        total_excl=Decimal("21.00"),
+        total_vat=Decimal("4.20"),
+        total_incl=Decimal("25.20"),
+        facturx=b"%PDF-1.7 invoice",
+    )
+    session.add(invoice)
+    session.commit()
+    world.invoice_number = invoice.number
+    return invoice.number

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.api_world import World, add_order, build_world
+from tests.web.api_world import World, add_invoice, add_order, build_world
 
 PUBLIC = "public"  # anyone, without a token
 MEMBERS = "members"  # members and leads
 OWN_NEED = "own need"  # the member's company's need, and leads
 OWN_STATEMENT = "own statement"  # the member's company's statement, and leads
 LEADS = "leads"  # leads and admins
+OWN_ACCOUNT = "own account"  # the member's company's account and invoices, and leads
 
 ROUTES = {
     ("GET", "/api/v1/openapi.json"): PUBLIC,
@@ -62,6 +63,13 @@ ROUTES = {
     ("GET", "/api/v1/statements/<batch_id>.pdf"): OWN_STATEMENT,
     ("GET", "/api/v1/statements/<batch_id>.csv"): OWN_STATEMENT,
     ("GET", "/api/v1/sites"): MEMBERS,
+    ("GET", "/api/v1/invoices"): MEMBERS,
+    ("GET", "/api/v1/invoices/<invoice_number>"): OWN_ACCOUNT,
+    ("GET", "/api/v1/invoices/<invoice_number>.pdf"): OWN_ACCOUNT,
+    ("POST", "/api/v1/batches/<batch_id>/invoices"): LEADS,
+    ("GET", "/api/v1/payments"): MEMBERS,
+    ("POST", "/api/v1/payments"): LEADS,
+    ("GET", "/api/v1/members/<member_id>/balance"): OWN_ACCOUNT,
 }
 
 ALLOWED = "allowed"  # past the role check: 2xx, or a refusal about the request itself
@@ -76,6 +84,8 @@ EXPECTED = {
                     "lead": ALLOWED, "admin": ALLOWED},
     LEADS: {"anonymous": 401, "other_member": 403, "member": 403,
             "lead": ALLOWED, "admin": ALLOWED},
+    OWN_ACCOUNT: {"anonymous": 401, "other_member": 404, "member": ALLOWED,
+                  "lead": ALLOWED, "admin": ALLOWED},
 }  # fmt: skip
 
 
@@ -105,6 +115,8 @@ def url(named: str, world: World) -> str:
         "supplier_id": world.offer.supplier_id,
         "offer_id": world.offer.id,
         "order_id": world.order_id,
+        "invoice_number": world.invoice_number,
+        "member_id": world.member.member_id,
     }
     for name, value in values.items():
         named = named.replace(f"<{name}>", str(value))
@@ -122,6 +134,7 @@ def test_every_api_route_is_in_the_table(app):
 def test_each_role_gets_what_the_table_says_on_every_api_route(app, client, session, make):
     world = build_world(session, make)
     add_order(session, world)  # allocates the member's need: its company has a statement
+    add_invoice(session, world)
     wrong = []
     for method, named, _rule in api_routes(app):
         kind = ROUTES[(method, named)]

@@ -20,7 +20,7 @@ from purchasing.models import ApiToken
 from suppliers.models import ProductMatch
 from suppliers.uploads import UploadLimits, analyse_upload, start_upload
 from tests.conftest import sign_in
-from tests.web.api_world import World, add_order, build_world
+from tests.web.api_world import World, add_invoice, add_order, build_world
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGN_IN = "sign-in"  # the sign-in page: a signed-in user is sent home
@@ -31,6 +31,7 @@ OWN_TOKEN = "own token"  # the user's own token only
 LEADS = "leads"  # leads and admins
 ADMINS = "admins"  # admins only
 OWN_STATEMENT = "own statement"  # the statement of the user's company; leads and admins see all
+OWN_ACCOUNT = "own account"  # the account and invoices of the user's company; leads see all
 SUPPLIER_LINK = "supplier link"  # anyone holding a valid signed link; any other link is refused
 
 ROUTES = {
@@ -118,13 +119,34 @@ ROUTES = {
     "/statements/<batch_id>/<member_id>.pdf": OWN_STATEMENT,
     "/statements/<batch_id>/<member_id>.csv": OWN_STATEMENT,
     "/audit": LEADS,
+    "/invoices/": LEADS,
+    "/invoices/balances": LEADS,
+    "/invoices/<invoice_number>/credit-note": LEADS,
+    "/invoices/<invoice_number>.pdf": OWN_ACCOUNT,
+    "/batches/<batch_id>/invoices": LEADS,
+    "/batches/<batch_id>/invoices.zip": LEADS,
+    "/payments/": LEADS,
+    "/payments/new": LEADS,
+    "/account/money": COMPANY,
+    "/accounts/<member_id>": OWN_ACCOUNT,
+    "/accounts/<member_id>/statement.pdf": OWN_ACCOUNT,
+    "/admin/billing/": ADMINS,
+    "/admin/billing/dues": ADMINS,
+    "/admin/billing/dues/issue": ADMINS,
     "/s/<number>/<token>": SUPPLIER_LINK,
 }
 
 # A GET that is allowed answers 200, except these: the home page sends each user on to their
 # own page, the health check answers 503 while no scheduler has beaten (none runs here), and
 # the cooperative here has no logo to show.
-GET_ANSWERS = {"/": 302, "/healthz": 503, "/admin/cooperative/logo": 404}
+# A batch not ordered yet cannot be invoiced: its invoice pages send the lead back to it.
+GET_ANSWERS = {
+    "/": 302,
+    "/healthz": 503,
+    "/admin/cooperative/logo": 404,
+    "/batches/<batch_id>/invoices": 302,
+    "/batches/<batch_id>/invoices.zip": 302,
+}
 # A confirmation page with nothing to confirm sends the lead back to the object: this world's
 # batch has no computed scenario yet, and its order no change proposed by the supplier.
 GET_ANSWERS |= {"/batches/<batch_id>/approve": 302, "/orders/<order_id>/accept": 302}
@@ -158,7 +180,7 @@ def expected(kind: str, role: str, whose: str | None) -> str | int:
         return OK if role in (owner, "lead", "admin") else 404
     if kind == OWN_TOKEN:
         return OK if role == owner else 404
-    if kind == OWN_STATEMENT:  # the statement asked for is the member's company's
+    if kind in (OWN_STATEMENT, OWN_ACCOUNT):  # the one asked for is the member's company's
         return OK if role in ("member", "lead", "admin") else 404
     raise AssertionError(f"unknown kind {kind}")
 
@@ -200,6 +222,7 @@ def build_objects(session, make, engine) -> Objects:  # type: ignore[no-untyped-
     session.commit()
     analyse_upload(make_session_factory(engine), upload.id, limits)
     order_id = add_order(session, world)
+    add_invoice(session, world)
     return Objects(world, tokens, upload.id, match.id, order_id, world.offer.product.category_id)
 
 
@@ -223,6 +246,7 @@ def url(named: str, objects: Objects, whose: str | None) -> str:
         "user_id": world.member.id,
         "order_id": objects.order_id,
         "category_id": objects.category_id,
+        "invoice_number": objects.world.invoice_number,
         "number": "BC-2026-0001",
         "token": "not-a-signed-token",
     }

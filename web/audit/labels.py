@@ -75,6 +75,15 @@ ACTION_LABELS = {
     "catalog.import": _l("imported a price list"),
     "catalog.import_undo": _l("undid an import"),
     "demo.load": _l("loaded the demo cooperative"),
+    "invoice.issue": _l("issued an invoice"),
+    "credit_note.issue": _l("issued a credit note"),
+    "invoice.export": _l("exported a batch's Factur-X files"),
+    "payment.receive": _l("recorded a payment"),
+    "payment.credit_used": _l("set a member's credit against an invoice"),
+    "payment.reject": _l("recorded a payment rejected"),
+    "billing.settings": _l("changed the billing settings"),
+    "billing.dues": _l("set a member's dues"),
+    "billing.dues_remove": _l("removed a member's dues"),
 }
 
 PROCESS_LABELS = {

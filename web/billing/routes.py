@@ -1,0 +1,112 @@
+"""The billing settings page and the members' annual dues."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from infrastructure.documents import number_text
+from money.invoicing import issue_dues
+from money.journal import billing_settings
+from money.settings import (
+    ACCOUNTS,
+    dues_by_member,
+    read_billing,
+    read_dues,
+    set_billing,
+    set_member_dues,
+)
+from purchasing.clock import cooperative_today
+from purchasing.errors import Invalid
+from web import db
+from web.access import role_required
+from web.billing import blueprint
+from web.billing.forms import ACCOUNT_LABELS, MONTHS, BillingForm
+from web.errors import errors_on_form, refusal
+from web.i18n import translate
+
+
+def _shown(settings) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    values: dict[str, object] = {name: getattr(settings, name) for name in BillingForm.FIELDS}
+    values["fee_percent"] = number_text(settings.fee_percent)
+    values["fee_per_invoice"] = number_text(settings.fee_per_invoice)
+    values["fiscal_year_start"] = str(settings.fiscal_year_start)
+    return values
+
+
+@blueprint.route("/", methods=["GET", "POST"])
+@role_required("admin")
+def settings() -> ResponseReturnValue:
+    session = db.session()
+    stored = billing_settings(session)
+    form = BillingForm(data=_shown(stored) if request.method == "GET" else None)
+    form.fiscal_year_start.choices = [(str(n), str(name)) for n, name in enumerate(MONTHS, 1)]
+    if form.validate_on_submit():
+        try:
+            set_billing(session, read_billing(form.values()), actor=current_user)
+        except Invalid as error:
+            db.discard_changes()
+            errors_on_form(form, error)
+            flash(_("Nothing was saved: please correct the fields marked below."), "error")
+        else:
+            flash(_("The billing settings are saved."))
+            return redirect(url_for("billing.settings"))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "billing/settings.html", form=form, accounts=list(ACCOUNTS), account_labels=ACCOUNT_LABELS
+    ), status
+
+
+@blueprint.route("/dues", methods=["GET", "POST"])
+@role_required("admin")
+def dues() -> ResponseReturnValue:
+    session = db.session()
+    errors: dict[int, dict[str, str]] = {}
+    if request.method == "POST":
+        member_id = request.form.get("member_id", "")
+        if not member_id.isdigit():
+            abort(400)
+        try:
+            values = read_dues(request.form)
+            set_member_dues(
+                session, int(member_id) if member_id.isdigit() else 0, values, actor=current_user
+            )
+        except Invalid as error:
+            db.discard_changes()
+            errors[int(member_id) if member_id.isdigit() else 0] = {
+                key: translate(message) for key, message in error.errors.items()
+            }
+            flash(_("Nothing was saved: please correct the fields marked below."), "error")
+        else:
+            flash(_("The dues are saved."))
+            return redirect(url_for("billing.dues"))
+    return render_template(
+        "billing/dues.html",
+        rows=dues_by_member(session, actor=current_user),
+        errors=errors,
+        typed=request.form,
+        year=cooperative_today().year,
+    ), (422 if errors else 200)
+
+
+@blueprint.post("/dues/issue")
+@role_required("admin")
+def issue_year_dues() -> ResponseReturnValue:
+    text = request.form.get("year", "").strip()
+    today = cooperative_today()
+    try:
+        issued = issue_dues(
+            db.session(), int(text) if text.isdigit() else 0, today, actor=current_user
+        )
+    except Invalid as error:
+        return refusal(error, url_for("billing.dues"))
+    if issued:
+        flash(
+            ngettext("%(num)d dues invoice issued.", "%(num)d dues invoices issued.", len(issued))
+        )
+    else:
+        flash(_("Every member with dues is invoiced for that year already."), "warning")
+    return redirect(url_for("billing.dues"))
