@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+
+
 revision: str = '3b34b3fead8c'
 down_revision: str | None = '59f2f4cc3d2c'
 branch_labels: str | Sequence[str] | None = None

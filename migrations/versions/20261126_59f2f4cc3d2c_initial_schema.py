@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+
+
 revision: str = '59f2f4cc3d2c'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+
+
 revision: str = 'money_ledger'
 down_revision: str | None = 'jobs_b_outgoing_email'
 branch_labels: str | Sequence[str] | None = None
