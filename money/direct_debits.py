@@ -233,7 +233,7 @@ def build_collection(
         total=sum((plan.amount for plan in reachable), ZERO),
         count=len(reachable),
         file=b"",
-        created_by_id=actor.id if isinstance(getattr(actor, "id", None), int) else None,
+        created_by_id=actor.id if actor is not None and isinstance(actor.id, int) else None,
     )
     session.add(run)
     session.flush()

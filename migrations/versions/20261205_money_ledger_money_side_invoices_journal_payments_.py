@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+import persistence.base
+
 
 
 revision: str = 'money_ledger'

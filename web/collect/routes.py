@@ -39,7 +39,7 @@ from web.errors import refusal
 from web.i18n import translate
 
 
-def _refused(error: Refused, to: str) -> Response:
+def _refused(error: Refused, to: str) -> ResponseReturnValue:
     """A refusal on the page it came from; each wrong field's message flashed."""
     if isinstance(error, Invalid):
         db.discard_changes()
