@@ -26,6 +26,7 @@ from demo.demo_data import (
     SHIPPING_STEPS,
     SUPPLIERS,
 )
+from demo.demo_billing import bill_history
 from demo.demo_history import past_needs, play_history
 from persistence.audit import DEMO_LOADER, record_event
 from purchasing.models import DeliverySite, Member, Need, User
@@ -219,6 +220,7 @@ def load_demo(session: Session, today: date) -> DemoReport:
     past = past_needs(random.Random(SEED + 1), members, products, today)
     waiting = [n for i, n in enumerate(needs) if i % 3 == 1 and n.product is not None]
     play_history(session, lead, past, waiting, today)
+    bill_history(session, lead, today)
     still_open = [n for n in needs if n not in waiting]
     session.add_all(still_open)
     session.flush()
