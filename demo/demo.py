@@ -18,6 +18,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from demo.demo_billing import bill_history
 from demo.demo_data import (
     CATEGORIES,
     FREE_TEXT_NEEDS,
@@ -26,7 +27,6 @@ from demo.demo_data import (
     SHIPPING_STEPS,
     SUPPLIERS,
 )
-from demo.demo_billing import bill_history
 from demo.demo_history import past_needs, play_history
 from persistence.audit import DEMO_LOADER, record_event
 from purchasing.models import DeliverySite, Member, Need, User

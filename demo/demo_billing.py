@@ -106,9 +106,7 @@ def bill_history(session: Session, lead: User, today: date) -> None:
     _transfer_statement(session, by_member[by_transfer], lead, today)
 
 
-def _transfer_statement(
-    session: Session, invoice: MemberInvoice, lead: User, today: date
-) -> None:
+def _transfer_statement(session: Session, invoice: MemberInvoice, lead: User, today: date) -> None:
     """Last week's bank statement: the transfer paying `invoice`, and the bank's fees."""
     paid_on = today - timedelta(days=4)
     lines = [
