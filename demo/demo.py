@@ -18,6 +18,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from demo.demo_billing import bill_history
 from demo.demo_data import (
     CATEGORIES,
     FREE_TEXT_NEEDS,
@@ -219,6 +220,7 @@ def load_demo(session: Session, today: date) -> DemoReport:
     past = past_needs(random.Random(SEED + 1), members, products, today)
     waiting = [n for i, n in enumerate(needs) if i % 3 == 1 and n.product is not None]
     play_history(session, lead, past, waiting, today)
+    bill_history(session, lead, today)
     still_open = [n for n in needs if n not in waiting]
     session.add_all(still_open)
     session.flush()

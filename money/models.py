@@ -242,9 +242,21 @@ class JournalLine(Base):
 
 
 class Mandate(Base):
-    """A member's SEPA B2B direct-debit mandate, signed with the cooperative as creditor."""
+    """A member's SEPA B2B direct-debit mandate, signed with the cooperative as creditor. A
+    member has at most one active mandate; a revoked one is kept (its collections name it)."""
 
     __tablename__ = "sepa_mandate"
+    __table_args__ = (
+        CheckConstraint("scheme = 'B2B'", name="scheme_known"),
+        CheckConstraint("active OR revoked_on IS NOT NULL", name="revoked_has_date"),
+        Index(
+            "ix_sepa_mandate_one_active",
+            "member_id",
+            unique=True,
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
@@ -252,7 +264,9 @@ class Mandate(Base):
     iban: Mapped[str] = mapped_column(String(34))
     bic: Mapped[str] = mapped_column(String(11))
     signed_on: Mapped[date] = mapped_column(Date)
+    scheme: Mapped[str] = mapped_column(String(4), default="B2B", server_default="B2B")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    revoked_on: Mapped[date | None] = mapped_column(Date)
     first_collected_on: Mapped[date | None] = mapped_column(Date)
 
     member: Mapped[Member] = relationship()

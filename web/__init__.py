@@ -28,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.batches import blueprint as batches
     from web.billing import blueprint as billing
     from web.catalog import blueprint as catalog
+    from web.collect import blueprint as collect
     from web.guide import blueprint as guide
     from web.invoices import blueprint as invoices
     from web.money_account import blueprint as money_account
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     features += [invoices, money_account, billing]
     for blueprint in [*features, admin, audit, guide]:
         app.register_blueprint(blueprint)
+    app.register_blueprint(collect)
     api.init_app(app)
     health.init_app(app)
 

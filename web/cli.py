@@ -7,6 +7,7 @@ import click
 from web.admin import commands as admin_commands
 from web.batches import commands as batches_commands
 from web.catalog import commands as catalog_commands
+from web.collect import commands as collect_commands
 from web.commands import Commands, database, serve, tools
 from web.invoices import commands as invoices_commands
 from web.needs import commands as needs_commands
@@ -30,6 +31,13 @@ for feature in (
     catalog_commands,
     invoices_commands,
     tools,
+    collect_commands,
 ):
     for command in feature.commands:
-        main.add_command(command)
+        # Two features may bring subcommands of one group (`payments`): they are merged.
+        known = main.commands.get(command.name or "")
+        if isinstance(known, click.Group) and isinstance(command, click.Group):
+            for sub in command.commands.values():
+                known.add_command(sub)
+        else:
+            main.add_command(command)
