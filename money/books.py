@@ -19,10 +19,17 @@ from stdnum.fr import siren as fr_siren
 
 from infrastructure.csv_file import csv_bytes
 from money.formats.fec import fec_file, fec_file_name
-from money.journal import as_fec_entries, billing_settings, entries_of_year, fiscal_year_bounds
+from money.journal import (
+    as_fec_entries,
+    billing_settings,
+    entries_of_year,
+    fiscal_year_bounds,
+    fiscal_year_of,
+)
 from money.models import JOURNALS, JournalEntry, JournalLine
 from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Conflict, Invalid, Message
+from purchasing.parsing import parse_date
 from purchasing.people.cooperative import cooperative_record
 from purchasing.permissions import SEE_BOOKS, require
 
@@ -68,6 +75,38 @@ def _checked_year(year: int) -> int:
             }
         )
     return year
+
+
+def read_year(text: object) -> int:
+    """A fiscal year as typed (`2027`); `Invalid` on `year` otherwise."""
+    try:
+        year = int(str(text).strip())
+    except ValueError:
+        year = 0
+    return _checked_year(year)
+
+
+def read_period(first: object, last: object) -> tuple[date, date]:
+    """A period as typed (two dates, both days included); `Invalid` names each wrong field."""
+    errors: dict[str, Message] = {}
+    start, end = parse_date(first), parse_date(last)
+    if start is None:
+        errors["from"] = Message(N_("Give the first day as YYYY-MM-DD."))
+    if end is None:
+        errors["to"] = Message(N_("Give the last day as YYYY-MM-DD."))
+    if errors:
+        raise Invalid(errors)
+    assert start is not None and end is not None
+    _checked_period(start, end)
+    return start, end
+
+
+def current_fiscal_year(session: Session, today: date) -> tuple[int, date, date]:
+    """The fiscal year `today` is in, with its first and last days."""
+    start_month = billing_settings(session).fiscal_year_start
+    year = fiscal_year_of(today, start_month)
+    first, last = fiscal_year_bounds(year, start_month)
+    return year, first, last
 
 
 def fec_name(session: Session, year: int) -> str:

@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.audit import blueprint as audit
     from web.auth import blueprint as auth
     from web.batches import blueprint as batches
+    from web.books import blueprint as books
     from web.catalog import blueprint as catalog
     from web.guide import blueprint as guide
     from web.needs import blueprint as needs
@@ -48,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     features = [auth, account, needs, rounds, batches, orders, statements, answers, catalog]
     for blueprint in [*features, admin, audit, guide]:
         app.register_blueprint(blueprint)
+    app.register_blueprint(books)
     api.init_app(app)
     health.init_app(app)
 

@@ -6,6 +6,7 @@ import click
 
 from web.admin import commands as admin_commands
 from web.batches import commands as batches_commands
+from web.books import commands as books_commands
 from web.catalog import commands as catalog_commands
 from web.commands import database, serve, tools
 from web.needs import commands as needs_commands
@@ -28,6 +29,7 @@ for feature in (
     orders_commands,
     catalog_commands,
     tools,
+    books_commands,
 ):
     for command in feature.commands:
         main.add_command(command)
