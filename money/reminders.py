@@ -88,7 +88,7 @@ def _claim(session: Session, invoice_id: int, now: datetime, every: timedelta) -
         .values(last_reminder_at=now)
         .execution_options(synchronize_session=False)
     )
-    return claimed.rowcount == 1  # type: ignore[attr-defined]
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def remind_overdue_invoices(
