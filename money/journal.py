@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from money.journal_lines import Entry
@@ -50,9 +51,13 @@ def billing_settings(session: Session) -> BillingSettings:
     """The billing settings, with French defaults until the admin changes them."""
     settings = session.get(BillingSettings, 1)
     if settings is None:
-        settings = BillingSettings(id=1)
-        session.add(settings)
-        session.flush()
+        # Two transactions may ask for the first time at once (two leads issuing invoices):
+        # the row is inserted unless it exists, so neither fails on the other's insert.
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        session.execute(insert(BillingSettings).values(id=1).on_conflict_do_nothing())
+        settings = session.get(BillingSettings, 1)
+        assert settings is not None
     return settings
 
 

@@ -18,8 +18,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 import optimizer
+from infrastructure.smtp import smtp_settings
 from mailing.outbox import JOB_KIND as SEND_EMAIL
 from mailing.outbox import Purpose, retry_waiting_emails, send_email_job
+from money.reminders import remind_overdue_invoices
 from optimizer.frontier import frontier
 from optimizer.jsonio import problem_from_dict
 from optimizer.jsonout import result_to_dict
@@ -210,6 +212,19 @@ def remind_members(sessions: sessionmaker[Session], now: datetime | None = None)
             )
         )
         return True
+
+
+def remind_overdue(sessions: sessionmaker[Session], now: datetime | None = None) -> int:
+    """Reminds members of their overdue invoices (at most once per invoice every
+    `reminder_days`); returns how many invoices were reminded. Nothing while e-mail is off:
+    the reminders would only wait in the outbox."""
+    if smtp_settings() is None:
+        return 0
+    with unit_of_work(sessions) as session:
+        reminded = remind_overdue_invoices(session, actor=SCHEDULER, now=now)
+    if reminded:
+        log.info("overdue invoices reminded: %s", ", ".join(r.number for r in reminded))
+    return len(reminded)
 
 
 def work_jobs(

@@ -3,10 +3,11 @@
 APScheduler keeps its jobs in the application database (SQLAlchemy job store), each with an
 explicit id, `coalesce` (runs missed while the machine was down are caught up once, not once
 per missed slot), one instance at a time, and a real misfire grace time. The periodic jobs are:
-closing the round whose cut-off has passed, reminding members two days before a cut-off, and
-working the queued background jobs (optimisations, frontiers, closings asked by hand). Every
-one of them is safe to run from two processes at once: the work itself is claimed with
-conditional updates in the database.
+closing the round whose cut-off has passed, reminding members two days before a cut-off,
+reminding members of their overdue invoices (hourly; each invoice at most once per
+`reminder_days`), and working the queued background jobs (optimisations, frontiers, closings
+asked by hand). Every one of them is safe to run from two processes at once: the work itself
+is claimed with conditional updates in the database.
 
 Never started inside the web application or its workers.
 """
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from persistence import create_engine_for, make_session_factory
 from persistence.jobs import beat
 from purchasing.clock import COOPERATIVE_TIMEZONE
-from scheduling.jobs import close_due_rounds, remind_members, work_jobs
+from scheduling.jobs import close_due_rounds, remind_members, remind_overdue, work_jobs
 
 log = logging.getLogger("coachat.scheduler")
 
@@ -46,6 +47,7 @@ class Rhythms:
     close_due: float = 15.0
     work: float = 2.0
     remind: float = 600.0
+    overdue: float = 3600.0
 
 
 def _connected(database_url: str) -> tuple[Engine, sessionmaker[Session]]:
@@ -77,6 +79,10 @@ def run_remind_members(database_url: str) -> None:
     remind_members(_sessions(database_url))
 
 
+def run_remind_overdue(database_url: str) -> None:
+    remind_overdue(_sessions(database_url))
+
+
 def run_work_jobs(database_url: str) -> None:
     sessions = _sessions(database_url)
     beat(sessions, SCHEDULER_HEARTBEAT)
@@ -101,6 +107,7 @@ def build_scheduler(database_url: str, rhythms: Rhythms | None = None) -> Backgr
         ("coachat-close-due-rounds", run_close_due_rounds, rhythms.close_due),
         ("coachat-work-jobs", run_work_jobs, rhythms.work),
         ("coachat-remind-members", run_remind_members, rhythms.remind),
+        ("coachat-remind-overdue-invoices", run_remind_overdue, rhythms.overdue),
     ]
     for job_id, function, seconds in periodic:
         scheduler.add_job(

@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.auth import blueprint as auth
     from web.batches import blueprint as batches
     from web.billing import blueprint as billing
+    from web.books import blueprint as books
     from web.catalog import blueprint as catalog
     from web.collect import blueprint as collect
     from web.guide import blueprint as guide
@@ -55,6 +56,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in [*features, admin, audit, guide]:
         app.register_blueprint(blueprint)
     app.register_blueprint(collect)
+
+    app.register_blueprint(books)
     api.init_app(app)
     health.init_app(app)
 

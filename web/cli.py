@@ -6,6 +6,7 @@ import click
 
 from web.admin import commands as admin_commands
 from web.batches import commands as batches_commands
+from web.books import commands as books_commands
 from web.catalog import commands as catalog_commands
 from web.collect import commands as collect_commands
 from web.commands import Commands, database, serve, tools
@@ -32,6 +33,7 @@ for feature in (
     invoices_commands,
     tools,
     collect_commands,
+    books_commands,
 ):
     for command in feature.commands:
         # Two features may bring subcommands of one group (`payments`): they are merged.
