@@ -16,22 +16,22 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FIRST = frozenset("".join(FORMULA_STARTS))
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
 def neutralised(cell: object) -> str:
     """The cell as written: empty for None, text that could run as a formula made inert."""
+    if type(cell) is str:  # the common case first: most cells are plain text
+        if not cell or cell[0] not in _FIRST or _NUMBER.match(cell):
+            return cell
+        return "'" + cell
     if cell is None:
         return ""
-    if isinstance(cell, bool):
+    if isinstance(cell, bool | int | Decimal | float):
         return str(cell)
-    if isinstance(cell, int | Decimal | float):
-        return str(cell)
-    text = str(cell)
-    if text.startswith(FORMULA_STARTS) and not _NUMBER.match(text):
-        return "'" + text
-    return text
+    return neutralised(str(cell))
 
 
 def csv_text(

@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session
 from stdnum.fr import siren as fr_siren
 
 from infrastructure.csv_file import csv_bytes
-from money.formats.fec import fec_file, fec_file_name
+from money.formats.fec import fec_file_name, fec_file_of_lines
 from money.journal import (
-    as_fec_entries,
     billing_settings,
-    entries_of_year,
+    fec_lines_of_year,
     fiscal_year_bounds,
     fiscal_year_of,
 )
@@ -128,8 +127,8 @@ def fec_of_year(session: Session, year: int, *, actor: Actor | None) -> tuple[st
     require(actor, SEE_BOOKS)
     _checked_year(year)
     name = fec_name(session, year)
-    entries = entries_of_year(session, year)
-    content = fec_file(as_fec_entries(entries))
+    lines = fec_lines_of_year(session, year)
+    content = fec_file_of_lines(lines)
     record_event(
         session,
         "books.fec",
@@ -137,8 +136,8 @@ def fec_of_year(session: Session, year: int, *, actor: Actor | None) -> tuple[st
         year,
         actor=actor,
         file=name,
-        entries=len(entries),
-        lines=sum(len(entry.lines) for entry in entries),
+        entries=len({(line.journal_code, line.number) for line in lines}),
+        lines=len(lines),
     )
     return name, content
 
