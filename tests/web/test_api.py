@@ -308,6 +308,15 @@ def test_a_fractional_quantity_of_a_counted_product_is_refused_naming_the_step(
     assert session.scalar(select(func.count(Need.id)).where(Need.quantity == Decimal("2.5"))) == 0
 
 
+def test_the_api_documentation_page_is_in_one_language_whatever_the_readers(client):
+    for language in ("fr", "en"):
+        page = client.get("/api/v1/docs", headers={"Accept-Language": language})
+        text = page.get_data(as_text=True)
+        assert '<html lang="en">' in text
+        assert "Operations" in text and "What it does" in text
+        assert "Opérations" not in text and "Ce que fait l’opération" not in text
+
+
 def test_the_api_documentation_page_renders_its_markdown(client):
     page = client.get("/api/v1/docs").get_data(as_text=True)
     assert "<code>Authorization: Bearer coa_…</code>" in page

@@ -6,6 +6,7 @@ from typing import Any
 
 import markdown
 from flask import Blueprint, current_app, render_template
+from flask_babel import force_locale
 from markupsafe import Markup
 
 pages = Blueprint("api_docs", __name__, template_folder="templates")
@@ -16,7 +17,9 @@ METHODS = ("get", "post", "put", "patch", "delete")
 @pages.get("/api/v1/docs")
 def documentation() -> str:
     """Every operation of the API with its parameters, body and answers (public, like the
-    document itself)."""
+    document itself). The page is in English whatever the reader's language: the operations'
+    descriptions come from the code and the fields are named in English, and a page half in
+    French and half in English reads as neither."""
     spec: dict[str, Any] = current_app.extensions["flask-smorest"]["apis"][""][
         "ext_obj"
     ].spec.to_dict()
@@ -26,7 +29,10 @@ def documentation() -> str:
         for method in METHODS
         if (operation := item.get(method))
     ]
-    return render_template("api/docs.html", spec=spec, operations=operations, rendered=_rendered)
+    with force_locale("en"):
+        return render_template(
+            "api/docs.html", spec=spec, operations=operations, rendered=_rendered
+        )
 
 
 def _rendered(text: str | None, *, inline: bool = False) -> Markup:
