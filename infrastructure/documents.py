@@ -18,6 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from fpdf import FPDF
 
+from infrastructure.figures import co2_text
+
 
 @dataclass(frozen=True)
 class VatRow:
@@ -167,6 +169,12 @@ class StatementDocument:
     alone_co2_kg: Decimal
     provisional: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    co2_note: str = ""
+    """Why pooling emits more for the member than buying alone, when it does."""
+
+    @property
+    def co2_avoided_kg(self) -> Decimal:
+        return self.alone_co2_kg - self.co2_kg
 
 
 def unit_name(unit: str, quantity: Decimal) -> str:
@@ -424,13 +432,28 @@ def statement_pdf(document: StatementDocument) -> bytes:
         ],
     )
     pdf.ln(2)
-    pdf.text_line(
-        f"CO2 du transport : {number_text(document.co2_kg.quantize(Decimal('0.1')))} kg groupé, "
-        f"{number_text(document.alone_co2_kg.quantize(Decimal('0.1')))} kg seul."
-    )
+    for line in _co2_lines(document):
+        pdf.text_line(line)
     for note in document.notes:
         pdf.text_line(note, style="I")
     return bytes(pdf.output())
+
+
+def _co2_lines(document: StatementDocument) -> list[str]:
+    """The transport CO2 in words: pooled, alone, and what pooling avoids or adds (and why)."""
+    avoided = document.co2_avoided_kg
+    lines = [
+        f"CO2 du transport : {co2_text(document.co2_kg)} kg groupé, "
+        f"{co2_text(document.alone_co2_kg)} kg seul ; "
+        + (
+            f"{co2_text(avoided)} kg évités grâce au groupement."
+            if avoided >= 0
+            else f"{co2_text(-avoided)} kg de plus qu'en achetant seul."
+        )
+    ]
+    if avoided < 0 and document.co2_note:
+        lines.append(document.co2_note)
+    return lines
 
 
 STATEMENT_HEADER: list[object] = [
@@ -471,6 +494,12 @@ def _statement_rows(document: StatementDocument) -> list[list[object]]:
         ("Économie", document.savings),
     ):
         rows.append([*head, label, "", "", "", "", "", _csv_amount(amount)])
+    for label, kg in (
+        ("CO2 du transport groupé (kg)", document.co2_kg),
+        ("CO2 du transport seul (kg)", document.alone_co2_kg),
+        ("CO2 évité (kg)", document.co2_avoided_kg),
+    ):
+        rows.append([*head, label, "", "", "", "", "", co2_text(kg)])
     return rows
 
 

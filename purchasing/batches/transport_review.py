@@ -4,9 +4,11 @@ each round trip (who drives, from where, the stops in visiting order, km, CO2), 
 purchase bought alone.
 
 For the lead, every tour of the batch. For a member, the tours that carry its goods with its
-share of each (a supplier's tour is shared among the members it serves by the value of the
-goods each receives, as the optimizer shares it), its own pick-ups at the collection point,
-and the round trips each supplier would have made to it alone. Other members' stops are shown
+share of each (a supplier's tour is shared among the members it serves in proportion to each
+one's own round trip from that supplier, as the optimizer shares the tour's CO2 and price), its
+own pick-ups at the collection point, and the round trips each supplier would have made to it
+alone. A member's figures are computed once (`member_co2`) and read by its statement's page,
+PDF, CSV and API. Other members' stops are shown
 by their town only: a member sees the road, not who else bought.
 
 It reads and changes nothing; keys the optimizer may leave out are read as absent.
@@ -14,7 +16,7 @@ It reads and changes nothing; keys the optimizer may leave out are read as absen
 
 from __future__ import annotations
 
-from collections import defaultdict
+import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -23,7 +25,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from optimizer.money import split_exactly
+from optimizer.tours import Tour as RoadTour
+from optimizer.tours import tour_co2_shares
 from purchasing.errors import N_
 from purchasing.models import DeliverySite, Member
 from suppliers.models import Supplier
@@ -134,6 +137,7 @@ class MemberTransport(_Counted):
     co2_kg: Decimal
     alone_co2_kg: Decimal
     delivery_cost_per_km: Decimal = ZERO
+    reason: Co2Reason | None = None
 
 
 @dataclass
@@ -237,33 +241,67 @@ def transport_of(session: Session, result: Mapping[str, Any]) -> Transport | Non
     )
 
 
+def _optimizer_tour(raw: Mapping[str, Any]) -> RoadTour:
+    return RoadTour(
+        kind=str(raw.get("kind") or "delivery"),
+        by=str(raw.get("by")),
+        start=str(raw.get("start")),
+        stops=tuple(str(stop) for stop in raw.get("stops") or []),
+        km=_decimal(raw.get("km")),
+        co2_kg=_decimal(raw.get("co2_kg")),
+    )
+
+
 def tour_shares(result: Mapping[str, Any]) -> dict[tuple[str, str], Decimal]:
     """Each member's share of each supplier's delivery tour, by (supplier, member) ids: the
-    tour's CO2 split by the value of the goods each allocation receives (its units when it
-    has no value), to the gram, as the optimizer splits it."""
-    parts: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for allocation in result.get("allocations") or []:
-        parts[str(allocation.get("supplier"))].append(allocation)
-    shares: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for tour in (result.get("transport") or {}).get("tours") or []:
-        if tour.get("kind") != "delivery":
-            continue
-        served = parts.get(str(tour.get("by")), [])
-        weights = [
-            goods if (goods := _decimal(part.get("goods"))) > 0 else _decimal(part.get("quantity"))
-            for part in served
-        ]
-        split = split_exactly(_decimal(tour.get("co2_kg")), weights, GRAM)
-        for part, kg in zip(served, split, strict=True):
-            shares[(str(tour.get("by")), str(part.get("member")))] += kg
-    return dict(shares)
+    tour's CO2 shared in proportion to the CO2 of each member's own round trip from that
+    supplier, to the gram, by the optimizer's own rule (`optimizer.tours.tour_co2_shares`)."""
+    tours = [_optimizer_tour(raw) for raw in (result.get("transport") or {}).get("tours") or []]
+    alone = {
+        str(row.get("member")): tuple(_optimizer_tour(t) for t in row.get("alone_tours") or [])
+        for row in result.get("members") or []
+    }
+    return {
+        (supplier, member): kg
+        for supplier, by_member in tour_co2_shares(tours, alone).items()
+        for member, kg in by_member.items()
+    }
 
 
-def member_transport(
-    session: Session, result: Mapping[str, Any], member_id: int
-) -> MemberTransport | None:
-    """The member's part of the scenario's transport; None when the result has no transport
-    or does not concern the member."""
+class Co2Reason(enum.Enum):
+    """Why pooling takes more CO2 for a member than buying alone, when it does."""
+
+    COLLECTION_POINT = "collection_point"
+    """Suppliers deliver to the collection point: their round trips there and the member's
+    pick-ups from it are not the suppliers' round trips to the member's own site."""
+    LONGER_TOUR = "longer_tour"
+    """A supplier's round trip through every member's sites is longer than the members' own
+    round trips from it together (the tour found is a good one, not always the shortest)."""
+
+
+@dataclass(frozen=True)
+class MemberCo2:
+    """A member's transport CO2 for a scenario, computed once and read by every page and file
+    of its statement: its share of each tour (`tours`: the optimizer's tour with the member's
+    share in kg, pick-ups whole), the round trips it would have made alone, their totals and,
+    when pooling emits more for it than alone, why."""
+
+    tours: tuple[tuple[Mapping[str, Any], Decimal], ...]
+    alone_tours: tuple[Mapping[str, Any], ...]
+    co2_kg: Decimal
+    alone_co2_kg: Decimal
+    reason: Co2Reason | None
+
+    @property
+    def co2_avoided_kg(self) -> Decimal:
+        """Negative when pooling emits more for the member than buying alone."""
+        return self.alone_co2_kg - self.co2_kg
+
+
+def member_co2(result: Mapping[str, Any], member_id: int) -> MemberCo2 | None:
+    """The member's transport CO2 in the scenario `result`; None when the result has no
+    transport or does not concern the member. The totals are the sums of the tours shown:
+    pooled, the member's shares; alone, its own round trips."""
     raw = result.get("transport")
     member = next(
         (row for row in result.get("members") or [] if str(row.get("member")) == str(member_id)),
@@ -280,19 +318,42 @@ def member_transport(
             mine.append((tour, _decimal(tour.get("co2_kg"))))  # a pick-up is the member's own
         elif tour.get("kind") == "delivery" and (by, key) in shares:
             mine.append((tour, shares[(by, key)]))
-    alone = list(member.get("alone_tours") or [])
-    names = _names(session, [tour for tour, _ in mine] + alone, raw.get("collection_point"))
+    alone = tuple(member.get("alone_tours") or [])
+    co2 = sum((share for _, share in mine), ZERO)
+    alone_co2 = sum((_decimal(tour.get("co2_kg")) for tour in alone), ZERO)
+    reason = None
+    if co2 > alone_co2:
+        reason = (
+            Co2Reason.COLLECTION_POINT if raw.get("collection_point") else Co2Reason.LONGER_TOUR
+        )
+    return MemberCo2(tuple(mine), alone, co2, alone_co2, reason)
+
+
+def member_transport(
+    session: Session, result: Mapping[str, Any], member_id: int
+) -> MemberTransport | None:
+    """The member's part of the scenario's transport, with names (`member_co2`'s figures);
+    None when the result has no transport or does not concern the member."""
+    raw = result.get("transport")
+    co2 = member_co2(result, member_id)
+    if co2 is None or not isinstance(raw, Mapping):
+        return None
+    names = _names(
+        session,
+        [tour for tour, _ in co2.tours] + list(co2.alone_tours),
+        raw.get("collection_point"),
+    )
     point = raw.get("collection_point")
-    tours = [_tour(names, tour, member_id, share) for tour, share in mine]
     return MemberTransport(
         co2_kg_per_km=_decimal(raw.get("co2_kg_per_km")),
         source=str(raw.get("co2_source") or DEFAULT_SOURCE),
         collection_point=_place(names, point) if point else None,
-        tours=_in_order(tours),
-        alone_tours=_in_order([_tour(names, tour, member_id) for tour in alone]),
-        co2_kg=_decimal(member.get("co2_kg")),
-        alone_co2_kg=_decimal(member.get("alone_co2_kg")),
+        tours=_in_order([_tour(names, tour, member_id, share) for tour, share in co2.tours]),
+        alone_tours=_in_order([_tour(names, tour, member_id) for tour in co2.alone_tours]),
+        co2_kg=co2.co2_kg,
+        alone_co2_kg=co2.alone_co2_kg,
         delivery_cost_per_km=_decimal(raw.get("delivery_cost_per_km")),
+        reason=co2.reason,
     )
 
 

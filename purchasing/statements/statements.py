@@ -28,6 +28,7 @@ from optimizer.delivery import DeliveryTable
 from optimizer.jsonio import problem_from_dict
 from optimizer.solution import Allocation as PlannedAllocation
 from persistence import utcnow
+from purchasing.batches.transport_review import Co2Reason, member_co2
 from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Invalid, Message, NotFound
 from purchasing.models import Allocation, Batch, Member, Need, PurchaseOrder, Round, User
@@ -68,10 +69,13 @@ class Statement:
     savings: Decimal
     co2_kg: Decimal
     alone_co2_kg: Decimal
+    co2_reason: Co2Reason | None
     provisional: bool
 
     @property
     def co2_avoided_kg(self) -> Decimal:
+        """Negative when pooling emits more for the member than buying alone (`co2_reason`
+        says why): never rounded up to zero."""
         return self.alone_co2_kg - self.co2_kg
 
 
@@ -205,9 +209,9 @@ def statement_for(session: Session, batch_id: int, member_id: int) -> Statement:
     result = _member_result(batch, member.id)
     alone_total = max(_alone(batch, paid, result), goods + fees)
     total = goods + fees
-    # Transport CO2 follows the tours the scenario planned, with pooling and alone.
-    co2 = Decimal(str(result.get("co2_kg", "0")))
-    alone_co2 = Decimal(str(result.get("alone_co2_kg", "0")))
+    # Transport CO2 follows the tours the scenario planned, with pooling and alone, counted
+    # once for the page, the files and the API.
+    co2 = member_co2(batch.chosen.result or {}, member.id) if batch.chosen is not None else None
     return Statement(
         member=member,
         batch=batch,
@@ -217,8 +221,9 @@ def statement_for(session: Session, batch_id: int, member_id: int) -> Statement:
         total=total,
         alone_total=alone_total,
         savings=alone_total - total,
-        co2_kg=co2,
-        alone_co2_kg=max(alone_co2, co2),
+        co2_kg=co2.co2_kg if co2 else ZERO,
+        alone_co2_kg=co2.alone_co2_kg if co2 else ZERO,
+        co2_reason=co2.reason if co2 else None,
         provisional=not all(line.settled for line in lines),
     )
 
@@ -254,6 +259,20 @@ def members_of_batch(session: Session, batch_id: int) -> list[Member]:
 def statements_of_batch(session: Session, batch_id: int) -> list[Statement]:
     """Every member's statement for the batch, by member name."""
     return [statement_for(session, batch_id, m.id) for m in members_of_batch(session, batch_id)]
+
+
+CO2_NOTES = {
+    Co2Reason.COLLECTION_POINT: (
+        "Les fournisseurs livrent au point de collecte : leurs allers-retours jusqu'à lui et "
+        "vos trajets pour y chercher vos marchandises émettent plus que leurs allers-retours "
+        "jusqu'à votre site."
+    ),
+    Co2Reason.LONGER_TOUR: (
+        "La tournée d'un fournisseur par les sites des membres est plus longue que leurs "
+        "allers-retours seuls réunis : votre part de cette tournée dépasse votre aller-retour."
+    ),
+}
+"""The documents' French words for why pooling emits more for a member than alone."""
 
 
 def statement_document(statement: Statement, now: datetime | None = None) -> StatementDocument:
@@ -300,6 +319,7 @@ def statement_document(statement: Statement, now: datetime | None = None) -> Sta
         alone_co2_kg=statement.alone_co2_kg,
         provisional=statement.provisional,
         notes=tuple(notes),
+        co2_note=CO2_NOTES[statement.co2_reason] if statement.co2_reason else "",
     )
 
 
