@@ -148,6 +148,8 @@ class StatementLineData:
     unit_price: Decimal
     goods: Decimal
     note: str = ""
+    shares: Decimal = Decimal(0)
+    """The line's share of the supplier's fee and of delivery, apart from its goods."""
 
 
 @dataclass(frozen=True)
@@ -412,14 +414,15 @@ def statement_pdf(document: StatementDocument) -> bytes:
             number_text(line.received),
             f"{number_text(line.unit_price)} €",
             euros(line.goods),
+            euros(line.shares),
         ]
         for line in document.lines
     ]
     _table(
         pdf,
-        ["Produit", "Fournisseur", "Commandé", "Reçu", "Prix unit. HT", "Montant HT"],
+        ["Produit", "Fournisseur", "Commandé", "Reçu", "Prix unit. HT", "Produits HT", "Frais HT"],
         rows,
-        (56, 42, 20, 20, 20, 22),
+        (46, 36, 18, 18, 20, 22, 20),
     )
     _amounts(
         pdf,
@@ -467,7 +470,8 @@ STATEMENT_HEADER: list[object] = [
     "Commandé",
     "Reçu",
     "Prix unitaire HT",
-    "Montant HT",
+    "Produits HT",
+    "Part des frais et de la livraison HT",
 ]
 
 
@@ -485,6 +489,7 @@ def _statement_rows(document: StatementDocument) -> list[list[object]]:
                 number_text(line.received),
                 f"{line.unit_price.normalize():f}".replace(".", ","),
                 _csv_amount(line.goods),
+                _csv_amount(line.shares),
             ]
         )
     for label, amount in (
@@ -493,13 +498,13 @@ def _statement_rows(document: StatementDocument) -> list[list[object]]:
         ("Seul HT", document.alone_total),
         ("Économie", document.savings),
     ):
-        rows.append([*head, label, "", "", "", "", "", _csv_amount(amount)])
+        rows.append([*head, label, "", "", "", "", "", "", _csv_amount(amount)])
     for label, kg in (
         ("CO2 du transport groupé (kg)", document.co2_kg),
         ("CO2 du transport seul (kg)", document.alone_co2_kg),
         ("CO2 évité (kg)", document.co2_avoided_kg),
     ):
-        rows.append([*head, label, "", "", "", "", "", co2_text(kg)])
+        rows.append([*head, label, "", "", "", "", "", "", co2_text(kg)])
     return rows
 
 

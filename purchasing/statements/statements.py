@@ -307,6 +307,7 @@ def statement_document(statement: Statement, now: datetime | None = None) -> Sta
                 unit=line.unit,
                 unit_price=line.unit_price,
                 goods=line.goods,
+                shares=line.shares,
             )
             for line in statement.lines
         ),
@@ -413,7 +414,9 @@ def year_totals(session: Session, member_id: int, today: date | None = None) -> 
 
 @dataclass(frozen=True)
 class NeedPath:
-    """The dates a need went through: submitted → pooled → allocated → ordered → received."""
+    """The dates a need went through: submitted → pooled → allocated → ordered → received; the
+    unit price reached, the goods paid for and what is `paid` with the need's share of fees
+    and delivery."""
 
     submitted: datetime | None
     pooled: datetime | None
@@ -424,16 +427,21 @@ class NeedPath:
     received_units: Decimal | None
     unit_price: Decimal | None
     paid: Decimal | None
+    goods: Decimal | None
+
+
+def _goods_paid(allocation: Allocation) -> Decimal:
+    """What the member pays for the goods of one allocation: those received once some came."""
+    due = expected_units(allocation)
+    if not _settled(allocation, None) or due <= 0:
+        return allocation.goods_total
+    units = min(allocation.received_quantity or ZERO, due)
+    return _cents(allocation.goods_total * units / due)
 
 
 def _paid(allocation: Allocation) -> Decimal:
-    """What the member pays for one allocation: goods for the units received once some came."""
-    shares = allocation.fee_share + allocation.delivery_share
-    due = expected_units(allocation)
-    if not _settled(allocation, None) or due <= 0:
-        return allocation.goods_total + shares
-    units = min(allocation.received_quantity or ZERO, due)
-    return _cents(allocation.goods_total * units / due) + shares
+    """What the member pays for one allocation: its goods, and its share of fees and delivery."""
+    return _goods_paid(allocation) + allocation.fee_share + allocation.delivery_share
 
 
 def need_paths(session: Session, needs: list[Need]) -> dict[int, NeedPath]:
@@ -498,5 +506,6 @@ def need_paths(session: Session, needs: list[Need]) -> dict[int, NeedPath]:
             received_units=received_units,
             unit_price=rows[0].unit_price if rows else None,
             paid=sum((_paid(a) for a in rows), ZERO) if rows else None,
+            goods=sum((_goods_paid(a) for a in rows), ZERO) if rows else None,
         )
     return paths

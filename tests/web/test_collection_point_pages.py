@@ -9,7 +9,6 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from infrastructure.figures import co2_text
-
 from persistence.audit import AuditEvent
 from purchasing.batches.batches import approve_batch
 from purchasing.models import Batch, DeliverySite, Scenario
