@@ -289,6 +289,7 @@ def _assemble(
         co2_source=policy.co2_source,
         collection_point=problem.collection_point if policy.deliver_to_collection_point else None,
         delivery_cost_per_km=policy.delivery_cost_per_km,
+        road_detour=policy.road_detour,
     )
     return Solution(
         report, tuple(orders), tuple(allocations), needs, totals, indicators, tuple(tours), basis

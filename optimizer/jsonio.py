@@ -219,6 +219,7 @@ def _policy(d: Json) -> Policy:
             co2_source=d.get("co2_source", CO2_SOURCE),
             deliver_to_collection_point=d.get("deliver_to_collection_point", False),
             delivery_cost_per_km=_decimal(d.get("delivery_cost_per_km", 0)),
+            road_detour=_decimal(d.get("road_detour", 1)),
         )
     except InvalidProblem as error:
         raise error.within("policy") from None

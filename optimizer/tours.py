@@ -7,12 +7,14 @@ each member receives its own delivery from each supplier: a round trip from the 
 through that member's sites.
 
 Distances are great-circle kilometres between the known locations (a site or supplier without
-a location adds nothing). The tour through several sites is a good one, not always the
-shortest: nearest neighbour from the supplier, then 2-opt (reverse a stretch of the tour while
-that shortens it), which is exact for up to three stops and within a few per cent on the small
-tours of a batch. Transport CO2 is the kilometres times the policy's emission factor
-(``co2_kg_per_km``, whose source the policy names); when the lead prices delivery by the road, a
-delivery tour costs its kilometres times ``delivery_cost_per_km`` (see :mod:`optimizer.vans`).
+a location adds nothing), times the policy's road-detour coefficient (``road_detour``, road km
+per km as the crow flies; 1 counts the crow's flight). The tour through several sites is a
+good one, not always the shortest: nearest neighbour from the supplier, then 2-opt (reverse a
+stretch of the tour while that shortens it), which is exact for up to three stops and within a
+few per cent on the small tours of a batch. Transport CO2 is the kilometres times the policy's
+emission factor (``co2_kg_per_km``, whose source the policy names); when the lead prices
+delivery by the road, a delivery tour costs its kilometres times ``delivery_cost_per_km`` (see
+:mod:`optimizer.vans`).
 """
 
 from __future__ import annotations
@@ -163,6 +165,7 @@ class Road:
         self.site_at = {s.id: s.location for s in problem.sites}
         self.factor = problem.policy.co2_kg_per_km
         self.per_km = problem.policy.delivery_cost_per_km
+        self.detour = problem.policy.road_detour
 
     def tour(self, kind: str, by: str, start: str, sites: Sequence[str]) -> Tour:
         """The round trip from ``start`` (a supplier, or a site for a pick-up) through
@@ -176,7 +179,7 @@ class Road:
             return Tour(kind, by, start, tuple(known + unknown), Decimal(0), Decimal(0))
         located = [self.site_at[s] for s in known]
         km, order = round_trip(origin, [loc for loc in located if loc is not None])
-        length = Decimal(repr(km)).quantize(_KM)
+        length = (Decimal(repr(km)) * self.detour).quantize(_KM)
         stops = tuple([known[i] for i in order] + unknown)
         co2 = (length * self.factor).quantize(_GRAM)
         cost = (length * self.per_km).quantize(_CENT) if kind == "delivery" else Decimal(0)

@@ -49,6 +49,11 @@ def _decimal(value: object) -> Decimal:
         return ZERO
 
 
+def _detour(raw: Mapping[str, Any]) -> Decimal:
+    """The road km counted per km as the crow flies (1 in results computed before it)."""
+    return max(_decimal(raw.get("road_detour")), Decimal(1))
+
+
 def _id(value: object) -> int | None:
     text = str(value if value is not None else "").strip()
     return int(text) if text.isdigit() else None
@@ -90,6 +95,7 @@ class _Counted:
     co2_kg: Decimal
     alone_co2_kg: Decimal
     delivery_cost_per_km: Decimal
+    road_detour: Decimal
 
     @property
     def tours_priced(self) -> bool:
@@ -122,6 +128,7 @@ class Transport(_Counted):
     alone_km: Decimal
     alone_co2_kg: Decimal
     delivery_cost_per_km: Decimal = ZERO
+    road_detour: Decimal = Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,7 @@ class MemberTransport(_Counted):
     co2_kg: Decimal
     alone_co2_kg: Decimal
     delivery_cost_per_km: Decimal = ZERO
+    road_detour: Decimal = Decimal(1)
     reason: Co2Reason | None = None
 
 
@@ -238,6 +246,7 @@ def transport_of(session: Session, result: Mapping[str, Any]) -> Transport | Non
         alone_km=_decimal(indicators.get("alone_km")),
         alone_co2_kg=_decimal(indicators.get("alone_co2_kg")),
         delivery_cost_per_km=_decimal(raw.get("delivery_cost_per_km")),
+        road_detour=_detour(raw),
     )
 
 
@@ -353,6 +362,7 @@ def member_transport(
         co2_kg=co2.co2_kg,
         alone_co2_kg=co2.alone_co2_kg,
         delivery_cost_per_km=_decimal(raw.get("delivery_cost_per_km")),
+        road_detour=_detour(raw),
         reason=co2.reason,
     )
 

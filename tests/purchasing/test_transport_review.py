@@ -161,7 +161,7 @@ def test_a_statement_shows_more_co2_pooled_as_such_with_the_true_reason(
     document = statement_document(statement)
     assert document.co2_note.startswith("Les fournisseurs livrent au point de collecte")
     rows = statement_csv(document).decode("utf-8-sig")
-    assert f"CO2 évité (kg);;;;;;{co2_text(statement.co2_avoided_kg)}" in rows
+    assert f"CO2 évité (kg);;;;;;;{co2_text(statement.co2_avoided_kg)}" in rows
     assert co2_text(statement.co2_avoided_kg).startswith("-")
 
 

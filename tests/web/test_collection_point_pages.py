@@ -115,7 +115,11 @@ def test_the_lead_has_suppliers_deliver_to_the_point_and_reads_the_round_trips(
     # the first scenario delivers to each site; the lead reads how its CO2 is counted
     assert "Transport : d'où vient le CO2" in page
     assert "Livraison sur le site de chaque membre" in page
-    assert "Facteur d'émission 0,25 kg CO2e par km parcouru · source : ordre de grandeur" in page
+    assert (
+        "Facteur d'émission 0,25 kg CO2e par km parcouru · valeur par défaut, qui ne vient "
+        "d’aucune ligne de base de données (ordre de grandeur" in page
+    )
+    assert "à vol d’oiseau, multipliées par un coefficient de détour routier de 1,3" in page
     assert "Livraison par Papeterie de l'Est" in page and "Livraison par Droguerie Verte" in page
     assert "Siège · Atelier Vélo (Nancy)" in page
     assert "Chaque fournisseur fait un seul aller-retour jusqu'à Dépôt partagé" in page
