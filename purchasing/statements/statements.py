@@ -12,7 +12,6 @@ computed again by the optimizer's rule (`optimizer.alone`) on the units paid for
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,7 +30,7 @@ from persistence import utcnow
 from purchasing.batches.transport_review import Co2Reason, member_co2
 from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Invalid, Message, NotFound
-from purchasing.models import Allocation, Batch, Member, Need, PurchaseOrder, Round, User
+from purchasing.models import Allocation, Batch, Member, Need, PurchaseOrder, User
 from purchasing.orders.deliveries import expected_units
 from purchasing.orders.order_document import buyer
 from suppliers.models import Offer
@@ -79,7 +78,7 @@ class Statement:
         return self.alone_co2_kg - self.co2_kg
 
 
-def _cents(amount: Decimal) -> Decimal:
+def cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -140,7 +139,7 @@ def _alone(
     return alone_cost(problem, planned, sites, DeliveryTable(problem), catalog)
 
 
-def _settled(allocation: Allocation, order: PurchaseOrder | None) -> bool:
+def settled(allocation: Allocation, order: PurchaseOrder | None) -> bool:
     """Whether nothing more will come for the allocation: its need was settled by a delivery,
     or its order is received."""
     if order is not None and order.status == "received":
@@ -176,13 +175,13 @@ def statement_for(session: Session, batch_id: int, member_id: int) -> Statement:
     paid = []
     for allocation in allocations:
         order = orders.get(allocation.offer_id)
-        settled = _settled(allocation, order)
+        done = settled(allocation, order)
         due = expected_units(allocation)
-        if settled and due > 0:
+        if done and due > 0:
             received = allocation.received_quantity or ZERO
             # Units beyond those expected (a surplus the site kept) are not re-invoiced.
             units = min(received, due)
-            goods = _cents(allocation.goods_total * units / due)
+            goods = cents(allocation.goods_total * units / due)
         else:
             received = ZERO
             units = allocation.quantity
@@ -201,7 +200,7 @@ def statement_for(session: Session, batch_id: int, member_id: int) -> Statement:
                 unit_price=allocation.unit_price,
                 goods=goods,
                 shares=shares,
-                settled=settled,
+                settled=done,
             )
         )
     goods = sum((line.goods for line in lines), ZERO)
@@ -410,102 +409,3 @@ def year_totals(session: Session, member_id: int, today: date | None = None) -> 
         _YEAR_TOTALS.clear()
     _YEAR_TOTALS[key] = (fingerprint, totals)
     return totals
-
-
-@dataclass(frozen=True)
-class NeedPath:
-    """The dates a need went through: submitted → pooled → allocated → ordered → received; the
-    unit price reached, the goods paid for and what is `paid` with the need's share of fees
-    and delivery."""
-
-    submitted: datetime | None
-    pooled: datetime | None
-    allocated: datetime | None
-    ordered: datetime | None
-    received: date | None
-    ordered_units: Decimal | None
-    received_units: Decimal | None
-    unit_price: Decimal | None
-    paid: Decimal | None
-    goods: Decimal | None
-
-
-def _goods_paid(allocation: Allocation) -> Decimal:
-    """What the member pays for the goods of one allocation: those received once some came."""
-    due = expected_units(allocation)
-    if not _settled(allocation, None) or due <= 0:
-        return allocation.goods_total
-    units = min(allocation.received_quantity or ZERO, due)
-    return _cents(allocation.goods_total * units / due)
-
-
-def _paid(allocation: Allocation) -> Decimal:
-    """What the member pays for one allocation: its goods, and its share of fees and delivery."""
-    return _goods_paid(allocation) + allocation.fee_share + allocation.delivery_share
-
-
-def need_paths(session: Session, needs: list[Need]) -> dict[int, NeedPath]:
-    """Each need's path with its dates, the price reached and what the member pays for it."""
-    ids = [need.id for need in needs]
-    if not ids:
-        return {}
-    allocations: dict[int, list[Allocation]] = defaultdict(list)
-    for allocation in session.scalars(
-        select(Allocation)
-        .where(Allocation.need_id.in_(ids))
-        .options(
-            # Only the dates: a batch's problem and results are large and not needed here.
-            selectinload(Allocation.batch).load_only(
-                Batch.id, Batch.status, Batch.decided_at, Batch.version
-            ),
-            selectinload(Allocation.offer),
-        )
-    ):
-        allocations[allocation.need_id].append(allocation)
-    batch_ids = {a.batch_id for rows in allocations.values() for a in rows}
-    orders: dict[tuple[int, int], PurchaseOrder] = {}
-    batches_orders = (
-        session.scalars(
-            select(PurchaseOrder)
-            .where(PurchaseOrder.batch_id.in_(batch_ids))
-            .options(selectinload(PurchaseOrder.lines), selectinload(PurchaseOrder.deliveries))
-        )
-        if batch_ids
-        else ()
-    )
-    for order in batches_orders:
-        for line in order.lines:
-            orders[(order.batch_id, line.offer_id)] = order
-    # The open round is usually in the session already: `get` reads it without a query.
-    rounds = {
-        round_id: session.get(Round, round_id)
-        for round_id in {n.round_id for n in needs if n.round_id}
-    }
-    paths = {}
-    for need in needs:
-        rows = allocations.get(need.id, [])
-        pooled_round = rounds.get(need.round_id) if need.round_id else None
-        batch = rows[0].batch if rows else None
-        need_orders = [
-            orders[(a.batch_id, a.offer_id)] for a in rows if (a.batch_id, a.offer_id) in orders
-        ]
-        sent = [o.sent_at for o in need_orders if o.sent_at]
-        delivered = [d.received_on for o in need_orders for d in o.deliveries]
-        received_units = (
-            sum((a.received_quantity or ZERO for a in rows), ZERO)
-            if any(a.received_quantity is not None for a in rows)
-            else None
-        )
-        paths[need.id] = NeedPath(
-            submitted=need.created_at,
-            pooled=pooled_round.closed_at if pooled_round else None,
-            allocated=batch.decided_at if batch else None,
-            ordered=min(sent) if sent else None,
-            received=max(delivered) if delivered and need.status == "received" else None,
-            ordered_units=sum((expected_units(a) for a in rows), ZERO) if rows else None,
-            received_units=received_units,
-            unit_price=rows[0].unit_price if rows else None,
-            paid=sum((_paid(a) for a in rows), ZERO) if rows else None,
-            goods=sum((_goods_paid(a) for a in rows), ZERO) if rows else None,
-        )
-    return paths

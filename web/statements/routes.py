@@ -11,8 +11,8 @@ from flask_login import current_user, login_required
 from infrastructure.documents import statement_csv, statement_pdf, statements_csv
 from purchasing.batches.transport_review import member_transport
 from purchasing.models import Need
+from purchasing.statements.need_paths import need_paths
 from purchasing.statements.statements import (
-    need_paths,
     statement_document,
     statements_of_batch,
     visible_statement,
