@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "need.match": _l("matched a need to a product"),
     "rounds.rhythm": _l("set the rhythm of the rounds"),
     "rounds.policy": _l("set the optimizer's policy"),
+    "transport.settings": _l("set how transport CO2 is counted"),
     "round.cutoff": _l("moved the cut-off of a round"),
     "round.close_requested": _l("asked for a round to close"),
     "round.close": _l("closed a round"),
@@ -75,6 +76,7 @@ ACTION_LABELS = {
     "catalog.import": _l("imported a price list"),
     "catalog.import_undo": _l("undid an import"),
     "demo.load": _l("loaded the demo cooperative"),
+    "cooperative.update": _l("changed the cooperative's record"),
 }
 
 PROCESS_LABELS = {
@@ -100,6 +102,7 @@ OBJECT_LABELS = {
     "offer": _l("offer"),
     "catalog_upload": _l("price list"),
     "cooperative": _l("cooperative"),
+    "transport_settings": _l("transport settings"),
 }
 
 # Kept for the machine (who acted, job and policy ids, the order number already named as the
