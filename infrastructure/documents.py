@@ -14,6 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from infrastructure.csv_file import csv_bytes
+from infrastructure.figures import co2_text
 from infrastructure.pdf import ArchivePdf
 
 
@@ -174,7 +175,9 @@ class StatementLine:
     unit_price: Decimal
     goods: Decimal
     shares: Decimal
+    """The line's share of the supplier's fee and of delivery, apart from its goods."""
     settled: bool
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,12 @@ class StatementDocument:
     alone_co2_kg: Decimal
     provisional: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    co2_note: str = ""
+    """Why pooling emits more for the member than buying alone, when it does."""
+
+    @property
+    def co2_avoided_kg(self) -> Decimal:
+        return self.alone_co2_kg - self.co2_kg
 
 
 def unit_name(unit: str, quantity: Decimal) -> str:
@@ -357,13 +366,14 @@ def statement_pdf(document: StatementDocument) -> bytes:
             number_text(line.received),
             f"{number_text(line.unit_price)} €",
             euros(line.goods),
+            euros(line.shares),
         ]
         for line in document.lines
     ]
     pdf.table_of(
-        ["Produit", "Fournisseur", "Commandé", "Reçu", "Prix unit. HT", "Montant HT"],
+        ["Produit", "Fournisseur", "Commandé", "Reçu", "Prix unit. HT", "Produits HT", "Frais HT"],
         rows,
-        (56, 42, 20, 20, 20, 22),
+        (46, 36, 18, 18, 20, 22, 20),
     )
     pdf.amounts(
         [
@@ -375,13 +385,28 @@ def statement_pdf(document: StatementDocument) -> bytes:
         ],
     )
     pdf.ln(2)
-    pdf.text_line(
-        f"CO2 du transport : {number_text(document.co2_kg.quantize(Decimal('0.1')))} kg groupé, "
-        f"{number_text(document.alone_co2_kg.quantize(Decimal('0.1')))} kg seul."
-    )
+    for line in _co2_lines(document):
+        pdf.text_line(line)
     for note in document.notes:
         pdf.text_line(note, style="I")
     return pdf.document()
+
+
+def _co2_lines(document: StatementDocument) -> list[str]:
+    """The transport CO2 in words: pooled, alone, and what pooling avoids or adds (and why)."""
+    avoided = document.co2_avoided_kg
+    lines = [
+        f"CO2 du transport : {co2_text(document.co2_kg)} kg groupé, "
+        f"{co2_text(document.alone_co2_kg)} kg seul ; "
+        + (
+            f"{co2_text(avoided)} kg évités grâce au groupement."
+            if avoided >= 0
+            else f"{co2_text(-avoided)} kg de plus qu'en achetant seul."
+        )
+    ]
+    if avoided < 0 and document.co2_note:
+        lines.append(document.co2_note)
+    return lines
 
 
 STATEMENT_HEADER: list[object] = [
@@ -395,7 +420,8 @@ STATEMENT_HEADER: list[object] = [
     "Commandé",
     "Reçu",
     "Prix unitaire HT",
-    "Montant HT",
+    "Produits HT",
+    "Part des frais et de la livraison HT",
 ]
 
 
@@ -413,6 +439,7 @@ def _statement_rows(document: StatementDocument) -> list[list[object]]:
                 number_text(line.received),
                 f"{line.unit_price.normalize():f}".replace(".", ","),
                 _csv_amount(line.goods),
+                _csv_amount(line.shares),
             ]
         )
     for label, amount in (
@@ -421,7 +448,13 @@ def _statement_rows(document: StatementDocument) -> list[list[object]]:
         ("Seul HT", document.alone_total),
         ("Économie", document.savings),
     ):
-        rows.append([*head, label, "", "", "", "", "", _csv_amount(amount)])
+        rows.append([*head, label, "", "", "", "", "", "", _csv_amount(amount)])
+    for label, kg in (
+        ("CO2 du transport groupé (kg)", document.co2_kg),
+        ("CO2 du transport seul (kg)", document.alone_co2_kg),
+        ("CO2 évité (kg)", document.co2_avoided_kg),
+    ):
+        rows.append([*head, label, "", "", "", "", "", "", co2_text(kg)])
     return rows
 
 

@@ -27,6 +27,7 @@ class DeliveryTable:
         point = problem.collection_point
         # delivered to the collection point, every site is reached through it
         self._point = point if problem.policy.deliver_to_collection_point else None
+        self._detour = float(problem.policy.road_detour)
 
     def km(self, supplier: str, site: str) -> float | None:
         """The distance from the supplier to the site, or None when not known."""
@@ -36,10 +37,10 @@ class DeliveryTable:
         return start.km_to(end)
 
     def van_km(self, supplier: str, sites: Sequence[str]) -> list[float]:
-        """How far the supplier's van goes to each of ``sites`` it can place (to the collection
-        point instead when the lead has suppliers deliver there)."""
+        """How far by road the supplier's van goes to each of ``sites`` it can place (to the
+        collection point instead when the lead has suppliers deliver there)."""
         places = sites if self._point is None else [self._point]
-        return [km for site in places if (km := self.km(supplier, site)) is not None]
+        return [km * self._detour for site in places if (km := self.km(supplier, site)) is not None]
 
     def cost_per_unit(self, supplier: str, site: str) -> Decimal:
         """What delivering one unit from the supplier to the site costs in this batch (to the

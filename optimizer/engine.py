@@ -35,11 +35,19 @@ from optimizer.solution import (
     TransportBasis,
 )
 from optimizer.solve import SolveOptions, SolverReport, Status, relative_gap
-from optimizer.tours import Road, Tour, alone_tours, pooled_tours
+from optimizer.tours import (
+    Road,
+    Tour,
+    alone_tours,
+    pooled_tours,
+    share_of_tour,
+    tour_co2_shares,
+)
 from optimizer.vans import counted_km
 
 _TENTH = Decimal("0.1")
 _GRAM = Decimal("0.001")
+_CENT = Decimal("0.01")
 
 
 def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
@@ -279,6 +287,7 @@ def _assemble(
         co2_source=policy.co2_source,
         collection_point=problem.collection_point if policy.deliver_to_collection_point else None,
         delivery_cost_per_km=policy.delivery_cost_per_km,
+        road_detour=policy.road_detour,
     )
     return Solution(
         report, tuple(orders), tuple(allocations), needs, totals, indicators, tuple(tours), basis
@@ -342,7 +351,8 @@ def _tour_shares(
 ) -> dict[int, Decimal]:
     """Each portion's share of its supplier's tour cost, in cents. A tour is shared by the
     members it serves in proportion to their own round trip from that supplier (what each
-    would have driven alone), then within a member by the goods value of its portions."""
+    would have driven alone: :func:`optimizer.tours.share_of_tour`), then within a member by
+    the goods value of its portions."""
     shares: dict[int, Decimal] = {}
     road = Road(problem)
     for tour in tours:
@@ -352,14 +362,13 @@ def _tour_shares(
         for i in of_supplier.get(tour.by, []):
             if portions[i].quantity > 0:
                 parts[portions[i].need.member].append(i)
-        members = sorted(parts)
-        own = [
-            road.tour(
-                "delivery", tour.by, tour.by, sorted({portions[i].need.site for i in parts[m]})
+        own = {
+            member: road.tour(
+                "delivery", tour.by, tour.by, sorted({portions[i].need.site for i in mine})
             ).km
-            for m in members
-        ]
-        for member, cents in zip(members, split_exactly(tour.cost, own), strict=True):
+            for member, mine in parts.items()
+        }
+        for member, cents in share_of_tour(tour.cost, own, _CENT).items():
             mine = parts[member]
             weights = [goods[i] if goods[i] > 0 else portions[i].quantity for i in mine]
             for i, part in zip(mine, split_exactly(cents, weights), strict=True):
@@ -377,38 +386,39 @@ def _member_totals(
     road_shares: dict[tuple[str, str], Decimal],
 ) -> tuple[MemberTotal, ...]:
     """Each member's costs, its share of the batch's transport CO2 (a delivery tour's CO2
-    shared by the goods value each member receives from it; a pick-up is its own), and what
-    the same purchase would cost and emit alone (with, when tours are priced, its own round
-    trip from each supplier, never less than its share of the pooled tour)."""
+    shared in proportion to the members' own round trips, as its price is; a pick-up is its
+    own), and what the same purchase would cost and emit alone (with, when tours are priced,
+    its own round trip from each supplier, never less than its share of the pooled tour)."""
     sites = {n.id: n.site for n in problem.needs}
     of_member: dict[str, list[Allocation]] = defaultdict(list)
-    of_supplier: dict[str, list[Allocation]] = defaultdict(list)
     for allocation in allocations:
         of_member[allocation.member].append(allocation)
-        of_supplier[allocation.supplier].append(allocation)
+    members = sorted({n.member for n in problem.needs})
+    trips_of: dict[str, tuple[Tour, ...]] = {}
+    for member in members:
+        own: dict[str, set[str]] = defaultdict(set)
+        for allocation in of_member.get(member, []):
+            if allocation.quantity > 0:
+                own[allocation.supplier].add(sites[allocation.need])
+        trips_of[member] = tuple(alone_tours(problem, member, own))
     co2: dict[str, Decimal] = defaultdict(Decimal)
     for tour in tours:
         if tour.kind == "pickup":
             co2[tour.by] += tour.co2_kg
-            continue
-        parts = of_supplier[tour.by]
-        weights = [p.goods if p.goods > 0 else p.quantity for p in parts]
-        for part, kg in zip(parts, split_exactly(tour.co2_kg, weights, _GRAM), strict=True):
-            co2[part.member] += kg
+    for by_member in tour_co2_shares(tours, trips_of).values():
+        for member, kg in by_member.items():
+            co2[member] += kg
     catalog = Catalog(problem)
     served: dict[str, bool] = defaultdict(lambda: True)
     for result in needs:
         served[result.member] = served[result.member] and result.status == "served"
     totals = []
-    for member in sorted({n.member for n in problem.needs}):
+    for member in members:
         parts = of_member.get(member, [])
         goods = sum((a.goods for a in parts), Decimal(0))
         fees = sum((a.fee_share for a in parts), Decimal(0))
         shipping = sum((a.delivery for a in parts), Decimal(0))
-        own: dict[str, set[str]] = defaultdict(set)
-        for allocation in parts:
-            own[allocation.supplier].add(sites[allocation.need])
-        trips = tuple(alone_tours(problem, member, own))
+        trips = trips_of[member]
         alone_co2 = sum((t.co2_kg for t in trips), Decimal(0))
         alone = goods + fees + shipping
         if compare_alone:

@@ -239,6 +239,7 @@ def _policy(d: Json) -> Policy:
             co2_source=d.get("co2_source", CO2_SOURCE),
             deliver_to_collection_point=d.get("deliver_to_collection_point", False),
             delivery_cost_per_km=_decimal(d.get("delivery_cost_per_km", 0)),
+            road_detour=_decimal(d.get("road_detour", 1)),
         )
     except InvalidProblem as error:
         raise error.within("policy") from None
@@ -432,5 +433,6 @@ def result_from_dict(data: object) -> Solution:
             co2_source=transport.text("co2_source"),
             collection_point=transport.text("collection_point") or None,
             delivery_cost_per_km=transport.decimal("delivery_cost_per_km"),
+            road_detour=transport.optional_decimal("road_detour") or Decimal(1),  # 1 in older ones
         ),
     )

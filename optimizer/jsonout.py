@@ -66,6 +66,7 @@ def problem_to_dict(problem: Problem) -> Json:
             "co2_source": policy.co2_source,
             "deliver_to_collection_point": policy.deliver_to_collection_point,
             "delivery_cost_per_km": _num(policy.delivery_cost_per_km),
+            "road_detour": _num(policy.road_detour),
         },
         "collection_point": problem.collection_point,
         "sites": [located({"id": s.id}, s.location) for s in problem.sites],
@@ -123,12 +124,12 @@ def problem_to_dict(problem: Problem) -> Json:
 
 
 TOUR_METHOD = (
-    "round trips in great-circle km: each supplier's van from the supplier through the sites it "
-    "serves (nearest neighbour, then 2-opt) or to the collection point, plus each member's "
-    "pick-up round trip from its site to the collection point; alone, each supplier's round "
-    "trip to the member's own sites; CO2 = km x co2_kg_per_km; a delivery tour costs km x "
-    "delivery_cost_per_km, shared by the members it serves in proportion to their own round "
-    "trips from that supplier"
+    "round trips in great-circle km times road_detour: each supplier's van from the supplier "
+    "through the sites it serves (nearest neighbour, then 2-opt) or to the collection point, "
+    "plus each member's pick-up round trip from its site to the collection point; alone, each "
+    "supplier's round trip to the member's own sites; CO2 = km x co2_kg_per_km; a delivery "
+    "tour's CO2 and cost (km x delivery_cost_per_km) are shared by the members it serves in "
+    "proportion to their own round trips from that supplier"
 )
 
 
@@ -186,6 +187,7 @@ def result_to_dict(solution: Solution, frontier: Sequence[FrontierPoint] | None 
             "co2_source": transport.co2_source,
             "method": TOUR_METHOD,
             "delivery_cost_per_km": _num(transport.delivery_cost_per_km),
+            "road_detour": _num(transport.road_detour),
             "collection_point": transport.collection_point,
             "tours": [_tour(t) for t in solution.tours],
         },

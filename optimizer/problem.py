@@ -335,6 +335,9 @@ class Policy:
     co2_source: str = CO2_SOURCE
     deliver_to_collection_point: bool = False
     delivery_cost_per_km: Decimal = Decimal(0)
+    road_detour: Decimal = Decimal(1)
+    """Road km per km as the crow flies: a tour's great-circle length times this coefficient
+    is the length driven, priced and turned into CO2 (1: distances as the crow flies)."""
 
     @property
     def prices_tours(self) -> bool:
@@ -355,6 +358,10 @@ class Policy:
             "delivery_cost_per_km",
             _non_negative("delivery_cost_per_km", self.delivery_cost_per_km),
         )
+        detour = _non_negative("road_detour", self.road_detour)
+        if detour < 1:
+            raise InvalidProblem("road_detour", f"must be at least 1, got {detour}")
+        _set(self, "road_detour", detour)
 
 
 def _unique(kind: str, items: Sequence[Site | Supplier | Offer | Need | Product]) -> None:

@@ -150,12 +150,14 @@ class Indicators:
 class TransportBasis:
     """What the transport CO2 is computed from: the emission factor and its source, the
     collection point the suppliers deliver to (None: they deliver to each site), and the price
-    of a km of a supplier's delivery tour (0: delivery is priced per unit only)."""
+    of a km of a supplier's delivery tour (0: delivery is priced per unit only), and the road
+    km counted per km as the crow flies."""
 
     co2_kg_per_km: Decimal = Decimal("0.25")
     co2_source: str = ""
     collection_point: str | None = None
     delivery_cost_per_km: Decimal = Decimal(0)
+    road_detour: Decimal = Decimal(1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,19 +7,24 @@ each member receives its own delivery from each supplier: a round trip from the 
 through that member's sites.
 
 Distances are great-circle kilometres between the known locations (a site or supplier without
-a location adds nothing). The tour through several sites is a good one, not always the
-shortest: nearest neighbour from the supplier, then 2-opt (reverse a stretch of the tour while
-that shortens it), which is exact for up to three stops and within a few per cent on the small
-tours of a batch. Transport CO2 is the kilometres times the policy's emission factor
-(``co2_kg_per_km``, whose source the policy names); when the lead prices delivery by the road, a
-delivery tour costs its kilometres times ``delivery_cost_per_km`` (see :mod:`optimizer.vans`).
+a location adds nothing), times the policy's road-detour coefficient (``road_detour``, road km
+per km as the crow flies; 1 counts the crow's flight). The tour through several sites is a
+good one, not always the shortest: nearest neighbour from the supplier, then 2-opt (reverse a
+stretch of the tour while that shortens it), which is exact for up to three stops and within a
+few per cent on the small tours of a batch. Transport CO2 is the kilometres times the policy's
+emission factor (``co2_kg_per_km``, whose source the policy names); when the lead prices
+delivery by the road, a delivery tour costs its kilometres times ``delivery_cost_per_km`` (see
+:mod:`optimizer.vans`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import cast
 
 import numpy as np
@@ -105,6 +110,52 @@ def round_trip(origin: Location, stops: Sequence[Location]) -> tuple[float, list
     return length, [int(k) - 1 for k in tour[1:]]
 
 
+def share_of_tour(
+    amount: Decimal, own: Mapping[str, Decimal], quantum: Decimal
+) -> dict[str, Decimal]:
+    """A delivery tour's ``amount`` (its CO2, or its price) shared among the members it serves
+    in proportion to ``own``, each member's own round trip from that supplier (what it would
+    have driven alone), in whole quanta by the largest remainder (the earlier member first on
+    a tie); with no own round trip known, in equal parts. The shares add up to ``amount``, and
+    whenever ``amount`` is no more than the own round trips together (counted in the same
+    unit), no member's share exceeds its own round trip: its exact part does not, and a
+    quantum left over only ever goes to a part that had a fraction cut off."""
+    members = sorted(own)
+    if not members:
+        return {}
+    weights = [Fraction(max(own[m], Decimal(0))) for m in members]
+    if sum(weights) <= 0:
+        weights = [Fraction(1)] * len(members)
+    whole = sum(weights)
+    quanta = int((amount / quantum).to_integral_value())
+    # exact arithmetic: a share equal to its own round trip is never pushed a quantum above it
+    exact = [quanta * w / whole for w in weights]
+    counts = [math.floor(e) for e in exact]
+    left = quanta - sum(counts)
+    order = sorted(range(len(members)), key=lambda i: (-(exact[i] - counts[i]), i))
+    for i in order[:left]:
+        counts[i] += 1
+    return {m: quantum * n for m, n in zip(members, counts, strict=True)}
+
+
+def tour_co2_shares(
+    tours: list[Tour], alone: dict[str, tuple[Tour, ...]]
+) -> dict[str, dict[str, Decimal]]:
+    """Each member's share of each supplier's delivery tour CO2, by supplier then member: the
+    tour's CO2 shared among the members it serves in proportion to the CO2 of their own round
+    trip from that supplier (``alone``: each member's round trips alone), as its price is
+    (:func:`share_of_tour`)."""
+    own: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for member, trips in alone.items():
+        for trip in trips:
+            own[trip.by][member] = trip.co2_kg
+    return {
+        tour.by: share_of_tour(tour.co2_kg, own.get(tour.by, {}), _GRAM)
+        for tour in tours
+        if tour.kind == "delivery"
+    }
+
+
 class Road:
     """Tours between the problem's suppliers, sites and collection point, priced in km and
     CO2 with the policy's emission factor."""
@@ -114,6 +165,7 @@ class Road:
         self.site_at = {s.id: s.location for s in problem.sites}
         self.factor = problem.policy.co2_kg_per_km
         self.per_km = problem.policy.delivery_cost_per_km
+        self.detour = problem.policy.road_detour
 
     def tour(self, kind: str, by: str, start: str, sites: Sequence[str]) -> Tour:
         """The round trip from ``start`` (a supplier, or a site for a pick-up) through
@@ -127,7 +179,7 @@ class Road:
             return Tour(kind, by, start, tuple(known + unknown), Decimal(0), Decimal(0))
         located = [self.site_at[s] for s in known]
         km, order = round_trip(origin, [loc for loc in located if loc is not None])
-        length = Decimal(repr(km)).quantize(_KM)
+        length = (Decimal(repr(km)) * self.detour).quantize(_KM)
         stops = tuple([known[i] for i in order] + unknown)
         co2 = (length * self.factor).quantize(_GRAM)
         cost = (length * self.per_km).quantize(_CENT) if kind == "delivery" else Decimal(0)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -224,6 +225,28 @@ class PoolingSchedule(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cron: Mapped[str] = mapped_column(String(120), default="")
     policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class TransportSettings(Base):
+    """How the lead counts transport CO2: the emission factor of a km driven with its source
+    (dataset, version, line), and the road km per km as the crow flies with its source. A
+    value left empty means the default is in force. One row."""
+
+    __tablename__ = "transport_settings"
+    __table_args__ = (
+        CheckConstraint("co2_kg_per_km IS NULL OR co2_kg_per_km > 0", name="factor_positive"),
+        CheckConstraint("road_detour IS NULL OR road_detour >= 1", name="detour_at_least_one"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    co2_kg_per_km: Mapped[Decimal | None] = mapped_column(Numeric(9, 4))
+    co2_dataset: Mapped[str] = mapped_column(String(200), default="")
+    co2_version: Mapped[str] = mapped_column(String(60), default="")
+    co2_line: Mapped[str] = mapped_column(String(200), default="")
+    road_detour: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    road_detour_source: Mapped[str] = mapped_column(String(300), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 

@@ -9,6 +9,7 @@ from flask import Flask, current_app, request
 from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
 
+from infrastructure.figures import CO2_PATTERN, co2_kg
 from purchasing.errors import Euros, Message, Units
 
 babel = Babel()
@@ -56,6 +57,13 @@ def quantity(value: Decimal | int | None) -> str:
     return format_decimal(value, format="#,##0.###")
 
 
+def co2(value: Decimal | None) -> str:
+    """Kilograms of CO2 to one decimal, as every page and file shows them (`1 058,0`)."""
+    if value is None:
+        return "—"
+    return format_decimal(co2_kg(value), format=CO2_PATTERN)
+
+
 def translate(message: Message) -> str:
     """A domain message in the reader's language; a message given as a parameter is translated
     too, and an amount or a quantity is written as the reader's language writes it."""
@@ -84,6 +92,7 @@ def init_app(app: Flask) -> None:
         money=money,
         unit_price=unit_price,
         quantity=quantity,
+        co2=co2,
         date=lambda value, fmt="medium": format_date(value, fmt) if value else "—",
         datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "—",
     )

@@ -4,17 +4,19 @@ each round trip (who drives, from where, the stops in visiting order, km, CO2), 
 purchase bought alone.
 
 For the lead, every tour of the batch. For a member, the tours that carry its goods with its
-share of each (a supplier's tour is shared among the members it serves by the value of the
-goods each receives, as the optimizer shares it), its own pick-ups at the collection point,
-and the round trips each supplier would have made to it alone. Other members' stops are shown
-by their town only: a member sees the road, not who else bought.
+share of each (a supplier's tour is shared among the members it serves in proportion to each
+one's own round trip from that supplier, as the optimizer shares the tour's CO2 and price), its
+own pick-ups at the collection point, and the round trips each supplier would have made to it
+alone. A member's figures are computed once (`member_co2`) and read by its statement's page,
+PDF, CSV and API. Other members' stops are shown by their town only: a member sees the road,
+not who else bought.
 
 It reads and changes nothing; the result is read with `purchasing.results.read_result`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,17 +25,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from optimizer.money import split_exactly
-from optimizer.solution import Allocation as PlannedAllocation
 from optimizer.solution import Solution, TransportBasis
 from optimizer.tours import Tour as PlannedTour
+from optimizer.tours import tour_co2_shares
 from purchasing.errors import N_
 from purchasing.models import DeliverySite, Member
 from purchasing.results import as_id, read_result
 from suppliers.models import Supplier
 
 ZERO = Decimal(0)
-GRAM = Decimal("0.001")
 
 DEFAULT_SOURCE = N_(
     "order of magnitude for a diesel light commercial van (about 0.25 kg CO2e per km); "
@@ -79,6 +79,7 @@ class _Counted:
     co2_kg: Decimal
     alone_co2_kg: Decimal
     delivery_cost_per_km: Decimal
+    road_detour: Decimal
 
     @property
     def tours_priced(self) -> bool:
@@ -111,6 +112,7 @@ class Transport(_Counted):
     alone_km: Decimal
     alone_co2_kg: Decimal
     delivery_cost_per_km: Decimal = ZERO
+    road_detour: Decimal = Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,8 @@ class MemberTransport(_Counted):
     co2_kg: Decimal
     alone_co2_kg: Decimal
     delivery_cost_per_km: Decimal = ZERO
+    road_detour: Decimal = Decimal(1)
+    reason: Co2Reason | None = None
 
 
 @dataclass
@@ -219,6 +223,11 @@ def _source(basis: TransportBasis) -> str:
     return basis.co2_source or DEFAULT_SOURCE
 
 
+def _detour(basis: TransportBasis) -> Decimal:
+    """The road km counted per km as the crow flies (1 in results computed before it)."""
+    return max(basis.road_detour, Decimal(1))
+
+
 def transport_of(session: Session, result: Mapping[str, Any]) -> Transport | None:
     """The scenario's transport for the lead; None for a result that has none."""
     solution = _counted(result)
@@ -237,43 +246,60 @@ def transport_of(session: Session, result: Mapping[str, Any]) -> Transport | Non
         alone_km=indicators.alone_km,
         alone_co2_kg=indicators.alone_co2_kg,
         delivery_cost_per_km=basis.delivery_cost_per_km,
+        road_detour=_detour(basis),
     )
 
 
 def _shares(solution: Solution) -> dict[tuple[str, str], Decimal]:
-    parts: dict[str, list[PlannedAllocation]] = defaultdict(list)
-    for allocation in solution.allocations:
-        parts[allocation.supplier].append(allocation)
-    shares: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for tour in solution.tours:
-        if tour.kind != "delivery":
-            continue
-        served = parts.get(tour.by, [])
-        weights = [part.goods if part.goods > 0 else part.quantity for part in served]
-        split = split_exactly(tour.co2_kg, weights, GRAM)
-        for part, kg in zip(served, split, strict=True):
-            shares[(tour.by, part.member)] += kg
-    return dict(shares)
+    alone = {member.member: member.alone_tours for member in solution.members}
+    return {
+        (supplier, member): kg
+        for supplier, by_member in tour_co2_shares(list(solution.tours), alone).items()
+        for member, kg in by_member.items()
+    }
 
 
 def tour_shares(result: Mapping[str, Any]) -> dict[tuple[str, str], Decimal]:
     """Each member's share of each supplier's delivery tour, by (supplier, member) ids: the
-    tour's CO2 split by the value of the goods each allocation receives (its units when it
-    has no value), to the gram, as the optimizer splits it."""
+    tour's CO2 shared in proportion to the CO2 of each member's own round trip from that
+    supplier, to the gram, by the optimizer's own rule (`optimizer.tours.tour_co2_shares`)."""
     return _shares(read_result(result))
 
 
-def member_transport(
-    session: Session, result: Mapping[str, Any], member_id: int
-) -> MemberTransport | None:
-    """The member's part of the scenario's transport; None when the result has no transport
-    or does not concern the member."""
-    solution = _counted(result)
+class Co2Reason(enum.Enum):
+    """Why pooling takes more CO2 for a member than buying alone, when it does."""
+
+    COLLECTION_POINT = "collection_point"
+    """Suppliers deliver to the collection point: their round trips there and the member's
+    pick-ups from it are not the suppliers' round trips to the member's own site."""
+    LONGER_TOUR = "longer_tour"
+    """A supplier's round trip through every member's sites is longer than the members' own
+    round trips from it together (the tour found is a good one, not always the shortest)."""
+
+
+@dataclass(frozen=True)
+class MemberCo2:
+    """A member's transport CO2 for a scenario, computed once and read by every page and file
+    of its statement: its share of each tour (`tours`: the optimizer's tour with the member's
+    share in kg, pick-ups whole), the round trips it would have made alone, their totals and,
+    when pooling emits more for it than alone, why."""
+
+    tours: tuple[tuple[PlannedTour, Decimal], ...]
+    alone_tours: tuple[PlannedTour, ...]
+    co2_kg: Decimal
+    alone_co2_kg: Decimal
+    reason: Co2Reason | None
+
+    @property
+    def co2_avoided_kg(self) -> Decimal:
+        """Negative when pooling emits more for the member than buying alone."""
+        return self.alone_co2_kg - self.co2_kg
+
+
+def _member_co2(solution: Solution, member_id: int) -> MemberCo2 | None:
     key = str(member_id)
-    member = (
-        next((row for row in solution.members if row.member == key), None) if solution else None
-    )
-    if solution is None or member is None:
+    member = next((row for row in solution.members if row.member == key), None)
+    if member is None:
         return None
     shares = _shares(solution)
     mine: list[tuple[PlannedTour, Decimal]] = []
@@ -282,19 +308,49 @@ def member_transport(
             mine.append((tour, tour.co2_kg))  # a pick-up is the member's own
         elif tour.kind == "delivery" and (tour.by, key) in shares:
             mine.append((tour, shares[(tour.by, key)]))
+    co2 = sum((share for _, share in mine), ZERO)
+    alone_co2 = sum((tour.co2_kg for tour in member.alone_tours), ZERO)
+    reason = None
+    if co2 > alone_co2:
+        reason = (
+            Co2Reason.COLLECTION_POINT
+            if solution.transport.collection_point
+            else Co2Reason.LONGER_TOUR
+        )
+    return MemberCo2(tuple(mine), member.alone_tours, co2, alone_co2, reason)
+
+
+def member_co2(result: Mapping[str, Any], member_id: int) -> MemberCo2 | None:
+    """The member's transport CO2 in the scenario `result`; None when the result has no
+    transport or does not concern the member. The totals are the sums of the tours shown:
+    pooled, the member's shares; alone, its own round trips."""
+    solution = _counted(result)
+    return _member_co2(solution, member_id) if solution is not None else None
+
+
+def member_transport(
+    session: Session, result: Mapping[str, Any], member_id: int
+) -> MemberTransport | None:
+    """The member's part of the scenario's transport, with names (`member_co2`'s figures);
+    None when the result has no transport or does not concern the member."""
+    solution = _counted(result)
+    co2 = _member_co2(solution, member_id) if solution is not None else None
+    if solution is None or co2 is None:
+        return None
     basis = solution.transport
     point = basis.collection_point
-    names = _names(session, [tour for tour, _ in mine] + list(member.alone_tours), point)
-    tours = [_tour(names, tour, member_id, share) for tour, share in mine]
+    names = _names(session, [tour for tour, _ in co2.tours] + list(co2.alone_tours), point)
     return MemberTransport(
         co2_kg_per_km=basis.co2_kg_per_km,
         source=_source(basis),
         collection_point=_place(names, point) if point else None,
-        tours=_in_order(tours),
-        alone_tours=_in_order([_tour(names, tour, member_id) for tour in member.alone_tours]),
-        co2_kg=member.co2_kg,
-        alone_co2_kg=member.alone_co2_kg,
+        tours=_in_order([_tour(names, tour, member_id, share) for tour, share in co2.tours]),
+        alone_tours=_in_order([_tour(names, tour, member_id) for tour in co2.alone_tours]),
+        co2_kg=co2.co2_kg,
+        alone_co2_kg=co2.alone_co2_kg,
         delivery_cost_per_km=basis.delivery_cost_per_km,
+        road_detour=_detour(basis),
+        reason=co2.reason,
     )
 
 

@@ -130,11 +130,13 @@ def needs_page(
 @dataclass(frozen=True)
 class PricePaid:
     """What an allocated need costs its member: units served, the unit price the group
-    reached, and the total with the need's share of fees and delivery."""
+    reached, the goods alone (units at that price) and the total with the need's share of
+    fees and delivery."""
 
     quantity: Decimal
     unit_price: Decimal
     total: Decimal
+    goods: Decimal
 
 
 def prices_paid(session: Session, need_ids: list[int]) -> dict[int, PricePaid]:
@@ -155,7 +157,7 @@ def prices_paid(session: Session, need_ids: list[int]) -> dict[int, PricePaid]:
     for need_id, quantity, goods, total in rows:
         if quantity:
             unit = (Decimal(goods) / Decimal(quantity)).quantize(Decimal("0.0001"))
-            paid[need_id] = PricePaid(Decimal(quantity), unit, Decimal(total))
+            paid[need_id] = PricePaid(Decimal(quantity), unit, Decimal(total), Decimal(goods))
     return paid
 
 

@@ -103,7 +103,7 @@ class ScenarioPolicy:
 
     def for_optimizer(self, order_date: date, base: optimizer.Policy) -> optimizer.Policy:
         """The optimizer's policy: these weights, rules and delivery choices with `base`'s rates
-        (its price per km unless this policy sets one) and emission factor."""
+        (its price per km unless this policy sets one), emission factor and road detour."""
         return optimizer.Policy(
             order_date=order_date,
             weights=optimizer.Weights(float(self.cost), float(self.delay), float(self.eco)),
@@ -124,6 +124,7 @@ class ScenarioPolicy:
             delivery_cost_per_unit_km=base.delivery_cost_per_unit_km,
             co2_kg_per_km=base.co2_kg_per_km,
             co2_source=base.co2_source,
+            road_detour=base.road_detour,
             deliver_to_collection_point=self.deliver_to_collection_point,
             delivery_cost_per_km=base.delivery_cost_per_km
             if self.delivery_cost_per_km is None

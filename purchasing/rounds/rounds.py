@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-import optimizer
 from optimizer.jsonout import problem_to_dict
 from persistence import utcnow
 from persistence.audit import Actor, record_event
@@ -31,6 +30,7 @@ from purchasing.permissions import CLOSE_ROUND, PLAN_ROUNDS, require
 from purchasing.rounds.policies import ScenarioPolicy, policy_from_json
 from purchasing.rounds.problem import build_problem
 from purchasing.rounds.rhythm import next_cutoffs, read_cron
+from purchasing.rounds.transport_settings import base_policy
 from suppliers.models import Offer
 
 REMIND_BEFORE = timedelta(days=2)
@@ -267,7 +267,7 @@ def close_round(
 
     needs = list(session.scalars(select(Need).where(Need.batch_id == batch.id).order_by(Need.id)))
     policy = default_policy(session)
-    problem = build_problem(session, needs, optimizer.Policy(order_date=today))
+    problem = build_problem(session, needs, base_policy(session, today))
     batch.problem = problem_to_dict(problem)
     batch.policy = policy.as_json()
     batch.awaiting_match = list(waiting)

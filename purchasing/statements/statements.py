@@ -12,7 +12,6 @@ computed again by the optimizer's rule (`optimizer.alone`) on the units paid for
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -30,9 +29,10 @@ from optimizer.solution import Allocation as PlannedAllocation
 from optimizer.solution import MemberTotal
 from persistence import utcnow
 from persistence.audit import Actor
+from purchasing.batches.transport_review import Co2Reason, member_co2
 from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Invalid, Message, NotFound
-from purchasing.models import Allocation, Batch, Member, Need, PurchaseOrder, Round, User
+from purchasing.models import Allocation, Batch, Member, Need, PurchaseOrder, User
 from purchasing.orders.deliveries import expected_units
 from purchasing.orders.order_document import buyer
 from purchasing.permissions import SEE_BATCH_STATEMENTS, SEE_STATEMENT, require
@@ -57,14 +57,17 @@ class Statement:
     savings: Decimal
     co2_kg: Decimal
     alone_co2_kg: Decimal
+    co2_reason: Co2Reason | None
     provisional: bool
 
     @property
     def co2_avoided_kg(self) -> Decimal:
+        """Negative when pooling emits more for the member than buying alone (`co2_reason`
+        says why): never rounded up to zero."""
         return self.alone_co2_kg - self.co2_kg
 
 
-def _cents(amount: Decimal) -> Decimal:
+def cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -126,7 +129,7 @@ def _alone(
     return alone_cost(problem, planned, sites, DeliveryTable(problem), catalog)
 
 
-def _settled(allocation: Allocation, order: PurchaseOrder | None) -> bool:
+def settled(allocation: Allocation, order: PurchaseOrder | None) -> bool:
     """Whether nothing more will come for the allocation: its need was settled by a delivery,
     or its order is received."""
     if order is not None and order.status == "received":
@@ -162,13 +165,13 @@ def statement_for(session: Session, batch_id: int, member_id: int) -> Statement:
     paid = []
     for allocation in allocations:
         order = orders.get(allocation.offer_id)
-        settled = _settled(allocation, order)
+        done = settled(allocation, order)
         due = expected_units(allocation)
-        if settled and due > 0:
+        if done and due > 0:
             received = allocation.received_quantity or ZERO
             # Units beyond those expected (a surplus the site kept) are not re-invoiced.
             units = min(received, due)
-            goods = _cents(allocation.goods_total * units / due)
+            goods = cents(allocation.goods_total * units / due)
         else:
             received = ZERO
             units = allocation.quantity
@@ -187,7 +190,7 @@ def statement_for(session: Session, batch_id: int, member_id: int) -> Statement:
                 unit_price=allocation.unit_price,
                 goods=goods,
                 shares=shares,
-                settled=settled,
+                settled=done,
             )
         )
     goods = sum((line.goods for line in lines), ZERO)
@@ -195,9 +198,9 @@ def statement_for(session: Session, batch_id: int, member_id: int) -> Statement:
     result = _member_result(batch, member.id)
     alone_total = max(_alone(batch, paid, result), goods + fees)
     total = goods + fees
-    # Transport CO2 follows the tours the scenario planned, with pooling and alone.
-    co2 = result.co2_kg if result is not None else ZERO
-    alone_co2 = result.alone_co2_kg if result is not None else ZERO
+    # Transport CO2 follows the tours the scenario planned, with pooling and alone, counted
+    # once for the page, the files and the API.
+    co2 = member_co2(batch.chosen.result or {}, member.id) if batch.chosen is not None else None
     return Statement(
         member=member,
         batch=batch,
@@ -207,8 +210,9 @@ def statement_for(session: Session, batch_id: int, member_id: int) -> Statement:
         total=total,
         alone_total=alone_total,
         savings=alone_total - total,
-        co2_kg=co2,
-        alone_co2_kg=max(alone_co2, co2),
+        co2_kg=co2.co2_kg if co2 else ZERO,
+        alone_co2_kg=co2.alone_co2_kg if co2 else ZERO,
+        co2_reason=co2.reason if co2 else None,
         provisional=not all(line.settled for line in lines),
     )
 
@@ -244,6 +248,20 @@ def statements_of_batch(session: Session, viewer: Actor | None, batch_id: int) -
     """Every member's statement for the batch, by member name (for the cooperative)."""
     require(viewer, SEE_BATCH_STATEMENTS)
     return [statement_for(session, batch_id, m.id) for m in members_of_batch(session, batch_id)]
+
+
+CO2_NOTES = {
+    Co2Reason.COLLECTION_POINT: (
+        "Les fournisseurs livrent au point de collecte : leurs allers-retours jusqu'à lui et "
+        "vos trajets pour y chercher vos marchandises émettent plus que leurs allers-retours "
+        "jusqu'à votre site."
+    ),
+    Co2Reason.LONGER_TOUR: (
+        "La tournée d'un fournisseur par les sites des membres est plus longue que leurs "
+        "allers-retours seuls réunis : votre part de cette tournée dépasse votre aller-retour."
+    ),
+}
+"""The documents' French words for why pooling emits more for a member than alone."""
 
 
 def statement_document(statement: Statement, now: datetime | None = None) -> StatementDocument:
@@ -282,6 +300,7 @@ def statement_document(statement: Statement, now: datetime | None = None) -> Sta
         alone_co2_kg=statement.alone_co2_kg,
         provisional=statement.provisional,
         notes=tuple(notes),
+        co2_note=CO2_NOTES[statement.co2_reason] if statement.co2_reason else "",
     )
 
 
@@ -371,94 +390,3 @@ def year_totals(session: Session, member_id: int, today: date | None = None) -> 
         _YEAR_TOTALS.clear()
     _YEAR_TOTALS[key] = (fingerprint, totals)
     return totals
-
-
-@dataclass(frozen=True)
-class NeedPath:
-    """The dates a need went through: submitted → pooled → allocated → ordered → received."""
-
-    submitted: datetime | None
-    pooled: datetime | None
-    allocated: datetime | None
-    ordered: datetime | None
-    received: date | None
-    ordered_units: Decimal | None
-    received_units: Decimal | None
-    unit_price: Decimal | None
-    paid: Decimal | None
-
-
-def _paid(allocation: Allocation) -> Decimal:
-    """What the member pays for one allocation: goods for the units received once some came."""
-    shares = allocation.fee_share + allocation.delivery_share
-    due = expected_units(allocation)
-    if not _settled(allocation, None) or due <= 0:
-        return allocation.goods_total + shares
-    units = min(allocation.received_quantity or ZERO, due)
-    return _cents(allocation.goods_total * units / due) + shares
-
-
-def need_paths(session: Session, needs: list[Need]) -> dict[int, NeedPath]:
-    """Each need's path with its dates, the price reached and what the member pays for it."""
-    ids = [need.id for need in needs]
-    if not ids:
-        return {}
-    allocations: dict[int, list[Allocation]] = defaultdict(list)
-    for allocation in session.scalars(
-        select(Allocation)
-        .where(Allocation.need_id.in_(ids))
-        .options(
-            # Only the dates: a batch's problem and results are large and not needed here.
-            selectinload(Allocation.batch).load_only(
-                Batch.id, Batch.status, Batch.decided_at, Batch.version
-            ),
-            selectinload(Allocation.offer),
-        )
-    ):
-        allocations[allocation.need_id].append(allocation)
-    batch_ids = {a.batch_id for rows in allocations.values() for a in rows}
-    orders: dict[tuple[int, int], PurchaseOrder] = {}
-    batches_orders = (
-        session.scalars(
-            select(PurchaseOrder)
-            .where(PurchaseOrder.batch_id.in_(batch_ids))
-            .options(selectinload(PurchaseOrder.lines), selectinload(PurchaseOrder.deliveries))
-        )
-        if batch_ids
-        else ()
-    )
-    for order in batches_orders:
-        for line in order.lines:
-            orders[(order.batch_id, line.offer_id)] = order
-    # The open round is usually in the session already: `get` reads it without a query.
-    rounds = {
-        round_id: session.get(Round, round_id)
-        for round_id in {n.round_id for n in needs if n.round_id}
-    }
-    paths = {}
-    for need in needs:
-        rows = allocations.get(need.id, [])
-        pooled_round = rounds.get(need.round_id) if need.round_id else None
-        batch = rows[0].batch if rows else None
-        need_orders = [
-            orders[(a.batch_id, a.offer_id)] for a in rows if (a.batch_id, a.offer_id) in orders
-        ]
-        sent = [o.sent_at for o in need_orders if o.sent_at]
-        delivered = [d.received_on for o in need_orders for d in o.deliveries]
-        received_units = (
-            sum((a.received_quantity or ZERO for a in rows), ZERO)
-            if any(a.received_quantity is not None for a in rows)
-            else None
-        )
-        paths[need.id] = NeedPath(
-            submitted=need.created_at,
-            pooled=pooled_round.closed_at if pooled_round else None,
-            allocated=batch.decided_at if batch else None,
-            ordered=min(sent) if sent else None,
-            received=max(delivered) if delivered and need.status == "received" else None,
-            ordered_units=sum((expected_units(a) for a in rows), ZERO) if rows else None,
-            received_units=received_units,
-            unit_price=rows[0].unit_price if rows else None,
-            paid=sum((_paid(a) for a in rows), ZERO) if rows else None,
-        )
-    return paths

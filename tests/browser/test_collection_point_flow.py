@@ -4,10 +4,13 @@ phone; the member reads its share on its statement."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
+from infrastructure.figures import co2_text
 from persistence import make_session_factory
 from purchasing.batches.batches import approve_batch
 from purchasing.models import Batch, DeliverySite
@@ -89,4 +92,5 @@ def test_suppliers_deliver_to_the_collection_point_and_everyone_reads_the_round_
     expect(section).not_to_contain_text("Épicerie")
     result = live_session.scalar(select(Batch).where(Batch.id == closed.batch_id)).chosen.result
     mine = next(row for row in result["members"] if row["member"] == str(workshop.id))
-    expect(section).to_contain_text(mine["co2_kg"].replace(".", ","))
+    # kilograms of CO2 to one decimal, as every page shows them
+    expect(section).to_contain_text(co2_text(Decimal(mine["co2_kg"])))

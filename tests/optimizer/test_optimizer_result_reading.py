@@ -77,6 +77,14 @@ def test_keys_left_out_read_as_absent_and_unknown_keys_are_ignored() -> None:
     assert read.indicators.goods == Decimal("1.00") and read.indicators.eco_score is None
     assert read.indicators.suppliers_used == len({a.supplier for a in read.allocations})
     assert read.report.variables == 0 and read.report.objective is None
+    # a result kept before the road-detour coefficient counted the crow's flight
+    assert read.transport.road_detour == Decimal(1)
+
+
+def test_the_road_detour_the_tours_were_counted_with_is_read_back() -> None:
+    data = sample()
+    data["transport"]["road_detour"] = "1.3"
+    assert result_from_dict(data).transport.road_detour == Decimal("1.3")
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,8 @@ from purchasing.orders.deliveries import (
     record_delivery,
 )
 from purchasing.orders.orders import mark_sent_by_hand
+from purchasing.statements.need_paths import need_paths
 from purchasing.statements.statements import (
-    need_paths,
     statement_for,
     statements_of_batch,
     visible_statement,

@@ -8,10 +8,14 @@ from decimal import Decimal
 
 import pytest
 
+from infrastructure.documents import statement_csv
+from infrastructure.figures import co2_text
 from optimizer.problem import CO2_SOURCE
-from purchasing.batches.batches import request_scenario
+from purchasing.batches.batches import approve_batch, request_scenario
 from purchasing.batches.transport_review import (
     DEFAULT_SOURCE,
+    Co2Reason,
+    member_co2,
     member_transport,
     tour_shares,
     transport_of,
@@ -20,6 +24,7 @@ from purchasing.models import Batch, DeliverySite
 from purchasing.people.collection_point import declare_collection_point
 from purchasing.rounds.policies import read_policy
 from purchasing.rounds.rounds import close_round
+from purchasing.statements.statements import statement_document, statement_for
 from scheduling.jobs import work_jobs
 
 
@@ -114,12 +119,16 @@ def test_a_members_shares_add_up_to_its_statement_figure(
         assert sum((t.share_kg for t in mine.tours), Decimal(0)) == mine.co2_kg
         assert mine.alone_co2_kg == sum((t.co2_kg for t in mine.alone_tours), Decimal(0))
         assert [t.by for t in mine.alone_tours] == ["Papeterie Lorraine"]
-        # the grocery buys two thirds of the paper and all the soap: the larger share
-    shares_by_member = {
-        member.name: member_transport(session, result, member.id).tours[0].share_kg
-        for member in (workshop, grocery)
-    }
-    assert shares_by_member[grocery.name] > shares_by_member[workshop.name]
+    # shared in proportion to each member's own round trip from Metz, not by goods value: the
+    # grocery buys two thirds of the paper and all the soap, yet the workshop's own round trip
+    # is the longer, so its share is the larger
+    mine = {m.name: member_transport(session, result, m.id) for m in (workshop, grocery)}
+    own = {name: transport.alone_co2_kg for name, transport in mine.items()}
+    share = {name: transport.tours[0].share_kg for name, transport in mine.items()}
+    assert own[workshop.name] > own[grocery.name]
+    assert share[workshop.name] > share[grocery.name]
+    if Decimal(tour["co2_kg"]) <= sum(own.values()):
+        assert all(share[name] <= own[name] for name in own)
 
 
 def test_a_member_sees_the_road_not_who_else_bought(session, sessions, cooperative):
@@ -130,3 +139,48 @@ def test_a_member_sees_the_road_not_who_else_bought(session, sessions, cooperati
     seen = {stop.town: stop.own for stop in tour.stops}
     assert seen == {"Nancy": True, "Malzéville": False}
     assert member_transport(session, batch.scenarios[0].result, 999999) is None
+
+
+def test_a_statement_shows_more_co2_pooled_as_such_with_the_true_reason(
+    session, sessions, cooperative
+):
+    workshop, _grocery, depot = cooperative
+    # the depot moved to Épinal: delivered there, every round trip is longer than alone
+    depot.town, depot.latitude, depot.longitude = "Épinal", 48.1724, 6.4496
+    batch = _batch(session, sessions, cooperative, deliver_to_point=True)
+    approve_batch(session, batch.id, "2", actor=None)
+    statement = statement_for(session, batch.id, workshop.id)
+    mine = member_transport(session, batch.chosen.result, workshop.id)
+    # one computation: the header is the sum of the lines shown under it
+    assert statement.co2_kg == sum((t.share_kg for t in mine.tours), Decimal(0)) == mine.co2_kg
+    assert statement.alone_co2_kg == sum((t.co2_kg for t in mine.alone_tours), Decimal(0))
+    # more CO2 pooled than alone is shown as such, never as zero avoided
+    assert statement.co2_kg > statement.alone_co2_kg
+    assert statement.co2_avoided_kg == statement.alone_co2_kg - statement.co2_kg < 0
+    assert statement.co2_reason is Co2Reason.COLLECTION_POINT
+    document = statement_document(statement)
+    assert document.co2_note.startswith("Les fournisseurs livrent au point de collecte")
+    rows = statement_csv(document).decode("utf-8-sig")
+    assert f"CO2 évité (kg);;;;;;;{co2_text(statement.co2_avoided_kg)}" in rows
+    assert co2_text(statement.co2_avoided_kg).startswith("-")
+
+
+def test_without_a_collection_point_a_longer_tour_is_the_reason():
+    tour = {"kind": "delivery", "by": "9", "start": "9", "stops": ["1", "2"]}
+    result = {
+        "status": "optimal",
+        "transport": {"collection_point": None, "tours": [tour | {"co2_kg": "30.000"}]},
+        "members": [
+            {"member": "1", "alone_tours": [tour | {"stops": ["1"], "co2_kg": "10.000"}]},
+            {"member": "2", "alone_tours": [tour | {"stops": ["2"], "co2_kg": "10.000"}]},
+        ],
+    }
+    # the tour found emits more than both members' round trips together
+    first = member_co2(result, 1)
+    assert (first.co2_kg, first.alone_co2_kg) == (Decimal("15.000"), Decimal("10.000"))
+    assert first.co2_avoided_kg == Decimal("-5.000")
+    assert first.reason is Co2Reason.LONGER_TOUR
+    # no longer than them together: nobody carries more than its own round trip
+    result["transport"]["tours"][0]["co2_kg"] = "18.000"
+    assert member_co2(result, 1).co2_kg == Decimal("9.000")
+    assert member_co2(result, 1).reason is None

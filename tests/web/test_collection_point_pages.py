@@ -4,8 +4,11 @@ statement show the round trips behind the transport CO2."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import func, select
 
+from infrastructure.figures import co2_text
 from persistence.audit import AuditEvent
 from purchasing.batches.batches import approve_batch
 from purchasing.models import Batch, DeliverySite, Scenario
@@ -112,7 +115,11 @@ def test_the_lead_has_suppliers_deliver_to_the_point_and_reads_the_round_trips(
     # the first scenario delivers to each site; the lead reads how its CO2 is counted
     assert "Transport : d’où vient le CO2" in page
     assert "Livraison sur le site de chaque membre" in page
-    assert "Facteur d’émission 0,25 kg CO2e par km parcouru · source : ordre de grandeur" in page
+    assert (
+        "Facteur d’émission 0,25 kg CO2e par km parcouru · valeur par défaut, qui ne vient "
+        "d’aucune ligne de base de données (ordre de grandeur" in page
+    )
+    assert "à vol d’oiseau, multipliées par un coefficient de détour routier de 1,3" in page
     assert "Livraison par Papeterie de l'Est" in page and "Livraison par Droguerie Verte" in page
     assert "Siège · Atelier Vélo (Nancy)" in page
     assert "Chaque fournisseur fait un seul aller-retour jusqu’à Dépôt partagé" in page
@@ -129,7 +136,7 @@ def test_the_lead_has_suppliers_deliver_to_the_point_and_reads_the_round_trips(
     session.expire_all()
     result = session.get(Batch, batch.id).scenarios[1].result
     assert result["transport"]["collection_point"] == str(depot.id)
-    total = result["indicators"]["transport_co2_kg"].replace(".", ",")
+    total = co2_text(Decimal(result["indicators"]["transport_co2_kg"]))
     assert f"Groupé, au total {result['indicators']['transport_km'].replace('.', ',')}" in page
     assert total in page
 
@@ -146,7 +153,8 @@ def test_a_member_reads_its_share_of_each_round_trip_on_its_statement(session, m
     assert "Siège · Atelier Vélo (Nancy)" in page and "un membre à Nancy" in page
     assert "Épicerie du Coin" not in page
     row = next(m for m in approved.batch.chosen.result["members"] if m["member"] == str(first.id))
-    assert f"Votre CO2 de transport groupé {row['co2_kg'].replace('.', ',')}" in page
+    # to one decimal, like every figure of CO2
+    assert f"Votre CO2 de transport groupé {co2_text(Decimal(row['co2_kg']))}" in page
     assert "Si vous aviez acheté seul" in page
     assert "Votre CO2 de transport seul" in page
 

@@ -15,7 +15,9 @@ from persistence.audit import AuditEvent
 from purchasing.models import Delivery, OrderEmail, PurchaseOrder
 from purchasing.orders.confirmations import answer_token
 from purchasing.orders.orders import mark_sent_by_hand
+from purchasing.statements.statements import statement_for
 from scheduling.jobs import work_jobs
+from tests.conftest import page_words
 from tests.purchasing.orders_setup import approved_batch, closed_batch
 from tests.smtp_server import SmtpServer, send_all
 
@@ -244,6 +246,30 @@ def test_a_member_sees_its_statement_and_its_dashboard_totals_not_anothers(
     assert "Ce que le groupement vous a apporté" in text(dashboard) and "need-paths" in text(
         dashboard
     )
+
+
+def money_fr(amount) -> str:
+    """An amount under a thousand euros as a French page shows it."""
+    return f"{amount:.2f} €".replace(".", ",")
+
+
+def test_a_needs_goods_and_its_total_with_fees_are_labelled_apart(
+    client, signed_in, session, make, sessions
+):
+    approved = _sent(session, make, sessions)
+    first = approved.members[0]
+    signed_in(approved.users[0])
+    statement = statement_for(session, approved.batch.id, first.id)
+    line = statement.lines[0]
+    assert line.shares > 0  # the two figures differ: each must say what it is
+    goods, total = money_fr(line.goods), money_fr(line.goods + line.shares)
+    page = page_words(client.get(f"/statements/{approved.batch.id}/{first.id}"))
+    assert "Produits HT Part des frais et de la livraison" in page
+    assert f"{goods} {money_fr(line.shares)}" in page
+    dashboard = page_words(client.get("/needs/"))
+    assert f"produits {goods}, {total} avec frais et livraison" in dashboard
+    rows = client.get(f"/statements/{approved.batch.id}/{first.id}.csv").data.decode("utf-8-sig")
+    assert "Produits HT;Part des frais et de la livraison HT" in rows
 
 
 def test_the_accountant_gets_every_statement_of_a_batch(client, signed_in, session, make, sessions):

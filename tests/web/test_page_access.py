@@ -55,6 +55,7 @@ ROUTES = {
     "/needs/<need_id>/create-product": LEADS,
     "/rounds/": LEADS,
     "/rounds/rhythm": LEADS,
+    "/rounds/transport": LEADS,
     "/rounds/<round_id>/cutoff": LEADS,
     "/rounds/<round_id>/close": LEADS,
     "/rounds/jobs/<job_id>": LEADS,

@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "need.match": _l("matched a need to a product"),
     "rounds.rhythm": _l("set the rhythm of the rounds"),
     "rounds.policy": _l("set the optimizer's policy"),
+    "transport.settings": _l("set how transport CO2 is counted"),
     "round.cutoff": _l("moved the cut-off of a round"),
     "round.close_requested": _l("asked for a round to close"),
     "round.close": _l("closed a round"),
@@ -84,6 +85,7 @@ ACTION_LABELS = {
     "billing.settings": _l("changed the billing settings"),
     "billing.dues": _l("set a member's dues"),
     "billing.dues_remove": _l("removed a member's dues"),
+    "cooperative.update": _l("changed the cooperative's record"),
 }
 
 PROCESS_LABELS = {
@@ -109,6 +111,7 @@ OBJECT_LABELS = {
     "offer": _l("offer"),
     "catalog_upload": _l("price list"),
     "cooperative": _l("cooperative"),
+    "transport_settings": _l("transport settings"),
 }
 
 # Kept for the machine (who acted, job and policy ids, the order number already named as the

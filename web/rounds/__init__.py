@@ -5,4 +5,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("rounds", __name__, url_prefix="/rounds", template_folder="templates")
 
-from web.rounds import routes  # noqa: E402, F401 - the views attach themselves to the blueprint
+from web.rounds import routes, transport  # noqa: E402, F401 - the views attach themselves

@@ -13,8 +13,8 @@ from infrastructure.csv_file import CONTENT_TYPE as CSV_CONTENT_TYPE
 from infrastructure.documents import statement_csv, statement_pdf, statements_csv
 from purchasing.batches.transport_review import member_transport
 from purchasing.models import Need
+from purchasing.statements.need_paths import need_paths
 from purchasing.statements.statements import (
-    need_paths,
     statement_document,
     statements_of_batch,
     visible_statement,
