@@ -13,9 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from money.bank_import import import_bank_statement
+from money.credit_notes import CorrectionValues, issue_credit_note
 from money.direct_debits import build_collection
+from money.dues import issue_dues
 from money.formats.camt_writer import StatementLine, statement_file
-from money.invoicing import CorrectionValues, issue_batch_invoices, issue_credit_note, issue_dues
+from money.invoicing import issue_batch_invoices
 from money.mandates import add_mandate, read_mandate
 from money.models import MemberDues, MemberInvoice
 from purchasing.models import (

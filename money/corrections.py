@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from money.invoicing import CorrectionValues
+from money.credit_notes import CorrectionValues
 from purchasing.errors import N_, Invalid, Message
 from purchasing.parsing import parse_decimal
 

@@ -18,27 +18,27 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from money.amounts import Totals, invoice_totals, to_cent
+from money.amounts import invoice_totals, to_cent
 from money.documents import (
-    Address,
     BankAccount,
     CreditTransfer,
     DirectDebit,
     Invoice,
     InvoiceLine,
     InvoiceReference,
-    Party,
 )
 from money.formats.facturx import facturx_pdf, invoice_xml
 from money.formats.invoice_pdf import invoice_pdf
-from money.journal import Posting, billing_settings, member_sub_account, post
-from money.models import Mandate, MemberDues, MemberInvoice, MemberInvoiceLine
+from money.journal import billing_settings
+from money.models import Mandate, MemberInvoice, MemberInvoiceLine
+from money.parties import buyer, seller, ship_to
 from money.payments import use_credit
+from money.sales_entries import post_document
 from money.sending import queue_document_emails
 from persistence.audit import Actor, record_event
 from persistence.numbering import next_number
-from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
-from purchasing.models import Allocation, Batch, Cooperative, Member, Need
+from purchasing.errors import N_, Conflict, Message, NotFound
+from purchasing.models import Batch, Cooperative, Member, Need
 from purchasing.people.cooperative import cooperative_record
 from purchasing.permissions import ISSUE_INVOICES, require
 from purchasing.statements.statements import members_of_batch, statement_for
@@ -123,62 +123,6 @@ def batch_lines(session: Session, batch: Batch, member: Member) -> list[DraftLin
 
 def _one(kind: str, name: str, amount: Decimal, rate: Decimal = SHARED_VAT_RATE) -> DraftLine:
     return DraftLine(kind, name, Decimal(1), "C62", amount, rate)
-
-
-def _address(text: str, postcode: str, town: str, country: str = "FR") -> Address:
-    lines = tuple(part.strip() for part in text.splitlines() if part.strip())[:3]
-    return Address(
-        lines=lines or (town or "-",),
-        postcode=postcode or "-",
-        city=town or "-",
-        country_code=country or "FR",
-    )
-
-
-def seller(record: Cooperative) -> Party:
-    """The cooperative as the seller of its invoices."""
-    return Party(
-        name=record.name,
-        address=_address(record.address, record.postcode, record.town, record.country),
-        legal_form=record.legal_form,
-        siren=record.siren,
-        siret=record.siret,
-        vat_number=record.vat_number,
-        email=record.email,
-        phone=record.phone,
-    )
-
-
-def buyer(member: Member) -> Party:
-    """The member as the buyer: its name, address, SIREN and SIRET."""
-    return Party(
-        name=member.name,
-        address=_address(member.address, member.postcode, member.town),
-        siren=member.siret[:9],
-        siret=member.siret,
-    )
-
-
-def ship_to(session: Session, member: Member, batch: Batch | None) -> Party:
-    """Where the goods were delivered: the member's first site served in the batch, else its
-    first open site, else its own address."""
-    sites = [site for site in member.sites if site.active] or list(member.sites)
-    if batch is not None:
-        used = set(
-            session.scalars(
-                select(Need.delivery_site_id)
-                .join(Allocation, Allocation.need_id == Need.id)
-                .where(Allocation.batch_id == batch.id, Need.member_id == member.id)
-            )
-        )
-        sites = [site for site in member.sites if site.id in used] or sites
-    if not sites:
-        return buyer(member)
-    site = sites[0]
-    return Party(
-        name=f"{member.name} — {site.name}"[:200],
-        address=_address(site.address, site.postcode, site.town),
-    )
 
 
 def _payment_means(
@@ -350,66 +294,6 @@ def _issue(
     return invoice
 
 
-def post_document(session: Session, invoice: MemberInvoice, totals: Totals) -> None:
-    """The sales entry of an invoice (the member's account debited with the total, sales and
-    VAT credited), or its reverse for a credit note, set against the invoice it corrects."""
-    settings = billing_settings(session)
-    accounts = {
-        "goods": (settings.account_goods, "Ventes de marchandises"),
-        "shares": (settings.account_services, "Frais de livraison refacturés"),
-        "fee": (settings.account_fee, "Frais de fonctionnement"),
-        "dues": (settings.account_dues, "Cotisations"),
-    }
-    sales: dict[tuple[str, str], Decimal] = {}
-    for line in invoice.lines:
-        key = accounts.get(line.kind, accounts["goods"])
-        sales[key] = sales.get(key, ZERO) + line.net
-    credit_note = invoice.kind == "credit_note"
-    member = invoice.member
-    sub, sub_label = member_sub_account(member.id), member.name
-    ref = invoice.corrects.number if credit_note and invoice.corrects else invoice.number
-    label = f"{'Avoir' if credit_note else 'Facture'} {invoice.number} {member.name}"
-
-    def side(amount: Decimal, debit: bool) -> tuple[Decimal, Decimal]:
-        return (amount, ZERO) if debit else (ZERO, amount)
-
-    postings = [
-        Posting(
-            account=settings.account_members,
-            account_label="Membres",
-            label=label,
-            sub_account=sub,
-            sub_account_label=sub_label,
-            member_id=member.id,
-            invoice_ref=ref,
-            debit=side(invoice.total_incl, not credit_note)[0],
-            credit=side(invoice.total_incl, not credit_note)[1],
-        )
-    ]
-    for (account, account_label), amount in sorted(sales.items()):
-        postings.append(
-            Posting(
-                account=account,
-                account_label=account_label,
-                label=label,
-                debit=side(amount, credit_note)[0],
-                credit=side(amount, credit_note)[1],
-            )
-        )
-    for row in totals.vat_breakdown:
-        if row.vat:
-            postings.append(
-                Posting(
-                    account=settings.account_vat_collected,
-                    account_label=f"TVA collectée {row.rate} %",
-                    label=label,
-                    debit=side(row.vat, credit_note)[0],
-                    credit=side(row.vat, credit_note)[1],
-                )
-            )
-    post(session, "VE", invoice.issue_date, invoice.number, invoice.issue_date, label, postings)
-
-
 def invoice_by_number(session: Session, number: str) -> MemberInvoice:
     """The invoice or credit note numbered `number`; `NotFound` otherwise."""
     found = session.scalar(
@@ -488,144 +372,3 @@ def issue_batch_invoices(
             )
         )
     return BatchInvoicing(tuple(issued), tuple(waiting), tuple(already))
-
-
-def issue_dues(
-    session: Session, year: int, today: date, *, actor: Actor | None
-) -> list[MemberInvoice]:
-    """Issues the year's membership dues of each member the admin set an amount for and who
-    has no dues invoice for that year yet."""
-    require(actor, ISSUE_INVOICES)
-    if not 2000 <= year <= 2100:
-        raise Invalid({"year": Message(N_("Give a year such as %(year)s."), {"year": today.year})})
-    billed = set(
-        session.scalars(
-            select(MemberInvoice.member_id).where(
-                MemberInvoice.dues_year == year, MemberInvoice.kind == "invoice"
-            )
-        )
-    )
-    issued = []
-    for dues in session.scalars(select(MemberDues).order_by(MemberDues.member_id)):
-        if dues.member_id in billed:
-            continue
-        member = session.get(Member, dues.member_id)
-        if member is None or not member.active:
-            continue
-        line = DraftLine(
-            kind="dues",
-            name=f"Cotisation annuelle {year}",
-            quantity=Decimal(1),
-            unit_code="C62",
-            unit_price=dues.amount,
-            vat_rate=_percent(dues.vat_rate) if dues.vat_category == "S" else ZERO,
-            vat_category=dues.vat_category,
-        )
-        issued.append(
-            _issue(
-                session,
-                kind="invoice",
-                subject="dues",
-                member=member,
-                batch=None,
-                lines=[line],
-                today=today,
-                actor=actor,
-                dues_year=year,
-            )
-        )
-    return issued
-
-
-@dataclass(frozen=True)
-class CorrectionValues:
-    """What a credit note gives back: units of some lines (by position), or a whole line."""
-
-    units: dict[int, Decimal]
-    reason: str
-
-
-def already_credited(session: Session, invoice: MemberInvoice) -> dict[int, Decimal]:
-    """Units of each line of `invoice` given back by its credit notes so far, by position."""
-    credited: dict[int, Decimal] = {}
-    notes = session.scalars(
-        select(MemberInvoice)
-        .where(MemberInvoice.corrects_id == invoice.id)
-        .options(selectinload(MemberInvoice.lines))
-    )
-    for note in notes:
-        for line in note.lines:
-            if line.corrects_position is not None:
-                position = line.corrects_position
-                credited[position] = credited.get(position, ZERO) + line.quantity
-    return credited
-
-
-def issue_credit_note(
-    session: Session,
-    invoice_number: str,
-    values: CorrectionValues,
-    today: date,
-    *,
-    actor: Actor | None,
-) -> MemberInvoice:
-    """Issues a credit note on the invoice for the units given back (goods found missing or
-    damaged after invoicing, a supplier's cut accepted late): each at the invoiced price and
-    VAT. Refused for more units than were invoiced less those credited already, for a credit
-    note on a credit note, and without a reason."""
-    require(actor, ISSUE_INVOICES)
-    invoice = invoice_by_number(session, invoice_number)
-    errors: dict[str, Message] = {}
-    if invoice.kind != "invoice":
-        raise Conflict(Message(N_("A credit note corrects an invoice, not another credit note.")))
-    if not values.reason.strip():
-        errors["reason"] = Message(N_("Say why the credit note is issued."))
-    lines_by_position = {line.position: line for line in invoice.lines}
-    credited = already_credited(session, invoice)
-    drafts: list[DraftLine] = []
-    for position, units in sorted(values.units.items()):
-        line = lines_by_position.get(position)
-        field = f"units.{position}"
-        if line is None:
-            errors[field] = Message(N_("The invoice has no line %(line)s."), {"line": position})
-            continue
-        left = line.quantity - credited.get(position, ZERO)
-        if units <= 0 or units > left:
-            errors[field] = Message(
-                N_("Give between 0 and %(left)s units back."), {"left": _number_text(left)}
-            )
-            continue
-        drafts.append(
-            DraftLine(
-                kind=line.kind,
-                name=f"Avoir : {line.name}"[:200],
-                quantity=units,
-                unit_code=line.unit_code,
-                unit_price=line.unit_price,
-                vat_rate=line.vat_rate,
-                need_id=line.need_id,
-                vat_category=line.vat_category,
-                corrects_position=position,
-            )
-        )
-    if not drafts and "reason" not in errors and not errors:
-        errors["units"] = Message(N_("Give back at least one unit of one line."))
-    if errors:
-        raise Invalid(errors)
-    batch = session.get(Batch, invoice.batch_id) if invoice.batch_id else None
-    return _issue(
-        session,
-        kind="credit_note",
-        subject="correction",
-        member=invoice.member,
-        batch=batch,
-        lines=drafts,
-        today=today,
-        actor=actor,
-        corrects=invoice,
-        reason=values.reason.strip()[:2000],
-    )
-
-
-def _number_text(value: Decimal) -> str:
-    return f"{value.normalize():f}".replace(".", ",")

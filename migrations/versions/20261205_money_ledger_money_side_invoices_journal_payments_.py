@@ -1,7 +1,7 @@
 """money side: invoices, journal, payments, mandates, bank lines
 
 Revision ID: money_ledger
-Revises: jobs_b_outgoing_email
+Revises: co2_transport_settings
 Create Date: 2026-12-05 06:37:09.526491
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import persistence.base
 
 revision: str = 'money_ledger'
-down_revision: str | None = 'jobs_b_outgoing_email'
+down_revision: str | None = 'co2_transport_settings'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

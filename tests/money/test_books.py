@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from money.books import fec_of_year, journal_csv
+from money.credit_notes import CorrectionValues, issue_credit_note
 from money.formats.fec import COLUMNS, check_fec
-from money.invoicing import CorrectionValues, issue_batch_invoices, issue_credit_note
+from money.invoicing import issue_batch_invoices
 from money.journal import billing_settings, entries_of_year
 from money.models import JournalEntry, JournalLine
 from money.payments import PaymentValues, receive_payment, reject_payment

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from mailing.models import OutgoingEmail
 from money.direct_debits import build_collection, reject_debit
-from money.invoicing import issue_dues
+from money.dues import issue_dues
 from money.journal import billing_settings, member_balance, open_amounts
 from money.mandates import add_mandate, read_mandate, revoke_mandate
 from money.models import DirectDebitRun, JournalEntry, MemberDues, Payment

@@ -10,9 +10,10 @@ import facturx
 import pytest
 from sqlalchemy import func, select
 
+from money.credit_notes import CorrectionValues, issue_credit_note
 from money.formats.facturx_checks import check_invoice_xml
 from money.formats.fec import check_fec, fec_file
-from money.invoicing import CorrectionValues, issue_batch_invoices, issue_credit_note
+from money.invoicing import issue_batch_invoices
 from money.journal import (
     as_fec_entries,
     debit_credit_totals,

@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from money.invoicing import issue_batch_invoices, issue_dues
+from money.dues import issue_dues
+from money.invoicing import issue_batch_invoices
 from money.journal import member_balance
 from money.models import MemberDues
 from money.payments import PaymentValues, receive_payment

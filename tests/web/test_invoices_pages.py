@@ -62,7 +62,7 @@ def test_the_lead_confirms_then_issues_the_batch_invoices_which_go_to_the_member
         assert email.attachments[0].content.startswith(b"%PDF")
         assert "achats@demo.coachat.fr" in email.reply_to
     again = client.get(f"/batches/{received.batch.id}/invoices")
-    assert "Aucune facture à émettre pour l'instant." in page_words(again)
+    assert "Aucune facture à émettre pour l’instant." in page_words(again)
     assert _count(session, OutgoingEmail) == 2
     actions = session.scalars(select(AuditEvent.action)).all()
     assert actions.count("invoice.issue") == 2
@@ -114,13 +114,13 @@ def test_a_credit_note_refused_then_issued_from_the_invoice_lines(
     )
     words = page_words(refused)
     assert refused.status_code == 422
-    assert "Indiquez pourquoi l'avoir est émis." in words and "Rendez entre 0 et" in words
+    assert "Indiquez pourquoi l’avoir est émis." in words and "Rendez entre 0 et" in words
     assert _count(session, MemberInvoice) == 2
     bad_number = client.post(
         f"/invoices/{invoice.number}/credit-note",
         data={f"units.{goods.position}": "deux", "reason": "abîmés"},
     )
-    assert bad_number.status_code == 422 and "Indiquez un nombre d'unités" in page_words(bad_number)
+    assert bad_number.status_code == 422 and "Indiquez un nombre d’unités" in page_words(bad_number)
 
     issued = client.post(
         f"/invoices/{invoice.number}/credit-note",
@@ -183,7 +183,7 @@ def test_members_cannot_reach_the_lead_pages(client, signed_in, session, receive
 def test_the_batch_factur_x_files_as_one_zip(client, signed_in, session, received):
     signed_in(received.lead)
     empty = client.get(f"/batches/{received.batch.id}/invoices.zip", follow_redirects=True)
-    assert "Ce lot n'a encore aucune facture." in page_words(empty)
+    assert "Ce lot n’a encore aucune facture." in page_words(empty)
     _issue(client, received)
     answer = client.get(f"/batches/{received.batch.id}/invoices.zip")
     assert answer.mimetype == "application/zip"

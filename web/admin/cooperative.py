@@ -6,12 +6,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from infrastructure.documents import number_text
 from infrastructure.pdf import LOGO_MAX_BYTES
 from purchasing.errors import N_, Invalid, Message, NotFound
+from purchasing.models import Cooperative
 from purchasing.people.cooperative import cooperative_record, read_cooperative, update_cooperative
 from web import db
 from web.access import role_required
@@ -20,7 +22,7 @@ from web.admin.forms import CooperativeForm
 from web.errors import errors_on_form
 
 
-def _shown(record) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _shown(record: Cooperative) -> dict[str, object]:
     """The record as the form shows it: numbers in French."""
     values = {name: getattr(record, name) or "" for name in CooperativeForm.TEXT}
     if record.payment_terms_days is not None:
@@ -32,7 +34,7 @@ def _shown(record) -> dict[str, object]:  # type: ignore[no-untyped-def]
 
 @blueprint.route("/cooperative", methods=["GET", "POST"])
 @role_required("admin")
-def cooperative():  # type: ignore[no-untyped-def]
+def cooperative() -> ResponseReturnValue:
     session = db.session()
     record = cooperative_record(session)
     form = CooperativeForm(data=_shown(record) if request.method == "GET" else None)

@@ -85,6 +85,16 @@ ACTION_LABELS = {
     "billing.settings": _l("changed the billing settings"),
     "billing.dues": _l("set a member's dues"),
     "billing.dues_remove": _l("removed a member's dues"),
+    "invoice.remind": _l("reminded a member of an overdue invoice"),
+    "mandate.add": _l("recorded a member's direct-debit mandate"),
+    "mandate.revoke": _l("revoked a direct-debit mandate"),
+    "direct_debit.run": _l("built a direct-debit collection"),
+    "bank_statement.import": _l("imported a bank statement"),
+    "bank_line.assign": _l("matched a bank line to a member"),
+    "bank_line.ignore": _l("set a bank line aside"),
+    "books.fec": _l("wrote the FEC of a fiscal year"),
+    "books.journal_csv": _l("exported the journal"),
+    "books.receivables_csv": _l("exported the receivables"),
     "cooperative.update": _l("changed the cooperative's record"),
 }
 

@@ -9,8 +9,9 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from infrastructure.documents import number_text
-from money.invoicing import issue_dues
+from money.dues import issue_dues
 from money.journal import billing_settings
+from money.models import BillingSettings
 from money.settings import (
     ACCOUNTS,
     dues_by_member,
@@ -29,7 +30,7 @@ from web.errors import errors_on_form, refusal
 from web.i18n import translate
 
 
-def _shown(settings) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _shown(settings: BillingSettings) -> dict[str, object]:
     values: dict[str, object] = {name: getattr(settings, name) for name in BillingForm.FIELDS}
     values["fee_percent"] = number_text(settings.fee_percent)
     values["fee_per_invoice"] = number_text(settings.fee_per_invoice)

@@ -3,7 +3,7 @@ cases as the collection pages."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -88,17 +88,17 @@ def payments() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @acting_as
 def payments_sepa(
-    due_by: object, collection_date: object, output: Path, acting_email: str | None
+    due_by: datetime, collection_date: datetime | None, output: Path, acting_email: str | None
 ) -> None:
     """Build the direct-debit file (pain.008) of the open invoices due by a date of the members
     with an active mandate; records the debits and tells the members by e-mail."""
     from money.direct_debits import build_collection, earliest_collection_date
 
     today = _today()
-    due = due_by.date()  # type: ignore[attr-defined]
+    due = due_by.date()
     with transaction() as session:
         on = (
-            collection_date.date()  # type: ignore[attr-defined]
+            collection_date.date()
             if collection_date
             else max(due, earliest_collection_date(session, today))
         )
@@ -137,12 +137,12 @@ def payments_import(file: Path, acting_email: str | None) -> None:
 @click.option("--on", "rejected_on", type=click.DateTime(["%Y-%m-%d"]), help="Default: today.")
 @acting_as
 def payments_reject(
-    payment_id: int, reason: str, rejected_on: object, acting_email: str | None
+    payment_id: int, reason: str, rejected_on: datetime | None, acting_email: str | None
 ) -> None:
     """Record a direct debit that came back: its invoices are due again."""
     from money.direct_debits import reject_debit
 
-    on = rejected_on.date() if rejected_on else _today()  # type: ignore[attr-defined]
+    on = rejected_on.date() if rejected_on else _today()
     with transaction() as session:
         payment = reject_debit(session, payment_id, on, reason, actor=actor(session, acting_email))
         click.echo(f"{payment.id}\t{payment.member.name}\t{payment.amount} EUR\trejected")

@@ -106,7 +106,7 @@ def invoices_export(batch_id: int, output: Path, acting_email: str | None) -> No
 @acting_as
 def invoices_dues(year: int, acting_email: str | None) -> None:
     """Issue the year's membership dues invoices (members invoiced already are left out)."""
-    from money.invoicing import issue_dues
+    from money.dues import issue_dues
     from purchasing.clock import cooperative_today
 
     with transaction() as session:

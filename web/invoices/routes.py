@@ -14,8 +14,9 @@ from werkzeug.wrappers import Response
 
 from money.accounts import balances, document_rows, visible_document, visible_documents
 from money.corrections import read_correction
+from money.credit_notes import already_credited, issue_credit_note
 from money.invoice_batches import batch_documents, batch_facturx_zip, plan_batch_invoices
-from money.invoicing import already_credited, issue_batch_invoices, issue_credit_note
+from money.invoicing import issue_batch_invoices
 from purchasing.clock import cooperative_today
 from purchasing.errors import Conflict, Invalid
 from purchasing.people.accounts import members as all_members

@@ -4,6 +4,7 @@ road-detour coefficient with its source, used by the rounds that close from now 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,7 +22,7 @@ from web.rounds import blueprint
 from web.rounds.forms import TransportForm
 
 
-def _page(form: TransportForm | None = None):  # type: ignore[no-untyped-def]
+def _page(form: TransportForm | None = None) -> str:
     session = db.session()
     settings = transport_settings(session)
     form = form or TransportForm(
@@ -39,13 +40,13 @@ def _page(form: TransportForm | None = None):  # type: ignore[no-untyped-def]
 
 @blueprint.get("/transport")
 @role_required("lead")
-def transport():  # type: ignore[no-untyped-def]
+def transport() -> ResponseReturnValue:
     return _page()
 
 
 @blueprint.post("/transport")
 @role_required("lead")
-def save_transport():  # type: ignore[no-untyped-def]
+def save_transport() -> ResponseReturnValue:
     form = TransportForm()
     if not form.validate_on_submit():
         return _page(form), 422

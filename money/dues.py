@@ -1,0 +1,66 @@
+"""Annual membership dues (cotisations), invoiced like a batch: one invoice per member and
+year, from the amount and VAT treatment the admin set."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from money.invoicing import DraftLine, _issue, _percent
+from money.models import MemberDues, MemberInvoice
+from persistence.audit import Actor
+from purchasing.errors import N_, Invalid, Message
+from purchasing.models import Member
+from purchasing.permissions import ISSUE_INVOICES, require
+
+ZERO = Decimal(0)
+
+
+def issue_dues(
+    session: Session, year: int, today: date, *, actor: Actor | None
+) -> list[MemberInvoice]:
+    """Issues the year's membership dues of each member the admin set an amount for and who
+    has no dues invoice for that year yet."""
+    require(actor, ISSUE_INVOICES)
+    if not 2000 <= year <= 2100:
+        raise Invalid({"year": Message(N_("Give a year such as %(year)s."), {"year": today.year})})
+    billed = set(
+        session.scalars(
+            select(MemberInvoice.member_id).where(
+                MemberInvoice.dues_year == year, MemberInvoice.kind == "invoice"
+            )
+        )
+    )
+    issued = []
+    for dues in session.scalars(select(MemberDues).order_by(MemberDues.member_id)):
+        if dues.member_id in billed:
+            continue
+        member = session.get(Member, dues.member_id)
+        if member is None or not member.active:
+            continue
+        line = DraftLine(
+            kind="dues",
+            name=f"Cotisation annuelle {year}",
+            quantity=Decimal(1),
+            unit_code="C62",
+            unit_price=dues.amount,
+            vat_rate=_percent(dues.vat_rate) if dues.vat_category == "S" else ZERO,
+            vat_category=dues.vat_category,
+        )
+        issued.append(
+            _issue(
+                session,
+                kind="invoice",
+                subject="dues",
+                member=member,
+                batch=None,
+                lines=[line],
+                today=today,
+                actor=actor,
+                dues_year=year,
+            )
+        )
+    return issued

@@ -1,0 +1,69 @@
+"""Who an invoice names: the cooperative as the seller, the member as the buyer, and where
+the goods were delivered."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from money.documents import (
+    Address,
+    Party,
+)
+from purchasing.models import Allocation, Batch, Cooperative, Member, Need
+
+
+def _address(text: str, postcode: str, town: str, country: str = "FR") -> Address:
+    lines = tuple(part.strip() for part in text.splitlines() if part.strip())[:3]
+    return Address(
+        lines=lines or (town or "-",),
+        postcode=postcode or "-",
+        city=town or "-",
+        country_code=country or "FR",
+    )
+
+
+def seller(record: Cooperative) -> Party:
+    """The cooperative as the seller of its invoices."""
+    return Party(
+        name=record.name,
+        address=_address(record.address, record.postcode, record.town, record.country),
+        legal_form=record.legal_form,
+        siren=record.siren,
+        siret=record.siret,
+        vat_number=record.vat_number,
+        email=record.email,
+        phone=record.phone,
+    )
+
+
+def buyer(member: Member) -> Party:
+    """The member as the buyer: its name, address, SIREN and SIRET."""
+    return Party(
+        name=member.name,
+        address=_address(member.address, member.postcode, member.town),
+        siren=member.siret[:9],
+        siret=member.siret,
+    )
+
+
+def ship_to(session: Session, member: Member, batch: Batch | None) -> Party:
+    """Where the goods were delivered: the member's first site served in the batch, else its
+    first open site, else its own address."""
+    sites = [site for site in member.sites if site.active] or list(member.sites)
+    if batch is not None:
+        used = set(
+            session.scalars(
+                select(Need.delivery_site_id)
+                .join(Allocation, Allocation.need_id == Need.id)
+                .where(Allocation.batch_id == batch.id, Need.member_id == member.id)
+            )
+        )
+        sites = [site for site in member.sites if site.id in used] or sites
+    if not sites:
+        return buyer(member)
+    site = sites[0]
+    return Party(
+        name=f"{member.name} — {site.name}"[:200],
+        address=_address(site.address, site.postcode, site.town),
+    )
