@@ -114,7 +114,7 @@ def test_a_credit_note_refused_then_issued_from_the_invoice_lines(
     )
     words = page_words(refused)
     assert refused.status_code == 422
-    assert "Indiquez pourquoi l’avoir est émis." in words and "Rendez entre 0 et" in words
+    assert "pourquoi l’avoir est émis." in words and "Rendez entre 0 et" in words
     assert _count(session, MemberInvoice) == 2
     bad_number = client.post(
         f"/invoices/{invoice.number}/credit-note",
