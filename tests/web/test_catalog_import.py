@@ -84,7 +84,7 @@ def test_the_analysis_is_a_job_that_outlives_the_web_worker(
     upload_id = session.scalar(select(CatalogUpload.id))
     job = session.scalar(select(Job).where(Job.kind == ANALYSIS_JOB))
     assert (job.status, job.params["upload_id"]) == ("queued", upload_id)
-    assert "en cours d'analyse" in client.get(response.location).get_data(as_text=True)
+    assert "en cours d’analyse" in client.get(response.location).get_data(as_text=True)
 
     # The web worker goes away and another one starts: the analysis is still to be done.
     app.extensions["coachat.engine"].dispose()

@@ -36,6 +36,14 @@ CSV_ROUTES = {
 }
 
 
+# CSV files made for the accountant from the journal, asked by a form (POST) with a period:
+# where a name that could run as a formula is shown to come out as text.
+CSV_CHECKED_WITH_THE_BOOKS = {
+    "/books/journal.csv": "tests/money/test_books.py (a member named =HYPERLINK)",
+    "/books/receivables.csv": "tests/money/test_receivables.py (a member named =HYPERLINK)",
+}
+
+
 def csv_rules(app) -> set[str]:  # type: ignore[no-untyped-def]
     named = set()
     for rule in app.url_map.iter_rules():
@@ -45,7 +53,7 @@ def csv_rules(app) -> set[str]:  # type: ignore[no-untyped-def]
 
 
 def test_every_csv_route_is_in_the_table(app):
-    assert csv_rules(app) == set(CSV_ROUTES)
+    assert csv_rules(app) == set(CSV_ROUTES) | set(CSV_CHECKED_WITH_THE_BOOKS)
 
 
 def test_only_the_one_csv_writer_writes_csv():

@@ -138,6 +138,15 @@ ROUTES = {
     "/admin/billing/": ADMINS,
     "/admin/billing/dues": ADMINS,
     "/admin/billing/dues/issue": ADMINS,
+    "/collect/mandates": LEADS,
+    "/collect/mandates/<mandate_id>/revoke": LEADS,
+    "/collect/direct-debits": LEADS,
+    "/collect/direct-debits/<run_id>": LEADS,
+    "/collect/direct-debits/<run_id>.xml": LEADS,
+    "/collect/payments/<payment_id>/reject": LEADS,
+    "/collect/bank": LEADS,
+    "/collect/bank/<line_id>/assign": LEADS,
+    "/collect/bank/<line_id>/ignore": LEADS,
     "/s/<number>/<token>": SUPPLIER_LINK,
 }
 
@@ -209,6 +218,51 @@ class Objects:
     match_id: int
     order_id: int
     category_id: int
+    collecting: dict[str, int]
+
+
+def add_collecting(session, world) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """A mandate, a direct-debit run with its payment, and a bank line, as the collection
+    pages show them."""
+    from datetime import date
+
+    from money.models import BankLine, DirectDebitRun, Mandate, Payment
+
+    member_id = world.member.member_id
+    mandate = Mandate(
+        member_id=member_id,
+        reference="COACHAT-M00001-01",
+        iban="FR7630006000011234567890189",
+        bic="AGRIFRPP",
+        signed_on=date(2026, 1, 5),
+    )
+    run = DirectDebitRun(collection_date=date(2026, 2, 1), total=10, count=1, file=b"<xml/>")
+    session.add_all([mandate, run])
+    session.flush()
+    payment = Payment(
+        member_id=member_id,
+        method="direct_debit",
+        amount=10,
+        received_on=date(2026, 2, 1),
+        direct_debit_run_id=run.id,
+        mandate_id=mandate.id,
+    )
+    line = BankLine(
+        fingerprint="page-access-1",
+        statement_id="STMT-1",
+        account_iban="FR7642559100000800412765091",
+        booking_date=date(2026, 2, 2),
+        amount=12,
+        direction="credit",
+    )
+    session.add_all([payment, line])
+    session.commit()
+    return {
+        "mandate_id": mandate.id,
+        "run_id": run.id,
+        "payment_id": payment.id,
+        "line_id": line.id,
+    }
 
 
 def build_objects(session, make, engine) -> Objects:  # type: ignore[no-untyped-def]
@@ -228,7 +282,9 @@ def build_objects(session, make, engine) -> Objects:  # type: ignore[no-untyped-
     analyse_upload(make_session_factory(engine), upload.id, limits)
     order_id = add_order(session, world)
     add_invoice(session, world)
-    return Objects(world, tokens, upload.id, match.id, order_id, world.offer.product.category_id)
+    collecting = add_collecting(session, world)
+    category_id = world.offer.product.category_id
+    return Objects(world, tokens, upload.id, match.id, order_id, category_id, collecting)
 
 
 def url(named: str, objects: Objects, whose: str | None) -> str:
@@ -254,6 +310,7 @@ def url(named: str, objects: Objects, whose: str | None) -> str:
         "invoice_number": objects.world.invoice_number,
         "number": "BC-2026-0001",
         "token": "not-a-signed-token",
+        **objects.collecting,
     }
     if named == "/static/<filename>":
         return "/static/style.css"

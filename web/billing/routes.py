@@ -20,6 +20,7 @@ from money.settings import (
     set_billing,
     set_member_dues,
 )
+from persistence.ids import parse_id
 from purchasing.clock import cooperative_today
 from purchasing.errors import Invalid
 from web import db
@@ -67,19 +68,15 @@ def dues() -> ResponseReturnValue:
     session = db.session()
     errors: dict[int, dict[str, str]] = {}
     if request.method == "POST":
-        member_id = request.form.get("member_id", "")
-        if not member_id.isdigit():
+        member_id = parse_id(request.form.get("member_id", ""))
+        if member_id is None:
             abort(400)
         try:
             values = read_dues(request.form)
-            set_member_dues(
-                session, int(member_id) if member_id.isdigit() else 0, values, actor=current_user
-            )
+            set_member_dues(session, member_id, values, actor=current_user)
         except Invalid as error:
             db.discard_changes()
-            errors[int(member_id) if member_id.isdigit() else 0] = {
-                key: translate(message) for key, message in error.errors.items()
-            }
+            errors[member_id] = {key: translate(message) for key, message in error.errors.items()}
             flash(_("Nothing was saved: please correct the fields marked below."), "error")
         else:
             flash(_("The dues are saved."))
@@ -99,9 +96,8 @@ def issue_year_dues() -> ResponseReturnValue:
     text = request.form.get("year", "").strip()
     today = cooperative_today()
     try:
-        issued = issue_dues(
-            db.session(), int(text) if text.isdigit() else 0, today, actor=current_user
-        )
+        year = int(text) if text.isascii() and text.isdigit() and len(text) == 4 else 0
+        issued = issue_dues(db.session(), year, today, actor=current_user)
     except Invalid as error:
         return refusal(error, url_for("billing.dues"))
     if issued:

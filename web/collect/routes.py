@@ -29,6 +29,7 @@ from money.direct_debits import (
     runs,
 )
 from money.mandates import add_mandate, mandates, read_mandate, revoke_mandate
+from persistence.ids import parse_id
 from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Invalid, Message, Refused
 from purchasing.models import Member
@@ -89,7 +90,7 @@ def mandate_add() -> ResponseReturnValue:
     return redirect(back)
 
 
-@blueprint.post("/collect/mandates/<int:mandate_id>/revoke")
+@blueprint.post("/collect/mandates/<id:mandate_id>/revoke")
 @role_required("lead")
 def mandate_revoke(mandate_id: int) -> ResponseReturnValue:
     back = url_for("collect.mandates_page")
@@ -151,7 +152,7 @@ def run_build() -> ResponseReturnValue:
     return redirect(url_for("collect.run_page", run_id=result.run.id))
 
 
-@blueprint.get("/collect/direct-debits/<int:run_id>")
+@blueprint.get("/collect/direct-debits/<id:run_id>")
 @role_required("lead")
 def run_page(run_id: int) -> ResponseReturnValue:
     session = db.session()
@@ -163,7 +164,7 @@ def run_page(run_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.get("/collect/direct-debits/<int:run_id>.xml")
+@blueprint.get("/collect/direct-debits/<id:run_id>.xml")
 @role_required("lead")
 def run_file(run_id: int) -> ResponseReturnValue:
     run = run_by_id(db.session(), run_id)
@@ -177,13 +178,13 @@ def run_file(run_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.post("/collect/payments/<int:payment_id>/reject")
+@blueprint.post("/collect/payments/<id:payment_id>/reject")
 @role_required("lead")
 def payment_reject(payment_id: int) -> ResponseReturnValue:
-    back = request.form.get("run_id", "")
+    run_id = parse_id(request.form.get("run_id", ""))
     to = (
-        url_for("collect.run_page", run_id=int(back))
-        if back.isdigit()
+        url_for("collect.run_page", run_id=run_id)
+        if run_id is not None
         else url_for("collect.runs_page")
     )
     try:
@@ -243,7 +244,7 @@ def bank_import() -> ResponseReturnValue:
     return redirect(back)
 
 
-@blueprint.post("/collect/bank/<int:line_id>/assign")
+@blueprint.post("/collect/bank/<id:line_id>/assign")
 @role_required("lead")
 def bank_assign(line_id: int) -> ResponseReturnValue:
     back = url_for("collect.bank_page")
@@ -252,16 +253,17 @@ def bank_assign(line_id: int) -> ResponseReturnValue:
         n.strip().upper() for n in request.form.get("invoices", "").replace(",", " ").split() if n
     )
     try:
-        if not member.isdigit():
+        member_id = parse_id(member)
+        if member_id is None:
             raise Invalid({"member_id": Message(N_("Choose the member who paid."))})
-        assign_bank_line(db.session(), line_id, int(member), numbers, actor=current_user)
+        assign_bank_line(db.session(), line_id, member_id, numbers, actor=current_user)
     except Refused as error:
         return _refused(error, back)
     flash(_("The payment is recorded."))
     return redirect(back)
 
 
-@blueprint.post("/collect/bank/<int:line_id>/ignore")
+@blueprint.post("/collect/bank/<id:line_id>/ignore")
 @role_required("lead")
 def bank_ignore(line_id: int) -> ResponseReturnValue:
     back = url_for("collect.bank_page")

@@ -17,6 +17,7 @@ from money.corrections import read_correction
 from money.credit_notes import already_credited, issue_credit_note
 from money.invoice_batches import batch_documents, batch_facturx_zip, plan_batch_invoices
 from money.invoicing import issue_batch_invoices
+from persistence.ids import parse_id
 from purchasing.clock import cooperative_today
 from purchasing.errors import Conflict, Invalid
 from purchasing.people.accounts import members as all_members
@@ -44,8 +45,7 @@ def _batch_invoices() -> dict[str, Any]:
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+    return parse_id(request.args.get(name, ""))
 
 
 @blueprint.get("/invoices/")
@@ -74,7 +74,7 @@ def member_balances() -> ResponseReturnValue:
     )
 
 
-@blueprint.get("/batches/<int:batch_id>/invoices")
+@blueprint.get("/batches/<id:batch_id>/invoices")
 @role_required("lead")
 def confirm_batch(batch_id: int) -> ResponseReturnValue:
     try:
@@ -84,7 +84,7 @@ def confirm_batch(batch_id: int) -> ResponseReturnValue:
     return render_template("invoices/confirm.html", plan=plan)
 
 
-@blueprint.post("/batches/<int:batch_id>/invoices")
+@blueprint.post("/batches/<id:batch_id>/invoices")
 @role_required("lead")
 def issue_batch(batch_id: int) -> ResponseReturnValue:
     try:
@@ -111,7 +111,7 @@ def issue_batch(batch_id: int) -> ResponseReturnValue:
     return redirect(url_for("invoices.index", batch=batch_id))
 
 
-@blueprint.get("/batches/<int:batch_id>/invoices.zip")
+@blueprint.get("/batches/<id:batch_id>/invoices.zip")
 @role_required("lead")
 def batch_zip(batch_id: int) -> ResponseReturnValue:
     try:

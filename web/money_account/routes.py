@@ -36,13 +36,13 @@ def mine() -> ResponseReturnValue:
     return _page(current_user.member_id)
 
 
-@blueprint.get("/accounts/<int:member_id>")
+@blueprint.get("/accounts/<id:member_id>")
 @login_required
 def account(member_id: int) -> ResponseReturnValue:
     return _page(member_id)
 
 
-@blueprint.get("/accounts/<int:member_id>/statement.pdf")
+@blueprint.get("/accounts/<id:member_id>/statement.pdf")
 @login_required
 def statement_pdf(member_id: int) -> ResponseReturnValue:
     data = account_statement_pdf(db.session(), current_user, member_id, cooperative_today())
