@@ -41,4 +41,4 @@ def test_a_file_that_is_not_a_backup_is_refused(database_url, engine, tmp_path, 
     assert answer.exit_code == 1
     # A file that is not there is a bad argument: one line and exit code 2, as for every command.
     missing = CliRunner().invoke(main, ["restore", str(tmp_path / "absent"), "--yes"])
-    assert missing.exit_code == 2 and "no backup file" in missing.output
+    assert missing.exit_code == 2 and "does not exist" in missing.output
