@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from infrastructure.documents import (
@@ -117,8 +118,10 @@ def _named(order: PurchaseOrder, pdf: bytes, csv: bytes) -> OrderFiles:
 def order_files(session: Session, order: PurchaseOrder, link: str = "") -> OrderFiles:
     """The order's PDF and CSV with the file names they are downloaded or attached under: as
     issued once the order went to its supplier, drawn afresh (with `link`) while a draft."""
-    if order.issued is not None:
-        return _named(order, order.issued.pdf, order.issued.csv)
+    # Asked of the database: the scheduler may have issued it since this session loaded it.
+    issued = session.scalar(select(IssuedOrder).where(IssuedOrder.order_id == order.id))
+    if issued is not None:
+        return _named(order, issued.pdf, issued.csv)
     document = order_document(session, order, link)
     return _named(order, order_pdf(document), order_csv(document))
 
