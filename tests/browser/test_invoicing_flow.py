@@ -38,5 +38,5 @@ def test_the_lead_issues_a_batch_invoices_and_the_member_sees_its_account(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the account page is {width} px wide on a 360 px phone"
     with page.expect_download() as download:
-        page.locator("table.invoices").get_by_role("link", name="Télécharger FA-").click()
+        page.locator("table.invoices").get_by_role("link", name="PDF FA-").click()
     assert download.value.suggested_filename.startswith("FA-")

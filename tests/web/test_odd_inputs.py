@@ -244,7 +244,7 @@ def test_an_odd_id_in_a_query_string_is_a_bad_request_that_says_which(signed_in,
     client = signed_in(make.user("lead"))
     answer = client.get("/orders/?batch=²")
     assert answer.status_code == 400
-    assert "L'adresse demande « batch=² », qui n'est pas un nombre à partir de 1." in page_words(
+    assert "L’adresse demande « batch=² », qui n’est pas un nombre à partir de 1." in page_words(
         answer
     )
     assert client.get("/audit?person=99999999999999999999").status_code == 400
