@@ -88,19 +88,19 @@ def date_of(text: str | None, where: str) -> date | None:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            pass
-        raise StatementRefused(f"{where} {quoted(text)} is not a date")
+            raise StatementRefused(f"{where} {quoted(text)} is not a date") from None
     return datetime_of(text, where).date()
 
 
 def datetime_of(text: str, where: str) -> datetime:
     """A date and time as written (with its offset when the bank gives one); fractions of a
     second beyond the microsecond are dropped."""
+    refused = StatementRefused(f"{where} {quoted(text)} is not a date and time")
     match = _DATETIME.fullmatch(text)
-    if match:
-        seconds, fraction, offset = match.groups()
-        try:
-            return datetime.fromisoformat(seconds + (fraction or "")[:7] + (offset or ""))
-        except ValueError:
-            pass
-    raise StatementRefused(f"{where} {quoted(text)} is not a date and time")
+    if match is None:
+        raise refused
+    seconds, fraction, offset = match.groups()
+    try:
+        return datetime.fromisoformat(seconds + (fraction or "")[:7] + (offset or ""))
+    except ValueError:
+        raise refused from None
