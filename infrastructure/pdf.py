@@ -5,7 +5,10 @@ Helvetica never is), an XMP packet declaring the PDF/A part and conformance, and
 intent with an ICC profile. fpdf2 checks the first when asked for PDF/A-3B (it refuses the
 built-in fonts), writes the XMP packet and adds an sRGB output intent with the sRGB2014 profile
 it ships (its licence sits beside it, in `fpdf/data/color_profiles`). The font is DejaVu Sans
-Condensed, in `infrastructure/fonts` with its licence; fpdf2 embeds the glyphs used.
+Condensed, in `infrastructure/fonts` with its licence, cut down to the Latin-script languages
+of Europe (`scripts/subset_fonts.py` says why: fpdf2 reads the whole font file for each
+document); fpdf2 embeds the glyphs used. `printable` writes any other character as its closest
+plain letters.
 
 The invoices to come are made Factur-X from such a PDF, which must be PDF/A-3 already.
 """
@@ -99,8 +102,8 @@ class ArchivePdf(FPDF):
         self.set_font(FONT, size=9)
 
     def set_font(self, family: str | None = None, style: str = "", size: float = 0) -> None:  # type: ignore[override]
-        """As fpdf2's; the oblique font file is read on its first use only, as reading a font
-        file takes a tenth of a second and most documents never slant a word."""
+        """As fpdf2's; the oblique font file is read on its first use only, as most documents
+        never slant a word and fpdf2 reads a font file for each document."""
         if family == FONT and style == "I" and f"{FONT.lower()}I" not in self.fonts:
             self.add_font(FONT, "I", FONTS / FONT_FILES["I"])
         super().set_font(family, style, size)
