@@ -11,6 +11,7 @@ import persistence.numbering  # noqa: F401 - registers the shared counters
 import purchasing.models  # noqa: F401 - registers the demand-side tables
 import suppliers.models  # noqa: F401 - registers the supply-side tables
 from persistence import Base, create_engine_for
+from purchasing.tenders import models as tender_models  # noqa: F401 - registers the tenders
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

@@ -152,6 +152,10 @@ class Offer(Base):
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A quote made into an offer is valid for one tender only: the catalog, the members and
+    # every other round never see it. The demand side's tender number, kept as a plain number
+    # here since the supply side knows nothing of tenders but this validity.
+    tender_id: Mapped[int | None] = mapped_column(Integer, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     supplier: Mapped[Supplier] = relationship(back_populates="offers")
@@ -165,6 +169,11 @@ class Offer(Base):
         reached = [tier for tier in self.tiers if tier.min_quantity <= quantity]
         tier = reached[-1] if reached else self.tiers[0]
         return tier.unit_price
+
+
+STANDING = Offer.tender_id.is_(None)
+"""Where an offer is a standing catalog offer, not a quote valid for one tender only: what the
+catalog, the members' suggestions and every round's problem read."""
 
 
 class PriceTier(Base):

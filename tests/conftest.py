@@ -31,6 +31,7 @@ from persistence import Base, create_engine_for, make_session_factory
 from purchasing.clock import cooperative_today
 from purchasing.models import DeliverySite, Member, Need, User
 from purchasing.people.passwords import hash_password
+from purchasing.tenders import models as tender_models  # noqa: F401
 from suppliers.models import Category, Offer, PriceTier, Product, Supplier
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

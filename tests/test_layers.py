@@ -45,7 +45,8 @@ PURCHASING_ROOMS = {
     "needs": {""},
     "rounds": {"", "people", "needs"},
     "orders": {"", "people"},
-    "batches": {"", "people", "needs", "rounds", "orders"},
+    "tenders": {"", "people", "rounds", "orders"},
+    "batches": {"", "people", "needs", "rounds", "orders", "tenders"},
     "statements": {"", "orders", "batches"},
 }
 WEB_FRAMEWORKS = {"flask", "flask_babel", "flask_login", "flask_wtf", "werkzeug"}

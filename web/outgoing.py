@@ -18,6 +18,8 @@ from purchasing.models import PurchaseOrder
 from purchasing.orders.confirmations import answer_token
 from purchasing.orders.order_document import order_files
 from purchasing.orders.orders import order_by_id
+from purchasing.tenders.links import quote_link
+from purchasing.tenders.models import TenderInvitation
 from web import db
 
 LinkFor = Any
@@ -35,6 +37,18 @@ def answer_link_for(config: Mapping[str, Any]) -> Any:
 
     def link(order: PurchaseOrder) -> str:
         return f"{base}/s/{order.number}/{answer_token(order, secret)}"
+
+    return link
+
+
+def quote_link_for(config: Mapping[str, Any]) -> Any:
+    """The function that gives a tender invitation's signed quote link under the configured
+    base URL (`/tenders/quote/<token>`)."""
+    base = str(config["BASE_URL"])
+    secret = str(config["SECRET_KEY"])
+
+    def link(invitation: TenderInvitation) -> str:
+        return quote_link(base, invitation, secret)
 
     return link
 
