@@ -34,6 +34,7 @@ class Totals:
     excl_vat: Decimal
     vat: tuple[VatRow, ...]
     incl_vat: Decimal
+    delivery_vat_rate: Decimal = Decimal("0.20")
 
 
 def money_text(amount: Decimal) -> str:
@@ -143,8 +144,17 @@ class SiteData:
 
     member: str
     site: str
-    address: str
+    street: str
+    postcode: str
+    town: str
     units: tuple[tuple[str, str, Decimal], ...]  # reference, product, units
+    country: str = "FR"
+
+    @property
+    def address(self) -> str:
+        """The address on one line: street, postcode and town."""
+        place = f"{self.postcode} {self.town}".strip()
+        return ", ".join(part for part in (self.street, place) if part)
 
 
 @dataclass(frozen=True)

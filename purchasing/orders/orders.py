@@ -79,6 +79,7 @@ def totals_of(lines: list[tuple[Decimal, Decimal]], delivery_fee: Decimal) -> To
         excl_vat=excl,
         vat=rows,
         incl_vat=excl + sum((row.vat for row in rows), ZERO),
+        delivery_vat_rate=DELIVERY_VAT_RATE,
     )
 
 
