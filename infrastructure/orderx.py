@@ -31,7 +31,8 @@ from typing import Any
 import facturx
 from lxml import etree
 
-from infrastructure.documents import OrderDocument, OrderLineData, Party, SiteData, number_text
+from infrastructure.documents import Party, number_text
+from infrastructure.order_documents import OrderDocument, OrderLineData, SiteData
 
 NAMESPACES = {
     "rsm": "urn:un:unece:uncefact:data:SCRDMCCBDACIOMessageStructure:100",
@@ -256,7 +257,7 @@ def _add_settlement(transaction: Any, document: OrderDocument) -> None:
         _add(charge, "ram:ActualAmount", _amount(totals.delivery_fee))
         _add(charge, "ram:ReasonCode", DELIVERY_CHARGE)
         _add(charge, "ram:Reason", "Frais de livraison")
-        _add_tax(charge, "ram:CategoryTradeTax", totals.delivery_vat_rate)
+        _add_tax(charge, "ram:CategoryTradeTax", document.delivery_vat_rate)
     summation = _add(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
     _add(summation, "ram:LineTotalAmount", _amount(totals.goods))
     _add(summation, "ram:ChargeTotalAmount", _amount(totals.delivery_fee))

@@ -1,5 +1,5 @@
 """A purchase order as its document: the cooperative as buyer, read from its record, and the
-order read from the database into the plain data `infrastructure.documents` prints.
+order read from the database into the plain data `infrastructure.order_documents` prints.
 
 An order is issued when it first goes to its supplier (its e-mail sent, or recorded as sent by
 hand): the bytes of its PDF and CSV are then kept with the buyer's identity of that moment
@@ -16,10 +16,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from infrastructure.documents import (
+from infrastructure.documents import Party
+from infrastructure.order_documents import (
     OrderDocument,
     OrderLineData,
-    Party,
     SiteData,
     order_csv,
     order_pdf,
@@ -27,7 +27,12 @@ from infrastructure.documents import (
 from infrastructure.orderx import orderx_pdf
 from persistence import utcnow
 from purchasing.models import IssuedOrder, PurchaseOrder
-from purchasing.orders.orders import expected_at_sites, order_totals, sites_of
+from purchasing.orders.orders import (
+    DELIVERY_VAT_RATE,
+    expected_at_sites,
+    order_totals,
+    sites_of,
+)
 from purchasing.people.cooperative import (
     buyer_party,
     cooperative_party,
@@ -100,6 +105,7 @@ def order_document(session: Session, order: PurchaseOrder, link: str = "") -> Or
         totals=order_totals(order),
         sites=sites,
         confirm_link=link,
+        delivery_vat_rate=DELIVERY_VAT_RATE,
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from infrastructure.documents import Totals, VatRow
+from infrastructure.order_documents import Totals, VatRow
 from optimizer.allocate import fair_shares
 from persistence import utcnow
 from persistence.audit import Actor, record_event
@@ -79,7 +79,6 @@ def totals_of(lines: list[tuple[Decimal, Decimal]], delivery_fee: Decimal) -> To
         excl_vat=excl,
         vat=rows,
         incl_vat=excl + sum((row.vat for row in rows), ZERO),
-        delivery_vat_rate=DELIVERY_VAT_RATE,
     )
 
 

@@ -14,7 +14,8 @@ import facturx
 import pytest
 from lxml import etree
 
-from infrastructure.documents import OrderDocument, OrderLineData, Party, SiteData, order_pdf
+from infrastructure.documents import Party
+from infrastructure.order_documents import OrderDocument, OrderLineData, SiteData, order_pdf
 from infrastructure.orderx import order_xml, orderx_pdf, unit_code
 from purchasing.orders.orders import totals_of
 from tests.purchasing.orders_setup import pdf_text

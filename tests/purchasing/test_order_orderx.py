@@ -11,7 +11,8 @@ from lxml import etree
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from infrastructure.documents import money_text, order_csv, order_pdf
+from infrastructure.documents import money_text
+from infrastructure.order_documents import order_csv, order_pdf
 from infrastructure.orderx import orderx_pdf
 from purchasing.models import IssuedOrder
 from purchasing.orders.order_document import OrderFiles, issue_order, order_document, order_files
