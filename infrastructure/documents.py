@@ -1,6 +1,7 @@
-"""Purchase orders and members' statements as documents: PDF/A-3 (fpdf2, pure Python, see
+"""Members' statements as documents, and what every document shares (parties, amounts,
+quantities and rates as French documents write them): PDF/A-3 (fpdf2, pure Python, see
 `infrastructure.pdf`) and CSV that a French spreadsheet opens as is (semicolons, UTF-8 with BOM,
-decimal commas).
+decimal commas). Purchase orders are drawn in `infrastructure.order_documents`.
 
 Built from plain data, so that a page, a command and the e-mail job make the same bytes. The
 documents are in French, the language of the cooperative's suppliers and accountant.
@@ -16,24 +17,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from infrastructure.csv_file import csv_bytes
 from infrastructure.figures import co2_text
 from infrastructure.pdf import ArchivePdf
-
-
-@dataclass(frozen=True)
-class VatRow:
-    rate: Decimal
-    base: Decimal
-    vat: Decimal
-
-
-@dataclass(frozen=True)
-class Totals:
-    """An order's totals: goods and delivery excluding VAT, VAT by rate, including VAT."""
-
-    goods: Decimal
-    delivery_fee: Decimal
-    excl_vat: Decimal
-    vat: tuple[VatRow, ...]
-    incl_vat: Decimal
 
 
 def money_text(amount: Decimal) -> str:
@@ -125,42 +108,6 @@ class Party:
 
 
 @dataclass(frozen=True)
-class OrderLineData:
-    reference: str
-    product: str
-    packs: int
-    pack_size: Decimal
-    units: Decimal
-    unit: str
-    unit_price: Decimal
-    vat_rate: Decimal
-    total: Decimal
-
-
-@dataclass(frozen=True)
-class SiteData:
-    """Where part of the order goes, with the units of each line for that site."""
-
-    member: str
-    site: str
-    address: str
-    units: tuple[tuple[str, str, Decimal], ...]  # reference, product, units
-
-
-@dataclass(frozen=True)
-class OrderDocument:
-    number: str
-    ordered_on: date
-    expected_on: date
-    buyer: Party
-    supplier: Party
-    lines: tuple[OrderLineData, ...]
-    totals: Totals
-    sites: tuple[SiteData, ...] = ()
-    confirm_link: str = ""
-
-
-@dataclass(frozen=True)
 class StatementLine:
     """One allocation on a member's statement: the units ordered and received (0 until its
     delivery is settled), the goods paid for them and the line's share of fees and delivery."""
@@ -230,120 +177,9 @@ def euros(amount: Decimal) -> str:
     return f"{money_text(amount)} €"
 
 
-def _csv_amount(amount: Decimal) -> str:
+def csv_amount(amount: Decimal) -> str:
+    """An amount as a French spreadsheet reads it: `1234,56`."""
     return f"{amount:.2f}".replace(".", ",")
-
-
-def order_csv(document: OrderDocument) -> bytes:
-    """The order's lines, then its delivery fee and totals, one row each."""
-    header: list[object] = [
-        "Bon de commande",
-        "Date",
-        "Fournisseur",
-        "Référence",
-        "Produit",
-        "Colis",
-        "Unités",
-        "Unité",
-        "Prix unitaire HT",
-        "TVA",
-        "Total HT",
-    ]
-    head = [document.number, document.ordered_on.strftime("%d/%m/%Y"), document.supplier.name]
-    rows: list[list[object]] = [header]
-    for line in document.lines:
-        rows.append(
-            [
-                *head,
-                line.reference,
-                line.product,
-                line.packs,
-                number_text(line.units),
-                UNIT_NAMES.get(line.unit, line.unit),
-                f"{line.unit_price.normalize():f}".replace(".", ","),
-                rate_text(line.vat_rate),
-                _csv_amount(line.total),
-            ]
-        )
-    totals = document.totals
-    blank = ["", "", "", "", "", ""]
-    rows.append([*head, "", "Frais de livraison", *blank[:4], _csv_amount(totals.delivery_fee)])
-    rows.append([*head, "", "Total HT", *blank[:4], _csv_amount(totals.excl_vat)])
-    for vat in totals.vat:
-        rows.append(
-            [*head, "", f"TVA {rate_text(vat.rate)}", *blank[:3], rate_text(vat.rate),
-             _csv_amount(vat.vat)]
-        )  # fmt: skip
-    rows.append([*head, "", "Total TTC", *blank[:4], _csv_amount(totals.incl_vat)])
-    rows.append([*head, "", f"Acheteur : {document.buyer.summary()}", *blank[:4], ""])
-    for site in document.sites:
-        for reference, _product, units in site.units:
-            rows.append(
-                [*head, reference, f"Livraison {site.member} – {site.site}", "",
-                 number_text(units), "", "", "", ""]
-            )  # fmt: skip
-    return csv_bytes(rows)
-
-
-def order_pdf(document: OrderDocument) -> bytes:
-    """The purchase order as a French supplier expects it: buyer and supplier, number and
-    date, lines at the tier reached, delivery fee, VAT by rate, totals, delivery sites."""
-    pdf = ArchivePdf(f"Bon de commande {document.number}")
-    pdf.logo(document.buyer.logo)
-    pdf.text_line(f"Bon de commande {document.number}", size=16, style="B", height=8)
-    pdf.text_line(
-        f"Date de commande : {document.ordered_on:%d/%m/%Y} · "
-        f"Livraison attendue le {document.expected_on:%d/%m/%Y}"
-    )
-    pdf.ln(3)
-    pdf.columns([("Acheteur", document.buyer.lines()), ("Fournisseur", document.supplier.lines())])
-    rows = [
-        [
-            line.reference,
-            line.product,
-            str(line.packs),
-            f"{number_text(line.units)} {unit_name(line.unit, line.units)}",
-            euros(line.unit_price.quantize(Decimal("0.01")))
-            if line.unit_price == line.unit_price.quantize(Decimal("0.01"))
-            else f"{number_text(line.unit_price)} €",
-            rate_text(line.vat_rate),
-            euros(line.total),
-        ]
-        for line in document.lines
-    ]
-    pdf.table_of(
-        ["Référence", "Produit", "Colis", "Quantité", "Prix unit. HT", "TVA", "Total HT"],
-        rows,
-        (24, 58, 14, 24, 24, 14, 22),
-    )
-    totals = document.totals
-    amounts = [
-        ("Total des produits HT", euros(totals.goods), False),
-        ("Frais de livraison HT", euros(totals.delivery_fee), False),
-        ("Total HT", euros(totals.excl_vat), True),
-    ]
-    amounts += [
-        (f"TVA {rate_text(row.rate)} sur {euros(row.base)}", euros(row.vat), False)
-        for row in totals.vat
-    ]
-    amounts.append(("Total TTC", euros(totals.incl_vat), True))
-    pdf.amounts(amounts)
-    if document.sites:
-        pdf.ln(3)
-        pdf.text_line("Livraisons par site", size=11, style="B", height=7)
-        for site in document.sites:
-            pdf.text_line(
-                f"{site.member} – {site.site} : {site.address}, "
-                f"attendue le {document.expected_on:%d/%m/%Y}",
-                style="B",
-            )
-            for reference, product, units in site.units:
-                pdf.text_line(f"    {reference} · {product} : {number_text(units)}")
-    if document.confirm_link:
-        pdf.ln(3)
-        pdf.text_line("Merci de confirmer la commande, ou d'indiquer ce que vous pouvez livrer :")
-        pdf.text_line(document.confirm_link, size=8)
-    return pdf.document()
 
 
 def statement_pdf(document: StatementDocument) -> bytes:
@@ -438,8 +274,8 @@ def _statement_rows(document: StatementDocument) -> list[list[object]]:
                 number_text(line.ordered),
                 number_text(line.received),
                 f"{line.unit_price.normalize():f}".replace(".", ","),
-                _csv_amount(line.goods),
-                _csv_amount(line.shares),
+                csv_amount(line.goods),
+                csv_amount(line.shares),
             ]
         )
     for label, amount in (
@@ -448,7 +284,7 @@ def _statement_rows(document: StatementDocument) -> list[list[object]]:
         ("Seul HT", document.alone_total),
         ("Économie", document.savings),
     ):
-        rows.append([*head, label, "", "", "", "", "", "", _csv_amount(amount)])
+        rows.append([*head, label, "", "", "", "", "", "", csv_amount(amount)])
     for label, kg in (
         ("CO2 du transport groupé (kg)", document.co2_kg),
         ("CO2 du transport seul (kg)", document.alone_co2_kg),

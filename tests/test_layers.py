@@ -159,7 +159,6 @@ LONG_MODULES = {
     "optimizer/problem.py": (493, "the problem's checks apart from its dataclasses"),
     "optimizer/engine.py": (483, "the alone comparison apart from the solve"),
     "purchasing/statements/statements.py": (464, "the year's totals and need paths apart"),
-    "infrastructure/documents.py": (471, "statement drawing apart from order drawing"),
     "optimizer/jsonio.py": (438, "the result reader apart from the problem reader"),
     "optimizer/suppliers_search.py": (415, "the local search apart from the dual moves"),
     "suppliers/eco.py": (414, "the transport CO2 apart from the labels' score"),

@@ -1,5 +1,5 @@
 """A purchase order as its document: the cooperative as buyer, read from its record, and the
-order read from the database into the plain data `infrastructure.documents` prints.
+order read from the database into the plain data `infrastructure.order_documents` prints.
 
 An order is issued when it first goes to its supplier (its e-mail sent, or recorded as sent by
 hand): the bytes of its PDF and CSV are then kept with the buyer's identity of that moment
@@ -16,17 +16,23 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from infrastructure.documents import (
+from infrastructure.documents import Party
+from infrastructure.order_documents import (
     OrderDocument,
     OrderLineData,
-    Party,
     SiteData,
     order_csv,
     order_pdf,
 )
+from infrastructure.orderx import orderx_pdf
 from persistence import utcnow
 from purchasing.models import IssuedOrder, PurchaseOrder
-from purchasing.orders.orders import expected_at_sites, order_totals, sites_of
+from purchasing.orders.orders import (
+    DELIVERY_VAT_RATE,
+    expected_at_sites,
+    order_totals,
+    sites_of,
+)
 from purchasing.people.cooperative import (
     buyer_party,
     cooperative_party,
@@ -70,9 +76,9 @@ def order_document(session: Session, order: PurchaseOrder, link: str = "") -> Or
         SiteData(
             member=site.member.name,
             site=site.name,
-            address=", ".join(
-                part for part in (site.address, f"{site.postcode} {site.town}".strip()) if part
-            ),
+            street=site.address,
+            postcode=site.postcode,
+            town=site.town,
             units=tuple(
                 (by_line[line_id].offer.supplier_ref, by_line[line_id].offer.product.name, units)
                 for line_id, units in sorted(expected[site.id].items())
@@ -99,6 +105,7 @@ def order_document(session: Session, order: PurchaseOrder, link: str = "") -> Or
         totals=order_totals(order),
         sites=sites,
         confirm_link=link,
+        delivery_vat_rate=DELIVERY_VAT_RATE,
     )
 
 
@@ -116,14 +123,15 @@ def _named(order: PurchaseOrder, pdf: bytes, csv: bytes) -> OrderFiles:
 
 
 def order_files(session: Session, order: PurchaseOrder, link: str = "") -> OrderFiles:
-    """The order's PDF and CSV with the file names they are downloaded or attached under: as
-    issued once the order went to its supplier, drawn afresh (with `link`) while a draft."""
+    """The order's PDF (an Order-X file: PDF/A-3 carrying its XML) and CSV with the file names
+    they are downloaded or attached under: as issued once the order went to its supplier, drawn
+    afresh (with `link`) while a draft."""
     # Asked of the database: the scheduler may have issued it since this session loaded it.
     issued = session.scalar(select(IssuedOrder).where(IssuedOrder.order_id == order.id))
     if issued is not None:
         return _named(order, issued.pdf, issued.csv)
     document = order_document(session, order, link)
-    return _named(order, order_pdf(document), order_csv(document))
+    return _named(order, orderx_pdf(order_pdf(document), document), order_csv(document))
 
 
 def issue_order(

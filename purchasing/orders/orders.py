@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from infrastructure.documents import Totals, VatRow
+from infrastructure.order_documents import Totals, VatRow
 from optimizer.allocate import fair_shares
 from persistence import utcnow
 from persistence.audit import Actor, record_event

@@ -211,3 +211,23 @@ def test_an_order_email_queued_before_contents_were_stored_is_composed_as_it_goe
     assert f"https://coachat.example/s/{number}/token" in first.get_body(("plain",)).get_content()
     session.expire_all()
     assert {o.status for o in approved.orders(session)} == {"sent"}
+
+
+def test_the_supplier_receives_the_order_x_pdf_the_order_keeps(session, make, sessions, smtp):
+    import facturx
+
+    from purchasing.models import IssuedOrder
+
+    approved = approved_batch(session, make, sessions)
+    _send(session, approved)
+    send_all(sessions)
+    session.expire_all()
+    for order, message in zip(approved.orders(session), smtp.inbox.messages, strict=True):
+        received = attachments(message)
+        issued = session.get(IssuedOrder, order.id)
+        assert received[f"{order.number}.pdf"] == issued.pdf
+        assert received[f"{order.number}.csv"] == issued.csv
+        name, xml = facturx.get_orderx_xml_from_pdf(issued.pdf, check_xsd=True)
+        assert name == "order-x.xml"
+        assert f"<ram:ID>{order.number}</ram:ID>".encode() in xml
+        assert f"<ram:GrandTotalAmount>{order.total_incl_vat:.2f}<".encode() in xml
