@@ -1,7 +1,7 @@
 """What pages, API endpoints and commands alike hand out: the SMTP settings, the supplier's
-answer link, and files to download.
+answer link and quote link, and files to download.
 
-The answer link goes into e-mails, so it is built from the configured base URL
+The links go into e-mails, so they are built from the configured base URL
 (`COACHAT_BASE_URL`) only, never from the request's `Host` header, which a caller chooses.
 """
 
@@ -18,6 +18,7 @@ from purchasing.models import PurchaseOrder
 from purchasing.orders.confirmations import answer_token
 from purchasing.orders.order_document import order_files
 from purchasing.orders.orders import order_by_id
+from purchasing.tenders.links import quote_link
 from web import db
 
 LinkFor = Any
@@ -37,6 +38,13 @@ def answer_link_for(config: Mapping[str, Any]) -> Any:
         return f"{base}/s/{order.number}/{answer_token(order, secret)}"
 
     return link
+
+
+def quote_link_for(config: Mapping[str, Any]) -> Any:
+    """The function that gives a tender invitation's signed quote link under the configured
+    base URL."""
+    base, secret = str(config["BASE_URL"]), str(config["SECRET_KEY"])
+    return lambda invitation: quote_link(base, invitation, secret)
 
 
 def answer_link(order: PurchaseOrder) -> str:

@@ -17,7 +17,6 @@ from flask_login import current_user
 from persistence.ids import parse_id
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.tenders.closing import close_tender
-from purchasing.tenders.links import quote_link
 from purchasing.tenders.models import Tender, TenderInvitation
 from purchasing.tenders.opening import (
     batch_to_tender,
@@ -34,17 +33,10 @@ from suppliers.products import product_by_id
 from web import db
 from web.access import role_required
 from web.errors import errors_on_form, refusal
-from web.outgoing import download
+from web.outgoing import download, quote_link_for
 from web.tenders import blueprint
 from web.tenders.forms import CheckSupplierForm, TenderForm
 from web.tenders.labels import EVIDENCE_LABELS, RULE_LABELS, labels
-
-
-def quote_link_for(config: Any) -> Any:
-    """The function that gives an invitation's signed quote link under the configured base
-    URL (never the request's `Host`, which a caller chooses)."""
-    base, secret = str(config["BASE_URL"]), str(config["SECRET_KEY"])
-    return lambda invitation: quote_link(base, invitation, secret)
 
 
 @blueprint.app_context_processor
