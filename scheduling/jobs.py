@@ -42,6 +42,7 @@ from purchasing.orders.mail import ORDER_EMAIL
 from purchasing.orders.mail import PURPOSE as ORDER_EMAIL_PURPOSE
 from purchasing.rounds.policies import policy_from_json
 from purchasing.rounds.rounds import REMIND_BEFORE, close_round, due_round
+from purchasing.tenders.closing import close_due_tenders, scenario_problem
 from suppliers.uploads import ANALYSIS_JOB, UploadLimits, analyse_upload
 
 log = logging.getLogger("coachat.jobs")
@@ -58,10 +59,11 @@ def close_round_job(session: Session, job: Job, progress: Progress) -> dict[str,
     return {"batch_id": result.batch_id, "pooled": result.pooled}
 
 
-def _problem(batch: Batch, policy_json: dict[str, Any]) -> tuple[optimizer.Problem, int]:
-    """The batch's problem as it stood at the close, under the scenario's policy."""
+def _problem(data: dict[str, Any], policy_json: dict[str, Any]) -> tuple[optimizer.Problem, int]:
+    """A batch's problem as it stood at the close (with a tender's quotes for a tender's
+    scenario), under the scenario's policy."""
     try:
-        problem = problem_from_dict(batch.problem)
+        problem = problem_from_dict(data)
     except optimizer.InvalidProblem as error:
         raise JobFailed(f"the batch's data cannot be optimised: {error}") from None
     policy = policy_from_json(policy_json)
@@ -81,7 +83,7 @@ def optimize_scenario_job(session: Session, job: Job, progress: Progress) -> dic
         raise JobFailed("the scenario no longer exists")
     batch = scenario.batch
     progress(10, "building")
-    problem, time_limit = _problem(batch, scenario.policy)
+    problem, time_limit = _problem(scenario_problem(session, scenario), scenario.policy)
     progress(30, "solving")
     solution = optimizer.solve(problem, optimizer.SolveOptions(time_limit=float(time_limit)))
     progress(90, "storing")
@@ -100,7 +102,7 @@ def frontier_job(session: Session, job: Job, progress: Progress) -> dict[str, An
     if batch is None:
         raise JobFailed("the batch no longer exists")
     base = batch.scenarios[0].policy if batch.scenarios else batch.policy
-    problem, time_limit = _problem(batch, base)
+    problem, time_limit = _problem(batch.problem, base)
     points = max(2, min(12, int(job.params.get("points", 6))))
     progress(10, "solving")
     options = optimizer.SolveOptions(time_limit=float(time_limit))
@@ -177,6 +179,16 @@ def close_due_rounds(sessions: sessionmaker[Session], now: datetime | None = Non
             return None
         log.info("round %s closed: %s needs pooled", due.name, result.pooled)
         return result.batch_id
+
+
+def close_tenders_due(sessions: sessionmaker[Session], now: datetime | None = None) -> list[int]:
+    """Closes the tenders whose closing time has passed (their scenarios are then queued);
+    returns their ids. Run late, it closes them all at once."""
+    with unit_of_work(sessions) as session:
+        closed = close_due_tenders(session, actor=SCHEDULER, now=now)
+    if closed:
+        log.info("tenders closed: %s", ", ".join(str(tender) for tender in closed))
+    return closed
 
 
 def remind_members(sessions: sessionmaker[Session], now: datetime | None = None) -> bool:

@@ -3,7 +3,8 @@
 APScheduler keeps its jobs in the application database (SQLAlchemy job store), each with an
 explicit id, `coalesce` (runs missed while the machine was down are caught up once, not once
 per missed slot), one instance at a time, and a real misfire grace time. The periodic jobs are:
-closing the round whose cut-off has passed, reminding members two days before a cut-off,
+closing the round whose cut-off has passed, closing the tenders whose closing time has
+passed, reminding members two days before a cut-off,
 reminding members of their overdue invoices (hourly; each invoice at most once per
 `reminder_days`), and working the queued background jobs (optimisations, frontiers, closings
 asked by hand). Every one of them is safe to run from two processes at once: the work itself
@@ -29,7 +30,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from persistence import create_engine_for, make_session_factory
 from persistence.jobs import beat
 from purchasing.clock import COOPERATIVE_TIMEZONE
-from scheduling.jobs import close_due_rounds, remind_members, remind_overdue, work_jobs
+from scheduling.jobs import (
+    close_due_rounds,
+    close_tenders_due,
+    remind_members,
+    remind_overdue,
+    work_jobs,
+)
 
 log = logging.getLogger("coachat.scheduler")
 
@@ -75,6 +82,10 @@ def run_close_due_rounds(database_url: str) -> None:
     close_due_rounds(_sessions(database_url))
 
 
+def run_close_tenders(database_url: str) -> None:
+    close_tenders_due(_sessions(database_url))
+
+
 def run_remind_members(database_url: str) -> None:
     remind_members(_sessions(database_url))
 
@@ -105,6 +116,7 @@ def build_scheduler(database_url: str, rhythms: Rhythms | None = None) -> Backgr
     )
     periodic: list[tuple[str, Any, float]] = [
         ("coachat-close-due-rounds", run_close_due_rounds, rhythms.close_due),
+        ("coachat-close-due-tenders", run_close_tenders, rhythms.close_due),
         ("coachat-work-jobs", run_work_jobs, rhythms.work),
         ("coachat-remind-members", run_remind_members, rhythms.remind),
         ("coachat-remind-overdue-invoices", run_remind_overdue, rhythms.overdue),

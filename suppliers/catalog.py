@@ -13,7 +13,7 @@ from persistence.pages import Page, paginate
 from suppliers.errors import N_, Message, NotFound
 from suppliers.imports import product_matcher
 from suppliers.matching import ProductMatcher
-from suppliers.models import Category, Offer, Product, Supplier
+from suppliers.models import STANDING, Category, Offer, Product, Supplier
 
 
 def categories(session: Session) -> list[Category]:
@@ -46,7 +46,7 @@ def product_offers(session: Session, product_id: int) -> tuple[Product, list[Off
     offers = list(
         session.scalars(
             select(Offer)
-            .where(Offer.product_id == product_id, Offer.active.is_(True))
+            .where(Offer.product_id == product_id, Offer.active.is_(True), STANDING)
             .options(
                 selectinload(Offer.tiers),
                 selectinload(Offer.supplier).selectinload(Supplier.labels),
@@ -96,7 +96,7 @@ def offers_page(
 ) -> Page[Offer]:
     """A page of the offers, of one product or supplier if given, by id; only the active ones
     unless `active_only` is false (the lead sees them all)."""
-    query = select(Offer).options(selectinload(Offer.tiers)).order_by(Offer.id)
+    query = select(Offer).where(STANDING).options(selectinload(Offer.tiers)).order_by(Offer.id)
     if product_id is not None:
         query = query.where(Offer.product_id == product_id)
     if supplier_id is not None:
@@ -114,7 +114,7 @@ def supplier_offers(session: Session, supplier_id: int) -> tuple[Supplier, list[
     offers = list(
         session.scalars(
             select(Offer)
-            .where(Offer.supplier_id == supplier_id)
+            .where(Offer.supplier_id == supplier_id, STANDING)
             .options(selectinload(Offer.tiers), selectinload(Offer.product))
             .order_by(Offer.supplier_ref)
         )
@@ -165,7 +165,7 @@ def suggest_products(session: Session, text: str, top: int = 8) -> list[Suggesti
     ids = [int(m.key) for m in matches]  # type: ignore[call-overload]
     rows = session.execute(
         select(Product, func.count(Offer.id))
-        .outerjoin(Offer, (Offer.product_id == Product.id) & Offer.active.is_(True))
+        .outerjoin(Offer, (Offer.product_id == Product.id) & Offer.active.is_(True) & STANDING)
         .where(Product.id.in_(ids))
         .group_by(Product.id)
         .options(selectinload(Product.category))

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from suppliers.catalog_file import CatalogRow
 from suppliers.errors import N_, Euros, Message
 from suppliers.matching import parse_quantities
-from suppliers.models import Offer, PriceTier, Product
+from suppliers.models import STANDING, Offer, PriceTier, Product
 
 #: a unit price more than this many times above or below the median of the product's other
 #: offers is taken for another product, or another unit
@@ -57,7 +57,7 @@ def product_facts(session: Session) -> dict[int, ProductFacts]:
     rows = session.execute(
         select(Offer.product_id, Offer.id, PriceTier.min_quantity, PriceTier.unit_price)
         .join(PriceTier, PriceTier.offer_id == Offer.id)
-        .where(Offer.active.is_(True))
+        .where(Offer.active.is_(True), STANDING)
     )
     for product_id, offer_id, quantity, price in rows:
         known = prices[product_id].get(offer_id)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from persistence import utcnow
 from persistence.audit import Actor, record_event
 from suppliers.errors import N_, Message, NotFound, Refused
-from suppliers.models import CatalogUpload, Offer, PriceTier, Product, ProductMatch
+from suppliers.models import STANDING, CatalogUpload, Offer, PriceTier, Product, ProductMatch
 
 #: which of these offers an allocation of a batch refers to
 OfferInUse = Callable[[Collection[int]], set[int]]
@@ -174,7 +174,7 @@ def undo_import(
         product = session.get(Product, product_id)
         active_offers = session.scalar(
             select(func.count(Offer.id)).where(
-                Offer.product_id == product_id, Offer.active.is_(True)
+                Offer.product_id == product_id, Offer.active.is_(True), STANDING
             )
         )
         if product is not None and product.active and not active_offers:

@@ -25,7 +25,7 @@ from suppliers.errors import N_, Message
 from suppliers.import_safeguards import ProductFacts, line_doubts, product_facts
 from suppliers.import_undo import offer_state
 from suppliers.matching import ProductMatcher, Verdict, classify
-from suppliers.models import Category, Offer, PriceTier, Product, ProductMatch, Supplier
+from suppliers.models import STANDING, Category, Offer, PriceTier, Product, ProductMatch, Supplier
 
 DEFAULT_CATEGORY = "Divers"
 PREVIEW_LINES = 500
@@ -249,7 +249,7 @@ def plan_import(
         offer.supplier_ref.casefold(): offer
         for offer in session.scalars(
             select(Offer)
-            .where(Offer.supplier_id == supplier_id)
+            .where(Offer.supplier_id == supplier_id, STANDING)
             .options(selectinload(Offer.product))
         )
     }

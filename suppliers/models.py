@@ -171,6 +171,11 @@ class Offer(Base):
         return tier.unit_price
 
 
+STANDING = Offer.tender_id.is_(None)
+"""Where an offer is a standing catalog offer, not a quote valid for one tender only: what the
+catalog, the members' suggestions and every round's problem read."""
+
+
 class PriceTier(Base):
     """From `min_quantity` units on, every unit costs `unit_price` (excluding VAT)."""
 

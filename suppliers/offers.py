@@ -176,6 +176,14 @@ def _check_offer(
         raise Invalid(errors)
 
 
+def tier_errors(tiers: Sequence[TierValues]) -> dict[str, Message]:
+    """What is wrong with a list of price tiers, by field (`tiers`, `tiers.0.unit_price`);
+    empty when they are right. The same rules as an offer's tiers."""
+    errors: dict[str, Message] = {}
+    _check_tiers(tiers, errors)
+    return errors
+
+
 def _check_tiers(tiers: Sequence[TierValues], errors: dict[str, Message]) -> None:
     """All-units discounts: at least one tier; each starts at more units than the one before
     (the first at zero or more); a unit price is never negative and never rises with quantity."""

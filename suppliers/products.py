@@ -21,7 +21,7 @@ from persistence import by_name
 from persistence.audit import Actor, record_event
 from persistence.ids import parse_id
 from suppliers.errors import N_, Conflict, Invalid, Message, NotFound
-from suppliers.models import UNITS, Category, Offer, Product
+from suppliers.models import STANDING, UNITS, Category, Offer, Product
 from suppliers.shipping import is_multiple, read_step
 
 NAME_MAX = 200
@@ -142,7 +142,7 @@ def update_product(
 
 def _check_step(session: Session, product: Product, step: Decimal, needs_off_step: int) -> None:
     packs = session.scalars(
-        select(Offer).where(Offer.product_id == product.id, Offer.active.is_(True))
+        select(Offer).where(Offer.product_id == product.id, Offer.active.is_(True), STANDING)
     )
     off = sorted(o.supplier_ref for o in packs if not is_multiple(o.pack_size, step))
     if off:

@@ -30,6 +30,7 @@ from purchasing.permissions import COMPUTE_SCENARIOS, DECIDE_BATCH, require
 from purchasing.results import read_result
 from purchasing.rounds.policies import ScenarioPolicy
 from purchasing.rounds.rounds import earliest_delivery, open_round, order_day
+from purchasing.tenders.outcome import after_approval, check_approval
 from suppliers.models import Offer
 
 MAX_SCENARIOS = 20
@@ -212,14 +213,17 @@ def approve_batch(
     """The lead approves one scenario: its allocations are written, served needs become
     `allocated`, its purchase orders are made (`purchasing.orders`), and the others go back to
     the next round while their date can still be met (or become `unfulfilled`, with the
-    reason). Flushes; the caller commits."""
+    reason). Refused while a tender of the batch is open. Flushes; the caller commits."""
     require(actor, DECIDE_BATCH)
     batch = batch_for(session, batch_id)
     _must_be_open(batch)
     scenario = scenario_of(batch, scenario_number)
     if not scenario.computed:
         raise Conflict(Message(N_("This scenario is still being computed.")))
+    check_approval(session, batch.id, scenario.result)
     _decide(session, batch, "approved", actor, "")
+    # Again once the batch's row is held: a tender opened meanwhile is seen now.
+    check_approval(session, batch.id, scenario.result)
     session.execute(
         update(Scenario)
         .where(Scenario.id == scenario.id)
@@ -230,6 +234,7 @@ def approve_batch(
     record_event(session, "batch.approve", "batch", batch.id, scenario=scenario.number, actor=actor)
     # In the same transaction, so that order numbers are taken only if the approval commits.
     create_orders(session, batch, scenario.result, actor=actor, now=now)
+    after_approval(session, batch.id, scenario.result, actor=actor)
     session.expire_all()
     return batch_for(session, batch_id)
 

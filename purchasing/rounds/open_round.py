@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 from persistence import utcnow
 from purchasing.models import Need, Round
 from purchasing.rounds.rounds import earliest_delivery, open_round, order_day
-from suppliers.models import Offer, Product, Supplier
+from suppliers.models import STANDING, Offer, Product, Supplier
 
 
 @dataclass(frozen=True)
@@ -146,6 +146,7 @@ def pools(
         .where(
             Offer.product_id.in_([product.id for product in totals]),
             Offer.active.is_(True),
+            STANDING,
             Supplier.active.is_(True),
         )
         .options(selectinload(Offer.tiers), contains_eager(Offer.supplier))

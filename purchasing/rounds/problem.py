@@ -9,6 +9,7 @@ transport from the supplier to the members' delivery sites).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from sqlalchemy import or_, select
@@ -26,7 +27,7 @@ from purchasing.people.collection_point import (
 )
 from suppliers.eco import GeoPoint, distance_km
 from suppliers.eco_display import offer_eco
-from suppliers.models import Offer, Supplier
+from suppliers.models import STANDING, Offer, Supplier
 
 LOCAL_RADIUS_KM = 80.0
 """A supplier within this distance of the members' sites' centre counts as local."""
@@ -74,6 +75,7 @@ def build_problem(
             .where(
                 Offer.product_id.in_(products),
                 Offer.active.is_(True),
+                STANDING,
                 or_(Offer.valid_from.is_(None), Offer.valid_from <= policy.order_date),
                 or_(Offer.valid_until.is_(None), Offer.valid_until >= policy.order_date),
             )
@@ -98,9 +100,6 @@ def build_problem(
         for site in session.scalars(select(DeliverySite).where(DeliverySite.id.in_(site_ids)))
     }
 
-    def location(latitude: float, longitude: float) -> optimizer.Location:
-        return optimizer.Location(lat=latitude, lon=longitude)
-
     return optimizer.Problem(
         needs=tuple(
             optimizer.Need(
@@ -116,54 +115,24 @@ def build_problem(
             for need in needs
         ),
         offers=tuple(
-            optimizer.Offer(
-                id=str(offer.id),
-                supplier=str(offer.supplier_id),
-                product=str(offer.product_id),
-                pack_size=offer.pack_size,
-                tiers=tuple(
-                    optimizer.PriceTier(min_quantity=tier.min_quantity, unit_price=tier.unit_price)
-                    for tier in offer.tiers
-                ),
-                minimum_quantity=offer.min_order_quantity,
-                capacity=offer.capacity,
-                lead_time_days=offer.lead_time_days,
-                eco_score=Decimal(offer_eco(offer, policy.order_date, points).total),
-            )
-            for offer in offers
-            # a pack that is not whole steps cannot be shared among members in steps: such an
-            # offer waits for the lead to correct its pack or the product's step
-            if offer.tiers and is_multiple(offer.pack_size, offer.product.shipping_step)
+            entry
+            for entry in (optimizer_offer(offer, policy.order_date, points) for offer in offers)
+            if entry is not None
         ),
         suppliers=tuple(
-            optimizer.Supplier(
-                id=str(supplier.id),
-                delivery_fee=supplier.delivery_fee,
-                fee_waived_above=supplier.fee_waived_above,
-                location=location(supplier.latitude, supplier.longitude),
-                local=centre is not None
-                and distance_km(centre, _point(supplier)) <= LOCAL_RADIUS_KM,
-                social_economy=bool(supplier.social_economy),
-            )
+            optimizer_supplier(supplier, centre)
             for supplier in sorted(suppliers.values(), key=lambda s: s.id)
         ),
         policy=policy,
         sites=tuple(
-            optimizer.Site(id=str(site.id), location=location(site.latitude, site.longitude))
+            optimizer.Site(id=str(site.id), location=_location(site.latitude, site.longitude))
             for site in sites.values()
         ),
         delivery_costs=tuple(
-            optimizer.DeliveryCost(
-                supplier=str(supplier.id),
-                site=str(site.id),
-                cost_per_unit=(
-                    supplier.delivery_cost_per_km
-                    * Decimal(str(round(distance_km(_point(supplier), _point(site)), 1)))
-                ).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP),
-            )
+            cost
             for supplier in sorted(suppliers.values(), key=lambda s: s.id)
             for site in sites.values()
-            if supplier.delivery_cost_per_km > 0
+            if (cost := delivery_cost(supplier, site)) is not None
         ),
         collection_point=str(point.id) if point is not None else None,
         products=tuple(
@@ -173,6 +142,62 @@ def build_problem(
             )
         ),
     )
+
+
+def optimizer_offer(
+    offer: Offer, order_date: date, points: Sequence[GeoPoint]
+) -> optimizer.Offer | None:
+    """An offer as the optimizer sees it, with the eco score the lead sees on its page; None
+    for an offer without a price, or whose pack is not whole shipping steps (it cannot be
+    shared among members in steps: it waits for the lead to correct its pack or the step)."""
+    if not offer.tiers or not is_multiple(offer.pack_size, offer.product.shipping_step):
+        return None
+    return optimizer.Offer(
+        id=str(offer.id),
+        supplier=str(offer.supplier_id),
+        product=str(offer.product_id),
+        pack_size=offer.pack_size,
+        tiers=tuple(
+            optimizer.PriceTier(min_quantity=tier.min_quantity, unit_price=tier.unit_price)
+            for tier in offer.tiers
+        ),
+        minimum_quantity=offer.min_order_quantity,
+        capacity=offer.capacity,
+        lead_time_days=offer.lead_time_days,
+        eco_score=Decimal(offer_eco(offer, order_date, list(points)).total),
+    )
+
+
+def optimizer_supplier(supplier: Supplier, centre: GeoPoint | None) -> optimizer.Supplier:
+    """A supplier as the optimizer sees it: its delivery fee and waiver, where it is, whether
+    it is local (near the centre of the members' sites) and in the social economy."""
+    return optimizer.Supplier(
+        id=str(supplier.id),
+        delivery_fee=supplier.delivery_fee,
+        fee_waived_above=supplier.fee_waived_above,
+        location=_location(supplier.latitude, supplier.longitude),
+        local=centre is not None and distance_km(centre, _point(supplier)) <= LOCAL_RADIUS_KM,
+        social_economy=bool(supplier.social_economy),
+    )
+
+
+def delivery_cost(supplier: Supplier, site: DeliverySite) -> optimizer.DeliveryCost | None:
+    """The supplier's cost of delivering one unit to the site (its price per km times the
+    distance); None when it charges nothing per km."""
+    if supplier.delivery_cost_per_km <= 0:
+        return None
+    return optimizer.DeliveryCost(
+        supplier=str(supplier.id),
+        site=str(site.id),
+        cost_per_unit=(
+            supplier.delivery_cost_per_km
+            * Decimal(str(round(distance_km(_point(supplier), _point(site)), 1)))
+        ).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP),
+    )
+
+
+def _location(latitude: float, longitude: float) -> optimizer.Location:
+    return optimizer.Location(lat=latitude, lon=longitude)
 
 
 def _point(place: Supplier | DeliverySite) -> GeoPoint:

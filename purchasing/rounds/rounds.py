@@ -31,7 +31,7 @@ from purchasing.rounds.policies import ScenarioPolicy, policy_from_json
 from purchasing.rounds.problem import build_problem
 from purchasing.rounds.rhythm import next_cutoffs, read_cron
 from purchasing.rounds.transport_settings import base_policy
-from suppliers.models import Offer
+from suppliers.models import STANDING, Offer
 
 REMIND_BEFORE = timedelta(days=2)
 DEFAULT_PERIOD = timedelta(days=7)
@@ -342,7 +342,7 @@ def earliest_delivery(session: Session, product_id: int, after: date) -> date | 
     """The first day an active offer of the product can deliver if ordered on `after`."""
     fastest = session.scalar(
         select(func.min(Offer.lead_time_days)).where(
-            Offer.product_id == product_id, Offer.active.is_(True)
+            Offer.product_id == product_id, Offer.active.is_(True), STANDING
         )
     )
     return None if fastest is None else after + timedelta(days=int(fastest))

@@ -63,8 +63,12 @@ class PooledLine:
     site_ids: tuple[int, ...]
 
 
-def batch_to_tender(session: Session, batch_id: int) -> Batch:
-    batch = session.get(Batch, batch_id, populate_existing=True)
+def batch_to_tender(session: Session, batch_id: int, *, lock: bool = False) -> Batch:
+    """The batch; `lock` holds its row until the transaction ends (an approval waits)."""
+    query = select(Batch).where(Batch.id == batch_id)
+    if lock:
+        query = query.with_for_update()
+    batch = session.scalar(query.execution_options(populate_existing=True))
     if batch is None:
         raise NotFound(Message(N_("No such batch.")))
     return batch
@@ -126,7 +130,9 @@ def open_tender(
     date comes after it, and at least one supplier is invited. Flushes; the caller commits."""
     require(actor, RUN_TENDERS)
     now = now or utcnow()
-    batch = batch_to_tender(session, batch_id)
+    # The batch's row is held, so that an approval at the same moment either comes first
+    # (and this tender is refused) or sees the tender (and is refused).
+    batch = batch_to_tender(session, batch_id, lock=True)
     if batch.status != "proposed":
         raise Conflict(Message(N_("Only a batch waiting for approval can be put out to tender.")))
     if open_tender_of_batch(session, batch.id) is not None:
@@ -199,7 +205,7 @@ def open_tender(
         tender.id,
         actor=actor,
         batch=batch.id,
-        lines=len(tender.lines),
+        tender_lines=len(tender.lines),
         invited=len(tender.invitations),
         closes_at=tender.closes_at.isoformat(),
     )

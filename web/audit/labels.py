@@ -45,6 +45,13 @@ ACTION_LABELS = {
     "batch.approve": _l("approved a batch"),
     "batch.reject": _l("rejected a batch"),
     "batch.close": _l("closed a batch"),
+    "tender.open": _l("opened a tender"),
+    "tender.quote": _l("quoted for a tender"),
+    "tender.decline": _l("declined to quote for a tender"),
+    "tender.close": _l("closed a tender"),
+    "tender.supplier_checked": _l("checked a supplier that came by a tender"),
+    "tender.outcome": _l("told the suppliers not retained"),
+    "tender.to_catalog": _l("added a quote to the catalog"),
     "order.create": _l("made a purchase order"),
     "order.send": _l("sent a purchase order"),
     "order.resend": _l("sent a purchase order again"),
@@ -119,6 +126,7 @@ OBJECT_LABELS = {
     "supplier": _l("supplier"),
     "product": _l("product"),
     "offer": _l("offer"),
+    "tender": _l("tender"),
     "catalog_upload": _l("price list"),
     "cooperative": _l("cooperative"),
     "transport_settings": _l("transport settings"),
@@ -187,6 +195,26 @@ def _quantities(value: Mapping[str, Any]) -> str:
 DETAILS: dict[str, Callable[[Any], str]] = {
     "scenario": lambda v: _("scenario %(number)s", number=v),
     "batch": lambda v: _("batch #%(number)s", number=v),
+    "tender": lambda v: _("tender #%(number)s", number=v),
+    "closes_at": lambda v: _("closing %(when)s", when=v),
+    "invited": lambda v: (
+        _t().ngettext("%(num)s supplier invited", "%(num)s suppliers invited", _n(v))
+        % {"num": _number(v)}
+    ),
+    "tender_lines": lambda v: (
+        _t().ngettext("%(num)s line", "%(num)s lines", _n(v)) % {"num": _number(v)}
+    ),
+    "quoted_offers": lambda v: (
+        _t().ngettext("%(num)s quoted offer", "%(num)s quoted offers", _n(v)) % {"num": _number(v)}
+    ),
+    "not_retained": lambda v: (
+        _t().ngettext(
+            "%(num)s supplier told it was not retained",
+            "%(num)s suppliers told they were not retained",
+            _n(v),
+        )
+        % {"num": _number(v)}
+    ),
     "comment": lambda v: _("comment: “%(text)s”", text=v),
     "note": lambda v: _("note: “%(text)s”", text=v),
     "text": lambda v: _("text typed: “%(text)s”", text=v),
