@@ -89,7 +89,9 @@ def test_a_wrong_field_gets_its_message_and_nothing_is_stored(
 def test_a_quote_without_any_price_is_refused(client, session, make, sessions):
     world = opened(session, make, sessions)
     page = client.post(world.url("Papiers Verts SCOP"), data=quote_form([None]))
-    assert page.status_code == 422 and "Veuillez corriger" in page_words(page)
+    words = page_words(page)
+    assert page.status_code == 422 and "Corrigez ce qui est signalé" in words
+    assert "Chiffrez au moins une ligne, ou déclinez." in words
     assert _quotes(session) == 0
 
 

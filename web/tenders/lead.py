@@ -27,7 +27,13 @@ from purchasing.tenders.opening import (
 from purchasing.tenders.outcome import add_quote_to_catalog
 from purchasing.tenders.proposals import proposed_suppliers
 from purchasing.tenders.quotes import check_new_supplier
-from purchasing.tenders.summary import TenderSummary, tender_by_id, tender_summary, tenders
+from purchasing.tenders.summary import (
+    TenderSummary,
+    open_tender_of,
+    tender_by_id,
+    tender_summary,
+    tenders,
+)
 from purchasing.tenders.values import InvitationValues, TenderValues
 from suppliers.products import product_by_id
 from web import db
@@ -58,6 +64,10 @@ def new(batch_id: int) -> ResponseReturnValue:
     if batch.status != "proposed":
         flash(_("Only a batch waiting for approval can be put out to tender."), "warning")
         return redirect(url_for("batches.show", batch_id=batch_id))
+    already = open_tender_of(session, batch_id)
+    if already is not None:
+        flash(_("This batch already has an open tender."), "warning")
+        return redirect(url_for("tenders.show", tender_id=already.id))
     lines = [
         (line, product_by_id(session, line.product_id)) for line in pooled_lines(batch).values()
     ]

@@ -181,8 +181,17 @@ def _quote_values(
             postcode=form.postcode.data or "",
             address=form.address.data or "",
         )
+    # A document sent before is kept when the quote is sent again without one.
+    kept = {
+        line.tender_line_id: (line.document_name, line.document)
+        for line in (invitation.quote.lines if invitation.quote else [])
+        if line.document
+    }
     return QuoteValues(
-        lines=[_line_values(form.lines[i].form, lines[i].id, tiers[i], i) for i in rows],
+        lines=[
+            _line_values(form.lines[i].form, lines[i].id, tiers[i], i, kept.get(lines[i].id))
+            for i in rows
+        ],
         delivery_fee=_or(form.delivery_fee.data, Decimal(0)),
         fee_waived_above=form.fee_waived_above.data,
         valid_until=form.valid_until.data,
@@ -190,9 +199,15 @@ def _quote_values(
     )
 
 
-def _line_values(row: QuoteLineForm, line_id: int, tiers: list[int], index: int) -> QuoteLineValues:
+def _line_values(
+    row: QuoteLineForm,
+    line_id: int,
+    tiers: list[int],
+    index: int,
+    kept: tuple[str, bytes | None] | None,
+) -> QuoteLineValues:
     upload = request.files.get(f"lines-{index}-document")
-    document, name = None, ""
+    name, document = kept or ("", None)
     if upload is not None and upload.filename:
         # One byte more than allowed is enough to refuse it, without reading a huge file.
         document, name = upload.stream.read(DOCUMENT_MAX_BYTES + 1), upload.filename
