@@ -107,6 +107,13 @@ def new(batch_id: int) -> ResponseReturnValue:
             )
             return redirect(url_for("tenders.show", tender_id=tender.id))
     refused = form.is_submitted()
+    if refused and form.errors and not form.closes_at.errors:
+        # The form's own checks stopped before the use case: the closing is read all the same,
+        # so that every wrong field is marked at once.
+        try:
+            read_closes_at(form.closes_at.data or "")
+        except Invalid as error:
+            errors_on_form(form, error)
     if refused:
         flash(_("The tender was not opened: please correct the fields marked below."), "error")
     return render_template(

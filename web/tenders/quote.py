@@ -104,6 +104,7 @@ def quote(token: str) -> ResponseReturnValue:
         form=form,
         decline=decline,
         problems=problems,
+        refused=status == 422,
         closes=paris_time(invitation.tender.closes_at),
         document_max_mb=DOCUMENT_MAX_BYTES // (1024 * 1024),
     ), status
