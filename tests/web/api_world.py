@@ -159,14 +159,17 @@ def add_invoice(session: Session, world: World) -> str:
 
 
 def add_tender(session: Session, world: World) -> dict[str, int]:
-    """An open tender on the batch for the offer's product, its supplier invited (no quote
-    yet), as the tender pages and endpoints read it."""
+    """A tender on the batch for the offer's product, its supplier invited (no quote), closed
+    already: closing it again is refused past the role check (the batch here has no problem
+    for a closing to compute on)."""
     from purchasing.tenders.models import Tender, TenderInvitation, TenderLine
 
     offer = world.offer
     tender = Tender(
         batch_id=world.batch.id,
-        closes_at=utcnow() + timedelta(days=3),
+        status="closed",
+        closes_at=utcnow() - timedelta(hours=1),
+        closed_at=utcnow() - timedelta(hours=1),
         wanted_date=(utcnow() + timedelta(days=10)).date(),
         lines=[TenderLine(position=1, product_id=offer.product_id, quantity=Decimal(20))],
         invitations=[

@@ -172,8 +172,10 @@ GET_ANSWERS = {
 # A confirmation page with nothing to confirm sends the lead back to the object: this world's
 # batch has no computed scenario yet, and its order no change proposed by the supplier.
 GET_ANSWERS |= {"/batches/<batch_id>/approve": 302, "/orders/<order_id>/accept": 302}
-# The tender's supplier has not quoted: there is no new supplier to check, no document.
+# The tender is closed already: closing it sends the lead back to it; its supplier has not
+# quoted: there is no new supplier to check, no document.
 GET_ANSWERS |= {
+    "/tenders/<tender_id>/close": 302,
     "/tenders/<tender_id>/invitations/<invitation_id>/check": 302,
     "/tenders/<tender_id>/documents/<supplier_id>/<line_id>": 404,
 }

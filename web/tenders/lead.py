@@ -205,8 +205,8 @@ def check_supplier(tender_id: int, invitation_id: int) -> ResponseReturnValue:
     tender = tender_by_id(session, tender_id)
     invitation = _invitation(tender, invitation_id)
     form = CheckSupplierForm()
-    if invitation.supplier is None:
-        flash(_("This supplier has not quoted yet: there is nothing to check."), "warning")
+    if invitation.supplier is None or not invitation.new_supplier:
+        flash(_("Only a new supplier that has quoted waits for a check."), "warning")
         return redirect(url_for("tenders.show", tender_id=tender_id))
     if form.validate_on_submit():
         try:
