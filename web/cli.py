@@ -14,6 +14,7 @@ from web.invoices import commands as invoices_commands
 from web.needs import commands as needs_commands
 from web.orders import commands as orders_commands
 from web.rounds import commands as rounds_commands
+from web.tenders import commands as tenders_commands
 
 
 @click.group(cls=Commands)
@@ -28,6 +29,7 @@ for feature in (
     needs_commands,
     rounds_commands,
     batches_commands,
+    tenders_commands,
     orders_commands,
     catalog_commands,
     invoices_commands,

@@ -1,7 +1,7 @@
 """What pages, API endpoints and commands alike hand out: the SMTP settings, the supplier's
-answer link and quote link, and files to download.
+answer link, and files to download.
 
-The links go into e-mails, so they are built from the configured base URL
+The answer link goes into e-mails, so it is built from the configured base URL
 (`COACHAT_BASE_URL`) only, never from the request's `Host` header, which a caller chooses.
 """
 
@@ -19,6 +19,7 @@ from purchasing.orders.confirmations import answer_token
 from purchasing.orders.order_document import order_files
 from purchasing.orders.orders import order_by_id
 from purchasing.tenders.links import quote_link
+from purchasing.tenders.models import TenderInvitation
 from web import db
 
 LinkFor = Any
@@ -42,9 +43,14 @@ def answer_link_for(config: Mapping[str, Any]) -> Any:
 
 def quote_link_for(config: Mapping[str, Any]) -> Any:
     """The function that gives a tender invitation's signed quote link under the configured
-    base URL."""
-    base, secret = str(config["BASE_URL"]), str(config["SECRET_KEY"])
-    return lambda invitation: quote_link(base, invitation, secret)
+    base URL (`/tenders/quote/<token>`)."""
+    base = str(config["BASE_URL"])
+    secret = str(config["SECRET_KEY"])
+
+    def link(invitation: TenderInvitation) -> str:
+        return quote_link(base, invitation, secret)
+
+    return link
 
 
 def answer_link(order: PurchaseOrder) -> str:

@@ -28,7 +28,9 @@ The use cases (each checks everything, then changes rows and flushes; the caller
 - `closing.close_tender(session, tender_id, *, actor, now=None) -> Tender`: exactly once; each
   quote line becomes an offer valid for this tender only, and the tender's scenarios are
   queued (the scheduler computes them). `Conflict` when it was closed already.
-- `closing.close_due_tenders(session, *, now=None) -> list[int]`: what the scheduler runs.
+- `closing.close_due_tenders(session, *, actor, now=None) -> list[int]`: what the scheduler runs
+  (`scheduling.jobs.close_tenders_due`).
+- `closing.scenario_problem(session, scenario) -> dict`: the problem a scenario is computed on.
 - `closing.request_tender_scenario(session, tender_id, policy, *, actor) -> Scenario`: one
   more scenario on the tender's problem under another policy.
 - `outcome.add_quote_to_catalog(session, offer_id, *, actor) -> Offer`: a retained quote

@@ -1,5 +1,5 @@
-"""Tenders: the lead puts a proposed batch's pooled lines out to tender and reads the quotes side
-by side; the invited suppliers quote through a signed link, without an account."""
+"""Tenders: the lead's pages to open a tender on a proposed batch and compare its quotes, the
+supplier's quote page reached by its signed link, and the `coachat tenders` commands."""
 
 from flask import Blueprint
 
