@@ -115,7 +115,7 @@ def test_a_document_too_large_or_of_another_kind_is_refused(
         html = page.get_data(as_text=True)
         assert 'id="lines-0-document-error"' in html
         assert (
-            "Un justificatif fait au plus" if name.endswith(".pdf") else "en PDF, PNG ou JPEG"
+            "Un document pèse au plus" if name.endswith(".pdf") else "en PDF, PNG ou JPEG"
         ) in html
     assert _quotes(session) == 0
     form = quote_form([{"price": "3,90", "label": "FSC"}])
@@ -172,6 +172,6 @@ def test_a_quote_after_the_closing_time_is_refused_and_the_link_is_gone(
     session.commit()
     page = client.post(url, data=quote_form([{"price": "3,90"}]))
     assert page.status_code == 410
-    assert "n’accepte plus d’offres" in page_words(page)
+    assert "Cette demande de prix est close depuis le" in page_words(page)
     assert client.get(url).status_code == 410
     assert _quotes(session) == 0
