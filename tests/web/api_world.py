@@ -42,6 +42,7 @@ class World:
     job_id: int
     order_id: int | None = None
     invoice_number: str | None = None
+    tender_id: int | None = None
     tokens: dict[str, str] = field(default_factory=dict)
 
     def headers(self, who: str, language: str = "fr") -> dict[str, str]:
@@ -155,3 +156,35 @@ def add_invoice(session: Session, world: World) -> str:
     session.commit()
     world.invoice_number = invoice.number
     return invoice.number
+
+
+def add_tender(session: Session, world: World) -> dict[str, int]:
+    """A tender on the batch for the offer's product, its supplier invited (no quote), closed
+    already: closing it again is refused past the role check (the batch here has no problem
+    for a closing to compute on)."""
+    from purchasing.tenders.models import Tender, TenderInvitation, TenderLine
+
+    offer = world.offer
+    tender = Tender(
+        batch_id=world.batch.id,
+        status="closed",
+        closes_at=utcnow() - timedelta(hours=1),
+        closed_at=utcnow() - timedelta(hours=1),
+        wanted_date=(utcnow() + timedelta(days=10)).date(),
+        lines=[TenderLine(position=1, product_id=offer.product_id, quantity=Decimal(20))],
+        invitations=[
+            TenderInvitation(
+                supplier_id=offer.supplier_id,
+                name=offer.supplier.name,
+                email="devis@example.org",
+                nonce="0123456789abcdef0123456789abcdef",
+            )
+        ],
+    )
+    session.add(tender)
+    session.commit()
+    return {
+        "tender_id": tender.id,
+        "invitation_id": tender.invitations[0].id,
+        "line_id": tender.lines[0].id,
+    }

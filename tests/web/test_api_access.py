@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.api_world import World, add_invoice, add_order, build_world
+from tests.web.api_world import World, add_invoice, add_order, add_tender, build_world
 
 PUBLIC = "public"  # anyone, without a token
 MEMBERS = "members"  # members and leads
@@ -39,6 +39,10 @@ ROUTES = {
     ("POST", "/api/v1/batches/<batch_id>/frontier"): LEADS,
     ("POST", "/api/v1/batches/<batch_id>/approve"): LEADS,
     ("POST", "/api/v1/batches/<batch_id>/reject"): LEADS,
+    ("GET", "/api/v1/tenders"): LEADS,
+    ("GET", "/api/v1/tenders/<tender_id>"): LEADS,
+    ("POST", "/api/v1/batches/<batch_id>/tenders"): LEADS,
+    ("POST", "/api/v1/tenders/<tender_id>/close"): LEADS,
     ("GET", "/api/v1/products"): MEMBERS,
     ("GET", "/api/v1/products/<product_id>"): MEMBERS,
     ("GET", "/api/v1/suppliers"): MEMBERS,
@@ -117,6 +121,7 @@ def url(named: str, world: World) -> str:
         "order_id": world.order_id,
         "invoice_number": world.invoice_number,
         "member_id": world.member.member_id,
+        "tender_id": world.tender_id,
     }
     for name, value in values.items():
         named = named.replace(f"<{name}>", str(value))
@@ -135,6 +140,7 @@ def test_each_role_gets_what_the_table_says_on_every_api_route(app, client, sess
     world = build_world(session, make)
     add_order(session, world)  # allocates the member's need: its company has a statement
     add_invoice(session, world)
+    world.tender_id = add_tender(session, world)["tender_id"]
     wrong = []
     for method, named, _rule in api_routes(app):
         kind = ROUTES[(method, named)]

@@ -31,3 +31,14 @@ def test_every_image_of_the_guide_exists():
 def test_unknown_or_crafted_guide_pages_are_not_found(client):
     for path in ("/guide/absent", "/guide/..%2FREADME", "/guide/images/../index.md"):
         assert client.get(path).status_code == 404
+
+
+def test_the_guide_explains_tenders_to_the_lead_and_what_the_supplier_sees(client):
+    index = client.get("/guide/").get_data(as_text=True)
+    assert 'href="appels-d-offres"' in index
+    page = client.get("/guide/appels-d-offres")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "<h1>Appels d’offres</h1>" in text
+    assert "Lancer un appel d’offres" in text and "Ce que voit le fournisseur" in text
+    assert "Clore l’appel d’offres maintenant" in text

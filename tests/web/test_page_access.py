@@ -20,7 +20,7 @@ from purchasing.models import ApiToken
 from suppliers.models import ProductMatch
 from suppliers.uploads import UploadLimits, analyse_upload, start_upload
 from tests.conftest import sign_in
-from tests.web.api_world import World, add_invoice, add_order, build_world
+from tests.web.api_world import World, add_invoice, add_order, add_tender, build_world
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGN_IN = "sign-in"  # the sign-in page: a signed-in user is sent home
@@ -148,6 +148,14 @@ ROUTES = {
     "/collect/bank/<line_id>/assign": LEADS,
     "/collect/bank/<line_id>/ignore": LEADS,
     "/s/<number>/<token>": SUPPLIER_LINK,
+    "/tenders/": LEADS,
+    "/batches/<batch_id>/tenders/new": LEADS,
+    "/tenders/<tender_id>": LEADS,
+    "/tenders/<tender_id>/close": LEADS,
+    "/tenders/<tender_id>/invitations/<invitation_id>/check": LEADS,
+    "/tenders/<tender_id>/offers/<offer_id>/catalog": LEADS,
+    "/tenders/<tender_id>/documents/<supplier_id>/<line_id>": LEADS,
+    "/tenders/quote/<token>": SUPPLIER_LINK,
 }
 
 # A GET that is allowed answers 200, except these: the home page sends each user on to their
@@ -164,6 +172,13 @@ GET_ANSWERS = {
 # A confirmation page with nothing to confirm sends the lead back to the object: this world's
 # batch has no computed scenario yet, and its order no change proposed by the supplier.
 GET_ANSWERS |= {"/batches/<batch_id>/approve": 302, "/orders/<order_id>/accept": 302}
+# The tender is closed already: closing it sends the lead back to it; its supplier has not
+# quoted: there is no new supplier to check, no document.
+GET_ANSWERS |= {
+    "/tenders/<tender_id>/close": 302,
+    "/tenders/<tender_id>/invitations/<invitation_id>/check": 302,
+    "/tenders/<tender_id>/documents/<supplier_id>/<line_id>": 404,
+}
 
 ROLES = ("anonymous", "member", "other_member", "lead", "admin")
 OK = "ok"  # allowed: 200 for a GET, anything but 401/403/404/5xx for a POST
@@ -219,6 +234,7 @@ class Objects:
     order_id: int
     category_id: int
     collecting: dict[str, int]
+    tender: dict[str, int]
 
 
 def add_collecting(session, world) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -284,7 +300,8 @@ def build_objects(session, make, engine) -> Objects:  # type: ignore[no-untyped-
     add_invoice(session, world)
     collecting = add_collecting(session, world)
     category_id = world.offer.product.category_id
-    return Objects(world, tokens, upload.id, match.id, order_id, category_id, collecting)
+    tender = add_tender(session, world)
+    return Objects(world, tokens, upload.id, match.id, order_id, category_id, collecting, tender)
 
 
 def url(named: str, objects: Objects, whose: str | None) -> str:
@@ -311,6 +328,7 @@ def url(named: str, objects: Objects, whose: str | None) -> str:
         "number": "BC-2026-0001",
         "token": "not-a-signed-token",
         **objects.collecting,
+        **objects.tender,
     }
     if named == "/static/<filename>":
         return "/static/style.css"

@@ -35,8 +35,8 @@ blueprint = Blueprint(
     "api",
     __name__,
     url_prefix=PREFIX,
-    description="coachat's JSON API: needs, rounds, batches, purchase orders, deliveries, "
-    "statements, catalog.",
+    description="coachat's JSON API: needs, rounds, batches, tenders, purchase orders, "
+    "deliveries, statements, catalog.",
 )
 
 
@@ -74,6 +74,7 @@ def init_app(app: Flask) -> None:
         rounds,
         sites,
         statements,
+        tenders,
     )
 
     app.config.update(
