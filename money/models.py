@@ -33,6 +33,7 @@ from money.supplier_invoice_models import (  # noqa: F401
     SupplierInvoiceLine,
     SupplierInvoiceOrder,
 )
+from money.supplier_match_models import SupplierMatchSettings  # noqa: F401
 from persistence import Base, Money, Quantity, UnitPrice, UTCDateTime, utcnow
 from purchasing.models import Member
 

@@ -93,6 +93,8 @@ class SupplierInvoice(Base):
     status: Mapped[str] = mapped_column(String(10), default="received")
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("supplier_invoice.id"))
     note: Mapped[str] = mapped_column(Text, default="")
+    # Why the lead refused the invoice (who and when are in the audit trail).
+    refusal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
@@ -153,7 +155,12 @@ class SupplierInvoiceLine(Base):
         ForeignKey("purchase_order_line.id"), index=True
     )
     outcome: Mapped[str | None] = mapped_column(String(20))
-    reason: Mapped[str | None] = mapped_column(String(300))
+    # The match's reasons, as JSON data of translatable messages (`Message.to_data`), so
+    # that each reader sees them in its language.
+    reason: Mapped[str | None] = mapped_column(Text)
+    # Who accepted the line's exception as it is, and when.
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     invoice: Mapped[SupplierInvoice] = relationship(back_populates="lines")
     order_line: Mapped[PurchaseOrderLine | None] = relationship()
