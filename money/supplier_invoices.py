@@ -7,7 +7,7 @@ addressed to the cooperative, when its figures do not add up as EN 16931 compute
 the supplier's number was already received (a duplicate, whatever the file). Taken, it keeps
 its file, its figures and lines, and is linked to the cooperative's purchase orders it names
 that are the supplier's; other references stay on it as text. It is then `received`: the
-match against orders and deliveries decides what follows.
+match against orders and deliveries, run at once, decides what follows.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from money.supplier_entry import (
     received_lines,
 )
 from money.supplier_invoice_models import SupplierInvoice, SupplierInvoiceOrder
+from money.supplier_matching import match_supplier_invoice
 from money.supplier_parties import check_buyer_is_cooperative, recognise_supplier
 from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Invalid, Message
@@ -224,6 +225,8 @@ def _store(
         grand_total=str(invoice.grand_total),
         orders=[order.number for order in orders],
     )
+    # Checked against its orders and deliveries at once: the lead sees what to pay and why not.
+    match_supplier_invoice(session, invoice.id, actor=actor)
     return invoice
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from money.invoice_pairing import OrderCandidate, propose_orders
@@ -182,7 +182,7 @@ def invoiced_line(line: SupplierInvoiceLine) -> InvoicedLine:
     )
 
 
-def _earlier_invoices(before: int) -> list[object]:
+def _earlier_invoices(before: int) -> list[ColumnElement[bool]]:
     """Invoices received before this one that still count (neither refused nor a credit note)."""
     return [
         SupplierInvoice.id < before,
@@ -343,9 +343,11 @@ def not_invoiced_lines(session: Session, invoice: SupplierInvoice, viewer: Actor
     for the lead: another invoice may bill them)."""
     require(viewer, SEE_SUPPLIER_INVOICES)
     order_ids = [link.order_id for link in invoice.order_links]
-    billed = select(SupplierInvoiceLine.order_line_id).join(
-        SupplierInvoice, SupplierInvoiceLine.invoice_id == SupplierInvoice.id
-    ).where(SupplierInvoice.status != "refused", SupplierInvoiceLine.order_line_id.is_not(None))
+    billed = (
+        select(SupplierInvoiceLine.order_line_id)
+        .join(SupplierInvoice, SupplierInvoiceLine.invoice_id == SupplierInvoice.id)
+        .where(SupplierInvoice.status != "refused", SupplierInvoiceLine.order_line_id.is_not(None))
+    )
     return list(
         session.scalars(
             select(PurchaseOrderLine.id).where(
