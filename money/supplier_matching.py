@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from money.invoice_pairing import OrderCandidate, propose_orders
 from money.supplier_invoice_models import SupplierInvoice, SupplierInvoiceLine, SupplierInvoiceOrder
@@ -77,11 +78,8 @@ def line_reasons(line: SupplierInvoiceLine) -> list[Message]:
 
 def supplier_invoice_for_match(session: Session, invoice_id: int) -> SupplierInvoice:
     """The invoice with its lines and orders; `NotFound` when there is none."""
-    invoice = session.scalar(
-        select(SupplierInvoice)
-        .where(SupplierInvoice.id == invoice_id)
-        .options(selectinload(SupplierInvoice.lines), selectinload(SupplierInvoice.order_links))
-    )
+    # From the session when it holds it already (as at reception): no query then.
+    invoice = session.get(SupplierInvoice, invoice_id)
     if invoice is None:
         raise NotFound(Message(N_("This supplier invoice does not exist.")))
     return invoice
@@ -115,7 +113,7 @@ def match_supplier_invoice(
                      actor=actor, status=invoice.status, proposals=list(proposals))  # fmt: skip
         return InvoiceMatch(invoice, None, proposals)
     result = _match(session, invoice)
-    _write(invoice, result)
+    _write(session, invoice, result)
     session.flush()
     record_event(
         session,
@@ -130,17 +128,35 @@ def match_supplier_invoice(
     return InvoiceMatch(invoice, result)
 
 
-def _write(invoice: SupplierInvoice, result: MatchResult) -> None:
+def _write(session: Session, invoice: SupplierInvoice, result: MatchResult) -> None:
+    """Each line's outcome, in one statement for all the lines that changed (an invoice has
+    dozens: one UPDATE each would be most of the match's time), then the invoice's status."""
     by_key = {line.key: line for line in result.lines}
+    changed = []
     for line in invoice.lines:
         match = by_key[line.id]
-        line.order_line_id = match.order_line
-        line.outcome = match.outcome.value
-        line.reason = (
-            json.dumps([reason.to_data() for reason in match.reasons]) if match.reasons else None
+        values = {
+            "order_line_id": match.order_line,
+            "outcome": match.outcome.value,
+            "reason": (
+                json.dumps([reason.to_data() for reason in match.reasons])
+                if match.reasons
+                else None
+            ),
+            "accepted_by_id": line.accepted_by_id if match.outcome == Outcome.ACCEPTED else None,
+            "accepted_at": line.accepted_at if match.outcome == Outcome.ACCEPTED else None,
+        }
+        if any(getattr(line, name) != value for name, value in values.items()):
+            changed.append((line, values))
+    if changed:
+        session.flush()
+        session.execute(
+            update(SupplierInvoiceLine), [{"id": line.id, **values} for line, values in changed]
         )
-        if match.outcome != Outcome.ACCEPTED:
-            line.accepted_by_id, line.accepted_at = None, None
+        # The rows are written: the objects in the session say so without a reload.
+        for line, values in changed:
+            for name, value in values.items():
+                set_committed_value(line, name, value)
     invoice.status = result.status
 
 
@@ -196,20 +212,28 @@ def ordered_lines(session: Session, order_ids: Iterable[int], *, before: int) ->
     as members pay for them) and the units earlier invoices billed."""
     ids = list(order_ids)
     rows = session.execute(
-        select(PurchaseOrderLine, Offer.supplier_ref, Product.name)
+        select(
+            PurchaseOrderLine.id,
+            PurchaseOrderLine.order_id,
+            Offer.supplier_ref,
+            Product.name,
+            PurchaseOrderLine.quantity,
+            PurchaseOrderLine.unit_price,
+            PurchaseOrderLine.vat_rate,
+        )
         .join(Offer, PurchaseOrderLine.offer_id == Offer.id)
         .join(Product, Offer.product_id == Product.id)
         .where(PurchaseOrderLine.order_id.in_(ids))
         .order_by(PurchaseOrderLine.order_id, PurchaseOrderLine.id)
     ).all()
-    line_ids = [row[0].id for row in rows]
     received = dict(
         session.execute(
             select(
                 DeliveryLine.order_line_id,
                 func.sum(DeliveryLine.received + DeliveryLine.substituted),
             )
-            .where(DeliveryLine.order_line_id.in_(line_ids))
+            .join(PurchaseOrderLine, DeliveryLine.order_line_id == PurchaseOrderLine.id)
+            .where(PurchaseOrderLine.order_id.in_(ids))
             .group_by(DeliveryLine.order_line_id)
         ).all()
     )
@@ -217,23 +241,24 @@ def ordered_lines(session: Session, order_ids: Iterable[int], *, before: int) ->
         session.execute(
             select(SupplierInvoiceLine.order_line_id, func.sum(SupplierInvoiceLine.quantity))
             .join(SupplierInvoice, SupplierInvoiceLine.invoice_id == SupplierInvoice.id)
-            .where(SupplierInvoiceLine.order_line_id.in_(line_ids), *_earlier_invoices(before))
+            .join(PurchaseOrderLine, SupplierInvoiceLine.order_line_id == PurchaseOrderLine.id)
+            .where(PurchaseOrderLine.order_id.in_(ids), *_earlier_invoices(before))
             .group_by(SupplierInvoiceLine.order_line_id)
         ).all()
     )
     return [
         OrderedLine(
-            key=line.id,
-            order_key=line.order_id,
-            supplier_ref=reference,
-            name=name,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            vat_rate=line.vat_rate,
-            received=Decimal(received.get(line.id) or ZERO),
-            already_invoiced=Decimal(invoiced.get(line.id) or ZERO),
+            key=row.id,
+            order_key=row.order_id,
+            supplier_ref=row.supplier_ref,
+            name=row.name,
+            quantity=row.quantity,
+            unit_price=row.unit_price,
+            vat_rate=row.vat_rate,
+            received=Decimal(received.get(row.id) or ZERO),
+            already_invoiced=Decimal(invoiced.get(row.id) or ZERO),
         )
-        for line, reference, name in rows
+        for row in rows
     ]
 
 
