@@ -32,6 +32,7 @@ from money.supplier_invoice_models import (  # noqa: F401
     SupplierInvoice,
     SupplierInvoiceLine,
     SupplierInvoiceOrder,
+    WaitingPdf,
 )
 from money.supplier_match_models import SupplierMatchSettings  # noqa: F401
 from persistence import Base, Money, Quantity, UnitPrice, UTCDateTime, utcnow
