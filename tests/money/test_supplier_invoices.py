@@ -64,9 +64,10 @@ def test_a_factur_x_invoice_for_an_order_is_received_with_its_lines_and_order(se
         "FA-778",
         "invoice",
     )
+    # Matched at once against its order, received in full: to pay.
     assert (invoice.source, invoice.status, invoice.file_name) == (
         "facturx",
-        "received",
+        "to_pay",
         "FA-778.pdf",
     )
     assert invoice.file == data and invoice.received_by_id == received.lead.id
@@ -241,7 +242,7 @@ def _typed(order, **changes) -> SupplierInvoiceValues:
 def test_an_invoice_typed_in_beside_its_pdf_is_stored(session, received):
     order = received.orders(session)[0]
     invoice = enter_supplier_invoice(session, _typed(order), actor=received.lead)
-    assert (invoice.source, invoice.status, invoice.orders) == ("manual", "received", [order])
+    assert (invoice.source, invoice.status, invoice.orders) == ("manual", "to_pay", [order])
     assert invoice.lines[0].line_total == invoice.total_without_tax
     event = session.scalars(
         select(AuditEvent).where(AuditEvent.action == "supplier_invoice.enter")
