@@ -147,6 +147,12 @@ ROUTES = {
     "/collect/bank": LEADS,
     "/collect/bank/<line_id>/assign": LEADS,
     "/collect/bank/<line_id>/ignore": LEADS,
+    "/supplier-invoices/tolerances": LEADS,
+    "/supplier-invoices/<invoice_id>/lines/<line_id>/accept": LEADS,
+    "/supplier-invoices/<invoice_id>/credit-note-request": LEADS,
+    "/supplier-invoices/<invoice_id>/orders": LEADS,
+    "/supplier-invoices/<invoice_id>/match": LEADS,
+    "/supplier-invoices/<invoice_id>/refuse": LEADS,
     "/s/<number>/<token>": SUPPLIER_LINK,
 }
 

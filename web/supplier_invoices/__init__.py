@@ -5,4 +5,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("supplier_invoices", __name__, template_folder="templates")
 
-from web.supplier_invoices import routes  # noqa: E402, F401 - views attach
+from web.supplier_invoices import decisions, routes  # noqa: E402, F401 - views attach
