@@ -4,6 +4,7 @@ likely bills."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +15,7 @@ from rapidfuzz import fuzz
 from suppliers.matching.normalize import normalize
 
 CENT = Decimal("0.01")
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 # How alike a line's description and an order line's name must be (rapidfuzz's
 # token_sort_ratio on normalised texts, 0-100) for the line to be paired by description when
 # no supplier reference pairs it. token_sort rather than token_set: a one-word order line
@@ -26,7 +28,7 @@ Item = tuple[int, str, str]
 
 def _reference(text: str) -> str:
     """A supplier reference as it compares: case, spaces, dots and dashes ignored."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return _NOT_ALPHANUMERIC.sub("", text.casefold())
 
 
 def pair_lines(lines: Iterable[Item], ordered: Sequence[Item]) -> dict[int, int]:

@@ -11,14 +11,12 @@ afresh, so running it twice changes nothing. The rules themselves are `money.thr
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from money.invoice_pairing import OrderCandidate, propose_orders
 from money.supplier_invoice_models import SupplierInvoice, SupplierInvoiceLine, SupplierInvoiceOrder
@@ -153,10 +151,8 @@ def _write(session: Session, invoice: SupplierInvoice, result: MatchResult) -> N
         session.execute(
             update(SupplierInvoiceLine), [{"id": line.id, **values} for line, values in changed]
         )
-        # The rows are written: the objects in the session say so without a reload.
-        for line, values in changed:
-            for name, value in values.items():
-                set_committed_value(line, name, value)
+        # The session's objects take the values written (the ORM's bulk update by primary key
+        # synchronises them): no reload.
     invoice.status = result.status
 
 
@@ -209,8 +205,20 @@ def _earlier_invoices(before: int) -> list[ColumnElement[bool]]:
 
 def ordered_lines(session: Session, order_ids: Iterable[int], *, before: int) -> list[OrderedLine]:
     """The lines of the orders, each with the units received (in good order or substituted,
-    as members pay for them) and the units earlier invoices billed."""
-    ids = list(order_ids)
+    as members pay for them) and the units earlier invoices billed: one query."""
+    received = (
+        select(func.sum(DeliveryLine.received + DeliveryLine.substituted))
+        .where(DeliveryLine.order_line_id == PurchaseOrderLine.id)
+        .scalar_subquery()
+    )
+    invoiced = (
+        select(func.sum(SupplierInvoiceLine.quantity))
+        .join(SupplierInvoice, SupplierInvoiceLine.invoice_id == SupplierInvoice.id)
+        .where(
+            SupplierInvoiceLine.order_line_id == PurchaseOrderLine.id, *_earlier_invoices(before)
+        )
+        .scalar_subquery()
+    )
     rows = session.execute(
         select(
             PurchaseOrderLine.id,
@@ -220,32 +228,14 @@ def ordered_lines(session: Session, order_ids: Iterable[int], *, before: int) ->
             PurchaseOrderLine.quantity,
             PurchaseOrderLine.unit_price,
             PurchaseOrderLine.vat_rate,
+            received.label("received"),
+            invoiced.label("invoiced"),
         )
         .join(Offer, PurchaseOrderLine.offer_id == Offer.id)
         .join(Product, Offer.product_id == Product.id)
-        .where(PurchaseOrderLine.order_id.in_(ids))
+        .where(PurchaseOrderLine.order_id.in_(list(order_ids)))
         .order_by(PurchaseOrderLine.order_id, PurchaseOrderLine.id)
     ).all()
-    received = dict(
-        session.execute(
-            select(
-                DeliveryLine.order_line_id,
-                func.sum(DeliveryLine.received + DeliveryLine.substituted),
-            )
-            .join(PurchaseOrderLine, DeliveryLine.order_line_id == PurchaseOrderLine.id)
-            .where(PurchaseOrderLine.order_id.in_(ids))
-            .group_by(DeliveryLine.order_line_id)
-        ).all()
-    )
-    invoiced = dict(
-        session.execute(
-            select(SupplierInvoiceLine.order_line_id, func.sum(SupplierInvoiceLine.quantity))
-            .join(SupplierInvoice, SupplierInvoiceLine.invoice_id == SupplierInvoice.id)
-            .join(PurchaseOrderLine, SupplierInvoiceLine.order_line_id == PurchaseOrderLine.id)
-            .where(PurchaseOrderLine.order_id.in_(ids), *_earlier_invoices(before))
-            .group_by(SupplierInvoiceLine.order_line_id)
-        ).all()
-    )
     return [
         OrderedLine(
             key=row.id,
@@ -255,8 +245,8 @@ def ordered_lines(session: Session, order_ids: Iterable[int], *, before: int) ->
             quantity=row.quantity,
             unit_price=row.unit_price,
             vat_rate=row.vat_rate,
-            received=Decimal(received.get(row.id) or ZERO),
-            already_invoiced=Decimal(invoiced.get(row.id) or ZERO),
+            received=Decimal(row.received or ZERO),
+            already_invoiced=Decimal(row.invoiced or ZERO),
         )
         for row in rows
     ]
@@ -264,24 +254,23 @@ def ordered_lines(session: Session, order_ids: Iterable[int], *, before: int) ->
 
 def order_fees(session: Session, order_ids: Iterable[int], *, before: int) -> list[OrderedFee]:
     """Each order's delivery fee, and the charges earlier invoices billing it stated."""
-    ids = list(order_ids)
-    charged: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for order_id, amount in session.execute(
-        select(SupplierInvoiceOrder.order_id, func.sum(SupplierInvoiceLine.line_total))
-        .join(SupplierInvoice, SupplierInvoiceOrder.invoice_id == SupplierInvoice.id)
-        .join(SupplierInvoiceLine, SupplierInvoiceLine.invoice_id == SupplierInvoice.id)
+    charged = (
+        select(func.sum(SupplierInvoiceLine.line_total))
+        .join(SupplierInvoice, SupplierInvoiceLine.invoice_id == SupplierInvoice.id)
+        .join(SupplierInvoiceOrder, SupplierInvoiceOrder.invoice_id == SupplierInvoice.id)
         .where(
-            SupplierInvoiceOrder.order_id.in_(ids),
+            SupplierInvoiceOrder.order_id == PurchaseOrder.id,
             SupplierInvoiceLine.kind == "charge",
             *_earlier_invoices(before),
         )
-        .group_by(SupplierInvoiceOrder.order_id)
-    ).all():
-        charged[order_id] = Decimal(amount or ZERO)
-    fees = session.execute(
-        select(PurchaseOrder.id, PurchaseOrder.delivery_fee).where(PurchaseOrder.id.in_(ids))
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(PurchaseOrder.id, PurchaseOrder.delivery_fee, charged.label("charged")).where(
+            PurchaseOrder.id.in_(list(order_ids))
+        )
     ).all()
-    return [OrderedFee(order_id, fee, charged[order_id]) for order_id, fee in fees]
+    return [OrderedFee(row.id, row.delivery_fee, Decimal(row.charged or ZERO)) for row in rows]
 
 
 def _link_named_orders(session: Session, invoice: SupplierInvoice) -> None:

@@ -222,6 +222,8 @@ def test_the_tolerances_set_by_the_lead_rematch_open_invoices(session, world):
         set_match_tolerances(session, ToleranceValues("80", "-1"), actor=approved.lead)
     assert set(refused.value.errors) == {"price_percent", "quantity_units"}
     set_match_tolerances(session, ToleranceValues("0", "4"), actor=approved.lead)
+    # The lines in the session show what the match wrote, without a reload.
+    assert [line.outcome for line in invoice.lines] == ["exception", "agrees"]
     session.expire_all()
     assert reasons(session.get(SupplierInvoice, invoice.id))[0] == [
         "price 4.16 € instead of 4.15 € ordered"
