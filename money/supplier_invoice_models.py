@@ -91,7 +91,8 @@ class SupplierInvoice(Base):
     file: Mapped[bytes] = mapped_column(LargeBinary)
     file_name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(10), default="received")
-    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("supplier_invoice.id"))
+    # Indexed: the match finds an invoice's credit notes by it.
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("supplier_invoice.id"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     # Why the lead refused the invoice (who and when are in the audit trail).
     refusal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -126,6 +126,25 @@ def match_supplier_invoice(
     return InvoiceMatch(invoice, result)
 
 
+def match_invoices_of_order(session: Session, order_id: int, *, actor: Actor | None) -> int:
+    """Matches again the open invoices billing the order, after its deliveries changed (an
+    invoice that came before the goods agrees once they are received); how many. Flushes."""
+    require(actor, DECIDE_SUPPLIER_INVOICES)
+    invoice_ids = session.scalars(
+        select(SupplierInvoice.id)
+        .join(SupplierInvoiceOrder, SupplierInvoiceOrder.invoice_id == SupplierInvoice.id)
+        .where(
+            SupplierInvoiceOrder.order_id == order_id,
+            SupplierInvoice.kind == "invoice",
+            SupplierInvoice.status.in_(OPEN),
+        )
+        .order_by(SupplierInvoice.id)
+    ).all()
+    for invoice_id in invoice_ids:
+        match_supplier_invoice(session, invoice_id, actor=actor)
+    return len(invoice_ids)
+
+
 def _write(session: Session, invoice: SupplierInvoice, result: MatchResult) -> None:
     """Each line's outcome, in one statement for all the lines that changed (an invoice has
     dozens: one UPDATE each would be most of the match's time), then the invoice's status."""

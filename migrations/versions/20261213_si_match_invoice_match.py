@@ -1,4 +1,4 @@
-"""si_match: the match's tolerances; a line's reasons as text, who accepted it; a refusal's reason
+"""si_match: the match's tolerances; a line's reasons as text, who accepted it; a refusal's reason; credit notes found by the invoice they correct
 
 Revision ID: si_match
 Revises: si_receive
@@ -62,9 +62,13 @@ def upgrade() -> None:
         "supplier_invoice",
         sa.Column("refusal_reason", sa.Text(), server_default="", nullable=False),
     )
+    op.create_index(
+        op.f("ix_supplier_invoice_corrects_id"), "supplier_invoice", ["corrects_id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_supplier_invoice_corrects_id"), table_name="supplier_invoice")
     op.drop_column("supplier_invoice", "refusal_reason")
     with op.batch_alter_table("supplier_invoice_line", schema=None) as batch_op:
         batch_op.drop_constraint(

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from mailing.models import OutgoingEmail
 from money.supplier_invoice_models import SupplierInvoice
 from money.supplier_match_models import SupplierMatchSettings
+from purchasing.orders.deliveries import expected_by_site
 from tests.conftest import page_words
 from tests.money.matching_setup import deliver, file_for, receive, sent_orders
 from tests.money.supplier_invoices import cii
@@ -110,3 +111,19 @@ def test_members_cannot_decide(session, make, sessions, signed_in):
     answer = client.post(f"/supplier-invoices/{invoice.id}/lines/{invoice.lines[0].id}/accept")
     assert answer.status_code == 403
     assert _status(session, invoice.id) == "exception"
+
+
+def test_an_invoice_before_the_goods_agrees_once_the_delivery_is_recorded(
+    session, make, sessions, signed_in
+):
+    approved, order = sent_orders(session, make, sessions)
+    invoice = receive(session, approved.lead, cii(file_for(order)))
+    assert invoice.status == "exception"  # nothing received yet
+    client = signed_in(approved.lead)
+    expected = expected_by_site(session, order)
+    for site_id in sorted({site for site, _line in expected}):
+        lines = [(line, units) for (site, line), units in expected.items() if site == site_id]
+        data = {"site_id": site_id, "line_id": [line for line, _units in lines]}
+        data |= {f"received-{line}": str(units) for line, units in lines}
+        assert client.post(f"/orders/{order.id}/deliveries", data=data).status_code == 302
+    assert _status(session, invoice.id) == "to_pay"
