@@ -8,6 +8,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from money.formats.received import MAX_INVOICE_BYTES
 from money.supplier_invoice_models import SUPPLIER_INVOICE_STATUSES
@@ -133,8 +134,8 @@ def enter(pdf_id: int) -> ResponseReturnValue:
     session = db.session()
     pdf = waiting_pdf_by_id(session, current_user, pdf_id)
     form = EntryForm()
-    form.supplier_id.choices = [(0, _("Choose the supplier"))] + [
-        (supplier.id, supplier.name) for supplier in catalog_suppliers(session)
+    form.supplier_id.choices = [SelectChoice(0, _("Choose the supplier"))] + [
+        SelectChoice(supplier.id, supplier.name) for supplier in catalog_suppliers(session)
     ]
     if form.validate_on_submit():
         rows: list[int] = []
