@@ -4,6 +4,8 @@ typed in beside its PDF, and one invoice with its lines, totals, file and orders
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -38,7 +40,9 @@ def _private(response: Response) -> Response:
     return response
 
 
-def _index(form: UploadForm, results: list[dict] | None = None, status: int = 200):
+def _index(
+    form: UploadForm, results: list[dict[str, Any]] | None = None, status: int = 200
+) -> ResponseReturnValue:
     session = db.session()
     shown = request.args.get("status") or None
     shown = shown if shown in SUPPLIER_INVOICE_STATUSES else None
@@ -75,7 +79,7 @@ def upload() -> ResponseReturnValue:
         form.files.errors = [_("Choose one or more invoice files.")]
         return _index(form, status=422)
     session = db.session()
-    results = []
+    results: list[dict[str, Any]] = []
     for file in files:
         data = file.read(MAX_INVOICE_BYTES + 1)
         name = file.filename or ""
