@@ -124,14 +124,13 @@ def show(invoice_id: int, as_json: bool) -> None:
             f"#{invoice.id} {invoice.kind} {invoice.number} of {invoice.supplier.name} "
             f"({invoice.status}), {invoice.issue_date}, due {invoice.due_date or '-'}"
         )
-        click.echo(
-            f"orders: {', '.join(data['orders']) or '-'}; named: {invoice.order_references or '-'}"
-        )
-        for line in data["lines"]:
+        linked = ", ".join(order.number for order in invoice.orders)
+        click.echo(f"orders: {linked or '-'}; named: {invoice.order_references or '-'}")
+        for line in invoice.lines:
             click.echo(
-                f"{line['position']}\t{line['seller_ref'] or '-'}\t{line['description']}\t"
-                f"{line['quantity']} x {line['unit_price']}\tVAT {line['vat_rate']}\t"
-                f"{line['line_total']} EUR"
+                f"{line.position}\t{line.seller_ref or '-'}\t{line.description}\t"
+                f"{line.quantity.normalize():f} x {line.unit_price.normalize():f}\t"
+                f"VAT {line.vat_rate.normalize():f}\t{line.line_total} EUR"
             )
         click.echo(
             f"total {invoice.total_without_tax} EUR excl. VAT, VAT {invoice.tax_total} EUR, "

@@ -8,14 +8,18 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import FieldList, Form, FormField, SelectField, StringField
+from wtforms import FieldList, Form, FormField, SelectChoice, SelectField, StringField
 
 from money.supplier_entry import SupplierInvoiceLineValues, SupplierInvoiceValues
 from purchasing.errors import N_, Invalid, Message
 
 LINE_ROWS = 8
-KINDS = [("invoice", _l("Invoice")), ("credit_note", _l("Credit note"))]
-LINE_KINDS = [("goods", _l("Goods")), ("charge", _l("Charge")), ("allowance", _l("Allowance"))]
+KINDS = [SelectChoice("invoice", _l("Invoice")), SelectChoice("credit_note", _l("Credit note"))]
+LINE_KINDS = [
+    SelectChoice("goods", _l("Goods")),
+    SelectChoice("charge", _l("Charge")),
+    SelectChoice("allowance", _l("Allowance")),
+]
 
 
 class UploadForm(FlaskForm):
@@ -28,7 +32,7 @@ class LineRow(Form):
     description = StringField(_l("Description"))
     quantity = StringField(_l("Quantity"))
     unit_price = StringField(_l("Unit price excl. VAT"))
-    vat_rate = StringField(_l("VAT %"))
+    vat_rate = StringField(_l("VAT rate"))
 
     def is_blank(self) -> bool:
         return not any(

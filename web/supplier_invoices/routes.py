@@ -4,10 +4,13 @@ typed in beside its PDF, and one invoice with its lines, totals, file and orders
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from money.formats.received import MAX_INVOICE_BYTES
 from money.supplier_invoice_models import SUPPLIER_INVOICE_STATUSES
@@ -37,7 +40,9 @@ def _private(response: Response) -> Response:
     return response
 
 
-def _index(form: UploadForm, results: list[dict] | None = None, status: int = 200):
+def _index(
+    form: UploadForm, results: list[dict[str, Any]] | None = None, status: int = 200
+) -> ResponseReturnValue:
     session = db.session()
     shown = request.args.get("status") or None
     shown = shown if shown in SUPPLIER_INVOICE_STATUSES else None
@@ -74,7 +79,7 @@ def upload() -> ResponseReturnValue:
         form.files.errors = [_("Choose one or more invoice files.")]
         return _index(form, status=422)
     session = db.session()
-    results = []
+    results: list[dict[str, Any]] = []
     for file in files:
         data = file.read(MAX_INVOICE_BYTES + 1)
         name = file.filename or ""
@@ -133,8 +138,8 @@ def enter(pdf_id: int) -> ResponseReturnValue:
     session = db.session()
     pdf = waiting_pdf_by_id(session, current_user, pdf_id)
     form = EntryForm()
-    form.supplier_id.choices = [(0, _("Choose the supplier"))] + [
-        (supplier.id, supplier.name) for supplier in catalog_suppliers(session)
+    form.supplier_id.choices = [SelectChoice(0, _("Choose the supplier"))] + [
+        SelectChoice(supplier.id, supplier.name) for supplier in catalog_suppliers(session)
     ]
     if form.validate_on_submit():
         rows: list[int] = []
