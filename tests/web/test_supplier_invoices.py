@@ -57,8 +57,10 @@ def test_the_lead_receives_several_files_at_once_each_with_its_result(session, r
     assert "x.xml : refusé : Aucun fournisseur n’a le SIREN 55210055400013" in words
     assert "scan.pdf est un PDF sans le XML de la facture" in words
     assert _count(session) == 2 and _count(session, WaitingPdf) == 1
-    listing = page_words(client.get("/supplier-invoices/?status=received"))
-    assert "FA-1" in listing and "D-9" in listing and "scan.pdf" in listing
+    # Matched as they were received, against orders received in full: to pay.
+    listing = page_words(client.get("/supplier-invoices/?status=to_pay"))
+    assert "FA-1" in listing and "D-9" in listing
+    assert "scan.pdf" in page_words(client.get("/supplier-invoices/"))
     assert "FA-1" not in page_words(client.get("/supplier-invoices/?status=paid"))
     invoice = session.scalars(select(SupplierInvoice).where(SupplierInvoice.number == "FA-1")).one()
     shown = page_words(client.get(f"/supplier-invoices/{invoice.id}"))
@@ -160,7 +162,7 @@ def test_the_api_receives_lists_and_shows_an_invoice(session, received, client):
         content_type="multipart/form-data",
     )
     assert again.status_code == 422 and "doublon" in again.json["error"]["fields"]["file"]
-    listed = client.get("/api/v1/supplier-invoices?status=received", headers=headers).json
+    listed = client.get("/api/v1/supplier-invoices?status=to_pay", headers=headers).json
     assert [item["number"] for item in listed["items"]] == ["U-5"]
     one = client.get(f"/api/v1/supplier-invoices/{body['id']}", headers=headers)
     assert one.status_code == 200 and one.json["lines"][0]["seller_ref"] == "PAP-A4"
@@ -191,7 +193,7 @@ def test_the_command_receives_each_file_and_fails_when_any_is_refused(
     assert event.details["by"] == "command line"
     again = runner.invoke(main, ["supplier-invoices", "import", str(good)])
     assert again.exit_code == 1 and "duplicate" in again.output
-    listed = runner.invoke(main, ["supplier-invoices", "list", "--status", "received"])
+    listed = runner.invoke(main, ["supplier-invoices", "list", "--status", "to_pay"])
     assert listed.exit_code == 0 and "\tF-7\t" in listed.output
     invoice_id = session.scalars(select(SupplierInvoice.id)).one()
     shown = runner.invoke(main, ["supplier-invoices", "show", str(invoice_id), "--json"])

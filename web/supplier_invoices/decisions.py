@@ -88,12 +88,12 @@ def _match_panel() -> dict[str, Any]:
     return {"match_panel": match_panel}
 
 
-@blueprint.post("/supplier-invoices/<id:invoice_id>/lines/<id:line_id>/accept")
+@blueprint.post("/supplier-invoices/<id:invoice_id>/lines/<id:invoice_line_id>/accept")
 @role_required("lead")
-def accept_line(invoice_id: int, line_id: int) -> ResponseReturnValue:
+def accept_line(invoice_id: int, invoice_line_id: int) -> ResponseReturnValue:
     session = db.session()
     try:
-        line = accept_invoice_line(session, line_id, actor=current_user)
+        line = accept_invoice_line(session, invoice_line_id, actor=current_user)
     except Conflict as error:
         return refusal(error, _back(invoice_id), "warning")
     flash(_("Line %(position)s accepted as invoiced.", position=line.position))
