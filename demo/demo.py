@@ -35,6 +35,7 @@ from purchasing.people.cooperative import read_cooperative, update_cooperative
 from purchasing.people.passwords import hash_password
 from purchasing.rounds.rounds import set_rhythm
 from suppliers.models import Category, Offer, PriceTier, Product, Supplier, SupplierLabel
+from suppliers.siret import french_vat_number
 
 DEMO_PASSWORD = "coachat-demo"
 DEMO_ACCOUNTS = (
@@ -178,9 +179,13 @@ def load_demo(session: Session, today: date) -> DemoReport:
     suppliers = []
     for index, row in enumerate(SUPPLIERS):
         name, town, postcode, lat, lon, _cats, ess, labels, fee, waiver, _factor, _lead = row
+        siret = _siret(index + 1, 433)
         supplier = Supplier(
             name=name,
-            siret=_siret(index + 1, 433),
+            siret=siret,
+            # Fictitious, but valid: the demo's e-invoices name their seller by these.
+            siren=siret[:9],
+            vat_number=french_vat_number(siret[:9]),
             town=town,
             postcode=postcode,
             address=f"{rng.randint(1, 120)} rue de l'Industrie",

@@ -77,6 +77,11 @@ RECORD_PAYMENTS = Action(N_("record payments and bank statements"), LEADS)
 COLLECT_PAYMENTS = Action(N_("collect direct debits and manage mandates"), LEADS)
 SEE_BOOKS = Action(N_("see the cooperative's receivables and books"), LEADS)
 SET_BILLING = Action(N_("set the billing settings and membership dues"), ADMINS)
+RECEIVE_SUPPLIER_INVOICES = Action(N_("receive or enter suppliers' invoices"), LEADS)
+SEE_SUPPLIER_INVOICES = Action(N_("see suppliers' invoices"), LEADS)
+DECIDE_SUPPLIER_INVOICES = Action(
+    N_("check suppliers' invoices against orders and decide on them"), LEADS
+)
 
 ONLY = {
     LEADS: N_("Only purchasing leads may %(action)s."),

@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.orders import blueprint as orders
     from web.rounds import blueprint as rounds
     from web.statements import blueprint as statements
+    from web.supplier_invoices import blueprint as supplier_invoices
     from web.tenders import blueprint as tenders
 
     app = Flask(__name__, instance_relative_config=True)
@@ -53,7 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     login_manager.init_app(app)
     features = [auth, account, needs, rounds, batches, orders, statements, answers, catalog]
-    features += [invoices, money_account, billing, tenders]
+    features += [invoices, money_account, billing, tenders, supplier_invoices]
     for blueprint in [*features, admin, audit, guide]:
         app.register_blueprint(blueprint)
     app.register_blueprint(collect)

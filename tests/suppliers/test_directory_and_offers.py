@@ -112,6 +112,32 @@ def test_the_siret_is_optional_but_checked_when_given(session):
     assert siret_is_valid(SIRET) and not siret_is_valid("73282932000075")
 
 
+def test_a_supplier_is_known_by_its_siren_and_vat_number_for_its_e_invoices(session):
+    supplier = create_supplier(session, supplier_values(vat_number="fr 44 732829320"), actor=None)
+    assert (supplier.siren, supplier.vat_number) == ("732829320", "FR44732829320")
+    cases = [
+        ("siren", "732829321", "A SIREN is 9 digits"),
+        ("siren", "552100554", "not that of the SIRET"),
+        ("vat_number", "FR00732829320", "intra-community VAT number"),
+        ("vat_number", "FR96552100554", "not that of the SIREN"),
+    ]
+    for field, value, text in cases:
+        with pytest.raises(Invalid) as refused:
+            update_supplier(session, supplier.id, supplier_values(**{field: value}), actor=None)
+        assert text in refused.value.errors[field].render()
+    other = supplier_values(name="Autre", siret="", vat_number="FR44732829320")
+    with pytest.raises(Invalid) as refused:
+        create_supplier(session, other, actor=None)
+    assert "already the supplier" in refused.value.errors["vat_number"].render()
+    # A supplier abroad: its VAT number alone, checked by its country's rule.
+    german = create_supplier(
+        session,
+        supplier_values(name="Umweltpapier", siret="", vat_number="DE811907980"),
+        actor=None,
+    )
+    assert (german.siren, german.vat_number) == (None, "DE811907980")
+
+
 @pytest.mark.parametrize(
     ("changes", "labels", "fields"),
     [

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.api_world import World, add_invoice, add_order, add_tender, build_world
+from tests.web.api_world import (
+    World,
+    add_invoice,
+    add_order,
+    add_supplier_invoice,
+    add_tender,
+    build_world,
+)
 
 PUBLIC = "public"  # anyone, without a token
 MEMBERS = "members"  # members and leads
@@ -51,6 +58,9 @@ ROUTES = {
     ("POST", "/api/v1/offers"): LEADS,
     ("GET", "/api/v1/offers/<offer_id>"): MEMBERS,
     ("PUT", "/api/v1/offers/<offer_id>"): LEADS,
+    ("GET", "/api/v1/supplier-invoices"): LEADS,
+    ("POST", "/api/v1/supplier-invoices"): LEADS,
+    ("GET", "/api/v1/supplier-invoices/<invoice_id>"): LEADS,
     ("GET", "/api/v1/orders"): LEADS,
     ("GET", "/api/v1/orders/<order_id>"): LEADS,
     ("GET", "/api/v1/orders/<order_id>.pdf"): LEADS,
@@ -122,6 +132,7 @@ def url(named: str, world: World) -> str:
         "invoice_number": world.invoice_number,
         "member_id": world.member.member_id,
         "tender_id": world.tender_id,
+        "invoice_id": world.supplier_invoice_id,
     }
     for name, value in values.items():
         named = named.replace(f"<{name}>", str(value))
@@ -141,6 +152,7 @@ def test_each_role_gets_what_the_table_says_on_every_api_route(app, client, sess
     add_order(session, world)  # allocates the member's need: its company has a statement
     add_invoice(session, world)
     world.tender_id = add_tender(session, world)["tender_id"]
+    add_supplier_invoice(session, world)
     wrong = []
     for method, named, _rule in api_routes(app):
         kind = ROUTES[(method, named)]

@@ -20,7 +20,14 @@ from purchasing.models import ApiToken
 from suppliers.models import ProductMatch
 from suppliers.uploads import UploadLimits, analyse_upload, start_upload
 from tests.conftest import sign_in
-from tests.web.api_world import World, add_invoice, add_order, add_tender, build_world
+from tests.web.api_world import (
+    World,
+    add_invoice,
+    add_order,
+    add_supplier_invoice,
+    add_tender,
+    build_world,
+)
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGN_IN = "sign-in"  # the sign-in page: a signed-in user is sent home
@@ -147,6 +154,17 @@ ROUTES = {
     "/collect/bank": LEADS,
     "/collect/bank/<line_id>/assign": LEADS,
     "/collect/bank/<line_id>/ignore": LEADS,
+    "/supplier-invoices/tolerances": LEADS,
+    "/supplier-invoices/": LEADS,
+    "/supplier-invoices/<invoice_id>": LEADS,
+    "/supplier-invoices/<invoice_id>/file": LEADS,
+    "/supplier-invoices/pdfs/<pdf_id>/file": LEADS,
+    "/supplier-invoices/pdfs/<pdf_id>/enter": LEADS,
+    "/supplier-invoices/<invoice_id>/lines/<invoice_line_id>/accept": LEADS,
+    "/supplier-invoices/<invoice_id>/credit-note-request": LEADS,
+    "/supplier-invoices/<invoice_id>/orders": LEADS,
+    "/supplier-invoices/<invoice_id>/match": LEADS,
+    "/supplier-invoices/<invoice_id>/refuse": LEADS,
     "/s/<number>/<token>": SUPPLIER_LINK,
     "/tenders/": LEADS,
     "/batches/<batch_id>/tenders/new": LEADS,
@@ -235,6 +253,7 @@ class Objects:
     category_id: int
     collecting: dict[str, int]
     tender: dict[str, int]
+    supplier_invoices: dict[str, int]
 
 
 def add_collecting(session, world) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -301,7 +320,26 @@ def build_objects(session, make, engine) -> Objects:  # type: ignore[no-untyped-
     collecting = add_collecting(session, world)
     category_id = world.offer.product.category_id
     tender = add_tender(session, world)
-    return Objects(world, tokens, upload.id, match.id, order_id, category_id, collecting, tender)
+    supplier_invoices = add_supplier_invoices(session, world)
+    return Objects(
+        world, tokens, upload.id, match.id, order_id, category_id, collecting, tender,
+        supplier_invoices,
+    )  # fmt: skip
+
+
+def add_supplier_invoices(session, world) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """A supplier's invoice with its line, and a plain PDF waiting to be typed in."""
+    from money.supplier_invoice_models import SupplierInvoice, WaitingPdf
+
+    invoice_id = add_supplier_invoice(session, world)
+    pdf = WaitingPdf(file=b"%PDF-1.4 scan", file_name="scan.pdf")
+    session.add(pdf)
+    session.commit()
+    return {
+        "invoice_id": invoice_id,
+        "invoice_line_id": session.get(SupplierInvoice, invoice_id).lines[0].id,
+        "pdf_id": pdf.id,
+    }
 
 
 def url(named: str, objects: Objects, whose: str | None) -> str:
@@ -329,6 +367,9 @@ def url(named: str, objects: Objects, whose: str | None) -> str:
         "token": "not-a-signed-token",
         **objects.collecting,
         **objects.tender,
+
+
+        **objects.supplier_invoices,
     }
     if named == "/static/<filename>":
         return "/static/style.css"

@@ -10,6 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from money.supplier_matching import match_invoices_of_order
 from purchasing.models import ORDER_STATUSES, Delivery
 from purchasing.orders.deliveries import (
     KINDS,
@@ -190,4 +191,7 @@ def record(data: dict[str, Any], order_id: int) -> Delivery:
             for line in data["lines"]
         ],
     )
-    return record_delivery(db.session(), order_id, values, actor=caller())
+    delivery = record_delivery(db.session(), order_id, values, actor=caller())
+    # An invoice that came before the goods is checked again against what arrived.
+    match_invoices_of_order(db.session(), order_id, actor=caller())
+    return delivery

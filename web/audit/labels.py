@@ -93,6 +93,12 @@ ACTION_LABELS = {
     "billing.dues": _l("set a member's dues"),
     "billing.dues_remove": _l("removed a member's dues"),
     "invoice.remind": _l("reminded a member of an overdue invoice"),
+    "supplier_invoice.match": _l("matched a supplier invoice to its orders and deliveries"),
+    "supplier_invoice.accept_line": _l("accepted a supplier invoice line in exception"),
+    "supplier_invoice.link_order": _l("confirmed the order a supplier invoice bills"),
+    "supplier_invoice.refuse": _l("refused a supplier invoice"),
+    "supplier_invoice.request_credit_note": _l("asked a supplier for a credit note"),
+    "supplier_match.tolerances": _l("set the tolerances of the supplier invoice match"),
     "mandate.add": _l("recorded a member's direct-debit mandate"),
     "mandate.revoke": _l("revoked a direct-debit mandate"),
     "direct_debit.run": _l("built a direct-debit collection"),
@@ -103,6 +109,9 @@ ACTION_LABELS = {
     "books.journal_csv": _l("exported the journal"),
     "books.receivables_csv": _l("exported the receivables"),
     "cooperative.update": _l("changed the cooperative's record"),
+    "supplier_invoice.receive": _l("received a supplier's invoice"),
+    "supplier_invoice.enter": _l("typed in a supplier's invoice"),
+    "supplier_invoice.pdf": _l("kept a supplier's PDF invoice to type in"),
 }
 
 PROCESS_LABELS = {
@@ -127,9 +136,12 @@ OBJECT_LABELS = {
     "product": _l("product"),
     "offer": _l("offer"),
     "tender": _l("tender"),
+    "supplier_match_settings": _l("supplier invoice match tolerances"),
     "catalog_upload": _l("price list"),
     "cooperative": _l("cooperative"),
     "transport_settings": _l("transport settings"),
+    "supplier_invoice": _l("supplier invoice"),
+    "supplier_invoice_pdf": _l("supplier's PDF invoice"),
 }
 
 # Kept for the machine (who acted, job and policy ids, the order number already named as the

@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from money.supplier_matching import match_invoices_of_order
 from persistence.ids import parse_id
 from purchasing.errors import Conflict, Invalid, Refused
 from purchasing.models import PurchaseOrder
@@ -233,6 +234,8 @@ def deliver(order_id: int) -> ResponseReturnValue:
     )
     try:
         record_delivery(db.session(), order_id, values, actor=current_user)
+        # An invoice that came before the goods is checked again against what arrived.
+        match_invoices_of_order(db.session(), order_id, actor=current_user)
     except Conflict as error:
         return refusal(error, url_for("orders.show", order_id=order_id))
     except Invalid as error:
