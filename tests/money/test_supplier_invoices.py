@@ -135,7 +135,7 @@ def test_a_seller_is_recognised_by_its_identifiers_never_by_its_name(session, re
     refusal = _refusal(
         session, cii_file(invoice_for(order, COOPERATIVE, seller=impostor)), received.lead
     )
-    assert "No supplier has the SIREN 55210055400013" in refusal and supplier.name in refusal
+    assert "No supplier has the SIREN 552100554" in refusal and supplier.name in refusal
     # A supplier abroad, known by its VAT number alone.
     supplier.vat_number = GERMAN_SELLER.vat
     session.flush()
