@@ -271,3 +271,22 @@ def test_a_typed_invoice_must_add_up_to_the_cent_and_be_new(session, received):
         enter_supplier_invoice(session, good, actor=received.lead)
     assert "duplicate" in refused.value.errors["number"].render()
     assert _count(session) == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_every_order_of_the_demo_can_be_billed_in_each_format(session, today):
+    from demo.demo import load_demo
+    from purchasing.models import PurchaseOrder
+    from purchasing.people.cooperative import cooperative_record
+
+    load_demo(session, today)
+    cooperative = cooperative_record(session)
+    orders = list(session.scalars(select(PurchaseOrder).order_by(PurchaseOrder.id)))
+    writers = [facturx_file, cii_file, ubl_file]
+    for index, order in enumerate(orders):
+        data = writers[index % 3](invoice_for(order, cooperative, number=f"D-{order.number}"))
+        invoice = receive_supplier_invoice(session, data, "demo", actor=None)
+        assert invoice.orders == [order]
+        assert invoice.total_without_tax == order.total_excl_vat
+        assert invoice.grand_total == order.total_incl_vat
+    assert _count(session) == len(orders) > 0
