@@ -217,8 +217,13 @@ def _store(
         with session.begin_nested():
             session.add(invoice)
             session.flush()
-    except IntegrityError:
+    except IntegrityError as error:
         # Received meanwhile by someone else: the unique key kept it the only one.
+        text = str(error.orig)
+        if "uq_supplier_invoice_supplier_id_number_kind" not in text and (
+            "supplier_invoice.number" not in text
+        ):
+            raise
         raise _duplicate(supplier, invoice.number, invoice.kind, "file") from None
     record_event(
         session,

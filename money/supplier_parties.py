@@ -62,7 +62,7 @@ def recognise_supplier(session: Session, seller: Party) -> Supplier:
             "No supplier has the SIREN %(siren)s or the VAT number %(vat)s of the seller "
             "%(name)s: give the supplier these numbers on its page, then send the file again."
         ),
-        siren=seller.siret or siren or "—",
+        siren=siren or "—",
         vat=seller.vat_number or "—",
         name=seller.name,
     )

@@ -136,7 +136,7 @@ def test_a_seller_is_recognised_by_its_identifiers_never_by_its_name(session, re
     refusal = _refusal(
         session, cii_file(invoice_for(order, COOPERATIVE, seller=impostor)), received.lead
     )
-    assert "No supplier has the SIREN 55210055400013" in refusal and supplier.name in refusal
+    assert "No supplier has the SIREN 552100554" in refusal and supplier.name in refusal
     # A supplier abroad, known by its VAT number alone.
     supplier.vat_number = GERMAN_SELLER.vat
     session.flush()
@@ -272,3 +272,22 @@ def test_a_typed_invoice_must_add_up_to_the_cent_and_be_new(session, received):
         enter_supplier_invoice(session, good, actor=received.lead)
     assert "duplicate" in refused.value.errors["number"].render()
     assert _count(session) == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_every_order_of_the_demo_can_be_billed_in_each_format(session, today):
+    from demo.demo import load_demo
+    from purchasing.models import PurchaseOrder
+    from purchasing.people.cooperative import cooperative_record
+
+    load_demo(session, today)
+    cooperative = cooperative_record(session)
+    orders = list(session.scalars(select(PurchaseOrder).order_by(PurchaseOrder.id)))
+    writers = [facturx_file, cii_file, ubl_file]
+    for index, order in enumerate(orders):
+        data = writers[index % 3](invoice_for(order, cooperative, number=f"D-{order.number}"))
+        invoice = receive_supplier_invoice(session, data, "demo", actor=None)
+        assert invoice.orders == [order]
+        assert invoice.total_without_tax == order.total_excl_vat
+        assert invoice.grand_total == order.total_incl_vat
+    assert _count(session) == len(orders) > 0

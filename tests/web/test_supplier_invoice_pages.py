@@ -54,7 +54,7 @@ def test_the_lead_receives_several_files_at_once_each_with_its_result(session, r
     words = page_words(answer)
     assert "fa-1.pdf : reçue comme facture FA-1 de Papeterie de l'Est" in words
     assert "d-9.xml : reçue comme facture D-9 de Droguerie Verte" in words
-    assert "x.xml : refusé : Aucun fournisseur n’a le SIREN 55210055400013" in words
+    assert "x.xml : refusé : Aucun fournisseur n’a le SIREN 552100554" in words
     assert "scan.pdf est un PDF sans le XML de la facture" in words
     assert _count(session) == 2 and _count(session, WaitingPdf) == 1
     # Matched as they were received, against orders received in full: to pay.
