@@ -76,6 +76,10 @@ class BillingSettings(Base):
     account_suppliers: Mapped[str] = mapped_column(String(10), default="401")
     account_purchases: Mapped[str] = mapped_column(String(10), default="607")
     account_vat_deductible: Mapped[str] = mapped_column(String(10), default="44566")
+    # Delivery fees a supplier invoices (transports sur achats).
+    account_purchase_fees: Mapped[str] = mapped_column(
+        String(10), default="6241", server_default="6241"
+    )
 
 
 class MemberDues(Base):

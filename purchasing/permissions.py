@@ -76,6 +76,8 @@ RECORD_PAYMENTS = Action(N_("record payments and bank statements"), LEADS)
 COLLECT_PAYMENTS = Action(N_("collect direct debits and manage mandates"), LEADS)
 SEE_BOOKS = Action(N_("see the cooperative's receivables and books"), LEADS)
 SET_BILLING = Action(N_("set the billing settings and membership dues"), ADMINS)
+KEEP_BANK_DETAILS = Action(N_("propose or confirm a supplier's bank details"), LEADS)
+PAY_SUPPLIERS = Action(N_("pay suppliers"), LEADS)
 
 ONLY = {
     LEADS: N_("Only purchasing leads may %(action)s."),

@@ -48,6 +48,8 @@ ACTIONS = {
     "COLLECT_PAYMENTS": LEADS,
     "SEE_BOOKS": LEADS,
     "SET_BILLING": ADMINS,
+    "KEEP_BANK_DETAILS": LEADS,
+    "PAY_SUPPLIERS": LEADS,
 }
 
 OK, REFUSED, UNSEEN = "allowed", "NotAllowed", "NotFound"
