@@ -27,6 +27,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+# The supplier invoices' tables are registered with the money side's.
+from money.supplier_invoice_models import (  # noqa: F401
+    SupplierInvoice,
+    SupplierInvoiceLine,
+    SupplierInvoiceOrder,
+)
 from persistence import Base, Money, Quantity, UnitPrice, UTCDateTime, utcnow
 from purchasing.models import Member
 

@@ -78,6 +78,8 @@ SEE_BOOKS = Action(N_("see the cooperative's receivables and books"), LEADS)
 SET_BILLING = Action(N_("set the billing settings and membership dues"), ADMINS)
 KEEP_BANK_DETAILS = Action(N_("propose or confirm a supplier's bank details"), LEADS)
 PAY_SUPPLIERS = Action(N_("pay suppliers"), LEADS)
+RECEIVE_SUPPLIER_INVOICES = Action(N_("receive or enter suppliers' invoices"), LEADS)
+SEE_SUPPLIER_INVOICES = Action(N_("see suppliers' invoices"), LEADS)
 
 ONLY = {
     LEADS: N_("Only purchasing leads may %(action)s."),

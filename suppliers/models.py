@@ -84,6 +84,11 @@ class Supplier(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     siret: Mapped[str | None] = mapped_column(String(14), unique=True)
+    # How an incoming e-invoice names its seller: its SIREN (from the SIRET when there is one)
+    # or its VAT number, never its name. Several suppliers may be establishments of one SIREN.
+    # The VAT number is unique through an index, which SQLite adds without rebuilding the table.
+    siren: Mapped[str | None] = mapped_column(String(9), index=True)
+    vat_number: Mapped[str | None] = mapped_column(String(20), unique=True, index=True)
     address: Mapped[str] = mapped_column(String(300), default="")
     postcode: Mapped[str] = mapped_column(String(10), default="")
     town: Mapped[str] = mapped_column(String(120))
