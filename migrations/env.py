@@ -6,8 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 
 import mailing.models  # noqa: F401 - registers the outbox
-import money.models  # registers the money side's tables
-import money.payables_models  # noqa: F401 - the suppliers' bank details and payments
+import money.models  # noqa: F401 - registers the money side's tables
 import persistence.numbering  # noqa: F401 - registers the shared counters
 import purchasing.models  # noqa: F401 - registers the demand-side tables
 import suppliers.models  # noqa: F401 - registers the supply-side tables

@@ -27,6 +27,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+# The suppliers' bank details and payments are registered with the money side's too.
+from money.payables_models import (  # noqa: F401
+    SupplierBankAccount,
+    SupplierPayment,
+    SupplierPaymentAllocation,
+    TransferRun,
+)
+
 # The supplier invoices' tables are registered with the money side's.
 from money.supplier_invoice_models import (  # noqa: F401
     SupplierInvoice,

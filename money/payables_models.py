@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from money.supplier_invoice_models import SupplierInvoice
 from persistence import Base, Money, UTCDateTime, utcnow
 from suppliers.models import Supplier
 
@@ -129,7 +130,10 @@ class SupplierPayment(Base):
     remittance: Mapped[str] = mapped_column(String(140), default="")
     status: Mapped[str] = mapped_column(String(10), default="sent")
     returned_on: Mapped[date | None] = mapped_column(Date)
+    # The bank statement line that shows it leaving the account, once imported.
     bank_line_id: Mapped[int | None] = mapped_column(ForeignKey("bank_line.id"))
+    # Its entry in the bank journal: what it settled is read back from it.
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
@@ -146,13 +150,13 @@ class SupplierPaymentAllocation(Base):
     __tablename__ = "supplier_payment_allocation"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
-        UniqueConstraint("payment_id", "invoice_number"),
+        UniqueConstraint("payment_id", "invoice_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("supplier_payment.id"), index=True)
-    # The supplier's invoice number (unique per supplier): the journal names the invoice so.
-    invoice_number: Mapped[str] = mapped_column(String(30))
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("supplier_invoice.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(Money())
 
     payment: Mapped[SupplierPayment] = relationship(back_populates="allocations")
+    invoice: Mapped[SupplierInvoice] = relationship()

@@ -22,8 +22,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 import mailing.models  # noqa: F401 - the shared tables: the outbox and the counters
-import money.models  # registers the tables
-import money.payables_models  # noqa: F401 - the suppliers' bank details and payments
+import money.models  # noqa: F401 - registers the tables
 import persistence.numbering  # noqa: F401 - the shared tables: counters and the outbox
 import purchasing.models  # noqa: F401
 import suppliers.models  # noqa: F401
