@@ -27,7 +27,7 @@ from suppliers.eco import EcoConfig, load_eco_config
 from suppliers.errors import N_, Invalid, Message, NotFound
 from suppliers.labels import LabelValues, check_labels, label_rows, replace_labels
 from suppliers.models import Supplier
-from suppliers.siret import siret_is_valid
+from suppliers.siret import siren_is_valid, siret_is_valid, vat_number_is_valid
 from suppliers.statuses import check_status
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -40,6 +40,9 @@ class SupplierValues:
     latitude: float
     longitude: float
     siret: str = ""
+    # Filled from the SIRET when left empty.
+    siren: str = ""
+    vat_number: str = ""
     address: str = ""
     postcode: str = ""
     social_economy: str = ""
@@ -150,6 +153,7 @@ def _check_supplier(
     siret = values.siret.replace(" ", "")
     if siret and not siret_is_valid(siret):
         errors["siret"] = Message(N_("A SIRET is 14 digits with a valid check digit."))
+    _check_identifiers(session, values, siret, current, errors)
     if not -90 <= values.latitude <= 90:
         errors["latitude"] = Message(N_("Latitude lies between -90 and 90."))
     if not -180 <= values.longitude <= 180:
@@ -182,6 +186,52 @@ def _check_supplier(
             raise DuplicateSupplier(errors, blocking)
         raise Invalid(errors)
     return social_economy
+
+
+def compact_vat_number(number: str) -> str:
+    """A VAT number as stored: upper case, without spaces, dots or dashes."""
+    return re.sub(r"[\s.\-\u00a0\u202f]", "", number).upper()
+
+
+def _check_identifiers(
+    session: Session,
+    values: SupplierValues,
+    siret: str,
+    current: Supplier | None,
+    errors: dict[str, Message],
+) -> None:
+    """The SIREN and VAT number by which the supplier's e-invoices name it: valid, the SIREN
+    that of the SIRET, a French VAT number that of the SIREN, and no other supplier's VAT
+    number."""
+    siren = values.siren.replace(" ", "")
+    if siren and not siren_is_valid(siren):
+        errors["siren"] = Message(N_("A SIREN is 9 digits with a valid check digit."))
+    elif siren and siret and "siret" not in errors and siret[:9] != siren:
+        errors["siren"] = Message(
+            N_("This SIREN is not that of the SIRET %(siret)s."), {"siret": siret}
+        )
+    siren = siren or (siret[:9] if "siret" not in errors else "")
+    vat_number = compact_vat_number(values.vat_number)
+    if not vat_number:
+        return
+    if len(vat_number) > 20 or not vat_number_is_valid(vat_number):
+        errors["vat_number"] = Message(
+            N_(
+                "An intra-community VAT number is a country code and a number that passes its "
+                "checks, such as FR40303265045."
+            )
+        )
+        return
+    if vat_number.startswith("FR") and siren and vat_number[4:] != siren:
+        errors["vat_number"] = Message(
+            N_("This number is not that of the SIREN %(siren)s."), {"siren": siren}
+        )
+        return
+    other = session.scalar(select(Supplier).where(Supplier.vat_number == vat_number))
+    if other is not None and (current is None or other.id != current.id):
+        errors["vat_number"] = Message(
+            N_("This VAT number is already the supplier %(name)s."), {"name": other.name}
+        )
 
 
 def _duplicates(
@@ -217,6 +267,8 @@ def _fill_supplier(supplier: Supplier, values: SupplierValues) -> None:
         setattr(supplier, key, " ".join(getattr(values, key).split()))
     supplier.contact_email = values.contact_email.strip()
     supplier.siret = values.siret.replace(" ", "") or None
+    supplier.siren = values.siren.replace(" ", "") or (supplier.siret or "")[:9] or None
+    supplier.vat_number = compact_vat_number(values.vat_number) or None
     supplier.latitude = values.latitude
     supplier.longitude = values.longitude
     supplier.delivery_fee = values.delivery_fee

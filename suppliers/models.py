@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from persistence import Base, Money, Quantity, UnitPrice, UTCDateTime, utcnow
 
@@ -108,6 +108,13 @@ class Supplier(Base):
         back_populates="supplier", cascade="all, delete-orphan", order_by="SupplierLabel.name"
     )
     offers: Mapped[list[Offer]] = relationship(back_populates="supplier")
+
+    @validates("siret")
+    def _siren_of_siret(self, _key: str, siret: str | None) -> str | None:
+        """A SIRET is an establishment of the company whose SIREN is its first nine digits."""
+        if siret:
+            self.siren = siret[:9]
+        return siret
 
 
 class SupplierLabel(Base):

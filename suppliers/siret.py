@@ -25,3 +25,10 @@ def vat_number_is_valid(number: str) -> bool:
     """An intra-community VAT number (`FR40303265045`): a member state's prefix and a number
     that passes that state's checks."""
     return bool(vat.is_valid(number))
+
+
+def french_vat_number(siren_number: str) -> str:
+    """The French VAT number of a SIREN: FR, a two-digit key (12 + 3 × (SIREN mod 97)) mod 97,
+    then the SIREN."""
+    key = (12 + 3 * (int(siren_number) % 97)) % 97
+    return f"FR{key:02d}{siren_number}"

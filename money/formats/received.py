@@ -33,6 +33,7 @@ from money.formats.received_model import (
     InvoiceRefused,
     InvoiceTotals,
     Party,
+    PlainPdf,
     ReceivedInvoice,
     Syntax,
     VatBreakdown,
@@ -48,6 +49,7 @@ __all__ = [
     "InvoiceRefused",
     "InvoiceTotals",
     "Party",
+    "PlainPdf",
     "ReceivedInvoice",
     "Syntax",
     "VatBreakdown",
@@ -113,7 +115,7 @@ def _xml_in_pdf(pdf: bytes) -> bytes:
     except Exception as error:  # pypdf raises many kinds of errors on a broken PDF
         raise InvoiceRefused(f"the PDF cannot be read ({type(error).__name__}: {error})") from None
     if not isinstance(xml, bytes) or not xml:
-        raise InvoiceRefused(
+        raise PlainPdf(
             "the PDF carries no readable Factur-X or ZUGFeRD XML: a plain PDF invoice is typed in "
             "by hand"
         )

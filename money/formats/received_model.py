@@ -22,6 +22,10 @@ class InvoiceRefused(FileRefused):
     with the figures when a sum is wrong."""
 
 
+class PlainPdf(InvoiceRefused):
+    """A PDF that carries no invoice XML: a person types the invoice in from it."""
+
+
 class DocumentKind(StrEnum):
     """What the supplier's document does to what the cooperative owes it (BT-3)."""
 

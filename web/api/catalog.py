@@ -50,6 +50,8 @@ class SupplierSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     siret = fields.String(required=True, allow_none=True)
+    siren = fields.String(required=True, allow_none=True)
+    vat_number = fields.String(required=True, allow_none=True)
     town = fields.String(required=True)
     postcode = fields.String(required=True)
     social_economy = fields.String(required=True, allow_none=True)

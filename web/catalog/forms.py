@@ -113,6 +113,8 @@ REQUIRED_NUMBER = _l("Give a number, for example 48,69.")
 class SupplierForm(FlaskForm):
     name = StringField(_l("Company name"))
     siret = StringField(_l("SIRET"))
+    siren = StringField(_l("SIREN"))
+    vat_number = StringField(_l("Intra-community VAT number"))
     address = StringField(_l("Address"))
     postcode = StringField(_l("Postcode"))
     town = StringField(_l("Town"))

@@ -94,6 +94,8 @@ def _supplier_values(form: SupplierForm) -> SupplierValues:
     return SupplierValues(
         name=form.name.data or "",
         siret=form.siret.data or "",
+        siren=form.siren.data or "",
+        vat_number=form.vat_number.data or "",
         address=form.address.data or "",
         postcode=form.postcode.data or "",
         town=form.town.data or "",
