@@ -19,6 +19,8 @@ from money.purchase_entries import (
     reverse_purchase,
     supplier_balance,
 )
+from money.supplier_entry import SupplierInvoiceLineValues, SupplierInvoiceValues
+from money.supplier_invoices import enter_supplier_invoice
 from tests.money.payables_setup import payables, supplier_invoice
 
 D = Decimal
@@ -105,3 +107,34 @@ def test_a_refused_invoice_is_cancelled_by_the_reverse_entry_on_the_day_it_is_re
     assert supplier_balance(session, rhone.id) == 0
     with pytest.raises(ValueError, match="not posted"):
         reverse_purchase(session, invoice, date(2027, 2, 21))
+
+
+def test_an_invoice_typed_in_is_posted_in_the_transaction_that_receives_it(session, make):
+    world = payables(session, make)
+    rhone = world.suppliers["Papeterie du Rhône"]
+    values = SupplierInvoiceValues(
+        supplier_id=rhone.id,
+        number="F-2027-200",
+        issue_date=date(2027, 2, 5),
+        lines=(
+            SupplierInvoiceLineValues("Ramettes", D("10"), D("4.50"), D("0.20")),
+            SupplierInvoiceLineValues("Livraison", D("1"), D("9.00"), D("0.20"), kind="charge"),
+        ),
+        total_without_tax=D("54.00"),
+        tax_total=D("10.80"),
+        grand_total=D("64.80"),
+        file=b"%PDF-1.7",
+        file_name="f200.pdf",
+    )
+
+    invoice = enter_supplier_invoice(session, values, actor=world.lead)
+
+    [entry] = session.scalars(select(JournalEntry).where(JournalEntry.journal == "AC"))
+    assert entry.document_ref == "F-2027-200" and entry.entry_date == date(2027, 2, 5)
+    assert lines_of(entry) == [
+        ("401", f"F{rhone.id:05d}", D("0"), D("64.80")),
+        ("607", "", D("45.00"), D("0")),
+        ("6241", "", D("9.00"), D("0")),
+        ("44566", "", D("10.80"), D("0")),
+    ]
+    assert open_supplier_amounts(session, rhone.id) == {purchase_key(invoice.id): D("64.80")}
