@@ -26,28 +26,21 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from money.bank_details import Payee, Standing, payees
+from money.bank_details import payees
 from money.documents import BankAccount
 from money.formats.sepa import Payer, Transfer, credit_transfer_file
 from money.models import (
-    JournalEntry,
     SupplierInvoice,
     SupplierPayment,
-    SupplierPaymentAllocation,
     TransferRun,
 )
-from money.purchase_entries import (
-    Settled,
-    open_supplier_amounts,
-    post_supplier_payment,
-    purchase_key,
-)
+from money.purchase_entries import open_supplier_amounts, purchase_key
+from money.supplier_payments import SupplierDue, actor_id, record_payment
 from persistence.audit import Actor, record_event
 from persistence.numbering import next_number
-from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
+from purchasing.errors import N_, Conflict, Invalid, Message
 from purchasing.people.cooperative import cooperative_record
 from purchasing.permissions import PAY_SUPPLIERS, require
-from suppliers.models import Supplier
 
 ZERO = Decimal(0)
 _NOT_SEPA = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
@@ -58,33 +51,6 @@ def sepa_text(text: str) -> str:
     sign a hyphen (the statement shows the supplier's numbers so, and matching reads them so)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _NOT_SEPA.sub("-", ascii_text).strip()
-
-
-@dataclass(frozen=True)
-class SupplierDue:
-    """What one supplier is owed by a date: its invoices due with what is open on each, the
-    credit notes set against them, its standing (payable, held, missing) and the amount."""
-
-    supplier: Supplier
-    payee: Payee
-    invoices: tuple[tuple[SupplierInvoice, Decimal], ...]
-    credit_notes: tuple[tuple[SupplierInvoice, Decimal], ...]
-
-    @property
-    def amount(self) -> Decimal:
-        owed = sum((due for _invoice, due in self.invoices), ZERO)
-        return owed - sum((credit for _note, credit in self.credit_notes), ZERO)
-
-    @property
-    def reason(self) -> str | None:
-        """Why it is left out of a transfer file (None when it is paid)."""
-        if self.payee.standing is Standing.HELD:
-            return "held"
-        if self.payee.standing is Standing.MISSING:
-            return "missing"
-        if self.amount <= 0:
-            return "credit"
-        return None
 
 
 @dataclass(frozen=True)
@@ -203,7 +169,7 @@ def build_transfers(
         total=sum((plan.amount for plan in paid), ZERO),
         count=len(paid),
         file=b"",
-        created_by_id=_actor_id(actor),
+        created_by_id=actor_id(actor),
     )
     session.add(run)
     session.flush()
@@ -224,7 +190,22 @@ def build_transfers(
             remittance=remittance(documents),
         )
         transfers.append(transfer)
-        payments.append(_pay(session, run, plan, transfer, account.id, actor))
+        payments.append(
+            record_payment(
+                session,
+                plan,
+                SupplierPayment(
+                    run_id=run.id,
+                    bank_account_id=account.id,
+                    iban=account.iban,
+                    amount=transfer.amount,
+                    paid_on=on,
+                    end_to_end_id=transfer.end_to_end_id,
+                    remittance=transfer.remittance,
+                ),
+                actor,
+            )
+        )
     run.file = credit_transfer_file(payer, transfers)
     session.flush()
     record_event(
@@ -278,133 +259,5 @@ def _lock(session: Session, plans: list[SupplierDue]) -> None:
             .where(SupplierInvoice.id.in_(ids))
             .order_by(SupplierInvoice.id)
             .with_for_update()
-        )
-    )
-
-
-def _actor_id(actor: Actor | None) -> int | None:
-    return actor.id if actor is not None and isinstance(actor.id, int) else None
-
-
-def _pay(
-    session: Session,
-    run: TransferRun | None,
-    plan: SupplierDue,
-    transfer: Transfer,
-    account_id: int | None,
-    actor: Actor | None,
-) -> SupplierPayment:
-    settled = [Settled(invoice, due) for invoice, due in plan.invoices]
-    settled += [Settled(note, credit) for note, credit in plan.credit_notes]
-    entry = post_supplier_payment(
-        session, plan.supplier, transfer.execution_date, transfer.end_to_end_id, settled
-    )
-    payment = SupplierPayment(
-        supplier_id=plan.supplier.id,
-        run_id=run.id if run is not None else None,
-        bank_account_id=account_id,
-        iban=transfer.creditor_account.iban,
-        amount=transfer.amount,
-        paid_on=transfer.execution_date,
-        end_to_end_id=transfer.end_to_end_id,
-        remittance=transfer.remittance,
-        entry_id=entry.id,
-        recorded_by_id=_actor_id(actor),
-        allocations=[
-            SupplierPaymentAllocation(invoice_id=invoice.id, amount=due)
-            for invoice, due in plan.invoices
-        ],
-    )
-    session.add(payment)
-    session.flush()
-    _mark_paid(session, [item.invoice for item in settled])
-    return payment
-
-
-def _mark_paid(session: Session, documents: list[SupplierInvoice]) -> None:
-    """Each invoice left with nothing owed, and each credit note used up, becomes paid."""
-    owed = open_supplier_amounts(session)
-    for document in documents:
-        if owed.get(purchase_key(document.id), ZERO) == 0:
-            document.status = "paid"
-
-
-def return_payment(
-    session: Session, payment_id: int, returned_on: date, *, actor: Actor | None
-) -> SupplierPayment:
-    """Records a transfer the bank returned (a closed account): its entry is posted back, and its
-    invoices and credit notes are to pay again. Flushes."""
-    require(actor, PAY_SUPPLIERS)
-    payment = session.get(SupplierPayment, payment_id, with_for_update=True)
-    if payment is None:
-        raise NotFound(Message(N_("No such supplier payment.")))
-    if payment.status == "returned":
-        raise Conflict(Message(N_("This transfer is recorded as returned already.")))
-    entry = session.get(JournalEntry, payment.entry_id) if payment.entry_id else None
-    settled = _settled_by(session, entry)
-    post_supplier_payment(
-        session,
-        payment.supplier,
-        returned_on,
-        payment.end_to_end_id or f"RET-{payment.id}",
-        settled,
-        reverse=True,
-    )
-    payment.status, payment.returned_on = "returned", returned_on
-    for item in settled:
-        item.invoice.status = "to_pay"
-    session.flush()
-    record_event(
-        session,
-        "supplier_payment.return",
-        "supplier",
-        payment.supplier_id,
-        actor=actor,
-        supplier=payment.supplier.name,
-        amount=str(payment.amount),
-        end_to_end_id=payment.end_to_end_id,
-    )
-    return payment
-
-
-def _settled_by(session: Session, entry: JournalEntry | None) -> list[Settled]:
-    """The supplier documents a payment's entry settled, read back from its lines."""
-    if entry is None:
-        return []
-    keys = {
-        int(line.invoice_ref.removeprefix("SI-")): line.debit or line.credit
-        for line in entry.lines
-        if line.invoice_ref and line.invoice_ref.startswith("SI-")
-    }
-    documents = session.scalars(select(SupplierInvoice).where(SupplierInvoice.id.in_(keys)))
-    return [Settled(document, keys[document.id]) for document in documents]
-
-
-def runs(session: Session) -> list[TransferRun]:
-    """The transfer runs, newest first."""
-    return list(session.scalars(select(TransferRun).order_by(TransferRun.id.desc())))
-
-
-def run_by_id(session: Session, run_id: int) -> TransferRun:
-    run = session.get(TransferRun, run_id)
-    if run is None:
-        raise NotFound(Message(N_("No such transfer run.")))
-    return run
-
-
-def run_payments(session: Session, run_id: int) -> list[SupplierPayment]:
-    """The transfers of a run, by supplier, with the invoices they pay."""
-    return list(
-        session.scalars(
-            select(SupplierPayment)
-            .join(Supplier, Supplier.id == SupplierPayment.supplier_id)
-            .where(SupplierPayment.run_id == run_id)
-            .options(
-                selectinload(SupplierPayment.allocations).selectinload(
-                    SupplierPaymentAllocation.invoice
-                ),
-                selectinload(SupplierPayment.supplier),
-            )
-            .order_by(Supplier.name, SupplierPayment.id)
         )
     )

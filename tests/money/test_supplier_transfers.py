@@ -17,12 +17,8 @@ from sqlalchemy import func, select
 from money.bank_details import propose_bank_details
 from money.models import JournalEntry, SupplierPayment, TransferRun
 from money.purchase_entries import open_supplier_amounts, purchase_key, supplier_balance
-from money.supplier_transfers import (
-    build_transfers,
-    return_payment,
-    transfer_file,
-    transfer_plan,
-)
+from money.supplier_payments import return_payment
+from money.supplier_transfers import build_transfers, transfer_file, transfer_plan
 from persistence import make_session_factory
 from persistence.audit import AuditEvent
 from purchasing.errors import Conflict, Invalid, NotAllowed
