@@ -92,6 +92,12 @@ ACTION_LABELS = {
     "bank_statement.import": _l("imported a bank statement"),
     "bank_line.assign": _l("matched a bank line to a member"),
     "bank_line.ignore": _l("set a bank line aside"),
+    "supplier_bank.propose": _l("proposed a supplier's bank details"),
+    "supplier_bank.confirm": _l("confirmed a supplier's bank details"),
+    "supplier_bank.withdraw": _l("withdrew a supplier's proposed bank details"),
+    "supplier_transfer.run": _l("built a supplier transfer file"),
+    "supplier_payment.from_bank": _l("recorded a supplier payment read on the bank statement"),
+    "supplier_payment.return": _l("recorded a supplier transfer returned by the bank"),
     "books.fec": _l("wrote the FEC of a fiscal year"),
     "books.journal_csv": _l("exported the journal"),
     "books.receivables_csv": _l("exported the receivables"),
@@ -122,6 +128,7 @@ OBJECT_LABELS = {
     "catalog_upload": _l("price list"),
     "cooperative": _l("cooperative"),
     "transport_settings": _l("transport settings"),
+    "transfer_run": _l("transfer file"),
 }
 
 # Kept for the machine (who acted, job and policy ids, the order number already named as the
