@@ -22,14 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from money.bank_details import payees
-from money.models import (
-    BankLine,
-    SupplierBankAccount,
-    SupplierInvoice,
-    SupplierPayment,
-    SupplierPaymentAllocation,
-)
+from money.models import BankLine
+from money.payables_models import SupplierBankAccount, SupplierPayment, SupplierPaymentAllocation
 from money.purchase_entries import open_supplier_amounts, purchase_key
+from money.supplier_invoice_models import SupplierInvoice
 from money.supplier_payments import SupplierDue, pay_from_bank_line, return_payment
 from money.supplier_transfers import sepa_text
 from persistence.audit import Actor

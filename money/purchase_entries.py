@@ -35,7 +35,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from money.journal import Posting, billing_settings, post, supplier_sub_account
-from money.models import JournalEntry, JournalLine, SupplierInvoice
+from money.models import JournalEntry, JournalLine
+from money.supplier_invoice_models import SupplierInvoice
 from suppliers.models import Supplier
 
 ZERO = Decimal(0)

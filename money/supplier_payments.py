@@ -14,20 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from money.bank_details import Payee, Standing
-from money.models import (
-    BankLine,
-    JournalEntry,
-    SupplierInvoice,
-    SupplierPayment,
-    SupplierPaymentAllocation,
-    TransferRun,
-)
+from money.models import BankLine, JournalEntry
+from money.payables_models import SupplierPayment, SupplierPaymentAllocation, TransferRun
 from money.purchase_entries import (
     Settled,
     open_supplier_amounts,
     post_supplier_payment,
     purchase_key,
 )
+from money.supplier_invoice_models import SupplierInvoice
 from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Conflict, Message, NotFound
 from purchasing.permissions import PAY_SUPPLIERS, require

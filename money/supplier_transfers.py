@@ -29,12 +29,9 @@ from sqlalchemy.orm import Session, selectinload
 from money.bank_details import payees
 from money.documents import BankAccount
 from money.formats.sepa import Payer, Transfer, credit_transfer_file
-from money.models import (
-    SupplierInvoice,
-    SupplierPayment,
-    TransferRun,
-)
+from money.payables_models import SupplierPayment, TransferRun
 from money.purchase_entries import open_supplier_amounts, purchase_key
+from money.supplier_invoice_models import SupplierInvoice
 from money.supplier_payments import SupplierDue, actor_id, record_payment
 from persistence.audit import Actor, record_event
 from persistence.numbering import next_number

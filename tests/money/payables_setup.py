@@ -9,8 +9,8 @@ from datetime import date
 from decimal import Decimal
 
 from money.bank_details import confirm_bank_details, propose_bank_details
-from money.models import SupplierInvoice, SupplierInvoiceLine
 from money.purchase_entries import post_purchase
+from money.supplier_invoice_models import SupplierInvoice, SupplierInvoiceLine
 from purchasing.models import User
 from suppliers.models import Supplier
 from tests.money.billing_setup import with_cooperative

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from money.bank_import import import_bank_statement
 from money.formats.camt_writer import StatementLine, statement_file
-from money.models import BankLine, JournalEntry, SupplierPayment
+from money.models import BankLine, JournalEntry
+from money.payables_models import SupplierPayment
 from money.purchase_entries import supplier_balance
 from money.supplier_transfers import build_transfers
 from persistence.audit import AuditEvent

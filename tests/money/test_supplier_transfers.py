@@ -15,7 +15,8 @@ from lxml import etree
 from sqlalchemy import func, select
 
 from money.bank_details import propose_bank_details
-from money.models import JournalEntry, SupplierPayment, TransferRun
+from money.models import JournalEntry
+from money.payables_models import SupplierPayment, TransferRun
 from money.purchase_entries import open_supplier_amounts, purchase_key, supplier_balance
 from money.supplier_payments import return_payment
 from money.supplier_transfers import build_transfers, transfer_file, transfer_plan

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from lxml import etree
 from sqlalchemy import func, select
 
-from money.models import SupplierBankAccount, TransferRun
+from money.payables_models import SupplierBankAccount, TransferRun
 from persistence.audit import AuditEvent
 from tests.money.payables_setup import payables, supplier_invoice
 

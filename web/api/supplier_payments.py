@@ -13,8 +13,7 @@ from money.bank_details import (
     propose_bank_details,
     withdraw_bank_details,
 )
-from money.models import SupplierBankAccount
-from money.payables_models import BANK_DETAILS_STATES
+from money.payables_models import BANK_DETAILS_STATES, SupplierBankAccount
 from money.supplier_transfers import TransferResult, build_transfers
 from purchasing.clock import cooperative_today
 from web import db
