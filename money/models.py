@@ -40,6 +40,7 @@ from money.supplier_invoice_models import (  # noqa: F401
     SupplierInvoice,
     SupplierInvoiceLine,
     SupplierInvoiceOrder,
+    WaitingPdf,
 )
 from persistence import Base, Money, Quantity, UnitPrice, UTCDateTime, utcnow
 from purchasing.models import Member

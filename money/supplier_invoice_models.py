@@ -159,6 +159,19 @@ class SupplierInvoiceLine(Base):
     order_line: Mapped[PurchaseOrderLine | None] = relationship()
 
 
+class WaitingPdf(Base):
+    """A supplier's invoice that came as a plain PDF (no XML), kept until the lead types it in
+    beside it; typing it in makes it a supplier invoice's file and removes it from here."""
+
+    __tablename__ = "supplier_invoice_pdf"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file: Mapped[bytes] = mapped_column(LargeBinary)
+    file_name: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
 class SupplierInvoiceOrder(Base):
     """A purchase order a supplier invoice bills (an invoice may bill several orders, and an
     order be billed by several invoices)."""

@@ -46,6 +46,7 @@ from suppliers.directory import supplier_by_id
 from suppliers.models import Supplier
 
 __all__ = [
+    "PlainPdfRefused",
     "SupplierInvoiceLineValues",
     "SupplierInvoiceValues",
     "enter_supplier_invoice",
@@ -59,6 +60,13 @@ _SEPARATORS = re.compile(r"[\s,;]+")
 SOURCES = {"CII": "cii", "UBL": "ubl"}
 
 
+class PlainPdfRefused(Invalid):
+    """A PDF without the invoice's XML: it is typed in by hand beside it."""
+
+    def __init__(self, text: str, file_name: str) -> None:
+        super().__init__({"file": Message(text, {"file": file_name})})
+
+
 def receive_supplier_invoice(
     session: Session, data: bytes, file_name: str, *, actor: Actor | None
 ) -> SupplierInvoice:
@@ -68,16 +76,16 @@ def receive_supplier_invoice(
     than the euro, an unknown seller, a buyer that is not the cooperative, a number already
     received from that supplier. Flushes."""
     require(actor, RECEIVE_SUPPLIER_INVOICES)
-    name = _file_name(file_name)
+    name = file_name_of(file_name)
     try:
         received = read_supplier_invoice(data)
     except PlainPdf:
-        raise _refused(
+        raise PlainPdfRefused(
             N_(
                 "%(file)s is a PDF without the invoice's XML (Factur-X): enter the invoice by "
                 "hand beside its PDF."
             ),
-            file=name,
+            name,
         ) from None
     except InvoiceRefused as error:
         raise _refused(
@@ -158,7 +166,7 @@ def enter_supplier_invoice(
         amount_due=totals.grand_total,
         source="manual",
         file=bytes(values.file),
-        file_name=_file_name(values.file_name),
+        file_name=file_name_of(values.file_name),
         status="received",
         received_by_id=_user_id(actor),
         lines=lines,
@@ -277,7 +285,7 @@ def _due_date(received: ReceivedInvoice) -> date | None:
     return due if due is None or due >= received.issue_date else None
 
 
-def _file_name(file_name: str) -> str:
+def file_name_of(file_name: str) -> str:
     """The file's own name, without a folder, on one line and at most 200 characters."""
     name = re.split(r"[\\/]", file_name or "")[-1]
     name = " ".join(name.split())

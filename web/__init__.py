@@ -38,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.payables import blueprint as payables
     from web.rounds import blueprint as rounds
     from web.statements import blueprint as statements
+    from web.supplier_invoices import blueprint as supplier_invoices
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(from_environment())
@@ -53,7 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     login_manager.init_app(app)
     features = [auth, account, needs, rounds, batches, orders, statements, answers, catalog]
-    features += [invoices, money_account, billing]
+    features += [invoices, money_account, billing, supplier_invoices]
     for blueprint in [*features, admin, audit, guide]:
         app.register_blueprint(blueprint)
     app.register_blueprint(collect)

@@ -15,6 +15,7 @@ from web.needs import commands as needs_commands
 from web.orders import commands as orders_commands
 from web.payables import commands as payables_commands
 from web.rounds import commands as rounds_commands
+from web.supplier_invoices import commands as supplier_invoices_commands
 
 
 @click.group(cls=Commands)
@@ -36,6 +37,7 @@ for feature in (
     collect_commands,
     payables_commands,
     books_commands,
+    supplier_invoices_commands,
 ):
     for command in feature.commands:
         # Two features may bring subcommands of one group (`payments`): they are merged.

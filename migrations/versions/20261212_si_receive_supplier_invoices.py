@@ -1,4 +1,5 @@
-"""si_receive: supplier invoices, their lines and orders; suppliers' SIREN and VAT number
+"""si_receive: supplier invoices, their lines and orders, plain PDFs waiting to be typed in;
+suppliers' SIREN and VAT number
 
 Revision ID: si_receive
 Revises: sepa
@@ -166,8 +167,24 @@ def upgrade() -> None:
             batch_op.f("ix_supplier_invoice_order_order_id"), ["order_id"], unique=False
         )
 
+    op.create_table(
+        "supplier_invoice_pdf",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("file", sa.LargeBinary(), nullable=False),
+        sa.Column("file_name", sa.String(length=200), nullable=False),
+        sa.Column("uploaded_at", persistence.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_supplier_invoice_pdf_uploaded_by_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_supplier_invoice_pdf")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("supplier_invoice_pdf")
     with op.batch_alter_table("supplier_invoice_order", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_supplier_invoice_order_order_id"))
     op.drop_table("supplier_invoice_order")

@@ -42,6 +42,7 @@ class World:
     job_id: int
     order_id: int | None = None
     invoice_number: str | None = None
+    supplier_invoice_id: int | None = None
     tokens: dict[str, str] = field(default_factory=dict)
 
     def headers(self, who: str, language: str = "fr") -> dict[str, str]:
@@ -155,3 +156,32 @@ def add_invoice(session: Session, world: World) -> str:
     session.commit()
     world.invoice_number = invoice.number
     return invoice.number
+
+
+def add_supplier_invoice(session: Session, world: World) -> int:
+    """A supplier's invoice as received (its file stands for a CII one)."""
+    from money.supplier_invoice_models import SupplierInvoice, SupplierInvoiceLine
+
+    invoice = SupplierInvoice(
+        supplier_id=world.offer.supplier_id,
+        number="F-2026-118",
+        kind="invoice",
+        issue_date=world.open_round.opens_at.date(),
+        total_without_tax=Decimal("21.00"),
+        tax_total=Decimal("4.20"),
+        grand_total=Decimal("25.20"),
+        amount_due=Decimal("25.20"),
+        source="cii",
+        file=b"<rsm:CrossIndustryInvoice/>",
+        file_name="F-2026-118.xml",
+        lines=[
+            SupplierInvoiceLine(
+                position=1, description="Ramettes", quantity=Decimal(5),
+                unit_price=Decimal("4.20"), vat_rate=Decimal("0.2"), line_total=Decimal("21.00"),
+            )
+        ],
+    )  # fmt: skip
+    session.add(invoice)
+    session.commit()
+    world.supplier_invoice_id = invoice.id
+    return invoice.id

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from money.bank_details import propose_bank_details
-from tests.web.api_world import World, add_invoice, add_order, build_world
+from tests.web.api_world import World, add_invoice, add_order, add_supplier_invoice, build_world
 
 PUBLIC = "public"  # anyone, without a token
 MEMBERS = "members"  # members and leads
@@ -48,6 +48,9 @@ ROUTES = {
     ("POST", "/api/v1/offers"): LEADS,
     ("GET", "/api/v1/offers/<offer_id>"): MEMBERS,
     ("PUT", "/api/v1/offers/<offer_id>"): LEADS,
+    ("GET", "/api/v1/supplier-invoices"): LEADS,
+    ("POST", "/api/v1/supplier-invoices"): LEADS,
+    ("GET", "/api/v1/supplier-invoices/<invoice_id>"): LEADS,
     ("GET", "/api/v1/orders"): LEADS,
     ("GET", "/api/v1/orders/<order_id>"): LEADS,
     ("GET", "/api/v1/orders/<order_id>.pdf"): LEADS,
@@ -124,6 +127,7 @@ def url(named: str, world: World, **more: int) -> str:
         "order_id": world.order_id,
         "invoice_number": world.invoice_number,
         "member_id": world.member.member_id,
+        "invoice_id": world.supplier_invoice_id,
     }
     for name, value in values.items():
         named = named.replace(f"<{name}>", str(value))
@@ -146,6 +150,7 @@ def test_each_role_gets_what_the_table_says_on_every_api_route(app, client, sess
         session, world.offer.supplier_id, "FR7630004000310000123456727", "", actor=None
     )
     session.commit()
+    add_supplier_invoice(session, world)
     wrong = []
     for method, named, _rule in api_routes(app):
         kind = ROUTES[(method, named)]

@@ -74,6 +74,7 @@ def init_app(app: Flask) -> None:
         rounds,
         sites,
         statements,
+        supplier_invoices,
         supplier_payments,
     )
 

@@ -102,6 +102,9 @@ ACTION_LABELS = {
     "books.journal_csv": _l("exported the journal"),
     "books.receivables_csv": _l("exported the receivables"),
     "cooperative.update": _l("changed the cooperative's record"),
+    "supplier_invoice.receive": _l("received a supplier's invoice"),
+    "supplier_invoice.enter": _l("typed in a supplier's invoice"),
+    "supplier_invoice.pdf": _l("kept a supplier's PDF invoice to type in"),
 }
 
 PROCESS_LABELS = {
@@ -129,6 +132,8 @@ OBJECT_LABELS = {
     "cooperative": _l("cooperative"),
     "transport_settings": _l("transport settings"),
     "transfer_run": _l("transfer file"),
+    "supplier_invoice": _l("supplier invoice"),
+    "supplier_invoice_pdf": _l("supplier's PDF invoice"),
 }
 
 # Kept for the machine (who acted, job and policy ids, the order number already named as the
