@@ -11,8 +11,9 @@ Then, in this order:
 - a credit naming an invoice number (FA-YYYY-NNNNN) in its remittance text pays that invoice;
 - else a credit from a member (its mandate's IBAN, or its name) of exactly what one of its
   open invoices is due pays that invoice;
-- what is left waits for the lead (`waiting`): unmatched credits, and the debits going out
-  (supplier payments, matched once those are recorded).
+- a debit going out is matched to a supplier payment, and a credit returning a supplier
+  transfer posts it back (`money.outgoing_match`);
+- what is left waits for the lead (`waiting`).
 
 A matched credit is recorded by `receive_payment`, as a transfer whose reference is the
 remittance text, and the line names its payment.
@@ -38,6 +39,7 @@ from money.formats.camt import (
     read_bank_statement,
 )
 from money.models import BankLine, Mandate, MemberInvoice, Payment
+from money.outgoing_match import OutgoingMatcher, match_outgoing, match_returned_transfer
 from money.payments import PaymentValues, open_invoices, receive_payment
 from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Conflict, Invalid, Message
@@ -128,6 +130,7 @@ class _Matcher:
 
     def __init__(self, session: Session, entries: Iterable[BankEntry]) -> None:
         self.session = session
+        self.outgoing = OutgoingMatcher(session, normalised_name)
         ids = sorted({e.end_to_end_id for e in entries if e.end_to_end_id})
         self.debits: dict[str, Payment] = {}
         for start in range(0, len(ids), 500):
@@ -217,10 +220,14 @@ def _match(session: Session, line: BankLine, matcher: _Matcher, actor: Actor | N
     if line.direction == "credit":
         if debit is not None:
             line.payment_id, line.status = debit.id, "known"
+        elif match_returned_transfer(session, line, matcher.outgoing, actor):
+            return
         elif _by_invoice_number(session, line, actor) is None:
             _by_amount_and_payer(session, line, matcher, actor)
         return
-    if debit is not None and (line.return_reason or debit.amount == line.amount):
+    if debit is None:
+        match_outgoing(session, line, matcher.outgoing, actor)
+    elif line.return_reason or debit.amount == line.amount:
         line.payment_id = debit.id
         line.status = "known" if debit.status == "rejected" else "matched"
         if debit.status != "rejected":

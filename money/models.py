@@ -27,6 +27,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+# The suppliers' bank details and payments are registered with the money side's too.
+from money.payables_models import (  # noqa: F401
+    SupplierBankAccount,
+    SupplierPayment,
+    SupplierPaymentAllocation,
+    TransferRun,
+)
+
 # The supplier invoices' tables are registered with the money side's.
 from money.supplier_invoice_models import (  # noqa: F401
     SupplierInvoice,
@@ -84,6 +92,10 @@ class BillingSettings(Base):
     account_suppliers: Mapped[str] = mapped_column(String(10), default="401")
     account_purchases: Mapped[str] = mapped_column(String(10), default="607")
     account_vat_deductible: Mapped[str] = mapped_column(String(10), default="44566")
+    # Delivery fees a supplier invoices (transports sur achats).
+    account_purchase_fees: Mapped[str] = mapped_column(
+        String(10), default="6241", server_default="6241"
+    )
 
 
 class MemberDues(Base):

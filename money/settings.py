@@ -37,6 +37,7 @@ ACCOUNTS: dict[str, str] = {
     "account_suppliers": "401",
     "account_purchases": "60",
     "account_vat_deductible": "4456",
+    "account_purchase_fees": "6",
 }
 _ACCOUNT = re.compile(r"^[0-9]{3,10}$")
 VAT_TREATMENTS = ("O", "S")

@@ -27,6 +27,7 @@ from money.formats.received import (
     ReceivedInvoice,
     read_supplier_invoice,
 )
+from money.purchase_entries import post_purchase
 from money.supplier_entry import (
     SupplierInvoiceLineValues,
     SupplierInvoiceValues,
@@ -225,6 +226,8 @@ def _store(
         ):
             raise
         raise _duplicate(supplier, invoice.number, invoice.kind, "file") from None
+    # Received is recorded: in the purchases journal, in the same transaction.
+    post_purchase(session, invoice)
     record_event(
         session,
         "supplier_invoice.receive" if invoice.source != "manual" else "supplier_invoice.enter",

@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.money_account import blueprint as money_account
     from web.needs import blueprint as needs
     from web.orders import blueprint as orders
+    from web.payables import blueprint as payables
     from web.rounds import blueprint as rounds
     from web.statements import blueprint as statements
     from web.supplier_invoices import blueprint as supplier_invoices
@@ -58,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in [*features, admin, audit, guide]:
         app.register_blueprint(blueprint)
     app.register_blueprint(collect)
+    app.register_blueprint(payables)
 
     app.register_blueprint(books)
     api.init_app(app)

@@ -13,6 +13,7 @@ from web.commands import Commands, database, serve, tools
 from web.invoices import commands as invoices_commands
 from web.needs import commands as needs_commands
 from web.orders import commands as orders_commands
+from web.payables import commands as payables_commands
 from web.rounds import commands as rounds_commands
 from web.supplier_invoices import commands as supplier_invoices_commands
 from web.tenders import commands as tenders_commands
@@ -36,6 +37,7 @@ for feature in (
     invoices_commands,
     tools,
     collect_commands,
+    payables_commands,
     books_commands,
     supplier_invoices_commands,
 ):

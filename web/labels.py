@@ -41,6 +41,12 @@ STATUS_LABELS = {
     "unfulfilled": _l("unfulfilled"),
 }
 ROLE_LABELS = {"member": _l("member"), "lead": _l("purchasing lead"), "admin": _l("admin")}
+BANK_DETAILS_STATES = {
+    "proposed": _l("waiting for confirmation"),
+    "active": _l("in use"),
+    "superseded": _l("replaced"),
+    "withdrawn": _l("withdrawn"),
+}
 
 
 def _plural(quantity: Decimal | int) -> bool:
@@ -78,6 +84,7 @@ def _labels() -> dict[str, Any]:
         "unit_labels": UNIT_LABELS,
         "status_labels": STATUS_LABELS,
         "role_labels": ROLE_LABELS,
+        "bank_states": BANK_DETAILS_STATES,
         "unit_name": unit_name,
         "plural_count": plural_count,
         "of": of,

@@ -18,10 +18,13 @@ from money.invoicing import issue_batch_invoices
 from money.journal import billing_settings, entries_of_year
 from money.models import JournalEntry, JournalLine
 from money.payments import PaymentValues, receive_payment, reject_payment
+from money.supplier_transfers import build_transfers
 from persistence.audit import AuditEvent
 from purchasing.errors import Conflict, Invalid, NotAllowed
 from purchasing.models import Cooperative
 from tests.money.billing_setup import received_batch
+from tests.money.payables_setup import TODAY as PAY_DAY
+from tests.money.payables_setup import payables, supplier_invoice
 
 TODAY = date(2027, 1, 15)
 
@@ -172,3 +175,44 @@ def test_a_label_a_spreadsheet_would_run_stays_text_in_the_journal(session, rece
 
     assert "'=HYPERLINK(1)" in content
     assert ";=HYPERLINK" not in content
+
+
+def test_the_purchases_journal_and_supplier_payments_join_the_fec(session, make):
+    world = payables(session, make)
+    rhone = world.suppliers["Papeterie du Rhône"]
+    eco = world.suppliers["Éco-Entretien Lorraine"]
+    first = supplier_invoice(session, rhone, "F-2027/118", "240.00", fee="15.00")
+    supplier_invoice(session, rhone, "AV-7", "20.00", kind="credit_note", corrects=first)
+    supplier_invoice(session, eco, "E-55", "50.00", rate="0.055")
+    build_transfers(session, date(2027, 3, 10), PAY_DAY, actor=world.lead)
+    session.commit()
+
+    _name, content = fec_of_year(session, 2027, actor=world.lead)
+
+    assert check_fec(content.decode("utf-8")) == []
+    table = fec_table(content)[1:]
+    numbers: dict[str, list[str]] = {}
+    for row in table:
+        if row[2] not in numbers.setdefault(row[0], []):
+            numbers[row[0]].append(row[2])
+    assert numbers == {
+        "AC": ["AC2027-000001", "AC2027-000002", "AC2027-000003"],
+        "BQ": ["BQ2027-000001", "BQ2027-000002"],
+    }
+    assert {row[1] for row in table if row[0] == "AC"} == {"Achats"}
+    suppliers = {(row[6], row[7]) for row in table if row[4] == "401"}
+    assert suppliers == {
+        (f"F{rhone.id:05d}", "Papeterie du Rhône"),
+        (f"F{eco.id:05d}", "Éco-Entretien Lorraine"),
+    }
+    accounts = {row[4] for row in table}
+    assert accounts == {"401", "607", "6241", "44566", "512"}
+    # The supplier accounts are settled: what was invoiced, less the credit note, was paid.
+    owed = sum(
+        Decimal(row[12].replace(",", ".")) - Decimal(row[11].replace(",", "."))
+        for row in table
+        if row[4] == "401"
+    )
+    assert owed == 0
+    bank = [row for row in table if row[0] == "BQ" and row[4] == "512"]
+    assert sorted(row[12] for row in bank) == ["282,00", "52,75"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from money.bank_details import propose_bank_details
 from tests.web.api_world import (
     World,
     add_invoice,
@@ -84,6 +85,11 @@ ROUTES = {
     ("GET", "/api/v1/payments"): MEMBERS,
     ("POST", "/api/v1/payments"): LEADS,
     ("GET", "/api/v1/members/<member_id>/balance"): OWN_ACCOUNT,
+    ("GET", "/api/v1/suppliers/<supplier_id>/bank-details"): LEADS,
+    ("POST", "/api/v1/suppliers/<supplier_id>/bank-details"): LEADS,
+    ("POST", "/api/v1/supplier-bank-details/<proposal_id>/confirm"): LEADS,
+    ("POST", "/api/v1/supplier-bank-details/<proposal_id>/withdraw"): LEADS,
+    ("POST", "/api/v1/supplier-transfers"): LEADS,
 }
 
 ALLOWED = "allowed"  # past the role check: 2xx, or a refusal about the request itself
@@ -118,8 +124,9 @@ def api_routes(app) -> list[tuple[str, str, str]]:
     return found
 
 
-def url(named: str, world: World) -> str:
+def url(named: str, world: World, **more: int) -> str:
     values = {
+        **more,
         "need_id": world.need.id,
         "round_id": world.open_round.id,
         "job_id": world.job_id,
@@ -152,6 +159,10 @@ def test_each_role_gets_what_the_table_says_on_every_api_route(app, client, sess
     add_order(session, world)  # allocates the member's need: its company has a statement
     add_invoice(session, world)
     world.tender_id = add_tender(session, world)["tender_id"]
+    proposal = propose_bank_details(
+        session, world.offer.supplier_id, "FR7630004000310000123456727", "", actor=None
+    )
+    session.commit()
     add_supplier_invoice(session, world)
     wrong = []
     for method, named, _rule in api_routes(app):
@@ -160,7 +171,8 @@ def test_each_role_gets_what_the_table_says_on_every_api_route(app, client, sess
         # it changed (409), which is still past the role check.
         for role in ("anonymous", "other_member", "member", "lead", "admin"):
             body = {} if method in ("POST", "PUT") else None
-            answer = client.open(url(named, world), method=method, json=body,
+            address = url(named, world, proposal_id=proposal.id)
+            answer = client.open(address, method=method, json=body,
                                  headers=world.headers(role))  # fmt: skip
             expected = EXPECTED[kind][role]
             status = answer.status_code

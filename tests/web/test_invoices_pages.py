@@ -205,6 +205,7 @@ def test_the_admin_sets_billing_refused_per_field_then_saved(client, signed_in, 
         "account_goods": "707", "account_services": "706", "account_fee": "708",
         "account_dues": "756", "account_vat_collected": "44571", "account_bank": "512",
         "account_suppliers": "401", "account_purchases": "607", "account_vat_deductible": "44566",
+        "account_purchase_fees": "6241",
     }  # fmt: skip
     refused = client.post("/admin/billing/", data=data)
     words = page_words(refused)

@@ -75,6 +75,7 @@ def init_app(app: Flask) -> None:
         sites,
         statements,
         supplier_invoices,
+        supplier_payments,
         tenders,
     )
 

@@ -17,6 +17,7 @@ ACCOUNT_LABELS = {
     "account_suppliers": _l("Suppliers"),
     "account_purchases": _l("Purchases"),
     "account_vat_deductible": _l("VAT deductible"),
+    "account_purchase_fees": _l("Delivery fees on purchases"),
 }
 MONTHS = [
     _l("January"), _l("February"), _l("March"), _l("April"), _l("May"), _l("June"),
@@ -43,6 +44,7 @@ class BillingForm(FlaskForm):
     account_suppliers = StringField(ACCOUNT_LABELS["account_suppliers"])
     account_purchases = StringField(ACCOUNT_LABELS["account_purchases"])
     account_vat_deductible = StringField(ACCOUNT_LABELS["account_vat_deductible"])
+    account_purchase_fees = StringField(ACCOUNT_LABELS["account_purchase_fees"])
 
     FIELDS = (
         "fee_percent",
