@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from money.purchase_entries import purchase_posted, reverse_purchase
 from money.supplier_invoice_models import SupplierInvoice, SupplierInvoiceLine, SupplierInvoiceOrder
 from money.supplier_match_models import SupplierMatchSettings
 from money.supplier_matching import (
@@ -28,6 +29,7 @@ from money.supplier_matching import (
 from money.three_way import Outcome
 from persistence import utcnow
 from persistence.audit import Actor, record_event
+from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.models import PurchaseOrder, User
 from purchasing.parsing import parse_decimal
@@ -121,6 +123,9 @@ def refuse_supplier_invoice(
     invoice.status = "refused"
     invoice.refusal_reason = text
     session.flush()
+    if purchase_posted(session, invoice):
+        # It will not be paid: its purchase entry is cancelled by the reverse one, today.
+        reverse_purchase(session, invoice, cooperative_today())
     record_event(session, "supplier_invoice.refuse", "supplier_invoice", invoice.id,
                  actor=actor, number=invoice.number, reason=text)  # fmt: skip
     if invoice.kind == "credit_note":

@@ -1,7 +1,7 @@
 """si_pay: suppliers' bank details, transfer runs and supplier payments
 
 Revision ID: si_pay
-Revises: si_receive
+Revises: si_match
 Create Date: 2026-12-12 10:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import persistence.base
 
 revision: str = "si_pay"
-down_revision: str | None = "si_receive"
+down_revision: str | None = "si_match"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mailing.models import OutgoingEmail
+from money.purchase_entries import open_supplier_amounts, purchase_key
 from money.supplier_credit_request import request_credit_note
 from money.supplier_decisions import (
     ToleranceValues,
@@ -127,8 +128,13 @@ def test_refusing_an_invoice_needs_a_reason_and_ends_its_decisions(session, worl
         refuse_supplier_invoice(session, invoice.id, "  ", actor=approved.lead)
     assert set(refused.value.errors) == {"reason"}
     assert session.get(SupplierInvoice, invoice.id).status == "exception"
+    owed = open_supplier_amounts(session, invoice.supplier_id)
+    assert owed[purchase_key(invoice.id)] == invoice.grand_total  # posted when received
     refuse_supplier_invoice(session, invoice.id, "Prix non conforme", actor=approved.lead)
     assert invoice.status == "refused" and invoice.refusal_reason == "Prix non conforme"
+    # It will not be paid: the journal owes nothing on it any more.
+    owed = open_supplier_amounts(session, invoice.supplier_id)
+    assert owed.get(purchase_key(invoice.id), 0) == 0
     assert events(session, "supplier_invoice.refuse")[0].details["reason"] == "Prix non conforme"
     with pytest.raises(Conflict):
         accept_invoice_line(session, invoice.lines[0].id, actor=approved.lead)

@@ -367,8 +367,6 @@ def url(named: str, objects: Objects, whose: str | None) -> str:
         "token": "not-a-signed-token",
         **objects.collecting,
         **objects.tender,
-
-
         **objects.supplier_invoices,
     }
     if named == "/static/<filename>":

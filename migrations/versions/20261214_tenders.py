@@ -2,7 +2,7 @@
 one tender only
 
 Revision ID: tenders
-Revises: sepa
+Revises: si_pay
 Create Date: 2026-12-11 09:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "tenders"
-down_revision: str | None = "sepa"
+down_revision: str | None = "si_pay"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
