@@ -96,5 +96,5 @@ def init_app(app: Flask) -> None:
         date=lambda value, fmt="medium": format_date(value, fmt) if value else "—",
         datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "—",
     )
-    app.jinja_env.filters.update(reasons=translate_stored)
+    app.jinja_env.filters.update(reasons=translate_stored, message=translate)
     app.jinja_env.globals.update(current_locale=lambda: str(get_locale()))

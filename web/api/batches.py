@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from money.batch_result import BatchResult, batch_result
 from purchasing.batches import batch_review
 from purchasing.batches.batches import (
     approve_batch,
@@ -24,6 +25,7 @@ from web import db
 from web.api import ID, blueprint
 from web.api.auth import caller, leads_only
 from web.api.schemas import DecimalString, JobSchema, PageArgs, page_of
+from web.i18n import translate
 
 TAGS = ["batches"]
 
@@ -111,6 +113,35 @@ class BatchSchema(Schema):
         metadata={"description": "Needs typed as free text that wait for a catalog product."},
     )
     scenarios = fields.List(fields.Nested(ScenarioSchema), required=True)
+
+
+class BatchResultSchema(Schema):
+    """A batch's result: what the suppliers and the members were invoiced, net of credit
+    notes and of refused invoices, and the difference."""
+
+    supplier_goods = DecimalString(required=True)
+    supplier_fees = DecimalString(required=True)
+    supplier_vat = DecimalString(required=True)
+    supplier_total = DecimalString(required=True)
+    member_goods = DecimalString(required=True)
+    member_shares = DecimalString(required=True)
+    member_fee = DecimalString(required=True)
+    member_vat = DecimalString(required=True)
+    member_total = DecimalString(required=True)
+    difference = DecimalString(
+        required=True, metadata={"description": "Members' net less suppliers' net."}
+    )
+    unsettled = fields.List(
+        fields.String(), required=True, metadata={"description": "Why it is not settled."}
+    )
+
+
+class BatchDetailSchema(BatchSchema):
+    """A batch with, once ordered, its result and whether it is settled: every supplier
+    invoice paid or refused, every order invoiced, every member invoiced."""
+
+    settled = fields.Boolean(required=True, allow_none=True)
+    result = fields.Nested(BatchResultSchema, required=True, allow_none=True)
 
 
 BatchPage = page_of(BatchSchema, "BatchPage")
@@ -204,10 +235,33 @@ def list_batches(args: dict[str, Any]) -> Any:
 
 @blueprint.route(f"/batches/<{ID}:batch_id>", tags=TAGS)
 @leads_only
-@blueprint.response(200, BatchSchema)
-def show_batch(batch_id: int) -> Batch:
-    """A batch with its scenarios."""
-    return batch_for(db.session(), batch_id)
+@blueprint.response(200, BatchDetailSchema)
+def show_batch(batch_id: int) -> dict[str, Any]:
+    """A batch with its scenarios and, once ordered, its result (`settled` null before)."""
+    session = db.session()
+    batch = batch_for(session, batch_id)
+    shown = {name: getattr(batch, name) for name in BatchSchema().fields}
+    if batch.status not in ("ordered", "closed"):
+        return {**shown, "settled": None, "result": None}
+    result = batch_result(session, batch.id, actor=caller())
+    return {**shown, "settled": result.settled, "result": _result(result)}
+
+
+def _result(result: BatchResult) -> dict[str, Any]:
+    suppliers, members = result.suppliers, result.members
+    return {
+        "supplier_goods": suppliers.goods,
+        "supplier_fees": suppliers.fees,
+        "supplier_vat": suppliers.vat,
+        "supplier_total": suppliers.total,
+        "member_goods": members.goods,
+        "member_shares": members.shares,
+        "member_fee": members.fee,
+        "member_vat": members.vat,
+        "member_total": members.total,
+        "difference": result.difference,
+        "unsettled": [translate(reason) for reason in result.unsettled],
+    }
 
 
 @blueprint.route(f"/batches/<{ID}:batch_id>/scenarios/<int(min=1, max=1000):number>", tags=TAGS)

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from money.batch_result import BatchResult, batch_result
 from purchasing.batches import batch_review, transport_review
 from purchasing.batches.batches import (
     batch_for,
@@ -18,7 +19,7 @@ from purchasing.batches.batches import (
     request_scenario,
 )
 from purchasing.batches.comparison import compare
-from purchasing.errors import Conflict, Invalid
+from purchasing.errors import Conflict, Invalid, NotAllowed
 from purchasing.models import Batch
 from purchasing.rounds.policies import ScenarioPolicy, policy_from_json, read_policy
 from web import db
@@ -29,6 +30,7 @@ from web.batches.labels import (
     BATCH_STATUS_LABELS,
     JOB_STEP_LABELS,
     NEED_OUTCOME_LABELS,
+    RESULT_LABELS,
     SOLVE_STATUS_LABELS,
 )
 from web.errors import errors_on_form, refusal
@@ -136,7 +138,19 @@ def _batch_page(
         solve_status_labels=SOLVE_STATUS_LABELS,
         outcome_labels=NEED_OUTCOME_LABELS,
         step_labels=JOB_STEP_LABELS,
+        result=_result(batch),
+        result_labels=RESULT_LABELS,
     ), status
+
+
+def _result(batch: Batch) -> BatchResult | None:
+    """The batch's result once its orders are placed, for a lead who may see the books."""
+    if batch.status not in ("ordered", "closed"):
+        return None
+    try:
+        return batch_result(db.session(), batch.id, actor=current_user)
+    except NotAllowed:
+        return None
 
 
 def _rule_texts(policy: ScenarioPolicy) -> list[str]:
