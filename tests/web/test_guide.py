@@ -42,3 +42,23 @@ def test_the_guide_explains_tenders_to_the_lead_and_what_the_supplier_sees(clien
     assert "<h1>Appels d’offres</h1>" in text
     assert "Lancer un appel d’offres" in text and "Ce que voit le fournisseur" in text
     assert "Clore l’appel d’offres maintenant" in text
+
+
+def test_the_guide_explains_suppliers_invoices_and_payments(client):
+    index = client.get("/guide/").get_data(as_text=True)
+    assert 'href="factures-fournisseurs"' in index
+    page = client.get("/guide/factures-fournisseurs")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "<h1>Factures fournisseurs et paiements</h1>" in text
+    for heading in (
+        "Recevoir les factures",
+        "Le rapprochement à trois : commande, livraisons, facture",
+        "Les coordonnées bancaires des fournisseurs",
+        "Payer les fournisseurs",
+        "Le journal des achats dans le FEC",
+        "Le résultat du lot",
+    ):
+        assert f">{heading}</h2>" in text, heading
+    assert "coachat payments transfers --due-by 2027-03-31 -o virements.xml" in text
+    assert "jamais par son nom" in " ".join(text.split())
