@@ -36,7 +36,7 @@ from money.amounts import invoice_totals, to_cent
 from money.bank_import import import_bank_statement
 from money.direct_debits import build_collection
 from money.formats.camt_writer import StatementLine, statement_file
-from money.invoicing import DraftLine, _document
+from money.issuing import DraftLine, _document
 from money.mandates import add_mandate, read_mandate
 from money.models import (
     BankLine,
@@ -145,7 +145,7 @@ def share(n: int, k: int) -> list[DraftLine]:
 
 
 def issue_without_file(session, member: Member, lines: list[DraftLine], day: date):
-    """An invoice numbered, stored and posted as `money.invoicing._issue` does, its Factur-X
+    """An invoice numbered, stored and posted as `money.issuing._issue` does, its Factur-X
     file left empty."""
     sequence = next_number(session, "FA", day.year)
     number = f"FA-{day.year}-{sequence:05d}"
