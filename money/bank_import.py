@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -38,15 +38,22 @@ from money.formats.camt import (
     StatementRefused,
     read_bank_statement,
 )
+from money.journal import billing_settings
 from money.models import BankLine, Mandate, MemberInvoice, Payment
 from money.outgoing_match import OutgoingMatcher, match_outgoing, match_returned_transfer
-from money.payments import PaymentValues, open_invoices, receive_payment
+from money.payments import (
+    PaymentValues,
+    open_invoices,
+    open_invoices_by_member,
+    receive_payment,
+)
 from persistence.audit import Actor, record_event
 from purchasing.errors import N_, Conflict, Invalid, Message
 from purchasing.models import Member
 from purchasing.people.cooperative import cooperative_record
 from purchasing.permissions import RECORD_PAYMENTS, require
 
+ZERO = Decimal(0)
 INVOICE_NUMBER = re.compile(r"\bFA-\d{4}-\d{5}\b")
 _LEGAL_FORMS = re.compile(r"\b(sarl|sas|sasu|sa|scop|scic|eurl|ei|eirl|sci|asso|association)\b")
 
@@ -126,12 +133,14 @@ def _known_fingerprints(session: Session, keys: list[str]) -> set[str]:
 
 class _Matcher:
     """What matching needs, read once per statement: the direct debits by end-to-end id, the
-    members by their mandates' IBANs and by name."""
+    members by their mandates' IBANs and by name, the invoices the remittance texts name, and
+    every member's open invoices, kept up to date as the statement's lines pay them or return
+    the debits that paid them."""
 
-    def __init__(self, session: Session, entries: Iterable[BankEntry]) -> None:
+    def __init__(self, session: Session, lines: Sequence[BankLine]) -> None:
         self.session = session
         self.outgoing = OutgoingMatcher(session, normalised_name)
-        ids = sorted({e.end_to_end_id for e in entries if e.end_to_end_id})
+        ids = sorted({line.end_to_end_id for line in lines if line.end_to_end_id})
         self.debits: dict[str, Payment] = {}
         for start in range(0, len(ids), 500):
             for payment in session.scalars(
@@ -145,9 +154,24 @@ class _Matcher:
             iban: member_id
             for iban, member_id in session.execute(select(Mandate.iban, Mandate.member_id))
         }
+        # Held for the whole import: the session keeps only the objects referenced somewhere,
+        # and each payment reads its member and the billing settings again.
+        self.members = list(session.scalars(select(Member).order_by(Member.id)))
+        self.settings = billing_settings(session)
         self.by_name: dict[str, int] = {}
-        for member_id, name in session.execute(select(Member.id, Member.name)):
-            self.by_name.setdefault(normalised_name(name), member_id)
+        for member in self.members:
+            self.by_name.setdefault(normalised_name(member.name), member.id)
+        numbers = sorted({n for line in lines for n in invoice_numbers(line.remittance)})
+        self.invoice_member: dict[str, int] = {}
+        for start in range(0, len(numbers), 500):
+            rows = session.execute(
+                select(MemberInvoice.number, MemberInvoice.member_id).where(
+                    MemberInvoice.number.in_(numbers[start : start + 500]),
+                    MemberInvoice.kind == "invoice",
+                )
+            )
+            self.invoice_member.update((number, member_id) for number, member_id in rows)
+        self._open = open_invoices_by_member(session)
 
     def payer(self, line: BankLine) -> int | None:
         """The member who sent a credit: by its mandate's IBAN, else by its name."""
@@ -156,6 +180,28 @@ class _Matcher:
         name = normalised_name(line.counterparty_name)
         return self.by_name.get(name) if name else None
 
+    def open_invoices(self, member_id: int) -> list[tuple[MemberInvoice, Decimal]]:
+        """The member's open invoices, oldest first, as `open_invoices` reads them."""
+        return self._open.get(member_id, [])
+
+    def paid(self, payment: Payment) -> None:
+        """What a payment just recorded settled is due no more."""
+        parts = {allocation.invoice_id: allocation.amount for allocation in payment.allocations}
+        left = [
+            (invoice, due - parts.get(invoice.id, ZERO))
+            for invoice, due in self._open.get(payment.member_id, [])
+        ]
+        self._open[payment.member_id] = [(invoice, due) for invoice, due in left if due > 0]
+
+    def returned(self, payment: Payment) -> None:
+        """What a returned debit had paid is due again: read from the journal anew."""
+        self._open[payment.member_id] = open_invoices(self.session, payment.member_id)
+
+
+def invoice_numbers(remittance: str) -> list[str]:
+    """The invoice numbers a remittance text names, each once, in the order written."""
+    return list(dict.fromkeys(INVOICE_NUMBER.findall(remittance.upper())))
+
 
 def pay_from_line(
     session: Session,
@@ -163,7 +209,10 @@ def pay_from_line(
     member_id: int,
     numbers: tuple[str, ...],
     actor: Actor | None,
+    matcher: _Matcher | None = None,
 ) -> Payment:
+    """Records the line's credit as the member's transfer paying `numbers` (oldest first when
+    none), and names the payment on the line."""
     payment = receive_payment(
         session,
         PaymentValues(
@@ -175,32 +224,30 @@ def pay_from_line(
             invoice_numbers=numbers,
         ),
         actor=actor,
+        open_=matcher.open_invoices(member_id) if matcher is not None else None,
     )
+    if matcher is not None:
+        matcher.paid(payment)
     line.payment_id = payment.id
     line.status = "matched"
     return payment
 
 
-def _by_invoice_number(session: Session, line: BankLine, actor: Actor | None) -> Payment | None:
-    numbers = list(dict.fromkeys(INVOICE_NUMBER.findall(line.remittance.upper())))
+def _by_invoice_number(
+    session: Session, line: BankLine, matcher: _Matcher, actor: Actor | None
+) -> Payment | None:
+    numbers = invoice_numbers(line.remittance)
     if not numbers:
         return None
-    invoices = list(
-        session.scalars(
-            select(MemberInvoice).where(
-                MemberInvoice.number.in_(numbers), MemberInvoice.kind == "invoice"
-            )
-        )
-    )
-    members = {invoice.member_id for invoice in invoices}
+    members = {matcher.invoice_member[n] for n in numbers if n in matcher.invoice_member}
     if len(members) != 1:
         return None
     member_id = members.pop()
-    open_ = {invoice.number for invoice, _due in open_invoices(session, member_id)}
+    open_ = {invoice.number for invoice, _due in matcher.open_invoices(member_id)}
     picked = tuple(n for n in numbers if n in open_)
     if not picked:
         return None
-    return pay_from_line(session, line, member_id, picked, actor)
+    return pay_from_line(session, line, member_id, picked, actor, matcher)
 
 
 def _by_amount_and_payer(
@@ -209,10 +256,10 @@ def _by_amount_and_payer(
     member_id = matcher.payer(line)
     if member_id is None:
         return None
-    same = [inv for inv, due in open_invoices(session, member_id) if due == line.amount]
+    same = [inv for inv, due in matcher.open_invoices(member_id) if due == line.amount]
     if not same:
         return None
-    return pay_from_line(session, line, member_id, (same[0].number,), actor)
+    return pay_from_line(session, line, member_id, (same[0].number,), actor, matcher)
 
 
 def _match(session: Session, line: BankLine, matcher: _Matcher, actor: Actor | None) -> None:
@@ -222,7 +269,7 @@ def _match(session: Session, line: BankLine, matcher: _Matcher, actor: Actor | N
             line.payment_id, line.status = debit.id, "known"
         elif match_returned_transfer(session, line, matcher.outgoing, actor):
             return
-        elif _by_invoice_number(session, line, actor) is None:
+        elif _by_invoice_number(session, line, matcher, actor) is None:
             _by_amount_and_payer(session, line, matcher, actor)
         return
     if debit is None:
@@ -238,6 +285,7 @@ def _match(session: Session, line: BankLine, matcher: _Matcher, actor: Actor | N
                 line.return_reason or "retour",
                 actor=actor,
             )
+            matcher.returned(debit)
 
 
 def import_bank_statement(session: Session, data: bytes, *, actor: Actor | None) -> StatementImport:
@@ -254,29 +302,33 @@ def import_bank_statement(session: Session, data: bytes, *, actor: Actor | None)
     booked = [e for e in entries if e.status is EntryStatus.BOOKED and e.booking_date]
     known = _known_fingerprints(session, [e.fingerprint for e in booked])
     fresh = [e for e in booked if e.fingerprint not in known]
-    matcher = _Matcher(session, fresh)
-    counts = {"matched": 0, "known": 0, "waiting": 0}
+    lines = []
     for entry in fresh:
         assert entry.booking_date is not None
-        line = BankLine(
-            fingerprint=entry.fingerprint[:80],
-            statement_id=statement_id[:35],
-            account_iban=entry.account_iban,
-            booking_date=entry.booking_date,
-            amount=_cents(entry.amount),
-            direction="credit" if entry.direction is Direction.CREDIT else "debit",
-            remittance=" ".join(entry.remittance_text.split())[:500],
-            counterparty_name=(entry.counterparty_name or "")[:140],
-            counterparty_iban=entry.counterparty_iban or "",
-            end_to_end_id=(entry.end_to_end_id or "")[:35],
-            return_reason=(entry.return_reason or "")[:10],
-            status="waiting",
+        lines.append(
+            BankLine(
+                fingerprint=entry.fingerprint[:80],
+                statement_id=statement_id[:35],
+                account_iban=entry.account_iban,
+                booking_date=entry.booking_date,
+                amount=_cents(entry.amount),
+                direction="credit" if entry.direction is Direction.CREDIT else "debit",
+                remittance=" ".join(entry.remittance_text.split())[:500],
+                counterparty_name=(entry.counterparty_name or "")[:140],
+                counterparty_iban=entry.counterparty_iban or "",
+                end_to_end_id=(entry.end_to_end_id or "")[:35],
+                return_reason=(entry.return_reason or "")[:10],
+                status="waiting",
+            )
         )
-        session.add(line)
-        session.flush()
+    matcher = _Matcher(session, lines)
+    counts = {"matched": 0, "known": 0, "waiting": 0}
+    for entry, line in zip(fresh, lines, strict=True):
         if not entry.reversal:
             _match(session, line, matcher, actor)
         counts[line.status] += 1
+    # Added once all are matched: inserted together as they end, not each inserted then updated.
+    session.add_all(lines)
     session.flush()
     result = StatementImport(
         statement_id=statement_id,

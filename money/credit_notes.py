@@ -10,7 +10,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from money.invoicing import DraftLine, _issue, invoice_by_number
+from money.invoicing import invoice_by_number
+from money.issuing import DraftLine, _issue
 from money.models import MemberInvoice
 from persistence.audit import Actor
 from purchasing.errors import N_, Conflict, Invalid, Message

@@ -9,7 +9,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from money.invoicing import DraftLine, _issue, _percent
+from money.invoicing import _percent
+from money.issuing import DraftLine, _issue
 from money.models import MemberDues, MemberInvoice
 from persistence.audit import Actor
 from purchasing.errors import N_, Invalid, Message

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -42,6 +43,12 @@ class Posting:
     member_id: int | None = None
     supplier_id: int | None = None
     invoice_ref: str | None = None
+
+
+# Built once: a bank statement posts thousands of entries in one transaction.
+_ENTRIES = cast(Table, JournalEntry.__table__)
+_INSERT_ENTRY = insert(_ENTRIES).returning(_ENTRIES.c.id)
+_INSERT_LINES = insert(cast(Table, JournalLine.__table__))
 
 
 class Unbalanced(ValueError):
@@ -96,8 +103,9 @@ def post(
     document_date: date,
     label: str,
     postings: Sequence[Posting],
-) -> JournalEntry:
-    """Posts one balanced entry and returns it; raises `Unbalanced` otherwise. Flushes."""
+) -> int:
+    """Posts one balanced entry and returns its id; raises `Unbalanced` otherwise. The entry is
+    written at once (not left pending in the session)."""
     if journal not in JOURNALS:
         raise ValueError(f"unknown journal {journal!r}")
     lines = [p for p in postings if p.debit or p.credit]
@@ -109,35 +117,43 @@ def post(
         if p.debit < 0 or p.credit < 0 or (p.debit and p.credit):
             raise Unbalanced(f"{document_ref}: a line is a positive debit or credit, not both")
     year = fiscal_year_of(entry_date, billing_settings(session).fiscal_year_start)
-    entry = JournalEntry(
-        journal=journal,
-        fiscal_year=year,
-        number=next_number(session, f"J{journal}", year),
-        entry_date=entry_date,
-        document_ref=document_ref,
-        document_date=document_date,
-        label=label[:200],
-        validated_at=utcnow(),
-        lines=[
-            JournalLine(
-                position=position,
-                account=p.account,
-                account_label=p.account_label[:100],
-                sub_account=p.sub_account,
-                sub_account_label=p.sub_account_label[:100],
-                label=p.label[:200],
-                debit=p.debit,
-                credit=p.credit,
-                member_id=p.member_id,
-                supplier_id=p.supplier_id,
-                invoice_ref=p.invoice_ref,
-            )
+    # Written straight on the transaction's connection, not through the session's unit of
+    # work: nothing in the session points at an entry, and a bank statement posts thousands.
+    connection = session.connection()
+    entry_id = connection.execute(
+        _INSERT_ENTRY,
+        {
+            "journal": journal,
+            "fiscal_year": year,
+            "number": next_number(session, f"J{journal}", year),
+            "entry_date": entry_date,
+            "document_ref": document_ref,
+            "document_date": document_date,
+            "label": label[:200],
+            "validated_at": utcnow(),
+        },
+    ).scalar_one()
+    connection.execute(
+        _INSERT_LINES,
+        [
+            {
+                "entry_id": entry_id,
+                "position": position,
+                "account": p.account,
+                "account_label": p.account_label[:100],
+                "sub_account": p.sub_account,
+                "sub_account_label": p.sub_account_label[:100],
+                "label": p.label[:200],
+                "debit": p.debit,
+                "credit": p.credit,
+                "member_id": p.member_id,
+                "supplier_id": p.supplier_id,
+                "invoice_ref": p.invoice_ref,
+            }
             for position, p in enumerate(lines, start=1)
         ],
     )
-    session.add(entry)
-    session.flush()
-    return entry
+    return int(entry_id)
 
 
 def _receivable(session: Session) -> str:
@@ -182,6 +198,19 @@ def open_amounts(session: Session, invoice_numbers: Sequence[str]) -> dict[str, 
     )
     found = {ref: Decimal(total or 0).quantize(Decimal("0.01")) for ref, total in rows}
     return {number: found.get(number, ZERO) for number in invoice_numbers}
+
+
+def open_invoice_amounts(session: Session) -> dict[str, Decimal]:
+    """What is still due on every invoice that has something due, by number, read in one
+    query: `open_amounts` of the whole journal, for work that asks about many invoices (a
+    bank statement's import)."""
+    rows = session.execute(
+        select(JournalLine.invoice_ref, func.sum(JournalLine.debit - JournalLine.credit))
+        .where(JournalLine.account == _receivable(session), JournalLine.invoice_ref.is_not(None))
+        .group_by(JournalLine.invoice_ref)
+    )
+    due = {str(ref): Decimal(total or 0).quantize(Decimal("0.01")) for ref, total in rows}
+    return {ref: amount for ref, amount in due.items() if amount > 0}
 
 
 def member_balances(session: Session) -> dict[int, Decimal]:

@@ -242,6 +242,9 @@ class JournalLine(Base):
         CheckConstraint("debit = 0 OR credit = 0", name="debit_or_credit"),
         CheckConstraint("debit > 0 OR credit > 0", name="something"),
         Index("ix_journal_line_account_member", "account", "member_id"),
+        # What is open on invoices is read by account and invoice: without this index SQLite
+        # reads every receivable line of the journal for each invoice asked about.
+        Index("ix_journal_line_account_invoice", "account", "invoice_ref"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -22,6 +22,7 @@ from money.journal import (
     member_credit,
     member_sub_account,
     open_amounts,
+    open_invoice_amounts,
     post,
 )
 from money.models import PAYMENT_METHODS, MemberInvoice, Payment, PaymentAllocation
@@ -116,6 +117,27 @@ def open_invoices(session: Session, member_id: int) -> list[tuple[MemberInvoice,
     return [(invoice, due[invoice.number]) for invoice in found if due[invoice.number] > 0]
 
 
+def open_invoices_by_member(session: Session) -> dict[int, list[tuple[MemberInvoice, Decimal]]]:
+    """`open_invoices` of every member with something due, read at once."""
+    due = open_invoice_amounts(session)
+    numbers = sorted(due)
+    found: list[MemberInvoice] = []
+    for start in range(0, len(numbers), 500):
+        found.extend(
+            session.scalars(
+                select(MemberInvoice).where(
+                    MemberInvoice.number.in_(numbers[start : start + 500]),
+                    MemberInvoice.kind == "invoice",
+                )
+            )
+        )
+    found.sort(key=lambda invoice: (invoice.due_date, invoice.id))
+    by_member: dict[int, list[tuple[MemberInvoice, Decimal]]] = {}
+    for invoice in found:
+        by_member.setdefault(invoice.member_id, []).append((invoice, due[invoice.number]))
+    return by_member
+
+
 def _plan(
     open_: Sequence[tuple[MemberInvoice, Decimal]], amount: Decimal, picked: Sequence[str]
 ) -> list[tuple[MemberInvoice, Decimal]]:
@@ -147,15 +169,19 @@ def receive_payment(
     actor: Actor | None,
     method_detail: str = "",
     end_to_end_id: str = "",
+    open_: Sequence[tuple[MemberInvoice, Decimal]] | None = None,
 ) -> Payment:
     """Records money received from a member, sets it against its invoices (those picked, else
     oldest first) and posts it: the bank debited, the member's account credited per invoice,
-    the rest as the member's credit. Flushes."""
+    the rest as the member's credit. `open_` is the member's `open_invoices` when the caller
+    has read them already in this transaction (a statement's import reads every member's at
+    once); they are read here otherwise. Flushes."""
     require(actor, RECORD_PAYMENTS)
     member = session.get(Member, values.member_id)
     if member is None:
         raise NotFound(Message(N_("No such member.")))
-    open_ = open_invoices(session, member.id)
+    if open_ is None:
+        open_ = open_invoices(session, member.id)
     known = {invoice.number for invoice, _due in open_}
     unknown = [n for n in values.invoice_numbers if n not in known]
     if unknown:

@@ -9,7 +9,9 @@ numbers back. Each series' own unique number is the backstop.
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Integer, String, update
+from typing import cast
+
+from sqlalchemy import CheckConstraint, Integer, String, Table, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -30,23 +32,35 @@ class DocumentCounter(Base):
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
+_COUNTERS = cast(Table, DocumentCounter.__table__)
+# Built once: a statement's payments take thousands of numbers in one transaction.
+_INCREMENT = (
+    update(_COUNTERS)
+    .where(
+        _COUNTERS.c.series == bindparam("counter_series"),
+        _COUNTERS.c.year == bindparam("counter_year"),
+    )
+    .values(last_number=_COUNTERS.c.last_number + 1)
+    .returning(_COUNTERS.c.last_number)
+)
+
+
 def next_number(session: Session, series: str, year: int) -> int:
-    """The next number of `series` in `year` (1 for the first): the counter row is created if
-    missing, then incremented by an update that locks it until the transaction ends."""
+    """The next number of `series` in `year` (1 for the first): the counter row is incremented
+    by an update that locks it until the transaction ends, after creating it if missing."""
     if not series:
         raise ValueError("a series of numbers needs a name")
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(
-        insert(DocumentCounter)
-        .values(series=series, year=year, last_number=0)
-        .on_conflict_do_nothing()
-    )
-    number = session.execute(
-        update(DocumentCounter)
-        .where(DocumentCounter.series == series, DocumentCounter.year == year)
-        .values(last_number=DocumentCounter.last_number + 1)
-        .returning(DocumentCounter.last_number)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
+    # Straight on the transaction's connection: a counter is no object of the session.
+    connection = session.connection()
+    key = {"counter_series": series, "counter_year": year}
+    number = connection.execute(_INCREMENT, key).scalar()
+    if number is None:
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        connection.execute(
+            insert(_COUNTERS)
+            .values(series=series, year=year, last_number=0)
+            .on_conflict_do_nothing()
+        )
+        number = connection.execute(_INCREMENT, key).scalar_one()
     return int(number)

@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from money.bank_import import import_bank_statement
 from money.bank_review import assign_bank_line, bank_lines, ignore_bank_line, suggestions
 from money.direct_debits import build_collection
+from money.dues import issue_dues
 from money.formats.camt_writer import StatementLine, statement_file
 from money.journal import open_amounts
-from money.models import BankLine, JournalEntry, Payment
+from money.models import BankLine, JournalEntry, MemberDues, Payment
 from persistence.audit import AuditEvent
 from purchasing.errors import Conflict, Invalid
 from tests.money.billing_setup import COOPERATIVE
@@ -159,6 +160,72 @@ def test_a_collected_debit_is_recognised_and_a_returned_one_rejected(session, ma
     assert (
         session.scalar(select(func.count()).where(JournalEntry.journal == "BQ")) == bank_before + 1
     )
+
+
+def test_lines_of_one_statement_pay_what_the_lines_before_them_left_open(session, setup):
+    velo, _epicerie = setup.members
+    session.add(MemberDues(member_id=velo.id, amount=Decimal("50.00")))
+    older, newer = (issue_dues(session, year, TODAY, actor=setup.lead)[0] for year in (2026, 2027))
+    invoice = setup.invoices[velo.id]
+    data = statement(
+        credit("B1", Decimal("50.00"), remittance="cotisation", counterparty_name="Atelier Velo"),
+        credit("B2", Decimal("50.00"), remittance="cotisation", counterparty_name="Atelier Velo"),
+        credit("B3", Decimal("50.00"), remittance="cotisation", counterparty_name="Atelier Velo"),
+        credit("B4", Decimal("5.00"), remittance=f"{invoice.number} acompte"),
+        credit("B5", Decimal("9.00"), remittance=f"solde {older.number} {invoice.number}"),
+    )
+
+    result = import_bank_statement(session, data, actor=setup.lead)
+
+    # Two dues of the same amount: the first line pays the older, the second the newer, and
+    # the third finds nothing left of that amount; a number already paid is passed over.
+    assert (result.matched, result.waiting) == (4, 1)
+    lines = {line.fingerprint.split("/")[-1]: line for line in session.scalars(select(BankLine))}
+    paid = {
+        reference: [a.invoice.number for a in session.get(Payment, line.payment_id).allocations]
+        for reference, line in lines.items()
+        if line.payment_id
+    }
+    assert paid == {
+        "B1": [older.number],
+        "B2": [newer.number],
+        "B4": [invoice.number],
+        "B5": [invoice.number],
+    }
+    assert lines["B3"].status == "waiting"
+    assert open_amounts(session, [invoice.number])[invoice.number] == (
+        invoice.total_incl - Decimal("14.00")
+    )
+
+
+def test_a_debit_returned_earlier_in_the_statement_can_be_paid_by_a_later_line(
+    session, make, sessions
+):
+    setup = billed(session, make, sessions)
+    velo, _epicerie = setup.members
+    run = build_collection(
+        session, TODAY + timedelta(days=30), ON + timedelta(days=20), TODAY, actor=setup.lead
+    )
+    session.commit()
+    debit = next(p for p in run.payments if p.member_id == velo.id)
+    invoice = setup.invoices[velo.id]
+    returned_on = run.run.collection_date + timedelta(days=3)
+    data = statement(
+        StatementLine(
+            returned_on, debit.amount, False, "RET1", end_to_end_id=debit.end_to_end_id,
+            return_reason="AM04",
+        ),
+        StatementLine(
+            returned_on + timedelta(days=2), invoice.total_incl, True, "VIR1",
+            remittance=f"Virement {invoice.number}", counterparty_name="ATELIER VELO",
+        ),
+    )  # fmt: skip
+
+    result = import_bank_statement(session, data, actor=setup.lead)
+
+    assert (result.matched, result.waiting) == (2, 0)
+    assert debit.status == "rejected"
+    assert open_amounts(session, [invoice.number])[invoice.number] == Decimal("0.00")
 
 
 def test_what_cannot_be_matched_waits_with_suggestions_and_the_lead_assigns_it(session, setup):

@@ -62,3 +62,50 @@ def test_the_guide_explains_suppliers_invoices_and_payments(client):
         assert f">{heading}</h2>" in text, heading
     assert "coachat payments transfers --due-by 2027-03-31 -o virements.xml" in text
     assert "jamais par son nom" in " ".join(text.split())
+
+
+def test_the_money_page_is_linked_from_the_index_and_served(client):
+    index = client.get("/guide/").get_data(as_text=True)
+    assert 'href="factures-et-encaissements"' in index
+    page = client.get("/guide/factures-et-encaissements")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "<title>" in text and "Factures et encaissements" in text
+    for heading in (
+        "Émettre les factures d’un lot",
+        "Le compte de chaque membre",
+        "Enregistrer un paiement",
+        "Prélèvement SEPA interentreprises",
+        "Importer le relevé bancaire",
+        "Relances",
+        "Les fichiers de l’expert-comptable",
+        "Les paramètres de facturation",
+        "Une plateforme agréée (PA/PDP)",
+    ):
+        assert f"<h2>{heading}</h2>" in text, heading
+    assert 'href="index"' in text
+
+
+def test_the_commands_and_settings_the_money_page_names_are_those_of_the_application():
+    import re
+    from pathlib import Path
+
+    from money.models import BillingSettings
+    from web.cli import main
+
+    guide = Path(__file__).resolve().parents[2] / "docs" / "guide"
+    text = (guide / "factures-et-encaissements.md").read_text(encoding="utf-8")
+    named = re.findall(r"`coachat ([a-z-]+) ([a-z-]+)", text)
+    assert len(named) >= 6
+    for group, command in named:
+        assert command in main.commands[group].commands, f"coachat {group} {command}"  # type: ignore[attr-defined]
+    defaults = {c.name: c.default.arg for c in BillingSettings.__table__.columns if c.default}
+    assert defaults["reminder_days"] == defaults["prenotice_days"] == 14
+    flat = " ".join(text.split())
+    assert "14 jours" in flat
+    for account in ("account_members", "account_goods", "account_services", "account_fee",
+                    "account_dues", "account_vat_collected", "account_bank",
+                    "account_suppliers"):  # fmt: skip
+        assert f"{defaults[account]} " in flat, account
+    for page in re.findall(r"\]\(([a-z-]+)\.md\)", text):
+        assert (guide / f"{page}.md").is_file(), page
