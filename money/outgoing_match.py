@@ -26,7 +26,12 @@ from money.models import BankLine
 from money.payables_models import SupplierBankAccount, SupplierPayment, SupplierPaymentAllocation
 from money.purchase_entries import open_supplier_amounts, purchase_key
 from money.supplier_invoice_models import SupplierInvoice
-from money.supplier_payments import SupplierDue, pay_from_bank_line, return_payment
+from money.supplier_payments import (
+    SupplierDue,
+    pay_from_bank_line,
+    return_payment,
+    stored_line_id,
+)
 from money.supplier_transfers import sepa_text
 from persistence.audit import Actor
 from suppliers.models import Supplier
@@ -80,7 +85,7 @@ class OutgoingMatcher:
 
 
 def _recognise(line: BankLine, payment: SupplierPayment, matcher: OutgoingMatcher) -> None:
-    payment.bank_line_id = line.id
+    payment.bank_line_id = stored_line_id(matcher.session, line)
     line.status = "known"
     if payment in matcher.sent:
         matcher.sent.remove(payment)

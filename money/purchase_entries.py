@@ -165,20 +165,30 @@ def purchase_posted(session: Session, invoice: SupplierInvoice) -> bool:
     return bool(total)
 
 
+def _entry(session: Session, entry_id: int) -> JournalEntry:
+    """The entry just posted, as a row (`post` writes it past the session and gives its id)."""
+    entry = session.get(JournalEntry, entry_id)
+    assert entry is not None
+    return entry
+
+
 def post_purchase(session: Session, invoice: SupplierInvoice) -> JournalEntry:
     """Posts a received supplier invoice or credit note to the purchases journal, at its date;
     called in the transaction that records it. A document posted already is refused (a bug)."""
     if purchase_posted(session, invoice):
         raise ValueError(f"supplier document {invoice.id} is posted already")
     label = _label(invoice)
-    return post(
+    return _entry(
         session,
-        PURCHASES,
-        invoice.issue_date,
-        invoice.number[:40],
-        invoice.issue_date,
-        label,
-        _purchase_postings(session, invoice, label, reverse=False),
+        post(
+            session,
+            PURCHASES,
+            invoice.issue_date,
+            invoice.number[:40],
+            invoice.issue_date,
+            label,
+            _purchase_postings(session, invoice, label, reverse=False),
+        ),
     )
 
 
@@ -192,14 +202,17 @@ def reverse_purchase(session: Session, invoice: SupplierInvoice, day: date) -> J
     if owed != expected:
         raise ValueError(f"supplier document {invoice.id} is settled in part")
     label = _label(invoice, reversed_=True)
-    return post(
+    return _entry(
         session,
-        PURCHASES,
-        day,
-        invoice.number[:40],
-        invoice.issue_date,
-        label,
-        _purchase_postings(session, invoice, label, reverse=True),
+        post(
+            session,
+            PURCHASES,
+            day,
+            invoice.number[:40],
+            invoice.issue_date,
+            label,
+            _purchase_postings(session, invoice, label, reverse=True),
+        ),
     )
 
 
@@ -271,4 +284,4 @@ def post_supplier_payment(
             )
         )
     postings.append(Posting(settings.account_bank, "Banque", label, *_side(paid, reverse)))
-    return post(session, BANK, day, reference[:40], day, label, postings)
+    return _entry(session, post(session, BANK, day, reference[:40], day, label, postings))

@@ -84,6 +84,15 @@ def record_payment(
     return payment
 
 
+def stored_line_id(session: Session, line: BankLine) -> int:
+    """The bank line's id. A statement's lines are inserted together once all are matched, so a
+    line a supplier payment points to is inserted here first."""
+    if line.id is None:
+        session.add(line)
+        session.flush()
+    return line.id
+
+
 def pay_from_bank_line(
     session: Session, plan: SupplierDue, line: BankLine, *, actor: Actor | None
 ) -> SupplierPayment:
@@ -99,7 +108,7 @@ def pay_from_bank_line(
             paid_on=line.booking_date,
             end_to_end_id=line.end_to_end_id,
             remittance=line.remittance[:140],
-            bank_line_id=line.id,
+            bank_line_id=stored_line_id(session, line),
         ),
         actor,
     )
