@@ -52,13 +52,6 @@ def upgrade() -> None:
     with op.batch_alter_table("tender", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_tender_batch_id"), ["batch_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_tender_status"), ["status"], unique=False)
-        batch_op.create_index(
-            "uq_tender_one_open_per_batch",
-            ["batch_id"],
-            unique=True,
-            sqlite_where=sa.text("status = 'open'"),
-            postgresql_where=sa.text("status = 'open'"),
-        )
 
     op.create_table(
         "tender_invitation",
@@ -306,11 +299,6 @@ def downgrade() -> None:
 
     op.drop_table("tender_invitation")
     with op.batch_alter_table("tender", schema=None) as batch_op:
-        batch_op.drop_index(
-            "uq_tender_one_open_per_batch",
-            sqlite_where=sa.text("status = 'open'"),
-            postgresql_where=sa.text("status = 'open'"),
-        )
         batch_op.drop_index(batch_op.f("ix_tender_status"))
         batch_op.drop_index(batch_op.f("ix_tender_batch_id"))
 

@@ -4,12 +4,14 @@ signed links, and the batch's new scenarios weighing quotes and catalog alike.
 The use cases (each checks everything, then changes rows and flushes; the caller commits):
 
 - `opening.open_tender(session, batch_id, values: TenderValues, *, actor, link_for, now=None)
-  -> Tender`: lines (`values.product_ids`, empty for every pooled product) with the pooled
-  quantity and the delivery towns, invitations of catalog suppliers (`supplier_ids`) and new
-  ones (`invitations`: name, e-mail, SIRET), one e-mail each with its signed link
-  (`link_for(invitation) -> str`, valid until `closes_at`). Field names of `Invalid`:
-  `closes_at`, `wanted_date`, `product_ids`, `evidence_wanted`, `rules`, `suppliers`,
-  `supplier_ids`, `invitations.N.name|email|siret`, `note`.
+  -> Tender`: lines (`values.product_ids`, empty for every pooled product not in an open
+  tender yet) with the pooled quantity and the delivery towns, invitations of catalog
+  suppliers (`supplier_ids`) and new ones (`invitations`: name, e-mail, SIRET), one e-mail each
+  with its signed link (`link_for(invitation) -> str`, valid until `closes_at`). A product of
+  the batch is in at most one open tender at a time (several open tenders of a batch differ in
+  their products): one already in an open tender is refused on `product_ids`. Field names of
+  `Invalid`: `closes_at`, `wanted_date`, `product_ids`, `evidence_wanted`, `rules`,
+  `suppliers`, `supplier_ids`, `invitations.N.name|email|siret`, `note`.
 - `opening.read_closes_at(raw: str | datetime, now=None) -> datetime`: a closing typed in Paris
   time (`2026-12-07 10:00`, `07/12/2026 10:00`) or an aware instant; `Invalid` on `closes_at`.
 - `proposals.proposed_suppliers(session, batch_id, product_ids=()) -> list[ProposedSupplier]`:
@@ -39,5 +41,6 @@ The use cases (each checks everything, then changes rows and flushes; the caller
   session, batch_id, scenario_result, *, actor)`: what the batch's approval asks of tenders.
 - `summary.tender_summary(session, tender_id) -> TenderSummary`; `summary.tenders(session,
   batch_id=None) -> list[Tender]`; `summary.tender_by_id(session, tender_id) -> Tender`;
-  `summary.open_tender_of(session, batch_id) -> Tender | None`.
+  `open_tenders.first_open_tender(session, batch_id) -> Tender | None` (the one closing first);
+  `open_tenders.products_out_to_tender(session, batch_id) -> dict[int, Tender]`.
 """

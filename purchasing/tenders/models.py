@@ -16,13 +16,11 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -44,7 +42,9 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
 class Tender(Base):
     """A request for quotes on some pooled lines of a proposed batch.
 
-    At most one tender of a batch is open at a time (the partial unique index). `problem` is
+    A product of a batch is in at most one open tender at a time (`opening.open_tender` checks
+    it under the batch's row lock; several open tenders of a batch differ in their products).
+    `problem` is
     the batch's problem as it stood at the close plus the quoted offers: the tender's
     scenarios are computed on it."""
 
@@ -52,13 +52,6 @@ class Tender(Base):
     __table_args__ = (
         CheckConstraint(_one_of("status", TENDER_STATUSES), name="status_known"),
         CheckConstraint(_one_of("rules", TENDER_RULES), name="rules_known"),
-        Index(
-            "uq_tender_one_open_per_batch",
-            "batch_id",
-            unique=True,
-            sqlite_where=text("status = 'open'"),
-            postgresql_where=text("status = 'open'"),
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

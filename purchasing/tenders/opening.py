@@ -1,8 +1,9 @@
 """Opening a tender on a proposed batch's pooled lines.
 
 A tender is opened on a batch still waiting for the lead's decision, on products the batch
-pools, with at least one supplier invited and a closing time in the future; at most one tender
-of a batch is open at a time. Each invited supplier receives one e-mail (the general e-mail
+pools, with at least one supplier invited and a closing time in the future; a product of the
+batch is in at most one open tender at a time (several open tenders on one batch are fine when
+their products differ). Each invited supplier receives one e-mail (the general e-mail
 job, one per invitation whatever happens) with its own signed link, valid until the close.
 """
 
@@ -39,6 +40,7 @@ from purchasing.tenders.models import (
     TenderInvitation,
     TenderLine,
 )
+from purchasing.tenders.open_tenders import already_out_to_tender, products_out_to_tender
 from purchasing.tenders.values import InvitationValues, QuoteLinkFor, TenderValues
 from suppliers.models import Supplier
 from suppliers.siret import siret_is_valid
@@ -124,22 +126,28 @@ def open_tender(
     link_for: QuoteLinkFor,
     now: datetime | None = None,
 ) -> Tender:
-    """Opens a tender on the batch's pooled lines (all of them when `values.product_ids` is
-    empty) and queues one e-mail per invited supplier with its signed link. Refused unless the
-    batch waits for a decision and has no open tender, the closing is in the future, the wanted
+    """Opens a tender on the batch's pooled lines (all of those not out to tender already
+    when `values.product_ids` is empty) and queues one e-mail per invited supplier with its
+    signed link. Refused unless the batch waits for a decision, none of the products is in
+    another open tender (`Invalid` on `product_ids`), the closing is in the future, the wanted
     date comes after it, and at least one supplier is invited. Flushes; the caller commits."""
     require(actor, RUN_TENDERS)
     now = now or utcnow()
     # The batch's row is held, so that an approval at the same moment either comes first
-    # (and this tender is refused) or sees the tender (and is refused).
+    # (and this tender is refused) or sees the tender (and is refused), and so that two
+    # tenders opened at once on the same product see each other.
     batch = batch_to_tender(session, batch_id, lock=True)
     if batch.status != "proposed":
         raise Conflict(Message(N_("Only a batch waiting for approval can be put out to tender.")))
-    if open_tender_of_batch(session, batch.id) is not None:
-        raise Conflict(Message(N_("This batch already has an open tender.")))
     pooled = pooled_lines(batch)
     errors: dict[str, Message] = {}
     wanted = _check_products(values.product_ids, pooled, errors)
+    taken = products_out_to_tender(session, batch.id)
+    if not values.product_ids:
+        wanted = [line for line in wanted if line.product_id not in taken] or wanted
+    refused = already_out_to_tender(session, taken, [line.product_id for line in wanted])
+    if refused is not None:
+        errors["product_ids"], wanted = refused, []
     _check_terms(values, now, errors)
     suppliers = _check_suppliers(session, values.supplier_ids, errors)
     _check_invitations(session, values.invitations, suppliers, errors)
@@ -210,13 +218,6 @@ def open_tender(
         closes_at=tender.closes_at.isoformat(),
     )
     return tender
-
-
-def open_tender_of_batch(session: Session, batch_id: int) -> Tender | None:
-    """The batch's open tender, if any."""
-    return session.scalar(
-        select(Tender).where(Tender.batch_id == batch_id, Tender.status == "open")
-    )
 
 
 def _check_products(

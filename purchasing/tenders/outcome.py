@@ -27,6 +27,7 @@ from purchasing.permissions import RUN_TENDERS, require
 from purchasing.results import as_id, read_result
 from purchasing.tenders.links import paris_time
 from purchasing.tenders.models import Tender
+from purchasing.tenders.open_tenders import first_open_tender
 from purchasing.tenders.quotes import supplier_awaiting_check
 from suppliers.models import Offer
 from suppliers.offers import offer_by_id
@@ -35,11 +36,11 @@ PURPOSE = "tender_outcome"
 
 
 def check_approval(session: Session, batch_id: int, result: Mapping[str, Any]) -> None:
-    """Refuses (`Conflict`) to approve a batch while one of its tenders is open, or a scenario
+    """Refuses (`Conflict`) to approve a batch while any of its tenders is open, or a scenario
     that buys from a supplier that came by a tender and that the lead has not checked yet."""
-    open_tender = session.scalar(
-        select(Tender).where(Tender.batch_id == batch_id, Tender.status == "open")
-    )
+    # Several tenders of the batch may be open (on different products): the one closing
+    # first is named.
+    open_tender = first_open_tender(session, batch_id)
     if open_tender is not None:
         raise Conflict(
             Message(

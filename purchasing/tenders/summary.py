@@ -29,7 +29,6 @@ from purchasing.tenders.models import (
     TenderQuoteLine,
     TenderScenario,
 )
-from purchasing.tenders.opening import open_tender_of_batch
 from suppliers.eco_display import offer_eco
 
 CENT = Decimal("0.01")
@@ -138,11 +137,6 @@ def tenders(session: Session, batch_id: int | None = None, limit: int = 100) -> 
     if batch_id is not None:
         query = query.where(Tender.batch_id == batch_id)
     return list(session.scalars(query))
-
-
-def open_tender_of(session: Session, batch_id: int) -> Tender | None:
-    """The batch's open tender, if any."""
-    return open_tender_of_batch(session, batch_id)
 
 
 def whole_volume(

@@ -26,9 +26,12 @@ def link_for(invitation: TenderInvitation) -> str:
     return quote_link(BASE_URL, invitation, SECRET)
 
 
-def proposed_batch(session, make, sessions, *, price="2.40", cost_only=True) -> dict[str, Any]:
+def proposed_batch(
+    session, make, sessions, *, price="2.40", cost_only=True, envelopes=False
+) -> dict[str, Any]:
     """Two members needing 10 and 30 reams of one product, one catalog offer at `price` from a
-    supplier with a 10 € fee, closed into a proposed batch whose first scenario is computed."""
+    supplier with a 10 € fee, closed into a proposed batch whose first scenario is computed;
+    with `envelopes`, the first member also needs 500 envelopes (`world["envelopes"]`)."""
     lead = make.user("lead")
     if cost_only:
         set_default_policy(session, ScenarioPolicy(cost=100, delay=0, eco=0), actor=None)
@@ -38,6 +41,11 @@ def proposed_batch(session, make, sessions, *, price="2.40", cost_only=True) -> 
     second = make.member(town="Metz")
     make.need(first, product, quantity="10")
     make.need(second, product, quantity="30")
+    envelope = None
+    if envelopes:
+        envelope = make.product("Enveloppes kraft")
+        make.offer(product=envelope, price="0.10", lead_time_days=2)
+        make.need(first, envelope, quantity="500")
     result = close_round(session, actor=None)
     session.commit()
     work_jobs(sessions)
@@ -45,7 +53,14 @@ def proposed_batch(session, make, sessions, *, price="2.40", cost_only=True) -> 
     batch = session.get(Batch, result.batch_id)
     other = make.supplier("Papeterie Verte", contact_email="devis@verte.example", delivery_fee="5")
     session.commit()
-    return {"lead": lead, "product": product, "catalog": catalog, "batch": batch, "other": other}
+    return {
+        "lead": lead,
+        "product": product,
+        "catalog": catalog,
+        "batch": batch,
+        "other": other,
+        "envelopes": envelope,
+    }
 
 
 def tender_values(**changes: Any) -> TenderValues:

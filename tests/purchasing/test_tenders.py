@@ -97,15 +97,63 @@ def test_a_tender_with_a_wrong_field_is_refused_and_stores_nothing(
     assert _count(session, Tender) == 0 and _count(session, OutgoingEmail) == 0
 
 
-def test_a_tender_is_refused_while_another_is_open_and_on_an_approved_batch(
+def test_a_product_is_in_one_open_tender_at_a_time_another_product_of_the_batch_can_be(
     session, make, sessions
 ):
+    world = proposed_batch(session, make, sessions, envelopes=True)
+    paper, envelopes = world["product"].id, world["envelopes"].id
+    tender = opened(session, world, product_ids=[paper])
+    session.commit()
+    emails = _count(session, OutgoingEmail)
+    # The same product again, alone or with another, is refused on the products: nothing stored.
+    for product_ids in ([paper], [paper, envelopes]):
+        with pytest.raises(Invalid) as refused:
+            opened(session, world, product_ids=product_ids)
+        message = refused.value.errors["product_ids"]
+        assert message.params["products"] == "Ramette A4 recyclée"
+        session.rollback()
+        assert _count(session, Tender) == 1 and _count(session, OutgoingEmail) == emails
+    # Another product of the same batch is opened, while the first tender is open.
+    other = opened(session, world, product_ids=[envelopes])
+    session.commit()
+    assert [line.product_id for line in other.lines] == [envelopes]
+    assert {t.status for t in session.scalars(select(Tender))} == {"open"}
+    # Every pooled line is now out to tender: without products chosen, nothing is left.
+    with pytest.raises(Invalid) as refused:
+        opened(session, world)
+    assert refused.value.errors["product_ids"].params["products"] == (
+        "Enveloppes kraft, Ramette A4 recyclée"
+    )
+    session.rollback()
+    # Approval is refused while either is open.
+    for closing in (tender, other):
+        with pytest.raises(Conflict) as refused_approval:
+            approve_batch(session, world["batch"].id, "1", actor=world["lead"])
+        assert "close it before approving" in refused_approval.value.message.text
+        session.rollback()
+        close_tender(session, closing.id, actor=world["lead"])
+        session.commit()
+    # Once closed, its product can be put out to tender again.
+    again = opened(session, world, product_ids=[paper])
+    session.commit()
+    assert [line.product_id for line in again.lines] == [paper]
+    assert _count(session, Tender) == 3
+
+
+def test_without_products_chosen_a_tender_takes_the_lines_not_out_to_tender_yet(
+    session, make, sessions
+):
+    world = proposed_batch(session, make, sessions, envelopes=True)
+    opened(session, world, product_ids=[world["product"].id])
+    session.commit()
+    rest = opened(session, world)
+    assert [line.product_id for line in rest.lines] == [world["envelopes"].id]
+
+
+def test_a_tender_is_refused_on_an_approved_batch(session, make, sessions):
     world = proposed_batch(session, make, sessions)
     tender = opened(session, world)
     session.commit()
-    with pytest.raises(Conflict):
-        opened(session, world)
-    session.rollback()
     close_tender(session, tender.id, actor=world["lead"])
     approve_batch(session, world["batch"].id, "1", actor=world["lead"])
     session.commit()

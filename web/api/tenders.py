@@ -218,7 +218,7 @@ def show_tender(tender_id: int) -> TenderSummary:
 @leads_only
 @blueprint.arguments(TenderIn)
 @blueprint.response(201, TenderSchema)
-@answers(409, "The batch is not waiting for approval, or already has an open tender.")
+@answers(409, "The batch is not waiting for approval.")
 def open_one(data: dict[str, Any], batch_id: int) -> Tender:
     """Opens a tender: each supplier invited is sent an e-mail with its own quote link."""
     values = TenderValues(

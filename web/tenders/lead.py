@@ -18,7 +18,9 @@ from persistence.ids import parse_id
 from purchasing.errors import N_, Conflict, Invalid, Message, NotFound
 from purchasing.tenders.closing import close_tender
 from purchasing.tenders.models import Tender, TenderInvitation
+from purchasing.tenders.open_tenders import products_out_to_tender
 from purchasing.tenders.opening import (
+    PooledLine,
     batch_to_tender,
     open_tender,
     pooled_lines,
@@ -29,12 +31,12 @@ from purchasing.tenders.proposals import proposed_suppliers
 from purchasing.tenders.quotes import check_new_supplier
 from purchasing.tenders.summary import (
     TenderSummary,
-    open_tender_of,
     tender_by_id,
     tender_summary,
     tenders,
 )
 from purchasing.tenders.values import InvitationValues, TenderValues
+from suppliers.models import Product
 from suppliers.products import product_by_id
 from web import db
 from web.access import role_required
@@ -47,7 +49,17 @@ from web.tenders.labels import EVIDENCE_LABELS, RULE_LABELS, labels
 
 @blueprint.app_context_processor
 def _tenders_context() -> dict[str, Any]:
-    return {"batch_tenders_of": lambda batch_id: tenders(db.session(), batch_id), **labels()}
+    return {
+        "batch_tenders_of": lambda batch_id: tenders(db.session(), batch_id),
+        "lines_left_to_tender": _lines_left_to_tender,
+        **labels(),
+    }
+
+
+def _lines_left_to_tender(batch: Any) -> int:
+    """How many of the batch's pooled products are in no open tender."""
+    taken = products_out_to_tender(db.session(), batch.id)
+    return len(set(pooled_lines(batch)) - set(taken))
 
 
 @blueprint.get("/tenders/")
@@ -64,19 +76,23 @@ def new(batch_id: int) -> ResponseReturnValue:
     if batch.status != "proposed":
         flash(_("Only a batch waiting for approval can be put out to tender."), "warning")
         return redirect(url_for("batches.show", batch_id=batch_id))
-    already = open_tender_of(session, batch_id)
-    if already is not None:
-        flash(_("This batch already has an open tender."), "warning")
-        return redirect(url_for("tenders.show", tender_id=already.id))
-    lines = [
-        (line, product_by_id(session, line.product_id)) for line in pooled_lines(batch).values()
-    ]
+    # A product is in at most one open tender: the form offers the others, and names those
+    # out to tender already with their tender.
+    taken = products_out_to_tender(session, batch_id)
+    lines: list[tuple[PooledLine, Product]] = []
+    out: list[tuple[Product, Tender]] = []
+    for line in pooled_lines(batch).values():
+        product = product_by_id(session, line.product_id)
+        if line.product_id in taken:
+            out.append((product, taken[line.product_id]))
+        else:
+            lines.append((line, product))
     form = TenderForm()
     form.product_ids.choices = [(str(product.id), product.name) for _line, product in lines]
     form.evidence_wanted.choices = list(EVIDENCE_LABELS.items())
     form.rules.choices = list(RULE_LABELS.items())
     chosen = [pid for pid in (parse_id(v) for v in form.product_ids.data or []) if pid]
-    proposed = proposed_suppliers(session, batch_id, chosen)
+    proposed = proposed_suppliers(session, batch_id, chosen or [p.id for _line, p in lines])
     form.supplier_ids.choices = [(str(s.supplier_id), s.name) for s in proposed]
     if not form.is_submitted():
         form.product_ids.data = [str(product.id) for _line, product in lines]
@@ -121,6 +137,7 @@ def new(batch_id: int) -> ResponseReturnValue:
         batch=batch,
         form=form,
         lines=lines,
+        out=out,
         proposed=proposed,
         list_errors=list_errors,
     ), (422 if refused else 200)
