@@ -256,6 +256,36 @@ def test_the_demo_has_a_closed_tender_that_changed_one_supplier_and_an_open_one(
         approve_batch(session, waiting.id, "1", actor=lead)
     assert "close it before approving" in refused.value.message.text
     session.rollback()
+    # The lead can put another product of the waiting batch out to tender meanwhile, not the
+    # open tender's own.
+    from purchasing.errors import Invalid
+    from purchasing.tenders.opening import open_tender, pooled_lines
+    from purchasing.tenders.values import TenderValues
+
+    tendered = {line.product_id for line in open_one.lines}
+    others = sorted(set(pooled_lines(waiting)) - tendered)
+    assert others and tendered
+
+    def values(product_ids):  # type: ignore[no-untyped-def]
+        return TenderValues(
+            closes_at=utcnow() + timedelta(days=3),
+            wanted_date=today + timedelta(days=10),
+            product_ids=product_ids,
+            supplier_ids=[i.supplier_id for i in invited],
+        )
+
+    with pytest.raises(Invalid) as same:
+        open_tender(
+            session, waiting.id, values(sorted(tendered)), actor=lead, link_for=lambda i: "x"
+        )
+    assert "Couverts en bois" in same.value.errors["product_ids"].render()
+    session.rollback()
+    second = open_tender(
+        session, waiting.id, values(others[:1]), actor=lead, link_for=lambda i: "x"
+    )
+    assert [line.product_id for line in second.lines] == others[:1]
+    assert {t.status for t in tenders(session, waiting.id)} == {"open"}
+    session.rollback()
     # Closed early by the lead, it lets the batch be approved.
     close_tender(session, open_one.id, actor=lead)
     assert approve_batch(session, waiting.id, "1", actor=lead).status == "approved"

@@ -58,11 +58,25 @@ def test_a_lead_opens_a_tender_and_each_supplier_is_sent_its_link(client, sessio
     listed = client.get(f"/api/v1/tenders?batch_id={world.batch.id}", headers=headers)
     assert listed.status_code == 200
     assert [t["id"] for t in listed.get_json()["items"]] == [body["id"]]
+    # The paper is in an open tender: a second tender on it is refused on the products...
     again = client.post(
         f"/api/v1/batches/{world.batch.id}/tenders", json=_body(world), headers=headers
     )
-    assert again.status_code == 409 and again.get_json()["error"]["code"] == "conflict"
-    assert _tenders(session) == 1
+    assert again.status_code == 422
+    assert (
+        (again.get_json()["error"]["fields"]["product_ids"])
+        == "Déjà dans un appel d’offres ouvert : Ramette A4 recyclée 80 g."
+    )
+    assert _tenders(session) == 1 and len(list(session.scalars(select(OutgoingEmail)))) == 2
+    # ...while the soap of the same batch is put out to tender in a tender of its own.
+    soap = client.post(
+        f"/api/v1/batches/{world.batch.id}/tenders",
+        json=_body(world, product_ids=[world.soap_id]),
+        headers=headers,
+    )
+    assert soap.status_code == 201, soap.get_json()
+    assert [line["product_id"] for line in soap.get_json()["lines"]] == [world.soap_id]
+    assert _tenders(session) == 2
 
 
 def test_wrong_values_answer_422_per_field_and_store_nothing(client, session, make, sessions):

@@ -138,15 +138,59 @@ def test_the_batch_page_says_a_tender_is_open_and_approving_is_refused_with_why(
     page = page_words(client.get(f"/batches/{world.batch.id}"))
     assert f"L’appel d’offres n° {world.tender.id} est ouvert jusqu’au" in page
     assert "le lot ne peut pas être approuvé avant sa clôture" in page
-    assert "Lancer un appel d’offres" not in page
     refused = client.post(
         f"/batches/{world.batch.id}/approve", data={"scenario": "1"}, follow_redirects=True
     )
     assert "appel d’offres" in page_words(refused) and "ouvert" in page_words(refused)
     session.expire_all()
     assert session.get(Batch, world.batch.id).status == "proposed"
-    again = client.get(f"/batches/{world.batch.id}/tenders/new", follow_redirects=True)
-    assert "déjà un appel d’offres ouvert" in page_words(again)
+
+
+def test_the_form_offers_only_the_lines_not_out_to_tender_then_says_none_is_left(
+    client, signed_in, session, make, sessions
+):
+    world = opened(session, make, sessions)  # the paper is out to tender, the soap is not
+    signed_in(world.lead)
+    assert "Lancer un appel d’offres" in page_words(client.get(f"/batches/{world.batch.id}"))
+    page = client.get(f"/batches/{world.batch.id}/tenders/new")
+    assert page.status_code == 200
+    words = page_words(page)
+    assert "Déjà dans un appel d’offres ouvert, donc pas proposé ici" in words
+    html = page.get_data(as_text=True)
+    assert f'href="/tenders/{world.tender.id}"' in html
+    assert f'name="product_ids" value="{world.soap_id}" checked' in html
+    assert f'name="product_ids" value="{world.paper_id}"' not in html
+    # The paper posted all the same is refused on the products, nothing stored.
+    refused = client.post(f"/batches/{world.batch.id}/tenders/new", data=lead_form(world))
+    assert refused.status_code == 422
+    assert _count(session, Tender) == 1
+    answer = client.post(
+        f"/batches/{world.batch.id}/tenders/new",
+        data=lead_form(world, product_ids=[str(world.soap_id)]),
+    )
+    assert answer.status_code == 302
+    session.expire_all()
+    soap = session.scalars(select(Tender).order_by(Tender.id.desc())).first()
+    assert soap.id != world.tender.id and [line.product_id for line in soap.lines] == [
+        world.soap_id
+    ]
+    # Every line is out to tender now: the form says so, the batch page offers no new tender,
+    # says both are open, and approval is refused.
+    page = client.get(f"/batches/{world.batch.id}/tenders/new")
+    assert page.status_code == 200
+    assert "Chaque ligne groupée de ce lot est déjà dans un appel d’offres ouvert" in (
+        page_words(page)
+    )
+    assert 'id="tender-form"' not in page.get_data(as_text=True)
+    batch_page = page_words(client.get(f"/batches/{world.batch.id}"))
+    assert "Lancer un appel d’offres" not in batch_page
+    assert f"L’appel d’offres n° {soap.id} est ouvert jusqu’au" in batch_page
+    refused = client.post(
+        f"/batches/{world.batch.id}/approve", data={"scenario": "1"}, follow_redirects=True
+    )
+    assert "ouvert" in page_words(refused)
+    session.expire_all()
+    assert session.get(Batch, world.batch.id).status == "proposed"
 
 
 def test_the_tender_page_shows_the_invitations_and_each_quote_for_the_whole_volume(
