@@ -2,10 +2,10 @@
 
 Loading is deterministic (a fixed random seed, dates counted from the day of loading) and
 idempotent: a database that already holds the demo is left as it is. The cooperative comes with
-its history (`demo.demo_history`): a round taken through the whole loop, a batch waiting
-for approval with three scenarios (the last one delivered to the collection point), and the open
-round. The ressourcerie's premises in Vandœuvre, near the middle of the cooperative, are its
-collection point.
+its history (`demo.demo_history`): a round taken through the whole loop (its envelopes bought
+on a tender's quote), a batch waiting for approval with four scenarios and a tender open on
+one of its lines, and the open round. The ressourcerie's premises in Vandœuvre, near the middle
+of the cooperative, are its collection point.
 """
 
 from __future__ import annotations
@@ -28,12 +28,14 @@ from demo.demo_data import (
     SUPPLIERS,
 )
 from demo.demo_history import past_needs, play_history
+from demo.demo_tenders import demo_quote_link
 from persistence.audit import DEMO_LOADER, record_event
 from purchasing.models import DeliverySite, Member, Need, User
 from purchasing.people.collection_point import declare_collection_point
 from purchasing.people.cooperative import read_cooperative, update_cooperative
 from purchasing.people.passwords import hash_password
 from purchasing.rounds.rounds import set_rhythm
+from purchasing.tenders.values import QuoteLinkFor
 from suppliers.models import Category, Offer, PriceTier, Product, Supplier, SupplierLabel
 from suppliers.siret import french_vat_number
 
@@ -103,8 +105,12 @@ def database_is_empty(session: Session) -> bool:
     return session.scalar(select(User.id).limit(1)) is None
 
 
-def load_demo(session: Session, today: date) -> DemoReport:
-    """Adds the demo cooperative unless it is there already; flushes, the caller commits."""
+def load_demo(
+    session: Session, today: date, *, quote_link_for: QuoteLinkFor | None = None
+) -> DemoReport:
+    """Adds the demo cooperative unless it is there already; flushes, the caller commits.
+    `quote_link_for` signs the links the demo's tender invitations carry (the application's
+    base URL and secret, so that the open tender's links work where the demo is served)."""
     if is_loaded(session):
         return DemoReport(loaded=False)
     rng = random.Random(SEED)
@@ -224,7 +230,7 @@ def load_demo(session: Session, today: date) -> DemoReport:
     lead = next(user for user in users if user.role == "lead")
     past = past_needs(random.Random(SEED + 1), members, products, today)
     waiting = [n for i, n in enumerate(needs) if i % 3 == 1 and n.product is not None]
-    play_history(session, lead, past, waiting, today)
+    play_history(session, lead, past, waiting, today, quote_link_for or demo_quote_link)
     bill_history(session, lead, today)
     still_open = [n for n in needs if n not in waiting]
     session.add_all(still_open)

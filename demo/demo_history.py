@@ -1,6 +1,7 @@
 """The demo cooperative's history, played with the same use cases as the pages: a past round
-whose batch was approved, ordered, confirmed and received (with one discrepancy), a batch
-waiting for approval with three scenarios, and the open round.
+whose batch was approved, ordered, confirmed and received (with one discrepancy), one of its
+lines bought on a tender's quote, a batch waiting for approval with four scenarios and an open
+tender, and the open round (`demo.demo_tenders` plays the tenders).
 
 Played as the demo's purchasing lead would have, so that the batch page, the orders and the
 audit trail show who did what. Dates are counted back from the day of loading.
@@ -16,6 +17,7 @@ from typing import cast
 
 from sqlalchemy.orm import Session
 
+from demo.demo_tenders import open_tender_on, tender_before_approval, told_not_retained
 from persistence.jobs import Job, Progress
 from purchasing.batches.batches import approve_batch, batch_for, request_scenario
 from purchasing.clock import COOPERATIVE_TIMEZONE
@@ -30,6 +32,7 @@ from purchasing.orders.deliveries import (
 from purchasing.orders.orders import mark_sent, orders
 from purchasing.rounds.policies import read_policy
 from purchasing.rounds.rounds import close_round, ensure_open_round
+from purchasing.tenders.values import QuoteLinkFor
 from scheduling.jobs import optimize_scenario_job
 from suppliers.models import Product
 
@@ -103,11 +106,18 @@ def _add(session: Session, needs: Sequence[Need], submitted: datetime) -> None:
 
 
 def play_history(
-    session: Session, lead: User, past: Sequence[Need], waiting: Sequence[Need], today: date
+    session: Session,
+    lead: User,
+    past: Sequence[Need],
+    waiting: Sequence[Need],
+    today: date,
+    link_for: QuoteLinkFor,
 ) -> None:
-    """Takes `past` needs through the whole loop three weeks ago and `waiting` needs to a
-    batch closed two days ago that waits for approval with three scenarios: the default policy,
-    a greener one, and the default delivered to the collection point."""
+    """Takes `past` needs through the whole loop three weeks ago (a tender on one line before
+    the approval, its scenario approved) and `waiting` needs to a batch closed two days ago
+    that waits for approval with four scenarios (the default policy, a greener one, the default
+    delivered to the collection point, and the default with delivery priced by the km) and a
+    tender opened yesterday; `link_for` signs the tenders' quote links."""
     start = _at(today - timedelta(days=24), 9)
     ensure_open_round(session, start)
     _add(session, past, start + timedelta(hours=2))
@@ -115,10 +125,23 @@ def play_history(
     first = close_round(session, actor=lead, now=closed_at)
     assert first.batch_id is not None
     _compute(session, batch_for(session, first.batch_id))
-    approved_at = closed_at + timedelta(hours=3)
-    approve_batch(session, first.batch_id, "1", actor=lead, now=approved_at)
+    # The envelopes went out to tender for two days before the approval; its scenario won.
+    tender_closed_at = closed_at + timedelta(days=2)
+    tender = tender_before_approval(
+        session,
+        lead,
+        batch_for(session, first.batch_id),
+        closed_at + timedelta(hours=1),
+        tender_closed_at,
+        link_for,
+    )
+    _compute(session, batch_for(session, first.batch_id))
+    approved_at = tender_closed_at + timedelta(hours=3)
+    chosen = tender.scenarios[0].scenario.number
+    approve_batch(session, first.batch_id, chosen, actor=lead, now=approved_at)
     # The decision is stamped with the clock; the history says when it was taken.
     batch_for(session, first.batch_id).decided_at = approved_at
+    told_not_retained(session, tender, approved_at)
     made = sorted(orders(session, first.batch_id), key=lambda o: o.sequence)
     for order in made:
         mark_sent(session, order, actor=lead, now=approved_at + timedelta(minutes=5))
@@ -146,6 +169,17 @@ def play_history(
     by_road = {"cost": "60", "delay": "10", "eco": "30", "delivery_cost_per_km": "0,90"}
     request_scenario(session, batch.id, read_policy(by_road), actor=lead)
     _compute(session, batch_for(session, batch.id))
+    # Yesterday the lead put the batch's line worth the most out to tender, closing in three
+    # days.
+    yesterday = today - timedelta(days=1)
+    open_tender_on(
+        session,
+        lead,
+        batch_for(session, batch.id),
+        _at(yesterday, 9),
+        _at(today + timedelta(days=3), 12),
+        link_for,
+    )
 
 
 def _receive(

@@ -47,7 +47,7 @@ PURCHASING_ROOMS = {
     "orders": {"", "people"},
     "tenders": {"", "people", "rounds", "orders"},
     "batches": {"", "people", "needs", "rounds", "orders", "tenders"},
-    "statements": {"", "orders", "batches"},
+    "statements": {"", "orders", "batches", "tenders"},
 }
 WEB_FRAMEWORKS = {"flask", "flask_babel", "flask_login", "flask_wtf", "werkzeug"}
 THIRD_PARTY_FORBIDDEN = {

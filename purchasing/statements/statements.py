@@ -7,7 +7,8 @@ A member pays for what it received: the goods of each allocation follow the unit
 (in proportion to the units expected) once the order has a delivery or is closed; until then
 the statement is provisional and shows what was allocated. The fee and delivery shares are the
 supplier's charge for the whole order, so they are re-invoiced as shared. The cost alone is
-computed again by the optimizer's rule (`optimizer.alone`) on the units paid for.
+computed again by the optimizer's rule (`optimizer.alone`) on the units paid for, with the
+offers of the problem the approved scenario was computed on (a tender's quotes included).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from purchasing.orders.deliveries import expected_units
 from purchasing.orders.order_document import buyer
 from purchasing.permissions import SEE_BATCH_STATEMENTS, SEE_STATEMENT, require
 from purchasing.results import read_result
+from purchasing.tenders.closing import scenario_problem
 from suppliers.models import Offer
 
 ZERO = Decimal(0)
@@ -88,13 +90,21 @@ def _member_result(batch: Batch, member_id: int) -> MemberTotal | None:
 
 
 def _alone(
-    batch: Batch, paid: list[tuple[Allocation, Decimal, Decimal]], fallback: MemberTotal | None
+    session: Session,
+    batch: Batch,
+    paid: list[tuple[Allocation, Decimal, Decimal]],
+    fallback: MemberTotal | None,
 ) -> Decimal:
-    """What the units paid for would have cost the member alone (`optimizer.alone`'s rule);
-    the scenario's figure when the batch's problem cannot be read again."""
+    """What the units paid for would have cost the member alone (`optimizer.alone`'s rule),
+    on the problem the approved scenario was computed on: a tender's scenario buys from offers
+    and on delivery terms the batch's own problem does not hold. The scenario's figure when
+    that problem cannot be read again."""
     given = fallback.alone if fallback is not None else ZERO
+    chosen = batch.chosen
     try:
-        problem = problem_from_dict(batch.problem)
+        problem = problem_from_dict(
+            scenario_problem(session, chosen) if chosen is not None else batch.problem
+        )
     except (optimizer.InvalidProblem, KeyError, TypeError, ValueError):
         return given
     catalog = Catalog(problem)
@@ -196,7 +206,7 @@ def statement_for(session: Session, batch_id: int, member_id: int) -> Statement:
     goods = sum((line.goods for line in lines), ZERO)
     fees = sum((line.shares for line in lines), ZERO)
     result = _member_result(batch, member.id)
-    alone_total = max(_alone(batch, paid, result), goods + fees)
+    alone_total = max(_alone(session, batch, paid, result), goods + fees)
     total = goods + fees
     # Transport CO2 follows the tours the scenario planned, with pooling and alone, counted
     # once for the page, the files and the API.

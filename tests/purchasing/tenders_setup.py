@@ -11,8 +11,9 @@ from purchasing.clock import cooperative_today
 from purchasing.models import Batch
 from purchasing.rounds.policies import ScenarioPolicy
 from purchasing.rounds.rounds import close_round, set_default_policy
+from purchasing.tenders.closing import close_tender
 from purchasing.tenders.links import quote_link, quote_token
-from purchasing.tenders.models import TenderInvitation
+from purchasing.tenders.models import Tender, TenderInvitation
 from purchasing.tenders.opening import open_tender
 from purchasing.tenders.values import QuoteLineValues, QuoteValues, TenderValues, TierValues
 from scheduling.jobs import work_jobs
@@ -59,6 +60,15 @@ def tender_values(**changes: Any) -> TenderValues:
 def opened(session, world, **changes: Any):
     values = tender_values(**{"supplier_ids": [world["other"].id], **changes})
     return open_tender(session, world["batch"].id, values, actor=world["lead"], link_for=link_for)
+
+
+def closed_and_computed(session, sessions, tender, lead):
+    """The tender closed by the lead, its scenarios computed as the scheduler does."""
+    close_tender(session, tender.id, actor=lead)
+    session.commit()
+    work_jobs(sessions)
+    session.expire_all()
+    return session.get(Tender, tender.id)
 
 
 def token_of(invitation: TenderInvitation) -> str:

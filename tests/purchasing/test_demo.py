@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from demo.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
@@ -53,7 +55,8 @@ def offers_snapshot(session):
             offer.lead_time_days,
             [(t.min_quantity, t.unit_price) for t in offer.tiers],
         )
-        for offer in session.scalars(select(Offer).order_by(Offer.supplier_ref))
+        # a tender's quotes share their line's reference: the supplier tells them apart
+        for offer in session.scalars(select(Offer).order_by(Offer.supplier_ref, Offer.supplier_id))
     ]
 
 
@@ -171,3 +174,88 @@ def test_closing_the_demos_open_round_by_hand_gives_whole_shipping_steps(session
         and session.get(Need, int(a["need"])).quantity in (9, 36)
     )
     assert shares == [(9, Decimal("1.5")), (39, Decimal("6.5"))]
+
+
+def _suppliers_by_product(problem, result) -> dict[str, set[str]]:
+    products = {offer["id"]: offer["product"] for offer in problem["offers"]}
+    chosen: dict[str, set[str]] = {}
+    for allocation in result["allocations"]:
+        chosen.setdefault(products[allocation["offer"]], set()).add(allocation["supplier"])
+    return chosen
+
+
+def test_the_demo_has_a_closed_tender_that_changed_one_supplier_and_an_open_one(session, today):
+    from mailing.models import OutgoingEmail
+    from persistence import utcnow
+    from persistence.jobs import Job
+    from purchasing.batches.batches import approve_batch, batches
+    from purchasing.errors import Conflict
+    from purchasing.models import Allocation, PurchaseOrder
+    from purchasing.tenders.closing import close_tender, scenario_problem
+    from purchasing.tenders.models import TenderScenario
+    from purchasing.tenders.summary import tender_summary, tenders
+
+    load_demo(session, today)
+    session.commit()
+    received, waiting = sorted(batches(session), key=lambda batch: batch.id)
+
+    # The received batch was bought on its tender's scenario, not on the catalog's.
+    [closed] = tenders(session, received.id)
+    assert closed.status == "closed"
+    [link] = session.scalars(select(TenderScenario).where(TenderScenario.tender_id == closed.id))
+    assert received.chosen.id == link.scenario_id and link.baseline.number == 1
+    before = _suppliers_by_product(received.problem, link.baseline.result)
+    after = _suppliers_by_product(
+        scenario_problem(session, received.chosen), received.chosen.result
+    )
+    changed = {product for product in before if before[product] != after.get(product)}
+    envelopes = session.scalar(select(Product).where(Product.name.startswith("Enveloppes C5")))
+    assert changed == {str(envelopes.id)}  # one product, every other one bought as before
+    summary = tender_summary(session, closed.id)
+    [won] = [quote for quote in summary.lines[0].quotes if quote.retained]
+    assert after[str(envelopes.id)] == {str(won.supplier_id)}
+    assert str(won.supplier_id) not in before[str(envelopes.id)]
+    assert won.unit_price < summary.lines[0].catalog_unit_price
+    assert sorted(i.answered for i in summary.invited) == ["declined", "quoted", "quoted"]
+    [saved] = summary.savings
+    assert saved.euros_saved > 0 and saved.co2_kg_saved > 0
+    bought = session.scalars(
+        select(Allocation)
+        .join(Offer)
+        .where(Allocation.batch_id == received.id)
+        .where(Offer.tender_id == closed.id)
+    ).all()
+    assert bought and {a.offer_id for a in bought} == {won.offer_id}
+    order = session.scalar(
+        select(PurchaseOrder).where(
+            PurchaseOrder.batch_id == received.id, PurchaseOrder.supplier_id == won.supplier_id
+        )
+    )
+    assert order.status in ("received", "confirmed")
+    # Its e-mails (three invitations, one "not retained") went in the history, not at the start.
+    tender_emails = session.scalars(
+        select(OutgoingEmail).where(OutgoingEmail.purpose.startswith("tender_"))
+    ).all()
+    assert len(tender_emails) == 3 + 1 + 2 and {e.status for e in tender_emails} == {"sent"}
+    sending = select(Job).where(Job.kind == "send_email", Job.status == "queued")
+    assert not {job.params["email_id"] for job in session.scalars(sending)} & {
+        e.id for e in tender_emails
+    }
+
+    # The waiting batch's tender is open for a few days: one quote in, one awaited.
+    [open_one] = tenders(session, waiting.id)
+    assert open_one.status == "open"
+    assert timedelta(days=1) < open_one.closes_at - utcnow() < timedelta(days=5)
+    invited = tender_summary(session, open_one.id).invited
+    assert [i.new_supplier for i in invited] == [False, False]
+    assert all(i.supplier_id is not None for i in invited)
+    assert sorted(i.answered for i in invited) == ["", "quoted"]
+    assert not session.scalar(select(Offer).where(Offer.tender_id == open_one.id))
+    lead = session.scalar(select(User).where(User.role == "lead"))
+    with pytest.raises(Conflict) as refused:
+        approve_batch(session, waiting.id, "1", actor=lead)
+    assert "close it before approving" in refused.value.message.text
+    session.rollback()
+    # Closed early by the lead, it lets the batch be approved.
+    close_tender(session, open_one.id, actor=lead)
+    assert approve_batch(session, waiting.id, "1", actor=lead).status == "approved"

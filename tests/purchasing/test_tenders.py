@@ -8,7 +8,16 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
-from tenders_setup import SECRET, link_for, opened, proposed_batch, quote, tender_values, token_of
+from tenders_setup import (
+    SECRET,
+    closed_and_computed,
+    link_for,
+    opened,
+    proposed_batch,
+    quote,
+    tender_values,
+    token_of,
+)
 
 from mailing.models import OutgoingEmail
 from persistence.audit import AuditEvent
@@ -25,7 +34,6 @@ from purchasing.tenders.outcome import add_quote_to_catalog
 from purchasing.tenders.quotes import check_new_supplier, submit_quote
 from purchasing.tenders.summary import tender_summary
 from purchasing.tenders.values import CompanyValues, InvitationValues, LinkRefused, QuoteValues
-from scheduling.jobs import work_jobs
 from suppliers.catalog import product_offers
 from suppliers.models import Offer, Supplier
 
@@ -215,14 +223,6 @@ def test_a_new_supplier_who_quotes_awaits_the_leads_check(session, make, session
         check_new_supplier(session, supplier.id, actor=world["lead"])
 
 
-def _close_and_compute(session, sessions, tender, lead):
-    close_tender(session, tender.id, actor=lead)
-    session.commit()
-    work_jobs(sessions)
-    session.expire_all()
-    return session.get(Tender, tender.id)
-
-
 def test_closing_makes_offers_valid_for_the_tender_only_and_a_scenario_of_its_own(
     session, make, sessions
 ):
@@ -231,7 +231,7 @@ def test_closing_makes_offers_valid_for_the_tender_only_and_a_scenario_of_its_ow
     session.commit()
     submit_quote(session, token_of(tender.invitations[0]), quote(tender), secret=SECRET)
     session.commit()
-    tender = _close_and_compute(session, sessions, tender, world["lead"])
+    tender = closed_and_computed(session, sessions, tender, world["lead"])
     (offer,) = session.scalars(select(Offer).where(Offer.tender_id == tender.id)).all()
     assert offer.supplier_id == world["other"].id and offer.label == "Ange bleu"
     assert [t.unit_price for t in offer.tiers] == [Decimal("2.00")]
@@ -270,7 +270,7 @@ def test_the_optimizer_uses_a_quote_only_when_it_is_better_under_the_policy(
     values = quote(tender, price=quoted_price, delivery_fee=Decimal(quoted_fee))
     submit_quote(session, token_of(tender.invitations[0]), values, secret=SECRET)
     session.commit()
-    tender = _close_and_compute(session, sessions, tender, world["lead"])
+    tender = closed_and_computed(session, sessions, tender, world["lead"])
     result = tender.scenarios[0].scenario.result
     quoted = session.scalar(select(Offer.id).where(Offer.tender_id == tender.id))
     used = {a["offer"] for a in result["allocations"]}
@@ -296,7 +296,7 @@ def test_approving_the_tender_scenario_orders_from_the_quote_and_tells_the_other
     submit_quote(session, token_of(winner_invitation), quote(tender), secret=SECRET)
     submit_quote(session, token_of(loser_invitation), quote(tender, price="3.00"), secret=SECRET)
     session.commit()
-    tender = _close_and_compute(session, sessions, tender, world["lead"])
+    tender = closed_and_computed(session, sessions, tender, world["lead"])
     approve_batch(session, world["batch"].id, "2", actor=world["lead"])
     session.commit()
     (order,) = session.scalars(select(PurchaseOrder)).all()
@@ -325,7 +325,7 @@ def test_a_scenario_buying_from_a_supplier_not_checked_cannot_be_approved(sessio
     values = quote(tender, price="1.00", company=CompanyValues(town="Toul"))
     submit_quote(session, token_of(tender.invitations[0]), values, secret=SECRET)
     session.commit()
-    _close_and_compute(session, sessions, tender, world["lead"])
+    closed_and_computed(session, sessions, tender, world["lead"])
     with pytest.raises(Conflict) as refused:
         approve_batch(session, world["batch"].id, "2", actor=world["lead"])
     assert refused.value.message.params["supplier"] == "Atelier Nouveau"

@@ -66,9 +66,12 @@ def demo_load() -> None:
     """Load the demo cooperative (does nothing if it is already there)."""
     from demo.demo import load_demo
     from purchasing.clock import cooperative_today
+    from web.outgoing import quote_link_for
 
+    # The open tender's links work where the demo is served: the configured base URL and key.
+    links = quote_link_for(from_environment())
     with transaction() as session:
-        report = load_demo(session, cooperative_today())
+        report = load_demo(session, cooperative_today(), quote_link_for=links)
     if report.loaded:
         click.echo(
             f"Demo cooperative loaded: {report.members} members, {report.suppliers} suppliers, "

@@ -36,6 +36,7 @@ def run(host: str, port: int, no_scheduler: bool) -> None:
     from persistence.migrate import upgrade
     from purchasing.clock import cooperative_today
     from web import create_app
+    from web.outgoing import quote_link_for
 
     # Links in e-mails (the supplier's answer page) point here unless a deployment says where
     # it is served; the scheduler process inherits it.
@@ -47,7 +48,9 @@ def run(host: str, port: int, no_scheduler: bool) -> None:
     upgrade(settings["DATABASE_URL"])
     with transaction() as session:
         if database_is_empty(session):
-            report = load_demo(session, cooperative_today())
+            report = load_demo(
+                session, cooperative_today(), quote_link_for=quote_link_for(settings)
+            )
             click.echo(f"Demo cooperative loaded ({report.members} members, {report.needs} needs).")
     app = create_app()
     url = f"http://{host}:{port}/"
