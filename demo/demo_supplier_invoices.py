@@ -275,6 +275,8 @@ def settle_supplier_invoices(session: Session, lead: User, admin: User, today: d
                            order=order.number, fee=order.delivery_fee,
                            due=issued + timedelta(days=30))  # fmt: skip
         invoice = receive_supplier_invoice(session, data, f"{number}.xml", actor=lead)
+        # Stamped with the clock; the history says the lead took them in the next morning.
+        invoice.received_at = _at(issued + timedelta(days=1), 9)
         if order is dearer:
             disputed = (invoice, lines[0], number, slip)
     if disputed is not None:
@@ -287,7 +289,8 @@ def settle_supplier_invoices(session: Session, lead: User, admin: User, today: d
         data = cii_invoice(invoice.supplier, cooperative, note_number,
                            issued + timedelta(days=3), [credit_line],
                            order=dearer.number, corrects=(number, issued))  # fmt: skip
-        receive_supplier_invoice(session, data, f"{note_number}.xml", actor=lead)
+        note = receive_supplier_invoice(session, data, f"{note_number}.xml", actor=lead)
+        note.received_at = _at(issued + timedelta(days=3), 14)
     # The lead enters each supplier's bank details from its invoice; the administrator checks
     # them with the supplier on the phone and confirms them.
     for supplier_id in sorted({order.supplier_id for order in made}):
@@ -296,5 +299,9 @@ def settle_supplier_invoices(session: Session, lead: User, admin: User, today: d
         proposal = propose_bank_details(session, supplier.id, supplier_iban(supplier),
                                         SUPPLIER_BIC, source="facture", actor=lead)  # fmt: skip
         confirm_bank_details(session, proposal.id, actor=admin)
+        proposal.proposed_at = _at(issued + timedelta(days=1), 10)
+        proposal.confirmed_at = _at(issued + timedelta(days=2), 9)
     paid_on = today - timedelta(days=7)
-    build_transfers(session, issued + timedelta(days=30), paid_on, actor=lead)
+    run = build_transfers(session, issued + timedelta(days=30), paid_on, actor=lead).run
+    run.created_at = _at(paid_on, 10)
+    session.flush()
