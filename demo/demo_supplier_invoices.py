@@ -270,7 +270,7 @@ def settle_supplier_invoices(session: Session, lead: User, admin: User, today: d
             slip = max((first.price * PRICE_SLIP).quantize(CENT), CENT)
             lines[0] = BilledLine(first.sku, first.name, first.quantity,
                                   first.price + slip, first.rate)  # fmt: skip
-        number = f"FA-{issued:%Y}-{order.supplier_id:03d}{order.sequence:02d}"
+        number = f"F{issued:%Y%m}-{order.supplier_id:02d}{order.sequence:02d}"  # its own series
         data = cii_invoice(order.supplier, cooperative, number, issued, lines,
                            order=order.number, fee=order.delivery_fee,
                            due=issued + timedelta(days=30))  # fmt: skip
@@ -285,7 +285,7 @@ def settle_supplier_invoices(session: Session, lead: User, admin: User, today: d
         emails_sent(session, [email.id], _at(issued + timedelta(days=1), 11))
         credit_line = BilledLine(line.sku, f"Avoir : écart de prix sur {line.name}",
                                  line.quantity, slip, line.rate)  # fmt: skip
-        note_number = f"AV-{issued:%Y}-{invoice.supplier_id:03d}01"
+        note_number = f"AV{issued:%Y%m}-{invoice.supplier_id:02d}01"
         data = cii_invoice(invoice.supplier, cooperative, note_number,
                            issued + timedelta(days=3), [credit_line],
                            order=dearer.number, corrects=(number, issued))  # fmt: skip
