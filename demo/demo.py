@@ -28,6 +28,7 @@ from demo.demo_data import (
     SUPPLIERS,
 )
 from demo.demo_history import past_needs, play_history
+from demo.demo_supplier_invoices import settle_supplier_invoices
 from demo.demo_tenders import demo_quote_link
 from persistence.audit import DEMO_LOADER, record_event
 from purchasing.models import DeliverySite, Member, Need, User
@@ -232,6 +233,8 @@ def load_demo(
     waiting = [n for i, n in enumerate(needs) if i % 3 == 1 and n.product is not None]
     play_history(session, lead, past, waiting, today, quote_link_for or demo_quote_link)
     bill_history(session, lead, today)
+    admin = next(user for user in users if user.role == "admin")
+    settle_supplier_invoices(session, lead, admin, today)
     still_open = [n for n in needs if n not in waiting]
     session.add_all(still_open)
     session.flush()

@@ -114,7 +114,7 @@ def _quote_line(
     )
 
 
-def _sent(session: Session, emails: Sequence[int | None], at: datetime) -> None:
+def emails_sent(session: Session, emails: Sequence[int | None], at: datetime) -> None:
     """The e-mails went when the history says: nobody sends them again at the next start."""
     for email_id in emails:
         if email_id is None:
@@ -160,7 +160,7 @@ def tender_before_approval(
         note="Volume regroupé de plusieurs adhérents ; livraison sur chaque site.",
     )
     tender = open_tender(session, batch.id, values, actor=lead, link_for=link_for, now=opened_at)
-    _sent(session, [i.email_id for i in tender.invitations], opened_at + timedelta(minutes=2))
+    emails_sent(session, [i.email_id for i in tender.invitations], opened_at + timedelta(minutes=2))
     pack = _pack(session, product)
     winner = tender.invitations[0].supplier
     assert winner is not None
@@ -218,7 +218,7 @@ def told_not_retained(session: Session, tender: Tender, at: datetime) -> None:
     emails = session.scalars(
         select(OutgoingEmail.id).where(OutgoingEmail.idempotency_key.in_(keys))
     )
-    _sent(session, list(emails), at + timedelta(minutes=2))
+    emails_sent(session, list(emails), at + timedelta(minutes=2))
 
 
 def open_tender_on(
@@ -245,7 +245,7 @@ def open_tender_on(
         supplier_ids=invited,
     )
     tender = open_tender(session, batch.id, values, actor=lead, link_for=link_for, now=opened_at)
-    _sent(session, [i.email_id for i in tender.invitations], opened_at + timedelta(minutes=2))
+    emails_sent(session, [i.email_id for i in tender.invitations], opened_at + timedelta(minutes=2))
     first = tender.invitations[0]
     pack = _pack(session, product)
     submit_quote(

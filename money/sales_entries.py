@@ -66,7 +66,8 @@ def post_document(session: Session, invoice: MemberInvoice, totals: Totals) -> N
             postings.append(
                 Posting(
                     account=settings.account_vat_collected,
-                    account_label=f"TVA collectée {row.rate} %",
+                    # A rate as a French label writes it: 20, 5,5 (never 2E+1).
+                    account_label=f"TVA collectée {row.rate.normalize():f} %".replace(".", ","),
                     label=label,
                     debit=side(row.vat, credit_note)[0],
                     credit=side(row.vat, credit_note)[1],

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from money.invoice_pairing import OrderCandidate, propose_orders
 from money.supplier_invoice_models import SupplierInvoice, SupplierInvoiceLine, SupplierInvoiceOrder
@@ -170,8 +171,11 @@ def _write(session: Session, invoice: SupplierInvoice, result: MatchResult) -> N
         session.execute(
             update(SupplierInvoiceLine), [{"id": line.id, **values} for line, values in changed]
         )
-        # The session's objects take the values written (the ORM's bulk update by primary key
-        # synchronises them): no reload.
+        # The ORM's bulk update by primary key leaves the session's objects as they were: they
+        # take the values written as their database state, without a reload or a second UPDATE.
+        for line, values in changed:
+            for name, value in values.items():
+                set_committed_value(line, name, value)
     invoice.status = result.status
 
 

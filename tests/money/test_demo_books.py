@@ -25,6 +25,9 @@ def test_the_demo_books_pass_the_fec_rules_and_every_invoice_its_checks(session,
         assert name == f"894127653FEC{year}1231.txt"
         assert check_fec(text) == [], year
         assert len(text.splitlines()) > 10
+        # Each VAT account says its rate as a French reader writes it.
+        assert "TVA collectée 20 %" in text and "E+" not in text
+        assert "\nAC\tAchats\t" in text and "TVA déductible 20 %" in text
     documents = list(session.scalars(select(MemberInvoice)))
     assert documents
     for document in documents:

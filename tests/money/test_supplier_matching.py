@@ -22,6 +22,7 @@ from money.supplier_decisions import (
     set_match_tolerances,
 )
 from money.supplier_invoice_models import SupplierInvoice
+from money.supplier_invoices import receive_supplier_invoice
 from money.supplier_matching import line_reasons, match_supplier_invoice, not_invoiced_lines
 from persistence.audit import AuditEvent
 from purchasing.errors import Conflict, Invalid
@@ -159,6 +160,24 @@ def test_the_credit_note_request_lists_the_lines_in_question_once(session, world
     assert again.id == email.id
     assert session.scalar(select(func.count(OutgoingEmail.id))) == 1
     assert len(events(session, "supplier_invoice.request_credit_note")) == 2
+
+
+def test_the_invoice_received_carries_its_lines_outcomes_in_the_same_transaction(session, world):
+    # A batch import or the demo asks for the credit note right after receiving the invoice,
+    # before any commit: the lines' outcomes are those written, not the ones before the match.
+    approved, order = world
+    deliver(session, order, received="46")
+    invoice = receive_supplier_invoice(
+        session, cii(file_for(order, price="4.35")), "f.xml", actor=approved.lead
+    )
+    assert invoice.status == "exception"
+    assert [line.outcome for line in invoice.lines] == ["exception", "agrees"]
+    assert reasons(invoice)[0] == [
+        "price 4.35 € instead of 4.15 € ordered",
+        "invoiced 50, received 46",
+    ]
+    email = request_credit_note(session, invoice.id, actor=approved.lead)
+    assert "ligne 1," in email.body and "ligne 2" not in email.body
 
 
 def test_no_credit_note_is_asked_without_an_exception_or_an_address(session, world):
