@@ -31,7 +31,7 @@ def test_a_lead_creates_a_supplier_with_a_label_and_its_expiry_date(
     expiry = today + timedelta(days=400)
 
     sign_in(page, live_server, lead.email)
-    page.get_by_role("navigation").get_by_role("link", name="Fournisseurs").click()
+    page.get_by_role("navigation").get_by_role("link", name="Fournisseurs", exact=True).click()
     page.get_by_role("link", name="Nouveau fournisseur").click()
     expect(page.get_by_role("heading", name="Nouveau fournisseur")).to_be_visible()
     page.get_by_label("Raison sociale").fill("Papeterie Stanislas")
@@ -186,7 +186,7 @@ def test_a_member_sees_the_catalog_without_the_leads_links(
     live_session.commit()
 
     sign_in(page, live_server, user.email)
-    page.get_by_role("navigation").get_by_role("link", name="Fournisseurs").click()
+    page.get_by_role("navigation").get_by_role("link", name="Fournisseurs", exact=True).click()
     expect(page.get_by_role("link", name="Papeterie Stanislas")).to_be_visible()
     expect(page.get_by_role("link", name="Nouveau fournisseur")).to_have_count(0)
     expect(page.get_by_role("link", name="Modifier", exact=True)).to_have_count(0)

@@ -44,6 +44,7 @@ class World:
     invoice_number: str | None = None
     tender_id: int | None = None
     supplier_invoice_id: int | None = None
+    proposal_id: int | None = None  # a supplier's bank details waiting for confirmation
     tokens: dict[str, str] = field(default_factory=dict)
 
     def headers(self, who: str, language: str = "fr") -> dict[str, str]:

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select
 
+from money.bank_details import propose_bank_details
 from purchasing.models import ApiToken
 from suppliers.models import ProductMatch
 from suppliers.uploads import UploadLimits, analyse_upload, start_upload
@@ -174,6 +175,13 @@ ROUTES = {
     "/tenders/<tender_id>/offers/<offer_id>/catalog": LEADS,
     "/tenders/<tender_id>/documents/<supplier_id>/<line_id>": LEADS,
     "/tenders/quote/<token>": SUPPLIER_LINK,
+    "/payables/bank-details": LEADS,
+    "/payables/bank-details/<proposal_id>/confirm": LEADS,
+    "/payables/bank-details/<proposal_id>/withdraw": LEADS,
+    "/payables/suppliers/<supplier_id>/bank": LEADS,
+    "/payables/transfers": LEADS,
+    "/payables/transfers/<run_id>": LEADS,
+    "/payables/transfers/<run_id>.xml": LEADS,
 }
 
 # A GET that is allowed answers 200, except these: the home page sends each user on to their
@@ -197,6 +205,9 @@ GET_ANSWERS |= {
     "/tenders/<tender_id>/invitations/<invitation_id>/check": 302,
     "/tenders/<tender_id>/documents/<supplier_id>/<line_id>": 404,
 }
+# No transfer to suppliers was built in this world: its pages are not found (after the role
+# check, which answers first) for the id of the direct-debit run the collection pages show.
+GET_ANSWERS |= {"/payables/transfers/<run_id>": 404, "/payables/transfers/<run_id>.xml": 404}
 
 ROLES = ("anonymous", "member", "other_member", "lead", "admin")
 OK = "ok"  # allowed: 200 for a GET, anything but 401/403/404/5xx for a POST
@@ -321,6 +332,10 @@ def build_objects(session, make, engine) -> Objects:  # type: ignore[no-untyped-
     category_id = world.offer.product.category_id
     tender = add_tender(session, world)
     supplier_invoices = add_supplier_invoices(session, world)
+    supplier_invoices["proposal_id"] = propose_bank_details(
+        session, world.offer.supplier_id, "FR7630004000310000123456727", "", actor=None
+    ).id
+    session.commit()
     return Objects(
         world, tokens, upload.id, match.id, order_id, category_id, collecting, tender,
         supplier_invoices,

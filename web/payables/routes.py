@@ -22,6 +22,7 @@ from money.bank_details import (
 )
 from money.supplier_payments import run_by_id, run_payments, runs
 from money.supplier_transfers import build_transfers, transfer_plan
+from persistence.ids import parse_id
 from purchasing.clock import cooperative_today
 from purchasing.errors import N_, Invalid, Message, Refused
 from suppliers.directory import supplier_by_id
@@ -105,8 +106,10 @@ def propose(supplier_id: int) -> ResponseReturnValue:
     return redirect(back)
 
 
-def _back(supplier_id: int) -> str:
-    if request.form.get("back") == "supplier":
+def _back() -> str:
+    """Back to the supplier's page the form came from, else to the details waiting."""
+    supplier_id = parse_id(request.form.get("supplier_id"))
+    if request.form.get("back") == "supplier" and supplier_id is not None:
         return url_for("payables.supplier_page", supplier_id=supplier_id)
     return url_for("payables.pending_page")
 
@@ -114,7 +117,7 @@ def _back(supplier_id: int) -> str:
 @blueprint.post("/payables/bank-details/<id:proposal_id>/confirm")
 @role_required("lead")
 def confirm(proposal_id: int) -> ResponseReturnValue:
-    back = _back(int(request.form.get("supplier_id", "0") or 0))
+    back = _back()
     try:
         account = confirm_bank_details(db.session(), proposal_id, actor=current_user)
     except Refused as error:
@@ -128,7 +131,7 @@ def confirm(proposal_id: int) -> ResponseReturnValue:
 @blueprint.post("/payables/bank-details/<id:proposal_id>/withdraw")
 @role_required("lead")
 def withdraw(proposal_id: int) -> ResponseReturnValue:
-    back = _back(int(request.form.get("supplier_id", "0") or 0))
+    back = _back()
     try:
         account = withdraw_bank_details(db.session(), proposal_id, actor=current_user)
     except Refused as error:
