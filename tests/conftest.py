@@ -99,23 +99,30 @@ def sqlite_schema(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+_POSTGRES_BUILT: set[str] = set()
+
+
 def _empty_postgres(engine: Engine) -> None:
-    """Empties the worker's PostgreSQL database for the next test: when it holds exactly the
-    models' tables (the usual case), they are truncated and their ids restarted; otherwise (a
-    migration test, the scheduler's job store) the schema is dropped and built again."""
+    """Empties the worker's PostgreSQL database for the next test. The first time in a run, the
+    schema is dropped and built from the models, as the database may hold an earlier run's.
+    Then, when it holds exactly the models' tables (the usual case), they are truncated and
+    their ids restarted; otherwise (a migration test, the scheduler's job store) the schema is
+    built again."""
     tables = Base.metadata.sorted_tables
+    url = engine.url.render_as_string(hide_password=False)
     with engine.begin() as connection:
         present = set(
             connection.execute(
                 text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
             ).scalars()
         )
-        if present == {table.name for table in tables}:
+        if url in _POSTGRES_BUILT and present == {table.name for table in tables}:
             names = ", ".join(f'"{table.name}"' for table in tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             return
         connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     Base.metadata.create_all(engine)
+    _POSTGRES_BUILT.add(url)
 
 
 @pytest.fixture
