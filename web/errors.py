@@ -97,6 +97,17 @@ def refusal(
     return redirect(to)
 
 
+def refusal_by_field(error: Refused, to: str) -> Response:
+    """As `refusal`, flashing each wrong field's message when the refusal names fields (for a
+    form whose page shows no field messages of its own)."""
+    if isinstance(error, Invalid):
+        db.discard_changes()
+        for message in error.errors.values():
+            flash(translate(message), "error")
+        return redirect(to)
+    return refusal(error, to)
+
+
 def errors_on_form(
     form: Any,
     error: Invalid,

@@ -36,18 +36,7 @@ from purchasing.models import Member
 from web import db
 from web.access import role_required
 from web.collect import blueprint
-from web.errors import refusal
-from web.i18n import translate
-
-
-def _refused(error: Refused, to: str) -> ResponseReturnValue:
-    """A refusal on the page it came from; each wrong field's message flashed."""
-    if isinstance(error, Invalid):
-        db.discard_changes()
-        for message in error.errors.values():
-            flash(translate(message), "error")
-        return redirect(to)
-    return refusal(error, to)
+from web.errors import refusal_by_field
 
 
 def _date(name: str, default: date) -> date:
@@ -85,7 +74,7 @@ def mandate_add() -> ResponseReturnValue:
         values = read_mandate(request.form, cooperative_today())
         mandate = add_mandate(db.session(), values, actor=current_user)
     except Refused as error:
-        return _refused(error, back)
+        return refusal_by_field(error, back)
     flash(_("Mandate %(reference)s recorded.", reference=mandate.reference))
     return redirect(back)
 
@@ -97,7 +86,7 @@ def mandate_revoke(mandate_id: int) -> ResponseReturnValue:
     try:
         mandate = revoke_mandate(db.session(), mandate_id, cooperative_today(), actor=current_user)
     except Refused as error:
-        return _refused(error, back)
+        return refusal_by_field(error, back)
     flash(_("Mandate %(reference)s revoked.", reference=mandate.reference))
     return redirect(back)
 
@@ -134,7 +123,7 @@ def run_build() -> ResponseReturnValue:
         on = _date("collection_date", max(earliest, due_by))
         result = build_collection(session, due_by, on, today, actor=current_user)
     except Refused as error:
-        return _refused(error, back)
+        return refusal_by_field(error, back)
     flash(
         _(
             "Collection file of %(count)d debits built; the members are told by e-mail.",
@@ -193,7 +182,7 @@ def payment_reject(payment_id: int) -> ResponseReturnValue:
             db.session(), payment_id, on, request.form.get("reason", ""), actor=current_user
         )
     except Refused as error:
-        return _refused(error, to)
+        return refusal_by_field(error, to)
     flash(_("The debit is recorded as rejected: its invoices are due again."))
     return redirect(to)
 
@@ -227,7 +216,7 @@ def bank_import() -> ResponseReturnValue:
     try:
         result = import_bank_statement(db.session(), data, actor=current_user)
     except Refused as error:
-        return _refused(error, back)
+        return refusal_by_field(error, back)
     flash(
         _(
             "Statement %(statement)s: %(new)d new lines (%(already)d known already), "
@@ -258,7 +247,7 @@ def bank_assign(line_id: int) -> ResponseReturnValue:
             raise Invalid({"member_id": Message(N_("Choose the member who paid."))})
         assign_bank_line(db.session(), line_id, member_id, numbers, actor=current_user)
     except Refused as error:
-        return _refused(error, back)
+        return refusal_by_field(error, back)
     flash(_("The payment is recorded."))
     return redirect(back)
 
@@ -270,6 +259,6 @@ def bank_ignore(line_id: int) -> ResponseReturnValue:
     try:
         ignore_bank_line(db.session(), line_id, actor=current_user)
     except Refused as error:
-        return _refused(error, back)
+        return refusal_by_field(error, back)
     flash(_("The line is marked as not a member's payment."))
     return redirect(back)

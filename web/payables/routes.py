@@ -29,20 +29,9 @@ from suppliers.directory import supplier_by_id
 from suppliers.models import Supplier
 from web import db
 from web.access import role_required
-from web.errors import refusal
-from web.i18n import translate
+from web.errors import refusal_by_field
 from web.labels import of
 from web.payables import blueprint
-
-
-def _refused(error: Refused, to: str) -> ResponseReturnValue:
-    """A refusal on the page it came from; each wrong field's message flashed."""
-    if isinstance(error, Invalid):
-        db.discard_changes()
-        for message in error.errors.values():
-            flash(translate(message), "error")
-        return redirect(to)
-    return refusal(error, to)
 
 
 def _date(text: str, name: str, default: date) -> date:
@@ -96,7 +85,7 @@ def propose(supplier_id: int) -> ResponseReturnValue:
             actor=current_user,
         )
     except Refused as error:
-        return _refused(error, back)
+        return refusal_by_field(error, back)
     flash(
         _(
             "The bank details are proposed: another lead or an administrator confirms them. "
@@ -121,7 +110,7 @@ def confirm(proposal_id: int) -> ResponseReturnValue:
     try:
         account = confirm_bank_details(db.session(), proposal_id, actor=current_user)
     except Refused as error:
-        return _refused(error, back)
+        return refusal_by_field(error, back)
     flash(
         _("The bank details %(of_supplier)s are confirmed.", of_supplier=of(account.supplier.name))
     )
@@ -135,7 +124,7 @@ def withdraw(proposal_id: int) -> ResponseReturnValue:
     try:
         account = withdraw_bank_details(db.session(), proposal_id, actor=current_user)
     except Refused as error:
-        return _refused(error, back)
+        return refusal_by_field(error, back)
     flash(
         _(
             "The proposed bank details %(of_supplier)s are withdrawn.",
@@ -174,7 +163,7 @@ def transfers_build() -> ResponseReturnValue:
         on = _date(request.form.get("execution_date", ""), "execution_date", today)
         result = build_transfers(session, due_by, today, execution_date=on, actor=current_user)
     except Refused as error:
-        return _refused(error, back)
+        return refusal_by_field(error, back)
     flash(
         _(
             "Transfer file %(number)s of %(count)d transfers built: download it for the bank.",
