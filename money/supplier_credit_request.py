@@ -4,6 +4,7 @@ the cooperative as Reply-To. Asking twice for the same lines queues one e-mail."
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from email.utils import formataddr
 from typing import Any
@@ -13,8 +14,8 @@ from sqlalchemy.orm import Session
 from infrastructure.documents import euros
 from mailing.models import OutgoingEmail
 from mailing.outbox import queue_email
-from money.supplier_decisions import check_open
-from money.supplier_invoice_models import SupplierInvoice
+from money.supplier_decisions import check_open, decision_note
+from money.supplier_invoice_models import SupplierInvoice, SupplierInvoiceLine
 from money.supplier_matching import line_reasons, supplier_invoice_for_match
 from money.three_way import Outcome
 from persistence.audit import Actor, record_event
@@ -60,17 +61,41 @@ def _french(value: Any) -> str:
     return str(value)
 
 
-def request_credit_note(session: Session, invoice_id: int, *, actor: Actor | None) -> OutgoingEmail:
+def request_credit_note(
+    session: Session,
+    invoice_id: int,
+    *,
+    actor: Actor | None,
+    lines: Collection[int] = (),
+    note: str = "",
+) -> OutgoingEmail:
     """Queues the e-mail asking the supplier for a credit note for the invoice's lines in
-    exception, with their reasons. Refused: no line in exception (`Conflict`), an invoice
-    refused or paid (`Conflict`), a supplier without a contact e-mail (`Invalid` on
-    `contact_email`). Asking again for the same lines changes nothing. Flushes."""
+    exception (those at the positions `lines`, or all of them when none is named), with their
+    reasons and the lead's note. Refused: no line in exception (`Conflict`), an invoice
+    refused or paid (`Conflict`), a position named that is no line in exception or a note
+    over 1,000 characters (`Invalid` on `lines` or `note`), a supplier without a contact
+    e-mail (`Invalid` on `contact_email`). Asking again for the same lines changes nothing.
+    Flushes."""
     require(actor, DECIDE_SUPPLIER_INVOICES)
     invoice = supplier_invoice_for_match(session, invoice_id)
     check_open(invoice)
     disputed = [line for line in invoice.lines if line.outcome == Outcome.EXCEPTION]
     if not disputed:
         raise Conflict(Message(N_("No line of this invoice is in exception.")))
+    if lines:
+        in_exception = {line.position for line in disputed}
+        for position in sorted(set(lines)):
+            if position not in in_exception:
+                raise Invalid(
+                    {
+                        "lines": Message(
+                            N_("Line %(line)s of this invoice is not in exception."),
+                            {"line": position},
+                        )
+                    }
+                )
+        disputed = [line for line in disputed if line.position in lines]
+    text = decision_note(note)
     address = invoice.supplier.contact_email.strip()
     if not address:
         raise Invalid(
@@ -82,7 +107,7 @@ def request_credit_note(session: Session, invoice_id: int, *, actor: Actor | Non
             }
         )
     cooperative = cooperative_record(session)
-    subject, body = credit_request_content(invoice, cooperative.name)
+    subject, body = credit_request_content(invoice, cooperative.name, disputed, text)
     key = f"{PURPOSE}/{invoice.id}/" + "-".join(str(line.id) for line in disputed)
     email = queue_email(
         session,
@@ -104,12 +129,19 @@ def request_credit_note(session: Session, invoice_id: int, *, actor: Actor | Non
         to=address,
         lines=[line.position for line in disputed],
         email=email.id,
+        note=text,
     )
     return email
 
 
-def credit_request_content(invoice: SupplierInvoice, cooperative: str) -> tuple[str, str]:
-    """The subject and body (in French) of the request."""
+def credit_request_content(
+    invoice: SupplierInvoice,
+    cooperative: str,
+    disputed: Sequence[SupplierInvoiceLine],
+    note: str = "",
+) -> tuple[str, str]:
+    """The subject and body (in French) of the request for the lines `disputed`, with the
+    lead's note."""
     lines = [
         "Bonjour,",
         "",
@@ -118,15 +150,15 @@ def credit_request_content(invoice: SupplierInvoice, cooperative: str) -> tuple[
         "nous avons reçu pour les lignes suivantes :",
         "",
     ]
-    for line in invoice.lines:
-        if line.outcome != Outcome.EXCEPTION:
-            continue
+    for line in disputed:
         reference = f" (réf. {line.seller_ref})" if line.seller_ref else ""
         reasons = " ; ".join(in_french(reason) for reason in line_reasons(line))
         lines.append(
             f"- ligne {line.position}, {line.description}{reference}, "
             f"{euros(line.line_total)} HT : {reasons}"
         )
+    if note:
+        lines += ["", note]
     lines += [
         "",
         "Merci de nous adresser un avoir pour ces lignes, en rappelant le numéro de la facture.",

@@ -48,12 +48,32 @@ def check_open(invoice: SupplierInvoice) -> None:
         raise Conflict(Message(N_("This supplier invoice is paid: nothing more to decide.")))
 
 
+def decision_note(note: str, field: str = "note") -> str:
+    """A note the lead adds to a decision, on one line; `Invalid` on `field` when too long."""
+    text = " ".join((note or "").split())
+    if len(text) > MAX_REASON:
+        raise Invalid({field: Message(N_("At most %(most)s characters."), {"most": MAX_REASON})})
+    return text
+
+
+def invoice_line_at(session: Session, invoice_id: int, position: int) -> SupplierInvoiceLine:
+    """The line of the invoice at `position` (1 for its first line), as a person names it:
+    `NotFound` for no such invoice, `Invalid` on `line` for a position it does not have."""
+    invoice = supplier_invoice_for_match(session, invoice_id)
+    # Read among the invoice's lines, not queried: any number a person types is safe here.
+    for line in invoice.lines:
+        if line.position == position:
+            return line
+    raise Invalid({"line": Message(N_("This invoice has no line %(line)s."), {"line": position})})
+
+
 def accept_invoice_line(
-    session: Session, line_id: int, *, actor: Actor | None
+    session: Session, line_id: int, *, actor: Actor | None, note: str = ""
 ) -> SupplierInvoiceLine:
-    """Accepts a line in exception as the supplier billed it (who and when are kept); the
-    invoice is to be paid once every exception is accepted. Refused (`Conflict`) for a line
-    not in exception or an invoice refused or paid. Flushes; the caller commits."""
+    """Accepts a line in exception as the supplier billed it (who and when are kept, and the
+    lead's note in the audit trail); the invoice is to be paid once every exception is
+    accepted. Refused: a line not in exception or an invoice refused or paid (`Conflict`), a
+    note over 1,000 characters (`Invalid` on `note`). Flushes; the caller commits."""
     require(actor, DECIDE_SUPPLIER_INVOICES)
     line = session.get(SupplierInvoiceLine, line_id)
     if line is None:
@@ -61,6 +81,7 @@ def accept_invoice_line(
     check_open(line.invoice)
     if line.outcome != Outcome.EXCEPTION:
         raise Conflict(Message(N_("This line is not in exception: there is nothing to accept.")))
+    text = decision_note(note)
     line.outcome = Outcome.ACCEPTED.value
     line.accepted_by_id = actor.id if isinstance(actor, User) else None
     line.accepted_at = utcnow()
@@ -74,6 +95,7 @@ def accept_invoice_line(
         line=line.position,
         description=line.description,
         reasons=[reason.render() for reason in line_reasons(line)],
+        note=text,
     )
     match_supplier_invoice(session, line.invoice_id, actor=actor)
     return line
@@ -115,11 +137,9 @@ def refuse_supplier_invoice(
     require(actor, DECIDE_SUPPLIER_INVOICES)
     invoice = supplier_invoice_for_match(session, invoice_id)
     check_open(invoice)
-    text = " ".join((reason or "").split())
+    text = decision_note(reason, "reason")
     if not text:
         raise Invalid({"reason": Message(N_("Say why the invoice is refused."))})
-    if len(text) > MAX_REASON:
-        raise Invalid({"reason": Message(N_("At most %(most)s characters."), {"most": MAX_REASON})})
     invoice.status = "refused"
     invoice.refusal_reason = text
     session.flush()

@@ -21,7 +21,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from purchasing.clock import cooperative_today
 from purchasing.models import PurchaseOrder
 from tests.conftest import page_words, sign_in
-from tests.web.api_world import World, add_order, build_world
+from tests.web.api_world import World, add_order, add_supplier_invoice, build_world
 from tests.web.test_api_access import api_routes
 from tests.web.test_api_access import url as api_url
 from tests.web.test_page_access import OWN, ROLES, build_objects, page_routes
@@ -133,6 +133,7 @@ def test_odd_ids_and_page_numbers_in_the_api_are_never_a_server_error(app, clien
     app.config["PROPAGATE_EXCEPTIONS"] = False
     world = build_world(session, make)
     add_order(session, world)
+    add_supplier_invoice(session, world)
     document = client.get("/api/v1/openapi.json").get_json()
     wrong: list[str] = []
     for method, named, _rule in api_routes(app):
@@ -197,6 +198,10 @@ GOOD_BODIES = {
     ("PUT", "/api/v1/offers/<offer_id>"): _offer,
     ("POST", "/api/v1/orders/<order_id>/deliveries"): _delivery,
     ("POST", "/api/v1/batches/<batch_id>/approve"): lambda _world: {"scenario": 1},
+    ("POST", "/api/v1/supplier-invoices/<invoice_id>/accept"): lambda _world: {"line": 1},
+    ("POST", "/api/v1/supplier-invoices/<invoice_id>/credit-note-request"): lambda _world: {
+        "lines": [1]
+    },
 }
 
 

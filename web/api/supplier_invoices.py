@@ -1,5 +1,7 @@
 """Suppliers' invoices, for a lead's token: receive an invoice file (Factur-X PDF, CII or UBL
-XML), list them by status and supplier, read one with its lines and orders."""
+XML), list them by status and supplier, read one with its lines and orders; and the lead's
+decisions on an invoice the match did not clear (accept a line, ask for a credit note,
+refuse), through the same use cases as the invoice's page."""
 
 from __future__ import annotations
 
@@ -9,6 +11,13 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from money.formats.received import MAX_INVOICE_BYTES
+from money.supplier_credit_request import request_credit_note
+from money.supplier_decisions import (
+    MAX_REASON,
+    accept_invoice_line,
+    invoice_line_at,
+    refuse_supplier_invoice,
+)
 from money.supplier_invoice_models import (
     SUPPLIER_DOCUMENT_KINDS,
     SUPPLIER_INVOICE_SOURCES,
@@ -21,6 +30,12 @@ from web import db
 from web.api import ID, answers, blueprint
 from web.api.auth import caller, leads_only
 from web.api.schemas import DecimalString, Id, PageArgs, page_of
+
+# Positions as a person reads them on the invoice; more lines than any invoice has is refused
+# by the schema, so that no number the database cannot hold reaches a query.
+MAX_POSITION = 100_000
+Position = validate.Range(min=1, max=MAX_POSITION)
+CLOSED = "The invoice is refused or paid: nothing more to decide."
 
 TAGS = ["supplier invoices"]
 REFUSED = (
@@ -136,3 +151,82 @@ def receive(files: dict[str, Any]) -> Any:
 def show_supplier_invoice(invoice_id: int) -> Any:
     """One supplier invoice with its lines and orders."""
     return supplier_invoice_by_id(db.session(), caller(), invoice_id)
+
+
+class AcceptLineIn(Schema):
+    line = fields.Integer(
+        required=True, strict=True, validate=Position,
+        metadata={"description": "The line's position on the invoice (1 for the first)."},
+    )  # fmt: skip
+    note = fields.String(
+        load_default="", validate=validate.Length(max=MAX_REASON),
+        metadata={"description": "Why it is accepted, for the audit trail."},
+    )  # fmt: skip
+
+
+class CreditRequestIn(Schema):
+    lines = fields.List(
+        fields.Integer(strict=True, validate=Position), load_default=list,
+        validate=validate.Length(max=1000),
+        metadata={"description": "Positions of lines in exception; none: every one of them."},
+    )  # fmt: skip
+    note = fields.String(
+        load_default="", validate=validate.Length(max=MAX_REASON),
+        metadata={"description": "A word to the supplier, added to the e-mail."},
+    )  # fmt: skip
+
+
+class RefuseIn(Schema):
+    reason = fields.String(
+        required=True, validate=validate.Length(max=MAX_REASON),
+        metadata={"description": "Why the invoice will not be paid."},
+    )  # fmt: skip
+
+
+class CreditRequestSchema(Schema):
+    """The e-mail asking the supplier for a credit note, sent by the scheduler."""
+
+    id = fields.Integer(required=True)
+    recipient = fields.String(required=True)
+    subject = fields.String(required=True)
+    status = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+
+
+@blueprint.route(f"/supplier-invoices/<{ID}:invoice_id>/accept", methods=["POST"], tags=TAGS)
+@leads_only
+@blueprint.arguments(AcceptLineIn)
+@blueprint.response(200, SupplierInvoiceWithLinesSchema)
+@answers(409, f"The line is not in exception. {CLOSED}")
+def accept_line(data: dict[str, Any], invoice_id: int) -> Any:
+    """Accepts a line in exception as the supplier billed it; the invoice is to be paid once
+    every exception is accepted."""
+    session = db.session()
+    line = invoice_line_at(session, invoice_id, data["line"])
+    accept_invoice_line(session, line.id, actor=caller(), note=data["note"])
+    return line.invoice
+
+
+@blueprint.route(
+    f"/supplier-invoices/<{ID}:invoice_id>/credit-note-request", methods=["POST"], tags=TAGS
+)
+@leads_only
+@blueprint.arguments(CreditRequestIn)
+@blueprint.response(202, CreditRequestSchema)
+@answers(409, f"No line of the invoice is in exception. {CLOSED}")
+def credit_note_request(data: dict[str, Any], invoice_id: int) -> Any:
+    """Queues the e-mail asking the supplier for a credit note for lines in exception, with
+    their reasons (asking again for the same lines queues nothing more)."""
+    return request_credit_note(
+        db.session(), invoice_id, actor=caller(), lines=data["lines"], note=data["note"]
+    )
+
+
+@blueprint.route(f"/supplier-invoices/<{ID}:invoice_id>/refuse", methods=["POST"], tags=TAGS)
+@leads_only
+@blueprint.arguments(RefuseIn)
+@blueprint.response(200, SupplierInvoiceWithLinesSchema)
+@answers(409, CLOSED)
+def refuse(data: dict[str, Any], invoice_id: int) -> Any:
+    """Refuses the invoice for the reason given: it will not be paid."""
+    return refuse_supplier_invoice(db.session(), invoice_id, data["reason"], actor=caller())

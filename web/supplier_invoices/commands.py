@@ -1,5 +1,6 @@
-"""`coachat supplier-invoices`: receive suppliers' invoice files, list them, show one, with the
-same use cases as the pages."""
+"""`coachat supplier-invoices`: receive suppliers' invoice files, list them, show one, and the
+lead's decisions on an invoice in exception (accept a line, ask for a credit note, refuse),
+with the same use cases as the pages."""
 
 from __future__ import annotations
 
@@ -136,6 +137,65 @@ def show(invoice_id: int, as_json: bool) -> None:
             f"total {invoice.total_without_tax} EUR excl. VAT, VAT {invoice.tax_total} EUR, "
             f"{invoice.grand_total} EUR incl. VAT, due {invoice.amount_due} EUR"
         )
+
+
+POSITION = click.IntRange(min=1, max=100_000)
+
+
+@supplier_invoices.command("accept")
+@click.argument("invoice_id", type=ID)
+@click.option("--line", "position", type=POSITION, required=True,
+              help="The line's position on the invoice (1 for the first).")  # fmt: skip
+@click.option("--note", default="", help="Why it is accepted, for the audit trail.")
+@acting_as
+def accept(invoice_id: int, position: int, note: str, acting_email: str | None) -> None:
+    """Accept a line in exception as the supplier billed it."""
+    from money.supplier_decisions import accept_invoice_line, invoice_line_at
+
+    with transaction() as session:
+        line = invoice_line_at(session, invoice_id, position)
+        accept_invoice_line(session, line.id, actor=actor(session, acting_email), note=note)
+        invoice = line.invoice
+        click.echo(
+            f"#{invoice.id} {invoice.number}: line {line.position} accepted as invoiced; "
+            f"the invoice is {invoice.status}."
+        )
+
+
+@supplier_invoices.command("ask-credit")
+@click.argument("invoice_id", type=ID)
+@click.option("--line", "positions", type=POSITION, multiple=True,
+              help="A line in exception to ask a credit for (again for more); "
+              "none: every line in exception.")  # fmt: skip
+@click.option("--note", default="", help="A word to the supplier, added to the e-mail.")
+@acting_as
+def ask_credit(
+    invoice_id: int, positions: tuple[int, ...], note: str, acting_email: str | None
+) -> None:
+    """Ask the supplier for a credit note for lines in exception: an e-mail sent by the
+    scheduler. Asking again for the same lines sends nothing more."""
+    from money.supplier_credit_request import request_credit_note
+
+    with transaction() as session:
+        email = request_credit_note(
+            session, invoice_id, actor=actor(session, acting_email), lines=positions, note=note
+        )
+        click.echo(f"Credit note asked of {email.recipient} (e-mail #{email.id}, {email.status}).")
+
+
+@supplier_invoices.command("refuse")
+@click.argument("invoice_id", type=ID)
+@click.option("--reason", required=True, help="Why the invoice will not be paid.")
+@acting_as
+def refuse(invoice_id: int, reason: str, acting_email: str | None) -> None:
+    """Refuse the invoice: it will not be paid."""
+    from money.supplier_decisions import refuse_supplier_invoice
+
+    with transaction() as session:
+        invoice = refuse_supplier_invoice(
+            session, invoice_id, reason, actor=actor(session, acting_email)
+        )
+        click.echo(f"#{invoice.id} {invoice.number} of {invoice.supplier.name} refused.")
 
 
 commands = [supplier_invoices]
