@@ -28,6 +28,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from money.amounts import to_cent
+from money.invoice_pairing import units_per_invoiced
 from money.invoicing import invoiced_members
 from money.journal import billing_settings
 from money.models import JournalEntry, JournalLine, MemberInvoice
@@ -36,7 +37,7 @@ from money.supplier_invoice_models import SupplierInvoice, SupplierInvoiceLine, 
 from money.three_way import Outcome
 from persistence.audit import Actor, AuditEvent
 from purchasing.errors import N_, Message, NotFound
-from purchasing.models import Batch, PurchaseOrder
+from purchasing.models import Batch, PurchaseOrder, PurchaseOrderLine
 from purchasing.permissions import SEE_BOOKS, require
 from purchasing.statements.statements import members_of_batch
 
@@ -183,7 +184,9 @@ def _supplier_documents(session: Session, order_ids: list[int]) -> list[Supplier
             )
             .order_by(SupplierInvoice.issue_date, SupplierInvoice.id)
             .options(
-                selectinload(SupplierInvoice.lines).selectinload(SupplierInvoiceLine.order_line),
+                selectinload(SupplierInvoice.lines)
+                .selectinload(SupplierInvoiceLine.order_line)
+                .selectinload(PurchaseOrderLine.offer),
                 selectinload(SupplierInvoice.order_links).selectinload(SupplierInvoiceOrder.order),
                 selectinload(SupplierInvoice.supplier),
             )
@@ -252,7 +255,12 @@ def _excess(line: SupplierInvoiceLine, fees: Decimal) -> Decimal:
         return amount - fees
     if line.order_line is None:
         return amount
-    return amount - to_cent(line.quantity * line.order_line.unit_price)
+    ordered = line.order_line
+    # A line billing by the pack counts its packs' units at the price ordered.
+    units = line.quantity * units_per_invoiced(
+        line.unit_code, line.unit_price, ordered.unit_price, ordered.offer.pack_size
+    )
+    return amount - to_cent(units * ordered.unit_price)
 
 
 def _explanations(

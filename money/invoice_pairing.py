@@ -1,6 +1,7 @@
 """How an invoice finds what it bills: its lines paired with order lines (by the supplier's
-reference, then by description), and, for an invoice naming no order, the orders it most
-likely bills."""
+reference, then by description), what one invoiced quantity stands for in the order's units
+(a line may bill by the pack what the order counted in units), and, for an invoice naming no
+order, the orders it most likely bills."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ from rapidfuzz import fuzz
 from suppliers.matching.normalize import normalize
 
 CENT = Decimal("0.01")
+ONE = Decimal(1)
+# UN/ECE Recommendation 20 (and the older Recommendation 21 codes prefixed with X) for a
+# package: a line in these counts packs of the offer, not units of the product.
+PACKAGE_CODES = frozenset(
+    {"BX", "XBX", "CT", "XCT", "PK", "XPK", "CS", "XCS", "PA", "XPA", "BG", "XBG", "CR", "XCR"}
+)
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 # How alike a line's description and an order line's name must be (rapidfuzz's
 # token_sort_ratio on normalised texts, 0-100) for the line to be paired by description when
@@ -73,6 +80,28 @@ def pair_lines(lines: Iterable[Item], ordered: Sequence[Item]) -> dict[int, int]
             used_lines.add(line_key)
             used_orders.add(order_key)
     return pairs
+
+
+def units_per_invoiced(
+    unit_code: str, unit_price: Decimal, ordered_price: Decimal, pack_size: Decimal
+) -> Decimal:
+    """How many of the order's units one invoiced quantity stands for: the offer's pack size
+    when the line bills by the pack, else one.
+
+    A line bills by the pack when its unit code is a package's (`PACKAGE_CODES`), or, for an
+    offer packed by more than one, when its unit price is nearer the price of a pack than
+    the price of a unit, as a ratio: 4 cartons of 12 at 32.04 € against 2.67 € a unit ordered
+    (32.04 / 2.67 = 12, well above the square root of 12). A unit price between the two
+    readings is taken for the nearer one, and its gap to the order is then an exception."""
+    if pack_size == ONE or pack_size <= 0:
+        return ONE
+    if unit_code.strip().upper() in PACKAGE_CODES:
+        return pack_size
+    if pack_size > ONE and ordered_price > 0 and unit_price > 0:
+        ratio = unit_price / ordered_price
+        if ratio * ratio > pack_size:
+            return pack_size
+    return ONE
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,17 @@ FRENCH_REASONS = {
         "TVA %(invoiced)s %% au lieu de %(ordered)s %%"
     ),
     "invoiced %(invoiced)s, received %(received)s": "facturé %(invoiced)s, reçu %(received)s",
+    "price %(invoiced)s a pack of %(size)s (%(unit)s a unit) instead of %(ordered)s ordered": (
+        "prix %(invoiced)s le colis de %(size)s (%(unit)s l’unité) au lieu de %(ordered)s commandé"
+    ),
+    "invoiced %(packs)s packs of %(size)s (%(invoiced)s), received %(received)s": (
+        "facturé %(packs)s colis de %(size)s (%(invoiced)s), reçu %(received)s"
+    ),
+    "invoiced %(packs)s packs of %(size)s (%(invoiced)s, %(earlier)s more on earlier "
+    "invoices), received %(received)s": (
+        "facturé %(packs)s colis de %(size)s (%(invoiced)s, plus %(earlier)s sur des factures "
+        "précédentes), reçu %(received)s"
+    ),
     "invoiced %(invoiced)s (%(earlier)s on earlier invoices), received %(received)s": (
         "facturé %(invoiced)s (dont %(earlier)s sur des factures précédentes), reçu %(received)s"
     ),

@@ -11,6 +11,7 @@ afresh, so running it twice changes nothing. The rules themselves are `money.thr
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,7 +20,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from money.invoice_pairing import OrderCandidate, propose_orders
+from money.invoice_pairing import OrderCandidate, propose_orders, units_per_invoiced
 from money.supplier_invoice_models import SupplierInvoice, SupplierInvoiceLine, SupplierInvoiceOrder
 from money.supplier_match_models import (
     DEFAULT_PRICE_PERCENT,
@@ -214,6 +215,7 @@ def invoiced_line(line: SupplierInvoiceLine) -> InvoicedLine:
         line_total=line.line_total,
         kind=LineKind(line.kind),
         accepted=line.outcome == Outcome.ACCEPTED,
+        unit_code=line.unit_code,
     )
 
 
@@ -228,37 +230,37 @@ def _earlier_invoices(before: int) -> list[ColumnElement[bool]]:
 
 def ordered_lines(session: Session, order_ids: Iterable[int], *, before: int) -> list[OrderedLine]:
     """The lines of the orders, each with the units received (in good order or substituted,
-    as members pay for them) and the units earlier invoices billed: one query."""
+    as members pay for them), the offer's pack size and the units earlier invoices billed (a
+    line billing by the pack counts its packs' units): two queries."""
     received = (
         select(func.sum(DeliveryLine.received + DeliveryLine.substituted))
         .where(DeliveryLine.order_line_id == PurchaseOrderLine.id)
         .scalar_subquery()
     )
-    invoiced = (
-        select(func.sum(SupplierInvoiceLine.quantity))
-        .join(SupplierInvoice, SupplierInvoiceLine.invoice_id == SupplierInvoice.id)
-        .where(
-            SupplierInvoiceLine.order_line_id == PurchaseOrderLine.id, *_earlier_invoices(before)
-        )
-        .scalar_subquery()
-    )
+    columns = (
+        PurchaseOrderLine.id, PurchaseOrderLine.order_id, Offer.supplier_ref, Offer.pack_size,
+        Product.name, PurchaseOrderLine.quantity, PurchaseOrderLine.unit_price,
+        PurchaseOrderLine.vat_rate, received.label("received"),
+    )  # fmt: skip
     rows = session.execute(
-        select(
-            PurchaseOrderLine.id,
-            PurchaseOrderLine.order_id,
-            Offer.supplier_ref,
-            Product.name,
-            PurchaseOrderLine.quantity,
-            PurchaseOrderLine.unit_price,
-            PurchaseOrderLine.vat_rate,
-            received.label("received"),
-            invoiced.label("invoiced"),
-        )
+        select(*columns)
         .join(Offer, PurchaseOrderLine.offer_id == Offer.id)
         .join(Product, Offer.product_id == Product.id)
         .where(PurchaseOrderLine.order_id.in_(list(order_ids)))
         .order_by(PurchaseOrderLine.order_id, PurchaseOrderLine.id)
     ).all()
+    line = SupplierInvoiceLine
+    earlier = session.execute(
+        select(line.order_line_id, line.quantity, line.unit_code, line.unit_price)
+        .join(SupplierInvoice, line.invoice_id == SupplierInvoice.id)
+        .where(line.order_line_id.in_([row.id for row in rows]), *_earlier_invoices(before))
+    ).all()
+    ordered: dict[int | None, tuple[Decimal, Decimal]] = {
+        r.id: (r.unit_price, r.pack_size) for r in rows
+    }
+    invoiced: dict[int | None, Decimal] = defaultdict(lambda: ZERO)
+    for key, quantity, code, price in earlier:
+        invoiced[key] += quantity * units_per_invoiced(code, price, *ordered[key])
     return [
         OrderedLine(
             key=row.id,
@@ -269,7 +271,8 @@ def ordered_lines(session: Session, order_ids: Iterable[int], *, before: int) ->
             unit_price=row.unit_price,
             vat_rate=row.vat_rate,
             received=Decimal(row.received or ZERO),
-            already_invoiced=Decimal(row.invoiced or ZERO),
+            already_invoiced=invoiced[row.id],
+            pack_size=row.pack_size,
         )
         for row in rows
     ]

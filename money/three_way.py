@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from money.invoice_pairing import pair_lines
+from money.invoice_pairing import pair_lines, units_per_invoiced
 from suppliers.errors import N_, Euros, Message, Units
 
 ZERO = Decimal(0)
+ONE = Decimal(1)
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
@@ -58,7 +59,8 @@ class Tolerances:
 class InvoicedLine:
     """A line of the supplier's invoice (or of a credit note): goods billed at a quantity and
     a net unit price (per one unit), or a document-level charge (a delivery fee) or allowance.
-    VAT rates are fractions (0.20 for 20 %). `accepted` says the lead accepted it as it is."""
+    VAT rates are fractions (0.20 for 20 %). `accepted` says the lead accepted it as it is.
+    `unit_code` is the UN/ECE code of what the quantity counts (a package's: packs)."""
 
     key: int
     seller_ref: str
@@ -69,6 +71,7 @@ class InvoicedLine:
     line_total: Decimal
     kind: LineKind = LineKind.GOODS
     accepted: bool = False
+    unit_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,8 @@ class OrderedLine:
     """A purchase order line: the supplier's reference of the offer and the product's name,
     units ordered at the order's unit price and the offer's VAT rate, units the deliveries
     recorded as received (substitutes the site accepted included), and units of it already
-    billed by the supplier's other invoices (not refused, net of their credit notes)."""
+    billed by the supplier's other invoices (not refused, net of their credit notes); the
+    offer's pack size (units in one pack), for invoices that bill by the pack."""
 
     key: int
     order_key: int
@@ -87,6 +91,7 @@ class OrderedLine:
     vat_rate: Decimal
     received: Decimal
     already_invoiced: Decimal = ZERO
+    pack_size: Decimal = ONE
 
 
 @dataclass(frozen=True)
@@ -159,8 +164,10 @@ def match_invoice(
 
     Goods lines pair with order lines by the supplier's reference first, then by
     description among the order lines still unpaired; several invoice lines may bill one
-    order line (their quantities add up). A paired line is checked for its VAT rate (the
-    offer's, exactly), its unit price (the order's, within the tolerance) and its quantity
+    order line (their quantities add up). A line may bill by the pack what the order counted
+    in units (`units_per_invoiced`): its quantity times the pack size is then compared in
+    units, and its price divided by the pack size. A paired line is checked for its VAT rate
+    (the offer's, exactly), its unit price (the order's, within the tolerance) and its quantity
     (with what other invoices billed of the order line, no more than received, within the
     tolerance); an unpaired one is a line not ordered. Charges, together, must not exceed the
     orders' fees not yet billed (within the price tolerance); allowances always agree.
@@ -214,6 +221,13 @@ def _outcome(line: InvoicedLine, reasons: list[Message], credited: bool) -> Outc
     return Outcome.ACCEPTED if line.accepted else Outcome.EXCEPTION
 
 
+def per_unit(line: InvoicedLine, order_line: OrderedLine) -> Decimal:
+    """How many of the order's units one of the line's quantity stands for."""
+    return units_per_invoiced(
+        line.unit_code, line.unit_price, order_line.unit_price, order_line.pack_size
+    )
+
+
 def _check_group(
     order_line: OrderedLine,
     group: list[InvoicedLine],
@@ -221,7 +235,9 @@ def _check_group(
     reasons: dict[int, list[Message]],
     allowed: dict[int, Decimal],
 ) -> None:
-    """The invoice lines billing one order line: VAT and price each, quantity together."""
+    """The invoice lines billing one order line: VAT and price each, quantity together, in
+    the order's units."""
+    factors = {line.key: per_unit(line, order_line) for line in group}
     for line in group:
         if line.vat_rate != order_line.vat_rate:
             reasons[line.key].append(
@@ -230,48 +246,86 @@ def _check_group(
                     {"invoiced": percent(line.vat_rate), "ordered": percent(order_line.vat_rate)},
                 )
             )
-        if not price_agrees(line.unit_price, order_line.unit_price, tolerances):
-            reasons[line.key].append(
-                Message(
-                    N_("price %(invoiced)s instead of %(ordered)s ordered"),
-                    {"invoiced": Euros(line.unit_price), "ordered": Euros(order_line.unit_price)},
-                )
-            )
-    quantity = sum((line.quantity for line in group), ZERO)
-    billed = quantity + order_line.already_invoiced
+        if not price_agrees(line.unit_price / factors[line.key], order_line.unit_price, tolerances):
+            reasons[line.key].append(_price_reason(line, order_line, factors[line.key]))
+    units = sum((line.quantity * factors[line.key] for line in group), ZERO)
+    billed = units + order_line.already_invoiced
     if billed > order_line.received + tolerances.quantity_units:
-        if order_line.already_invoiced:
-            reason = Message(
-                N_(
-                    "invoiced %(invoiced)s (%(earlier)s on earlier invoices), received %(received)s"
-                ),
-                {
-                    "invoiced": Units(billed),
-                    "earlier": Units(order_line.already_invoiced),
-                    "received": Units(order_line.received),
-                },
-            )
-        else:
-            reason = Message(
-                N_("invoiced %(invoiced)s, received %(received)s"),
-                {"invoiced": Units(billed), "received": Units(order_line.received)},
-            )
+        reason = _quantity_reason(order_line, group, factors, billed)
         for line in group:
             reasons[line.key].append(reason)
     # What the group may bill: the units still to bill at the price ordered. It is shared
     # among the group's lines in order, each taking what its own quantity allows.
     room = max(order_line.received + tolerances.quantity_units - order_line.already_invoiced, ZERO)
     for line in group:
-        units = min(line.quantity, room)
-        room -= units
+        factor = factors[line.key]
+        taken = min(line.quantity * factor, room)
+        room -= taken
         if line.vat_rate != order_line.vat_rate:
             allowed[line.key] = ZERO
-        elif price_agrees(line.unit_price, order_line.unit_price, tolerances):
-            allowed[line.key] = units * line.unit_price
+        elif price_agrees(line.unit_price / factor, order_line.unit_price, tolerances):
+            allowed[line.key] = taken * line.unit_price / factor
         else:
             allowed[line.key] = (
-                units * order_line.unit_price * (1 + tolerances.price_percent / HUNDRED)
+                taken * order_line.unit_price * (1 + tolerances.price_percent / HUNDRED)
             )
+
+
+def _price_reason(line: InvoicedLine, order_line: OrderedLine, factor: Decimal) -> Message:
+    """The price's gap in words; for a line billing by the pack, in both units."""
+    if factor == ONE:
+        return Message(
+            N_("price %(invoiced)s instead of %(ordered)s ordered"),
+            {"invoiced": Euros(line.unit_price), "ordered": Euros(order_line.unit_price)},
+        )
+    return Message(
+        N_(
+            "price %(invoiced)s a pack of %(size)s (%(unit)s a unit) instead of %(ordered)s ordered"
+        ),
+        {
+            "invoiced": Euros(line.unit_price),
+            "size": Units(factor),
+            "unit": Euros((line.unit_price / factor).quantize(Decimal("0.0001"))),
+            "ordered": Euros(order_line.unit_price),
+        },
+    )
+
+
+def _quantity_reason(
+    order_line: OrderedLine,
+    group: list[InvoicedLine],
+    factors: dict[int, Decimal],
+    billed: Decimal,
+) -> Message:
+    """The quantity's excess in words: units invoiced (with earlier invoices) against units
+    received; when every line of the group bills by the pack, the packs too."""
+    received = Units(order_line.received)
+    earlier = order_line.already_invoiced
+    if all(factors[line.key] != ONE for line in group):
+        packs = sum((line.quantity for line in group), ZERO)
+        size = Units(factors[group[0].key])
+        if earlier:
+            return Message(
+                N_(
+                    "invoiced %(packs)s packs of %(size)s (%(invoiced)s, %(earlier)s more on "
+                    "earlier invoices), received %(received)s"
+                ),
+                {"packs": Units(packs), "size": size, "invoiced": Units(billed - earlier),
+                 "earlier": Units(earlier), "received": received},
+            )  # fmt: skip
+        return Message(
+            N_("invoiced %(packs)s packs of %(size)s (%(invoiced)s), received %(received)s"),
+            {"packs": Units(packs), "size": size, "invoiced": Units(billed), "received": received},
+        )
+    if earlier:
+        return Message(
+            N_("invoiced %(invoiced)s (%(earlier)s on earlier invoices), received %(received)s"),
+            {"invoiced": Units(billed), "earlier": Units(earlier), "received": received},
+        )
+    return Message(
+        N_("invoiced %(invoiced)s, received %(received)s"),
+        {"invoiced": Units(billed), "received": received},
+    )
 
 
 def price_agrees(invoiced: Decimal, ordered: Decimal, tolerances: Tolerances) -> bool:

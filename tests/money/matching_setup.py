@@ -29,10 +29,10 @@ BUYER = Seller(
 )
 
 
-def sent_orders(session, make, sessions):
+def sent_orders(session, make, sessions, **batch):
     """The batch's orders sent; paper (50 units at 4.15 €, fee 12.50 €) from a supplier known
     by the SIRET its invoices carry. Deliveries are recorded by each test."""
-    approved = approved_batch(session, make, sessions)
+    approved = approved_batch(session, make, sessions, **batch)
     with_cooperative(session)
     papeterie = approved.suppliers[0]
     papeterie.siret, papeterie.siren, papeterie.vat_number = (

@@ -34,9 +34,10 @@ class Approved:
         )
 
 
-def closed_batch(session, make, sessions, *, needs=None):
-    """Closes a round with needs for paper (supplier A) and soap (supplier B); returns the
-    batch with its first scenario computed, the lead, members and needs."""
+def closed_batch(session, make, sessions, *, needs=None, paper_pack="1"):
+    """Closes a round with needs for paper (supplier A, sold in packs of `paper_pack`) and
+    soap (supplier B); returns the batch with its first scenario computed, the lead, members
+    and needs."""
     lead = make.user("lead", name="Julien Marchal", email="lead@example.org")
     first = make.member("Atelier Vélo", address="3 rue Jeanne d'Arc", postcode="54000")
     second = make.member("Épicerie du Coin", address="12 place Stanislas", postcode="54000")
@@ -53,8 +54,9 @@ def closed_batch(session, make, sessions, *, needs=None):
         "Droguerie Verte", contact_email="commandes@droguerie.example", delivery_fee="8"
     )
     make.offer(
-        product=paper, supplier=papeterie, price="4.15", lead_time_days=2, supplier_ref="PAP-A4"
-    )
+        product=paper, supplier=papeterie, price="4.15", lead_time_days=2, supplier_ref="PAP-A4",
+        pack_size=paper_pack,
+    )  # fmt: skip
     make.offer(
         product=soap, supplier=droguerie, price="11.90", lead_time_days=3, supplier_ref="SAV-5L"
     )
