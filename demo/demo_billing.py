@@ -32,6 +32,8 @@ from purchasing.models import (
 from purchasing.people.cooperative import cooperative_record
 
 DUES = Decimal("60.00")
+# The bank account's balance when last week's statement opens (after the suppliers were paid).
+OPENING_BALANCE = Decimal("12480.00")
 
 
 def _member_iban(member_id: int) -> str:
@@ -134,7 +136,7 @@ def _transfer_statement(session: Session, invoice: MemberInvoice, lead: User, to
         account_iban=cooperative_record(session).iban,
         statement_id=f"DEMO-{today:%Y%m%d}",
         created_at=datetime(paid_on.year, paid_on.month, paid_on.day) + timedelta(days=2),
-        opening_balance=Decimal("12480.00"),
+        opening_balance=OPENING_BALANCE,
         lines=lines,
     )
     import_bank_statement(session, data, actor=lead)

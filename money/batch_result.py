@@ -10,9 +10,11 @@ negatively on both sides.
 The difference (members' net less suppliers' net) is explained by: the cooperative's own fee;
 accepted exceptions (what accepted supplier lines cost above the order); credit notes pending
 (what lines still in exception bill above the order, requested from the supplier or not yet);
-supplier invoices not yet received (the net of each order billed by none); and rounding, what
-is left once these are counted, which the members' invoices make of at most a cent a line.
-Anything larger is shown as unexplained rather than called rounding.
+supplier invoices not yet received (the net of each order billed by none); member credit notes
+not (yet) recovered from the supplier (goods given back to a member that no supplier credit
+note gave back, `money.credit_recovery`); and rounding, what is left once these are counted
+when it is at most a cent a line of the members' invoices and credit notes (each line's net is
+rounded to the cent). Anything larger is shown as unexplained, never called rounding.
 
 A batch is settled when every supplier document of its orders is paid or refused, every order
 is billed by an invoice not refused, and every member of the batch has its invoice.
@@ -28,6 +30,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from money.amounts import to_cent
+from money.credit_recovery import unrecovered_credits
 from money.invoice_pairing import units_per_invoiced
 from money.invoicing import invoiced_members
 from money.journal import billing_settings
@@ -45,13 +48,23 @@ ZERO = Decimal(0)
 CENT = Decimal("0.01")
 # Orders a supplier bills: sent or further on, never a draft or a cancelled one.
 BILLED_ORDERS = ("sent", "confirmed", "received")
-FEE, ACCEPTED, PENDING, NOT_RECEIVED, ROUNDING, UNEXPLAINED = (
+FEE, ACCEPTED, PENDING, NOT_RECEIVED, NOT_RECOVERED, ROUNDING, UNEXPLAINED = (
     "fee",
     "accepted_exception",
     "credit_note_pending",
     "invoice_not_received",
+    "member_credit_not_recovered",
     "rounding",
     "unexplained",
+)
+EXPLANATION_CATEGORIES = (
+    FEE,
+    ACCEPTED,
+    PENDING,
+    NOT_RECEIVED,
+    NOT_RECOVERED,
+    ROUNDING,
+    UNEXPLAINED,
 )
 
 
@@ -148,6 +161,10 @@ def batch_result(session: Session, batch_id: int, *, actor: Actor | None) -> Bat
     suppliers = _supplier_side(session, counted)
     members = _member_side(session, batch.id)
     explanations = _explanations(session, orders, counted, members)
+    for unrecovered in unrecovered_credits(session, batch.id, orders, counted):
+        names = ", ".join(unrecovered.suppliers)
+        about = f"{unrecovered.credit_note} ({names})" if names else unrecovered.credit_note
+        explanations.append(Explanation(NOT_RECOVERED, -unrecovered.amount, about))
     difference = members.net - suppliers.net
     left = difference - sum((line.amount for line in explanations), ZERO)
     if left:

@@ -10,6 +10,8 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from money.batch_result import Explanation
+
 UNIT_LABELS = {
     "unit": _l("unit"),
     "ream": _l("ream"),
@@ -79,6 +81,28 @@ def of(name: str) -> str:
     return f"d’{name}" if first and first in "aâàeéèêëiîïoôuûùyh" else f"de {name}"
 
 
+# The lines explaining a batch's result, by category (`money.batch_result`).
+RESULT_LABELS = {
+    "fee": _l("the cooperative's fee"),
+    "accepted_exception": _l("accepted exception, invoice %(about)s"),
+    "credit_note_pending": _l("credit note expected, invoice %(about)s"),
+    "credit_note_requested": _l("credit note requested, invoice %(about)s"),
+    "invoice_not_received": _l("supplier invoice not yet received, order %(about)s"),
+    "member_credit_not_recovered": _l(
+        "member credit note %(about)s not yet recovered from the supplier"
+    ),
+    "rounding": _l("rounding"),
+    "unexplained": _l("not explained"),
+}
+
+
+def explained(line: Explanation) -> str:
+    """A line explaining a batch's result, in words: its category and what it is about."""
+    key = "credit_note_requested" if line.requested else line.category
+    label = RESULT_LABELS.get(key, RESULT_LABELS["unexplained"])
+    return str(label) % {"about": line.about}
+
+
 def _labels() -> dict[str, Any]:
     return {
         "unit_labels": UNIT_LABELS,
@@ -88,6 +112,7 @@ def _labels() -> dict[str, Any]:
         "unit_name": unit_name,
         "plural_count": plural_count,
         "of": of,
+        "explained": explained,
     }
 
 

@@ -3,22 +3,26 @@ explained line by line, and settled once everything is paid and invoiced."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
+from money.amounts import to_cent
 from money.bank_details import confirm_bank_details, propose_bank_details
 from money.batch_result import (
     ACCEPTED,
     FEE,
     NOT_RECEIVED,
+    NOT_RECOVERED,
     PENDING,
     ROUNDING,
     UNEXPLAINED,
     BatchResult,
     batch_result,
 )
+from money.credit_notes import CorrectionValues, issue_credit_note
 from money.invoicing import issue_batch_invoices
 from money.journal import billing_settings
 from money.models import MemberInvoice
@@ -29,7 +33,7 @@ from money.supplier_transfers import build_transfers
 from purchasing.errors import NotAllowed, NotFound
 from tests.money.matching_setup import deliver, file_for, receive, sent_orders
 from tests.money.payables_setup import supplier_invoice
-from tests.money.supplier_invoices import cii
+from tests.money.supplier_invoices import Line, cii
 
 D = Decimal
 
@@ -142,6 +146,56 @@ def test_a_price_above_the_order_is_a_credit_note_pending_then_an_accepted_excep
     assert explained(result)[ACCEPTED] == D("-10.00")
     assert PENDING not in explained(result)
     assert_adds_up(result)
+
+
+def test_a_member_credit_note_is_not_recovered_until_the_supplier_credits_the_unit(session, world):
+    paper = world.paper_invoice(session)
+    world.soap_invoice(session)
+    invoice, line = next(
+        (invoice, line)
+        for invoice in session.query(MemberInvoice).filter_by(batch_id=world.batch.id)
+        for line in invoice.lines
+        if line.kind == "goods" and world.paper.number in line.name
+    )
+    note = issue_credit_note(session, invoice.number,
+                             CorrectionValues({line.position: D(1)}, "Unité abîmée"),
+                             world.today, actor=world.lead)  # fmt: skip
+    result = batch_result(session, world.batch.id, actor=world.lead)
+    [unrecovered] = [ln for ln in result.explanations if ln.category == NOT_RECOVERED]
+    assert unrecovered.amount == -note.lines[0].net < 0
+    assert note.number in unrecovered.about and world.paper.supplier.name in unrecovered.about
+    assert_adds_up(result)
+
+    # The supplier's credit note for that unit, matched to its invoice, recovers it.
+    credit = replace(
+        file_for(world.paper, number="AV2027-0007"),
+        type_code="381",
+        preceding=(paper.number, paper.issue_date.isoformat()),
+        lines=(Line("1", "PAP-A4", "Ramette A4 abîmée", "1", "4.15"),),
+        adjustments=(),
+        due_date=None,
+    )
+    supplier_note = receive(session, world.lead, cii(credit))
+    assert supplier_note.corrects_id == paper.id
+    after = batch_result(session, world.batch.id, actor=world.lead)
+    assert NOT_RECOVERED not in explained(after)
+    assert after.suppliers.goods == result.suppliers.goods - supplier_note.total_without_tax
+    assert_adds_up(after)
+
+
+def test_a_difference_above_a_cent_a_line_is_not_called_rounding(session, world):
+    # 2 cents a unit below the order is within the price tolerance: the invoice agrees, but
+    # the euro it leaves is no rounding of the members' invoices.
+    paper = world.paper_invoice(session, price="4.13")
+    world.soap_invoice(session)
+    assert paper.status == "to_pay"
+    result = batch_result(session, world.batch.id, actor=world.lead)
+    below = to_cent(D(50) * D("4.15")) - paper.lines[0].line_total
+    assert below == D("1.00")
+    totals = explained(result)
+    assert ROUNDING not in totals
+    assert abs(totals[UNEXPLAINED] - below) <= D("0.05")
+    assert sum(totals.values(), D(0)) == result.difference
 
 
 def test_a_refused_invoice_counts_for_nothing_and_is_listed(session, world):

@@ -9,7 +9,9 @@ from decimal import Decimal
 import pytest
 
 from money.batch_result import batch_result
+from money.credit_notes import CorrectionValues, issue_credit_note
 from money.invoicing import issue_batch_invoices
+from money.models import MemberInvoice
 from money.supplier_invoices import receive_supplier_invoice
 from purchasing.people.tokens import create_token
 from tests.conftest import page_words
@@ -69,3 +71,45 @@ def test_the_api_carries_the_result_and_settled(session, invoiced, client):
     assert Decimal(body["result"]["supplier_total"]) == result.suppliers.total > 0
     assert Decimal(body["result"]["member_total"]) == result.members.total > 0
     assert any("FA-77" in reason for reason in body["result"]["unsettled"])
+    explanations = body["result"]["explanations"]
+    assert [(line["category"], Decimal(line["amount"])) for line in explanations] == [
+        (line.category, line.amount) for line in result.explanations
+    ]
+    assert sum((Decimal(line["amount"]) for line in explanations), Decimal(0)) == (
+        result.difference
+    )
+    soap = invoiced.orders(session)[1]
+    assert f"facture fournisseur pas encore reçue, commande {soap.number}" in [
+        line["text"] for line in explanations
+    ]
+
+
+def test_a_member_credit_note_not_recovered_is_named_on_the_page_and_in_the_api(
+    session, invoiced, signed_in, client
+):
+    paper = invoiced.orders(session)[0]
+    invoice, line = next(
+        (invoice, line)
+        for invoice in session.query(MemberInvoice).filter_by(batch_id=invoiced.batch.id)
+        for line in invoice.lines
+        if line.kind == "goods" and paper.number in line.name
+    )
+    note = issue_credit_note(session, invoice.number,
+                             CorrectionValues({line.position: Decimal(1)}, "Unité abîmée"),
+                             TODAY, actor=invoiced.lead)  # fmt: skip
+    secret = create_token(session, "script", 90, actor=invoiced.lead).secret
+    session.commit()
+    said = (
+        f"avoir membre {note.number} ({paper.supplier.name}) "
+        "pas encore récupéré auprès du fournisseur"
+    )
+    words = page_words(signed_in(invoiced.lead).get(f"/batches/{invoiced.batch.id}"))
+    assert said in words
+    headers = {"Authorization": f"Bearer {secret}", "Accept-Language": "fr"}
+    body = client.get(f"/api/v1/batches/{invoiced.batch.id}", headers=headers).json
+    [unrecovered] = [
+        ln
+        for ln in body["result"]["explanations"]
+        if ln["category"] == "member_credit_not_recovered"
+    ]
+    assert (unrecovered["text"], Decimal(unrecovered["amount"])) == (said, -note.lines[0].net)

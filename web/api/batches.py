@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from money.batch_result import BatchResult, batch_result
+from money.batch_result import EXPLANATION_CATEGORIES, BatchResult, batch_result
 from purchasing.batches import batch_review
 from purchasing.batches.batches import (
     approve_batch,
@@ -26,6 +26,7 @@ from web.api import ID, blueprint
 from web.api.auth import caller, leads_only
 from web.api.schemas import DecimalString, JobSchema, PageArgs, page_of
 from web.i18n import translate
+from web.labels import explained
 
 TAGS = ["batches"]
 
@@ -115,6 +116,26 @@ class BatchSchema(Schema):
     scenarios = fields.List(fields.Nested(ScenarioSchema), required=True)
 
 
+class ExplanationSchema(Schema):
+    """One line of a batch result's difference: its category, the amount it adds, what it is
+    about (an invoice, order or credit note number) and the line in words."""
+
+    category = fields.String(
+        required=True,
+        validate=validate.OneOf(EXPLANATION_CATEGORIES),
+        metadata={
+            "description": "fee, accepted_exception, credit_note_pending, "
+            "invoice_not_received, member_credit_not_recovered, rounding or unexplained."
+        },
+    )
+    amount = DecimalString(required=True)
+    about = fields.String(required=True)
+    requested = fields.Boolean(
+        required=True, metadata={"description": "For a credit note pending: asked of the supplier."}
+    )
+    text = fields.String(required=True, metadata={"description": "The line in words."})
+
+
 class BatchResultSchema(Schema):
     """A batch's result: what the suppliers and the members were invoiced, net of credit
     notes and of refused invoices, and the difference."""
@@ -130,6 +151,11 @@ class BatchResultSchema(Schema):
     member_total = DecimalString(required=True)
     difference = DecimalString(
         required=True, metadata={"description": "Members' net less suppliers' net."}
+    )
+    explanations = fields.List(
+        fields.Nested(ExplanationSchema),
+        required=True,
+        metadata={"description": "The difference explained line by line; they add up to it."},
     )
     unsettled = fields.List(
         fields.String(), required=True, metadata={"description": "Why it is not settled."}
@@ -260,6 +286,16 @@ def _result(result: BatchResult) -> dict[str, Any]:
         "member_vat": members.vat,
         "member_total": members.total,
         "difference": result.difference,
+        "explanations": [
+            {
+                "category": line.category,
+                "amount": line.amount,
+                "about": line.about,
+                "requested": line.requested,
+                "text": explained(line),
+            }
+            for line in result.explanations
+        ],
         "unsettled": [translate(reason) for reason in result.unsettled],
     }
 

@@ -30,13 +30,3 @@ JOB_STEP_LABELS = {
     "storing": _l("storing the result"),
     "pooling": _l("pooling the needs"),
 }
-# The lines explaining a batch's result.
-RESULT_LABELS = {
-    "fee": _l("the cooperative's fee"),
-    "accepted_exception": _l("accepted exception, invoice %(about)s"),
-    "credit_note_pending": _l("credit note expected, invoice %(about)s"),
-    "credit_note_requested": _l("credit note requested, invoice %(about)s"),
-    "invoice_not_received": _l("supplier invoice not yet received, order %(about)s"),
-    "rounding": _l("rounding"),
-    "unexplained": _l("not explained"),
-}

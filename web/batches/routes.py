@@ -30,7 +30,6 @@ from web.batches.labels import (
     BATCH_STATUS_LABELS,
     JOB_STEP_LABELS,
     NEED_OUTCOME_LABELS,
-    RESULT_LABELS,
     SOLVE_STATUS_LABELS,
 )
 from web.errors import errors_on_form, refusal
@@ -139,7 +138,6 @@ def _batch_page(
         outcome_labels=NEED_OUTCOME_LABELS,
         step_labels=JOB_STEP_LABELS,
         result=_result(batch),
-        result_labels=RESULT_LABELS,
     ), status
 
 
