@@ -29,6 +29,7 @@ JOB_STEP_LABELS = {
     "solving": _l("solving"),
     "storing": _l("storing the result"),
     "pooling": _l("pooling the needs"),
+    "issuing": _l("issuing the invoices"),
 }
 # The lines explaining a batch's result.
 RESULT_LABELS = {
