@@ -28,7 +28,6 @@ from purchasing.errors import Conflict, Invalid
 from purchasing.people.accounts import members as all_members
 from web import db
 from web.access import role_required
-from web.batches.labels import JOB_STEP_LABELS
 from web.errors import refusal
 from web.i18n import translate
 from web.invoices import blueprint
@@ -127,7 +126,6 @@ def issuing(job_id: int) -> ResponseReturnValue:
         batch_id=batch_id,
         issued=job.result.get("issued", []) if job.status == "done" else [],
         waiting=job.result.get("waiting", []) if job.status == "done" else [],
-        step_labels=JOB_STEP_LABELS,
     )
 
 
