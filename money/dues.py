@@ -20,14 +20,15 @@ from purchasing.permissions import ISSUE_INVOICES, require
 ZERO = Decimal(0)
 
 
-def issue_dues(
-    session: Session, year: int, today: date, *, actor: Actor | None
-) -> list[MemberInvoice]:
-    """Issues the year's membership dues of each member the admin set an amount for and who
-    has no dues invoice for that year yet."""
-    require(actor, ISSUE_INVOICES)
+def check_year(year: int, today: date) -> None:
+    """`Invalid` on `year` for a year no one means (dues are invoiced for 2000 to 2100)."""
     if not 2000 <= year <= 2100:
         raise Invalid({"year": Message(N_("Give a year such as %(year)s."), {"year": today.year})})
+
+
+def dues_to_issue(session: Session, year: int) -> list[tuple[Member, MemberDues]]:
+    """The active members the admin set dues for who have no dues invoice for `year` yet,
+    with their dues, in the order of their ids."""
     billed = set(
         session.scalars(
             select(MemberInvoice.member_id).where(
@@ -35,13 +36,26 @@ def issue_dues(
             )
         )
     )
-    issued = []
+    found = []
     for dues in session.scalars(select(MemberDues).order_by(MemberDues.member_id)):
         if dues.member_id in billed:
             continue
         member = session.get(Member, dues.member_id)
         if member is None or not member.active:
             continue
+        found.append((member, dues))
+    return found
+
+
+def issue_dues(
+    session: Session, year: int, today: date, *, actor: Actor | None
+) -> list[MemberInvoice]:
+    """Issues the year's membership dues of each member the admin set an amount for and who
+    has no dues invoice for that year yet."""
+    require(actor, ISSUE_INVOICES)
+    check_year(year, today)
+    issued = []
+    for member, dues in dues_to_issue(session, year):
         line = DraftLine(
             kind="dues",
             name=f"Cotisation annuelle {year}",

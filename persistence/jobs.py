@@ -76,7 +76,13 @@ class Job(Base):
 
 
 class JobFailed(Exception):
-    """A job cannot do its work; the message is what the lead reads on the page."""
+    """A job cannot do its work; the message is what the lead reads on the page. `result`,
+    kept as the failed job's result, says more to whoever shows it (a refusal's message
+    to translate)."""
+
+    def __init__(self, reason: str, result: dict[str, Any] | None = None) -> None:
+        super().__init__(reason)
+        self.result = dict(result or {})
 
 
 def enqueue(
@@ -244,7 +250,12 @@ def run_claimed(
             session.execute(
                 update(Job)
                 .where(Job.id == job_id, Job.status == "running")
-                .values(status="failed", error=reason[:2000], finished_at=utcnow())
+                .values(
+                    status="failed",
+                    error=reason[:2000],
+                    result=error.result if isinstance(error, JobFailed) else {},
+                    finished_at=utcnow(),
+                )
             )
     with unit_of_work(sessions) as session:
         finished = session.get(Job, job_id)

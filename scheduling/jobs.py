@@ -1,5 +1,5 @@
-"""The background work, as the scheduler process runs it: the pooling loop, e-mail, and the
-analysis of uploaded price lists.
+"""The background work, as the scheduler process runs it: the pooling loop, e-mail, the
+analysis of uploaded price lists, and issuing members' invoices.
 
 Each job function takes the job's session (one transaction, committed with the job's `done`
 state by `persistence.jobs.run_claimed`), the job and a progress callback, and calls the use
@@ -21,6 +21,12 @@ import optimizer
 from infrastructure.smtp import smtp_settings
 from mailing.outbox import JOB_KIND as SEND_EMAIL
 from mailing.outbox import Purpose, retry_waiting_emails, send_email_job
+from money.invoice_requests import (
+    BATCH_INVOICES_JOB,
+    DUES_JOB,
+    issue_requested_batch_invoices,
+    issue_requested_dues,
+)
 from money.reminders import remind_overdue_invoices
 from optimizer.frontier import frontier
 from optimizer.jsonio import problem_from_dict
@@ -36,7 +42,8 @@ from persistence.jobs import (
     work_one,
     work_queued,
 )
-from purchasing.errors import Conflict
+from purchasing.clock import cooperative_today
+from purchasing.errors import Conflict, Refused
 from purchasing.models import Batch, Notice, Round, Scenario, User
 from purchasing.orders.mail import ORDER_EMAIL
 from purchasing.orders.mail import PURPOSE as ORDER_EMAIL_PURPOSE
@@ -129,6 +136,47 @@ def analyse_upload_job(session: Session, job: Job, progress: Progress) -> dict[s
     return {"upload_id": upload_id}
 
 
+def _refused(refusal: Refused) -> JobFailed:
+    """A refusal met while the job works: the job fails with the refusal's message, kept to be
+    translated where the job is shown, and its transaction (nothing issued) is rolled back."""
+    return JobFailed(refusal.message.render(), {"refusal": refusal.message.to_data()})
+
+
+def _asked_by(session: Session, job: Job) -> User | None:
+    return session.get(User, job.created_by_id) if job.created_by_id else None
+
+
+def issue_batch_invoices_job(session: Session, job: Job, progress: Progress) -> dict[str, Any]:
+    """Issues the batch's invoices as the lead who asked, every check made again."""
+    batch_id = int(job.params["batch_id"])
+    progress(10, "issuing")
+    try:
+        result = issue_requested_batch_invoices(
+            session, batch_id, cooperative_today(), actor=_asked_by(session, job) or SCHEDULER
+        )
+    except Refused as refusal:
+        raise _refused(refusal) from None
+    return {
+        "batch_id": batch_id,
+        "issued": [invoice.number for invoice in result.issued],
+        "waiting": list(result.waiting),
+        "already": list(result.already),
+    }
+
+
+def issue_dues_job(session: Session, job: Job, progress: Progress) -> dict[str, Any]:
+    """Issues the year's dues as the person who asked, every check made again."""
+    year = int(job.params["year"])
+    progress(10, "issuing")
+    try:
+        issued = issue_requested_dues(
+            session, year, cooperative_today(), actor=_asked_by(session, job) or SCHEDULER
+        )
+    except Refused as refusal:
+        raise _refused(refusal) from None
+    return {"year": year, "issued": [invoice.number for invoice in issued]}
+
+
 # What follows once an e-mail of each purpose has gone (money's invoices and reminders next).
 EMAIL_PURPOSES: dict[str, Purpose] = {ORDER_EMAIL_PURPOSE: ORDER_EMAIL}
 
@@ -144,6 +192,8 @@ JOB_FUNCTIONS: dict[str, JobFunction] = {
     "frontier": frontier_job,
     SEND_EMAIL: send_email,
     ANALYSIS_JOB: analyse_upload_job,
+    BATCH_INVOICES_JOB: issue_batch_invoices_job,
+    DUES_JOB: issue_dues_job,
 }
 
 

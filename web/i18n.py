@@ -10,6 +10,7 @@ from flask_babel import Babel, format_date, format_datetime, format_decimal, get
 from flask_login import current_user
 
 from infrastructure.figures import CO2_PATTERN, co2_kg
+from persistence.jobs import Job
 from purchasing.errors import Euros, Message, Units
 
 babel = Babel()
@@ -86,6 +87,15 @@ def translate_stored(messages: list[dict[str, Any]]) -> str:
     return "; ".join(translate(Message.from_data(data)) for data in messages)
 
 
+def job_failure(job: Job) -> str:
+    """Why a job failed, in the reader's language when the job kept the refusal that failed
+    it; else the reason it recorded."""
+    refusal = (job.result or {}).get("refusal") if job.status == "failed" else None
+    if isinstance(refusal, dict):
+        return translate(Message.from_data(refusal))
+    return job.error
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
@@ -96,5 +106,7 @@ def init_app(app: Flask) -> None:
         date=lambda value, fmt="medium": format_date(value, fmt) if value else "—",
         datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "—",
     )
-    app.jinja_env.filters.update(reasons=translate_stored, message=translate)
+    app.jinja_env.filters.update(
+        reasons=translate_stored, message=translate, job_failure=job_failure
+    )
     app.jinja_env.globals.update(current_locale=lambda: str(get_locale()))

@@ -15,7 +15,9 @@ from playwright.sync_api import Browser
 from sqlalchemy import select
 
 from demo.demo import DEMO_PASSWORD, load_demo
+from money.invoice_requests import ISSUING_JOBS, request_dues
 from persistence import make_session_factory
+from persistence.jobs import Job
 from purchasing.clock import cooperative_today
 from purchasing.models import Batch, Member, Need, PurchaseOrder, Round, User
 from purchasing.people.tokens import create_token
@@ -65,6 +67,7 @@ def _examples(session) -> dict[str, int]:
         "upload_id": first(CatalogUpload),
         "order_id": first(PurchaseOrder),
         "round_id": first(Round, Round.status == "open"),
+        "job_id": first(Job, Job.kind.in_(ISSUING_JOBS)),
     }
 
 
@@ -94,10 +97,15 @@ def _demo_pages(live_session, live_database: str) -> list[str]:
     close_round(live_session, actor=None)
     live_session.commit()
     work_jobs(make_session_factory(live_session.get_bind()))
+    # Next year's dues asked for and waiting for the scheduler: the page that follows it.
+    admin = live_session.scalar(select(User).where(User.email == ROLES["admin"]))
+    request_dues(live_session, cooperative_today().year + 1, cooperative_today(), actor=admin)
+    live_session.commit()
     app = create_app({"DATABASE_URL": live_database, "SECRET_KEY": "x" * 32})
     pages = _pages(app, _examples(live_session))
     app.extensions["coachat.engine"].dispose()
     assert "/needs/" in pages and "/rounds/" in pages and len(pages) > 15
+    assert any(page.startswith("/invoices/issuing/") for page in pages)
     return pages
 
 

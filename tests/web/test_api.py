@@ -288,6 +288,14 @@ def test_the_openapi_document_and_its_page_are_public(client):
     spec = document.get_json()
     assert spec["openapi"].startswith("3.1")
     assert spec["components"]["schemas"]["Need"]["properties"]["quantity"]["type"] == "string"
+    # Issuing a batch's invoices answers at once with the job to follow, whose result names them.
+    issuing = spec["paths"]["/api/v1/batches/{batch_id}/invoices"]["post"]["responses"]
+    assert set(issuing) == {"202", "409", "default"}
+    assert issuing["202"]["content"]["application/json"]["schema"]["$ref"].endswith("/Job")
+    assert "Location" in issuing["202"]["headers"]
+    job = spec["components"]["schemas"]["Job"]
+    assert {"result", "error"} <= set(job["required"])
+    assert job["properties"]["result"]["type"] == "object"
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and "/api/v1/needs" in page.get_data(as_text=True)
     assert "Set-Cookie" not in page.headers

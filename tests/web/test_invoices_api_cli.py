@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from money.models import MemberInvoice, Payment
 from persistence.audit import AuditEvent
 from purchasing.people.tokens import create_token
+from scheduling.jobs import work_jobs
 from tests.money.billing_setup import received_batch
 from web.cli import main
 
@@ -33,19 +34,36 @@ def _count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def test_the_lead_issues_by_api_and_each_member_reads_only_its_own(client, session, received):
+def test_the_lead_issues_by_api_and_each_member_reads_only_its_own(
+    client, session, received, sessions
+):
     lead = _headers(session, received.lead)
     member = _headers(session, received.users[0])
     velo, epicerie = received.members
     refused = client.post(f"/api/v1/batches/{received.batch.id}/invoices", headers=member)
     assert refused.status_code == 403 and _count(session, MemberInvoice) == 0
 
-    issued = client.post(f"/api/v1/batches/{received.batch.id}/invoices", headers=lead)
-    assert issued.status_code == 200
-    numbers = issued.get_json()["issued"]
-    assert len(numbers) == 2 and issued.get_json()["waiting"] == []
+    asked = client.post(f"/api/v1/batches/{received.batch.id}/invoices", headers=lead)
+    assert asked.status_code == 202
+    job = asked.get_json()
+    assert job["kind"] == "issue_batch_invoices" and job["status"] == "queued"
+    assert job["result"] == {} and job["error"] == ""
+    assert asked.headers["Location"].endswith(f"/api/v1/jobs/{job['id']}")
+    assert _count(session, MemberInvoice) == 0  # the scheduler issues, not the request
+    twice = client.post(f"/api/v1/batches/{received.batch.id}/invoices", headers=lead)
+    assert twice.status_code == 202 and twice.get_json()["id"] == job["id"]
+
+    work_jobs(sessions)
+    done = client.get(asked.headers["Location"], headers=lead).get_json()
+    assert done["status"] == "done" and done["progress"] == 100
+    numbers = done["result"]["issued"]
+    assert sorted(numbers) == sorted(session.scalars(select(MemberInvoice.number)))
+    assert len(numbers) == 2 and done["result"]["waiting"] == []
     again = client.post(f"/api/v1/batches/{received.batch.id}/invoices", headers=lead)
-    assert again.get_json()["issued"] == [] and len(again.get_json()["already"]) == 2
+    assert again.status_code == 409
+    assert again.get_json()["error"]["message"] == (
+        "Aucune facture à émettre pour ce lot pour l’instant."
+    )
 
     everyone = client.get("/api/v1/invoices", headers=lead).get_json()
     assert everyone["total"] == 2
@@ -70,9 +88,12 @@ def test_the_lead_issues_by_api_and_each_member_reads_only_its_own(client, sessi
     assert client.get(f"/api/v1/members/{epicerie.id}/balance", headers=member).status_code == 404
 
 
-def test_the_lead_records_a_payment_by_api_refused_per_field_first(client, session, received):
+def test_the_lead_records_a_payment_by_api_refused_per_field_first(
+    client, session, received, sessions
+):
     lead = _headers(session, received.lead)
     client.post(f"/api/v1/batches/{received.batch.id}/invoices", headers=lead)
+    work_jobs(sessions)
     velo = received.members[0]
     invoice = session.scalar(select(MemberInvoice).where(MemberInvoice.member_id == velo.id))
     refused = client.post(

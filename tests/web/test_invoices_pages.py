@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 from mailing.models import OutgoingEmail
 from money.models import BillingSettings, MemberDues, MemberInvoice, Payment
 from persistence.audit import AuditEvent
+from persistence.jobs import Job
+from scheduling.jobs import work_jobs
 from tests.conftest import page_words
 from tests.money.billing_setup import received_batch
 
@@ -29,12 +31,17 @@ def _count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def _issue(client, received):
-    return client.post(f"/batches/{received.batch.id}/invoices", follow_redirects=True)
+def _issue(client, received, sessions):
+    """Asks for the batch's invoices, then works the job the scheduler would; the page
+    followed afterwards shows what the job did."""
+    asked = client.post(f"/batches/{received.batch.id}/invoices")
+    assert asked.status_code == 302 and "/invoices/issuing/" in asked.headers["Location"]
+    work_jobs(sessions)
+    return client.get(asked.headers["Location"])
 
 
 def test_the_lead_confirms_then_issues_the_batch_invoices_which_go_to_the_members(
-    client, signed_in, session, received
+    client, signed_in, session, received, sessions
 ):
     signed_in(received.lead)
     batch_page = page_words(client.get(f"/batches/{received.batch.id}"))
@@ -45,14 +52,26 @@ def test_the_lead_confirms_then_issues_the_batch_invoices_which_go_to_the_member
     assert "Atelier Vélo" in words and "Épicerie du Coin" in words
     assert _count(session, MemberInvoice) == 0  # the confirmation issues nothing
 
-    listed = _issue(client, received)
-    words = page_words(listed)
+    asked = client.post(f"/batches/{received.batch.id}/invoices", follow_redirects=True)
+    words = page_words(asked)
+    assert "Émission des factures du lot n° 1" in words
+    assert "En attente du planificateur : l’émission commence dans un instant." in words
+    assert 'data-job-status="/rounds/jobs/' in asked.get_data(as_text=True)
+    assert _count(session, MemberInvoice) == 0  # issued by the scheduler, not the request
+    assert _count(session, OutgoingEmail) == 0
+
+    assert work_jobs(sessions) >= 1
+    followed = client.get(asked.request.path)
+    words = page_words(followed)
     assert "2 factures émises et envoyées aux membres." in words
     numbers = sorted(session.scalars(select(MemberInvoice.number)))
     assert numbers == [n for n in numbers if n.startswith("FA-")] and len(numbers) == 2
     for number in numbers:
         assert number in words
-    assert listed.headers["Cache-Control"] == "no-store"
+    assert "data-job-status" not in followed.get_data(as_text=True)
+    assert followed.headers["Cache-Control"] == "no-store"
+    listed = client.get(f"/invoices/?batch={received.batch.id}")
+    assert all(number in page_words(listed) for number in numbers)
 
     emails = list(session.scalars(select(OutgoingEmail).order_by(OutgoingEmail.id)))
     assert sorted(e.recipient for e in emails) == ["epicerie@example.org", "velo@example.org"]
@@ -65,14 +84,18 @@ def test_the_lead_confirms_then_issues_the_batch_invoices_which_go_to_the_member
     assert "Aucune facture à émettre pour l’instant." in page_words(again)
     assert _count(session, OutgoingEmail) == 2
     actions = session.scalars(select(AuditEvent.action)).all()
-    assert actions.count("invoice.issue") == 2
+    assert actions.count("invoice.issue") == 2 and actions.count("invoice.issue_requested") == 1
+    nothing_left = client.post(f"/batches/{received.batch.id}/invoices", follow_redirects=True)
+    assert "Aucune facture à émettre pour ce lot pour l’instant." in page_words(nothing_left)
+    issuing = session.scalars(select(Job).where(Job.kind == "issue_batch_invoices")).all()
+    assert len(issuing) == 1  # refused at once: no second job
 
 
 def test_a_member_sees_its_own_account_and_downloads_its_documents(
-    client, signed_in, session, received, app
+    client, signed_in, session, received, app, sessions
 ):
     signed_in(received.lead)
-    _issue(client, received)
+    _issue(client, received, sessions)
     client.post("/logout")
     velo, epicerie = received.members
     mine = session.scalar(select(MemberInvoice).where(MemberInvoice.member_id == velo.id))
@@ -99,10 +122,10 @@ def test_a_member_sees_its_own_account_and_downloads_its_documents(
 
 
 def test_a_credit_note_refused_then_issued_from_the_invoice_lines(
-    client, signed_in, session, received
+    client, signed_in, session, received, sessions
 ):
     signed_in(received.lead)
-    _issue(client, received)
+    _issue(client, received, sessions)
     invoice = session.scalar(select(MemberInvoice).order_by(MemberInvoice.id))
     goods = next(line for line in invoice.lines if line.kind == "goods")
     form = client.get(f"/invoices/{invoice.number}/credit-note")
@@ -136,10 +159,10 @@ def test_a_credit_note_refused_then_issued_from_the_invoice_lines(
 
 
 def test_a_payment_refused_field_by_field_then_recorded_with_the_credit_said(
-    client, signed_in, session, received
+    client, signed_in, session, received, sessions
 ):
     signed_in(received.lead)
-    _issue(client, received)
+    _issue(client, received, sessions)
     velo = received.members[0]
     refused = client.post(
         "/payments/new",
@@ -180,11 +203,11 @@ def test_members_cannot_reach_the_lead_pages(client, signed_in, session, receive
     assert _count(session, MemberInvoice) == 0
 
 
-def test_the_batch_factur_x_files_as_one_zip(client, signed_in, session, received):
+def test_the_batch_factur_x_files_as_one_zip(client, signed_in, session, received, sessions):
     signed_in(received.lead)
     empty = client.get(f"/batches/{received.batch.id}/invoices.zip", follow_redirects=True)
     assert "Ce lot n’a encore aucune facture." in page_words(empty)
-    _issue(client, received)
+    _issue(client, received, sessions)
     answer = client.get(f"/batches/{received.batch.id}/invoices.zip")
     assert answer.mimetype == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(answer.data)).namelist()
@@ -226,7 +249,9 @@ def test_the_admin_sets_billing_refused_per_field_then_saved(client, signed_in, 
     assert event is not None and event.details["reminder_days"] == "21"
 
 
-def test_the_admin_sets_dues_and_issues_the_year(client, signed_in, session, received, make):
+def test_the_admin_sets_dues_and_issues_the_year(
+    client, signed_in, session, received, make, sessions
+):
     admin = make.user("admin", email="admin@example.org")
     signed_in(admin)
     velo = received.members[0]
@@ -241,7 +266,11 @@ def test_the_admin_sets_dues_and_issues_the_year(client, signed_in, session, rec
         "/admin/billing/dues", data={"member_id": velo.id, "amount": "120", "vat_category": "O"}
     )
     assert session.get(MemberDues, velo.id).amount == Decimal("120.00")
-    issued = client.post("/admin/billing/dues/issue", data={"year": "2027"}, follow_redirects=True)
+    asked = client.post("/admin/billing/dues/issue", data={"year": "2027"}, follow_redirects=True)
+    assert "Émission des cotisations 2027" in page_words(asked)
+    assert _count(session, MemberInvoice) == 0  # issued by the scheduler, not the request
+    work_jobs(sessions)
+    issued = client.get(asked.request.path)
     assert "1 facture de cotisation émise." in page_words(issued)
     dues = session.scalar(select(MemberInvoice).where(MemberInvoice.dues_year == 2027))
     assert dues.member_id == velo.id and dues.total_incl == Decimal("120.00")

@@ -138,6 +138,7 @@ ROUTES = {
     "/invoices/<invoice_number>.pdf": OWN_ACCOUNT,
     "/batches/<batch_id>/invoices": LEADS,
     "/batches/<batch_id>/invoices.zip": LEADS,
+    "/invoices/issuing/<job_id>": LEADS,
     "/payments/": LEADS,
     "/payments/new": LEADS,
     "/account/money": COMPANY,
@@ -208,6 +209,8 @@ GET_ANSWERS |= {
 # No transfer to suppliers was built in this world: its pages are not found (after the role
 # check, which answers first) for the id of the direct-debit run the collection pages show.
 GET_ANSWERS |= {"/payables/transfers/<run_id>": 404, "/payables/transfers/<run_id>.xml": 404}
+# This world's job closes a round: the page that follows issuing invoices does not show it.
+GET_ANSWERS |= {"/invoices/issuing/<job_id>": 404}
 
 ROLES = ("anonymous", "member", "other_member", "lead", "admin")
 OK = "ok"  # allowed: 200 for a GET, anything but 401/403/404/5xx for a POST

@@ -1,23 +1,24 @@
 """Invoices and credit notes to members: a member's token reads its own company's, a lead's
-every company's and issues a batch's invoices. What is still due on an invoice is read from
-the journal."""
+every company's and has a batch's invoices issued (a job of the scheduler). What is still
+due on an invoice is read from the journal."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, url_for
 from marshmallow import Schema, fields, validate
 
 from money.accounts import document_rows, visible_document, visible_documents
-from money.invoicing import issue_batch_invoices
+from money.invoice_requests import request_batch_invoices
 from money.models import DOCUMENT_KINDS, MemberInvoice
 from money.sending import document_file_name
+from persistence.jobs import Job
 from purchasing.clock import cooperative_today
 from web import db
 from web.api import ID, answers, blueprint
 from web.api.auth import caller, leads_only, members_and_leads
-from web.api.schemas import DecimalString, Id, PageArgs, page_of
+from web.api.schemas import DecimalString, Id, JobSchema, PageArgs, page_of
 
 TAGS = ["invoices"]
 NUMBER = "string(maxlength=30)"
@@ -146,31 +147,21 @@ def invoice_pdf(invoice_number: str) -> Response:
     )
 
 
-class BatchInvoicingSchema(Schema):
-    """What issuing a batch's invoices did."""
-
-    issued = fields.List(fields.String(), required=True, metadata={"description": "Numbers."})
-    waiting = fields.List(
-        fields.String(),
-        required=True,
-        metadata={"description": "Members whose goods are on their way."},
-    )
-    already = fields.List(
-        fields.String(), required=True, metadata={"description": "Invoiced before."}
-    )
-
-
 @blueprint.route(f"/batches/<{ID}:batch_id>/invoices", methods=["POST"], tags=TAGS)
 @leads_only
-@blueprint.response(200, BatchInvoicingSchema)
-@answers(409, "The batch was never ordered.")
-def issue_batch(batch_id: int) -> dict[str, Any]:
-    """Issues the invoice of each member whose goods are all received (every member's once
-    the batch is closed) and who has none for it yet, and e-mails each to its member. Issuing
-    again issues only what is new."""
-    result = issue_batch_invoices(db.session(), batch_id, cooperative_today(), actor=caller())
-    return {
-        "issued": [invoice.number for invoice in result.issued],
-        "waiting": list(result.waiting),
-        "already": list(result.already),
-    }
+@blueprint.response(
+    202,
+    JobSchema,
+    description="The issuing is queued: follow the job at `Location`.",
+    headers={"Location": {"description": "The job's state.", "schema": {"type": "string"}}},
+)
+@answers(409, "The batch was never ordered, or no invoice is left to issue now.")
+def issue_batch(batch_id: int) -> tuple[Job, int, dict[str, str]]:
+    """Queues the issuing of the invoice of each member whose goods are all received (every
+    member's once the batch is closed) and who has none for it yet; the scheduler issues them
+    and e-mails each to its member. Asking again while the issuing waits or runs gives the
+    same job. Once the job is done, its `result` lists the invoices `issued` (their numbers),
+    the members `waiting` for their goods and those invoiced `already`; a job that failed
+    issued nothing and says why in `error`."""
+    job = request_batch_invoices(db.session(), batch_id, actor=caller())
+    return job, 202, {"Location": url_for("api.job", job_id=job.id)}

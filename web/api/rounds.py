@@ -116,5 +116,6 @@ def change_rhythm(data: dict[str, Any]) -> PoolingSchedule:
 @leads_only
 @blueprint.response(200, JobSchema)
 def job(job_id: int) -> Any:
-    """A job of the pooling loop: closing a round, computing a scenario or a frontier."""
+    """A job of the scheduler: closing a round, computing a scenario or a frontier, issuing
+    a batch's invoices or a year's dues. Poll it until it is done or failed."""
     return job_by_id(db.session(), job_id)

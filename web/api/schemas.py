@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError, fields, missing, validate
 
 from persistence.ids import MAX_ID
 from purchasing.errors import N_
+from web.i18n import job_failure
 
 MAX_PER_PAGE = 100
 DECIMAL = r"^-?[0-9]{1,12}(\.[0-9]{1,4})?$"
@@ -145,6 +146,19 @@ class JobSchema(Schema):
     status = fields.String(required=True)
     progress = fields.Integer(required=True)
     step = fields.String(required=True)
-    error = fields.String(required=True)
+    error = fields.Function(
+        job_failure,
+        required=True,
+        metadata={"type": "string", "description": "Why it failed, when it did."},
+    )
+    result = fields.Function(
+        lambda job: job.result if job.status == "done" else {},
+        required=True,
+        metadata={
+            "type": "object",
+            "description": "What it did, once done (empty before): issuing invoices gives "
+            "`issued`, the numbers of the invoices issued.",
+        },
+    )
     created_at = fields.DateTime(required=True)
     finished_at = fields.DateTime(allow_none=True)

@@ -84,6 +84,8 @@ ACTION_LABELS = {
     "catalog.import_undo": _l("undid an import"),
     "demo.load": _l("loaded the demo cooperative"),
     "invoice.issue": _l("issued an invoice"),
+    "invoice.issue_requested": _l("asked for a batch's invoices to be issued"),
+    "invoice.dues_requested": _l("asked for the year's dues to be issued"),
     "credit_note.issue": _l("issued a credit note"),
     "invoice.export": _l("exported a batch's Factur-X files"),
     "payment.receive": _l("recorded a payment"),
@@ -149,6 +151,7 @@ OBJECT_LABELS = {
     "transfer_run": _l("transfer file"),
     "supplier_invoice": _l("supplier invoice"),
     "supplier_invoice_pdf": _l("supplier's PDF invoice"),
+    "billing_settings": _l("billing settings"),
 }
 
 # Kept for the machine (who acted, job and policy ids, the order number already named as the

@@ -29,4 +29,5 @@ JOB_STEP_LABELS = {
     "solving": _l("solving"),
     "storing": _l("storing the result"),
     "pooling": _l("pooling the needs"),
+    "issuing": _l("issuing the invoices"),
 }

@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from infrastructure.documents import number_text
-from money.dues import issue_dues
+from money.invoice_requests import NothingToInvoice, request_dues
 from money.journal import billing_settings
 from money.models import BillingSettings
 from money.settings import (
@@ -97,13 +96,9 @@ def issue_year_dues() -> ResponseReturnValue:
     today = cooperative_today()
     try:
         year = int(text) if text.isascii() and text.isdigit() and len(text) == 4 else 0
-        issued = issue_dues(db.session(), year, today, actor=current_user)
+        job = request_dues(db.session(), year, today, actor=current_user)
+    except NothingToInvoice as error:
+        return refusal(error, url_for("billing.dues"), "warning")
     except Invalid as error:
         return refusal(error, url_for("billing.dues"))
-    if issued:
-        flash(
-            ngettext("%(num)d dues invoice issued.", "%(num)d dues invoices issued.", len(issued))
-        )
-    else:
-        flash(_("Every member with dues is invoiced for that year already."), "warning")
-    return redirect(url_for("billing.dues"))
+    return redirect(url_for("invoices.issuing", job_id=job.id))

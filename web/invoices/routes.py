@@ -8,7 +8,6 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -16,7 +15,13 @@ from money.accounts import balances, document_rows, visible_document, visible_do
 from money.corrections import read_correction
 from money.credit_notes import already_credited, issue_credit_note
 from money.invoice_batches import batch_documents, batch_facturx_zip, plan_batch_invoices
-from money.invoicing import issue_batch_invoices
+from money.invoice_requests import (
+    BATCH_INVOICES_JOB,
+    NothingToInvoice,
+    batch_issuing,
+    issuing_job,
+    request_batch_invoices,
+)
 from persistence.ids import parse_id
 from purchasing.clock import cooperative_today
 from purchasing.errors import Conflict, Invalid
@@ -81,34 +86,47 @@ def confirm_batch(batch_id: int) -> ResponseReturnValue:
         plan = plan_batch_invoices(db.session(), batch_id, actor=current_user)
     except Conflict as error:
         return refusal(error, url_for("batches.show", batch_id=batch_id))
-    return render_template("invoices/confirm.html", plan=plan)
+    return render_template(
+        "invoices/confirm.html", plan=plan, issuing=batch_issuing(db.session(), batch_id)
+    )
 
 
 @blueprint.post("/batches/<id:batch_id>/invoices")
 @role_required("lead")
 def issue_batch(batch_id: int) -> ResponseReturnValue:
     try:
-        result = issue_batch_invoices(
-            db.session(), batch_id, cooperative_today(), actor=current_user
-        )
+        job = request_batch_invoices(db.session(), batch_id, actor=current_user)
+    except NothingToInvoice as error:
+        answer = refusal(error, url_for("invoices.index", batch=batch_id), "warning")
+        if error.waiting:
+            flash(
+                _("Waiting for their deliveries: %(members)s.", members=", ".join(error.waiting)),
+                "warning",
+            )
+        return answer
     except Conflict as error:
         return refusal(error, url_for("batches.show", batch_id=batch_id))
-    if result.issued:
-        flash(
-            ngettext(
-                "%(num)d invoice issued and sent to the member.",
-                "%(num)d invoices issued and sent to the members.",
-                len(result.issued),
-            )
-        )
-    else:
-        flash(_("No invoice to issue for this batch now."), "warning")
-    if result.waiting:
-        flash(
-            _("Waiting for their deliveries: %(members)s.", members=", ".join(result.waiting)),
-            "warning",
-        )
-    return redirect(url_for("invoices.index", batch=batch_id))
+    return redirect(url_for("invoices.issuing", job_id=job.id))
+
+
+@blueprint.get("/invoices/issuing/<id:job_id>")
+@role_required("lead")
+def issuing(job_id: int) -> ResponseReturnValue:
+    """Where issuing invoices is followed: waiting, under way, done or failed."""
+    job = issuing_job(db.session(), job_id)
+    batch_id = job.params.get("batch_id") if job.kind == BATCH_INVOICES_JOB else None
+    return render_template(
+        "invoices/issuing.html",
+        job=job,
+        heading=(
+            _("Issuing the invoices of batch #%(id)s", id=batch_id)
+            if batch_id
+            else _("Issuing the %(year)s dues", year=job.params.get("year"))
+        ),
+        batch_id=batch_id,
+        issued=job.result.get("issued", []) if job.status == "done" else [],
+        waiting=job.result.get("waiting", []) if job.status == "done" else [],
+    )
 
 
 @blueprint.get("/batches/<id:batch_id>/invoices.zip")
