@@ -142,6 +142,7 @@ def test_the_lead_receives_invoices_and_decides_on_the_exceptions(
     expect(page.locator(".flash").first).to_contain_text(
         "L’avoir est demandé à commandes@papeterie.example."
     )
+    expect(page.locator("#credit-request")).to_contain_text("l’e-mail attend son envoi")
     exceptions.filter(has_text="Ligne 2").get_by_role(
         "button", name="Accepter telle que facturée"
     ).click()
