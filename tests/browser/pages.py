@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import PASSWORD
 
@@ -24,12 +25,30 @@ def sign_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None
     expect(page.locator(".who")).to_be_visible()
 
 
+def session_cookies(browser: Browser, base: str, email: str) -> list[Any]:
+    """The cookies of `email` signed in, for other pages to start signed in
+    (`page.context.add_cookies`) without signing in again."""
+    context = browser.new_context(locale="fr-FR")
+    sign_in(context.new_page(), base, email)
+    cookies = context.cookies()
+    context.close()
+    return cookies
+
+
+def signed_in_again(page: Page, base: str, cookies: list[Any]) -> None:
+    """Opens the home page with the cookies of `session_cookies`, signed in."""
+    page.context.add_cookies(cookies)
+    page.goto(f"{base}/")
+    expect(page.locator(".who")).to_be_visible()
+
+
 def violations(page: Page, within: str = "") -> list[str]:
     """axe's serious and critical violations on the page (or only `within` a selector)."""
-    page.evaluate(AXE)
+    if page.evaluate("typeof axe === 'undefined'"):  # once per page loaded
+        page.evaluate(AXE)
     found: list[str] = page.evaluate(
         "async ([tags, within]) => (await axe.run(within ? {include: [within]} : document,"
-        " {runOnly: {type: 'tag', values: tags}}))"
+        " {runOnly: {type: 'tag', values: tags}, iframes: false}))"
         ".violations.filter(v => ['serious', 'critical'].includes(v.impact))"
         ".map(v => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3)"
         ".map(n => n.target.join(' ')).join(', '))",

@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
 
 from money.supplier_invoice_models import SupplierInvoice
 from persistence import create_engine_for, make_session_factory
 from tests.browser.conftest import new_database, serving
-from tests.browser.pages import audit, sign_in
+from tests.browser.pages import audit, session_cookies, signed_in_again
 from tests.conftest import Factory
 from tests.money.billing_setup import COOPERATIVE, received_batch
 from tests.money.supplier_invoice_files import (
@@ -87,6 +88,12 @@ def server(world: World) -> Iterator[str]:
         yield base
 
 
+@pytest.fixture(scope="module")
+def lead(browser: Browser, server: str, world: World) -> list[Any]:
+    """The lead signed in once for the module's pages."""
+    return session_cookies(browser, server, world.lead)
+
+
 def _upload(page: Page, world: World, *names: str) -> None:
     files = [
         {
@@ -105,10 +112,10 @@ def _row(page: Page, number: str):  # type: ignore[no-untyped-def]
 
 
 def test_the_lead_receives_invoices_and_decides_on_the_exceptions(
-    page: Page, server: str, world: World
+    page: Page, server: str, world: World, lead: list[Any]
 ):
     found: list[str] = []
-    sign_in(page, server, world.lead)
+    signed_in_again(page, server, lead)
     page.get_by_role("link", name="Factures fournisseurs").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Factures fournisseurs")
 
@@ -162,10 +169,12 @@ def test_the_lead_receives_invoices_and_decides_on_the_exceptions(
     assert found == [], "\n".join(found)
 
 
-def test_the_lead_types_in_a_plain_pdf_beside_it(page: Page, server: str, world: World):
+def test_the_lead_types_in_a_plain_pdf_beside_it(
+    page: Page, server: str, world: World, lead: list[Any]
+):
     found: list[str] = []
     before = world.stored()
-    sign_in(page, server, world.lead)
+    signed_in_again(page, server, lead)
     page.get_by_role("link", name="Factures fournisseurs").click()
     _upload(page, world, "scan-D-2027-15.pdf")
     result = page.locator("#upload-results li")
@@ -209,9 +218,9 @@ def test_the_lead_types_in_a_plain_pdf_beside_it(page: Page, server: str, world:
     assert found == [], "\n".join(found)
 
 
-def test_the_lead_changes_the_tolerances(page: Page, server: str, world: World):
+def test_the_lead_changes_the_tolerances(page: Page, server: str, world: World, lead: list[Any]):
     found: list[str] = []
-    sign_in(page, server, world.lead)
+    signed_in_again(page, server, lead)
     page.get_by_role("link", name="Factures fournisseurs").click()
     page.get_by_role("link", name="Tolérances du rapprochement des factures").click()
     price = page.get_by_label("Prix unitaire : tolérance dans les deux sens, en %")

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -19,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from persistence import create_engine_for, make_session_factory
 from tests.browser.conftest import new_database, serving
-from tests.browser.pages import audit, sign_in
+from tests.browser.pages import audit, session_cookies, sign_in, signed_in_again
 from tests.conftest import Factory
 from tests.money.payables_setup import payables, supplier_invoice
 
@@ -62,6 +63,12 @@ def server(world: World) -> Iterator[str]:
         yield base
 
 
+@pytest.fixture(scope="module")
+def lead(browser: Browser, server: str, world: World) -> list[Any]:
+    """The lead signed in once for the module's pages."""
+    return session_cookies(browser, server, world.lead)
+
+
 def _due_by(page: Page, day: str) -> None:
     page.get_by_label("Échéance au plus tard le").fill(day)
     page.get_by_role("button", name="Voir ce qui est dû").click()
@@ -72,10 +79,10 @@ def _newcomer(page: Page):  # type: ignore[no-untyped-def]
 
 
 def test_new_bank_details_hold_transfers_until_an_admin_confirms_them(
-    browser: Browser, page: Page, server: str, world: World
+    browser: Browser, page: Page, server: str, world: World, lead: list[Any]
 ):
     found: list[str] = []
-    sign_in(page, server, world.lead)
+    signed_in_again(page, server, lead)
     page.get_by_role("link", name="Paiements fournisseurs").click()
     _due_by(page, "2027-04-30")
     expect(_newcomer(page)).to_contain_text("suspendu : pas de coordonnées bancaires confirmées")
@@ -132,9 +139,11 @@ def test_new_bank_details_hold_transfers_until_an_admin_confirms_them(
     assert found == [], "\n".join(found)
 
 
-def test_the_lead_builds_and_downloads_the_transfer_file(page: Page, server: str, world: World):
+def test_the_lead_builds_and_downloads_the_transfer_file(
+    page: Page, server: str, world: World, lead: list[Any]
+):
     found: list[str] = []
-    sign_in(page, server, world.lead)
+    signed_in_again(page, server, lead)
     page.get_by_role("link", name="Paiements fournisseurs").click()
     _due_by(page, "2027-03-10")
     rows = page.locator("#plan tbody tr")
