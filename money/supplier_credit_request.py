@@ -9,6 +9,7 @@ from decimal import Decimal
 from email.utils import formataddr
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from infrastructure.documents import euros
@@ -143,6 +144,21 @@ def request_credit_note(
         note=text,
     )
     return email
+
+
+def credit_requests(session: Session, invoice_id: int) -> list[OutgoingEmail]:
+    """The e-mails asking the supplier for a credit note on the invoice, the latest first: what
+    the invoice's page says was asked, and whether it has gone."""
+    return list(
+        session.scalars(
+            select(OutgoingEmail)
+            .where(
+                OutgoingEmail.purpose == PURPOSE,
+                OutgoingEmail.idempotency_key.startswith(f"{PURPOSE}/{invoice_id}/"),
+            )
+            .order_by(OutgoingEmail.created_at.desc(), OutgoingEmail.id.desc())
+        )
+    )
 
 
 def credit_request_content(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from persistence import Base, create_engine_for, make_session_factory
 from tests.conftest import unavailable
 
 CHROMIUM = os.environ.get("COACHAT_TEST_CHROMIUM", "/usr/bin/chromium")
+SECRET = "browser-test-secret-key-012345"  # the live server's
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -58,13 +60,38 @@ def page(browser: Browser) -> Iterator[Page]:
     assert not blocked, "\n".join(blocked)
 
 
-@pytest.fixture
-def live_database(tmp_path: Path) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
+def new_database(path: Path) -> str:
+    """A SQLite database file at `path` with every table made."""
+    url = f"sqlite:///{path}"
     engine = create_engine_for(url)
     Base.metadata.create_all(engine)
     engine.dispose()
-    yield url
+    return url
+
+
+@contextmanager
+def serving(database_url: str) -> Iterator[str]:
+    """The application on an ephemeral port of 127.0.0.1, served from a thread, on
+    `database_url`; gives its base URL."""
+    from web import create_app
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = base  # links in e-mails lead back to this server
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        thread.join()
+        app.extensions["coachat.engine"].dispose()
+
+
+@pytest.fixture
+def live_database(tmp_path: Path) -> Iterator[str]:
+    yield new_database(tmp_path / "browser.db")
 
 
 @pytest.fixture
@@ -79,20 +106,8 @@ def live_session(live_database: str) -> Iterator[Any]:
 @pytest.fixture
 def live_server(live_database: str) -> Iterator[str]:
     """The application on an ephemeral port of 127.0.0.1, served from a thread."""
-    from web import create_app
-
-    app = create_app(
-        {"DATABASE_URL": live_database, "SECRET_KEY": "browser-test-secret-key-012345"}
-    )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    app.config["BASE_URL"] = base  # links in e-mails lead back to this server
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
-    thread.join()
-    app.extensions["coachat.engine"].dispose()
+    with serving(live_database) as base:
+        yield base
 
 
 @pytest.fixture

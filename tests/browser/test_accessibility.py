@@ -8,8 +8,6 @@ visited with an object of the demo), so a new page is checked without being list
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Browser
 from sqlalchemy import select
@@ -24,11 +22,10 @@ from purchasing.people.tokens import create_token
 from purchasing.rounds.rounds import close_round
 from scheduling.jobs import work_jobs
 from suppliers.models import CatalogUpload, Offer, Product, Supplier
+from tests.browser.pages import AXE, WCAG
 
 pytestmark = pytest.mark.browser
 
-AXE = (Path(__file__).parent / "vendor" / "axe" / "axe.min.js").read_text(encoding="utf-8")
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Pages that answer something other than a page for a person: JSON, files, redirects.
 NOT_PAGES = {"catalog.suggest", "rounds.job_status", "static", "language", "home", "healthz"}
 NOT_PAGES |= {

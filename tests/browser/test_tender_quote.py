@@ -5,56 +5,17 @@ tender pages are checked by axe as well, on a desktop and on a phone."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from persistence import make_session_factory
 from purchasing.tenders.links import quote_token
-from tests.browser.pages import sign_in
-from tests.browser.test_accessibility import AXE, WCAG
+from tests.browser.conftest import SECRET
+from tests.browser.pages import fits_a_phone, shot, sign_in, violations
 from tests.conftest import PASSWORD, Factory
 from tests.web.tenders_setup import opened, tender_batch
 
 pytestmark = pytest.mark.browser
-
-SECRET = "browser-test-secret-key-012345"  # the live server's
-# Where to keep screenshots of the pages, when asked (COACHAT_SCREENSHOTS=/some/folder).
-SHOTS = os.environ.get("COACHAT_SCREENSHOTS", "")
-
-
-def _violations(page: Page, within: str = "") -> list[str]:
-    """axe's serious and critical violations on the page (or only `within` a selector)."""
-    page.evaluate(AXE)
-    return page.evaluate(
-        "async ([tags, within]) => (await axe.run(within ? {include: [within]} : document,"
-        " {runOnly: {type: 'tag', values: tags}}))"
-        ".violations.filter(v => ['serious', 'critical'].includes(v.impact))"
-        ".map(v => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3)"
-        ".map(n => n.target.join(' ')).join(', '))",
-        [WCAG, within],
-    )
-
-
-def _fits_a_phone(page: Page) -> list[str]:
-    found = []
-    if page.evaluate("document.documentElement.scrollWidth") > 360:
-        found.append("wider than 360 px")
-    small = page.evaluate(
-        "() => [...document.querySelectorAll("
-        "'button, .button, input:not([type=hidden]), select, textarea')]"
-        ".filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)"
-        ".map(e => e.outerHTML.slice(0, 60))"
-    )
-    return found + [f"touch target under 44 px: {e}" for e in small]
-
-
-def _shot(page: Page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -71,9 +32,9 @@ def test_the_supplier_quotes_from_a_phone(browser: Browser, live_server: str, te
     url = f"{live_server}/tenders/quote/{quote_token(tender.invitation('Fibres Locales'), SECRET)}"
     page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Demande de prix n°")
-    _shot(page, "quote-phone")
-    assert _violations(page) == []
-    assert _fits_a_phone(page) == []
+    shot(page, "quote-phone")
+    assert violations(page) == []
+    assert fits_a_phone(page) == []
 
     page.get_by_label("Prix unitaire HT – Ramette A4 recyclée 80 g (1)").fill("trois")
     page.get_by_label("Commune").fill("Toul")
@@ -81,9 +42,9 @@ def test_the_supplier_quotes_from_a_phone(browser: Browser, live_server: str, te
     field = page.get_by_label("Prix unitaire HT – Ramette A4 recyclée 80 g (1)")
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#lines-0-tiers-0-unit_price-error")).to_contain_text("nombre")
-    assert _violations(page) == []
-    assert _fits_a_phone(page) == []
-    _shot(page, "quote-phone-errors")
+    assert violations(page) == []
+    assert fits_a_phone(page) == []
+    shot(page, "quote-phone-errors")
 
     field.fill("3,10")
     page.get_by_label("Label ou certification").fill("Ange bleu")
@@ -113,10 +74,10 @@ def test_the_leads_tender_pages_pass_axe(browser: Browser, live_server: str, ten
     ):
         page.goto(f"{live_server}{path}")
         # On the batch page, the tenders' section only: the rest is the batch review's.
-        found += [f"{path}: {v}" for v in _violations(page, "#tenders" if name == "batch" else "")]
+        found += [f"{path}: {v}" for v in violations(page, "#tenders" if name == "batch" else "")]
         if width == 360:
-            found += [f"{path}: {p}" for p in _fits_a_phone(page) if "wider" in p]
-        _shot(page, f"lead-{name}-{width}")
+            found += [f"{path}: {p}" for p in fits_a_phone(page) if "wider" in p]
+        shot(page, f"lead-{name}-{width}")
     assert found == [], "\n".join(found)
     context.close()
 
@@ -133,13 +94,13 @@ def test_the_tender_form_passes_axe(browser: Browser, live_server: str, live_ses
     page.goto(f"{live_server}/batches/{world.batch.id}")
     page.get_by_role("link", name="Lancer un appel d’offres").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("en concurrence")
-    found = _violations(page)
+    found = violations(page)
     if width == 360:
-        found += [p for p in _fits_a_phone(page) if "wider" in p]
-    _shot(page, f"lead-new-{width}")
+        found += [p for p in fits_a_phone(page) if "wider" in p]
+    shot(page, f"lead-new-{width}")
     page.get_by_role("button", name="Lancer l’appel d’offres et inviter les fournisseurs").click()
     expect(page.locator("#closes_at-error")).to_be_visible()
-    found += _violations(page)
-    _shot(page, f"lead-new-errors-{width}")
+    found += violations(page)
+    shot(page, f"lead-new-errors-{width}")
     assert found == [], "\n".join(found)
     context.close()

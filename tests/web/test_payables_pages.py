@@ -37,6 +37,9 @@ def test_new_bank_details_wait_for_another_lead_who_confirms_them(client, signed
 
     assert "Pas de coordonnées bancaires confirmées" in text(client.get(page))
     wrong = client.post(page, data={"iban": IBAN[:-1] + "4", "bic": ""}, follow_redirects=True)
+    # The form comes back with the message beside the IBAN typed, to correct it.
+    assert wrong.status_code == 422
+    assert 'id="iban-error"' in wrong.text and f'value="{IBAN[:-1]}4"' in wrong.text
     assert "Cet IBAN n’est pas valide" in text(wrong)
     assert session.scalar(select(func.count(SupplierBankAccount.id))) == 3
     proposed = client.post(

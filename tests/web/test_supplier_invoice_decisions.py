@@ -48,6 +48,14 @@ def test_the_credit_note_request_is_queued_from_the_page_once(session, make, ses
     assert session.scalar(select(func.count(OutgoingEmail.id))) == 1
     words = page_words(client.get(f"/supplier-invoices/{invoice.id}"))
     assert "L’avoir est demandé à commandes@papeterie.example." in words
+    # The page keeps saying what was asked, and whether the e-mail has gone.
+    assert "Avoir demandé à commandes@papeterie.example le " in words
+    assert "l’e-mail attend son envoi" in words
+    email = session.scalars(select(OutgoingEmail)).one()
+    email.status = "sent"
+    session.commit()
+    words = page_words(client.get(f"/supplier-invoices/{invoice.id}"))
+    assert "l’e-mail est parti" in words and "attend son envoi" not in words
 
 
 def test_an_invoice_for_an_unknown_order_proposes_it_and_the_lead_confirms(

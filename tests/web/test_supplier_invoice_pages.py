@@ -201,3 +201,39 @@ def test_the_command_receives_each_file_and_fails_when_any_is_refused(
     assert json.loads(shown.output)["orders"] == [order.number]
     missing = runner.invoke(main, ["supplier-invoices", "show", "999999"])
     assert missing.exit_code == 1
+
+
+def test_a_line_typed_wrong_is_marked_on_its_row(session, received, signed_in):
+    order = received.orders(session)[0]
+    client = signed_in(received.lead)
+    pdf = plain_pdf_for(invoice_for(order, COOPERATIVE))
+    client.post(
+        "/supplier-invoices/",
+        data={"files": [(io.BytesIO(pdf), "scan.pdf")]},
+        content_type="multipart/form-data",
+    )
+    waiting = session.scalars(select(WaitingPdf)).one()
+    typed = {
+        "supplier_id": str(order.supplier_id),
+        "kind": "invoice",
+        "number": "P-12",
+        "issue_date": "20/01/2027",
+        # A blank row first: the message goes to the row typed in, the third.
+        "lines-2-kind": "goods",
+        "lines-2-description": "Ramettes",
+        "lines-2-quantity": "cinquante",
+        "lines-2-unit_price": "4,15",
+        "lines-2-vat_rate": "20",
+        "total_without_tax": "207,50",
+        "tax_total": "41,50",
+        "grand_total": "249,00",
+    }
+    answer = client.post(f"/supplier-invoices/pdfs/{waiting.id}/enter", data=typed)
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert 'aria-describedby="lines-2-quantity-error"' in page
+    error = '<div id="lines-2-quantity-error"><p class="error" role="alert">Indiquez un nombre'
+    assert error in page
+    assert 'aria-label="Quantité, ligne 3"' in page
+    assert "Corrigez ce qui est signalé ci-dessous." in page_words(answer)
+    assert _count(session) == 0 and _count(session, WaitingPdf) == 1

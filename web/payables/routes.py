@@ -30,6 +30,7 @@ from suppliers.models import Supplier
 from web import db
 from web.access import role_required
 from web.errors import refusal_by_field
+from web.i18n import translate
 from web.labels import of
 from web.payables import blueprint
 
@@ -60,30 +61,48 @@ def pending_page() -> ResponseReturnValue:
 @blueprint.get("/payables/suppliers/<id:supplier_id>/bank")
 @role_required("lead")
 def supplier_page(supplier_id: int) -> ResponseReturnValue:
+    return _supplier_page(supplier_id)
+
+
+def _supplier_page(
+    supplier_id: int, typed: dict[str, str] | None = None, errors: dict[str, str] | None = None
+) -> ResponseReturnValue:
+    """The supplier's bank details page; after a refused proposal, with what was typed and each
+    field's message beside it (422)."""
     session = db.session()
     supplier = supplier_by_id(session, supplier_id)
     accounts = bank_details_of(session, current_user, supplier_id)
-    return render_template(
+    page = render_template(
         "payables/supplier.html",
         supplier=supplier,
         accounts=accounts,
         people=people_of(session, accounts),
+        typed=typed or {},
+        errors=errors or {},
     )
+    return page, 422 if errors else 200
 
 
 @blueprint.post("/payables/suppliers/<id:supplier_id>/bank")
 @role_required("lead")
 def propose(supplier_id: int) -> ResponseReturnValue:
     back = url_for("payables.supplier_page", supplier_id=supplier_id)
+    typed = {name: request.form.get(name, "") for name in ("iban", "bic", "source")}
     try:
         propose_bank_details(
             db.session(),
             supplier_id,
-            request.form.get("iban", ""),
-            request.form.get("bic", ""),
-            source=request.form.get("source", ""),
+            typed["iban"],
+            typed["bic"],
+            source=typed["source"],
             actor=current_user,
         )
+    except Invalid as error:
+        messages = {name: translate(message) for name, message in error.errors.items()}
+        if set(messages) <= set(typed):
+            flash(_("Please correct the errors below."), "error")
+            return _supplier_page(supplier_id, typed, messages)
+        return refusal_by_field(error, back)
     except Refused as error:
         return refusal_by_field(error, back)
     flash(

@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField, TextAreaField
 
-from money.supplier_credit_request import request_credit_note
+from money.supplier_credit_request import credit_requests, request_credit_note
 from money.supplier_decisions import (
     ToleranceValues,
     accept_invoice_line,
@@ -81,6 +81,7 @@ def _match_panel() -> dict[str, Any]:
             "proposals": proposals,
             "not_invoiced": not_invoiced,
             "exceptions": [line for line in invoice.lines if line.outcome == "exception"],
+            "credit_requests": credit_requests(session, invoice.id),
             "refuse_form": RefuseForm(formdata=None),
             "tolerances": match_tolerances(session),
         }

@@ -81,11 +81,16 @@ def _date(errors: dict[str, Message], name: str, text: str | None) -> date | Non
         return None
 
 
-def entry_values(form: EntryForm) -> tuple[SupplierInvoiceValues, list[int]]:
-    """What the lead typed, as the use case takes it, and the form rows of its lines; `Invalid`
-    names what is not a number or a date."""
+def filled_rows(form: EntryForm) -> list[int]:
+    """The form rows that hold a line, in order: the n-th line given is row `rows[n]`."""
+    return [index for index, row in enumerate(form.lines) if not row.form.is_blank()]
+
+
+def entry_values(form: EntryForm) -> SupplierInvoiceValues:
+    """What the lead typed, as the use case takes it, its lines those of `filled_rows`;
+    `Invalid` names what is not a number or a date."""
     errors: dict[str, Message] = {}
-    rows = [index for index, row in enumerate(form.lines) if not row.form.is_blank()]
+    rows = filled_rows(form)
     lines = []
     for position, index in enumerate(rows):
         row = form.lines[index].form
@@ -121,4 +126,4 @@ def entry_values(form: EntryForm) -> tuple[SupplierInvoiceValues, list[int]]:
     )
     if errors:
         raise Invalid(errors)
-    return values, rows
+    return values

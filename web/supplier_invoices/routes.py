@@ -27,7 +27,7 @@ from web.i18n import translate
 from web.outgoing import download
 from web.security import CONTENT_SECURITY_POLICY, talisman
 from web.supplier_invoices import blueprint
-from web.supplier_invoices.forms import EntryForm, UploadForm, entry_values
+from web.supplier_invoices.forms import EntryForm, UploadForm, entry_values, filled_rows
 
 # The PDF waiting to be typed in is shown in a frame of the entry page, of this site only.
 FRAMED_BY_THIS_SITE = {**CONTENT_SECURITY_POLICY, "frame-ancestors": "'self'"}
@@ -142,12 +142,15 @@ def enter(pdf_id: int) -> ResponseReturnValue:
         SelectChoice(supplier.id, supplier.name) for supplier in catalog_suppliers(session)
     ]
     if form.validate_on_submit():
-        rows: list[int] = []
+        # Errors name the lines given; the blank rows between them are left out.
+        rows = filled_rows(form)
         try:
-            values, rows = entry_values(form)
+            values = entry_values(form)
             invoice = enter_waiting_pdf(session, pdf.id, values, actor=current_user)
         except Invalid as error:
             elsewhere = errors_on_form(form, error, rows={"lines": rows})
+            if len(elsewhere) < len(error.errors):
+                flash(_("Please correct the errors below."), "error")
             for message in elsewhere.values():
                 flash(message, "error")
         else:
