@@ -6,15 +6,22 @@ intent with an ICC profile. fpdf2 checks the first when asked for PDF/A-3B (it r
 built-in fonts), writes the XMP packet and adds an sRGB output intent with the sRGB2014 profile
 it ships (its licence sits beside it, in `fpdf/data/color_profiles`). The font is DejaVu Sans
 Condensed, in `infrastructure/fonts` with its licence, cut down to the Latin-script languages
-of Europe (`scripts/subset_fonts.py` says why: fpdf2 reads the whole font file for each
-document); fpdf2 embeds the glyphs used. `printable` writes any other character as its closest
-plain letters.
+of Europe (`scripts/subset_fonts.py` says why); fpdf2 embeds the glyphs used. `printable`
+writes any other character as its closest plain letters.
+
+A batch draws thousands of pages in a row, so the drawing avoids fpdf2's costly paths where a
+cheaper one draws the same: each font file is read and measured once per process, not once per
+document, and its embedded cut does not work out the bounding boxes again (the font's own are
+kept); paragraphs, block rows and table cells are drawn as cells, one per line,
+broken into lines word by word rather than by `multi_cell`, which measures a line again for
+each character it adds.
 
 The invoices to come are made Factur-X from such a PDF, which must be PDF/A-3 already.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import unicodedata
 import warnings
@@ -22,7 +29,9 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
 from PIL import Image, UnidentifiedImageError
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -33,6 +42,7 @@ COMPLIANCE = "PDF/A-3B"
 LOGO_MAX_BYTES = 512 * 1024
 LOGO_MAX_SIDE = 2000  # pixels
 LOGO_FORMATS = {"PNG": "png", "JPEG": "jpeg"}
+TABLE_LINE = 5.0  # mm, the height of a line of text in a table cell
 
 
 @cache
@@ -41,6 +51,36 @@ def _glyphs() -> frozenset[int]:
 
     with TTFont(FONTS / FONT_FILES[""]) as font:
         return frozenset(font.getBestCmap())
+
+
+@cache
+def _font_file(style: str) -> bytes:
+    return (FONTS / FONT_FILES[style]).read_bytes()
+
+
+@cache
+def _measured_font(style: str) -> TTFFont:
+    """The font of `style` as fpdf2's `add_font` reads it (its widths, character map and
+    descriptor), read once per process."""
+    return TTFFont(FPDF(), FONTS / FONT_FILES[style], f"{FONT.lower()}{style}", style)
+
+
+def _font_for(pdf: FPDF, style: str) -> TTFFont:
+    """The measured font for one document: what fpdf2 reads once is shared, what a document
+    changes is its own (the glyphs it uses, the font file cut when it is written, the
+    descriptor given its place in the file)."""
+    font = copy.copy(_measured_font(style))
+    font.i = len(pdf.fonts) + 1
+    # recalcBBoxes=False: the cut keeps each glyph's stored outline instead of decoding and
+    # encoding it again to work out bounding boxes it already holds.
+    font.ttfont = TTFont(
+        io.BytesIO(_font_file(style)), recalcTimestamp=False, recalcBBoxes=False, lazy=True
+    )
+    font.desc = copy.copy(font.desc)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font.subset = SubsetMap(font)
+    return font
 
 
 def printable(text: str) -> str:
@@ -91,7 +131,7 @@ class ArchivePdf(FPDF):
     def __init__(self, title: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4", enforce_compliance=COMPLIANCE)
         for style in ("", "B"):
-            self.add_font(FONT, style, FONTS / FONT_FILES[style])
+            self._add_font(style)
         self.set_auto_page_break(auto=True, margin=15)
         self.set_title(printable(title))
         self.set_creator("coachat")
@@ -101,16 +141,49 @@ class ArchivePdf(FPDF):
         self.add_page()
         self.set_font(FONT, size=9)
 
+    def _add_font(self, style: str) -> None:
+        """As `add_font(FONT, style, ...)`, from the font read once per process."""
+        self.fonts[f"{FONT.lower()}{style}"] = _font_for(self, style)
+
     def set_font(self, family: str | None = None, style: str = "", size: float = 0) -> None:  # type: ignore[override]
-        """As fpdf2's; the oblique font file is read on its first use only, as most documents
-        never slant a word and fpdf2 reads a font file for each document."""
+        """As fpdf2's; the oblique font is added on its first use only, as most documents
+        never slant a word and each font added is embedded."""
         if family == FONT and style == "I" and f"{FONT.lower()}I" not in self.fonts:
-            self.add_font(FONT, "I", FONTS / FONT_FILES["I"])
+            self._add_font("I")
         super().set_font(family, style, size)
 
+    def _lines(self, text: str, width: float) -> list[str]:
+        """The lines `text` is broken into, at spaces, in a cell `width` wide (its margins
+        left out), as `multi_cell` breaks it; measured word by word, where `multi_cell`
+        measures the line again for each character it adds."""
+        room = width - 2 * self.c_margin
+        if "\n" not in text and self.get_string_width(text) <= room:
+            return [text]
+        lines: list[str] = []
+        line = ""
+        for word in text.split(" "):
+            longer = f"{line} {word}" if line else word
+            if line and self.get_string_width(longer) > room:
+                lines.append(line)
+                line = word
+            else:
+                line = longer
+            if "\n" in line or self.get_string_width(line) > room:
+                # A word wider than the cell, or a line break: multi_cell cuts it.
+                broken = self.multi_cell(width, TABLE_LINE, text, dry_run=True, output="LINES")
+                return list(broken)  # type: ignore[arg-type]
+        lines.append(line)
+        return lines
+
+    def _paragraph(self, text: str, width: float, height: float, new_x: str) -> None:
+        """`text` in lines `height` high in a cell `width` wide from here, aligned left."""
+        for line in self._lines(text, width or self.w - self.r_margin - self.x):
+            self.cell(width, height, line, align="L", new_x=new_x, new_y="NEXT")
+
     def text_line(self, text: str, *, size: float = 9, style: str = "", height: float = 5) -> None:
+        """A paragraph from the left margin to the right one, its lines broken at words."""
         self.set_font(FONT, style=style, size=size)
-        self.multi_cell(0, height, printable(text), align="L", new_x="LMARGIN", new_y="NEXT")
+        self._paragraph(printable(text), 0, height, "LMARGIN")
 
     def logo(self, data: bytes) -> None:
         """The logo in the top right corner, at most 45 × 20 mm, its proportions kept."""
@@ -141,21 +214,54 @@ class ArchivePdf(FPDF):
             self.set_font(FONT, size=9)
             for row in rows:
                 self.set_x(x)
-                self.multi_cell(width, 4.5, printable(row), align="L", new_x="LEFT", new_y="NEXT")
+                self._paragraph(printable(row), width, 4.5, "LEFT")
             bottom = max(bottom, self.get_y())
         self.set_xy(self.l_margin, max(bottom, top + 30) + 4)
 
     def table_of(
         self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
     ) -> None:
-        self.set_font(FONT, size=8)
-        aligns = tuple("LEFT" if i < 2 else "RIGHT" for i in range(len(header)))
-        with self.table(col_widths=tuple(widths), text_align=aligns, line_height=5) as table:
-            for cells in [header, *rows]:
-                row = table.row()
-                for cell in cells:
-                    row.cell(printable(cell))
+        """A ruled table: its header in bold, the first two columns aligned left, the others
+        right; a text too long for its cell goes on several lines and the row grows, the other
+        cells of the row centred in its height. A row that does not fit at the foot of a page
+        starts the next one, under the header again."""
+        aligns = ["L" if i < 2 else "R" for i in range(len(header))]
+        if self.will_page_break(2 * TABLE_LINE):  # never a header alone at the foot of a page
+            self.add_page()
+        self._table_row([printable(cell) for cell in header], widths, aligns, bold=True)
+        for cells in rows:
+            texts = [printable(cell) for cell in cells]
+            self.set_font(FONT, size=8)
+            height = TABLE_LINE * max(
+                len(self._lines(text, width)) for text, width in zip(texts, widths, strict=True)
+            )
+            if self.will_page_break(height):
+                self.add_page()
+                self._table_row([printable(cell) for cell in header], widths, aligns, bold=True)
+            self._table_row(texts, widths, aligns)
         self.ln(2)
+
+    def _table_row(
+        self,
+        texts: Sequence[str],
+        widths: Sequence[float],
+        aligns: Sequence[str],
+        *,
+        bold: bool = False,
+    ) -> None:
+        self.set_font(FONT, style="B" if bold else "", size=8)
+        cells = [self._lines(text, width) for text, width in zip(texts, widths, strict=True)]
+        height = TABLE_LINE * max(len(lines) for lines in cells)
+        top, x = self.get_y(), self.l_margin
+        for lines, width, align in zip(cells, widths, aligns, strict=True):
+            self.rect(x, top, width, height)
+            y = top + (height - TABLE_LINE * len(lines)) / 2
+            for line in lines:
+                self.set_xy(x, y)
+                self.cell(width, TABLE_LINE, line, align=align)
+                y += TABLE_LINE
+            x += width
+        self.set_xy(self.l_margin, top + height)
 
     def amounts(self, rows: Sequence[tuple[str, str, bool]]) -> None:
         width = self.w - self.l_margin - self.r_margin
