@@ -10,34 +10,29 @@ of Europe (`scripts/subset_fonts.py` says why); fpdf2 embeds the glyphs used. `p
 writes any other character as its closest plain letters.
 
 A batch draws thousands of pages in a row, so the drawing avoids fpdf2's costly paths where a
-cheaper one draws the same: each font file is read and measured once per process, not once per
-document, and its embedded cut does not work out the bounding boxes again (the font's own are
-kept); paragraphs, block rows and table cells are drawn as cells, one per line,
-broken into lines word by word rather than by `multi_cell`, which measures a line again for
-each character it adds.
+cheaper one draws the same: the font is read once per process and embedded in cuts made once
+per process (`infrastructure/pdf_fonts.py` says how); paragraphs, block rows and table cells
+are drawn as cells, one per line, broken into lines word by word rather than by `multi_cell`,
+which measures a line again for each character it adds, and a text is measured from the font's
+widths directly (fpdf2's `get_string_width` first splits it for right-to-left scripts and
+styles, which a line of `printable` text never holds).
 
 The invoices to come are made Factur-X from such a PDF, which must be PDF/A-3 already.
 """
 
 from __future__ import annotations
 
-import copy
 import io
 import unicodedata
 import warnings
 from collections.abc import Sequence
 from functools import cache
-from pathlib import Path
 
-from fontTools.ttLib import TTFont
 from fpdf import FPDF
-from fpdf.fonts import SubsetMap, TTFFont
 from PIL import Image, UnidentifiedImageError
 
-FONTS = Path(__file__).resolve().parent / "fonts"
-FONT = "DejaVuSansCondensed"
-FONT_FILES = {"": "DejaVuSansCondensed.ttf", "B": "DejaVuSansCondensed-Bold.ttf"}
-FONT_FILES["I"] = "DejaVuSansCondensed-Oblique.ttf"
+from infrastructure.pdf_fonts import FONT, FONT_FILES, FONTS, cuts_made_once, font_for
+
 COMPLIANCE = "PDF/A-3B"
 LOGO_MAX_BYTES = 512 * 1024
 LOGO_MAX_SIDE = 2000  # pixels
@@ -51,36 +46,6 @@ def _glyphs() -> frozenset[int]:
 
     with TTFont(FONTS / FONT_FILES[""]) as font:
         return frozenset(font.getBestCmap())
-
-
-@cache
-def _font_file(style: str) -> bytes:
-    return (FONTS / FONT_FILES[style]).read_bytes()
-
-
-@cache
-def _measured_font(style: str) -> TTFFont:
-    """The font of `style` as fpdf2's `add_font` reads it (its widths, character map and
-    descriptor), read once per process."""
-    return TTFFont(FPDF(), FONTS / FONT_FILES[style], f"{FONT.lower()}{style}", style)
-
-
-def _font_for(pdf: FPDF, style: str) -> TTFFont:
-    """The measured font for one document: what fpdf2 reads once is shared, what a document
-    changes is its own (the glyphs it uses, the font file cut when it is written, the
-    descriptor given its place in the file)."""
-    font = copy.copy(_measured_font(style))
-    font.i = len(pdf.fonts) + 1
-    # recalcBBoxes=False: the cut keeps each glyph's stored outline instead of decoding and
-    # encoding it again to work out bounding boxes it already holds.
-    font.ttfont = TTFont(
-        io.BytesIO(_font_file(style)), recalcTimestamp=False, recalcBBoxes=False, lazy=True
-    )
-    font.desc = copy.copy(font.desc)
-    font.missing_glyphs = []
-    font.biggest_size_pt = 0
-    font.subset = SubsetMap(font)
-    return font
 
 
 def printable(text: str) -> str:
@@ -143,7 +108,7 @@ class ArchivePdf(FPDF):
 
     def _add_font(self, style: str) -> None:
         """As `add_font(FONT, style, ...)`, from the font read once per process."""
-        self.fonts[f"{FONT.lower()}{style}"] = _font_for(self, style)
+        self.fonts[f"{FONT.lower()}{style}"] = font_for(self, style)
 
     def set_font(self, family: str | None = None, style: str = "", size: float = 0) -> None:  # type: ignore[override]
         """As fpdf2's; the oblique font is added on its first use only, as most documents
@@ -152,23 +117,29 @@ class ArchivePdf(FPDF):
             self._add_font("I")
         super().set_font(family, style, size)
 
+    def _width(self, text: str) -> float:
+        """The width of `text` in the current font, as `get_string_width` gives it."""
+        font = self.current_font
+        width: float = font.get_text_width(text, self.font_size_pt, None)[1]  # type: ignore[union-attr]
+        return width / self.k
+
     def _lines(self, text: str, width: float) -> list[str]:
         """The lines `text` is broken into, at spaces, in a cell `width` wide (its margins
         left out), as `multi_cell` breaks it; measured word by word, where `multi_cell`
         measures the line again for each character it adds."""
         room = width - 2 * self.c_margin
-        if "\n" not in text and self.get_string_width(text) <= room:
+        if "\n" not in text and self._width(text) <= room:
             return [text]
         lines: list[str] = []
         line = ""
         for word in text.split(" "):
             longer = f"{line} {word}" if line else word
-            if line and self.get_string_width(longer) > room:
+            if line and self._width(longer) > room:
                 lines.append(line)
                 line = word
             else:
                 line = longer
-            if "\n" in line or self.get_string_width(line) > room:
+            if "\n" in line or self._width(line) > room:
                 # A word wider than the cell, or a line break: multi_cell cuts it.
                 broken = self.multi_cell(width, TABLE_LINE, text, dry_run=True, output="LINES")
                 return list(broken)  # type: ignore[arg-type]
@@ -271,4 +242,5 @@ class ArchivePdf(FPDF):
             self.cell(35, 5, printable(amount), align="R", new_x="LMARGIN", new_y="NEXT")
 
     def document(self) -> bytes:
-        return bytes(self.output())
+        with cuts_made_once():
+            return bytes(self.output())
