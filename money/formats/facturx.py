@@ -18,6 +18,7 @@ the law asks of an invoice between companies:
 from __future__ import annotations
 
 import importlib.resources
+import io
 import threading
 from datetime import date
 from decimal import Decimal
@@ -308,12 +309,15 @@ def facturx_pdf(pdf: bytes, xml: bytes, *, lang: str = "fr-FR") -> bytes:
     """The PDF made a Factur-X file: PDF/A-3 with the XML embedded as factur-x.xml, checked
     against the EN 16931 schema first (an invalid XML raises and nothing is made)."""
     check_schema(xml)
-    result: bytes = facturx.generate_from_binary(
-        pdf,
+    # What `generate_from_binary` does, in memory: it writes the PDF to a temporary file on
+    # disk and has pypdf read it back through the file's wrapper, a few milliseconds a file.
+    document = io.BytesIO(pdf)
+    facturx.generate_from_file(
+        document,
         xml,
         flavor="factur-x",
         level="en16931",
         check_xsd=False,  # checked just above, against the schema read once
         lang=lang,
     )
-    return result
+    return document.getvalue()

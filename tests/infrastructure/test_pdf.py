@@ -67,3 +67,16 @@ def test_documents_drawn_one_after_the_other_each_embed_the_glyphs_they_use():
 
     assert "Łódź" in _text(first.document())
     assert _text(second.document()).splitlines() == ["Ærøskøbing", "Brașov"]
+
+
+def test_lines_that_pass_the_foot_of_a_page_go_on_the_next_one():
+    pdf = ArchivePdf("Essai")
+    for n in range(70):
+        pdf.text_line(f"Ligne {n}")
+    pdf.amounts([("Total TTC", "12,50 €", True)])
+    pages = _pages(pdf.document())
+
+    assert len(pages) == 2
+    assert "Ligne 0" in pages[0] and "Ligne 69" in pages[1]
+    assert "Total TTC" in pages[1]
+    assert sum(page.count("Ligne ") for page in pages) == 70
