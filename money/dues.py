@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from money.invoicing import _percent
-from money.issuing import DraftLine, _issue
+from money.issuing import DraftLine, _issue_many
 from money.models import MemberDues, MemberInvoice
 from persistence.audit import Actor
 from purchasing.errors import N_, Invalid, Message
@@ -35,7 +35,7 @@ def issue_dues(
             )
         )
     )
-    issued = []
+    drafts = []
     for dues in session.scalars(select(MemberDues).order_by(MemberDues.member_id)):
         if dues.member_id in billed:
             continue
@@ -51,17 +51,8 @@ def issue_dues(
             vat_rate=_percent(dues.vat_rate) if dues.vat_category == "S" else ZERO,
             vat_category=dues.vat_category,
         )
-        issued.append(
-            _issue(
-                session,
-                kind="invoice",
-                subject="dues",
-                member=member,
-                batch=None,
-                lines=[line],
-                today=today,
-                actor=actor,
-                dues_year=year,
-            )
-        )
-    return issued
+        drafts.append((member, [line]))
+    # Issued as a batch's invoices are: the files of many members drawn in parallel.
+    return _issue_many(
+        session, drafts, subject="dues", batch=None, today=today, actor=actor, dues_year=year
+    )
