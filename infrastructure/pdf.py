@@ -6,9 +6,16 @@ intent with an ICC profile. fpdf2 checks the first when asked for PDF/A-3B (it r
 built-in fonts), writes the XMP packet and adds an sRGB output intent with the sRGB2014 profile
 it ships (its licence sits beside it, in `fpdf/data/color_profiles`). The font is DejaVu Sans
 Condensed, in `infrastructure/fonts` with its licence, cut down to the Latin-script languages
-of Europe (`scripts/subset_fonts.py` says why: fpdf2 reads the whole font file for each
-document); fpdf2 embeds the glyphs used. `printable` writes any other character as its closest
-plain letters.
+of Europe (`scripts/subset_fonts.py` says why); fpdf2 embeds the glyphs used. `printable`
+writes any other character as its closest plain letters.
+
+A batch draws thousands of pages in a row, so the drawing avoids fpdf2's costly paths where a
+cheaper one draws the same: the font is read once per process and embedded in cuts made once
+per process (`infrastructure/pdf_fonts.py` says how); paragraphs, block rows and table cells
+are broken into lines word by word rather than by `multi_cell`, which measures a line again
+for each character it adds, each line is put where `cell` would put it without laying it out
+again, and a text is measured from the font's widths directly (fpdf2's `get_string_width` first
+splits it for right-to-left scripts and styles, which a line of `printable` text never holds).
 
 The invoices to come are made Factur-X from such a PDF, which must be PDF/A-3 already.
 """
@@ -20,19 +27,17 @@ import unicodedata
 import warnings
 from collections.abc import Sequence
 from functools import cache
-from pathlib import Path
 
 from fpdf import FPDF
 from PIL import Image, UnidentifiedImageError
 
-FONTS = Path(__file__).resolve().parent / "fonts"
-FONT = "DejaVuSansCondensed"
-FONT_FILES = {"": "DejaVuSansCondensed.ttf", "B": "DejaVuSansCondensed-Bold.ttf"}
-FONT_FILES["I"] = "DejaVuSansCondensed-Oblique.ttf"
+from infrastructure.pdf_fonts import FONT, FONT_FILES, FONTS, cuts_made_once, font_for
+
 COMPLIANCE = "PDF/A-3B"
 LOGO_MAX_BYTES = 512 * 1024
 LOGO_MAX_SIDE = 2000  # pixels
 LOGO_FORMATS = {"PNG": "png", "JPEG": "jpeg"}
+TABLE_LINE = 5.0  # mm, the height of a line of text in a table cell
 
 
 @cache
@@ -91,7 +96,7 @@ class ArchivePdf(FPDF):
     def __init__(self, title: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4", enforce_compliance=COMPLIANCE)
         for style in ("", "B"):
-            self.add_font(FONT, style, FONTS / FONT_FILES[style])
+            self._add_font(style)
         self.set_auto_page_break(auto=True, margin=15)
         self.set_title(printable(title))
         self.set_creator("coachat")
@@ -101,16 +106,77 @@ class ArchivePdf(FPDF):
         self.add_page()
         self.set_font(FONT, size=9)
 
+    def _add_font(self, style: str) -> None:
+        """As `add_font(FONT, style, ...)`, from the font read once per process."""
+        self.fonts[f"{FONT.lower()}{style}"] = font_for(self, style)
+
     def set_font(self, family: str | None = None, style: str = "", size: float = 0) -> None:  # type: ignore[override]
-        """As fpdf2's; the oblique font file is read on its first use only, as most documents
-        never slant a word and fpdf2 reads a font file for each document."""
+        """As fpdf2's; the oblique font is added on its first use only, as most documents
+        never slant a word and each font added is embedded."""
         if family == FONT and style == "I" and f"{FONT.lower()}I" not in self.fonts:
-            self.add_font(FONT, "I", FONTS / FONT_FILES["I"])
+            self._add_font("I")
         super().set_font(family, style, size)
 
+    def _width(self, text: str) -> float:
+        """The width of `text` in the current font, as `get_string_width` gives it."""
+        font = self.current_font
+        width: float = font.get_text_width(text, self.font_size_pt, None)[1]  # type: ignore[union-attr]
+        return width / self.k
+
+    def _lines(self, text: str, width: float) -> list[str]:
+        """The lines `text` is broken into, at spaces, in a cell `width` wide (its margins
+        left out), as `multi_cell` breaks it; measured word by word, where `multi_cell`
+        measures the line again for each character it adds."""
+        room = width - 2 * self.c_margin
+        if "\n" not in text and self._width(text) <= room:
+            return [text]
+        lines: list[str] = []
+        line = ""
+        for word in text.split(" "):
+            longer = f"{line} {word}" if line else word
+            if line and self._width(longer) > room:
+                lines.append(line)
+                line = word
+            else:
+                line = longer
+            if "\n" in line or self._width(line) > room:
+                # A word wider than the cell, or a line break: multi_cell cuts it.
+                broken = self.multi_cell(width, TABLE_LINE, text, dry_run=True, output="LINES")
+                return list(broken)  # type: ignore[arg-type]
+        lines.append(line)
+        return lines
+
+    def _put(self, text: str, x: float, width: float, height: float, align: str = "L") -> None:
+        """`text` where `cell(width, height, text, align=align)` at (x, current y) draws it,
+        without moving: a fifth of the cost of `cell`, which lays the text out anew, and a
+        page calls it some seventy times."""
+        if not text:
+            return
+        dx = width - self.c_margin - self._width(text) if align == "R" else self.c_margin
+        self.text(x + dx, self.y + 0.5 * height + 0.3 * self.font_size, text)
+
+    def _next_line(self, height: float) -> None:
+        """Makes room for a line `height` high: on the next page, in the same column, when it
+        does not fit on this one (as `cell` does)."""
+        if self.will_page_break(height):
+            x = self.x
+            self.add_page()
+            self.x = x
+
+    def _paragraph(self, text: str, width: float, height: float, *, back_to_margin: bool) -> None:
+        """`text` in lines `height` high in a column `width` wide from here (0: to the right
+        margin), aligned left; then the position is under it, at the left margin or at the
+        column's left."""
+        width = width or self.w - self.r_margin - self.x
+        for line in self._lines(text, width):
+            self._next_line(height)
+            self._put(line, self.x, width, height)
+            self.set_xy(self.l_margin if back_to_margin else self.x, self.y + height)
+
     def text_line(self, text: str, *, size: float = 9, style: str = "", height: float = 5) -> None:
+        """A paragraph from the left margin to the right one, its lines broken at words."""
         self.set_font(FONT, style=style, size=size)
-        self.multi_cell(0, height, printable(text), align="L", new_x="LMARGIN", new_y="NEXT")
+        self._paragraph(printable(text), 0, height, back_to_margin=True)
 
     def logo(self, data: bytes) -> None:
         """The logo in the top right corner, at most 45 × 20 mm, its proportions kept."""
@@ -137,32 +203,67 @@ class ArchivePdf(FPDF):
             x = self.l_margin + index * (width + gap)
             self.set_xy(x, top)
             self.set_font(FONT, style="B", size=9)
-            self.cell(width, 5, printable(title), new_x="LEFT", new_y="NEXT")
+            self._paragraph(printable(title), width, 5, back_to_margin=False)
             self.set_font(FONT, size=9)
             for row in rows:
-                self.set_x(x)
-                self.multi_cell(width, 4.5, printable(row), align="L", new_x="LEFT", new_y="NEXT")
+                self._paragraph(printable(row), width, 4.5, back_to_margin=False)
             bottom = max(bottom, self.get_y())
         self.set_xy(self.l_margin, max(bottom, top + 30) + 4)
 
     def table_of(
         self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
     ) -> None:
-        self.set_font(FONT, size=8)
-        aligns = tuple("LEFT" if i < 2 else "RIGHT" for i in range(len(header)))
-        with self.table(col_widths=tuple(widths), text_align=aligns, line_height=5) as table:
-            for cells in [header, *rows]:
-                row = table.row()
-                for cell in cells:
-                    row.cell(printable(cell))
+        """A ruled table: its header in bold, the first two columns aligned left, the others
+        right; a text too long for its cell goes on several lines and the row grows, the other
+        cells of the row centred in its height. A row that does not fit at the foot of a page
+        starts the next one, under the header again."""
+        aligns = ["L" if i < 2 else "R" for i in range(len(header))]
+        if self.will_page_break(2 * TABLE_LINE):  # never a header alone at the foot of a page
+            self.add_page()
+        self._table_row([printable(cell) for cell in header], widths, aligns, bold=True)
+        for cells in rows:
+            texts = [printable(cell) for cell in cells]
+            self.set_font(FONT, size=8)
+            height = TABLE_LINE * max(
+                len(self._lines(text, width)) for text, width in zip(texts, widths, strict=True)
+            )
+            if self.will_page_break(height):
+                self.add_page()
+                self._table_row([printable(cell) for cell in header], widths, aligns, bold=True)
+            self._table_row(texts, widths, aligns)
         self.ln(2)
+
+    def _table_row(
+        self,
+        texts: Sequence[str],
+        widths: Sequence[float],
+        aligns: Sequence[str],
+        *,
+        bold: bool = False,
+    ) -> None:
+        self.set_font(FONT, style="B" if bold else "", size=8)
+        cells = [self._lines(text, width) for text, width in zip(texts, widths, strict=True)]
+        height = TABLE_LINE * max(len(lines) for lines in cells)
+        top, x = self.get_y(), self.l_margin
+        for lines, width, align in zip(cells, widths, aligns, strict=True):
+            self.rect(x, top, width, height)
+            y = top + (height - TABLE_LINE * len(lines)) / 2
+            for line in lines:
+                self.set_xy(x, y)
+                self._put(line, x, width, TABLE_LINE, align)
+                y += TABLE_LINE
+            x += width
+        self.set_xy(self.l_margin, top + height)
 
     def amounts(self, rows: Sequence[tuple[str, str, bool]]) -> None:
         width = self.w - self.l_margin - self.r_margin
         for label, amount, bold in rows:
             self.set_font(FONT, style="B" if bold else "", size=9)
-            self.cell(width - 35, 5, printable(label), align="R")
-            self.cell(35, 5, printable(amount), align="R", new_x="LMARGIN", new_y="NEXT")
+            self._next_line(5)
+            self._put(printable(label), self.l_margin, width - 35, 5, "R")
+            self._put(printable(amount), self.l_margin + width - 35, 35, 5, "R")
+            self.set_xy(self.l_margin, self.y + 5)
 
     def document(self) -> bytes:
-        return bytes(self.output())
+        with cuts_made_once():
+            return bytes(self.output())

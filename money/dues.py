@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from money.invoicing import _percent
-from money.issuing import DraftLine, _issue
+from money.issuing import DraftLine, _issue_many
 from money.models import MemberDues, MemberInvoice
 from persistence.audit import Actor
 from purchasing.errors import N_, Invalid, Message
@@ -54,7 +54,7 @@ def issue_dues(
     has no dues invoice for that year yet."""
     require(actor, ISSUE_INVOICES)
     check_year(year, today)
-    issued = []
+    drafts = []
     for member, dues in dues_to_issue(session, year):
         line = DraftLine(
             kind="dues",
@@ -65,17 +65,8 @@ def issue_dues(
             vat_rate=_percent(dues.vat_rate) if dues.vat_category == "S" else ZERO,
             vat_category=dues.vat_category,
         )
-        issued.append(
-            _issue(
-                session,
-                kind="invoice",
-                subject="dues",
-                member=member,
-                batch=None,
-                lines=[line],
-                today=today,
-                actor=actor,
-                dues_year=year,
-            )
-        )
-    return issued
+        drafts.append((member, [line]))
+    # Issued as a batch's invoices are: the files of many members drawn in parallel.
+    return _issue_many(
+        session, drafts, subject="dues", batch=None, today=today, actor=actor, dues_year=year
+    )

@@ -6,7 +6,8 @@ transaction of the one process that issues them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -24,7 +25,7 @@ from money.documents import (
     InvoiceReference,
 )
 from money.formats.invoice_file import invoice_file
-from money.invoice_files import draw_files
+from money.invoice_files import drawn_files
 from money.journal import billing_settings
 from money.models import Mandate, MemberInvoice, MemberInvoiceLine
 from money.parties import buyer, seller, ship_to
@@ -299,12 +300,36 @@ def _issue_many(
     """Issues one invoice per member and lines, as `_issue` does one after the other: every
     number taken in order first, then the files drawn (in parallel for a large batch), then
     each stored and posted in the same order. Flushes."""
-    numbered = [
-        _numbered(session, kind="invoice", member=member, batch=batch, lines=lines, today=today)
-        for member, lines in drafts
-    ]
-    files = draw_files([n.document for n in numbered], cooperative_record(session).logo or b"")
-    return [
-        _record(session, n, facturx, subject=subject, batch=batch, actor=actor, dues_year=dues_year)
-        for n, facturx in zip(numbered, files, strict=True)
-    ]
+    # Held for the whole batch: the session keeps only a weak reference to a row it loaded,
+    # and each invoice reads both several times (its page, its entry, its e-mails); unheld,
+    # each reading would load them again from the database.
+    record, settings = cooperative_record(session), billing_settings(session)
+    numbered: list[_Numbered] = []
+
+    def documents() -> Iterator[Invoice]:
+        for member, lines in drafts:
+            numbered.append(
+                _numbered(
+                    session, kind="invoice", member=member, batch=batch, lines=lines, today=today
+                )
+            )
+            yield numbered[-1].document
+
+    issued = []
+    # The workers draw the first files while the next documents are made, and each invoice is
+    # stored and posted while the next files are drawn.
+    with closing(drawn_files(documents(), len(drafts), record.logo or b"")) as files:
+        for position, facturx in enumerate(files):
+            issued.append(
+                _record(
+                    session,
+                    numbered[position],
+                    facturx,
+                    subject=subject,
+                    batch=batch,
+                    actor=actor,
+                    dues_year=dues_year,
+                )
+            )
+    del record, settings  # held until every invoice is posted
+    return issued

