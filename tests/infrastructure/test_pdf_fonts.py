@@ -16,15 +16,19 @@ from pypdf import PdfReader
 import infrastructure.pdf_fonts as pdf_fonts
 from infrastructure.pdf import ArchivePdf
 from infrastructure.pdf_fonts import COMMON_CHARACTERS, FONT_FILES, FONTS, cuts_made_once
+from money.formats.invoice_file import _stopped_clock
 
 
 def _drawn(*lines: str) -> bytes:
+    # The clock is stopped as for an invoice: fpdf2 stamps its modification date with the time.
+    moment = datetime(2027, 1, 15, tzinfo=UTC)
     pdf = ArchivePdf("Essai")
-    pdf.set_creation_date(datetime(2027, 1, 15, tzinfo=UTC))
-    for line in lines:
-        pdf.text_line(line)
-    pdf.text_line("En gras", style="B")
-    return pdf.document()
+    pdf.set_creation_date(moment)
+    with _stopped_clock(moment):
+        for line in lines:
+            pdf.text_line(line)
+        pdf.text_line("En gras", style="B")
+        return pdf.document()
 
 
 def _embedded_fonts(pdf_bytes: bytes) -> list[TTFont]:
