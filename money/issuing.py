@@ -31,11 +31,11 @@ from money.models import Mandate, MemberInvoice, MemberInvoiceLine
 from money.parties import buyer, seller, ship_to
 from money.payments import use_credit
 from money.sales_entries import post_document
-from money.sending import queue_document_emails
+from money.sending import queue_document_emails, recipients_by_member
 from persistence.audit import Actor, record_event
 from persistence.numbering import next_number
 from purchasing.errors import N_, Conflict, Message
-from purchasing.models import Batch, Cooperative, Member
+from purchasing.models import Batch, Cooperative, Member, User
 from purchasing.people.cooperative import cooperative_record
 
 ZERO = Decimal(0)
@@ -191,9 +191,11 @@ def _record(
     corrects: MemberInvoice | None = None,
     dues_year: int | None = None,
     reason: str = "",
+    users: Sequence[User] | None = None,
 ) -> MemberInvoice:
     """Stores a numbered document with its file, posts it, sets the member's credit against
-    it, and queues its e-mails. Flushes."""
+    it, and queues its e-mails (to `users` when the caller read the member's already).
+    Flushes."""
     kind, document, member, lines = (
         numbered.kind,
         numbered.document,
@@ -251,7 +253,7 @@ def _record(
         member=member.name,
         total=str(invoice.total_incl),
     )
-    queue_document_emails(session, invoice, actor=actor)
+    queue_document_emails(session, invoice, actor=actor, users=users)
     return invoice
 
 
@@ -304,6 +306,7 @@ def _issue_many(
     # and each invoice reads both several times (its page, its entry, its e-mails); unheld,
     # each reading would load them again from the database.
     record, settings = cooperative_record(session), billing_settings(session)
+    users = recipients_by_member(session, [member.id for member, _lines in drafts])
     numbered: list[_Numbered] = []
 
     def documents() -> Iterator[Invoice]:
@@ -329,6 +332,7 @@ def _issue_many(
                     batch=batch,
                     actor=actor,
                     dues_year=dues_year,
+                    users=users[numbered[position].member.id],
                 )
             )
     del record, settings  # held until every invoice is posted

@@ -266,6 +266,8 @@ def use_credit(session: Session, invoice: MemberInvoice, *, actor: Actor | None)
     a newly issued invoice; returns the amount used. Posted as a transfer within the member's
     account, so its balance does not move."""
     credit = member_credit(session, invoice.member_id)
+    if credit <= 0:
+        return ZERO
     due = open_amounts(session, [invoice.number])[invoice.number]
     used = min(credit, due)
     if used <= 0:

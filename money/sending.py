@@ -10,6 +10,7 @@ for the export of a batch's files and docs/money.md for where a platform connect
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from email.utils import formataddr
 
 from sqlalchemy import select
@@ -71,12 +72,27 @@ def recipients(session: Session, member_id: int) -> list[User]:
     )
 
 
+def recipients_by_member(session: Session, member_ids: Collection[int]) -> dict[int, list[User]]:
+    """`recipients` of each of the members, read at once (a member without users has none)."""
+    found: dict[int, list[User]] = {member_id: [] for member_id in member_ids}
+    for user in session.scalars(
+        select(User).where(User.member_id.in_(list(found)), User.active.is_(True)).order_by(User.id)
+    ):
+        found[user.member_id].append(user)  # type: ignore[index]
+    return found
+
+
 def queue_document_emails(
-    session: Session, invoice: MemberInvoice, *, actor: Actor | None
+    session: Session,
+    invoice: MemberInvoice,
+    *,
+    actor: Actor | None,
+    users: Sequence[User] | None = None,
 ) -> list[OutgoingEmail]:
-    """Queues the document's e-mail to each active user of its member, the Factur-X file
-    attached and the cooperative's address to answer to; a member without users gets none
-    (its documents stay on its account page). Flushes; the caller commits."""
+    """Queues the document's e-mail to each active user of its member (`users` when the
+    caller read them already), the Factur-X file attached and the cooperative's address to
+    answer to; a member without users gets none (its documents stay on its account page).
+    Flushes; the caller commits."""
     cooperative = cooperative_record(session)
     subject, body = document_content(session, invoice)
     reply_to = formataddr((cooperative.name, cooperative.email)) if cooperative.email else None
@@ -94,5 +110,5 @@ def queue_document_emails(
             purpose=PURPOSE,
             sender_name=cooperative.name,
         )
-        for user in recipients(session, invoice.member_id)
+        for user in (recipients(session, invoice.member_id) if users is None else users)
     ]
