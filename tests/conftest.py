@@ -30,6 +30,7 @@ import suppliers.models  # noqa: F401
 from persistence import Base, create_engine_for, make_session_factory
 from purchasing.clock import cooperative_today
 from purchasing.models import DeliverySite, Member, Need, User
+from purchasing.people import passwords
 from purchasing.people.passwords import hash_password
 from purchasing.tenders import models as tender_models  # noqa: F401
 from suppliers.models import Category, Offer, PriceTier, Product, Supplier
@@ -42,7 +43,19 @@ if IN_CI:
     settings.load_profile("ci")
 POSTGRES_URL = os.environ.get("COACHAT_TEST_POSTGRES_URL", "")
 PASSWORD = "correct horse battery"
-_HASH = hash_password(PASSWORD)
+
+
+def _quick_hash(password: str) -> str:
+    """The factory's users' password hash: scrypt stored as the application stores it, at a
+    small cost. The cost is written in the hash and the sign-in reads it from there, so each of
+    the tests' thousand sign-ins takes microseconds instead of a tenth of a second. Passwords
+    set through the application (account pages, commands, the demo) keep its own cost."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_N", 2**4)
+        return hash_password(password)
+
+
+_HASH = _quick_hash(PASSWORD)
 
 
 def unavailable(reason: str) -> None:
