@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,8 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 import mailing.models  # noqa: F401 - the shared tables: the outbox and the counters
@@ -75,8 +77,6 @@ def _worker_database(url: str) -> str:
     if not worker:
         return url
     if worker not in _WORKER_DATABASES:
-        from sqlalchemy.engine import make_url
-
         base = make_url(url)
         name = f"{base.database}_{worker}"
         admin = create_engine_for(url, isolation_level="AUTOCOMMIT")
@@ -172,6 +172,71 @@ def engine(database_url: str, sqlite_schema: Path) -> Iterator[Engine]:
         _empty_postgres(engine)
     yield engine
     engine.dispose()
+
+
+_DEMO_TEMPLATES: dict[tuple[str, date], str] = {}
+
+
+def _demo_template(database_url: str, schema: Path, today: date) -> str:
+    """A database of the test's backend holding the demo cooperative loaded for `today`, made
+    once per worker: a SQLite file beside the empty schema, or a PostgreSQL database beside the
+    worker's."""
+    url = make_url(database_url)
+    backend = url.get_backend_name()
+    if (backend, today) in _DEMO_TEMPLATES:
+        return _DEMO_TEMPLATES[backend, today]
+    from demo.demo import load_demo
+
+    if backend == "sqlite":
+        path = schema.with_name(f"demo-{today}.db")
+        shutil.copyfile(schema, path)
+        template = f"sqlite:///{path}"
+    else:
+        name = f"{url.database}_demo"
+        with _postgres_admin(database_url) as admin:
+            admin.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            admin.execute(text(f'CREATE DATABASE "{name}"'))
+        template = url.set(database=name).render_as_string(hide_password=False)
+    engine = create_engine_for(template)
+    if backend != "sqlite":
+        Base.metadata.create_all(engine)
+    with make_session_factory(engine)() as session:
+        load_demo(session, today)
+        session.commit()
+    engine.dispose()
+    _DEMO_TEMPLATES[backend, today] = template
+    return template
+
+
+@contextmanager
+def _postgres_admin(database_url: str) -> Iterator[Connection]:
+    """A connection to the server's own `postgres` database, to create and drop the others."""
+    url = make_url(database_url).set(database="postgres")
+    admin = create_engine_for(
+        url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as connection:
+        yield connection
+    admin.dispose()
+
+
+@pytest.fixture
+def loaded_demo(database_url: str, engine: Engine, sqlite_schema: Path, today: date) -> None:
+    """The demo cooperative in the test's database, as `load_demo(session, today)` and a commit
+    leave it. Loading it takes seconds; it is loaded once per worker and backend into a
+    template database, and each test gets a fresh copy of that, so no test sees another's
+    changes. Ask for it before anything that reads the database."""
+    template = _demo_template(database_url, sqlite_schema, today)
+    engine.dispose()
+    if engine.dialect.name == "sqlite":
+        shutil.copyfile(
+            template.removeprefix("sqlite:///"), database_url.removeprefix("sqlite:///")
+        )
+        return
+    name, source = engine.url.database, make_url(template).database
+    with _postgres_admin(database_url) as admin:
+        admin.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
 
 
 @pytest.fixture
