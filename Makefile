@@ -39,8 +39,10 @@ lint: venv-dev
 typecheck: venv-dev
 	$(BIN)/mypy optimizer persistence infrastructure mailing suppliers purchasing money scheduling demo web
 
+# worksteal: each worker takes single tests, and takes over part of the other's queue when its
+# own runs out, so a file of long tests no longer keeps one worker busy while the other waits.
 pytest: venv-dev
-	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,8 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 import mailing.models  # noqa: F401 - the shared tables: the outbox and the counters
@@ -30,6 +32,7 @@ import suppliers.models  # noqa: F401
 from persistence import Base, create_engine_for, make_session_factory
 from purchasing.clock import cooperative_today
 from purchasing.models import DeliverySite, Member, Need, User
+from purchasing.people import passwords
 from purchasing.people.passwords import hash_password
 from purchasing.tenders import models as tender_models  # noqa: F401
 from suppliers.models import Category, Offer, PriceTier, Product, Supplier
@@ -42,7 +45,19 @@ if IN_CI:
     settings.load_profile("ci")
 POSTGRES_URL = os.environ.get("COACHAT_TEST_POSTGRES_URL", "")
 PASSWORD = "correct horse battery"
-_HASH = hash_password(PASSWORD)
+
+
+def _quick_hash(password: str) -> str:
+    """The factory's users' password hash: scrypt stored as the application stores it, at a
+    small cost. The cost is written in the hash and the sign-in reads it from there, so each of
+    the tests' thousand sign-ins takes microseconds instead of a tenth of a second. Passwords
+    set through the application (account pages, commands, the demo) keep its own cost."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_N", 2**4)
+        return hash_password(password)
+
+
+_HASH = _quick_hash(PASSWORD)
 
 
 def unavailable(reason: str) -> None:
@@ -62,8 +77,6 @@ def _worker_database(url: str) -> str:
     if not worker:
         return url
     if worker not in _WORKER_DATABASES:
-        from sqlalchemy.engine import make_url
-
         base = make_url(url)
         name = f"{base.database}_{worker}"
         admin = create_engine_for(url, isolation_level="AUTOCOMMIT")
@@ -99,15 +112,22 @@ def sqlite_schema(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-_POSTGRES_BUILT: set[str] = set()
+# The worker's databases built this run, and whether rows may be deleted with the foreign
+# keys' triggers off (a superuser), else truncated.
+_POSTGRES_BUILT: dict[str, bool] = {}
 
 
 def _empty_postgres(engine: Engine) -> None:
     """Empties the worker's PostgreSQL database for the next test. The first time in a run, the
     schema is dropped and built from the models, as the database may hold an earlier run's.
-    Then, when it holds exactly the models' tables (the usual case), they are truncated and
-    their ids restarted; otherwise (a migration test, the scheduler's job store) the schema is
-    built again."""
+    Then, when it holds exactly the models' tables (the usual case), their rows are deleted and
+    every sequence starts again at 1, as in a new database; otherwise (a migration test, the
+    scheduler's job store) the schema is built again.
+
+    Rows are deleted rather than truncated: TRUNCATE gives every table and index a new file,
+    ten times slower than deleting the few rows a test leaves. With the foreign keys' triggers
+    off for that transaction (`session_replication_role`, which needs a superuser, as the
+    throwaway server of scripts/test-postgres.sh is), the order of the tables does not matter."""
     tables = Base.metadata.sorted_tables
     url = engine.url.render_as_string(hide_password=False)
     with engine.begin() as connection:
@@ -117,12 +137,30 @@ def _empty_postgres(engine: Engine) -> None:
             ).scalars()
         )
         if url in _POSTGRES_BUILT and present == {table.name for table in tables}:
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            if _POSTGRES_BUILT[url]:
+                connection.exec_driver_sql(_delete_every_row(tables))
+            else:
+                names = ", ".join(f'"{table.name}"' for table in tables)
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             return
         connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        superuser = connection.execute(
+            text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        ).scalar()
     Base.metadata.create_all(engine)
-    _POSTGRES_BUILT.add(url)
+    _POSTGRES_BUILT[url] = bool(superuser)
+
+
+def _delete_every_row(tables: list[Any]) -> str:
+    return "".join(
+        [
+            "SET LOCAL session_replication_role = replica;",
+            *(f'DELETE FROM "{table.name}";' for table in tables),
+            "SELECT setval(c.oid, s.seqstart, false) FROM pg_class c"
+            " JOIN pg_sequence s ON s.seqrelid = c.oid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'",
+        ]
+    )
 
 
 @pytest.fixture
@@ -134,6 +172,71 @@ def engine(database_url: str, sqlite_schema: Path) -> Iterator[Engine]:
         _empty_postgres(engine)
     yield engine
     engine.dispose()
+
+
+_DEMO_TEMPLATES: dict[tuple[str, date], str] = {}
+
+
+def _demo_template(database_url: str, schema: Path, today: date) -> str:
+    """A database of the test's backend holding the demo cooperative loaded for `today`, made
+    once per worker: a SQLite file beside the empty schema, or a PostgreSQL database beside the
+    worker's."""
+    url = make_url(database_url)
+    backend = url.get_backend_name()
+    if (backend, today) in _DEMO_TEMPLATES:
+        return _DEMO_TEMPLATES[backend, today]
+    from demo.demo import load_demo
+
+    if backend == "sqlite":
+        path = schema.with_name(f"demo-{today}.db")
+        shutil.copyfile(schema, path)
+        template = f"sqlite:///{path}"
+    else:
+        name = f"{url.database}_demo"
+        with _postgres_admin(database_url) as admin:
+            admin.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            admin.execute(text(f'CREATE DATABASE "{name}"'))
+        template = url.set(database=name).render_as_string(hide_password=False)
+    engine = create_engine_for(template)
+    if backend != "sqlite":
+        Base.metadata.create_all(engine)
+    with make_session_factory(engine)() as session:
+        load_demo(session, today)
+        session.commit()
+    engine.dispose()
+    _DEMO_TEMPLATES[backend, today] = template
+    return template
+
+
+@contextmanager
+def _postgres_admin(database_url: str) -> Iterator[Connection]:
+    """A connection to the server's own `postgres` database, to create and drop the others."""
+    url = make_url(database_url).set(database="postgres")
+    admin = create_engine_for(
+        url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as connection:
+        yield connection
+    admin.dispose()
+
+
+@pytest.fixture
+def loaded_demo(database_url: str, engine: Engine, sqlite_schema: Path, today: date) -> None:
+    """The demo cooperative in the test's database, as `load_demo(session, today)` and a commit
+    leave it. Loading it takes seconds; it is loaded once per worker and backend into a
+    template database, and each test gets a fresh copy of that, so no test sees another's
+    changes. Ask for it before anything that reads the database."""
+    template = _demo_template(database_url, sqlite_schema, today)
+    engine.dispose()
+    if engine.dialect.name == "sqlite":
+        shutil.copyfile(
+            template.removeprefix("sqlite:///"), database_url.removeprefix("sqlite:///")
+        )
+        return
+    name, source = engine.url.database, make_url(template).database
+    with _postgres_admin(database_url) as admin:
+        admin.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
 
 
 @pytest.fixture

@@ -10,13 +10,11 @@ from decimal import Decimal
 from lxml import etree
 from sqlalchemy import select
 
-from demo.demo import load_demo
 from money.journal import member_balances, open_amounts
 from money.models import BankLine, DirectDebitRun, Mandate, MemberInvoice, Payment
 
 
-def test_the_demo_history_is_billed_and_collected(session, today):
-    load_demo(session, today)
+def test_the_demo_history_is_billed_and_collected(loaded_demo, session, today):
 
     documents = list(session.scalars(select(MemberInvoice)))
     kinds = Counter((d.kind, d.subject) for d in documents)

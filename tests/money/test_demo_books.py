@@ -7,16 +7,14 @@ from __future__ import annotations
 import facturx
 from sqlalchemy import select
 
-from demo.demo import load_demo
 from money.books import fec_of_year
 from money.formats.facturx_checks import check_invoice_xml
 from money.formats.fec import check_fec
 from money.models import JournalEntry, MemberInvoice
 
 
-def test_the_demo_books_pass_the_fec_rules_and_every_invoice_its_checks(session, today):
+def test_the_demo_books_pass_the_fec_rules_and_every_invoice_its_checks(loaded_demo, session):
     # One load of the demo for both: loading it draws and issues every invoice of its history.
-    load_demo(session, today)
     years = sorted(set(session.scalars(select(JournalEntry.fiscal_year))))
     assert years
     for year in years:

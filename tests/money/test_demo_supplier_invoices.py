@@ -12,7 +12,7 @@ from decimal import Decimal
 from lxml import etree
 from sqlalchemy import select
 
-from demo.demo import DEMO_ACCOUNTS, load_demo
+from demo.demo import DEMO_ACCOUNTS
 from mailing.models import OutgoingEmail
 from money.batch_result import FEE, NOT_RECOVERED, ROUNDING, batch_result
 from money.journal import billing_settings
@@ -25,8 +25,7 @@ from persistence.audit import AuditEvent
 from purchasing.models import Batch, PurchaseOrder, User
 
 
-def test_the_received_batch_suppliers_are_invoiced_resolved_and_paid(session, today):
-    load_demo(session, today)
+def test_the_received_batch_suppliers_are_invoiced_resolved_and_paid(loaded_demo, session, today):
     batch = session.scalars(select(Batch).order_by(Batch.id).limit(1)).one()
     ordered = set(
         session.scalars(select(PurchaseOrder.supplier_id).where(PurchaseOrder.batch_id == batch.id))

@@ -275,12 +275,10 @@ def test_a_typed_invoice_must_add_up_to_the_cent_and_be_new(session, received):
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_every_order_of_the_demo_can_be_billed_in_each_format(session, today):
-    from demo.demo import load_demo
+def test_every_order_of_the_demo_can_be_billed_in_each_format(loaded_demo, session):
     from purchasing.models import PurchaseOrder
     from purchasing.people.cooperative import cooperative_record
 
-    load_demo(session, today)
     before = _count(session)  # the demo's own supplier invoices
     cooperative = cooperative_record(session)
     orders = list(session.scalars(select(PurchaseOrder).order_by(PurchaseOrder.id)))

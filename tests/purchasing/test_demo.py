@@ -38,10 +38,9 @@ def test_the_demo_loads_a_realistic_cooperative_once(session, today):
     assert counts(session) == loaded
 
 
-def test_the_demo_cooperative_pools_every_monday_and_its_first_round_is_open(session, today):
+def test_the_demo_cooperative_pools_every_monday_and_its_first_round_is_open(loaded_demo, session):
     from purchasing.rounds.rounds import open_round, pooling_schedule
 
-    load_demo(session, today)
     assert pooling_schedule(session).cron == "0 10 * * 1"
     opened = open_round(session)
     assert opened is not None and opened.cutoff_at is not None
@@ -60,8 +59,7 @@ def offers_snapshot(session):
     ]
 
 
-def test_the_demo_is_the_same_at_every_load(session, today, tmp_path):
-    load_demo(session, today)
+def test_the_demo_is_the_same_at_every_load(loaded_demo, session, today, tmp_path):
     other_engine = create_engine_for(f"sqlite:///{tmp_path / 'other.db'}")
     Base.metadata.create_all(other_engine)
     with make_session_factory(other_engine)() as other:
@@ -73,8 +71,7 @@ def test_the_demo_is_the_same_at_every_load(session, today, tmp_path):
     assert len(set(member_sirets)) == len(member_sirets)
 
 
-def test_each_demo_account_signs_in_with_its_role(session, today):
-    load_demo(session, today)
+def test_each_demo_account_signs_in_with_its_role(loaded_demo, session):
     for role, email, _name in DEMO_ACCOUNTS:
         user = authenticate(session, email, DEMO_PASSWORD)
         assert user is not None and user.role == role
@@ -82,20 +79,18 @@ def test_each_demo_account_signs_in_with_its_role(session, today):
     assert member.member is not None
 
 
-def test_the_open_rounds_needs_are_submitted_and_in_the_future(session, today):
-    load_demo(session, today)
+def test_the_open_rounds_needs_are_submitted_and_in_the_future(loaded_demo, session, today):
     needs = session.scalars(select(Need).where(Need.batch_id.is_(None))).all()
     assert {need.status for need in needs} == {"submitted"}
     assert all(need.needed_by > today for need in needs)
     assert any(need.product_id is None for need in needs)
 
 
-def test_the_demo_shows_the_loop_received_waiting_and_open(session, today):
+def test_the_demo_shows_the_loop_received_waiting_and_open(loaded_demo, session):
     from purchasing.batches.batches import batches
     from purchasing.models import PurchaseOrder
     from purchasing.statements.statements import statements_of_batch
 
-    load_demo(session, today)
     closed, waiting = sorted(batches(session), key=lambda batch: batch.id)
     assert closed.status == "closed" and waiting.status == "proposed"
     assert [s.computed for s in waiting.scenarios] == [True, True, True, True]
@@ -125,11 +120,10 @@ def test_the_demo_shows_the_loop_received_waiting_and_open(session, today):
     assert len(partly) == 1 and partly[0].status == "received"
 
 
-def test_the_demo_cooperative_has_a_complete_record_with_valid_numbers(session, today):
+def test_the_demo_cooperative_has_a_complete_record_with_valid_numbers(loaded_demo, session):
     from purchasing.models import Cooperative, PurchaseOrder
     from purchasing.people.cooperative import identity, read_cooperative
 
-    load_demo(session, today)
     record = session.get(Cooperative, 1)
     shown = identity(record) | {
         "iban": record.iban,
@@ -143,7 +137,7 @@ def test_the_demo_cooperative_has_a_complete_record_with_valid_numbers(session, 
     assert sent and all(order.issued.buyer["name"] == record.name for order in sent)
 
 
-def test_closing_the_demos_open_round_by_hand_gives_whole_shipping_steps(session, today):
+def test_closing_the_demos_open_round_by_hand_gives_whole_shipping_steps(loaded_demo, session):
     # the demo's cleaner, counted in 1 L bottles, came out as 9.45 and 38.55 units (packs
     # 1.575 and 6.425): the two needs' tolerances (5 % of 9, 10 % of 36) were shared as
     # fractions of a bottle
@@ -151,7 +145,6 @@ def test_closing_the_demos_open_round_by_hand_gives_whole_shipping_steps(session
     from purchasing.batches.batches import batch_for
     from purchasing.rounds.rounds import close_round
 
-    load_demo(session, today)
     lead = session.scalar(select(User).where(User.role == "lead"))
     batch = batch_for(session, close_round(session, actor=lead).batch_id)
     _compute(session, batch)
@@ -184,7 +177,9 @@ def _suppliers_by_product(problem, result) -> dict[str, set[str]]:
     return chosen
 
 
-def test_the_demo_has_a_closed_tender_that_changed_one_supplier_and_an_open_one(session, today):
+def test_the_demo_has_a_closed_tender_that_changed_one_supplier_and_an_open_one(
+    loaded_demo, session, today
+):
     from mailing.models import OutgoingEmail
     from persistence import utcnow
     from persistence.jobs import Job
@@ -195,7 +190,6 @@ def test_the_demo_has_a_closed_tender_that_changed_one_supplier_and_an_open_one(
     from purchasing.tenders.models import TenderScenario
     from purchasing.tenders.summary import tender_summary, tenders
 
-    load_demo(session, today)
     session.commit()
     received, waiting = sorted(batches(session), key=lambda batch: batch.id)
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import optimizer
-from demo.demo import load_demo
 from purchasing.geography import delivery_points
 from purchasing.rounds.problem import build_problem, open_needs
 from suppliers.eco_display import offer_eco
@@ -49,8 +48,7 @@ def test_free_text_cancelled_and_expired_are_left_out(session, make, today):
     assert problem.offers == ()
 
 
-def test_the_demo_cooperative_can_be_optimised(session, today):
-    load_demo(session, today)
+def test_the_demo_cooperative_can_be_optimised(loaded_demo, session, today):
     needs = open_needs(session)
     problem = build_problem(
         session, needs, optimizer.Policy(order_date=today, weights=optimizer.Weights(0.6, 0.1, 0.3))
