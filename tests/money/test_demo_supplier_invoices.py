@@ -113,8 +113,7 @@ def test_the_received_batch_suppliers_are_invoiced_resolved_and_paid(loaded_demo
         assert posted == [payment.amount]
 
 
-def test_the_demo_batch_result_is_explained_to_the_last_cent(session, today):
-    load_demo(session, today)
+def test_the_demo_batch_result_is_explained_to_the_last_cent(loaded_demo, session):
     batch = session.scalars(select(Batch).order_by(Batch.id).limit(1)).one()
     result = batch_result(session, batch.id, actor=None)
     # Both sides read again from the documents issued and received, signed by their kind.
