@@ -31,7 +31,14 @@ from functools import cache
 from fpdf import FPDF
 from PIL import Image, UnidentifiedImageError
 
-from infrastructure.pdf_fonts import FONT, FONT_FILES, FONTS, cuts_made_once, font_for
+from infrastructure.pdf_fonts import (
+    FONT,
+    FONT_FILES,
+    FONTS,
+    ArchiveOutput,
+    cuts_made_once,
+    font_for,
+)
 
 COMPLIANCE = "PDF/A-3B"
 LOGO_MAX_BYTES = 512 * 1024
@@ -266,4 +273,4 @@ class ArchivePdf(FPDF):
 
     def document(self) -> bytes:
         with cuts_made_once():
-            return bytes(self.output())
+            return bytes(self.output(output_producer_class=ArchiveOutput))

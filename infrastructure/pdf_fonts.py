@@ -12,16 +12,24 @@ row, with nearly the same characters. So:
   and kept. A file carries a few kilobytes more of glyphs it may not show; the cut, hence the
   file, depends only on the characters used, never on what was drawn before in the process.
 
-The cut is fontTools' own, with the options fpdf2 asks for: while a document is written,
-`fpdf.output` finds a `Subsetter` that looks the cut up (and makes it the first time) instead of
-cutting again; fonts that are not coachat's are cut as fpdf2 always does.
+The cut is fontTools' own, with the options fpdf2 asks for, and keeps each glyph's number in
+the font file. A document's text writes each glyph as that number (fpdf2 numbers glyphs in the
+order a document first uses them), so the codes of the text are the glyphs' numbers in the
+embedded font and the document says so with `/CIDToGIDMap /Identity`: fpdf2 would build,
+compress and embed a 128 KiB map per font and per document, which the Factur-X step then reads
+and copies again. `ArchiveOutput` writes the fonts' objects as fpdf2 does otherwise, with the
+cut's file compressed once per cut. A document holding another font is written by fpdf2's own
+writer, which while `cuts_made_once` is held finds a `Subsetter` that looks coachat's cuts up
+instead of cutting again, and cuts the other fonts as fpdf2 always does.
 """
 
 from __future__ import annotations
 
 import copy
 import io
+import logging
 import threading
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,7 +42,16 @@ import fpdf.output
 from fontTools import subset as ftsubset
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
-from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.fonts import Glyph, SubsetMap, TTFFont
+from fpdf.output import (
+    CIDSystemInfo,
+    OutputProducer,
+    PDFFont,
+    PDFFontStream,
+    _build_cmap_blocks,
+    _tt_font_widths,
+)
+from fpdf.syntax import Name, PDFArray, PDFContentStream
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVuSansCondensed"
@@ -51,6 +68,7 @@ COMMON_CHARACTERS = (
 )
 _KEPT_CUTS = 64  # distinct sets of characters; a batch rarely has more than a handful
 _WRITING = threading.Lock()
+LOGGER = logging.getLogger(__name__)
 
 
 @cache
@@ -79,14 +97,38 @@ def font_for(pdf: FPDF, style: str) -> TTFFont:
     font.desc = copy.copy(font.desc)  # given its place in the document's file when written
     font.missing_glyphs = []
     font.biggest_size_pt = 0
-    font.subset = SubsetMap(font)
+    font.subset = _GlyphNumbers(font)
     return font
+
+
+class _GlyphNumbers(SubsetMap):
+    """fpdf2's map of the glyphs a document uses to the codes its text is written in, each
+    glyph written as its number in the font file (fpdf2 numbers them in the order of first
+    use). The cut keeps the glyphs' numbers, so the code of a glyph is its number in the
+    embedded font too and the document says so with `/CIDToGIDMap /Identity`, where fpdf2
+    builds and compresses a 128 KiB map for each font of each document."""
+
+    def __init__(self, font: TTFFont) -> None:
+        super().__init__(font)
+        # fpdf2 reserves codes 0 and 32 for .notdef and the space: here each is its number,
+        # .notdef's being 0 in every TrueType font.
+        self._char_id_per_glyph = {
+            glyph: 0 if glyph.glyph_name == ".notdef" else glyph.glyph_id
+            for glyph in self._char_id_per_glyph
+            if glyph is not None
+        }
+
+    def pick_glyph(self, glyph: Glyph | None) -> int | None:
+        if glyph is None:
+            return None
+        return self._char_id_per_glyph.setdefault(glyph, glyph.glyph_id)
 
 
 @dataclass(frozen=True)
 class _Cut:
     data: bytes
     glyph_ids: dict[str, int]
+    compressed: bytes  # as fpdf2 compresses the font file it embeds
 
 
 _CUTS: dict[tuple[str, frozenset[str], str], _Cut] = {}
@@ -107,7 +149,11 @@ def _cut(style: str, glyphs: frozenset[str], options: Any) -> _Cut:
         subsetter.subset(font)
         data = io.BytesIO()
         font.save(data)
-        cut = _Cut(data.getvalue(), {name: font.getGlyphID(name) for name in font.getGlyphOrder()})
+        cut = _Cut(
+            data.getvalue(),
+            {name: font.getGlyphID(name) for name in font.getGlyphOrder()},
+            zlib.compress(data.getvalue(), level=PDFContentStream._COMPRESSION_LEVEL),
+        )
         if len(_CUTS) >= _KEPT_CUTS:
             _CUTS.clear()
         _CUTS[key] = cut
@@ -155,6 +201,95 @@ class _Subsetter:
         subsetter = ftsubset.Subsetter(self.options)
         subsetter.populate(glyphs=self.glyphs)
         subsetter.subset(font)
+
+
+def _options() -> Any:
+    """fpdf2's options for cutting a font, keeping each glyph's number."""
+    options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True, retain_gids=True)
+    options.drop_tables += FPDF_DROPPED_TABLES
+    return options
+
+
+# The tables fpdf2 drops from the fonts it embeds (`fpdf.output.OutputProducer._add_fonts`).
+FPDF_DROPPED_TABLES = ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix"]
+FPDF_DROPPED_TABLES += ["CBDT", "CBLC", "EBDT", "EBLC", "EBSC", "SVG ", "CPAL", "COLR"]
+
+
+class _CutStream(PDFFontStream):
+    """The embedded font file, compressed once per cut rather than once per document."""
+
+    def __init__(self, cut: _Cut) -> None:
+        PDFContentStream.__init__(self, contents=b"")
+        self._contents = cut.compressed
+        self.filter = Name("FlateDecode")
+        self.length = len(cut.compressed)
+        self.length1 = len(cut.data)
+
+
+class ArchiveOutput(OutputProducer):
+    """fpdf2's writer, embedding coachat's fonts as fpdf2 does but in cuts made once that
+    keep the glyphs' numbers, with `/CIDToGIDMap /Identity`; any other font as fpdf2 does."""
+
+    def _add_fonts(self, *args: Any) -> Any:
+        fonts = sorted(self.fpdf.fonts.values(), key=lambda font: font.i)
+        ours = [
+            font
+            for font in fonts
+            if isinstance(font, TTFFont) and isinstance(font.ttfont, _DocumentFont)
+        ]
+        if len(ours) < len(fonts):
+            return super()._add_fonts(*args)
+        return {font.i: self._add_font(font) for font in ours}
+
+    def _add_font(self, font: TTFFont) -> PDFFont:
+        fontname = f"MPDFAA+{font.name}"
+        if font.missing_glyphs:  # as fpdf2 warns; `printable` leaves none in coachat's texts
+            LOGGER.warning("Font %s is missing glyphs: %s", fontname, font.missing_glyphs[:10])
+        style = font.ttfont.style
+        glyphs = frozenset(font.subset.get_all_glyph_names()) | _common_glyphs(style)
+        cut = _cut(style, glyphs, _options())
+        composite = PDFFont(subtype="Type0", base_font=fontname, encoding="Identity-H")
+        self._add_pdf_obj(composite, "fonts")
+        cid_font = PDFFont(
+            subtype="CIDFontType2",
+            base_font=fontname,
+            d_w=font.desc.missing_width,
+            w=_tt_font_widths(font),
+        )
+        self._add_pdf_obj(cid_font, "fonts")
+        composite.descendant_fonts = PDFArray([cid_font])
+        # Which characters each code stands for, to search and copy the text.
+        characters = [
+            f"<{code:04X}> <{''.join(map(chr, glyph.unicode)).encode('utf-16-be').hex().upper()}>\n"
+            for glyph, code in font.subset.items()
+            if glyph is not None and isinstance(glyph.unicode, tuple) and glyph.unicode
+        ]
+        to_unicode = PDFContentStream(
+            (
+                "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                "/CIDSystemInfo\n<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n"
+                ">> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+                f"{_build_cmap_blocks(characters, 'bfchar')}"
+                "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
+            ).encode("latin-1")
+        )
+        self._add_pdf_obj(to_unicode, "fonts")
+        composite.to_unicode = to_unicode
+        system_info = CIDSystemInfo()
+        self._add_pdf_obj(system_info, "fonts")
+        cid_font.c_i_d_system_info = system_info
+        descriptor = font.desc
+        descriptor.font_name = Name(fontname)
+        self._add_pdf_obj(descriptor, "fonts")
+        cid_font.font_descriptor = descriptor
+        cid_font.c_i_d_to_g_i_d_map = Name("Identity")  # type: ignore[assignment]
+        font_file = _CutStream(cut)
+        self._add_pdf_obj(font_file, "fonts")
+        descriptor.font_file2 = font_file  # type: ignore[attr-defined]
+        font.subset.pick.cache_clear()
+        font.subset.get_glyph.cache_clear()
+        return composite
 
 
 @contextmanager

@@ -5,6 +5,7 @@ that are not coachat's are cut as fpdf2 always cuts them."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 
 import fpdf.output
@@ -59,7 +60,30 @@ def test_the_embedded_font_holds_the_french_characters_and_any_other_the_documen
         assert all(ord(char) in drawn for char in COMMON_CHARACTERS)
     assert ord("Ł") in regular.getBestCmap()
     assert ord("Ł") not in bold.getBestCmap()
-    assert len(regular.getGlyphOrder()) < 250  # a cut, not the whole font (585 glyphs)
+    # A cut, not the whole font (585 glyphs): the glyphs left out keep their numbers, empty.
+    glyphs = regular["glyf"]
+    assert len([name for name in regular.getGlyphOrder() if glyphs[name].numberOfContours]) < 250
+
+
+def test_a_character_is_written_as_the_number_of_its_glyph_in_the_embedded_font():
+    drawn = _drawn("Facture FA-2027-00001 — 12,50 € Łódź")
+
+    checked = 0
+    for font in PdfReader(io.BytesIO(drawn)).pages[0]["/Resources"]["/Font"].values():
+        descendant = font.get_object()["/DescendantFonts"][0].get_object()
+        assert descendant["/CIDToGIDMap"] == "/Identity"
+        data = descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+        embedded = TTFont(io.BytesIO(data))
+        cmap = embedded.getBestCmap()
+        to_unicode = font.get_object()["/ToUnicode"].get_object().get_data().decode()
+        characters = "".join(re.findall(r"beginbfchar(.*?)endbfchar", to_unicode, re.S))
+        pairs = re.findall(r"<([0-9A-F]{4})> <([0-9A-F]{4})>", characters)
+        assert len(pairs) > 5
+        for code, char in pairs:
+            glyph = cmap[int(char, 16)] if int(char, 16) else ".notdef"
+            assert embedded.getGlyphID(glyph) == int(code, 16)
+            checked += 1
+    assert checked > 30
 
 
 def test_another_font_is_cut_as_fpdf2_cuts_it_and_the_library_is_left_as_it_was():
