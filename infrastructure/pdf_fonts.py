@@ -49,7 +49,6 @@ from fpdf.output import (
     PDFFont,
     PDFFontStream,
     _build_cmap_blocks,
-    _tt_font_widths,
 )
 from fpdf.syntax import Name, PDFArray, PDFContentStream
 
@@ -226,6 +225,33 @@ class _CutStream(PDFFontStream):
         self.length1 = len(cut.data)
 
 
+@cache
+def _glyph_widths(style: str) -> dict[int, int]:
+    """The width of each glyph a character is drawn with, by its number, as fpdf2 gives it."""
+    font = _measured_font(style)
+    return {number: int(font.cw[char]) for char, number in font.glyph_ids.items()}
+
+
+def _widths(font: TTFFont) -> str:
+    """The glyphs' widths (`/W`) of the glyphs a document uses, in runs of consecutive numbers,
+    a run going on over a gap of at most two glyphs (their widths written too): the glyphs'
+    numbers are scattered over the font, and each run costs a number and an array to write and
+    to read again in the Factur-X step, where a glyph costs one."""
+    known = _glyph_widths(font.ttfont.style)
+    used = sorted((code, glyph.glyph_width) for glyph, code in font.subset.items() if glyph)
+    runs: list[tuple[int, list[int]]] = []
+    for code, width in used:
+        if runs:
+            first, widths = runs[-1]
+            gap = range(first + len(widths), code)
+            if len(gap) <= 2 and all(number in known for number in gap):
+                widths.extend(known[number] for number in gap)
+                widths.append(width)
+                continue
+        runs.append((code, [width]))
+    return "[" + " ".join(f"{first} [{' '.join(map(str, widths))}]" for first, widths in runs) + "]"
+
+
 class ArchiveOutput(OutputProducer):
     """fpdf2's writer, embedding coachat's fonts as fpdf2 does but in cuts made once that
     keep the glyphs' numbers, with `/CIDToGIDMap /Identity`; any other font as fpdf2 does."""
@@ -254,7 +280,7 @@ class ArchiveOutput(OutputProducer):
             subtype="CIDFontType2",
             base_font=fontname,
             d_w=font.desc.missing_width,
-            w=_tt_font_widths(font),
+            w=_widths(font),
         )
         self._add_pdf_obj(cid_font, "fonts")
         composite.descendant_fonts = PDFArray([cid_font])

@@ -65,7 +65,7 @@ def test_the_embedded_font_holds_the_french_characters_and_any_other_the_documen
     assert len([name for name in regular.getGlyphOrder() if glyphs[name].numberOfContours]) < 250
 
 
-def test_a_character_is_written_as_the_number_of_its_glyph_in_the_embedded_font():
+def test_a_character_is_written_as_the_number_of_its_glyph_in_the_embedded_font_and_its_width():
     drawn = _drawn("Facture FA-2027-00001 — 12,50 € Łódź")
 
     checked = 0
@@ -79,9 +79,16 @@ def test_a_character_is_written_as_the_number_of_its_glyph_in_the_embedded_font(
         characters = "".join(re.findall(r"beginbfchar(.*?)endbfchar", to_unicode, re.S))
         pairs = re.findall(r"<([0-9A-F]{4})> <([0-9A-F]{4})>", characters)
         assert len(pairs) > 5
+        widths = {}
+        entries = list(descendant["/W"])
+        for first, listed in zip(entries[::2], entries[1::2], strict=True):
+            widths.update({first + i: width for i, width in enumerate(listed)})
+        scale = 1000 / embedded["head"].unitsPerEm
         for code, char in pairs:
             glyph = cmap[int(char, 16)] if int(char, 16) else ".notdef"
             assert embedded.getGlyphID(glyph) == int(code, 16)
+            if glyph != ".notdef":
+                assert widths[int(code, 16)] == round(scale * embedded["hmtx"][glyph][0] + 0.001)
             checked += 1
     assert checked > 30
 
