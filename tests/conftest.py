@@ -177,7 +177,7 @@ def engine(database_url: str, sqlite_schema: Path) -> Iterator[Engine]:
 _DEMO_TEMPLATES: dict[tuple[str, date], str] = {}
 
 
-def _demo_template(database_url: str, schema: Path, today: date) -> str:
+def demo_template(database_url: str, schema: Path, today: date) -> str:
     """A database of the test's backend holding the demo cooperative loaded for `today`, made
     once per worker: a SQLite file beside the empty schema, or a PostgreSQL database beside the
     worker's."""
@@ -226,7 +226,7 @@ def loaded_demo(database_url: str, engine: Engine, sqlite_schema: Path, today: d
     leave it. Loading it takes seconds; it is loaded once per worker and backend into a
     template database, and each test gets a fresh copy of that, so no test sees another's
     changes. Ask for it before anything that reads the database."""
-    template = _demo_template(database_url, sqlite_schema, today)
+    template = demo_template(database_url, sqlite_schema, today)
     engine.dispose()
     if engine.dialect.name == "sqlite":
         shutil.copyfile(
