@@ -177,7 +177,7 @@ def engine(database_url: str, sqlite_schema: Path) -> Iterator[Engine]:
 _DEMO_TEMPLATES: dict[tuple[str, date], str] = {}
 
 
-def _demo_template(database_url: str, schema: Path, today: date) -> str:
+def demo_template(database_url: str, schema: Path, today: date) -> str:
     """A database of the test's backend holding the demo cooperative loaded for `today`, made
     once per worker: a SQLite file beside the empty schema, or a PostgreSQL database beside the
     worker's."""
@@ -226,7 +226,7 @@ def loaded_demo(database_url: str, engine: Engine, sqlite_schema: Path, today: d
     leave it. Loading it takes seconds; it is loaded once per worker and backend into a
     template database, and each test gets a fresh copy of that, so no test sees another's
     changes. Ask for it before anything that reads the database."""
-    template = _demo_template(database_url, sqlite_schema, today)
+    template = demo_template(database_url, sqlite_schema, today)
     engine.dispose()
     if engine.dialect.name == "sqlite":
         shutil.copyfile(
@@ -370,18 +370,69 @@ def make(session: Session) -> Factory:
     return Factory(session)
 
 
-@pytest.fixture
-def app(database_url: str, engine: Engine) -> Any:
-    from web import create_app
+TEST_SETTINGS = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-0123456789",
+    "WTF_CSRF_ENABLED": False,
+}
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test-secret-key-0123456789",
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+
+class _SharedApp:
+    """The worker's application, built once: building one compiles every route and the API's
+    OpenAPI document, a third of a second each time. Before each test it is put back as it was
+    built: its settings, its request class, the state the extensions keep in their module-wide
+    objects (another application built by a test re-initialises them) and the sign-in
+    counters; and it is pointed at the test's database."""
+
+    def __init__(self, database_url: str) -> None:
+        from web import create_app
+
+        self.app = create_app({**TEST_SETTINGS, "DATABASE_URL": database_url})
+        self.config = dict(self.app.config)
+        self.request_class = self.app.request_class
+        self.extensions = {id(each): (each, dict(vars(each))) for each in _extension_objects()}
+
+    def ready_for(self, database_url: str) -> Any:
+        from web import db
+        from web.security import limiter
+
+        app = self.app
+        app.extensions["coachat.engine"].dispose()
+        app.config.clear()
+        app.config.update(self.config)
+        app.request_class = self.request_class
+        for each, state in self.extensions.values():
+            vars(each).clear()
+            vars(each).update(state)
+        limiter.reset()
+        db.use_database(app, database_url)
+        return app
+
+
+def _extension_objects() -> list[Any]:
+    from web import csrf, login_manager
+    from web.i18n import babel
+    from web.security import limiter, talisman
+
+    return [csrf, login_manager, babel, limiter, talisman]
+
+
+_SHARED: list[_SharedApp] = []
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, database_url: str, engine: Engine) -> Any:
+    """The application on the test's database. It is the worker's one application, reset for
+    the test, except for a test marked `own_app`, which gets one of its own to add routes to
+    (an application that has answered a request takes no new route)."""
+    if request.node.get_closest_marker("own_app"):
+        from web import create_app
+
+        app = create_app({**TEST_SETTINGS, "DATABASE_URL": database_url})
+    else:
+        if not _SHARED:
+            _SHARED.append(_SharedApp(database_url))
+        app = _SHARED[0].ready_for(database_url)
     yield app
     app.extensions["coachat.engine"].dispose()
 

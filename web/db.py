@@ -19,11 +19,18 @@ from persistence import create_engine_for, make_session_factory
 
 
 def init_app(app: Flask) -> None:
-    engine = create_engine_for(app.config["DATABASE_URL"])
-    app.extensions["coachat.engine"] = engine
-    app.extensions["coachat.sessions"] = make_session_factory(engine)
+    use_database(app, app.config["DATABASE_URL"])
     app.after_request(_end_transaction)
     app.teardown_appcontext(_close)
+
+
+def use_database(app: Flask, url: str) -> None:
+    """Points the application's sessions at the database `url`. The engine it used before is
+    the caller's to dispose of (the tests point one application at each test's database)."""
+    engine = create_engine_for(url)
+    app.config["DATABASE_URL"] = url
+    app.extensions["coachat.engine"] = engine
+    app.extensions["coachat.sessions"] = make_session_factory(engine)
 
 
 def session() -> Session:

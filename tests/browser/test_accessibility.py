@@ -8,11 +8,14 @@ visited with an object of the demo), so a new page is checked without being list
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Browser
 from sqlalchemy import select
 
-from demo.demo import DEMO_PASSWORD, load_demo
+from demo.demo import DEMO_PASSWORD
 from money.invoice_requests import ISSUING_JOBS, request_dues
 from persistence import make_session_factory
 from persistence.jobs import Job
@@ -23,6 +26,7 @@ from purchasing.rounds.rounds import close_round
 from scheduling.jobs import work_jobs
 from suppliers.models import CatalogUpload, Offer, Product, Supplier
 from tests.browser.pages import AXE, WCAG
+from tests.conftest import demo_template
 
 pytestmark = pytest.mark.browser
 
@@ -85,12 +89,20 @@ def _pages(app, examples: dict[str, int]) -> list[str]:
     return sorted(set(pages))
 
 
+@pytest.fixture
+def live_database(live_database: str, sqlite_schema: Path) -> str:
+    """The live server's database holding the demo cooperative, as `load_demo` and a commit
+    leave it: a copy of the worker's demo template (see `loaded_demo`), made before the server
+    or the session opens it, as loading the demo takes seconds."""
+    template = demo_template(live_database, sqlite_schema, cooperative_today())
+    shutil.copyfile(template.removeprefix("sqlite:///"), live_database.removeprefix("sqlite:///"))
+    return live_database
+
+
 def _demo_pages(live_session, live_database: str) -> list[str]:
     """The demo cooperative with a batch waiting for the lead, and every page it has."""
     from web import create_app
 
-    load_demo(live_session, cooperative_today())
-    live_session.commit()
     close_round(live_session, actor=None)
     live_session.commit()
     work_jobs(make_session_factory(live_session.get_bind()))

@@ -277,6 +277,7 @@ def test_an_unreachable_database_is_a_503_page_and_a_503_json_error():
     app.extensions["coachat.engine"].dispose()
 
 
+@pytest.mark.own_app
 def test_two_requests_changing_one_object_at_once_the_second_gets_a_409_and_keeps_nothing(
     app, client, session, make
 ):

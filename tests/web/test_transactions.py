@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from flask import redirect
 from sqlalchemy import select
 
@@ -39,6 +40,7 @@ def stored(session) -> list[str]:
     return list(session.scalars(select(Category.name).order_by(Category.name)))
 
 
+@pytest.mark.own_app
 def test_a_request_is_committed_if_answered_and_undone_if_refused(app, client, session):
     def add(name: str) -> None:
         db.session().add(Category(name=name))
