@@ -33,6 +33,7 @@ from lxml import etree
 
 from infrastructure.documents import Party, number_text
 from infrastructure.order_documents import OrderDocument, OrderLineData, SiteData
+from infrastructure.xml_elements import ElementWriter
 
 NAMESPACES = {
     "rsm": "urn:un:unece:uncefact:data:SCRDMCCBDACIOMessageStructure:100",
@@ -60,16 +61,8 @@ def unit_code(unit: str) -> str:
     return UNIT_CODES.get(unit, COUNTED)
 
 
-def _tag(name: str) -> str:
-    prefix, local = name.split(":")
-    return f"{{{NAMESPACES[prefix]}}}{local}"
-
-
-def _add(parent: Any, name: str, text: str | None = None, **attributes: str) -> Any:
-    element = etree.SubElement(parent, _tag(name), **attributes)
-    if text is not None:
-        element.text = text
-    return element
+_XML = ElementWriter(NAMESPACES)
+_tag, _add = _XML.tag, _XML.add
 
 
 def _amount(value: Decimal) -> str:

@@ -28,6 +28,7 @@ import facturx
 import facturx.facturx
 from lxml import etree
 
+from infrastructure.xml_elements import ElementWriter
 from money.amounts import Totals, VatBreakdown, invoice_totals, line_net_amount
 from money.documents import (
     VAT_ON_DEBITS,
@@ -59,16 +60,8 @@ VAT_DUE_ON_INVOICE_DATE = "5"
 DATE_FORMAT = "102"  # CCYYMMDD
 
 
-def _tag(name: str) -> str:
-    prefix, local = name.split(":")
-    return f"{{{NAMESPACES[prefix]}}}{local}"
-
-
-def _add(parent: Any, name: str, text: str | None = None, **attributes: str) -> Any:
-    element = etree.SubElement(parent, _tag(name), **attributes)
-    if text is not None:
-        element.text = text
-    return element
+_XML = ElementWriter(NAMESPACES)
+_tag, _add = _XML.tag, _XML.add
 
 
 def _amount(value: Decimal) -> str:
