@@ -7,7 +7,7 @@ journal entries), then imported a second time, which must change nothing.
     .venv/bin/python benchmarks/camt_match.py [--members 200] [--invoices 20] [--lines 5000]
 
 The invoices are numbered, stored and posted to the journal by the functions the invoicing
-use case calls (`next_number`, `_document`, `invoice_totals`, `post_document`), without
+use case calls (`next_number`, `typed_document`, `invoice_totals`, `post_document`), without
 drawing their Factur-X files: matching never reads them, and drawing 4,000 would take minutes
 (benchmarks/invoicing.py times that). The mandates and the collection go through the use cases
 (`add_mandate`, `build_collection`). The statement is written by `camt_writer.statement_file`:
@@ -35,8 +35,8 @@ from demo.demo import _siret
 from money.amounts import invoice_totals, to_cent
 from money.bank_import import import_bank_statement
 from money.direct_debits import build_collection
+from money.drafting import DraftLine, typed_document
 from money.formats.camt_writer import StatementLine, statement_file
-from money.issuing import DraftLine, _document
 from money.mandates import add_mandate, read_mandate
 from money.models import (
     BankLine,
@@ -149,7 +149,7 @@ def issue_without_file(session, member: Member, lines: list[DraftLine], day: dat
     file left empty."""
     sequence = next_number(session, "FA", day.year)
     number = f"FA-{day.year}-{sequence:05d}"
-    document = _document(
+    document = typed_document(
         session, kind="invoice", number=number, today=day, member=member, batch=None, lines=lines
     )
     totals = invoice_totals(document)

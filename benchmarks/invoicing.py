@@ -31,11 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from demo.demo import _siret
 from money.amounts import invoice_totals
+from money.drafting import DraftLine, typed_document
 from money.formats.facturx import facturx_pdf, invoice_xml
 from money.formats.invoice_file import _stopped_clock, stamp_of
 from money.formats.invoice_pdf import invoice_pdf
 from money.invoice_files import PARALLEL_FROM
-from money.issuing import DraftLine, _document, _issue_many
+from money.issuing import _issue_many
 from persistence import Base, create_engine_for, make_session_factory
 from purchasing.models import Cooperative, DeliverySite, Member
 
@@ -157,7 +158,7 @@ def main() -> None:
 
             # Where the time of one invoice goes.
             member = members[0]
-            document = _document(
+            document = typed_document(
                 session,
                 kind="invoice",
                 number="FA-2027-99999",

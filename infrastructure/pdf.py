@@ -25,7 +25,7 @@ from __future__ import annotations
 import io
 import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 
 from fpdf import FPDF
@@ -45,6 +45,10 @@ LOGO_MAX_BYTES = 512 * 1024
 LOGO_MAX_SIDE = 2000  # pixels
 LOGO_FORMATS = {"PNG": "png", "JPEG": "jpeg"}
 TABLE_LINE = 5.0  # mm, the height of a line of text in a table cell
+# Widths of the texts measured in this process, by font and text: enough for the words and
+# labels that come back on every page of a batch, cleared when full.
+MEASURED_KEPT = 50_000
+_MEASURED: dict[tuple[str, str], int] = {}
 
 
 @cache
@@ -124,34 +128,59 @@ class ArchivePdf(FPDF):
             self._add_font("I")
         super().set_font(family, style, size)
 
+    def _units(self, text: str) -> int:
+        """The width of `text` in the current font, in thousandths of its size, as fpdf2 sums
+        its characters' widths; remembered, as a batch's pages measure the same words."""
+        font = self.current_font
+        key = (font.fontkey, text)  # type: ignore[union-attr]
+        units = _MEASURED.get(key)
+        if units is None:
+            # Whole numbers (fpdf2 rounds each width), so a line's sum is its words' sums.
+            widths: Mapping[int, int] = font.cw  # type: ignore[union-attr, assignment]
+            units = sum(widths[ord(char)] for char in text)
+            if len(_MEASURED) >= MEASURED_KEPT:
+                _MEASURED.clear()
+            _MEASURED[key] = units
+        return units
+
+    def _scaled(self, units: int) -> float:
+        # The same operations as `get_text_width` and `get_string_width`: the same float.
+        return units * self.font_size_pt * 0.001 / self.k
+
     def _width(self, text: str) -> float:
         """The width of `text` in the current font, as `get_string_width` gives it."""
-        font = self.current_font
-        width: float = font.get_text_width(text, self.font_size_pt, None)[1]  # type: ignore[union-attr]
-        return width / self.k
+        return self._scaled(self._units(text))
 
     def _lines(self, text: str, width: float) -> list[str]:
         """The lines `text` is broken into, at spaces, in a cell `width` wide (its margins
-        left out), as `multi_cell` breaks it; measured word by word, where `multi_cell`
-        measures the line again for each character it adds."""
+        left out), as `multi_cell` breaks it; measured word by word (a line's width is the sum
+        of its words' and spaces'), where `multi_cell` measures the line again for each
+        character it adds."""
         room = width - 2 * self.c_margin
         if "\n" not in text and self._width(text) <= room:
             return [text]
+        if "\n" in text:
+            return self._broken(text, width)
+        space = self._units(" ")
         lines: list[str] = []
-        line = ""
+        line, units = "", 0
         for word in text.split(" "):
-            longer = f"{line} {word}" if line else word
-            if line and self._width(longer) > room:
+            word_units = self._units(word)
+            if line and self._scaled(units + space + word_units) > room:
                 lines.append(line)
-                line = word
+                line, units = word, word_units
+            elif line:
+                line, units = f"{line} {word}", units + space + word_units
             else:
-                line = longer
-            if "\n" in line or self._width(line) > room:
-                # A word wider than the cell, or a line break: multi_cell cuts it.
-                broken = self.multi_cell(width, TABLE_LINE, text, dry_run=True, output="LINES")
-                return list(broken)  # type: ignore[arg-type]
+                line, units = word, word_units
+            if self._scaled(units) > room:
+                # A word wider than the cell: multi_cell cuts it.
+                return self._broken(text, width)
         lines.append(line)
         return lines
+
+    def _broken(self, text: str, width: float) -> list[str]:
+        return list(self.multi_cell(width, TABLE_LINE, text, dry_run=True, output="LINES"))  # type: ignore[arg-type]
 
     def _put(self, text: str, x: float, width: float, height: float, align: str = "L") -> None:
         """`text` where `cell(width, height, text, align=align)` at (x, current y) draws it,
@@ -229,27 +258,32 @@ class ArchivePdf(FPDF):
             self.add_page()
         self._table_row([printable(cell) for cell in header], widths, aligns, bold=True)
         for cells in rows:
-            texts = [printable(cell) for cell in cells]
             self.set_font(FONT, size=8)
-            height = TABLE_LINE * max(
-                len(self._lines(text, width)) for text, width in zip(texts, widths, strict=True)
-            )
-            if self.will_page_break(height):
+            lines = [
+                self._lines(printable(cell), width)
+                for cell, width in zip(cells, widths, strict=True)
+            ]
+            if self.will_page_break(TABLE_LINE * max(len(cell) for cell in lines)):
                 self.add_page()
                 self._table_row([printable(cell) for cell in header], widths, aligns, bold=True)
-            self._table_row(texts, widths, aligns)
+            self._table_row(lines, widths, aligns)
         self.ln(2)
 
     def _table_row(
         self,
-        texts: Sequence[str],
+        cells: Sequence[str | Sequence[str]],
         widths: Sequence[float],
         aligns: Sequence[str],
         *,
         bold: bool = False,
     ) -> None:
+        """A row of cells, each a text or the lines it is broken into already (in the row's
+        font: size 8, bold or not)."""
         self.set_font(FONT, style="B" if bold else "", size=8)
-        cells = [self._lines(text, width) for text, width in zip(texts, widths, strict=True)]
+        cells = [
+            self._lines(cell, width) if isinstance(cell, str) else cell
+            for cell, width in zip(cells, widths, strict=True)
+        ]
         height = TABLE_LINE * max(len(lines) for lines in cells)
         top, x = self.get_y(), self.l_margin
         for lines, width, align in zip(cells, widths, aligns, strict=True):

@@ -10,8 +10,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from money.drafting import DraftLine
 from money.invoicing import invoice_by_number
-from money.issuing import DraftLine, _issue
+from money.issuing import _issue
 from money.models import MemberInvoice
 from persistence.audit import Actor
 from purchasing.errors import N_, Conflict, Invalid, Message

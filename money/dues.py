@@ -9,8 +9,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from money.drafting import DraftLine
 from money.invoicing import _percent
-from money.issuing import DraftLine, _issue_many
+from money.issuing import _issue_many
 from money.models import MemberDues, MemberInvoice
 from persistence.audit import Actor
 from purchasing.errors import N_, Invalid, Message

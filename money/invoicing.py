@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from money.amounts import to_cent
-from money.issuing import DraftLine, _issue_many
+from money.drafting import DraftLine
+from money.issuing import _issue_many
 from money.journal import billing_settings
 from money.models import MemberInvoice
 from persistence.audit import Actor

@@ -6,136 +6,34 @@ transaction of the one process that issues them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
+from itertools import batched
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from money.amounts import invoice_totals, to_cent
-from money.documents import (
-    BankAccount,
-    CreditTransfer,
-    DirectDebit,
-    Invoice,
-    InvoiceLine,
-    InvoiceReference,
-)
+from money.amounts import Totals, invoice_totals, to_cent
+from money.documents import Invoice
+from money.drafting import DraftLine, Shared, shared_by, typed_document
 from money.formats.invoice_file import invoice_file
 from money.invoice_files import drawn_files
-from money.journal import billing_settings
-from money.models import Mandate, MemberInvoice, MemberInvoiceLine
-from money.parties import buyer, seller, ship_to
+from money.journal import member_credits
+from money.models import MemberInvoice, MemberInvoiceLine
 from money.payments import use_credit
 from money.sales_entries import post_document
 from money.sending import queue_document_emails, recipients_by_member
 from persistence.audit import Actor, record_event
-from persistence.numbering import next_number
-from purchasing.errors import N_, Conflict, Message
-from purchasing.models import Batch, Cooperative, Member, User
+from persistence.numbering import next_number, next_numbers
+from purchasing.models import Batch, Member, User
 from purchasing.people.cooperative import cooperative_record
 
 ZERO = Decimal(0)
-HUNDRED = Decimal(100)
-DUES_EXEMPTION = "Cotisation hors du champ d'application de la TVA"
-
-
-@dataclass(frozen=True)
-class DraftLine:
-    """A line before it is issued."""
-
-    kind: str
-    name: str
-    quantity: Decimal
-    unit_code: str
-    unit_price: Decimal
-    vat_rate: Decimal  # percent
-    need_id: int | None = None
-    vat_category: str = "S"
-    corrects_position: int | None = None
-
-
-def _payment_means(
-    session: Session, record: Cooperative, member: Member
-) -> CreditTransfer | DirectDebit:
-    """Paid by SEPA direct debit under the member's active mandate, else by transfer to the
-    cooperative's account."""
-    mandate = session.scalar(
-        select(Mandate).where(Mandate.member_id == member.id, Mandate.active.is_(True))
-    )
-    if mandate is not None and record.sepa_creditor_id:
-        return DirectDebit(
-            creditor_identifier=record.sepa_creditor_id,
-            mandate_reference=mandate.reference,
-            debtor_account=BankAccount(iban=mandate.iban, bic=mandate.bic),
-        )
-    if not record.iban:
-        raise Conflict(
-            Message(N_("Give the cooperative's IBAN on its page before issuing invoices."))
-        )
-    return CreditTransfer(account=BankAccount(iban=record.iban, bic=record.bic or ""))
-
-
-def _document(
-    session: Session,
-    *,
-    kind: str,
-    number: str,
-    today: date,
-    member: Member,
-    batch: Batch | None,
-    lines: Sequence[DraftLine],
-    corrects: MemberInvoice | None = None,
-    nature: str = "goods",
-) -> Invoice:
-    record = cooperative_record(session)
-    settings = billing_settings(session)
-    days = record.payment_terms_days if record.payment_terms_days is not None else 30
-    # Stored as a fraction, like VAT rates; printed as a percentage.
-    rate = record.late_penalty_rate if record.late_penalty_rate is not None else Decimal("0.12")
-    penalty = rate * HUNDRED
-    dues = all(line.vat_category == "O" for line in lines)
-    return Invoice(
-        kind="credit_note" if kind == "credit_note" else "invoice",
-        number=number,
-        issue_date=today,
-        due_date=today + timedelta(days=days),
-        seller=seller(record),
-        buyer=buyer(member),
-        ship_to=ship_to(session, member, batch),
-        lines=tuple(
-            InvoiceLine(
-                line_id=str(position),
-                name=line.name,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                vat_category="O" if line.vat_category == "O" else "S",
-                vat_rate=ZERO if line.vat_category == "O" else line.vat_rate,
-                unit_code=line.unit_code,
-                vat_exemption_reason=DUES_EXEMPTION if line.vat_category == "O" else "",
-            )
-            for position, line in enumerate(lines, start=1)
-        ),
-        nature="services" if dues else nature,  # type: ignore[arg-type]
-        payment=_payment_means(session, record, member),
-        payment_terms=f"Paiement à {days} jours date de facture.",
-        late_penalty=(
-            f"Pénalités de retard au taux annuel de {penalty:.2f} % à compter du lendemain "
-            "de l'échéance.".replace(f"{penalty:.2f}", f"{penalty:.2f}".replace(".", ","))
-        ),
-        vat_on_debits=settings.vat_on_debits and not dues and nature != "goods",
-        delivery_date=None,
-        preceding_invoice=(
-            InvoiceReference(number=corrects.number, issue_date=corrects.issue_date)
-            if corrects is not None
-            else None
-        ),
-        buyer_reference=member.siret,
-        order_reference=f"Lot {batch.id}" if batch is not None else "",
-    )
+# Invoices stored in one flush: the files come back one by one, and a flush per invoice costs
+# more than the invoice's own statements.
+STORED_AT_ONCE = 50
 
 
 def _year_series(kind: str) -> str:
@@ -163,11 +61,15 @@ def _numbered(
     lines: Sequence[DraftLine],
     today: date,
     corrects: MemberInvoice | None = None,
+    sequence: int | None = None,
+    shared: Shared | None = None,
 ) -> _Numbered:
-    """Takes the document's number in its series and year and makes the typed document."""
+    """Takes the document's number in its series and year (unless the caller took it, as
+    `sequence`) and makes the typed document."""
     series = _year_series(kind)
-    sequence = next_number(session, series, today.year)
-    document = _document(
+    if sequence is None:
+        sequence = next_number(session, series, today.year)
+    document = typed_document(
         session,
         kind=kind,
         number=f"{series}-{today.year}-{sequence:05d}",
@@ -176,6 +78,7 @@ def _numbered(
         batch=batch,
         lines=lines,
         corrects=corrects,
+        shared=shared,
     )
     return _Numbered(kind, sequence, document, member, tuple(lines))
 
@@ -191,25 +94,44 @@ def _record(
     corrects: MemberInvoice | None = None,
     dues_year: int | None = None,
     reason: str = "",
-    users: Sequence[User] | None = None,
 ) -> MemberInvoice:
     """Stores a numbered document with its file, posts it, sets the member's credit against
-    it, and queues its e-mails (to `users` when the caller read the member's already).
-    Flushes."""
-    kind, document, member, lines = (
-        numbered.kind,
-        numbered.document,
-        numbered.member,
-        numbered.lines,
+    it, and queues its e-mails. Flushes."""
+    (invoice,) = _record_many(
+        session,
+        [(numbered, facturx)],
+        subject=subject,
+        batch=batch,
+        actor=actor,
+        corrects=corrects,
+        dues_year=dues_year,
+        reason=reason,
     )
+    return invoice
+
+
+def _stored(
+    numbered: _Numbered,
+    facturx: bytes,
+    *,
+    subject: str,
+    batch: Batch | None,
+    actor: Actor | None,
+    corrects: MemberInvoice | None,
+    dues_year: int | None,
+    reason: str,
+) -> tuple[MemberInvoice, Totals]:
+    """The row of a numbered document with its file and lines, and its totals."""
+    document, lines = numbered.document, numbered.lines
     totals = invoice_totals(document)
     invoice = MemberInvoice(
-        kind=kind,
+        kind=numbered.kind,
         subject=subject,
         number=document.number,
         year=document.issue_date.year,
         sequence=numbered.sequence,
-        member_id=member.id,
+        member_id=numbered.member.id,
+        member=numbered.member,
         batch_id=batch.id if batch is not None else None,
         dues_year=dues_year,
         corrects_id=corrects.id if corrects is not None else None,
@@ -238,23 +160,68 @@ def _record(
             for position, (line, item) in enumerate(zip(lines, document.lines, strict=True), 1)
         ],
     )
-    session.add(invoice)
+    return invoice, totals
+
+
+def _record_many(
+    session: Session,
+    drawn: Sequence[tuple[_Numbered, bytes]],
+    *,
+    subject: str,
+    batch: Batch | None,
+    actor: Actor | None,
+    corrects: MemberInvoice | None = None,
+    dues_year: int | None = None,
+    reason: str = "",
+    users: Mapping[int, Sequence[User]] | None = None,
+    credits: dict[int, Decimal] | None = None,
+) -> list[MemberInvoice]:
+    """Stores numbered documents with their files (in one flush), then, in their order, posts
+    each, sets its member's credit against it and queues its e-mails. `users` and `credits`:
+    each member's recipients and credit, when the caller read them already (`credits` is
+    lowered by what is used). Flushes."""
+    stored = [
+        _stored(
+            numbered,
+            facturx,
+            subject=subject,
+            batch=batch,
+            actor=actor,
+            corrects=corrects,
+            dues_year=dues_year,
+            reason=reason,
+        )
+        for numbered, facturx in drawn
+    ]
+    session.add_all(invoice for invoice, _totals in stored)
     session.flush()
-    post_document(session, invoice, totals)
-    if kind == "invoice":
-        use_credit(session, invoice, actor=actor)
-    record_event(
-        session,
-        "invoice.issue" if kind == "invoice" else "credit_note.issue",
-        "member_invoice",
-        invoice.id,
-        actor=actor,
-        number=document.number,
-        member=member.name,
-        total=str(invoice.total_incl),
-    )
-    queue_document_emails(session, invoice, actor=actor, users=users)
-    return invoice
+    for invoice, totals in stored:
+        post_document(session, invoice, totals)
+        if invoice.kind == "invoice":
+            if credits is None:
+                use_credit(session, invoice, actor=actor)
+            elif credits.get(invoice.member_id, ZERO) > 0:
+                credits[invoice.member_id] -= use_credit(
+                    session, invoice, actor=actor, credit=credits[invoice.member_id]
+                )
+        record_event(
+            session,
+            "invoice.issue" if invoice.kind == "invoice" else "credit_note.issue",
+            "member_invoice",
+            invoice.id,
+            actor=actor,
+            number=invoice.number,
+            member=invoice.member.name,
+            total=str(invoice.total_incl),
+        )
+        queue_document_emails(
+            session,
+            invoice,
+            actor=actor,
+            users=users[invoice.member_id] if users is not None else None,
+        )
+    session.flush()
+    return [invoice for invoice, _totals in stored]
 
 
 def _issue(
@@ -302,38 +269,48 @@ def _issue_many(
     """Issues one invoice per member and lines, as `_issue` does one after the other: every
     number taken in order first, then the files drawn (in parallel for a large batch), then
     each stored and posted in the same order. Flushes."""
-    # Held for the whole batch: the session keeps only a weak reference to a row it loaded,
-    # and each invoice reads both several times (its page, its entry, its e-mails); unheld,
-    # each reading would load them again from the database.
-    record, settings = cooperative_record(session), billing_settings(session)
-    users = recipients_by_member(session, [member.id for member, _lines in drafts])
+    if not drafts:
+        return []
+    member_ids = [member.id for member, _lines in drafts]
+    # Read once for the whole batch: the cooperative, its settings, the members' mandates,
+    # sites, recipients and credit (each invoice reads them several times: its page, its
+    # entry, its e-mails).
+    shared = shared_by(session, batch, member_ids)
+    users = recipients_by_member(session, member_ids)
+    credits = member_credits(session, member_ids)
+    # The batch's numbers in one update of the counter, which stays locked until the end.
+    numbers = next_numbers(session, _year_series("invoice"), today.year, len(drafts))
     numbered: list[_Numbered] = []
 
     def documents() -> Iterator[Invoice]:
-        for member, lines in drafts:
+        for (member, lines), sequence in zip(drafts, numbers, strict=True):
             numbered.append(
                 _numbered(
-                    session, kind="invoice", member=member, batch=batch, lines=lines, today=today
+                    session,
+                    kind="invoice",
+                    member=member,
+                    batch=batch,
+                    lines=lines,
+                    today=today,
+                    sequence=sequence,
+                    shared=shared,
                 )
             )
             yield numbered[-1].document
 
-    issued = []
-    # The workers draw the first files while the next documents are made, and each invoice is
-    # stored and posted while the next files are drawn.
-    with closing(drawn_files(documents(), len(drafts), record.logo or b"")) as files:
-        for position, facturx in enumerate(files):
-            issued.append(
-                _record(
-                    session,
-                    numbered[position],
-                    facturx,
-                    subject=subject,
-                    batch=batch,
-                    actor=actor,
-                    dues_year=dues_year,
-                    users=users[numbered[position].member.id],
-                )
+    issued: list[MemberInvoice] = []
+    # The workers draw the first files while the next documents are made, and the invoices
+    # are stored and posted, a few at a time, while the next files are drawn.
+    with closing(drawn_files(documents(), len(drafts), shared.record.logo or b"")) as files:
+        for chunk in batched(enumerate(files), STORED_AT_ONCE):
+            issued += _record_many(
+                session,
+                [(numbered[position], facturx) for position, facturx in chunk],
+                subject=subject,
+                batch=batch,
+                actor=actor,
+                dues_year=dues_year,
+                users=users,
+                credits=credits,
             )
-    del record, settings  # held until every invoice is posted
     return issued

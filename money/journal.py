@@ -9,7 +9,7 @@ receivables and the FEC are sums over these lines: nothing is kept twice.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -173,14 +173,27 @@ def member_balance(session: Session, member_id: int) -> Decimal:
 
 def member_credit(session: Session, member_id: int) -> Decimal:
     """The member's credit: money received and not yet set against an invoice."""
-    total = session.scalar(
-        select(func.coalesce(func.sum(JournalLine.credit - JournalLine.debit), 0)).where(
+    return member_credits(session, [member_id])[member_id]
+
+
+def member_credits(session: Session, member_ids: Collection[int]) -> dict[int, Decimal]:
+    """`member_credit` of each of the members, read at once (0 for a member without)."""
+    credits = dict.fromkeys(member_ids, ZERO)
+    if not credits:
+        return credits
+    rows = session.execute(
+        select(JournalLine.member_id, func.sum(JournalLine.credit - JournalLine.debit))
+        .where(
             JournalLine.account == _receivable(session),
-            JournalLine.member_id == member_id,
+            JournalLine.member_id.in_(list(credits)),
             JournalLine.invoice_ref.is_(None),
         )
+        .group_by(JournalLine.member_id)
     )
-    return max(Decimal(total or 0).quantize(Decimal("0.01")), ZERO)
+    for member_id, total in rows:
+        if member_id is not None:  # always, as the query asks for these members only
+            credits[member_id] = max(Decimal(total or 0).quantize(Decimal("0.01")), ZERO)
+    return credits
 
 
 def open_amounts(session: Session, invoice_numbers: Sequence[str]) -> dict[str, Decimal]:

@@ -3,6 +3,8 @@ the goods were delivered."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -47,19 +49,34 @@ def buyer(member: Member) -> Party:
     )
 
 
-def ship_to(session: Session, member: Member, batch: Batch | None) -> Party:
+def sites_served(
+    session: Session, batch: Batch | None, member_ids: Collection[int]
+) -> dict[int, set[int]]:
+    """The delivery sites of each member served in the batch, read at once (none without a
+    batch)."""
+    served: dict[int, set[int]] = {member_id: set() for member_id in member_ids}
+    if batch is None or not served:
+        return served
+    for member_id, site_id in session.execute(
+        select(Need.member_id, Need.delivery_site_id)
+        .join(Allocation, Allocation.need_id == Need.id)
+        .where(Allocation.batch_id == batch.id, Need.member_id.in_(list(served)))
+    ):
+        served[member_id].add(site_id)
+    return served
+
+
+def ship_to(
+    session: Session, member: Member, batch: Batch | None, served: Collection[int] | None = None
+) -> Party:
     """Where the goods were delivered: the member's first site served in the batch, else its
-    first open site, else its own address."""
+    first open site, else its own address. `served`: the member's sites served in the batch,
+    when the caller read them already (`sites_served`)."""
     sites = [site for site in member.sites if site.active] or list(member.sites)
     if batch is not None:
-        used = set(
-            session.scalars(
-                select(Need.delivery_site_id)
-                .join(Allocation, Allocation.need_id == Need.id)
-                .where(Allocation.batch_id == batch.id, Need.member_id == member.id)
-            )
-        )
-        sites = [site for site in member.sites if site.id in used] or sites
+        if served is None:
+            served = sites_served(session, batch, [member.id])[member.id]
+        sites = [site for site in member.sites if site.id in served] or sites
     if not sites:
         return buyer(member)
     site = sites[0]

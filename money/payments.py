@@ -261,11 +261,15 @@ def receive_payment(
     return payment
 
 
-def use_credit(session: Session, invoice: MemberInvoice, *, actor: Actor | None) -> Decimal:
+def use_credit(
+    session: Session, invoice: MemberInvoice, *, actor: Actor | None, credit: Decimal | None = None
+) -> Decimal:
     """Sets the member's credit (money received and not yet set against an invoice) against
     a newly issued invoice; returns the amount used. Posted as a transfer within the member's
-    account, so its balance does not move."""
-    credit = member_credit(session, invoice.member_id)
+    account, so its balance does not move. `credit`: the member's credit when the caller read
+    it already (`member_credits`)."""
+    if credit is None:
+        credit = member_credit(session, invoice.member_id)
     if credit <= 0:
         return ZERO
     due = open_amounts(session, [invoice.number])[invoice.number]

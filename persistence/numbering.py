@@ -40,7 +40,7 @@ _INCREMENT = (
         _COUNTERS.c.series == bindparam("counter_series"),
         _COUNTERS.c.year == bindparam("counter_year"),
     )
-    .values(last_number=_COUNTERS.c.last_number + 1)
+    .values(last_number=_COUNTERS.c.last_number + bindparam("counter_step"))
     .returning(_COUNTERS.c.last_number)
 )
 
@@ -48,11 +48,19 @@ _INCREMENT = (
 def next_number(session: Session, series: str, year: int) -> int:
     """The next number of `series` in `year` (1 for the first): the counter row is incremented
     by an update that locks it until the transaction ends, after creating it if missing."""
+    return next_numbers(session, series, year, 1)[0]
+
+
+def next_numbers(session: Session, series: str, year: int, count: int) -> range:
+    """The next `count` numbers of `series` in `year`, consecutive, taken at once as
+    `next_number` takes one (a batch's thousands of invoices in one statement)."""
     if not series:
         raise ValueError("a series of numbers needs a name")
+    if count < 1:
+        raise ValueError("at least one number is taken")
     # Straight on the transaction's connection: a counter is no object of the session.
     connection = session.connection()
-    key = {"counter_series": series, "counter_year": year}
+    key = {"counter_series": series, "counter_year": year, "counter_step": count}
     number = connection.execute(_INCREMENT, key).scalar()
     if number is None:
         dialect = session.get_bind().dialect.name
@@ -63,4 +71,4 @@ def next_number(session: Session, series: str, year: int) -> int:
             .on_conflict_do_nothing()
         )
         number = connection.execute(_INCREMENT, key).scalar_one()
-    return int(number)
+    return range(int(number) - count + 1, int(number) + 1)
