@@ -118,6 +118,28 @@ def test_a_payment_above_what_is_due_is_kept_as_credit_and_used_next(session, re
     assert member_balance(session, invoice.member_id) == Decimal("-10.00")
 
 
+def test_a_batch_sets_each_members_credit_against_its_invoice(session, received):
+    first, second = received.members
+    receive_payment(
+        session,
+        PaymentValues(first.id, Decimal("25.00"), TODAY, "transfer", "VIR-AVANCE"),
+        actor=received.lead,
+    )
+    session.commit()
+    assert member_credit(session, first.id) == Decimal("25.00")
+    result = _issue(session, received)
+    by_member = {invoice.member_id: invoice for invoice in result.issued}
+    used, untouched = by_member[first.id], by_member[second.id]
+    assert open_amounts(session, [used.number])[used.number] == used.total_incl - Decimal("25")
+    assert member_credit(session, first.id) == 0
+    assert member_balance(session, first.id) == used.total_incl - Decimal("25")
+    assert open_amounts(session, [untouched.number])[untouched.number] == untouched.total_incl
+    events = session.scalars(
+        select(AuditEvent.object_id).where(AuditEvent.action == "payment.credit_used")
+    )
+    assert list(events) == [used.id]
+
+
 def test_a_credit_note_names_its_invoice_and_lowers_what_is_due(session, received):
     result = _issue(session, received)
     invoice = next(i for i in result.issued if i.member_id == received.members[0].id)
