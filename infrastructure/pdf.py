@@ -52,22 +52,23 @@ _MEASURED: dict[tuple[str, str], int] = {}
 
 
 @cache
-def _glyphs() -> frozenset[int]:
+def _drawable() -> frozenset[str]:
+    """The characters the font has a glyph for."""
     from fontTools.ttLib import TTFont
 
     with TTFont(FONTS / FONT_FILES[""]) as font:
-        return frozenset(font.getBestCmap())
+        return frozenset(map(chr, font.getBestCmap()))
 
 
 def printable(text: str) -> str:
     """The text with each character the font cannot draw replaced by its closest plain letters
     (or `?`), so that no glyph is silently missing from the document."""
-    glyphs = _glyphs()
-    if all(ord(char) in glyphs for char in text):
+    drawable = _drawable()
+    if drawable.issuperset(text):
         return text
     out = []
     for char in text:
-        if ord(char) in glyphs or char in "\n\t":
+        if char in drawable or char in "\n\t":
             out.append(char)
         else:
             plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()

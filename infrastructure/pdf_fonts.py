@@ -78,7 +78,19 @@ def _font_file(style: str) -> bytes:
 @cache
 def _measured_font(style: str) -> TTFFont:
     """The font of `style` as fpdf2's `add_font` reads it, read once per process."""
-    return TTFFont(FPDF(), FONTS / FONT_FILES[style], f"{FONT.lower()}{style}", style)
+    return _ArchiveFont(FPDF(), FONTS / FONT_FILES[style], f"{FONT.lower()}{style}", style)
+
+
+class _ArchiveFont(TTFFont):
+    """fpdf2's font, writing a text in its glyphs' numbers through a table (`_GlyphNumbers`)
+    rather than character by character: a page writes some seventy texts."""
+
+    __slots__ = ()
+
+    def encode_text(self, text: str) -> str:
+        subset = self.subset
+        assert isinstance(subset, _GlyphNumbers)
+        return f"({self.escape_text(subset.encoded(text))}) Tj"
 
 
 @cache
@@ -116,6 +128,20 @@ class _GlyphNumbers(SubsetMap):
             for glyph in self._char_id_per_glyph
             if glyph is not None
         }
+        self._seen: set[str] = set()
+        self._codes: dict[int, str | None] = {}
+
+    def encoded(self, text: str) -> str:
+        """`text` in the codes of its glyphs, as fpdf2's `encode_text` writes it (a character
+        the font lacks left out); each character is picked, hence recorded as used, the first
+        time the document writes it, in the order fpdf2 would pick it."""
+        if not self._seen.issuperset(text):
+            for char in text:
+                if char not in self._seen:
+                    self._seen.add(char)
+                    code = self.pick(ord(char))
+                    self._codes[ord(char)] = None if code is None else chr(code)
+        return text.translate(self._codes)
 
     def pick_glyph(self, glyph: Glyph | None) -> int | None:
         if glyph is None:
