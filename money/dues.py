@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from money.drafting import DraftLine
 from money.invoicing import _percent
-from money.issuing import _issue_many
+from money.issuing import IssuingProgress, _issue_many
 from money.models import MemberDues, MemberInvoice
 from persistence.audit import Actor
 from purchasing.errors import N_, Invalid, Message
@@ -49,7 +49,12 @@ def dues_to_issue(session: Session, year: int) -> list[tuple[Member, MemberDues]
 
 
 def issue_dues(
-    session: Session, year: int, today: date, *, actor: Actor | None
+    session: Session,
+    year: int,
+    today: date,
+    *,
+    actor: Actor | None,
+    progress: IssuingProgress | None = None,
 ) -> list[MemberInvoice]:
     """Issues the year's membership dues of each member the admin set an amount for and who
     has no dues invoice for that year yet."""
@@ -69,5 +74,12 @@ def issue_dues(
         drafts.append((member, [line]))
     # Issued as a batch's invoices are: the files of many members drawn in parallel.
     return _issue_many(
-        session, drafts, subject="dues", batch=None, today=today, actor=actor, dues_year=year
+        session,
+        drafts,
+        subject="dues",
+        batch=None,
+        today=today,
+        actor=actor,
+        dues_year=year,
+        progress=progress,
     )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from money.dues import check_year, dues_to_issue, issue_dues
 from money.invoice_batches import plan_batch_invoices
 from money.invoicing import BatchInvoicing, issue_batch_invoices
+from money.issuing import IssuingProgress
 from money.journal import billing_settings
 from money.models import BillingSettings, MemberInvoice
 from persistence.audit import Actor, record_event
@@ -81,11 +82,17 @@ def request_batch_invoices(session: Session, batch_id: int, *, actor: Actor | No
 
 
 def issue_requested_batch_invoices(
-    session: Session, batch_id: int, today: date, *, actor: Actor | None
+    session: Session,
+    batch_id: int,
+    today: date,
+    *,
+    actor: Actor | None,
+    progress: IssuingProgress | None = None,
 ) -> BatchInvoicing:
     """What the job asked for by `request_batch_invoices` does: issues the batch's invoices,
-    every check made again; `NothingToInvoice` when nothing is left to issue by now."""
-    result = issue_batch_invoices(session, batch_id, today, actor=actor)
+    every check made again, telling `progress` how far it is; `NothingToInvoice` when nothing
+    is left to issue by now."""
+    result = issue_batch_invoices(session, batch_id, today, actor=actor, progress=progress)
     if not result.issued:
         raise NothingToInvoice(NOTHING_FOR_THE_BATCH, result.waiting)
     return result
@@ -114,11 +121,17 @@ def request_dues(session: Session, year: int, today: date, *, actor: Actor | Non
 
 
 def issue_requested_dues(
-    session: Session, year: int, today: date, *, actor: Actor | None
+    session: Session,
+    year: int,
+    today: date,
+    *,
+    actor: Actor | None,
+    progress: IssuingProgress | None = None,
 ) -> list[MemberInvoice]:
     """What the job asked for by `request_dues` does: issues the year's dues, every check made
-    again; `NothingToInvoice` when every member is invoiced by now."""
-    issued = issue_dues(session, year, today, actor=actor)
+    again, telling `progress` how far it is; `NothingToInvoice` when every member is invoiced
+    by now."""
+    issued = issue_dues(session, year, today, actor=actor, progress=progress)
     if not issued:
         raise NothingToInvoice(NOTHING_FOR_THE_YEAR)
     return issued

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from money.amounts import to_cent
 from money.drafting import DraftLine
-from money.issuing import _issue_many
+from money.issuing import IssuingProgress, _issue_many
 from money.journal import billing_settings
 from money.models import MemberInvoice
 from persistence.audit import Actor
@@ -136,7 +136,12 @@ class BatchInvoicing:
 
 
 def issue_batch_invoices(
-    session: Session, batch_id: int, today: date, *, actor: Actor | None
+    session: Session,
+    batch_id: int,
+    today: date,
+    *,
+    actor: Actor | None,
+    progress: IssuingProgress | None = None,
 ) -> BatchInvoicing:
     """Issues the invoice of each member of the batch whose goods are all received (every
     member's when the batch is closed) and who has none for it yet. Issuing again issues only
@@ -161,5 +166,7 @@ def issue_batch_invoices(
             continue
         if lines:
             drafts.append((member, lines))
-    issued = _issue_many(session, drafts, subject="batch", batch=batch, today=today, actor=actor)
+    issued = _issue_many(
+        session, drafts, subject="batch", batch=batch, today=today, actor=actor, progress=progress
+    )
     return BatchInvoicing(tuple(issued), tuple(waiting), tuple(already))

@@ -6,7 +6,7 @@ transaction of the one process that issues them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
@@ -34,6 +34,8 @@ ZERO = Decimal(0)
 # Invoices stored in one flush: the files come back one by one, and a flush per invoice costs
 # more than the invoice's own statements.
 STORED_AT_ONCE = 50
+# Told how many of the invoices are issued so far, and how many in all.
+IssuingProgress = Callable[[int, int], None]
 
 
 def _year_series(kind: str) -> str:
@@ -265,10 +267,11 @@ def _issue_many(
     today: date,
     actor: Actor | None,
     dues_year: int | None = None,
+    progress: IssuingProgress | None = None,
 ) -> list[MemberInvoice]:
     """Issues one invoice per member and lines, as `_issue` does one after the other: every
     number taken in order first, then the files drawn (in parallel for a large batch), then
-    each stored and posted in the same order. Flushes."""
+    each stored and posted in the same order; `progress` is told after each few. Flushes."""
     if not drafts:
         return []
     member_ids = [member.id for member, _lines in drafts]
@@ -313,4 +316,6 @@ def _issue_many(
                 users=users,
                 credits=credits,
             )
+            if progress is not None:
+                progress(len(issued), len(drafts))
     return issued

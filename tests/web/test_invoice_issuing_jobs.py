@@ -14,7 +14,7 @@ from money.dues import issue_dues
 from money.invoicing import issue_batch_invoices
 from money.models import MemberDues, MemberInvoice
 from persistence.audit import AuditEvent
-from persistence.jobs import Job
+from persistence.jobs import Job, Progress
 from purchasing.models import User
 from purchasing.people.tokens import create_token
 from scheduling.jobs import work_jobs
@@ -188,3 +188,29 @@ def test_two_leads_asking_at_once_queue_one_job(app, session, received, make, se
     assert _count(session, MemberInvoice) == 0
     work_jobs(sessions)
     assert _count(session, MemberInvoice) == 2
+
+
+def test_the_bar_follows_the_invoices_where_the_database_lets_another_connection_write(
+    client, signed_in, session, received, sessions, monkeypatch, database_url
+):
+    monkeypatch.setattr("money.issuing.STORED_AT_ONCE", 1)  # told after each invoice
+    seen: list[tuple[int, int]] = []
+    told = Progress.__call__
+
+    def watched(self, percent: int, step: str = "") -> None:  # type: ignore[no-untyped-def]
+        told(self, percent, step)
+        # What the page reads meanwhile, through a connection of its own.
+        with sessions() as page:
+            seen.append((self.job_id, page.get(Job, self.job_id).progress))
+
+    monkeypatch.setattr(Progress, "__call__", watched)
+    signed_in(received.lead)
+    client.post(f"/batches/{received.batch.id}/invoices")
+    work_jobs(sessions)
+    (job,) = _issuing_jobs(session)
+    assert job.status == "done" and len(job.result["issued"]) == 2
+    bar = [percent for job_id, percent in seen if job_id == job.id]
+    if database_url.startswith("sqlite"):
+        assert bar == [10]  # the job's transaction holds SQLite's one write lock
+    else:
+        assert bar == [10, 10 + 85 // 2, 95]
