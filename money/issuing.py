@@ -85,64 +85,39 @@ def _numbered(
     return _Numbered(kind, sequence, document, member, tuple(lines))
 
 
-def _record(
-    session: Session,
-    numbered: _Numbered,
-    facturx: bytes,
-    *,
-    subject: str,
-    batch: Batch | None,
-    actor: Actor | None,
-    corrects: MemberInvoice | None = None,
-    dues_year: int | None = None,
-    reason: str = "",
-) -> MemberInvoice:
-    """Stores a numbered document with its file, posts it, sets the member's credit against
-    it, and queues its e-mails. Flushes."""
-    (invoice,) = _record_many(
-        session,
-        [(numbered, facturx)],
-        subject=subject,
-        batch=batch,
-        actor=actor,
-        corrects=corrects,
-        dues_year=dues_year,
-        reason=reason,
-    )
-    return invoice
+@dataclass(frozen=True)
+class _Issuing:
+    """What the documents issued together share: what they are for and who issues them."""
+
+    subject: str
+    batch: Batch | None
+    actor: Actor | None
+    corrects: MemberInvoice | None = None
+    dues_year: int | None = None
+    reason: str = ""
 
 
-def _stored(
-    numbered: _Numbered,
-    facturx: bytes,
-    *,
-    subject: str,
-    batch: Batch | None,
-    actor: Actor | None,
-    corrects: MemberInvoice | None,
-    dues_year: int | None,
-    reason: str,
-) -> tuple[MemberInvoice, Totals]:
+def _stored(numbered: _Numbered, facturx: bytes, issuing: _Issuing) -> tuple[MemberInvoice, Totals]:
     """The row of a numbered document with its file and lines, and its totals."""
-    document, lines = numbered.document, numbered.lines
+    document, lines, actor = numbered.document, numbered.lines, issuing.actor
     totals = invoice_totals(document)
     invoice = MemberInvoice(
         kind=numbered.kind,
-        subject=subject,
+        subject=issuing.subject,
         number=document.number,
         year=document.issue_date.year,
         sequence=numbered.sequence,
         member_id=numbered.member.id,
         member=numbered.member,
-        batch_id=batch.id if batch is not None else None,
-        dues_year=dues_year,
-        corrects_id=corrects.id if corrects is not None else None,
+        batch_id=issuing.batch.id if issuing.batch is not None else None,
+        dues_year=issuing.dues_year,
+        corrects_id=issuing.corrects.id if issuing.corrects is not None else None,
         issue_date=document.issue_date,
         due_date=document.due_date,
         total_excl=totals.tax_basis_total,
         total_vat=totals.vat_total,
         total_incl=totals.grand_total,
-        reason=reason,
+        reason=issuing.reason,
         facturx=facturx,
         issued_by_id=actor.id if actor is not None and isinstance(actor.id, int) else None,
         lines=[
@@ -168,13 +143,8 @@ def _stored(
 def _record_many(
     session: Session,
     drawn: Sequence[tuple[_Numbered, bytes]],
+    issuing: _Issuing,
     *,
-    subject: str,
-    batch: Batch | None,
-    actor: Actor | None,
-    corrects: MemberInvoice | None = None,
-    dues_year: int | None = None,
-    reason: str = "",
     users: Mapping[int, Sequence[User]] | None = None,
     credits: dict[int, Decimal] | None = None,
 ) -> list[MemberInvoice]:
@@ -182,19 +152,8 @@ def _record_many(
     each, sets its member's credit against it and queues its e-mails. `users` and `credits`:
     each member's recipients and credit, when the caller read them already (`credits` is
     lowered by what is used). Flushes."""
-    stored = [
-        _stored(
-            numbered,
-            facturx,
-            subject=subject,
-            batch=batch,
-            actor=actor,
-            corrects=corrects,
-            dues_year=dues_year,
-            reason=reason,
-        )
-        for numbered, facturx in drawn
-    ]
+    actor = issuing.actor
+    stored = [_stored(numbered, facturx, issuing) for numbered, facturx in drawn]
     session.add_all(invoice for invoice, _totals in stored)
     session.flush()
     for invoice, totals in stored:
@@ -245,17 +204,9 @@ def _issue(
         session, kind=kind, member=member, batch=batch, lines=lines, today=today, corrects=corrects
     )
     facturx = invoice_file(numbered.document, cooperative_record(session).logo or b"")
-    return _record(
-        session,
-        numbered,
-        facturx,
-        subject=subject,
-        batch=batch,
-        actor=actor,
-        corrects=corrects,
-        dues_year=dues_year,
-        reason=reason,
-    )
+    issuing = _Issuing(subject, batch, actor, corrects, dues_year, reason)
+    (invoice,) = _record_many(session, [(numbered, facturx)], issuing)
+    return invoice
 
 
 def _issue_many(
@@ -283,6 +234,7 @@ def _issue_many(
     credits = member_credits(session, member_ids)
     # The batch's numbers in one update of the counter, which stays locked until the end.
     numbers = next_numbers(session, _year_series("invoice"), today.year, len(drafts))
+    issuing = _Issuing(subject, batch, actor, dues_year=dues_year)
     numbered: list[_Numbered] = []
 
     def documents() -> Iterator[Invoice]:
@@ -309,10 +261,7 @@ def _issue_many(
             issued += _record_many(
                 session,
                 [(numbered[position], facturx) for position, facturx in chunk],
-                subject=subject,
-                batch=batch,
-                actor=actor,
-                dues_year=dues_year,
+                issuing,
                 users=users,
                 credits=credits,
             )
