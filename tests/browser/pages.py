@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.conftest import PASSWORD
 
@@ -23,6 +23,16 @@ def sign_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.locator(".who")).to_be_visible()
+
+
+def menu(page: Page) -> Locator:
+    """The site's menu (its links in the header), opened first when it is folded behind its
+    "Menu" button, as on a phone."""
+    page.wait_for_load_state("domcontentloaded")  # page.js has run: the menu folds or not
+    button = page.get_by_role("button", name="Menu", exact=True)
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()
+    return page.get_by_role("navigation")
 
 
 def session_cookies(browser: Browser, base: str, email: str) -> list[Any]:

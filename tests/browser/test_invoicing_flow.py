@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from money.models import MemberInvoice
 from persistence import create_engine_for, make_session_factory
 from scheduling.jobs import work_jobs
-from tests.browser.pages import sign_in
+from tests.browser.pages import menu, sign_in
 from tests.browser.test_accessibility import AXE, WCAG
 from tests.conftest import Factory
 from tests.money.billing_setup import received_batch
@@ -52,7 +52,7 @@ def test_the_lead_issues_a_batch_invoices_and_the_member_sees_its_account(
 
     page.set_viewport_size({"width": 360, "height": 740})
     sign_in(page, live_server, received.users[0].email)
-    page.get_by_role("link", name="Mon compte").click()
+    menu(page).get_by_role("link", name="Mon compte").click()
     expect(page.locator("h1")).to_contain_text("Mon compte")
     expect(page.locator("table.invoices tbody tr")).to_have_count(1)
     expect(page.locator("#account-due")).not_to_have_text("0,00 €")

@@ -31,3 +31,26 @@
     });
   });
 })();
+// The site's menu on a phone: its links fold behind the "Menu" button, which says whether the
+// menu is open; Escape closes it and gives the focus back to the button. Without this script
+// the button stays hidden and every link in view (the stylesheet folds only .menu-folds).
+(function () {
+  "use strict";
+  var button = document.querySelector(".menu-toggle[aria-controls]");
+  var menu = button && document.getElementById(button.getAttribute("aria-controls"));
+  if (!menu) { return; }
+  function isOpen() { return button.getAttribute("aria-expanded") === "true"; }
+  function show(open) { button.setAttribute("aria-expanded", open ? "true" : "false"); }
+  button.closest(".topbar").classList.add("menu-folds");
+  button.addEventListener("click", function () { show(!isOpen()); });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !isOpen() || button.offsetParent === null) { return; }
+    var focused = document.activeElement;
+    // Escape typed in a field elsewhere on the page belongs to that field.
+    if (focused && focused !== document.body && focused !== button && !menu.contains(focused)) {
+      return;
+    }
+    show(false);
+    button.focus();
+  });
+})();
