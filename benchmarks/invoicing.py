@@ -1,8 +1,9 @@
 """How long invoicing a large batch takes: 2,000 members' invoices, each numbered, drawn as a
 PDF/A-3 page, made Factur-X with its EN 16931 XML, stored and posted to the journal, in one
 transaction on SQLite, through `money.issuing._issue_many` as `issue_batch_invoices` calls it:
-the numbers and documents made in order while a pool of one process per processor starts
-drawing the files, each invoice stored and posted in order as its file comes back. It prints
+the numbers taken at once, the documents made in order while a pool of one process per
+processor starts drawing the files, the invoices stored fifty at a time and posted in order as
+their files come back. It prints
 the time taken, the processor time of this process and of the workers (on a machine others
 share, the time taken depends on them; the processor time much less), and the load average
 before and after. Then the processor time of each step of one invoice drawn in this process.
