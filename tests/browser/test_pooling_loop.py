@@ -44,6 +44,7 @@ def submit(
     expect(page.locator(".flash").first).to_contain_text("envoyé")
 
 
+@pytest.mark.long
 def test_members_pool_the_lead_closes_compares_and_approves(
     browser: Browser, page: Page, live_server: str, live_session, scheduler, today
 ):

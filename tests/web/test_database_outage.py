@@ -173,6 +173,7 @@ def _until_answered(seen: Seen, after: float, count: int, seconds: float = 30.0)
     return False
 
 
+@pytest.mark.long
 def test_stopping_postgresql_under_load_shows_a_clear_page_and_recovers_by_itself(postgres):
     from web import create_app
 
