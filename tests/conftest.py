@@ -60,6 +60,13 @@ def _quick_hash(password: str) -> str:
 _HASH = _quick_hash(PASSWORD)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `long` run first. Run in parallel (`-n 2 --dist worksteal`), the tests are
+    handed out in this order and the idle worker takes the last ones of the others: a long test
+    met last would keep one worker busy while the others wait."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 def unavailable(reason: str) -> None:
     """Skips the test here, but fails it in CI where everything must run."""
     if IN_CI:

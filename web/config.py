@@ -84,4 +84,6 @@ def from_environment(
         "PROXY_COUNT": int(env.get("COACHAT_PROXIES", "0")),
         "SMTP": smtp_settings(env),
         "BASE_URL": (env.get("COACHAT_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        # How often a page showing a background job asks for its state, in milliseconds.
+        "JOB_POLL_MS": 1500,
     }

@@ -75,7 +75,9 @@ def serving(database_url: str) -> Iterator[str]:
     `database_url`; gives its base URL."""
     from web import create_app
 
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET})
+    # Pages showing a background job ask for its state five times as often as in production:
+    # the tests wait for the scheduler, not for the page's next question.
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "JOB_POLL_MS": 300})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = base  # links in e-mails lead back to this server

@@ -19,6 +19,7 @@ PRICE_LIST = "Réf.;Désignation;Unité;Colisage;Prix HT;Prix dès 50\n" + "".jo
 )
 
 
+@pytest.mark.long
 def test_a_lead_imports_a_price_list_after_its_preview(
     page: Page, live_server: str, live_session, scheduler, tmp_path
 ):

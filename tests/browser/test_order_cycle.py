@@ -59,6 +59,7 @@ def _new_page(browser: Browser) -> Page:
     return context.new_page()
 
 
+@pytest.mark.long
 def test_the_whole_cycle_from_need_to_delivery(
     mail_server: SmtpServer, demo, browser: Browser, page: Page, live_server: str
 ):

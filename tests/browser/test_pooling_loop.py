@@ -44,6 +44,7 @@ def submit(
     expect(page.locator(".flash").first).to_contain_text("envoyé")
 
 
+@pytest.mark.long
 def test_members_pool_the_lead_closes_compares_and_approves(
     browser: Browser, page: Page, live_server: str, live_session, scheduler, today
 ):
@@ -88,18 +89,19 @@ def test_members_pool_the_lead_closes_compares_and_approves(
     # jobs.js reloads the page once the scheduler has closed the round
     expect(lead.locator("#batches-waiting")).to_contain_text("Lot n°", timeout=60_000)
 
-    # A member submits in the next round, whose cut-off the scheduler meets by itself.
-    live_session.expire_all()
-    following = live_session.scalar(select(Round).where(Round.status == "open"))
-    following.cutoff_at = utcnow() + timedelta(seconds=3)
-    live_session.commit()
+    # A member submits in the next round, whose cut-off then comes: the scheduler meets it by
+    # itself.
     make.need(bakery, paper, quantity="8")
     live_session.commit()
-    for _ in range(120):
+    live_session.expire_all()
+    following = live_session.scalar(select(Round).where(Round.status == "open"))
+    following.cutoff_at = utcnow()
+    live_session.commit()
+    for _ in range(600):
         live_session.expire_all()
         if live_session.scalar(select(func.count(Batch.id))) == 2:
             break
-        page.wait_for_timeout(500)
+        page.wait_for_timeout(100)
     assert live_session.get(Round, following.id).status == "closed"
 
     # The lead reviews the first batch, runs a greener scenario and compares the two.

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
+import pytest
 from lxml import etree
 from sqlalchemy import select
 
@@ -14,6 +15,7 @@ from money.journal import member_balances, open_amounts
 from money.models import BankLine, DirectDebitRun, Mandate, MemberInvoice, Payment
 
 
+@pytest.mark.long
 def test_the_demo_history_is_billed_and_collected(loaded_demo, session, today):
 
     documents = list(session.scalars(select(MemberInvoice)))

@@ -85,6 +85,7 @@ def at_once(sessions, work: list[tuple[int, object]]) -> list[BaseException]:
     return failures
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_two_leads_issuing_at_once_leave_no_gap_and_no_duplicate(engine, session, make):
     sessions = make_session_factory(engine)

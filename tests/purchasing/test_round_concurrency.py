@@ -230,6 +230,7 @@ def _closing_in_progress(database_url: str, round_id: int) -> bool:
         probe.dispose()
 
 
+@pytest.mark.long
 def test_a_close_killed_halfway_leaves_nothing_and_closes_once_on_restart(
     engine, database_url, session, make
 ):

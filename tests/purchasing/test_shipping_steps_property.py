@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -149,6 +150,7 @@ def check_order(session, order: PurchaseOrder) -> None:
         assert doc_line.packs == int(doc_line.packs)
 
 
+@pytest.mark.long
 @settings(
     max_examples=12,
     deadline=None,

@@ -35,7 +35,7 @@ from purchasing.tenders.quotes import submit_quote
 from suppliers.models import Offer
 
 _CLOSE_IN_A_PROCESS = """
-import sys, time
+import sys
 from sqlalchemy import text
 from persistence import create_engine_for, make_session_factory, unit_of_work
 from persistence.audit import SCHEDULER
@@ -45,7 +45,8 @@ from purchasing.tenders.closing import close_tender
 sessions = make_session_factory(create_engine_for(sys.argv[1]))
 with sessions() as warm:
     warm.execute(text("SELECT 1"))
-time.sleep(max(0.0, float(sys.argv[3]) - time.time()))
+print("ready", flush=True)
+sys.stdin.readline()  # "go", once both processes are ready
 try:
     with unit_of_work(sessions) as session:
         close_tender(session, int(sys.argv[2]), actor=SCHEDULER)
@@ -66,10 +67,10 @@ def test_two_processes_closing_a_tender_at_once_close_it_once(
     for invitation in tender.invitations:
         submit_quote(session, token_of(invitation), quote(tender), secret=SECRET)
     session.commit()
-    start = time.time() + 3.0  # both processes have started and connected by then
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", _CLOSE_IN_A_PROCESS, database_url, str(tender.id), str(start)],
+            [sys.executable, "-c", _CLOSE_IN_A_PROCESS, database_url, str(tender.id)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -77,6 +78,15 @@ def test_two_processes_closing_a_tender_at_once_close_it_once(
         )
         for _ in range(2)
     ]
+    # Both have started and connected before either is told to close: they close at once.
+    for process in processes:
+        assert process.stdout is not None and process.stdin is not None
+        ready = process.stdout.readline()
+        assert ready == "ready\n", ready + process.communicate(timeout=120)[1]
+    for process in processes:
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
     outputs = [process.communicate(timeout=120) for process in processes]
     for process, (_out, err) in zip(processes, outputs, strict=True):
         assert process.returncode == 0, err

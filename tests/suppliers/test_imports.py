@@ -119,6 +119,7 @@ def test_a_doubtful_match_waits_for_the_leads_review(session, catalog, make):
     assert pending_matches(session) == []
 
 
+@pytest.mark.long
 def test_an_upload_is_analysed_with_progress_and_imported_once(session, engine, catalog):
     _, supplier = catalog
     lines = [f"R-{i};Produit numéro {i};unité;1;{i},50;" for i in range(1, 1201)]

@@ -53,6 +53,7 @@ def served(tmp_path: Path):  # type: ignore[no-untyped-def]
     engine.dispose()
 
 
+@pytest.mark.long
 def test_the_api_keeps_to_its_document(served):  # type: ignore[no-untyped-def]
     app, world, known = served
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -82,6 +83,7 @@ def test_closing_an_unknown_or_closed_round_says_so(database_url, session, monke
     assert again.exit_code == 2 and "already closed" in again.output
 
 
+@pytest.mark.long
 def test_the_scheduler_process_closes_a_due_round_and_stops_on_ctrl_c(database_url, session, make):
     import os
     import signal

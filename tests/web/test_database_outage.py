@@ -162,6 +162,18 @@ def _browse(member: Member, site_id: int, product_id: int, seen: Seen, stop: thr
                 seen.answers.append(answer)
 
 
+def _until_answered(seen: Seen, after: float, count: int, seconds: float = 30.0) -> bool:
+    """Waits until `count` requests made after `after` were answered, at most `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with seen.lock:
+            if sum(1 for started, *_ in seen.answers if started > after) >= count:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.long
 def test_stopping_postgresql_under_load_shows_a_clear_page_and_recovers_by_itself(postgres):
     from web import create_app
 
@@ -198,28 +210,26 @@ def test_stopping_postgresql_under_load_shows_a_clear_page_and_recovers_by_itsel
     try:
         for thread in browsing:
             thread.start()
-        time.sleep(1.5)
+        # up until a few requests were answered (a busy machine answers the first ones late)
+        assert _until_answered(seen, after=0.0, count=6), "no request was answered at first"
         stopping = time.monotonic()
         postgres.stop()
         down = time.monotonic()
         # down for 2 s, and until a few requests were answered meanwhile (a busy machine)
         time.sleep(2)
-        while time.monotonic() < down + 20:
-            with seen.lock:
-                if sum(1 for started, *_ in seen.answers if started > down) >= 3:
-                    break
-            time.sleep(0.2)
+        _until_answered(seen, after=down, count=3, seconds=18)
         restarting = time.monotonic()
         postgres.start()
         up = time.monotonic()
         recovered = None
         while recovered is None and time.monotonic() < up + 20:
-            time.sleep(0.5)
+            time.sleep(0.1)
             with seen.lock:
                 recent = [status for started, _, _, status, _ in seen.answers if started > up]
             if len(recent) >= 10 and all(status in (200, 302) for status in recent[-10:]):
                 recovered = time.monotonic()
-        time.sleep(1.5)
+        if recovered is not None:
+            _until_answered(seen, after=recovered, count=6)
     finally:
         stop.set()
         for thread in browsing:

@@ -34,6 +34,7 @@ def _count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
 
+@pytest.mark.long
 def test_the_lead_issues_by_api_and_each_member_reads_only_its_own(
     client, session, received, sessions
 ):

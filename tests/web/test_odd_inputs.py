@@ -77,6 +77,7 @@ def problems(answer, what: str) -> list[str]:  # type: ignore[no-untyped-def]
     return []
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_odd_ids_and_page_numbers_on_pages_are_never_a_server_error(app, session, make, engine):
     # A server error is answered as it would be in production (500), not raised in the test.
@@ -128,6 +129,7 @@ def test_odd_ids_and_page_numbers_on_pages_are_never_a_server_error(app, session
     assert wrong == [], "\n".join(wrong)
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_odd_ids_and_page_numbers_in_the_api_are_never_a_server_error(app, client, session, make):
     app.config["PROPAGATE_EXCEPTIONS"] = False

@@ -2,6 +2,8 @@
 // updates its progress bar and text, and reloads the page once the job is done or failed.
 (function () {
   "use strict";
+  var script = document.currentScript;
+  var every = Number(script && script.getAttribute("data-poll-ms")) || 1500;
   var watched = document.querySelectorAll("[data-job-status]");
   Array.prototype.forEach.call(watched, function (element) {
     var url = element.getAttribute("data-job-status");
@@ -17,11 +19,11 @@
           if (job.status === "done" || job.status === "failed") {
             window.location.reload();
           } else {
-            window.setTimeout(poll, 1500);
+            window.setTimeout(poll, every);
           }
         })
         .catch(function () { window.setTimeout(poll, 5000); });
     }
-    window.setTimeout(poll, 1000);
+    window.setTimeout(poll, Math.min(1000, every));
   });
 })();
