@@ -11,7 +11,7 @@ import html
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
@@ -181,25 +181,26 @@ def engine(database_url: str, sqlite_schema: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-_DEMO_TEMPLATES: dict[tuple[str, date], str] = {}
+_TEMPLATES: dict[tuple[str, str], tuple[str, Any]] = {}
 
 
-def demo_template(database_url: str, schema: Path, today: date) -> str:
-    """A database of the test's backend holding the demo cooperative loaded for `today`, made
-    once per worker: a SQLite file beside the empty schema, or a PostgreSQL database beside the
-    worker's."""
+def template_database(
+    database_url: str, schema: Path, key: str, build: Callable[[Session, Factory, Any], Any]
+) -> tuple[str, Any]:
+    """A database of the test's backend holding what `build(session, make, sessions)` makes
+    and commits, made once per worker and `key` (a lower-case name, the day included when
+    the data depends on it): a SQLite file beside the empty schema, or a PostgreSQL database
+    beside the worker's. Returns its URL and what `build` returned."""
     url = make_url(database_url)
     backend = url.get_backend_name()
-    if (backend, today) in _DEMO_TEMPLATES:
-        return _DEMO_TEMPLATES[backend, today]
-    from demo.demo import load_demo
-
+    if (backend, key) in _TEMPLATES:
+        return _TEMPLATES[backend, key]
     if backend == "sqlite":
-        path = schema.with_name(f"demo-{today}.db")
+        path = schema.with_name(f"{key}.db")
         shutil.copyfile(schema, path)
         template = f"sqlite:///{path}"
     else:
-        name = f"{url.database}_demo"
+        name = f"{url.database}_{key}"
         with _postgres_admin(database_url) as admin:
             admin.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
             admin.execute(text(f'CREATE DATABASE "{name}"'))
@@ -207,12 +208,45 @@ def demo_template(database_url: str, schema: Path, today: date) -> str:
     engine = create_engine_for(template)
     if backend != "sqlite":
         Base.metadata.create_all(engine)
-    with make_session_factory(engine)() as session:
-        load_demo(session, today)
+    sessions = make_session_factory(engine)
+    with sessions() as session:
+        built = build(session, Factory(session), sessions)
         session.commit()
+    if backend == "sqlite":
+        # Every committed page into the file itself: a copy of the file alone must hold them.
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
-    _DEMO_TEMPLATES[backend, today] = template
-    return template
+    _TEMPLATES[backend, key] = template, built
+    return template, built
+
+
+def copy_template(database_url: str, engine: Engine, template: str) -> None:
+    """Makes the test's database a fresh copy of `template`. Nothing may have read the test's
+    database yet: its engine's connections are closed and the database replaced."""
+    engine.dispose()
+    if engine.dialect.name == "sqlite":
+        target = database_url.removeprefix("sqlite:///")
+        # A write-ahead log left beside the file would be replayed onto the copy.
+        for suffix in ("-wal", "-shm"):
+            Path(target + suffix).unlink(missing_ok=True)
+        shutil.copyfile(template.removeprefix("sqlite:///"), target)
+        return
+    name, source = engine.url.database, make_url(template).database
+    with _postgres_admin(database_url) as admin:
+        admin.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+
+
+def demo_template(database_url: str, schema: Path, today: date) -> str:
+    """A database of the test's backend holding the demo cooperative loaded for `today`, made
+    once per worker."""
+    from demo.demo import load_demo
+
+    def build(session: Session, _make: Factory, _sessions: Any) -> None:
+        load_demo(session, today)
+
+    return template_database(database_url, schema, f"demo_{today:%Y%m%d}", build)[0]
 
 
 @contextmanager
@@ -233,17 +267,73 @@ def loaded_demo(database_url: str, engine: Engine, sqlite_schema: Path, today: d
     leave it. Loading it takes seconds; it is loaded once per worker and backend into a
     template database, and each test gets a fresh copy of that, so no test sees another's
     changes. Ask for it before anything that reads the database."""
-    template = demo_template(database_url, sqlite_schema, today)
-    engine.dispose()
-    if engine.dialect.name == "sqlite":
-        shutil.copyfile(
-            template.removeprefix("sqlite:///"), database_url.removeprefix("sqlite:///")
-        )
-        return
-    name, source = engine.url.database, make_url(template).database
-    with _postgres_admin(database_url) as admin:
-        admin.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+    copy_template(database_url, engine, demo_template(database_url, sqlite_schema, today))
+
+
+def _approved(session: Session, make: Factory, sessions: Any) -> Any:
+    from tests.purchasing.orders_setup import approved_batch
+
+    return approved_batch(session, make, sessions)
+
+
+def _received(session: Session, make: Factory, sessions: Any) -> Any:
+    from tests.money.billing_setup import received_batch
+
+    return received_batch(session, make, sessions)
+
+
+# The builders whose data is made once per worker, backend and day (see `built_template`).
+BUILDERS: dict[str, Callable[[Session, Factory, Any], Any]] = {
+    "approved": _approved,
+    "received": _received,
+}
+
+
+def built_template(database_url: str, schema: Path, today: date, name: str) -> tuple[str, Any]:
+    """The template database holding what the builder `name` of `BUILDERS` makes with a new
+    factory, then the ids of what it returned (its `ids()`) and the factory's count."""
+
+    def build(session: Session, make: Factory, sessions: Any) -> tuple[Any, int]:
+        return BUILDERS[name](session, make, sessions).ids(), make.count
+
+    return template_database(database_url, schema, f"{name}_{today:%Y%m%d}", build)
+
+
+def _built_once(request: pytest.FixtureRequest, name: str) -> Any:
+    """The ids of what the builder `name` returns, its rows in a fresh copy of its template:
+    the builder's result is to be read back in the test's own session from these ids, and
+    `make` goes on numbering after the rows the builder made, as if the test had called it."""
+    database_url: str = request.getfixturevalue("database_url")
+    engine: Engine = request.getfixturevalue("engine")
+    template, (ids, count) = built_template(
+        database_url,
+        request.getfixturevalue("sqlite_schema"),
+        request.getfixturevalue("today"),
+        name,
+    )
+    copy_template(database_url, engine, template)
+    request.getfixturevalue("make").count = count
+    return ids
+
+
+@pytest.fixture
+def approved(request: pytest.FixtureRequest, session: Session) -> Any:
+    """`approved_batch(session, make, sessions)` (tests/purchasing/orders_setup.py) as it
+    leaves the test's database, on a fresh copy. Ask for it before anything that reads the
+    database."""
+    from tests.purchasing.orders_setup import Approved
+
+    return Approved.of(session, _built_once(request, "approved"))
+
+
+@pytest.fixture
+def received(request: pytest.FixtureRequest, session: Session) -> Any:
+    """`received_batch(session, make, sessions)` (tests/money/billing_setup.py) as it leaves
+    the test's database, on a fresh copy. Ask for it before anything that reads the
+    database."""
+    from tests.purchasing.orders_setup import Approved
+
+    return Approved.of(session, _built_once(request, "received"))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from money.invoicing import issue_batch_invoices
 from money.mandates import add_mandate, read_mandate
 from money.models import Mandate, MemberInvoice
 from purchasing.models import Member, User
-from tests.money.billing_setup import received_batch
+from tests.purchasing.orders_setup import Approved
 
 TODAY = date(2027, 1, 15)
 IBANS = ("FR7630004000310000123456727", "FR1420041010050500013M02606")
@@ -25,8 +25,9 @@ class Billed:
     mandates: dict[int, Mandate]  # by member id
 
 
-def billed(session, make, sessions, *, mandates: int = 2) -> Billed:
-    received = received_batch(session, make, sessions)
+def billed(session, received: Approved, *, mandates: int = 2) -> Billed:
+    """`received` (the fixture: a received batch) invoiced, and `mandates` members' mandates
+    signed."""
     result = issue_batch_invoices(session, received.batch.id, TODAY, actor=received.lead)
     invoices = {invoice.member_id: invoice for invoice in result.issued}
     signed = {}

@@ -28,8 +28,8 @@ ON = TODAY + timedelta(days=20)
 
 
 @pytest.fixture
-def setup(session, make, sessions):
-    return billed(session, make, sessions, mandates=0)
+def setup(session, received):
+    return billed(session, received, mandates=0)
 
 
 def statement(*lines: StatementLine, iban: str = OWN_IBAN, number: str = "REL-2027-02") -> bytes:
@@ -117,8 +117,8 @@ def test_importing_the_same_statement_twice_changes_nothing(session, setup):
     assert counts(session) == before
 
 
-def test_a_collected_debit_is_recognised_and_a_returned_one_rejected(session, make, sessions):
-    setup = billed(session, make, sessions)
+def test_a_collected_debit_is_recognised_and_a_returned_one_rejected(session, received):
+    setup = billed(session, received)
     velo, epicerie = setup.members
     run = build_collection(
         session, TODAY + timedelta(days=30), ON + timedelta(days=20), TODAY, actor=setup.lead
@@ -198,10 +198,8 @@ def test_lines_of_one_statement_pay_what_the_lines_before_them_left_open(session
     )
 
 
-def test_a_debit_returned_earlier_in_the_statement_can_be_paid_by_a_later_line(
-    session, make, sessions
-):
-    setup = billed(session, make, sessions)
+def test_a_debit_returned_earlier_in_the_statement_can_be_paid_by_a_later_line(session, received):
+    setup = billed(session, received)
     velo, _epicerie = setup.members
     run = build_collection(
         session, TODAY + timedelta(days=30), ON + timedelta(days=20), TODAY, actor=setup.lead

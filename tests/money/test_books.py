@@ -22,16 +22,10 @@ from money.supplier_transfers import build_transfers
 from persistence.audit import AuditEvent
 from purchasing.errors import Conflict, Invalid, NotAllowed
 from purchasing.models import Cooperative
-from tests.money.billing_setup import received_batch
 from tests.money.payables_setup import TODAY as PAY_DAY
 from tests.money.payables_setup import payables, supplier_invoice
 
 TODAY = date(2027, 1, 15)
-
-
-@pytest.fixture
-def received(session, make, sessions):
-    return received_batch(session, make, sessions)
 
 
 def a_year_of_billing(session, received):

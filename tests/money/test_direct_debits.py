@@ -29,8 +29,8 @@ ON = TODAY + timedelta(days=31)
 
 
 @pytest.fixture
-def setup(session, make, sessions):
-    return billed(session, make, sessions)
+def setup(session, received):
+    return billed(session, received)
 
 
 def schema():
@@ -141,8 +141,8 @@ def test_nothing_due_by_the_date_is_refused(session, setup):
     assert "No open invoice" in refused.value.message.render()
 
 
-def test_a_member_without_a_mandate_is_not_collected(session, make, sessions):
-    setup = billed(session, make, sessions, mandates=1)
+def test_a_member_without_a_mandate_is_not_collected(session, received):
+    setup = billed(session, received, mandates=1)
     result = build(session, setup)
     assert [p.member_id for p in result.payments] == [setup.members[0].id]
 

@@ -20,7 +20,7 @@ from money.dues import issue_dues
 from money.formats.invoice_file import invoice_file
 from money.invoicing import issue_batch_invoices
 from money.models import MemberDues
-from tests.money.billing_setup import received_batch, with_cooperative
+from tests.money.billing_setup import with_cooperative
 from tests.money.money_factories import make_credit_note, make_invoice
 from tests.money.test_invoicing import TODAY
 
@@ -100,10 +100,9 @@ def test_a_small_batch_is_drawn_here_and_a_large_one_by_one_worker_per_processor
 
 
 def test_a_batch_issued_with_its_files_drawn_in_parallel_stores_the_files_drawn_in_order(
-    session, make, sessions, pool_calls, monkeypatch
+    session, received, pool_calls, monkeypatch
 ):
     monkeypatch.setattr(invoice_files.os, "cpu_count", lambda: 2)
-    received = received_batch(session, make, sessions)
     with_cooperative(session).logo = logo()
     session.commit()
 

@@ -26,15 +26,9 @@ from money.models import JournalEntry, MemberInvoice
 from money.payments import PaymentValues, receive_payment, reject_payment
 from persistence.audit import AuditEvent
 from purchasing.errors import Conflict, Invalid
-from tests.money.billing_setup import received_batch, with_cooperative
-from tests.purchasing.orders_setup import approved_batch
+from tests.money.billing_setup import with_cooperative
 
 TODAY = date(2027, 1, 15)
-
-
-@pytest.fixture
-def received(session, make, sessions):
-    return received_batch(session, make, sessions)
 
 
 def _issue(session, received):
@@ -95,8 +89,7 @@ def test_an_invoice_posts_a_balanced_entry_and_the_balance_is_read_from_it(sessi
     assert len(list(events)) == 2
 
 
-def test_goods_still_on_their_way_wait_for_their_delivery(session, make, sessions):
-    approved = approved_batch(session, make, sessions)
+def test_goods_still_on_their_way_wait_for_their_delivery(session, approved):
     with_cooperative(session)
     session.commit()
     with pytest.raises(Conflict):

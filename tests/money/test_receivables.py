@@ -19,7 +19,6 @@ from money.payments import PaymentValues, receive_payment
 from money.receivables import BUCKETS, aged_receivables, bucket_of, receivables_csv
 from persistence.audit import AuditEvent
 from purchasing.errors import NotAllowed
-from tests.money.billing_setup import received_batch
 
 ISSUED = date(2027, 1, 15)  # due 30 days later, on 14 February
 ZERO = Decimal("0.00")
@@ -34,10 +33,9 @@ def test_days_past_due_fall_in_one_bucket(days, bucket):
 
 
 @pytest.fixture
-def billed(session, make, sessions):
+def billed(session, received):
     """Both members invoiced for the batch; the first also owes old dues of two years, the
     second paid 50 € of its invoice."""
-    received = received_batch(session, make, sessions)
     first, second = received.members
     session.add(MemberDues(member_id=first.id, amount=Decimal("80.00")))
     session.flush()

@@ -17,7 +17,6 @@ from money.reminders import remind_overdue_invoices
 from persistence.audit import AuditEvent
 from purchasing.errors import NotAllowed
 from scheduling.jobs import remind_overdue
-from tests.money.billing_setup import received_batch
 from tests.smtp_server import SmtpServer, attachments, send_all
 
 ISSUED = date(2027, 1, 15)  # due on 14 February
@@ -34,8 +33,7 @@ def smtp(monkeypatch):
 
 
 @pytest.fixture
-def invoiced(session, make, sessions, smtp):
-    received = received_batch(session, make, sessions)
+def invoiced(session, sessions, smtp, received):
     issued = issue_batch_invoices(session, received.batch.id, ISSUED, actor=None).issued
     session.commit()
     # The invoices themselves go to the members first; the reminders are what follows.

@@ -22,7 +22,7 @@ from money.supplier_invoices import (
 )
 from persistence.audit import AuditEvent
 from purchasing.errors import Invalid, NotAllowed
-from tests.money.billing_setup import COOPERATIVE, received_batch
+from tests.money.billing_setup import COOPERATIVE
 from tests.money.supplier_invoice_files import (
     buyer_of,
     cii_file,
@@ -34,11 +34,6 @@ from tests.money.supplier_invoice_files import (
     ubl_file,
 )
 from tests.money.supplier_invoices import GERMAN_SELLER, Line
-
-
-@pytest.fixture
-def received(session, make, sessions):
-    return received_batch(session, make, sessions)
 
 
 def _count(session) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
@@ -23,6 +24,29 @@ class Approved:
     users: list[User]
     needs: list[Need]
     suppliers: list[Supplier]
+
+    def ids(self) -> dict[str, Any]:
+        """What the builder made, by id: enough to find it again in a copy of the database."""
+        return {
+            "batch": self.batch.id,
+            "lead": self.lead.id,
+            **{
+                name: [each.id for each in getattr(self, name)]
+                for name in ("members", "users", "needs", "suppliers")
+            },
+        }
+
+    @classmethod
+    def of(cls, session, ids: dict[str, Any]) -> Approved:
+        """The builder's result read back from `ids` in `session`."""
+        return cls(
+            session.get_one(Batch, ids["batch"]),
+            session.get_one(User, ids["lead"]),
+            [session.get_one(Member, each) for each in ids["members"]],
+            [session.get_one(User, each) for each in ids["users"]],
+            [session.get_one(Need, each) for each in ids["needs"]],
+            [session.get_one(Supplier, each) for each in ids["suppliers"]],
+        )
 
     def orders(self, session) -> list[PurchaseOrder]:
         return list(

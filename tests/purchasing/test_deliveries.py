@@ -26,12 +26,10 @@ from purchasing.statements.statements import (
     visible_statement,
     year_totals,
 )
-from tests.purchasing.orders_setup import approved_batch
 
 
 @pytest.fixture
-def sent(session, make, sessions):
-    approved = approved_batch(session, make, sessions)
+def sent(session, approved):
     for order in approved.orders(session):
         mark_sent_by_hand(session, order.id, actor=approved.lead)
     session.commit()
@@ -175,8 +173,7 @@ def test_a_member_reads_its_companys_statement_and_a_lead_anyones(session, sent)
     assert set(unnamed.value.errors) == {"member_id"}
 
 
-def test_an_order_not_sent_cannot_be_received(session, make, sessions):
-    approved = approved_batch(session, make, sessions)
+def test_an_order_not_sent_cannot_be_received(session, approved):
     paper = approved.orders(session)[0]
     with pytest.raises(Conflict):
         _receive(session, paper, _site(approved.members[0]), received="20")

@@ -21,14 +21,12 @@ from purchasing.orders.confirmations import (
     propose_change,
 )
 from purchasing.orders.orders import accept_change, mark_sent_by_hand, refuse_change
-from tests.purchasing.orders_setup import approved_batch
 
 SECRET = "test-secret-key-0123456789"
 
 
 @pytest.fixture
-def sent(session, make, sessions):
-    approved = approved_batch(session, make, sessions)
+def sent(session, approved):
     for order in approved.orders(session):
         mark_sent_by_hand(session, order.id, actor=approved.lead)
     session.commit()
@@ -76,8 +74,7 @@ def test_an_expired_link_is_refused(session, sent):
     assert "expired" in expired.value.message.render()
 
 
-def test_a_link_for_an_order_not_sent_is_refused(session, make, sessions):
-    approved = approved_batch(session, make, sessions)
+def test_a_link_for_an_order_not_sent_is_refused(session, approved):
     order = approved.orders(session)[0]
     with pytest.raises(LinkRefused):
         confirm_order(session, order.number, answer_token(order, SECRET), SECRET)

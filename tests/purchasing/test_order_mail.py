@@ -41,8 +41,7 @@ def _send(session, approved):
     return queued
 
 
-def test_each_order_arrives_once_with_its_pdf_and_csv(session, make, sessions, smtp):
-    approved = approved_batch(session, make, sessions)
+def test_each_order_arrives_once_with_its_pdf_and_csv(session, sessions, smtp, approved):
     assert len(_send(session, approved)) == 2
     assert _send(session, approved) == []  # asking twice sends once
     assert send_all(sessions) >= 2
@@ -64,11 +63,12 @@ def test_each_order_arrives_once_with_its_pdf_and_csv(session, make, sessions, s
     assert set(session.scalars(select(Need.status))) == {"ordered"}
 
 
-def test_the_send_waits_and_retries_while_the_server_is_down(session, make, sessions, monkeypatch):
+def test_the_send_waits_and_retries_while_the_server_is_down(
+    session, sessions, monkeypatch, approved
+):
     down = SmtpServer()  # not started: nothing listens on its port
     for name, value in down.environment().items():
         monkeypatch.setenv(name, value)
-    approved = approved_batch(session, make, sessions)
     _send(session, approved)
     assert work_jobs(sessions) == 2
     session.expire_all()
@@ -89,9 +89,10 @@ def test_the_send_waits_and_retries_while_the_server_is_down(session, make, sess
     assert {o.status for o in approved.orders(session)} == {"sent"}
 
 
-def test_a_server_that_refuses_is_tried_again_then_the_email_fails(session, make, sessions, smtp):
+def test_a_server_that_refuses_is_tried_again_then_the_email_fails(
+    session, sessions, smtp, approved
+):
     smtp.inbox.refuse = True
-    approved = approved_batch(session, make, sessions)
     _send(session, approved)
     later = utcnow()
     for _attempt in range(MAX_ATTEMPTS):
@@ -110,8 +111,7 @@ def test_a_server_that_refuses_is_tried_again_then_the_email_fails(session, make
     assert len(smtp.inbox.messages) == 1
 
 
-def test_sending_again_is_an_explicit_act_in_the_audit_trail(session, make, sessions, smtp):
-    approved = approved_batch(session, make, sessions)
+def test_sending_again_is_an_explicit_act_in_the_audit_trail(session, sessions, smtp, approved):
     _send(session, approved)
     send_all(sessions)
     order = approved.orders(session)[0]
@@ -139,14 +139,12 @@ def test_the_orders_of_a_batch_not_approved_cannot_be_sent(session, make, sessio
     assert session.scalar(select(func.count(OrderEmail.id))) == 0
 
 
-def test_without_smtp_the_lead_is_told_email_is_off(session, make, sessions):
-    approved = approved_batch(session, make, sessions)
+def test_without_smtp_the_lead_is_told_email_is_off(session, approved):
     with pytest.raises(EmailOff):
         send_orders(session, approved.batch.id, actor=approved.lead, link_for=link, settings=None)
 
 
-def test_a_supplier_without_an_address_stops_the_sending(session, make, sessions, smtp):
-    approved = approved_batch(session, make, sessions)
+def test_a_supplier_without_an_address_stops_the_sending(session, smtp, approved):
     approved.suppliers[1].contact_email = ""
     session.commit()
     with pytest.raises(Invalid) as refused:
@@ -173,11 +171,10 @@ def test_an_order_email_is_dated_and_answers_go_to_the_cooperative(session, make
 
 
 def test_an_order_sent_again_carries_the_documents_it_was_issued_with(
-    session, make, sessions, smtp
+    session, sessions, smtp, approved
 ):
     from purchasing.people.cooperative import read_cooperative, update_cooperative
 
-    approved = approved_batch(session, make, sessions)
     _send(session, approved)
     send_all(sessions)
     order = approved.orders(session)[0]
@@ -193,9 +190,8 @@ def test_an_order_sent_again_carries_the_documents_it_was_issued_with(
 
 
 def test_an_order_email_queued_before_contents_were_stored_is_composed_as_it_goes(
-    session, make, sessions, smtp
+    session, sessions, smtp, approved
 ):
-    approved = approved_batch(session, make, sessions)
     queued = _send(session, approved)
     for email in queued:  # as the migration leaves an e-mail still queued or waiting
         email.outgoing.body = None
@@ -213,12 +209,11 @@ def test_an_order_email_queued_before_contents_were_stored_is_composed_as_it_goe
     assert {o.status for o in approved.orders(session)} == {"sent"}
 
 
-def test_the_supplier_receives_the_order_x_pdf_the_order_keeps(session, make, sessions, smtp):
+def test_the_supplier_receives_the_order_x_pdf_the_order_keeps(session, sessions, smtp, approved):
     import facturx
 
     from purchasing.models import IssuedOrder
 
-    approved = approved_batch(session, make, sessions)
     _send(session, approved)
     send_all(sessions)
     session.expire_all()

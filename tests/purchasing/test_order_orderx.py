@@ -124,8 +124,7 @@ def test_an_order_pdf_with_its_order_x_is_still_pdf_a3(session, make, sessions):
     assert reader.metadata.title == f"Bon de commande {approved.orders(session)[0].number}"
 
 
-def test_an_order_issued_before_order_x_keeps_its_exact_bytes(session, make, sessions):
-    approved = approved_batch(session, make, sessions)
+def test_an_order_issued_before_order_x_keeps_its_exact_bytes(session, approved):
     order = approved.orders(session)[0]
     # Kept as an order issued before its PDF carried Order-X was: the plain PDF/A-3.
     document = order_document(session, order)

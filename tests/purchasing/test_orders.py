@@ -24,8 +24,7 @@ from purchasing.orders.orders import (
 from tests.purchasing.orders_setup import approved_batch
 
 
-def test_approving_a_batch_makes_one_order_per_supplier(session, make, sessions):
-    approved = approved_batch(session, make, sessions)
+def test_approving_a_batch_makes_one_order_per_supplier(session, approved):
     paper_order, soap_order = approved.orders(session)
     year = cooperative_today().year
     assert [paper_order.number, soap_order.number] == [f"BC-{year}-0001", f"BC-{year}-0002"]
@@ -42,8 +41,7 @@ def test_approving_a_batch_makes_one_order_per_supplier(session, make, sessions)
     assert created == 2
 
 
-def test_orders_are_read_a_page_at_a_time_by_batch_supplier_or_status(session, make, sessions):
-    approved = approved_batch(session, make, sessions)
+def test_orders_are_read_a_page_at_a_time_by_batch_supplier_or_status(session, approved):
     paper, soap = approved.orders(session)
     first = orders_page(session, per_page=1)
     assert [o.id for o in first.items] == [soap.id] and (first.total, first.pages) == (2, 2)
@@ -69,8 +67,7 @@ def test_totals_add_up_to_the_cent_with_vat_by_rate():
     assert totals.incl_vat == Decimal("274.90")
 
 
-def test_the_lead_sets_a_categorys_vat_rate_and_unsent_orders_follow(session, make, sessions):
-    approved = approved_batch(session, make, sessions)
+def test_the_lead_sets_a_categorys_vat_rate_and_unsent_orders_follow(session, approved):
     paper_order = approved.orders(session)[0]
     category_id = paper_order.lines[0].offer.product.category_id
     set_vat_rate(session, category_id, "5,5", actor=approved.lead)
@@ -83,8 +80,7 @@ def test_the_lead_sets_a_categorys_vat_rate_and_unsent_orders_follow(session, ma
     assert "vat_rate" in refused.value.errors
 
 
-def test_making_orders_again_makes_no_more(session, make, sessions):
-    approved = approved_batch(session, make, sessions)
+def test_making_orders_again_makes_no_more(session, approved):
     chosen = approved.batch.chosen
     again = create_orders(session, approved.batch, chosen.result, actor=None)
     assert len(again) == 2
@@ -101,8 +97,7 @@ def test_an_approval_rolled_back_gives_its_numbers_back(session, make, sessions)
     assert session.get(DocumentCounter, (ORDER_SERIES, year)).last_number == 2
 
 
-def test_sent_by_hand_moves_needs_and_batch_on_once(session, make, sessions):
-    approved = approved_batch(session, make, sessions)
+def test_sent_by_hand_moves_needs_and_batch_on_once(session, approved):
     for order in approved.orders(session):
         mark_sent_by_hand(session, order.id, actor=approved.lead)
     session.commit()
@@ -149,10 +144,9 @@ def test_the_order_pdf_reads_back_with_its_number_lines_and_totals(session, make
     assert files.pdf_name == f"{order.number}.pdf"
 
 
-def test_the_order_csv_opens_in_a_french_spreadsheet(session, make, sessions):
+def test_the_order_csv_opens_in_a_french_spreadsheet(session, approved):
     from purchasing.orders.order_document import order_files
 
-    approved = approved_batch(session, make, sessions)
     order = approved.orders(session)[0]
     data = order_files(session, order).csv
     assert data.startswith("\ufeff".encode())
