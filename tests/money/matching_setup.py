@@ -17,7 +17,7 @@ from purchasing.orders.deliveries import (
 from purchasing.orders.orders import mark_sent_by_hand
 from tests.money.billing_setup import COOPERATIVE, with_cooperative
 from tests.money.supplier_invoices import Adjustment, Invoice, Line, Seller
-from tests.purchasing.orders_setup import approved_batch
+from tests.purchasing.orders_setup import Approved, approved_batch
 
 D = Decimal
 SELLER = Seller(name="PAPETERIE DE L'EST")
@@ -32,7 +32,11 @@ BUYER = Seller(
 def sent_orders(session, make, sessions, **batch):
     """The batch's orders sent; paper (50 units at 4.15 €, fee 12.50 €) from a supplier known
     by the SIRET its invoices carry. Deliveries are recorded by each test."""
-    approved = approved_batch(session, make, sessions, **batch)
+    return orders_sent(session, approved_batch(session, make, sessions, **batch))
+
+
+def orders_sent(session, approved: Approved):
+    """`sent_orders` from an approved batch already made (the `approved` fixture)."""
     with_cooperative(session)
     papeterie = approved.suppliers[0]
     papeterie.siret, papeterie.siren, papeterie.vat_number = (

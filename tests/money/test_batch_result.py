@@ -31,7 +31,7 @@ from money.supplier_decisions import accept_invoice_line, refuse_supplier_invoic
 from money.supplier_invoice_models import SupplierInvoiceOrder
 from money.supplier_transfers import build_transfers
 from purchasing.errors import NotAllowed, NotFound
-from tests.money.matching_setup import deliver, file_for, receive, sent_orders
+from tests.money.matching_setup import deliver, file_for, orders_sent, receive
 from tests.money.payables_setup import supplier_invoice
 from tests.money.supplier_invoices import Line, cii
 
@@ -39,8 +39,8 @@ D = Decimal
 
 
 class World:
-    def __init__(self, session, make, sessions):
-        self.approved, self.paper = sent_orders(session, make, sessions)
+    def __init__(self, session, approved):
+        self.approved, self.paper = orders_sent(session, approved)
         self.lead = self.approved.lead
         self.batch = self.approved.batch
         self.orders = self.approved.orders(session)
@@ -74,8 +74,8 @@ class World:
 
 
 @pytest.fixture
-def world(session, make, sessions):
-    return World(session, make, sessions)
+def world(session, approved):
+    return World(session, approved)
 
 
 def explained(result: BatchResult) -> dict[str, Decimal]:

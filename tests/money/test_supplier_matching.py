@@ -27,13 +27,13 @@ from money.supplier_matching import line_reasons, match_supplier_invoice, not_in
 from persistence.audit import AuditEvent
 from purchasing.errors import Conflict, Invalid
 from tests.money.billing_setup import COOPERATIVE
-from tests.money.matching_setup import deliver, file_for, receive, sent_orders
+from tests.money.matching_setup import deliver, file_for, orders_sent, receive
 from tests.money.supplier_invoices import cii, ubl
 
 
 @pytest.fixture
-def world(session, make, sessions):
-    return sent_orders(session, make, sessions)
+def world(session, approved):
+    return orders_sent(session, approved)
 
 
 def reasons(invoice: SupplierInvoice) -> list[list[str]]:
