@@ -24,9 +24,9 @@ def text(response) -> str:
 
 
 def test_the_lead_records_a_mandate_and_a_wrong_iban_is_refused(
-    client, signed_in, session, make, sessions
+    received, client, signed_in, session, make, sessions
 ):
-    setup = billed(session, make, sessions, mandates=0)
+    setup = billed(session, received, mandates=0)
     velo = setup.members[0]
     signed_in(setup.lead)
 
@@ -47,9 +47,9 @@ def test_the_lead_records_a_mandate_and_a_wrong_iban_is_refused(
 
 
 def test_the_lead_builds_downloads_and_records_a_rejected_debit(
-    client, signed_in, session, make, sessions
+    received, client, signed_in, session, make, sessions
 ):
-    setup = billed(session, make, sessions)
+    setup = billed(session, received)
     signed_in(setup.lead)
     today = cooperative_today()
     due_by = max(today, setup.invoices[setup.members[0].id].due_date)
@@ -85,9 +85,9 @@ def test_the_lead_builds_downloads_and_records_a_rejected_debit(
 
 
 def test_the_lead_imports_a_statement_and_assigns_what_waits(
-    client, signed_in, session, make, sessions
+    received, client, signed_in, session, make, sessions
 ):
-    setup = billed(session, make, sessions, mandates=0)
+    setup = billed(session, received, mandates=0)
     velo = setup.members[0]
     invoice = setup.invoices[velo.id]
     data = statement_file(
@@ -119,8 +119,10 @@ def test_the_lead_imports_a_statement_and_assigns_what_waits(
     )
 
 
-def test_a_member_cannot_open_the_collection_pages(client, signed_in, session, make, sessions):
-    setup = billed(session, make, sessions, mandates=0)
+def test_a_member_cannot_open_the_collection_pages(
+    received, client, signed_in, session, make, sessions
+):
+    setup = billed(session, received, mandates=0)
     member_user = make.user("member", member=setup.members[0], email="autre@example.org")
     signed_in(member_user)
     for path in ("/collect/mandates", "/collect/direct-debits", "/collect/bank"):
@@ -128,11 +130,11 @@ def test_a_member_cannot_open_the_collection_pages(client, signed_in, session, m
 
 
 def test_the_commands_add_a_mandate_build_the_file_and_import_a_statement(
-    database_url, session, make, sessions, monkeypatch, tmp_path
+    received, database_url, session, make, sessions, monkeypatch, tmp_path
 ):
     from web.cli import main
 
-    setup = billed(session, make, sessions, mandates=0)
+    setup = billed(session, received, mandates=0)
     velo = setup.members[0]
     session.commit()
     monkeypatch.setenv("DATABASE_URL", database_url)
