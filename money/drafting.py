@@ -62,6 +62,7 @@ class Shared:
 
 
 def shared_by(session: Session, batch: Batch | None, member_ids: Collection[int]) -> Shared:
+    """What the documents of these members in the batch (none: dues) share, read at once."""
     record = cooperative_record(session)
     mandates: dict[int, Mandate] = {}
     for mandate in session.scalars(
@@ -123,7 +124,7 @@ def typed_document(
         due_date=today + timedelta(days=days),
         seller=shared.seller,
         buyer=buyer(member),
-        ship_to=ship_to(session, member, batch, shared.served.get(member.id, set())),
+        ship_to=ship_to(member, shared.served.get(member.id, set())),
         lines=tuple(
             InvoiceLine(
                 line_id=str(position),

@@ -66,17 +66,11 @@ def sites_served(
     return served
 
 
-def ship_to(
-    session: Session, member: Member, batch: Batch | None, served: Collection[int] | None = None
-) -> Party:
-    """Where the goods were delivered: the member's first site served in the batch, else its
-    first open site, else its own address. `served`: the member's sites served in the batch,
-    when the caller read them already (`sites_served`)."""
+def ship_to(member: Member, served: Collection[int]) -> Party:
+    """Where the goods were delivered: the member's first site `served` in the batch (read
+    by `sites_served`), else its first open site, else its own address."""
     sites = [site for site in member.sites if site.active] or list(member.sites)
-    if batch is not None:
-        if served is None:
-            served = sites_served(session, batch, [member.id])[member.id]
-        sites = [site for site in member.sites if site.id in served] or sites
+    sites = [site for site in member.sites if site.id in served] or sites
     if not sites:
         return buyer(member)
     site = sites[0]
